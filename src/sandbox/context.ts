@@ -1,0 +1,144 @@
+/** The per-request context handed to sandbox handlers, with the helpers they share. */
+import type { IncomingMessage } from 'node:http';
+import { Failure, badRequest, json, type JsonReply } from './reply.js';
+import type { OwnerRow, Store, UserRow } from './store.js';
+import type { ViewContext } from './views.js';
+
+export interface Limits {
+  maxResultLimit: number;
+  maxBodyBytes: number;
+  maxUploadBytes: number;
+}
+
+export interface RequestContext {
+  req: IncomingMessage;
+  method: string;
+  /** Query parameters, decoded (`+` and `%20` both give a space). */
+  query: URLSearchParams;
+  user: UserRow;
+  store: Store;
+  limits: Limits;
+  /** The server clock, in ms (shared by auth, token expiry, new dates and logs). */
+  nowMs: () => number;
+  view: ViewContext;
+  /** Set when the handler has consumed the request body completely. */
+  bodyConsumed: boolean;
+}
+
+export const DEFAULT_RESULT_LIMIT = 100;
+
+/** Formats a server date the way the real server does in current docs: ISO 8601 with `Z`, no milliseconds. */
+export function isoNow(ctx: RequestContext): string {
+  return new Date(ctx.nowMs()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+export function accessibleOwnerIds(ctx: RequestContext): Set<number> {
+  return ctx.store.ownerIdsForUser(ctx.user.id);
+}
+
+/**
+ * The owner a request addresses: the `owner` parameter (an owner name, matched without case), else the
+ * user's organization. An unknown owner or one the user may not access gives 403.
+ */
+export function requestOwner(ctx: RequestContext): OwnerRow {
+  const name = ctx.query.get('owner');
+  if (name === null || name === '') {
+    const org = ctx.store.ownerById(ctx.user.org_owner_id);
+    if (!org) throw new Failure(403, 'The requested owner was not found');
+    return org;
+  }
+  const row = ctx.store.ownerByName(name);
+  if (!row) throw new Failure(403, 'The requested owner was not found');
+  assertOwnerAccess(ctx, row.id);
+  return row;
+}
+
+export function assertOwnerAccess(ctx: RequestContext, ownerId: number): void {
+  if (!accessibleOwnerIds(ctx).has(ownerId)) throw new Failure(403, 'Access Denied');
+}
+
+export const PAGINATION_MESSAGE = (max: number): string =>
+  `The resultStart and resultLimit query parameters must be integers and the maximum value for resultLimit is ${max}`;
+
+/** Validated `resultStart`/`resultLimit`; a limit above the maximum is a 400, never a silent truncation. */
+export function pageWindow(ctx: RequestContext): { start: number; limit: number } {
+  const max = ctx.limits.maxResultLimit;
+  const parse = (name: string, fallback: number, min: number): number => {
+    const raw = ctx.query.get(name);
+    if (raw === null || raw === '') return fallback;
+    if (!/^\d+$/.test(raw)) throw badRequest(PAGINATION_MESSAGE(max));
+    const value = Number(raw);
+    if (!Number.isSafeInteger(value) || value < min) throw badRequest(PAGINATION_MESSAGE(max));
+    return value;
+  };
+  const start = parse('resultStart', 0, 0);
+  const limit = parse('resultLimit', Math.min(DEFAULT_RESULT_LIMIT, max), 1);
+  if (limit > max) throw badRequest(PAGINATION_MESSAGE(max));
+  return { start, limit };
+}
+
+/**
+ * A listing answer. `resultCount` (the total) is sent only with `resultStart=0`, as the real server does
+ * (rest-api-v2.md 4.1).
+ */
+export function listReply(key: string, items: unknown[], total: number, start: number): JsonReply {
+  const data: Record<string, unknown> = start === 0 ? { resultCount: total, [key]: items } : { [key]: items };
+  return json({ status: 'Success', data }, 200, key);
+}
+
+/** An unpaged list that still honours the window, for lists the SDK reads in one call. */
+export function windowed<T>(
+  ctx: RequestContext,
+  key: string,
+  rows: T[],
+  map: (row: T) => unknown,
+): JsonReply {
+  const { start, limit } = pageWindow(ctx);
+  return listReply(key, rows.slice(start, start + limit).map(map), rows.length, start);
+}
+
+export function isTrue(value: string | null): boolean {
+  return value !== null && value.toLowerCase() === 'true';
+}
+
+/** Reads and parses a JSON request body within `maxBodyBytes`. */
+export async function readJson(ctx: RequestContext): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const limit = ctx.limits.maxBodyBytes;
+  const declared = Number(ctx.req.headers['content-length'] ?? '0');
+  if (declared > limit) throw tooLarge(limit);
+  for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw tooLarge(limit);
+    chunks.push(chunk);
+  }
+  ctx.bodyConsumed = true;
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (text.trim() === '') throw badRequest('The request was not properly formed');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw badRequest('The request was not properly formed');
+  }
+}
+
+/** Reads a JSON object body; anything else is a 400. */
+export async function readObject(ctx: RequestContext): Promise<Record<string, unknown>> {
+  const body = await readJson(ctx);
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw badRequest('The request was not properly formed');
+  }
+  return body as Record<string, unknown>;
+}
+
+export function tooLarge(limit: number): Failure {
+  return new Failure(413, `The request body is larger than the limit of ${limit} bytes`);
+}
+
+/** Parses an id path segment (a non-negative integer); anything else is not found. */
+export function parseId(raw: string | undefined): number {
+  if (raw === undefined || !/^\d{1,15}$/.test(raw))
+    throw new Failure(404, 'The requested resource was not found');
+  return Number(raw);
+}

@@ -1,0 +1,301 @@
+/** Group listings, CRUD, and document/signature contents (rest-api-v2.md section 7). */
+import { randomInt } from 'node:crypto';
+import { Readable } from 'node:stream';
+import {
+  type RequestContext,
+  isoNow,
+  listReply,
+  pageWindow,
+  readObject,
+  requestOwner,
+  tooLarge,
+} from '../context.js';
+import { Failure, type Reply, badRequest, notFound, single, success } from '../reply.js';
+import { CHUNK_BYTES, type GroupRow } from '../store.js';
+import { GROUP_BY_BRANCH, type GroupTypeInfo, INCIDENT_STATUSES, SIGNATURE_FILE_TYPES } from '../types.js';
+import { groupFields, groupView } from '../views.js';
+import { requireGroup } from './items.js';
+
+function groupType(branch: string | undefined): GroupTypeInfo {
+  const info = branch === undefined ? undefined : GROUP_BY_BRANCH.get(branch);
+  if (!info) throw notFound();
+  return info;
+}
+
+export function listGroups(ctx: RequestContext, branch?: string): Reply {
+  const info = branch === undefined ? undefined : groupType(branch);
+  const owner = requestOwner(ctx);
+  const { start, limit } = pageWindow(ctx);
+  const where = info ? 'owner_id = ? AND type = ?' : 'owner_id = ?';
+  const params: unknown[] = info ? [owner.id, info.name] : [owner.id];
+  const rows = ctx.store.all<GroupRow>(
+    `SELECT * FROM groups WHERE ${where} ORDER BY id LIMIT ? OFFSET ?`,
+    ...params,
+    limit,
+    start,
+  );
+  const total =
+    start === 0
+      ? (ctx.store.get<{ n: number }>(`SELECT COUNT(*) AS n FROM groups WHERE ${where}`, ...params)?.n ?? 0)
+      : 0;
+  return listReply(
+    info ? info.entity : 'group',
+    rows.map((r) => groupView(ctx.view, r, info ? 'typed' : 'generic')),
+    total,
+    start,
+  );
+}
+
+export function getGroup(ctx: RequestContext, branch: string, id: string): Reply {
+  const row = requireGroup(ctx, branch, id);
+  return single(groupType(branch).entity, groupView(ctx.view, row, 'single'));
+}
+
+function checkDate(value: unknown, field: string, entity: string): string {
+  if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) {
+    throw badRequest(`The ${field} for this ${entity} is invalid`);
+  }
+  return value;
+}
+
+/** Validates the writable fields of a group body; `creating` also enforces the required ones. */
+function groupBodyFields(
+  info: GroupTypeInfo,
+  body: Record<string, unknown>,
+  creating: boolean,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const field of info.writable) {
+    const value = body[field];
+    if (value === undefined || value === null) continue;
+    switch (field) {
+      case 'firstSeen':
+      case 'eventDate':
+        out[field] = checkDate(value, field, info.name);
+        break;
+      case 'malware':
+        if (typeof value !== 'boolean') throw badRequest(`The malware for this ${info.name} is invalid`);
+        out[field] = value;
+        break;
+      case 'status':
+        if (typeof value !== 'string' || !(INCIDENT_STATUSES as readonly string[]).includes(value)) {
+          throw badRequest(
+            `The status for this ${info.name} is invalid, please enter one of the following values: ${INCIDENT_STATUSES.join(', ')}`,
+          );
+        }
+        out[field] = value;
+        break;
+      case 'fileType':
+        if (typeof value !== 'string' || !(SIGNATURE_FILE_TYPES as readonly string[]).includes(value)) {
+          throw badRequest(
+            `The fileType for this ${info.name} is invalid, please enter one of the following values: ${SIGNATURE_FILE_TYPES.join(', ')}`,
+          );
+        }
+        out[field] = value;
+        break;
+      default:
+        if (typeof value !== 'string') throw badRequest(`The ${field} for this ${info.name} is invalid`);
+        out[field] = value;
+    }
+  }
+  if (creating) {
+    for (const field of info.required) {
+      if (out[field] === undefined || out[field] === '')
+        throw badRequest(`The ${field} for this ${info.name} is invalid`);
+    }
+    if (out.malware === true && (typeof body.password !== 'string' || body.password === '')) {
+      throw badRequest(
+        `The password for this ${info.name} is invalid, a malware document requires a password`,
+      );
+    }
+  }
+  return out;
+}
+
+function nameOf(body: Record<string, unknown>, info: GroupTypeInfo, required: boolean): string | undefined {
+  const name = body.name;
+  if (name === undefined && !required) return undefined;
+  if (typeof name !== 'string' || name.trim() === '')
+    throw badRequest(`The name for this ${info.name} is invalid`);
+  if (name.length > 500)
+    throw badRequest(`The name for this ${info.name} is invalid, it may have at most 500 characters`);
+  return name;
+}
+
+/** `POST /v2/groups/{branch}`: groups have no natural key, so every POST creates a new group. */
+export async function createGroup(ctx: RequestContext, branch: string): Promise<Reply> {
+  const info = groupType(branch);
+  const owner = requestOwner(ctx);
+  const body = await readObject(ctx);
+  const name = nameOf(body, info, true) as string;
+  const fields = groupBodyFields(info, body, true);
+  if (info.name === 'Document') Object.assign(fields, { fileSize: 0, status: 'Awaiting Upload' });
+  if (info.name === 'Email') fields.score = 0;
+  if (info.name === 'Incident' && fields.status === undefined) fields.status = 'New';
+  const now = isoNow(ctx);
+  const id = ctx.store.transaction(() => {
+    const newId = ctx.store.nextId('groups');
+    ctx.store.run(
+      'INSERT INTO groups (id, owner_id, type, name, date_added, last_modified, web_link, fields) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      newId,
+      owner.id,
+      info.name,
+      name,
+      now,
+      now,
+      `/auth/${info.entity}/${info.entity}.xhtml?${info.entity}=${newId}`,
+      JSON.stringify(fields),
+    );
+    return newId;
+  });
+  const row = ctx.store.get<GroupRow>('SELECT * FROM groups WHERE id = ?', id) as GroupRow;
+  return single(info.entity, groupView(ctx.view, row, 'single'), 201);
+}
+
+export async function updateGroup(ctx: RequestContext, branch: string, rawId: string): Promise<Reply> {
+  const info = groupType(branch);
+  const row = requireGroup(ctx, branch, rawId);
+  const body = await readObject(ctx);
+  const name = nameOf(body, info, false);
+  const fields = { ...groupFields(row), ...groupBodyFields(info, body, false) };
+  ctx.store.transaction(() => {
+    ctx.store.run(
+      'UPDATE groups SET name = ?, fields = ?, last_modified = ? WHERE id = ?',
+      name ?? row.name,
+      JSON.stringify(fields),
+      isoNow(ctx),
+      row.id,
+    );
+  });
+  const updated = ctx.store.get<GroupRow>('SELECT * FROM groups WHERE id = ?', row.id) as GroupRow;
+  return single(info.entity, groupView(ctx.view, updated, 'single'));
+}
+
+export function deleteGroup(ctx: RequestContext, branch: string, rawId: string): Reply {
+  const row = requireGroup(ctx, branch, rawId);
+  ctx.store.transaction(() => {
+    ctx.store.run('DELETE FROM groups WHERE id = ?', row.id);
+    ctx.store.run('DELETE FROM document_chunks WHERE group_id = ?', row.id);
+    ctx.store.forgetItem('group', row.id);
+  });
+  return success();
+}
+
+// ---- contents ----
+
+/**
+ * `POST` (first upload) or `PUT` (replace) `/v2/groups/documents/{id}/upload`, `application/octet-stream`.
+ * The body is streamed into 1 MiB chunk rows inside one transaction, so a 50 MB upload never sits in
+ * memory whole and a failed upload leaves the old content in place.
+ */
+export async function uploadContent(ctx: RequestContext, branch: string, rawId: string): Promise<Reply> {
+  if (branch !== 'documents' && branch !== 'signatures') throw notFound();
+  const row = requireGroup(ctx, branch, rawId);
+  const limit = ctx.limits.maxUploadBytes;
+  const declared = Number(ctx.req.headers['content-length'] ?? '0');
+  if (declared > limit) throw tooLarge(limit);
+  const store = ctx.store;
+  // A random staging id: concurrent uploads interleave, so no shared counter is needed.
+  const uploadId = randomInt(2 ** 47);
+  let size = 0;
+  let seq = 0;
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  const flush = (all: boolean): void => {
+    while (pendingBytes >= CHUNK_BYTES || (all && pendingBytes > 0)) {
+      const joined = Buffer.concat(pending);
+      const take = Math.min(CHUNK_BYTES, joined.length);
+      store.run(
+        'INSERT INTO upload_chunks (upload_id, seq, data) VALUES (?, ?, ?)',
+        uploadId,
+        seq,
+        joined.subarray(0, take),
+      );
+      seq += 1;
+      const remainder = joined.subarray(take);
+      pending = remainder.length > 0 ? [remainder] : [];
+      pendingBytes = remainder.length;
+    }
+  };
+  try {
+    for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > limit) throw tooLarge(limit);
+      pending.push(chunk);
+      pendingBytes += chunk.length;
+      flush(false);
+    }
+    flush(true);
+    ctx.bodyConsumed = true;
+    store.transaction(() => {
+      const current = store.get<GroupRow>('SELECT * FROM groups WHERE id = ?', row.id);
+      if (!current) throw notFound();
+      if (branch === 'signatures') {
+        const parts = store.all<{ data: Buffer }>(
+          'SELECT data FROM upload_chunks WHERE upload_id = ? ORDER BY seq',
+          uploadId,
+        );
+        const fields = {
+          ...groupFields(current),
+          fileText: Buffer.concat(parts.map((p) => p.data)).toString('utf8'),
+        };
+        store.run(
+          'UPDATE groups SET fields = ?, last_modified = ? WHERE id = ?',
+          JSON.stringify(fields),
+          isoNow(ctx),
+          row.id,
+        );
+        return;
+      }
+      store.run('DELETE FROM document_chunks WHERE group_id = ?', row.id);
+      store.run(
+        'INSERT INTO document_chunks (group_id, seq, data) SELECT ?, seq, data FROM upload_chunks WHERE upload_id = ?',
+        row.id,
+        uploadId,
+      );
+      const fields = { ...groupFields(current), fileSize: size, status: 'Success' };
+      store.run(
+        'UPDATE groups SET fields = ?, last_modified = ? WHERE id = ?',
+        JSON.stringify(fields),
+        isoNow(ctx),
+        row.id,
+      );
+    });
+  } finally {
+    store.run('DELETE FROM upload_chunks WHERE upload_id = ?', uploadId);
+  }
+  return success(ctx.method === 'POST' ? 201 : 200);
+}
+
+/** `GET /v2/groups/documents/{id}/download` (octet-stream, streamed by chunk) and signatures (text/plain). */
+export function downloadContent(ctx: RequestContext, branch: string, rawId: string): Reply {
+  const row = requireGroup(ctx, branch, rawId);
+  if (branch === 'signatures') {
+    const fileText = groupFields(row).fileText;
+    const text = Buffer.from(typeof fileText === 'string' ? fileText : '', 'utf8');
+    return { kind: 'raw', status: 200, contentType: 'text/plain', length: text.length, body: text };
+  }
+  if (branch !== 'documents') throw notFound();
+  if (!ctx.store.hasDocumentContent(row.id)) throw new Failure(404, 'The requested resource was not found');
+  const length = ctx.store.documentSize(row.id);
+  const store = ctx.store;
+  const count =
+    store.get<{ n: number }>('SELECT COUNT(*) AS n FROM document_chunks WHERE group_id = ?', row.id)?.n ?? 0;
+  function* chunks(): Generator<Buffer> {
+    for (let seq = 0; seq < count; seq += 1) {
+      const chunk = store.get<{ data: Buffer }>(
+        'SELECT data FROM document_chunks WHERE group_id = ? AND seq = ?',
+        row.id,
+        seq,
+      );
+      if (chunk) yield chunk.data;
+    }
+  }
+  return {
+    kind: 'raw',
+    status: 200,
+    contentType: 'application/octet-stream',
+    length,
+    body: Readable.from(chunks()),
+  };
+}

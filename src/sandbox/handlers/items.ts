@@ -1,0 +1,554 @@
+/**
+ * What every item shares: attributes, tags, security labels, and the association and pivot listings of
+ * rest-api-v2.md sections 9 and 10, from either end.
+ */
+import {
+  type RequestContext,
+  accessibleOwnerIds,
+  assertOwnerAccess,
+  isoNow,
+  listReply,
+  pageWindow,
+  parseId,
+  readObject,
+  requestOwner,
+} from '../context.js';
+import { type Reply, badRequest, notFound, single, success } from '../reply.js';
+import {
+  type AttributeRow,
+  type GroupRow,
+  INDICATOR_COLUMNS,
+  type IndicatorRow,
+  type TaskRow,
+  type VictimRow,
+  lookupKey,
+} from '../store.js';
+import { GROUP_BY_BRANCH, type ItemKind } from '../types.js';
+import {
+  attributeView,
+  groupView,
+  indicatorView,
+  labelView,
+  tagView,
+  taskView,
+  victimView,
+} from '../views.js';
+import { indicatorType, requireIndicator } from './indicators.js';
+
+export interface ItemRef {
+  kind: ItemKind;
+  id: number;
+  /** The item's owner; null for tags and labels, which are global here. */
+  ownerId: number | null;
+  /** For indicators: their type name. */
+  type?: string;
+}
+
+export function indicatorRef(row: IndicatorRow): ItemRef {
+  return { kind: 'indicator', id: row.id, ownerId: row.owner_id, type: row.type };
+}
+
+export function requireGroup(
+  ctx: RequestContext,
+  branch: string | undefined,
+  rawId: string | undefined,
+): GroupRow {
+  const info = branch === undefined ? undefined : GROUP_BY_BRANCH.get(branch);
+  if (!info) throw notFound();
+  const id = parseId(rawId);
+  const row = ctx.store.get<GroupRow>('SELECT * FROM groups WHERE id = ? AND type = ?', id, info.name);
+  if (!row) throw notFound();
+  assertOwnerAccess(ctx, row.owner_id);
+  return row;
+}
+
+export function requireVictim(ctx: RequestContext, rawId: string | undefined): VictimRow {
+  const row = ctx.store.get<VictimRow>('SELECT * FROM victims WHERE id = ?', parseId(rawId));
+  if (!row) throw notFound();
+  assertOwnerAccess(ctx, row.owner_id);
+  return row;
+}
+
+export function requireTask(ctx: RequestContext, rawId: string | undefined): TaskRow {
+  const row = ctx.store.get<TaskRow>('SELECT * FROM tasks WHERE id = ?', parseId(rawId));
+  if (!row) throw notFound();
+  assertOwnerAccess(ctx, row.owner_id);
+  return row;
+}
+
+/** Resolves `/{kind}/{...}` at the start of `segments` to an item; returns it and the remaining segments. */
+export function resolvePivot(
+  ctx: RequestContext,
+  segments: readonly string[],
+): { item: ItemRef; rest: string[] } {
+  const [head, a, b, ...more] = segments;
+  switch (head) {
+    case 'indicators': {
+      const row = requireIndicator(ctx, a, b);
+      return { item: indicatorRef(row), rest: more };
+    }
+    case 'groups': {
+      const row = requireGroup(ctx, a, b);
+      return { item: { kind: 'group', id: row.id, ownerId: row.owner_id }, rest: more };
+    }
+    case 'victims': {
+      const row = requireVictim(ctx, a);
+      return { item: { kind: 'victim', id: row.id, ownerId: row.owner_id }, rest: segments.slice(2) };
+    }
+    case 'tasks': {
+      const row = requireTask(ctx, a);
+      return { item: { kind: 'task', id: row.id, ownerId: row.owner_id }, rest: segments.slice(2) };
+    }
+    case 'tags': {
+      const tag = a === undefined ? undefined : ctx.store.tagByName(a);
+      if (!tag) throw notFound();
+      return { item: { kind: 'tag', id: tag.id, ownerId: null }, rest: segments.slice(2) };
+    }
+    case 'securityLabels': {
+      const label = a === undefined ? undefined : ctx.store.labelByName(a);
+      if (!label) throw notFound();
+      return { item: { kind: 'label', id: label.id, ownerId: null }, rest: segments.slice(2) };
+    }
+    default:
+      throw notFound();
+  }
+}
+
+/**
+ * Owners whose items a pivot listing shows. Tag and label pivots are owner-scoped (the `owner` parameter,
+ * else the default org); an item's own links are shown across every owner the user may access, because
+ * associations may cross owners (decisions.md 2.4).
+ */
+function listingOwners(ctx: RequestContext, item: ItemRef): number[] {
+  if (item.kind === 'tag' || item.kind === 'label') return [requestOwner(ctx).id];
+  return [...accessibleOwnerIds(ctx)];
+}
+
+interface TargetSpec {
+  kind: 'indicator' | 'group' | 'victim' | 'task';
+  table: string;
+  columns: string;
+  typeName?: string;
+  key: string;
+  shape: 'generic' | 'typed';
+}
+
+function targetSpec(collection: string, branch: string | undefined): TargetSpec {
+  switch (collection) {
+    case 'indicators': {
+      if (branch === undefined) {
+        return {
+          kind: 'indicator',
+          table: 'indicators',
+          columns: INDICATOR_COLUMNS,
+          key: 'indicator',
+          shape: 'generic',
+        };
+      }
+      const info = indicatorType(branch);
+      return {
+        kind: 'indicator',
+        table: 'indicators',
+        columns: INDICATOR_COLUMNS,
+        typeName: info.name,
+        key: info.entity,
+        shape: 'typed',
+      };
+    }
+    case 'groups': {
+      if (branch === undefined)
+        return { kind: 'group', table: 'groups', columns: '*', key: 'group', shape: 'generic' };
+      const info = GROUP_BY_BRANCH.get(branch);
+      if (!info) throw notFound();
+      return {
+        kind: 'group',
+        table: 'groups',
+        columns: '*',
+        typeName: info.name,
+        key: info.entity,
+        shape: 'typed',
+      };
+    }
+    case 'victims':
+      return { kind: 'victim', table: 'victims', columns: '*', key: 'victim', shape: 'typed' };
+    case 'tasks':
+      return { kind: 'task', table: 'tasks', columns: '*', key: 'task', shape: 'typed' };
+    default:
+      throw notFound();
+  }
+}
+
+function renderTarget(
+  ctx: RequestContext,
+  spec: TargetSpec,
+  row: unknown,
+  single: boolean,
+): Record<string, unknown> {
+  const shape = single ? 'single' : spec.shape;
+  switch (spec.kind) {
+    case 'indicator':
+      return indicatorView(ctx.view, row as IndicatorRow, shape);
+    case 'group':
+      return groupView(ctx.view, row as GroupRow, shape);
+    case 'victim':
+      return victimView(ctx.view, row as VictimRow);
+    case 'task':
+      return taskView(ctx.view, row as TaskRow, shape);
+  }
+}
+
+function listLinked(ctx: RequestContext, item: ItemRef, spec: TargetSpec): Reply {
+  const { start, limit } = pageWindow(ctx);
+  const owners = listingOwners(ctx, item).filter(Number.isInteger);
+  const where = [
+    'l.a_kind = ?',
+    'l.a_id = ?',
+    'l.b_kind = ?',
+    `t.owner_id IN (${owners.join(', ') || 'NULL'})`,
+  ];
+  const params: unknown[] = [item.kind, item.id, spec.kind];
+  if (spec.typeName !== undefined) {
+    where.push('t.type = ?');
+    params.push(spec.typeName);
+  }
+  if (spec.kind === 'indicator') where.push('t.active = 1');
+  const from = `FROM links l JOIN ${spec.table} t ON t.id = l.b_id WHERE ${where.join(' AND ')}`;
+  const columns =
+    spec.columns === '*'
+      ? 't.*'
+      : spec.columns
+          .split(', ')
+          .map((c) => `t.${c}`)
+          .join(', ');
+  const rows = ctx.store.all(
+    `SELECT ${columns} ${from} ORDER BY l.b_id LIMIT ? OFFSET ?`,
+    ...params,
+    limit,
+    start,
+  );
+  const total =
+    start === 0 ? (ctx.store.get<{ n: number }>(`SELECT COUNT(*) AS n ${from}`, ...params)?.n ?? 0) : 0;
+  return listReply(
+    spec.key,
+    rows.map((row) => renderTarget(ctx, spec, row, false)),
+    total,
+    start,
+  );
+}
+
+/** Resolves the far end of an association path (`indicators/{b}/{v}`, `groups/{b}/{id}`, `victims/{id}`, ...). */
+function resolveTarget(
+  ctx: RequestContext,
+  item: ItemRef,
+  spec: TargetSpec,
+  rest: readonly string[],
+): { id: number; row: unknown } {
+  switch (spec.kind) {
+    case 'indicator': {
+      const value = rest[2];
+      if (value === undefined) throw notFound();
+      // The `owner` parameter picks the indicator's owner; else the pivot item's owner; else the default org.
+      const ownerName = ctx.query.get('owner');
+      const owner =
+        ownerName !== null && ownerName !== ''
+          ? requestOwner(ctx)
+          : item.ownerId !== null
+            ? (ctx.store.ownerById(item.ownerId) ?? requestOwner(ctx))
+            : requestOwner(ctx);
+      const row = requireIndicator(ctx, rest[1], value, owner);
+      return { id: row.id, row };
+    }
+    case 'group': {
+      const row = requireGroup(ctx, rest[1], rest[2]);
+      return { id: row.id, row };
+    }
+    case 'victim': {
+      const row = requireVictim(ctx, rest[1]);
+      return { id: row.id, row };
+    }
+    case 'task': {
+      const row = requireTask(ctx, rest[1]);
+      return { id: row.id, row };
+    }
+  }
+}
+
+function findLinkedIndicator(
+  ctx: RequestContext,
+  item: ItemRef,
+  branch: string | undefined,
+  value: string,
+): IndicatorRow {
+  const info = indicatorType(branch);
+  const owners = listingOwners(ctx, item);
+  const key = lookupKey(info, value);
+  const row = ctx.store.get<IndicatorRow>(
+    `SELECT ${INDICATOR_COLUMNS.split(', ')
+      .map((c) => `t.${c}`)
+      .join(', ')} FROM links l JOIN indicators t ON t.id = l.b_id
+     WHERE l.a_kind = ? AND l.a_id = ? AND l.b_kind = 'indicator' AND t.type = ?
+       AND t.owner_id IN (${owners.join(', ') || 'NULL'})
+       AND (t.lookup = ? OR t.md5 = ? OR t.sha1 = ? OR t.sha256 = ?)
+     ORDER BY t.id LIMIT 1`,
+    item.kind,
+    item.id,
+    info.name,
+    key,
+    key,
+    key,
+    key,
+  );
+  if (!row) throw notFound();
+  return row;
+}
+
+const ASSOCIABLE: Record<string, readonly string[]> = {
+  indicator: ['group', 'victim', 'task'],
+  group: ['indicator', 'group', 'victim', 'task'],
+  victim: ['indicator', 'group', 'task'],
+  task: ['indicator', 'group', 'victim'],
+  tag: ['indicator', 'group', 'victim', 'task'],
+  label: ['indicator', 'group', 'victim', 'task'],
+};
+
+/** Association listings and link changes under an item (`{item}/indicators|groups|victims|tasks/...`). */
+function associations(ctx: RequestContext, item: ItemRef, rest: string[]): Reply {
+  const collection = rest[0] ?? '';
+  const spec = targetSpec(collection, spec0Branch(collection, rest));
+  const idDepth = collection === 'victims' || collection === 'tasks' ? 2 : 3;
+  if (rest.length < idDepth) {
+    if (ctx.method !== 'GET') throw notFound();
+    return listLinked(ctx, item, spec);
+  }
+  if (rest.length > idDepth) throw notFound();
+  if (ctx.method === 'GET') {
+    if (spec.kind === 'indicator') {
+      const row = findLinkedIndicator(ctx, item, rest[1], rest[2] ?? '');
+      return single(spec.key, renderTarget(ctx, spec, row, true));
+    }
+    const target = resolveTarget(ctx, item, spec, rest);
+    if (!ctx.store.isLinked(item.kind, item.id, spec.kind, target.id)) throw notFound();
+    return single(spec.key, renderTarget(ctx, spec, target.row, true));
+  }
+  const target = resolveTarget(ctx, item, spec, rest);
+  if (ctx.method === 'POST') {
+    if (
+      !(ASSOCIABLE[item.kind] ?? []).includes(spec.kind) ||
+      (item.kind === spec.kind && item.id === target.id)
+    ) {
+      throw badRequest(`Invalid association, a ${item.kind} cannot be associated with a ${spec.kind}`);
+    }
+    ctx.store.link(item.kind, item.id, spec.kind, target.id);
+    return success(201);
+  }
+  if (ctx.method === 'DELETE') {
+    if (ctx.store.unlink(item.kind, item.id, spec.kind, target.id) === 0) throw notFound();
+    return success();
+  }
+  throw notFound();
+}
+
+function spec0Branch(collection: string, rest: readonly string[]): string | undefined {
+  return collection === 'indicators' || collection === 'groups' ? rest[1] : undefined;
+}
+
+// ---- tags and security labels on an item ----
+
+export const MAX_TAG_LENGTH = 128;
+
+function itemTags(ctx: RequestContext, item: ItemRef, rest: string[]): Reply {
+  const name = rest[1];
+  if (rest.length > 2) throw notFound();
+  if (name === undefined) {
+    if (ctx.method !== 'GET') throw notFound();
+    const tags = ctx.store.tagsOf(item.kind, item.id);
+    return listReply(
+      'tag',
+      tags.map((t) => tagView(ctx.view, t)),
+      tags.length,
+      0,
+    );
+  }
+  if (ctx.method === 'POST') {
+    if (name.trim() === '') throw badRequest('The name for this Tag is invalid');
+    if (name.length > MAX_TAG_LENGTH) {
+      throw badRequest(
+        `The name for this Tag is invalid, a tag may have at most ${MAX_TAG_LENGTH} characters`,
+      );
+    }
+    const tag = ctx.store.ensureTag(name);
+    ctx.store.link(item.kind, item.id, 'tag', tag.id);
+    return success(201);
+  }
+  const tag = ctx.store.tagByName(name);
+  if (!tag || !ctx.store.isLinked(item.kind, item.id, 'tag', tag.id)) throw notFound();
+  if (ctx.method === 'GET') return single('tag', tagView(ctx.view, tag));
+  if (ctx.method === 'DELETE') {
+    ctx.store.unlink(item.kind, item.id, 'tag', tag.id);
+    return success();
+  }
+  throw notFound();
+}
+
+function itemLabels(ctx: RequestContext, kind: ItemKind | 'attribute', id: number, rest: string[]): Reply {
+  const name = rest[1];
+  if (rest.length > 2) throw notFound();
+  if (name === undefined) {
+    if (ctx.method !== 'GET') throw notFound();
+    const labels = ctx.store.labelsOf(kind as ItemKind, id);
+    return listReply('securityLabel', labels.map(labelView), labels.length, 0);
+  }
+  const label = ctx.store.labelByName(name);
+  // Applying a label that does not exist is an error: labels are not created on attach (rest-api-v2.md 9).
+  if (!label) throw notFound();
+  if (ctx.method === 'POST') {
+    ctx.store.link(kind as ItemKind, id, 'label', label.id);
+    return success(201);
+  }
+  if (!ctx.store.isLinked(kind as ItemKind, id, 'label', label.id)) throw notFound();
+  if (ctx.method === 'GET') return single('securityLabel', labelView(label));
+  if (ctx.method === 'DELETE') {
+    ctx.store.unlink(kind as ItemKind, id, 'label', label.id);
+    return success();
+  }
+  throw notFound();
+}
+
+// ---- attributes ----
+
+/** Keeps an indicator's `description`/`source` equal to its first displayed Description/Source attribute. */
+export function refreshDisplayed(ctx: RequestContext, item: ItemRef): void {
+  if (item.kind !== 'indicator') return;
+  for (const [type, column] of [
+    ['Description', 'description'],
+    ['Source', 'source'],
+  ] as const) {
+    const row = ctx.store.get<{ value: string }>(
+      "SELECT value FROM attributes WHERE kind = 'indicator' AND item_id = ? AND type = ? AND displayed = 1 ORDER BY id LIMIT 1",
+      item.id,
+      type,
+    );
+    ctx.store.run(`UPDATE indicators SET ${column} = ? WHERE id = ?`, row?.value ?? null, item.id);
+  }
+}
+
+async function itemAttributes(ctx: RequestContext, item: ItemRef, rest: string[]): Promise<Reply> {
+  const rawId = rest[1];
+  if (rawId === undefined) {
+    if (ctx.method === 'GET') {
+      const rows = ctx.store.attributesOf(item.kind, item.id);
+      return listReply('attribute', rows.map(attributeView), rows.length, 0);
+    }
+    if (ctx.method === 'POST') {
+      const body = await readObject(ctx);
+      const type = body.type;
+      const value = body.value;
+      if (typeof type !== 'string' || type.trim() === '')
+        throw badRequest('The requested attribute type was not found');
+      if (typeof value !== 'string' || value === '') throw badRequest('This attribute requires a value');
+      if (body.displayed !== undefined && typeof body.displayed !== 'boolean') {
+        throw badRequest(
+          'The displayed value for this Attribute is invalid, please enter one of the following values: true, false',
+        );
+      }
+      if (body.source !== undefined && typeof body.source !== 'string')
+        throw badRequest('The source for this Attribute is invalid');
+      const now = isoNow(ctx);
+      const id = ctx.store.transaction(() => {
+        const newId = ctx.store.nextId('attributes');
+        ctx.store.run(
+          'INSERT INTO attributes (id, kind, item_id, type, value, displayed, source, date_added, last_modified) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+          newId,
+          item.kind,
+          item.id,
+          type,
+          value,
+          body.displayed === true ? 1 : 0,
+          typeof body.source === 'string' ? body.source : null,
+          now,
+          now,
+        );
+        refreshDisplayed(ctx, item);
+        return newId;
+      });
+      return single('attribute', attributeView(attributeById(ctx, item, id)), 201);
+    }
+    throw notFound();
+  }
+  const attribute = attributeById(ctx, item, parseId(rawId));
+  if (rest[2] === 'securityLabels') return itemLabels(ctx, 'attribute', attribute.id, rest.slice(2));
+  if (rest.length > 2) throw notFound();
+  if (ctx.method === 'GET') return single('attribute', attributeView(attribute));
+  if (ctx.method === 'PUT') {
+    const body = await readObject(ctx);
+    if (body.value !== undefined && (typeof body.value !== 'string' || body.value === '')) {
+      throw badRequest('This attribute requires a value');
+    }
+    if (body.displayed !== undefined && typeof body.displayed !== 'boolean') {
+      throw badRequest(
+        'The displayed value for this Attribute is invalid, please enter one of the following values: true, false',
+      );
+    }
+    ctx.store.transaction(() => {
+      if (typeof body.value === 'string')
+        ctx.store.run('UPDATE attributes SET value = ? WHERE id = ?', body.value, attribute.id);
+      if (typeof body.displayed === 'boolean') {
+        ctx.store.run(
+          'UPDATE attributes SET displayed = ? WHERE id = ?',
+          body.displayed ? 1 : 0,
+          attribute.id,
+        );
+      }
+      if (typeof body.source === 'string')
+        ctx.store.run('UPDATE attributes SET source = ? WHERE id = ?', body.source, attribute.id);
+      ctx.store.run('UPDATE attributes SET last_modified = ? WHERE id = ?', isoNow(ctx), attribute.id);
+      refreshDisplayed(ctx, item);
+    });
+    return single('attribute', attributeView(attributeById(ctx, item, attribute.id)));
+  }
+  if (ctx.method === 'DELETE') {
+    ctx.store.transaction(() => {
+      ctx.store.run('DELETE FROM attributes WHERE id = ?', attribute.id);
+      ctx.store.run("DELETE FROM links WHERE a_kind = 'attribute' AND a_id = ?", attribute.id);
+      ctx.store.run("DELETE FROM links WHERE b_kind = 'attribute' AND b_id = ?", attribute.id);
+      refreshDisplayed(ctx, item);
+    });
+    return success();
+  }
+  throw notFound();
+}
+
+function attributeById(ctx: RequestContext, item: ItemRef, id: number): AttributeRow {
+  const row = ctx.store.get<AttributeRow>(
+    'SELECT * FROM attributes WHERE id = ? AND kind = ? AND item_id = ?',
+    id,
+    item.kind,
+    item.id,
+  );
+  if (!row) throw notFound();
+  return row;
+}
+
+/** Dispatches the sub-resources shared by indicators, groups, victims, tasks, tags and labels. */
+export async function itemSubresource(ctx: RequestContext, item: ItemRef, rest: string[]): Promise<Reply> {
+  const head = rest[0];
+  const isMetadataCarrier = item.kind !== 'tag' && item.kind !== 'label';
+  switch (head) {
+    case 'attributes':
+      if (!isMetadataCarrier) throw notFound();
+      return itemAttributes(ctx, item, rest);
+    case 'tags':
+      if (!isMetadataCarrier) throw notFound();
+      return itemTags(ctx, item, rest);
+    case 'securityLabels':
+      if (!isMetadataCarrier) throw notFound();
+      return itemLabels(ctx, item.kind, item.id, rest);
+    case 'indicators':
+    case 'groups':
+    case 'victims':
+    case 'tasks':
+      return associations(ctx, item, rest);
+    default:
+      throw notFound();
+  }
+}

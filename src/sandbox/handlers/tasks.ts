@@ -1,0 +1,184 @@
+/** Tasks, their assignees and escalatees (rest-api-v2.md section 8). */
+import { type RequestContext, isoNow, listReply, pageWindow, readObject, requestOwner } from '../context.js';
+import { type Reply, badRequest, notFound, single, success } from '../reply.js';
+import type { TaskRow, UserRow } from '../store.js';
+import { TASK_STATUSES } from '../types.js';
+import { taskView } from '../views.js';
+import { requireTask } from './items.js';
+
+interface TaskUser {
+  userName: string;
+  firstName: string;
+  lastName: string;
+}
+
+export function listTasks(ctx: RequestContext): Reply {
+  const owner = requestOwner(ctx);
+  const { start, limit } = pageWindow(ctx);
+  const rows = ctx.store.all<TaskRow>(
+    'SELECT * FROM tasks WHERE owner_id = ? ORDER BY id LIMIT ? OFFSET ?',
+    owner.id,
+    limit,
+    start,
+  );
+  const total =
+    start === 0
+      ? (ctx.store.get<{ n: number }>('SELECT COUNT(*) AS n FROM tasks WHERE owner_id = ?', owner.id)?.n ?? 0)
+      : 0;
+  return listReply(
+    'task',
+    rows.map((r) => taskView(ctx.view, r, 'typed')),
+    total,
+    start,
+  );
+}
+
+export function getTask(ctx: RequestContext, rawId: string): Reply {
+  return single('task', taskView(ctx.view, requireTask(ctx, rawId), 'single'));
+}
+
+function knownUser(ctx: RequestContext, userName: string): TaskUser {
+  const row = ctx.store.get<UserRow>('SELECT * FROM users WHERE user_name = ?', userName);
+  if (!row) throw badRequest(`The assignee for this Task is invalid: unknown user ${userName}`);
+  return { userName: row.user_name, firstName: row.first_name, lastName: row.last_name };
+}
+
+function userList(ctx: RequestContext, value: unknown, field: string): TaskUser[] {
+  if (!Array.isArray(value)) throw badRequest(`The ${field} for this Task is invalid`);
+  return value.map((entry) => {
+    const userName =
+      typeof entry === 'object' && entry !== null ? (entry as Record<string, unknown>).userName : undefined;
+    if (typeof userName !== 'string') throw badRequest(`The ${field} for this Task is invalid`);
+    return knownUser(ctx, userName);
+  });
+}
+
+function taskBody(
+  ctx: RequestContext,
+  body: Record<string, unknown>,
+  creating: boolean,
+): { name?: string; fields: Record<string, unknown> } {
+  const out: { name?: string; fields: Record<string, unknown> } = { fields: {} };
+  if (body.name !== undefined || creating) {
+    if (typeof body.name !== 'string' || body.name.trim() === '')
+      throw badRequest('The name for this Task is invalid');
+    out.name = body.name;
+  }
+  for (const field of ['dueDate', 'reminderDate', 'escalationDate'] as const) {
+    const value = body[field];
+    if (value === undefined || value === null) continue;
+    if (typeof value !== 'string' || Number.isNaN(Date.parse(value)))
+      throw badRequest(`The ${field} for this Task is invalid`);
+    out.fields[field] = value;
+  }
+  if (body.description !== undefined) {
+    if (typeof body.description !== 'string') throw badRequest('The description for this Task is invalid');
+    out.fields.description = body.description;
+  }
+  if (body.status !== undefined) {
+    if (typeof body.status !== 'string' || !(TASK_STATUSES as readonly string[]).includes(body.status)) {
+      throw badRequest(
+        `The status for this Task is invalid, please enter one of the following values: ${TASK_STATUSES.join(', ')}`,
+      );
+    }
+    out.fields.status = body.status;
+  }
+  for (const field of ['escalated', 'reminded'] as const) {
+    if (body[field] === undefined) continue;
+    if (typeof body[field] !== 'boolean') throw badRequest(`The ${field} for this Task is invalid`);
+    out.fields[field] = body[field];
+  }
+  if (body.assignee !== undefined) out.fields.assignee = userList(ctx, body.assignee, 'assignee');
+  if (body.escalatee !== undefined) out.fields.escalatee = userList(ctx, body.escalatee, 'escalatee');
+  return out;
+}
+
+export async function createTask(ctx: RequestContext): Promise<Reply> {
+  const owner = requestOwner(ctx);
+  const { name, fields } = taskBody(ctx, await readObject(ctx), true);
+  const now = isoNow(ctx);
+  const all = {
+    status: 'Not Started',
+    escalated: false,
+    reminded: false,
+    overdue: false,
+    assignee: [],
+    escalatee: [],
+    ...fields,
+  };
+  const id = ctx.store.transaction(() => {
+    const newId = ctx.store.nextId('tasks');
+    ctx.store.run(
+      'INSERT INTO tasks (id, owner_id, name, date_added, last_modified, web_link, fields) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      newId,
+      owner.id,
+      name,
+      now,
+      now,
+      `/auth/workflow/task.xhtml?task=${newId}`,
+      JSON.stringify(all),
+    );
+    return newId;
+  });
+  return single('task', taskView(ctx.view, requireTask(ctx, String(id)), 'single'), 201);
+}
+
+export async function updateTask(ctx: RequestContext, rawId: string): Promise<Reply> {
+  const row = requireTask(ctx, rawId);
+  const { name, fields } = taskBody(ctx, await readObject(ctx), false);
+  const merged = { ...(JSON.parse(row.fields) as Record<string, unknown>), ...fields };
+  ctx.store.run(
+    'UPDATE tasks SET name = ?, fields = ?, last_modified = ? WHERE id = ?',
+    name ?? row.name,
+    JSON.stringify(merged),
+    isoNow(ctx),
+    row.id,
+  );
+  return single('task', taskView(ctx.view, requireTask(ctx, rawId), 'single'));
+}
+
+export function deleteTask(ctx: RequestContext, rawId: string): Reply {
+  const row = requireTask(ctx, rawId);
+  ctx.store.transaction(() => {
+    ctx.store.run('DELETE FROM tasks WHERE id = ?', row.id);
+    ctx.store.forgetItem('task', row.id);
+  });
+  return success();
+}
+
+/** `/v2/tasks/{id}/assignees[/{userName}]` and the same for escalatees. */
+export function taskPeople(
+  ctx: RequestContext,
+  rawId: string,
+  which: 'assignee' | 'escalatee',
+  userName?: string,
+): Reply {
+  const row = requireTask(ctx, rawId);
+  const fields = JSON.parse(row.fields) as Record<string, unknown>;
+  const people = (fields[which] as TaskUser[] | undefined) ?? [];
+  if (userName === undefined) {
+    if (ctx.method !== 'GET') throw notFound();
+    return listReply('user', people, people.length, 0);
+  }
+  const index = people.findIndex((p) => p.userName === userName);
+  if (ctx.method === 'GET') {
+    if (index === -1) throw notFound();
+    return single('user', people[index]);
+  }
+  if (ctx.method === 'POST') {
+    if (index === -1) people.push(knownUser(ctx, userName));
+  } else if (ctx.method === 'DELETE') {
+    if (index === -1) throw notFound();
+    people.splice(index, 1);
+  } else {
+    throw notFound();
+  }
+  fields[which] = people;
+  ctx.store.run(
+    'UPDATE tasks SET fields = ?, last_modified = ? WHERE id = ?',
+    JSON.stringify(fields),
+    isoNow(ctx),
+    row.id,
+  );
+  return success(ctx.method === 'POST' ? 201 : 200);
+}

@@ -1,0 +1,218 @@
+/** Victims and victim assets (rest-api-v2.md section 8). */
+import { type RequestContext, listReply, pageWindow, parseId, readObject, requestOwner } from '../context.js';
+import { type Reply, badRequest, notFound, single, success } from '../reply.js';
+import type { VictimRow } from '../store.js';
+import { VICTIM_ASSET_TYPES } from '../types.js';
+import { victimView } from '../views.js';
+import { requireVictim } from './items.js';
+
+const VICTIM_FIELDS = [
+  ['name', 'name'],
+  ['description', 'description'],
+  ['org', 'org'],
+  ['suborg', 'suborg'],
+  ['workLocation', 'work_location'],
+  ['nationality', 'nationality'],
+] as const;
+
+export function listVictims(ctx: RequestContext): Reply {
+  const owner = requestOwner(ctx);
+  const { start, limit } = pageWindow(ctx);
+  const rows = ctx.store.all<VictimRow>(
+    'SELECT * FROM victims WHERE owner_id = ? ORDER BY id LIMIT ? OFFSET ?',
+    owner.id,
+    limit,
+    start,
+  );
+  const total =
+    start === 0
+      ? (ctx.store.get<{ n: number }>('SELECT COUNT(*) AS n FROM victims WHERE owner_id = ?', owner.id)?.n ??
+        0)
+      : 0;
+  return listReply(
+    'victim',
+    rows.map((r) => victimView(ctx.view, r)),
+    total,
+    start,
+  );
+}
+
+export function getVictim(ctx: RequestContext, id: string): Reply {
+  return single('victim', victimView(ctx.view, requireVictim(ctx, id)));
+}
+
+function victimBody(body: Record<string, unknown>, creating: boolean): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [field, column] of VICTIM_FIELDS) {
+    const value = body[field];
+    if (value === undefined || value === null) continue;
+    if (typeof value !== 'string') throw badRequest(`The ${field} for this Victim is invalid`);
+    out.set(column, value);
+  }
+  const name = out.get('name');
+  if ((creating || body.name !== undefined) && (name === undefined || name.trim() === '')) {
+    throw badRequest('The name for this Victim is invalid');
+  }
+  return out;
+}
+
+export async function createVictim(ctx: RequestContext): Promise<Reply> {
+  const owner = requestOwner(ctx);
+  const fields = victimBody(await readObject(ctx), true);
+  const id = ctx.store.transaction(() => {
+    const newId = ctx.store.nextId('victims');
+    ctx.store.run(
+      'INSERT INTO victims (id, owner_id, name, web_link) VALUES (?, ?, ?, ?)',
+      newId,
+      owner.id,
+      fields.get('name'),
+      `/auth/victim/victim.xhtml?victim=${newId}`,
+    );
+    for (const [column, value] of fields)
+      ctx.store.run(`UPDATE victims SET ${column} = ? WHERE id = ?`, value, newId);
+    return newId;
+  });
+  return single('victim', victimView(ctx.view, requireVictim(ctx, String(id))), 201);
+}
+
+export async function updateVictim(ctx: RequestContext, rawId: string): Promise<Reply> {
+  const row = requireVictim(ctx, rawId);
+  const fields = victimBody(await readObject(ctx), false);
+  ctx.store.transaction(() => {
+    for (const [column, value] of fields)
+      ctx.store.run(`UPDATE victims SET ${column} = ? WHERE id = ?`, value, row.id);
+  });
+  return single('victim', victimView(ctx.view, requireVictim(ctx, rawId)));
+}
+
+export function deleteVictim(ctx: RequestContext, rawId: string): Reply {
+  const row = requireVictim(ctx, rawId);
+  ctx.store.transaction(() => {
+    ctx.store.run('DELETE FROM victims WHERE id = ?', row.id);
+    ctx.store.run('DELETE FROM victim_assets WHERE victim_id = ?', row.id);
+    ctx.store.forgetItem('victim', row.id);
+  });
+  return success();
+}
+
+interface AssetRow {
+  id: number;
+  victim_id: number;
+  type: string;
+  name: string;
+  fields: string;
+}
+
+function assetView(ctx: RequestContext, row: AssetRow, full: boolean): Record<string, unknown> {
+  const base: Record<string, unknown> = {
+    id: row.id,
+    ...(full ? {} : { name: row.name }),
+    type: row.type,
+    webLink: `${ctx.view.origin}/auth/victim/victim.xhtml?victim=${row.victim_id}`,
+  };
+  return full ? { ...base, ...(JSON.parse(row.fields) as Record<string, unknown>) } : base;
+}
+
+/** `/v2/victims/{id}/victimAssets[/{assetType}[/{assetId}]]`. */
+export async function victimAssets(ctx: RequestContext, rawId: string, rest: string[]): Promise<Reply> {
+  const victim = requireVictim(ctx, rawId);
+  const [, branch, rawAssetId] = rest;
+  if (rest.length > 3) throw notFound();
+  if (branch === undefined) {
+    if (ctx.method !== 'GET') throw notFound();
+    const rows = ctx.store.all<AssetRow>(
+      'SELECT * FROM victim_assets WHERE victim_id = ? ORDER BY id',
+      victim.id,
+    );
+    return listReply(
+      'victimAsset',
+      rows.map((r) => assetView(ctx, r, false)),
+      rows.length,
+      0,
+    );
+  }
+  const info = VICTIM_ASSET_TYPES.find((t) => t.branch === branch);
+  if (!info) throw notFound();
+  if (rawAssetId === undefined) {
+    if (ctx.method === 'GET') {
+      const rows = ctx.store.all<AssetRow>(
+        'SELECT * FROM victim_assets WHERE victim_id = ? AND type = ? ORDER BY id',
+        victim.id,
+        info.type,
+      );
+      return listReply(
+        info.entity,
+        rows.map((r) => assetView(ctx, r, true)),
+        rows.length,
+        0,
+      );
+    }
+    if (ctx.method === 'POST') {
+      const body = await readObject(ctx);
+      const fields = assetFields(info, body, true);
+      const id = ctx.store.transaction(() => {
+        const newId = ctx.store.nextId('victim_assets');
+        ctx.store.run(
+          'INSERT INTO victim_assets (id, victim_id, type, name, fields) VALUES (?, ?, ?, ?, ?)',
+          newId,
+          victim.id,
+          info.type,
+          fields[info.required] ?? '',
+          JSON.stringify(fields),
+        );
+        return newId;
+      });
+      return single(info.entity, assetView(ctx, assetById(ctx, victim.id, info.type, id), true), 201);
+    }
+    throw notFound();
+  }
+  const asset = assetById(ctx, victim.id, info.type, parseId(rawAssetId));
+  if (ctx.method === 'GET') return single(info.entity, assetView(ctx, asset, true));
+  if (ctx.method === 'PUT') {
+    const fields = {
+      ...(JSON.parse(asset.fields) as Record<string, string>),
+      ...assetFields(info, await readObject(ctx), false),
+    };
+    ctx.store.run(
+      'UPDATE victim_assets SET fields = ?, name = ? WHERE id = ?',
+      JSON.stringify(fields),
+      fields[info.required] ?? asset.name,
+      asset.id,
+    );
+    return single(info.entity, assetView(ctx, assetById(ctx, victim.id, info.type, asset.id), true));
+  }
+  if (ctx.method === 'DELETE') {
+    ctx.store.run('DELETE FROM victim_assets WHERE id = ?', asset.id);
+    return success();
+  }
+  throw notFound();
+}
+
+function assetFields(
+  info: (typeof VICTIM_ASSET_TYPES)[number],
+  body: Record<string, unknown>,
+  creating: boolean,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const field of [info.required, ...info.optional]) {
+    const value = body[field];
+    if (value === undefined || value === null) continue;
+    if (typeof value !== 'string') throw badRequest(`The ${field} for this ${info.type} is invalid`);
+    out[field] = value;
+  }
+  if (creating && (out[info.required] === undefined || out[info.required] === '')) {
+    throw badRequest(`The ${info.required} for this ${info.type} is invalid`);
+  }
+  return out;
+}
+
+function assetById(ctx: RequestContext, victimId: number, type: string, id: number): AssetRow {
+  const row = ctx.store.get<AssetRow>(
+    'SELECT * FROM victim_assets WHERE id = ? AND victim_id = ? AND type = ?',
+    id,
+    victimId,
+    type,
+  );
+  if (!row) throw notFound();
+  return row;
+}

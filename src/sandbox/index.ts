@@ -1,0 +1,201 @@
+/**
+ * `threatconnect/sandbox`: a local ThreatConnect v2 API server backed by SQLite, for demos and tests.
+ *
+ * @example
+ * const sandbox = await startSandbox({ seedIndicators: 100 });
+ * // sandbox.baseUrl, sandbox.accessId, sandbox.secretKey, sandbox.defaultOrg
+ * await sandbox.close();
+ */
+import type { FaultConfig } from './faults.js';
+import { parseFaultConfig } from './faults.js';
+import { Failure } from './reply.js';
+import { sampleData } from './sample-data.js';
+import { startServer } from './server.js';
+import { type Credentials, Store } from './store.js';
+
+export { sampleData } from './sample-data.js';
+export type * from './sample-types.js';
+export type { FaultConfig, FaultRule, FaultKind } from './faults.js';
+export { faultDraw } from './faults.js';
+export type { RequestLogEntry } from './server.js';
+
+export interface SandboxOptions {
+  /** Interface to listen on. @default '127.0.0.1' */
+  host?: string;
+  /** Port; 0 picks a free one. @default 0 */
+  port?: number;
+  /** SQLite file; in memory when absent. An existing file is reused and never reseeded. */
+  dbPath?: string;
+  /** Generated indicators on top of the fixed records. @default 0 */
+  seedIndicators?: number;
+  /** Serve TLS with a self-signed certificate made at start. @default false */
+  https?: boolean;
+  /** Largest accepted `resultLimit`; above it a listing answers 400. @default 500 */
+  maxResultLimit?: number;
+  /** Fault configuration (decisions.md 2.3), as `POST /_sandbox/faults` takes it. */
+  faults?: FaultConfig | Partial<FaultConfig>;
+  accessId?: string;
+  secretKey?: string;
+  /** The API user's organization. @default 'Example Org' */
+  defaultOrg?: string;
+  /** Lifetime of issued tokens. @default 3600 */
+  tokenTtlSeconds?: number;
+  /** The server's base clock in ms; `/_sandbox/clock` adds an offset to it. @default Date.now */
+  clock?: () => number;
+  /** Largest JSON body. @default 1 MiB */
+  maxBodyBytes?: number;
+  /** Largest octet-stream upload. @default 100 MiB */
+  maxUploadBytes?: number;
+}
+
+export interface Sandbox {
+  baseUrl: string;
+  accessId: string;
+  secretKey: string;
+  defaultOrg: string;
+  apiToken: string;
+  /** Epoch seconds. */
+  apiTokenExpires: number;
+  restrictedUser: Credentials;
+  /** PEM text of the self-signed certificate, in HTTPS mode. */
+  caCertificate?: string;
+  /** Whether this start seeded the database (false when an existing `dbPath` was reused). */
+  seeded: boolean;
+  close(): Promise<void>;
+}
+
+const KNOWN_OPTIONS = new Set([
+  'host',
+  'port',
+  'dbPath',
+  'seedIndicators',
+  'https',
+  'maxResultLimit',
+  'faults',
+  'accessId',
+  'secretKey',
+  'defaultOrg',
+  'tokenTtlSeconds',
+  'clock',
+  'maxBodyBytes',
+  'maxUploadBytes',
+]);
+
+/** Errors in sandbox options. */
+export class SandboxOptionsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SandboxOptionsError';
+  }
+}
+
+function integerOption(
+  options: SandboxOptions,
+  key: keyof SandboxOptions,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  const value = options[key];
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new SandboxOptionsError(
+      `\`${key}\` must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`,
+    );
+  }
+  return value;
+}
+
+/** Starts a sandbox server and resolves once it listens. */
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  for (const key of Object.keys(options)) {
+    if (!KNOWN_OPTIONS.has(key)) throw new SandboxOptionsError(`Unknown sandbox option \`${key}\``);
+  }
+  const seedIndicators = integerOption(options, 'seedIndicators', 0, 0, 10_000_000);
+  const maxResultLimit = integerOption(options, 'maxResultLimit', 500, 1, 1_000_000);
+  const port = integerOption(options, 'port', 0, 0, 65535);
+  const tokenTtlSeconds = integerOption(options, 'tokenTtlSeconds', 3600, 1, 10 * 365 * 86400);
+  const maxBodyBytes = integerOption(options, 'maxBodyBytes', 1024 * 1024, 1, 2 ** 31);
+  const maxUploadBytes = integerOption(options, 'maxUploadBytes', 100 * 1024 * 1024, 1, 2 ** 40);
+  const defaultOrg = options.defaultOrg ?? 'Example Org';
+  if (typeof defaultOrg !== 'string' || defaultOrg.trim() === '') {
+    throw new SandboxOptionsError('`defaultOrg` must be a non-empty string');
+  }
+  if ((options.accessId === undefined) !== (options.secretKey === undefined)) {
+    throw new SandboxOptionsError('`accessId` and `secretKey` must be given together');
+  }
+  let faults: FaultConfig | undefined;
+  if (options.faults !== undefined) {
+    try {
+      faults = parseFaultConfig(options.faults);
+    } catch (error) {
+      throw new SandboxOptionsError(error instanceof Failure ? error.message : String(error));
+    }
+  }
+
+  const { default: Database } = await import('better-sqlite3');
+  const db = new Database(options.dbPath ?? ':memory:');
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  const store = new Store(db);
+  const main: Credentials | undefined =
+    options.accessId !== undefined && options.secretKey !== undefined
+      ? { accessId: options.accessId, secretKey: options.secretKey }
+      : undefined;
+  let server: Awaited<ReturnType<typeof startServer>> | undefined;
+  try {
+    const seeded = store.initialise(() => sampleData(seedIndicators), main ? { main } : {}, defaultOrg);
+    if (!seeded && options.seedIndicators !== undefined && options.dbPath !== undefined) {
+      process.emitWarning(`Existing sandbox database ${options.dbPath} reused; seedIndicators ignored`, {
+        code: 'TC_SANDBOX_REUSED',
+      });
+    }
+    if (!seeded && main) {
+      store.run(
+        "UPDATE users SET access_id = ?, secret_key = ? WHERE role = 'main'",
+        main.accessId,
+        main.secretKey,
+      );
+    }
+    const tls =
+      options.https === true
+        ? await (await import('./tls.js')).createSelfSignedCertificate(options.host ?? '127.0.0.1')
+        : undefined;
+    server = await startServer({
+      store,
+      limits: { maxResultLimit, maxBodyBytes, maxUploadBytes },
+      faults,
+      clock: options.clock,
+      tokenTtlSeconds,
+      tls,
+      host: options.host ?? '127.0.0.1',
+      port,
+    });
+    const user = store.userByRole('main');
+    const restricted = store.userByRole('restricted');
+    const org = user ? store.ownerById(user.org_owner_id) : undefined;
+    if (!user || !restricted || !org) throw new SandboxOptionsError('The sandbox database has no API users');
+    const token = server.issueToken(user.id);
+    const running = server;
+    const result: Sandbox = {
+      baseUrl: `${server.origin}/api`,
+      accessId: user.access_id,
+      secretKey: user.secret_key,
+      defaultOrg: org.name,
+      apiToken: token.token,
+      apiTokenExpires: token.expires,
+      restrictedUser: { accessId: restricted.access_id, secretKey: restricted.secret_key },
+      seeded,
+      close: async () => {
+        await running.close();
+        db.close();
+      },
+    };
+    if (tls) result.caCertificate = tls.cert;
+    return result;
+  } catch (error) {
+    await server?.close();
+    db.close();
+    throw error;
+  }
+}

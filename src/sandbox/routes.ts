@@ -1,0 +1,165 @@
+/** The v2 route table of the sandbox. Paths are matched after `/api/v2`, on decoded segments. */
+import type { RequestContext } from './context.js';
+import {
+  createGroup,
+  deleteGroup,
+  downloadContent,
+  getGroup,
+  listGroups,
+  updateGroup,
+  uploadContent,
+} from './handlers/groups.js';
+import {
+  createIndicator,
+  deleteIndicator,
+  getIndicator,
+  indicatorTypes,
+  listIndicators,
+  requireIndicator,
+  updateIndicator,
+} from './handlers/indicators.js';
+import { indicatorRef, itemSubresource, requireGroup, resolvePivot } from './handlers/items.js';
+import {
+  createTag,
+  deleteLabel,
+  deleteTag,
+  getLabel,
+  getOwner,
+  getTag,
+  listLabels,
+  listOwners,
+  listTags,
+  members,
+  mine,
+  updateTag,
+  whoami,
+} from './handlers/metadata.js';
+import { createTask, deleteTask, getTask, listTasks, taskPeople, updateTask } from './handlers/tasks.js';
+import {
+  createVictim,
+  deleteVictim,
+  getVictim,
+  listVictims,
+  updateVictim,
+  victimAssets,
+} from './handlers/victims.js';
+import type { Reply } from './reply.js';
+import { Router } from './router.js';
+
+export type Handler = (
+  ctx: RequestContext,
+  params: Record<string, string>,
+  rest: string[],
+) => Promise<Reply> | Reply;
+
+const p = (params: Record<string, string>, name: string): string => params[name] ?? '';
+
+/** Sub-resources of an item resolved by `resolvePivot` from the full path. */
+const pivot =
+  (head: string): Handler =>
+  (ctx, params, rest) => {
+    const segments = [head, ...Object.values(params), ...rest];
+    const resolved = resolvePivot(ctx, segments);
+    return itemSubresource(ctx, resolved.item, resolved.rest);
+  };
+
+export function createApiRouter(): Router<Handler> {
+  const r = new Router<Handler>();
+  // owners, users, types
+  r.add('GET', 'owners', (ctx) => listOwners(ctx));
+  r.add('GET', 'owners/mine', (ctx) => mine(ctx));
+  r.add('GET', 'owners/mine/members', (ctx) => members(ctx));
+  r.add('GET', 'owners/:id', (ctx, params) => getOwner(ctx, p(params, 'id')));
+  r.add('GET', 'whoami', (ctx) => whoami(ctx));
+  r.add('GET', 'types/indicatorTypes', (ctx) => indicatorTypes(ctx));
+  r.add('GET', 'types/indicatorTypes/:entity', (ctx, params) => indicatorTypes(ctx, p(params, 'entity')));
+
+  // indicators
+  r.add('GET', 'indicators', (ctx) => listIndicators(ctx));
+  r.add('GET', 'indicators/:branch', (ctx, params) => listIndicators(ctx, p(params, 'branch')));
+  r.add('POST', 'indicators/:branch', (ctx, params) => createIndicator(ctx, p(params, 'branch')));
+  r.add('GET', 'indicators/:branch/:value', (ctx, params) =>
+    getIndicator(ctx, p(params, 'branch'), p(params, 'value')),
+  );
+  r.add('PUT', 'indicators/:branch/:value', (ctx, params) =>
+    updateIndicator(ctx, p(params, 'branch'), p(params, 'value')),
+  );
+  r.add('DELETE', 'indicators/:branch/:value', (ctx, params) =>
+    deleteIndicator(ctx, p(params, 'branch'), p(params, 'value')),
+  );
+  for (const method of ['GET', 'POST', 'PUT', 'DELETE']) {
+    r.add(method, 'indicators/:branch/:value/*rest', (ctx, params, rest) => {
+      const row = requireIndicator(ctx, params.branch, params.value);
+      return itemSubresource(ctx, indicatorRef(row), rest);
+    });
+  }
+
+  // groups
+  r.add('GET', 'groups', (ctx) => listGroups(ctx));
+  r.add('GET', 'groups/:branch', (ctx, params) => listGroups(ctx, p(params, 'branch')));
+  r.add('POST', 'groups/:branch', (ctx, params) => createGroup(ctx, p(params, 'branch')));
+  r.add('GET', 'groups/:branch/:id', (ctx, params) => getGroup(ctx, p(params, 'branch'), p(params, 'id')));
+  r.add('PUT', 'groups/:branch/:id', (ctx, params) => updateGroup(ctx, p(params, 'branch'), p(params, 'id')));
+  r.add('DELETE', 'groups/:branch/:id', (ctx, params) =>
+    deleteGroup(ctx, p(params, 'branch'), p(params, 'id')),
+  );
+  r.add('POST', 'groups/:branch/:id/upload', (ctx, params) =>
+    uploadContent(ctx, p(params, 'branch'), p(params, 'id')),
+  );
+  r.add('PUT', 'groups/:branch/:id/upload', (ctx, params) =>
+    uploadContent(ctx, p(params, 'branch'), p(params, 'id')),
+  );
+  r.add('GET', 'groups/:branch/:id/download', (ctx, params) =>
+    downloadContent(ctx, p(params, 'branch'), p(params, 'id')),
+  );
+  for (const method of ['GET', 'POST', 'PUT', 'DELETE']) {
+    r.add(method, 'groups/:branch/:id/*rest', (ctx, params, rest) => {
+      const row = requireGroup(ctx, params.branch, params.id);
+      return itemSubresource(ctx, { kind: 'group', id: row.id, ownerId: row.owner_id }, rest);
+    });
+  }
+
+  // victims
+  r.add('GET', 'victims', (ctx) => listVictims(ctx));
+  r.add('POST', 'victims', (ctx) => createVictim(ctx));
+  r.add('GET', 'victims/:id', (ctx, params) => getVictim(ctx, p(params, 'id')));
+  r.add('PUT', 'victims/:id', (ctx, params) => updateVictim(ctx, p(params, 'id')));
+  r.add('DELETE', 'victims/:id', (ctx, params) => deleteVictim(ctx, p(params, 'id')));
+  for (const method of ['GET', 'POST', 'PUT', 'DELETE']) {
+    r.add(method, 'victims/:id/victimAssets/*rest', (ctx, params, rest) =>
+      victimAssets(ctx, p(params, 'id'), ['victimAssets', ...rest]),
+    );
+    r.add(method, 'victims/:id/*rest', pivot('victims'));
+  }
+
+  // tasks
+  r.add('GET', 'tasks', (ctx) => listTasks(ctx));
+  r.add('POST', 'tasks', (ctx) => createTask(ctx));
+  r.add('GET', 'tasks/:id', (ctx, params) => getTask(ctx, p(params, 'id')));
+  r.add('PUT', 'tasks/:id', (ctx, params) => updateTask(ctx, p(params, 'id')));
+  r.add('DELETE', 'tasks/:id', (ctx, params) => deleteTask(ctx, p(params, 'id')));
+  for (const which of ['assignee', 'escalatee'] as const) {
+    r.add('GET', `tasks/:id/${which}s`, (ctx, params) => taskPeople(ctx, p(params, 'id'), which));
+    for (const method of ['GET', 'POST', 'DELETE']) {
+      r.add(method, `tasks/:id/${which}s/:user`, (ctx, params) =>
+        taskPeople(ctx, p(params, 'id'), which, p(params, 'user')),
+      );
+    }
+  }
+  for (const method of ['GET', 'POST', 'PUT', 'DELETE']) r.add(method, 'tasks/:id/*rest', pivot('tasks'));
+
+  // tags and security labels
+  r.add('GET', 'tags', (ctx) => listTags(ctx));
+  r.add('POST', 'tags', (ctx) => createTag(ctx));
+  r.add('GET', 'tags/:name', (ctx, params) => getTag(ctx, p(params, 'name')));
+  r.add('PUT', 'tags/:name', (ctx, params) => updateTag(ctx, p(params, 'name')));
+  r.add('DELETE', 'tags/:name', (ctx, params) => deleteTag(ctx, p(params, 'name')));
+  r.add('GET', 'securityLabels', (ctx) => listLabels(ctx));
+  r.add('GET', 'securityLabels/:name', (ctx, params) => getLabel(ctx, p(params, 'name')));
+  r.add('DELETE', 'securityLabels/:name', (ctx, params) => deleteLabel(ctx, p(params, 'name')));
+  for (const method of ['GET', 'POST', 'DELETE']) {
+    r.add(method, 'tags/:name/*rest', pivot('tags'));
+    r.add(method, 'securityLabels/:name/*rest', pivot('securityLabels'));
+  }
+  return r;
+}

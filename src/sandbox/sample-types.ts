@@ -1,0 +1,256 @@
+/**
+ * The shape of the sandbox's deterministic sample data (decisions.md 2.6).
+ *
+ * Records are in the wire shape of v2 list items (`ownerName`, `type`, `summary`, host flags as strings),
+ * plus link arrays (`tags`, `securityLabels`, `attributes`, `groupIds`, `indicatorIds`, ...).
+ * The sandbox seeds its database from exactly these records, so tests can compute expected answers
+ * from `sampleData(n)` without asking the server.
+ */
+
+/** Kinds of item that can carry metadata and take part in associations. */
+export type SampleItemKind = 'indicator' | 'group' | 'victim' | 'task';
+
+export type SampleOwnerType = 'Organization' | 'Community' | 'Source';
+
+export interface SampleOwner {
+  id: number;
+  name: string;
+  type: SampleOwnerType;
+}
+
+/**
+ * An API user. Credentials are not part of the sample data: `startSandbox` generates them (or takes them
+ * from its options) and stores them with the user.
+ */
+export interface SampleUser {
+  /** `main` is the user whose credentials `startSandbox` returns; `restricted` is `restrictedUser`. */
+  role: 'main' | 'restricted';
+  userName: string;
+  firstName: string;
+  lastName: string;
+  /** Names of the owners this user may access. The first one is the user's organization (default owner). */
+  owners: string[];
+}
+
+export interface SampleAttribute {
+  id: number;
+  type: string;
+  value: string;
+  displayed: boolean;
+  source?: string;
+  dateAdded: string;
+  lastModified: string;
+}
+
+/** An attribute together with the item that carries it (the top-level `attributes` list). */
+export interface SampleItemAttribute extends SampleAttribute {
+  itemKind: SampleItemKind;
+  itemId: number;
+}
+
+export type SampleIndicatorType = 'Address' | 'EmailAddress' | 'File' | 'Host' | 'URL' | 'ASN';
+
+export interface SampleIndicator {
+  id: number;
+  ownerName: string;
+  type: SampleIndicatorType;
+  dateAdded: string;
+  lastModified: string;
+  rating?: number;
+  confidence?: number;
+  threatAssessRating?: number;
+  threatAssessConfidence?: number;
+  /**
+   * Fixed records carry their recorded absolute webLink verbatim. Generated records carry a path that
+   * starts with `/auth/`, which the sandbox prefixes with its own origin.
+   */
+  webLink: string;
+  /** Value of the displayed Description attribute, when there is one. */
+  description?: string;
+  /** Value of the displayed Source attribute, when there is one. */
+  source?: string;
+  /** The value; files join the hashes present with ' : ' (md5, sha1, sha256). */
+  summary: string;
+  /** Address */
+  ip?: string;
+  /** EmailAddress */
+  address?: string;
+  /** File (upper-case hex) */
+  md5?: string;
+  sha1?: string;
+  sha256?: string;
+  size?: number;
+  /** Host */
+  hostName?: string;
+  dnsActive?: 'true' | 'false';
+  whoisActive?: 'true' | 'false';
+  /** URL */
+  text?: string;
+  /** Custom type ASN (its value label). */
+  'AS Number'?: string;
+  active: boolean;
+  tags: string[];
+  securityLabels: string[];
+  attributes: SampleAttribute[];
+  groupIds: number[];
+  victimIds: number[];
+  taskIds: number[];
+}
+
+export type SampleGroupType =
+  | 'Adversary'
+  | 'Campaign'
+  | 'Document'
+  | 'Email'
+  | 'Incident'
+  | 'Signature'
+  | 'Threat';
+
+export interface SampleGroup {
+  id: number;
+  name: string;
+  type: SampleGroupType;
+  ownerName: string;
+  dateAdded: string;
+  lastModified: string;
+  /** As for indicators: absolute for fixed records, `/auth/...` for generated ones. */
+  webLink: string;
+  /** Campaign */
+  firstSeen?: string;
+  /** Document (fileSize and status are derived from the content) */
+  fileName?: string;
+  fileSize?: number;
+  status?: string;
+  malware?: boolean;
+  /** Email */
+  subject?: string;
+  header?: string;
+  body?: string;
+  from?: string;
+  to?: string;
+  score?: number;
+  /** Incident (status above) */
+  eventDate?: string;
+  /** Signature (fileName above) */
+  fileType?: string;
+  fileText?: string;
+  tags: string[];
+  securityLabels: string[];
+  attributes: SampleAttribute[];
+  indicatorIds: number[];
+  groupIds: number[];
+  victimIds: number[];
+  taskIds: number[];
+}
+
+export type SampleVictimAssetType = 'EmailAddress' | 'NetworkAccount' | 'Phone' | 'SocialNetwork' | 'WebSite';
+
+export interface SampleVictimAsset {
+  id: number;
+  type: SampleVictimAssetType;
+  /** The asset's display name (its main value). */
+  name: string;
+  /** The asset's own fields, e.g. `{ account: 'jdoe', network: 'Active Directory' }`. */
+  fields: Record<string, string>;
+}
+
+export interface SampleVictim {
+  id: number;
+  name: string;
+  /** Victims have no owner on the wire; the sandbox keeps one to scope listings. */
+  ownerName: string;
+  description?: string;
+  org?: string;
+  suborg?: string;
+  workLocation?: string;
+  nationality?: string;
+  webLink: string;
+  assets: SampleVictimAsset[];
+  tags: string[];
+  securityLabels: string[];
+  attributes: SampleAttribute[];
+  indicatorIds: number[];
+  groupIds: number[];
+  taskIds: number[];
+}
+
+export type SampleTaskStatus =
+  | 'Not Started'
+  | 'In Progress'
+  | 'Completed'
+  | 'Waiting on Someone'
+  | 'Deferred';
+
+export interface SampleTaskUser {
+  userName: string;
+  firstName: string;
+  lastName: string;
+}
+
+export interface SampleTask {
+  id: number;
+  name: string;
+  ownerName: string;
+  dateAdded: string;
+  lastModified: string;
+  webLink: string;
+  status: SampleTaskStatus;
+  escalated: boolean;
+  reminded: boolean;
+  overdue: boolean;
+  dueDate?: string;
+  reminderDate?: string;
+  escalationDate?: string;
+  description?: string;
+  assignee: SampleTaskUser[];
+  escalatee: SampleTaskUser[];
+  tags: string[];
+  securityLabels: string[];
+  attributes: SampleAttribute[];
+  indicatorIds: number[];
+  groupIds: number[];
+  victimIds: number[];
+}
+
+export interface SampleTag {
+  name: string;
+  description?: string;
+}
+
+export interface SampleSecurityLabel {
+  name: string;
+  description: string;
+  dateAdded: string;
+  color?: string;
+}
+
+export interface SampleItemRef {
+  kind: SampleItemKind;
+  id: number;
+}
+
+/** One symmetric association, listed once. The link arrays on the records show it from both ends. */
+export interface SampleAssociation {
+  a: SampleItemRef;
+  b: SampleItemRef;
+}
+
+export interface SampleDocument {
+  groupId: number;
+  fileName: string;
+  content: Buffer;
+}
+
+export interface SampleData {
+  owners: SampleOwner[];
+  users: SampleUser[];
+  indicators: SampleIndicator[];
+  groups: SampleGroup[];
+  victims: SampleVictim[];
+  tasks: SampleTask[];
+  tags: SampleTag[];
+  securityLabels: SampleSecurityLabel[];
+  attributes: SampleItemAttribute[];
+  associations: SampleAssociation[];
+  documents: SampleDocument[];
+}

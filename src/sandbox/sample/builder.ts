@@ -1,0 +1,258 @@
+/**
+ * Collects the sample records while they are built, keeps the link arrays of both ends and the
+ * top-level lists in step, and checks that indicator values stay unique per (owner, type).
+ */
+import type {
+  SampleAssociation,
+  SampleData,
+  SampleDocument,
+  SampleGroup,
+  SampleIndicator,
+  SampleIndicatorType,
+  SampleItemAttribute,
+  SampleItemKind,
+  SampleTask,
+  SampleVictim,
+} from '../sample-types.js';
+import { OWNERS, SECURITY_LABELS, TAG_DESCRIPTIONS, USERS } from './constants.js';
+
+const KIND_RANK: Record<SampleItemKind, number> = { indicator: 0, group: 1, victim: 2, task: 3 };
+
+/** An item together with its kind. */
+export type ItemTarget =
+  | { kind: 'indicator'; item: SampleIndicator }
+  | { kind: 'group'; item: SampleGroup }
+  | { kind: 'victim'; item: SampleVictim }
+  | { kind: 'task'; item: SampleTask };
+
+export interface AttributeInput {
+  type: string;
+  value: string;
+  displayed: boolean;
+  source?: string;
+  dateAdded: string;
+  lastModified: string;
+}
+
+export class SampleBuilder {
+  readonly indicators: SampleIndicator[] = [];
+  readonly groups: SampleGroup[] = [];
+  readonly victims: SampleVictim[] = [];
+  readonly tasks: SampleTask[] = [];
+  readonly attributes: SampleItemAttribute[] = [];
+  readonly associations: SampleAssociation[] = [];
+  readonly documents: SampleDocument[] = [];
+  /** Next id for attributes and for victim assets; the generated part moves them to a high range. */
+  nextAttributeId = 1;
+  nextAssetId = 1;
+  readonly #values = new Map<string, Map<SampleIndicatorType, Set<string>>>();
+
+  /**
+   * Marks `value` as used in (owner, type). Returns false when it was already used there. Values are
+   * compared as they are: the sample values are all in their canonical case already (lower-case hosts,
+   * URLs and mailboxes, upper-case hashes).
+   */
+  claimValue(ownerName: string, type: SampleIndicatorType, value: string): boolean {
+    let byType = this.#values.get(ownerName);
+    if (!byType) {
+      byType = new Map();
+      this.#values.set(ownerName, byType);
+    }
+    let used = byType.get(type);
+    if (!used) {
+      used = new Set();
+      byType.set(type, used);
+    }
+    if (used.has(value)) return false;
+    used.add(value);
+    return true;
+  }
+
+  /** Adds an indicator whose values were already claimed with `claimValue`. */
+  addIndicator(indicator: SampleIndicator): SampleIndicator {
+    this.indicators.push(indicator);
+    return indicator;
+  }
+
+  /** Adds a fixed indicator, claiming its values; a duplicate is a bug in the fixed layout. */
+  addFixedIndicator(indicator: SampleIndicator): SampleIndicator {
+    const values =
+      indicator.type === 'File'
+        ? [indicator.md5, indicator.sha1, indicator.sha256].filter((h): h is string => h !== undefined)
+        : [indicator.summary];
+    for (const value of values) {
+      if (!this.claimValue(indicator.ownerName, indicator.type, value)) {
+        throw new Error(`sample data: duplicate ${indicator.type} value ${value} in ${indicator.ownerName}`);
+      }
+    }
+    return this.addIndicator(indicator);
+  }
+
+  addGroup(group: SampleGroup): SampleGroup {
+    this.groups.push(group);
+    return group;
+  }
+
+  addVictim(victim: SampleVictim): SampleVictim {
+    this.victims.push(victim);
+    return victim;
+  }
+
+  addTask(task: SampleTask): SampleTask {
+    this.tasks.push(task);
+    return task;
+  }
+
+  addDocument(group: SampleGroup, content: Buffer): void {
+    if (group.fileName === undefined) throw new Error(`sample data: document ${group.id} has no fileName`);
+    group.fileSize = content.length;
+    this.documents.push({ groupId: group.id, fileName: group.fileName, content });
+  }
+
+  /**
+   * Adds an attribute to an item. A displayed Description fills the item's `description` (indicators,
+   * victims and tasks have that field), a displayed Source an indicator's `source`.
+   */
+  addAttribute(target: ItemTarget, input: AttributeInput): void {
+    const id = this.nextAttributeId;
+    this.nextAttributeId += 1;
+    const { type, value, displayed, dateAdded, lastModified, source } = input;
+    if (source === undefined) {
+      target.item.attributes.push({ id, type, value, displayed, dateAdded, lastModified });
+      this.attributes.push({
+        id,
+        type,
+        value,
+        displayed,
+        dateAdded,
+        lastModified,
+        itemKind: target.kind,
+        itemId: target.item.id,
+      });
+    } else {
+      target.item.attributes.push({ id, type, value, displayed, source, dateAdded, lastModified });
+      this.attributes.push({
+        id,
+        type,
+        value,
+        displayed,
+        source,
+        dateAdded,
+        lastModified,
+        itemKind: target.kind,
+        itemId: target.item.id,
+      });
+    }
+    if (!input.displayed) return;
+    if (input.type === 'Description' && target.kind !== 'group') target.item.description = input.value;
+    else if (input.type === 'Source' && target.kind === 'indicator') target.item.source = input.value;
+  }
+
+  #associate(aKind: SampleItemKind, aId: number, bKind: SampleItemKind, bId: number): void {
+    const swap = KIND_RANK[aKind] > KIND_RANK[bKind] || (aKind === bKind && aId > bId);
+    this.associations.push(
+      swap
+        ? { a: { kind: bKind, id: bId }, b: { kind: aKind, id: aId } }
+        : { a: { kind: aKind, id: aId }, b: { kind: bKind, id: bId } },
+    );
+  }
+
+  /** Links an indicator and a group. Returns false (and changes nothing) when they are already linked. */
+  linkIndicatorGroup(indicator: SampleIndicator, group: SampleGroup): boolean {
+    if (indicator.groupIds.includes(group.id)) return false;
+    indicator.groupIds.push(group.id);
+    group.indicatorIds.push(indicator.id);
+    this.#associate('indicator', indicator.id, 'group', group.id);
+    return true;
+  }
+
+  linkGroups(first: SampleGroup, second: SampleGroup): boolean {
+    if (first.id === second.id || first.groupIds.includes(second.id)) return false;
+    first.groupIds.push(second.id);
+    second.groupIds.push(first.id);
+    this.#associate('group', first.id, 'group', second.id);
+    return true;
+  }
+
+  linkVictimGroup(victim: SampleVictim, group: SampleGroup): boolean {
+    if (victim.groupIds.includes(group.id)) return false;
+    victim.groupIds.push(group.id);
+    group.victimIds.push(victim.id);
+    this.#associate('victim', victim.id, 'group', group.id);
+    return true;
+  }
+
+  linkVictimIndicator(victim: SampleVictim, indicator: SampleIndicator): boolean {
+    if (victim.indicatorIds.includes(indicator.id)) return false;
+    victim.indicatorIds.push(indicator.id);
+    indicator.victimIds.push(victim.id);
+    this.#associate('victim', victim.id, 'indicator', indicator.id);
+    return true;
+  }
+
+  linkTaskGroup(task: SampleTask, group: SampleGroup): boolean {
+    if (task.groupIds.includes(group.id)) return false;
+    task.groupIds.push(group.id);
+    group.taskIds.push(task.id);
+    this.#associate('task', task.id, 'group', group.id);
+    return true;
+  }
+
+  linkTaskIndicator(task: SampleTask, indicator: SampleIndicator): boolean {
+    if (task.indicatorIds.includes(indicator.id)) return false;
+    task.indicatorIds.push(indicator.id);
+    indicator.taskIds.push(task.id);
+    this.#associate('task', task.id, 'indicator', indicator.id);
+    return true;
+  }
+
+  linkTaskVictim(task: SampleTask, victim: SampleVictim): boolean {
+    if (task.victimIds.includes(victim.id)) return false;
+    task.victimIds.push(victim.id);
+    victim.taskIds.push(task.id);
+    this.#associate('task', task.id, 'victim', victim.id);
+    return true;
+  }
+
+  /** Sorts every list and link array, and derives the tag and label lists from the records. */
+  finish(): SampleData {
+    const byId = (x: { id: number }, y: { id: number }): number => x.id - y.id;
+    const numeric = (x: number, y: number): number => x - y;
+    const tagNames = new Set<string>();
+    const labelNames = new Set<string>();
+    const tidy = (item: { tags: string[]; securityLabels: string[] }, links: number[][]): void => {
+      for (const t of item.tags) tagNames.add(t);
+      for (const l of item.securityLabels) labelNames.add(l);
+      for (const list of links) if (list.length > 1) list.sort(numeric);
+    };
+    for (const i of this.indicators) tidy(i, [i.groupIds, i.victimIds, i.taskIds]);
+    for (const g of this.groups) tidy(g, [g.indicatorIds, g.groupIds, g.victimIds, g.taskIds]);
+    for (const v of this.victims) tidy(v, [v.indicatorIds, v.groupIds, v.taskIds]);
+    for (const t of this.tasks) tidy(t, [t.indicatorIds, t.groupIds, t.victimIds]);
+    for (const label of labelNames) {
+      if (!SECURITY_LABELS.some((l) => l.name === label))
+        throw new Error(`sample data: unknown security label ${label}`);
+    }
+    const rank = (x: SampleAssociation, y: SampleAssociation): number =>
+      KIND_RANK[x.a.kind] - KIND_RANK[y.a.kind] ||
+      x.a.id - y.a.id ||
+      KIND_RANK[x.b.kind] - KIND_RANK[y.b.kind] ||
+      x.b.id - y.b.id;
+    return {
+      owners: OWNERS.map((o) => ({ ...o })),
+      users: USERS.map((u) => ({ ...u, owners: [...u.owners] })),
+      indicators: this.indicators.sort(byId),
+      groups: this.groups.sort(byId),
+      victims: this.victims.sort(byId),
+      tasks: this.tasks.sort(byId),
+      tags: [...tagNames].sort().map((name) => {
+        const description = TAG_DESCRIPTIONS[name];
+        return description === undefined ? { name } : { name, description };
+      }),
+      securityLabels: SECURITY_LABELS.filter((l) => labelNames.has(l.name)).map((l) => ({ ...l })),
+      attributes: this.attributes.sort(byId),
+      associations: this.associations.sort(rank),
+      documents: this.documents.sort((x, y) => x.groupId - y.groupId),
+    };
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * SQLite schema of the sandbox.
+ *
+ * Every association, including an item's tags and security labels, is one row per direction in `links`,
+ * so that one query shape serves every pivot listing of rest-api-v2.md section 10 from either end.
+ */
+export const SCHEMA_VERSION = 1;
+
+export const SCHEMA_SQL = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+CREATE TABLE IF NOT EXISTS owners (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  type TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS users (
+  id INTEGER PRIMARY KEY,
+  role TEXT NOT NULL,
+  access_id TEXT NOT NULL UNIQUE,
+  secret_key TEXT NOT NULL,
+  user_name TEXT NOT NULL,
+  first_name TEXT NOT NULL,
+  last_name TEXT NOT NULL,
+  org_owner_id INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS user_owners (
+  user_id INTEGER NOT NULL,
+  owner_id INTEGER NOT NULL,
+  PRIMARY KEY (user_id, owner_id)
+);
+
+CREATE TABLE IF NOT EXISTS tokens (
+  token TEXT PRIMARY KEY,
+  user_id INTEGER NOT NULL,
+  expires INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS indicators (
+  id INTEGER PRIMARY KEY,
+  owner_id INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  summary TEXT NOT NULL,
+  lookup TEXT,
+  md5 TEXT,
+  sha1 TEXT,
+  sha256 TEXT,
+  vals TEXT,
+  date_added TEXT NOT NULL,
+  last_modified TEXT NOT NULL,
+  last_modified_ms INTEGER NOT NULL,
+  rating REAL,
+  confidence INTEGER,
+  threat_assess_rating REAL,
+  threat_assess_confidence REAL,
+  web_link TEXT,
+  description TEXT,
+  source TEXT,
+  size INTEGER,
+  dns_active TEXT,
+  whois_active TEXT,
+  active INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX IF NOT EXISTS indicators_owner ON indicators (owner_id, active, id);
+CREATE INDEX IF NOT EXISTS indicators_owner_type ON indicators (owner_id, type, active, id);
+CREATE INDEX IF NOT EXISTS indicators_lookup ON indicators (owner_id, type, lookup);
+CREATE INDEX IF NOT EXISTS indicators_md5 ON indicators (owner_id, md5) WHERE md5 IS NOT NULL;
+CREATE INDEX IF NOT EXISTS indicators_sha1 ON indicators (owner_id, sha1) WHERE sha1 IS NOT NULL;
+CREATE INDEX IF NOT EXISTS indicators_sha256 ON indicators (owner_id, sha256) WHERE sha256 IS NOT NULL;
+CREATE INDEX IF NOT EXISTS indicators_modified ON indicators (owner_id, last_modified_ms);
+
+CREATE TABLE IF NOT EXISTS groups (
+  id INTEGER PRIMARY KEY,
+  owner_id INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  name TEXT NOT NULL,
+  date_added TEXT NOT NULL,
+  last_modified TEXT NOT NULL,
+  web_link TEXT,
+  fields TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX IF NOT EXISTS groups_owner ON groups (owner_id, id);
+CREATE INDEX IF NOT EXISTS groups_owner_type ON groups (owner_id, type, id);
+
+CREATE TABLE IF NOT EXISTS document_chunks (
+  group_id INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  data BLOB NOT NULL,
+  PRIMARY KEY (group_id, seq)
+);
+
+CREATE TABLE IF NOT EXISTS upload_chunks (
+  upload_id INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  data BLOB NOT NULL,
+  PRIMARY KEY (upload_id, seq)
+);
+
+CREATE TABLE IF NOT EXISTS victims (
+  id INTEGER PRIMARY KEY,
+  owner_id INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  description TEXT,
+  org TEXT,
+  suborg TEXT,
+  work_location TEXT,
+  nationality TEXT,
+  web_link TEXT
+);
+CREATE INDEX IF NOT EXISTS victims_owner ON victims (owner_id, id);
+
+CREATE TABLE IF NOT EXISTS victim_assets (
+  id INTEGER PRIMARY KEY,
+  victim_id INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  name TEXT NOT NULL,
+  fields TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX IF NOT EXISTS victim_assets_victim ON victim_assets (victim_id, id);
+
+CREATE TABLE IF NOT EXISTS tasks (
+  id INTEGER PRIMARY KEY,
+  owner_id INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  date_added TEXT NOT NULL,
+  last_modified TEXT NOT NULL,
+  web_link TEXT,
+  fields TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX IF NOT EXISTS tasks_owner ON tasks (owner_id, id);
+
+CREATE TABLE IF NOT EXISTS tags (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  description TEXT
+);
+
+CREATE TABLE IF NOT EXISTS security_labels (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  description TEXT,
+  date_added TEXT NOT NULL,
+  color TEXT
+);
+
+CREATE TABLE IF NOT EXISTS attributes (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,
+  item_id INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  value TEXT NOT NULL,
+  displayed INTEGER NOT NULL DEFAULT 0,
+  source TEXT,
+  date_added TEXT NOT NULL,
+  last_modified TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS attributes_item ON attributes (kind, item_id, id);
+
+CREATE TABLE IF NOT EXISTS links (
+  a_kind TEXT NOT NULL,
+  a_id INTEGER NOT NULL,
+  b_kind TEXT NOT NULL,
+  b_id INTEGER NOT NULL,
+  PRIMARY KEY (a_kind, a_id, b_kind, b_id)
+) WITHOUT ROWID;
+`;

@@ -1,0 +1,454 @@
+/**
+ * The sandbox HTTP(S) server: auth, admin endpoints, fault injection, request log and dispatch.
+ */
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import https from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
+import { type Limits, type RequestContext, isTrue, readObject } from './context.js';
+import { createJsonEncoder } from './encode.js';
+import { type FaultConfig, FaultEngine, type FaultRule, parseFaultConfig } from './faults.js';
+import { Failure, NOT_FOUND, type Reply } from './reply.js';
+import { createApiRouter } from './routes.js';
+import type { Store, UserRow } from './store.js';
+import { GROUP_BY_BRANCH, INDICATOR_BY_BRANCH } from './types.js';
+import { expectedSignature, parseHmacAuthorization, signaturesMatch } from './verify-hmac.js';
+
+export const CLOCK_SKEW_SECONDS = 300;
+const LOG_CAPACITY = 10_000;
+
+export interface RequestLogEntry {
+  seq: number;
+  method: string;
+  target: string;
+  status: number | null;
+  accessId: string | null;
+  time: string;
+  fault: string | null;
+}
+
+export interface ServerSettings {
+  store: Store;
+  limits: Limits;
+  faults: FaultConfig | undefined;
+  clock: (() => number) | undefined;
+  tokenTtlSeconds: number;
+  tls: { key: string; cert: string } | undefined;
+  host: string;
+  port: number;
+}
+
+export interface RunningServer {
+  origin: string;
+  port: number;
+  issueToken(userId: number): { token: string; expires: number };
+  close(): Promise<void>;
+}
+
+class RequestLog {
+  readonly entries: RequestLogEntry[] = [];
+  #seq = 0;
+
+  add(entry: Omit<RequestLogEntry, 'seq'>): void {
+    this.#seq += 1;
+    this.entries.push({ seq: this.#seq, ...entry });
+    if (this.entries.length > LOG_CAPACITY) this.entries.splice(0, this.entries.length - LOG_CAPACITY);
+  }
+
+  clear(): void {
+    this.entries.length = 0;
+  }
+}
+
+interface Outcome {
+  status: number | null;
+  fault: string | null;
+}
+
+/** Rough test for listings, used to scope `shortPage` rules before the handler runs. */
+const COLLECTIONS = new Set([
+  'indicators',
+  'groups',
+  'owners',
+  'tags',
+  'securityLabels',
+  'victims',
+  'tasks',
+  'attributes',
+  'victimAssets',
+  'indicatorTypes',
+  'adversaryAssets',
+  'assignees',
+  'escalatees',
+  'deleted',
+]);
+function looksLikeListing(method: string, segments: readonly string[]): boolean {
+  if (method !== 'GET') return false;
+  const last = segments.at(-1) ?? '';
+  const previous = segments.at(-2) ?? '';
+  if (COLLECTIONS.has(last)) return true;
+  if (previous === 'indicators') return INDICATOR_BY_BRANCH.has(last);
+  if (previous === 'groups') return GROUP_BY_BRANCH.has(last);
+  return false;
+}
+
+export async function startServer(settings: ServerSettings): Promise<RunningServer> {
+  const { store, limits } = settings;
+  const faults = new FaultEngine(settings.faults);
+  const requestLog = new RequestLog();
+  const activityLog = new RequestLog();
+  const encode = createJsonEncoder();
+  const router = createApiRouter();
+  let clockOffsetSeconds = 0;
+  const baseClock = settings.clock ?? Date.now;
+  const nowMs = (): number => baseClock() + clockOffsetSeconds * 1000;
+  const isoTime = (): string => new Date(nowMs()).toISOString();
+  const sockets = new Set<Socket>();
+  let origin = '';
+
+  const issueToken = (userId: number): { token: string; expires: number } => {
+    const expires = Math.floor(nowMs() / 1000) + settings.tokenTtlSeconds;
+    const token = `APIV2:${userId}:${randomBytes(6).toString('base64url')}:${expires}:${randomBytes(24).toString('base64')}`;
+    store.run('INSERT INTO tokens (token, user_id, expires) VALUES (?, ?, ?)', token, userId, expires);
+    return { token, expires };
+  };
+
+  /** Checks the Authorization (and Timestamp) headers; returns the user or throws a 401 Failure. */
+  const authenticate = (
+    req: IncomingMessage,
+    target: string,
+    method: string,
+    seen: { accessId: string | null },
+  ) => {
+    const authorization = req.headers.authorization;
+    if (authorization === undefined || authorization === '') throw new Failure(401, 'Access Denied');
+    if (authorization.startsWith('TC-Token ')) {
+      const token = authorization.slice('TC-Token '.length).trim();
+      const row = store.get<{ user_id: number; expires: number }>(
+        'SELECT user_id, expires FROM tokens WHERE token = ?',
+        token,
+      );
+      const user = row ? store.userById(row.user_id) : undefined;
+      if (!row || !user) throw new Failure(401, 'Unauthorized');
+      seen.accessId = user.access_id;
+      if (row.expires * 1000 <= nowMs()) throw new Failure(401, 'Unauthorized');
+      return user;
+    }
+    const parsed = parseHmacAuthorization(authorization);
+    if (!parsed) throw new Failure(401, 'Access Denied');
+    const user = store.userByAccessId(parsed.accessId);
+    if (!user) throw new Failure(401, 'Access Denied');
+    seen.accessId = user.access_id;
+    const timestamp = req.headers.timestamp;
+    if (typeof timestamp !== 'string' || timestamp === '') throw new Failure(401, 'Access Denied');
+    if (!/^\d{1,12}$/.test(timestamp)) throw new Failure(401, 'Invalid timestamp');
+    if (Math.abs(Number(timestamp) - nowMs() / 1000) > CLOCK_SKEW_SECONDS) {
+      throw new Failure(401, 'Timestamp out of acceptable time range');
+    }
+    const expected = expectedSignature(user.secret_key, target, method, timestamp);
+    if (!signaturesMatch(expected, parsed.signature)) {
+      throw new Failure(401, 'Signature data did not match expected result');
+    }
+    return user;
+  };
+
+  const writeJson = (
+    res: ServerResponse,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ) => {
+    const payload = Buffer.from(encode(body), 'utf8');
+    res.writeHead(status, {
+      ...headers,
+      // Exactly this value, no charset: the original Python client compares it literally.
+      'Content-Type': 'application/json',
+      'Content-Length': String(payload.length),
+    });
+    res.end(payload);
+  };
+
+  const failureBody = (message: string) => ({ status: 'Failure', message });
+
+  /** Writes a reply, applying a post-handler fault (reset, truncate, stall, shortPage). */
+  const deliver = async (res: ServerResponse, reply: Reply, rule: FaultRule | null): Promise<Outcome> => {
+    const fault = rule?.kind ?? null;
+    if (rule?.kind === 'reset') {
+      res.socket?.destroy();
+      return { status: null, fault };
+    }
+    if (rule?.kind === 'stall') await delay(rule.ms ?? 0);
+    if (reply.kind === 'json') {
+      let body = reply.body;
+      if (rule?.kind === 'shortPage' && reply.listKey !== undefined) {
+        const envelope = body as { data: Record<string, unknown> };
+        const items = envelope.data[reply.listKey];
+        if (Array.isArray(items)) {
+          const kept = items.slice(0, Math.max(0, items.length - (rule.drop ?? 0)));
+          body = { ...envelope, data: { ...envelope.data, [reply.listKey]: kept } };
+        }
+      }
+      if (rule?.kind === 'truncate') {
+        const payload = Buffer.from(encode(body), 'utf8');
+        res.writeHead(reply.status, {
+          'Content-Type': 'application/json',
+          'Content-Length': String(payload.length),
+        });
+        res.write(payload.subarray(0, Math.floor(payload.length / 2)), () => res.socket?.destroy());
+        return { status: null, fault };
+      }
+      writeJson(res, reply.status, body, reply.headers);
+      return {
+        status: reply.status,
+        fault: rule?.kind === 'shortPage' && reply.listKey === undefined ? null : fault,
+      };
+    }
+    res.writeHead(reply.status, {
+      'Content-Type': reply.contentType,
+      'Content-Length': String(reply.length),
+    });
+    if (rule?.kind === 'truncate') {
+      const half = Math.floor(reply.length / 2);
+      if (Buffer.isBuffer(reply.body)) {
+        res.write(reply.body.subarray(0, half), () => res.socket?.destroy());
+      } else {
+        let sent = 0;
+        for await (const chunk of reply.body as AsyncIterable<Buffer>) {
+          const part = chunk.subarray(0, Math.max(0, half - sent));
+          sent += part.length;
+          if (part.length > 0 && !res.write(part)) await once(res, 'drain');
+          if (sent >= half) break;
+        }
+        res.socket?.destroy();
+      }
+      return { status: null, fault };
+    }
+    if (Buffer.isBuffer(reply.body)) {
+      res.end(reply.body);
+    } else {
+      for await (const chunk of reply.body as AsyncIterable<Buffer>) {
+        if (!res.write(chunk)) await once(res, 'drain');
+      }
+      res.end();
+    }
+    return { status: reply.status, fault: rule?.kind === 'stall' ? fault : null };
+  };
+
+  const handleAdmin = async (ctx: RequestContext, res: ServerResponse, name: string): Promise<void> => {
+    const method = ctx.method;
+    if (name === 'faults') {
+      if (method === 'GET') {
+        writeJson(res, 200, faults.config);
+        return;
+      }
+      if (method === 'POST') {
+        faults.replace(parseFaultConfig(await readObject(ctx)));
+        writeJson(res, 200, faults.config);
+        return;
+      }
+      if (method === 'DELETE') {
+        faults.replace(parseFaultConfig({}));
+        writeJson(res, 200, faults.config);
+        return;
+      }
+    }
+    if (name === 'requests' || name === 'activity') {
+      const log = name === 'requests' ? requestLog : activityLog;
+      if (method === 'GET') {
+        writeJson(res, 200, { requests: log.entries });
+        return;
+      }
+      if (method === 'DELETE') {
+        log.clear();
+        writeJson(res, 200, { requests: [] });
+        return;
+      }
+    }
+    if (name === 'clock') {
+      if (method === 'POST') {
+        const body = await readObject(ctx);
+        const offset = body.offsetSeconds;
+        if (typeof offset !== 'number' || !Number.isFinite(offset)) {
+          throw new Failure(400, 'offsetSeconds must be a number');
+        }
+        clockOffsetSeconds = offset;
+      }
+      if (method === 'GET' || method === 'POST') {
+        writeJson(res, 200, { offsetSeconds: clockOffsetSeconds, now: Math.floor(nowMs() / 1000) });
+        return;
+      }
+    }
+    throw new Failure(404, NOT_FOUND);
+  };
+
+  /** `GET /api/appAuth?expiredToken=…`: token renewal, with its own un-enveloped shape (spec 2.3). */
+  const handleAppAuth = (
+    query: URLSearchParams,
+    res: ServerResponse,
+    seen: { accessId: string | null },
+  ): number => {
+    const old = query.get('expiredToken') ?? '';
+    const row = store.get<{ user_id: number }>('SELECT user_id FROM tokens WHERE token = ?', old);
+    const user = row ? store.userById(row.user_id) : undefined;
+    if (!user) {
+      writeJson(res, 401, { success: false, message: 'Unauthorized' });
+      return 401;
+    }
+    seen.accessId = user.access_id;
+    const { token, expires } = issueToken(user.id);
+    writeJson(res, 200, { success: true, apiToken: token, apiTokenExpires: String(expires) });
+    return 200;
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const target = req.url ?? '/';
+    const method = (req.method ?? 'GET').toUpperCase();
+    const queryAt = target.indexOf('?');
+    const rawPath = queryAt === -1 ? target : target.slice(0, queryAt);
+    const query = new URLSearchParams(queryAt === -1 ? '' : target.slice(queryAt + 1));
+    const seen: { accessId: string | null } = { accessId: null };
+    let outcome: Outcome = { status: null, fault: null };
+    let logged = true;
+    let consumed = false;
+    const record = () => {
+      if (!logged) return;
+      const entry = {
+        method,
+        target,
+        status: outcome.status,
+        accessId: seen.accessId,
+        time: isoTime(),
+        fault: outcome.fault,
+      };
+      requestLog.add(entry);
+      if (isTrue(query.get('createActivityLog'))) activityLog.add(entry);
+    };
+    try {
+      if (!rawPath.startsWith('/api/')) throw new Failure(404, NOT_FOUND);
+      const apiPath = rawPath.slice('/api'.length);
+      let segments: string[];
+      try {
+        segments = apiPath
+          .split('/')
+          .filter((s) => s !== '')
+          .map((s) => decodeURIComponent(s));
+      } catch {
+        throw new Failure(400, 'The request was not properly formed');
+      }
+      if (segments[0] === 'appAuth' && segments.length === 1 && method === 'GET') {
+        const rule = faults.evaluate({ method, path: apiPath, isListing: false });
+        if (rule?.kind === 'status') {
+          outcome = { status: rule.status ?? 500, fault: 'status' };
+          const headers: Record<string, string> =
+            rule.retryAfter === undefined ? {} : { 'Retry-After': String(rule.retryAfter) };
+          writeJson(res, outcome.status ?? 500, failureBody(`Injected fault ${rule.status}`), headers);
+          return;
+        }
+        if (rule?.kind === 'reset') {
+          outcome = { status: null, fault: 'reset' };
+          res.socket?.destroy();
+          return;
+        }
+        outcome = { status: handleAppAuth(query, res, seen), fault: null };
+        return;
+      }
+      const user: UserRow = authenticate(req, target, method, seen);
+      const ctx: RequestContext = {
+        req,
+        method,
+        query,
+        user,
+        store,
+        limits,
+        nowMs,
+        view: {
+          store,
+          origin,
+          includeTags:
+            isTrue(query.get('includeTags')) || (query.get('includes') ?? '').split(',').includes('tags'),
+          includeAttributes:
+            isTrue(query.get('includeAttributes')) ||
+            (query.get('includes') ?? '').split(',').includes('attributes'),
+          ownerCache: new Map(),
+        },
+        bodyConsumed: false,
+      };
+      if (segments[0] === '_sandbox' && segments.length === 2) {
+        logged = false;
+        await handleAdmin(ctx, res, segments[1] ?? '');
+        consumed = ctx.bodyConsumed;
+        return;
+      }
+      if (segments[0] !== 'v2') throw new Failure(404, NOT_FOUND);
+      const latency = faults.nextLatencyMs();
+      if (latency > 0) await delay(latency);
+      const rule = faults.evaluate({ method, path: apiPath, isListing: looksLikeListing(method, segments) });
+      if (rule?.kind === 'status') {
+        const status = rule.status ?? 500;
+        outcome = { status, fault: 'status' };
+        const headers: Record<string, string> =
+          rule.retryAfter === undefined ? {} : { 'Retry-After': String(rule.retryAfter) };
+        if (!req.complete) headers.Connection = 'close';
+        writeJson(res, status, failureBody(`Injected fault ${status}`), headers);
+        return;
+      }
+      const matched = router.match(method, segments.slice(1));
+      if (!matched) throw new Failure(404, NOT_FOUND);
+      const reply = await matched.handler(ctx, matched.params, matched.rest);
+      consumed = ctx.bodyConsumed;
+      outcome = await deliver(res, reply, rule);
+    } catch (error) {
+      if (error instanceof Failure) {
+        outcome = { status: error.status, fault: null };
+        const headers = { ...error.headers };
+        // An unread body (e.g. over the limit) is not drained: close the connection after answering.
+        if (!consumed && req.readable && !req.complete) headers.Connection = 'close';
+        if (!res.headersSent) writeJson(res, error.status, failureBody(error.message), headers);
+        else res.destroy();
+      } else {
+        outcome = { status: 500, fault: null };
+        if (!res.headersSent) writeJson(res, 500, failureBody('An unknown error occurred'));
+        else res.destroy();
+      }
+    } finally {
+      record();
+    }
+  };
+
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    handle(req, res).catch(() => {
+      res.destroy();
+    });
+  };
+  const server = settings.tls
+    ? https.createServer({ key: settings.tls.key, cert: settings.tls.cert }, onRequest)
+    : http.createServer(onRequest);
+  server.keepAliveTimeout = 30_000;
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  server.on('secureConnection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  server.listen(settings.port, settings.host);
+  await once(server, 'listening');
+  const address = server.address() as AddressInfo;
+  const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  origin = `${settings.tls ? 'https' : 'http'}://${hostForUrl}:${address.port}`;
+
+  return {
+    origin,
+    port: address.port,
+    issueToken,
+    close: async () => {
+      const closed = once(server, 'close');
+      server.close();
+      for (const socket of sockets) socket.destroy();
+      await closed;
+    },
+  };
+}

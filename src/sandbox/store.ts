@@ -1,0 +1,592 @@
+/**
+ * The sandbox's SQLite store: opening, seeding from `sampleData`, and the shared queries.
+ */
+import type { Database as Db, Statement } from 'better-sqlite3';
+import { randomBytes } from 'node:crypto';
+import type { SampleData, SampleIndicator } from './sample-types.js';
+import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
+import { INDICATOR_BY_NAME, type IndicatorTypeInfo, type ItemKind } from './types.js';
+
+export const CHUNK_BYTES = 1024 * 1024;
+
+export interface OwnerRow {
+  id: number;
+  name: string;
+  type: string;
+}
+
+export interface UserRow {
+  id: number;
+  role: string;
+  access_id: string;
+  secret_key: string;
+  user_name: string;
+  first_name: string;
+  last_name: string;
+  org_owner_id: number;
+}
+
+export interface IndicatorRow {
+  id: number;
+  owner_id: number;
+  type: string;
+  summary: string;
+  lookup: string | null;
+  md5: string | null;
+  sha1: string | null;
+  sha256: string | null;
+  vals: string | null;
+  date_added: string;
+  last_modified: string;
+  last_modified_ms: number;
+  rating: number | null;
+  confidence: number | null;
+  threat_assess_rating: number | null;
+  threat_assess_confidence: number | null;
+  web_link: string | null;
+  description: string | null;
+  source: string | null;
+  size: number | null;
+  dns_active: string | null;
+  whois_active: string | null;
+  active: number;
+}
+
+export interface GroupRow {
+  id: number;
+  owner_id: number;
+  type: string;
+  name: string;
+  date_added: string;
+  last_modified: string;
+  web_link: string | null;
+  fields: string;
+}
+
+export interface VictimRow {
+  id: number;
+  owner_id: number;
+  name: string;
+  description: string | null;
+  org: string | null;
+  suborg: string | null;
+  work_location: string | null;
+  nationality: string | null;
+  web_link: string | null;
+}
+
+export interface TaskRow {
+  id: number;
+  owner_id: number;
+  name: string;
+  date_added: string;
+  last_modified: string;
+  web_link: string | null;
+  fields: string;
+}
+
+export interface TagRow {
+  id: number;
+  name: string;
+  description: string | null;
+}
+
+export interface LabelRow {
+  id: number;
+  name: string;
+  description: string | null;
+  date_added: string;
+  color: string | null;
+}
+
+export interface AttributeRow {
+  id: number;
+  kind: string;
+  item_id: number;
+  type: string;
+  value: string;
+  displayed: number;
+  source: string | null;
+  date_added: string;
+  last_modified: string;
+}
+
+/** Normalises an indicator value for lookups, following the type's case preference. */
+export function lookupKey(info: IndicatorTypeInfo, value: string): string {
+  if (info.casePreference === 'lower') return value.toLowerCase();
+  if (info.casePreference === 'upper') return value.toUpperCase();
+  return value;
+}
+
+/** Parses an ISO date with any offset into epoch ms (NaN when invalid). */
+export function dateMs(value: string): number {
+  return Date.parse(value);
+}
+
+/** The store's row for an indicator record, computed from its wire fields. */
+function indicatorRowValues(ind: SampleIndicator, ownerId: number): unknown[] {
+  const info = INDICATOR_BY_NAME.get(ind.type);
+  if (!info) throw new Error(`sample data: unknown indicator type ${ind.type}`);
+  let lookup: string | null = null;
+  let vals: string | null = null;
+  if (ind.type === 'File') {
+    lookup = null;
+  } else if (info.custom) {
+    const record = ind as unknown as Record<string, string | undefined>;
+    const values = info.fields.map((f) => record[f] ?? '');
+    vals = JSON.stringify(values);
+    lookup = lookupKey(info, values.join(' : '));
+  } else {
+    lookup = lookupKey(info, ind.summary);
+  }
+  return [
+    ind.id,
+    ownerId,
+    ind.type,
+    ind.summary,
+    lookup,
+    ind.md5?.toUpperCase() ?? null,
+    ind.sha1?.toUpperCase() ?? null,
+    ind.sha256?.toUpperCase() ?? null,
+    vals,
+    ind.dateAdded,
+    ind.lastModified,
+    dateMs(ind.lastModified),
+    ind.rating ?? null,
+    ind.confidence ?? null,
+    ind.threatAssessRating ?? null,
+    ind.threatAssessConfidence ?? null,
+    ind.webLink,
+    ind.description ?? null,
+    ind.source ?? null,
+    ind.size ?? null,
+    ind.dnsActive ?? null,
+    ind.whoisActive ?? null,
+    ind.active ? 1 : 0,
+  ];
+}
+
+export const INDICATOR_COLUMNS =
+  'id, owner_id, type, summary, lookup, md5, sha1, sha256, vals, date_added, last_modified, last_modified_ms, ' +
+  'rating, confidence, threat_assess_rating, threat_assess_confidence, web_link, description, source, size, ' +
+  'dns_active, whois_active, active';
+
+export interface Credentials {
+  accessId: string;
+  secretKey: string;
+}
+
+export interface SeedCredentials {
+  main: Credentials;
+  restricted: Credentials;
+}
+
+function randomCredentials(): Credentials {
+  return {
+    accessId: randomBytes(10).toString('hex').toUpperCase().slice(0, 20),
+    secretKey: randomBytes(32).toString('base64url'),
+  };
+}
+
+/** Thin wrapper over the database with cached statements. */
+export class Store {
+  readonly db: Db;
+  readonly #statements = new Map<string, Statement>();
+
+  constructor(db: Db) {
+    this.db = db;
+  }
+
+  /** A cached prepared statement. */
+  stmt(sql: string): Statement {
+    let statement = this.#statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller's SQL fixes the row type
+  get<T>(sql: string, ...params: unknown[]): T | undefined {
+    return this.stmt(sql).get(...params) as T | undefined;
+  }
+
+  all<T>(sql: string, ...params: unknown[]): T[] {
+    return this.stmt(sql).all(...params) as T[];
+  }
+
+  run(sql: string, ...params: unknown[]): { changes: number; lastInsertRowid: number | bigint } {
+    return this.stmt(sql).run(...params);
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  isSeeded(): boolean {
+    const row = this.get<{ value: string }>("SELECT value FROM meta WHERE key = 'schemaVersion'");
+    return row !== undefined;
+  }
+
+  meta(key: string): string | undefined {
+    return this.get<{ value: string }>('SELECT value FROM meta WHERE key = ?', key)?.value;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.run(
+      'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+      key,
+      value,
+    );
+  }
+
+  /** Next id for a table: one past the highest in use. */
+  nextId(table: 'indicators' | 'groups' | 'victims' | 'tasks' | 'attributes' | 'victim_assets'): number {
+    const row = this.get<{ m: number | null }>(`SELECT MAX(id) AS m FROM ${table}`);
+    return (row?.m ?? 0) + 1;
+  }
+
+  // ---- owners and users ----
+
+  ownerByName(name: string): OwnerRow | undefined {
+    return this.get<OwnerRow>('SELECT id, name, type FROM owners WHERE name = ?', name);
+  }
+
+  ownerById(id: number): OwnerRow | undefined {
+    return this.get<OwnerRow>('SELECT id, name, type FROM owners WHERE id = ?', id);
+  }
+
+  userByAccessId(accessId: string): UserRow | undefined {
+    return this.get<UserRow>('SELECT * FROM users WHERE access_id = ?', accessId);
+  }
+
+  userById(id: number): UserRow | undefined {
+    return this.get<UserRow>('SELECT * FROM users WHERE id = ?', id);
+  }
+
+  userByRole(role: string): UserRow | undefined {
+    return this.get<UserRow>('SELECT * FROM users WHERE role = ?', role);
+  }
+
+  ownerIdsForUser(userId: number): Set<number> {
+    return new Set(
+      this.all<{ owner_id: number }>('SELECT owner_id FROM user_owners WHERE user_id = ?', userId).map(
+        (r) => r.owner_id,
+      ),
+    );
+  }
+
+  // ---- links ----
+
+  link(aKind: ItemKind, aId: number, bKind: ItemKind, bId: number): void {
+    const sql = 'INSERT OR IGNORE INTO links (a_kind, a_id, b_kind, b_id) VALUES (?, ?, ?, ?)';
+    this.run(sql, aKind, aId, bKind, bId);
+    this.run(sql, bKind, bId, aKind, aId);
+  }
+
+  unlink(aKind: ItemKind, aId: number, bKind: ItemKind, bId: number): number {
+    const sql = 'DELETE FROM links WHERE a_kind = ? AND a_id = ? AND b_kind = ? AND b_id = ?';
+    const changes = this.run(sql, aKind, aId, bKind, bId).changes;
+    this.run(sql, bKind, bId, aKind, aId);
+    return changes;
+  }
+
+  isLinked(aKind: ItemKind, aId: number, bKind: ItemKind, bId: number): boolean {
+    return (
+      this.get(
+        'SELECT 1 FROM links WHERE a_kind = ? AND a_id = ? AND b_kind = ? AND b_id = ?',
+        aKind,
+        aId,
+        bKind,
+        bId,
+      ) !== undefined
+    );
+  }
+
+  /** Removes an item's links (both directions), attributes and, for documents, content. */
+  forgetItem(kind: ItemKind, id: number): void {
+    this.run('DELETE FROM links WHERE a_kind = ? AND a_id = ?', kind, id);
+    this.run('DELETE FROM links WHERE b_kind = ? AND b_id = ?', kind, id);
+    this.run('DELETE FROM attributes WHERE kind = ? AND item_id = ?', kind, id);
+  }
+
+  tagsOf(kind: ItemKind, id: number): TagRow[] {
+    return this.all<TagRow>(
+      "SELECT t.id, t.name, t.description FROM links l JOIN tags t ON t.id = l.b_id WHERE l.a_kind = ? AND l.a_id = ? AND l.b_kind = 'tag' ORDER BY t.id",
+      kind,
+      id,
+    );
+  }
+
+  labelsOf(kind: ItemKind, id: number): LabelRow[] {
+    return this.all<LabelRow>(
+      "SELECT s.id, s.name, s.description, s.date_added, s.color FROM links l JOIN security_labels s ON s.id = l.b_id WHERE l.a_kind = ? AND l.a_id = ? AND l.b_kind = 'label' ORDER BY s.id",
+      kind,
+      id,
+    );
+  }
+
+  attributesOf(kind: ItemKind, id: number): AttributeRow[] {
+    return this.all<AttributeRow>(
+      'SELECT * FROM attributes WHERE kind = ? AND item_id = ? ORDER BY id',
+      kind,
+      id,
+    );
+  }
+
+  tagByName(name: string): TagRow | undefined {
+    return this.get<TagRow>('SELECT id, name, description FROM tags WHERE name = ?', name);
+  }
+
+  labelByName(name: string): LabelRow | undefined {
+    return this.get<LabelRow>('SELECT * FROM security_labels WHERE name = ?', name);
+  }
+
+  /** Finds or creates a tag (attaching an unknown tag creates it, rest-api-v2.md 9). */
+  ensureTag(name: string): TagRow {
+    const existing = this.tagByName(name);
+    if (existing) return existing;
+    const info = this.run('INSERT INTO tags (name) VALUES (?)', name);
+    return { id: Number(info.lastInsertRowid), name, description: null };
+  }
+
+  // ---- documents ----
+
+  /** Reads a document's content size without loading it. */
+  documentSize(groupId: number): number {
+    const row = this.get<{ n: number | null }>(
+      'SELECT SUM(LENGTH(data)) AS n FROM document_chunks WHERE group_id = ?',
+      groupId,
+    );
+    return row?.n ?? 0;
+  }
+
+  hasDocumentContent(groupId: number): boolean {
+    return this.get('SELECT 1 FROM document_chunks WHERE group_id = ? LIMIT 1', groupId) !== undefined;
+  }
+
+  // ---- seeding ----
+
+  /** Creates the schema, and seeds from `data` when the database is new. Returns true when it seeded. */
+  initialise(data: () => SampleData, credentials: Partial<SeedCredentials>, defaultOrg: string): boolean {
+    this.db.exec(SCHEMA_SQL);
+    if (this.isSeeded()) return false;
+    const sample = data();
+    this.transaction(() => {
+      this.seed(sample, credentials, defaultOrg);
+      this.setMeta('schemaVersion', String(SCHEMA_VERSION));
+    });
+    return true;
+  }
+
+  private seed(sample: SampleData, credentials: Partial<SeedCredentials>, defaultOrg: string): void {
+    const ownerIds = new Map<string, number>();
+    for (const owner of sample.owners) {
+      this.run('INSERT INTO owners (id, name, type) VALUES (?, ?, ?)', owner.id, owner.name, owner.type);
+      ownerIds.set(owner.name, owner.id);
+    }
+    if (!ownerIds.has(defaultOrg)) {
+      const id = Math.max(...ownerIds.values()) + 1;
+      this.run('INSERT INTO owners (id, name, type) VALUES (?, ?, ?)', id, defaultOrg, 'Organization');
+      ownerIds.set(defaultOrg, id);
+    }
+    const ownerId = (name: string): number => {
+      const id = ownerIds.get(name);
+      if (id === undefined) throw new Error(`sample data: unknown owner ${name}`);
+      return id;
+    };
+
+    let userId = 0;
+    for (const user of sample.users) {
+      userId += 1;
+      const creds = (user.role === 'main' ? credentials.main : credentials.restricted) ?? randomCredentials();
+      const owners =
+        user.role === 'main' ? [defaultOrg, ...user.owners.filter((o) => o !== defaultOrg)] : user.owners;
+      const orgId = ownerId(owners[0] ?? defaultOrg);
+      this.run(
+        'INSERT INTO users (id, role, access_id, secret_key, user_name, first_name, last_name, org_owner_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        userId,
+        user.role,
+        creds.accessId,
+        creds.secretKey,
+        user.userName,
+        user.firstName,
+        user.lastName,
+        orgId,
+      );
+      for (const name of owners)
+        this.run(
+          'INSERT OR IGNORE INTO user_owners (user_id, owner_id) VALUES (?, ?)',
+          userId,
+          ownerId(name),
+        );
+    }
+
+    const insertIndicator = this.db.prepare(
+      `INSERT INTO indicators (${INDICATOR_COLUMNS}) VALUES (${INDICATOR_COLUMNS.split(',')
+        .map(() => '?')
+        .join(', ')})`,
+    );
+    for (const ind of sample.indicators)
+      insertIndicator.run(...indicatorRowValues(ind, ownerId(ind.ownerName)));
+
+    const insertGroup = this.db.prepare(
+      'INSERT INTO groups (id, owner_id, type, name, date_added, last_modified, web_link, fields) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    for (const g of sample.groups) {
+      const fields: Record<string, unknown> = {};
+      for (const key of [
+        'firstSeen',
+        'fileName',
+        'fileSize',
+        'status',
+        'malware',
+        'subject',
+        'header',
+        'body',
+        'from',
+        'to',
+        'score',
+        'eventDate',
+        'fileType',
+        'fileText',
+      ] as const) {
+        if (g[key] !== undefined) fields[key] = g[key];
+      }
+      insertGroup.run(
+        g.id,
+        ownerId(g.ownerName),
+        g.type,
+        g.name,
+        g.dateAdded,
+        g.lastModified,
+        g.webLink,
+        JSON.stringify(fields),
+      );
+    }
+
+    for (const v of sample.victims) {
+      this.run(
+        'INSERT INTO victims (id, owner_id, name, description, org, suborg, work_location, nationality, web_link) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        v.id,
+        ownerId(v.ownerName),
+        v.name,
+        v.description ?? null,
+        v.org ?? null,
+        v.suborg ?? null,
+        v.workLocation ?? null,
+        v.nationality ?? null,
+        v.webLink,
+      );
+      for (const asset of v.assets) {
+        this.run(
+          'INSERT INTO victim_assets (id, victim_id, type, name, fields) VALUES (?, ?, ?, ?, ?)',
+          asset.id,
+          v.id,
+          asset.type,
+          asset.name,
+          JSON.stringify(asset.fields),
+        );
+      }
+    }
+
+    for (const t of sample.tasks) {
+      const fields: Record<string, unknown> = {
+        status: t.status,
+        escalated: t.escalated,
+        reminded: t.reminded,
+        overdue: t.overdue,
+        assignee: t.assignee,
+        escalatee: t.escalatee,
+      };
+      for (const key of ['dueDate', 'reminderDate', 'escalationDate', 'description'] as const) {
+        if (t[key] !== undefined) fields[key] = t[key];
+      }
+      this.run(
+        'INSERT INTO tasks (id, owner_id, name, date_added, last_modified, web_link, fields) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        t.id,
+        ownerId(t.ownerName),
+        t.name,
+        t.dateAdded,
+        t.lastModified,
+        t.webLink,
+        JSON.stringify(fields),
+      );
+    }
+
+    const tagIds = new Map<string, number>();
+    for (const tag of sample.tags) {
+      const info = this.run(
+        'INSERT INTO tags (name, description) VALUES (?, ?)',
+        tag.name,
+        tag.description ?? null,
+      );
+      tagIds.set(tag.name, Number(info.lastInsertRowid));
+    }
+    const labelIds = new Map<string, number>();
+    for (const label of sample.securityLabels) {
+      const info = this.run(
+        'INSERT INTO security_labels (name, description, date_added, color) VALUES (?, ?, ?, ?)',
+        label.name,
+        label.description,
+        label.dateAdded,
+        label.color ?? null,
+      );
+      labelIds.set(label.name, Number(info.lastInsertRowid));
+    }
+
+    const insertAttribute = this.db.prepare(
+      'INSERT INTO attributes (id, kind, item_id, type, value, displayed, source, date_added, last_modified) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    for (const a of sample.attributes) {
+      insertAttribute.run(
+        a.id,
+        a.itemKind,
+        a.itemId,
+        a.type,
+        a.value,
+        a.displayed ? 1 : 0,
+        a.source ?? null,
+        a.dateAdded,
+        a.lastModified,
+      );
+    }
+
+    const insertLink = this.db.prepare(
+      'INSERT OR IGNORE INTO links (a_kind, a_id, b_kind, b_id) VALUES (?, ?, ?, ?)',
+    );
+    const linkBoth = (aKind: string, aId: number, bKind: string, bId: number): void => {
+      insertLink.run(aKind, aId, bKind, bId);
+      insertLink.run(bKind, bId, aKind, aId);
+    };
+    for (const assoc of sample.associations) linkBoth(assoc.a.kind, assoc.a.id, assoc.b.kind, assoc.b.id);
+    const metadata = (kind: ItemKind, id: number, tags: string[], labels: string[]): void => {
+      for (const name of tags) {
+        const tagId = tagIds.get(name) ?? this.ensureTag(name).id;
+        tagIds.set(name, tagId);
+        linkBoth(kind, id, 'tag', tagId);
+      }
+      for (const name of labels) {
+        const labelId = labelIds.get(name);
+        if (labelId === undefined) throw new Error(`sample data: unknown security label ${name}`);
+        linkBoth(kind, id, 'label', labelId);
+      }
+    };
+    for (const r of sample.indicators) metadata('indicator', r.id, r.tags, r.securityLabels);
+    for (const r of sample.groups) metadata('group', r.id, r.tags, r.securityLabels);
+    for (const r of sample.victims) metadata('victim', r.id, r.tags, r.securityLabels);
+    for (const r of sample.tasks) metadata('task', r.id, r.tags, r.securityLabels);
+
+    const insertChunk = this.db.prepare('INSERT INTO document_chunks (group_id, seq, data) VALUES (?, ?, ?)');
+    for (const doc of sample.documents) {
+      for (
+        let offset = 0, seq = 0;
+        offset < doc.content.length || seq === 0;
+        offset += CHUNK_BYTES, seq += 1
+      ) {
+        insertChunk.run(doc.groupId, seq, doc.content.subarray(offset, offset + CHUNK_BYTES));
+      }
+    }
+  }
+}

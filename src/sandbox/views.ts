@@ -1,0 +1,210 @@
+/**
+ * Row → wire-shape conversions (rest-api-v2.md 6.2, 6.3, 7.2, 8, 9).
+ *
+ * Lists carry `ownerName`; single objects carry `owner{}`. Generic indicator lists add `type` and
+ * `summary`; typed ones carry the type's value fields instead.
+ */
+import type {
+  AttributeRow,
+  GroupRow,
+  IndicatorRow,
+  LabelRow,
+  OwnerRow,
+  Store,
+  TagRow,
+  TaskRow,
+  VictimRow,
+} from './store.js';
+import { GROUP_BY_NAME, INDICATOR_BY_NAME, type ItemKind } from './types.js';
+
+export type Shape = 'generic' | 'typed' | 'single';
+
+export interface ViewContext {
+  store: Store;
+  /** `http(s)://host:port`, prefixed to generated webLinks that start with `/`. */
+  origin: string;
+  includeTags: boolean;
+  includeAttributes: boolean;
+  ownerCache: Map<number, OwnerRow>;
+}
+
+export function owner(ctx: ViewContext, id: number): OwnerRow {
+  let row = ctx.ownerCache.get(id);
+  if (!row) {
+    row = ctx.store.ownerById(id) ?? { id, name: 'Unknown', type: 'Organization' };
+    ctx.ownerCache.set(id, row);
+  }
+  return row;
+}
+
+export function webLink(ctx: ViewContext, link: string | null): string | null {
+  if (link === null) return null;
+  return link.startsWith('/') ? ctx.origin + link : link;
+}
+
+function putOwner(ctx: ViewContext, out: Record<string, unknown>, ownerId: number, shape: Shape): void {
+  if (shape === 'single') {
+    const o = owner(ctx, ownerId);
+    out.owner = { id: o.id, name: o.name, type: o.type };
+  } else {
+    out.ownerName = owner(ctx, ownerId).name;
+  }
+}
+
+function putMetadata(ctx: ViewContext, out: Record<string, unknown>, kind: ItemKind, id: number): void {
+  if (ctx.includeAttributes) out.attribute = ctx.store.attributesOf(kind, id).map(attributeView);
+  if (ctx.includeTags) out.tag = ctx.store.tagsOf(kind, id).map((t) => tagView(ctx, t));
+}
+
+/** The value fields of an indicator, as its typed objects carry them. */
+export function indicatorValueFields(row: IndicatorRow): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  switch (row.type) {
+    case 'Address':
+      out.ip = row.summary;
+      break;
+    case 'EmailAddress':
+      out.address = row.summary;
+      break;
+    case 'Host':
+      out.hostName = row.summary;
+      out.dnsActive = row.dns_active ?? 'false';
+      out.whoisActive = row.whois_active ?? 'false';
+      break;
+    case 'URL':
+      out.text = row.summary;
+      break;
+    case 'File':
+      if (row.md5 !== null) out.md5 = row.md5;
+      if (row.sha1 !== null) out.sha1 = row.sha1;
+      if (row.sha256 !== null) out.sha256 = row.sha256;
+      if (row.size !== null) out.size = row.size;
+      break;
+    default: {
+      const info = INDICATOR_BY_NAME.get(row.type);
+      const values = row.vals === null ? [row.summary] : (JSON.parse(row.vals) as string[]);
+      info?.fields.forEach((field, i) => {
+        out[field] = values[i] ?? '';
+      });
+    }
+  }
+  return out;
+}
+
+export function indicatorView(ctx: ViewContext, row: IndicatorRow, shape: Shape): Record<string, unknown> {
+  const info = INDICATOR_BY_NAME.get(row.type);
+  const out: Record<string, unknown> = { id: row.id };
+  putOwner(ctx, out, row.owner_id, shape);
+  if (shape === 'generic' || info?.custom === true) out.type = row.type;
+  out.dateAdded = row.date_added;
+  out.lastModified = row.last_modified;
+  if (row.rating !== null) out.rating = row.rating;
+  if (row.confidence !== null) out.confidence = row.confidence;
+  if (row.threat_assess_rating !== null) out.threatAssessRating = row.threat_assess_rating;
+  if (row.threat_assess_confidence !== null) out.threatAssessConfidence = row.threat_assess_confidence;
+  out.webLink = webLink(ctx, row.web_link);
+  if (row.description !== null) out.description = row.description;
+  if (row.source !== null && shape === 'single') out.source = row.source;
+  if (shape === 'generic') out.summary = row.summary;
+  else Object.assign(out, indicatorValueFields(row));
+  putMetadata(ctx, out, 'indicator', row.id);
+  return out;
+}
+
+export function groupFields(row: GroupRow): Record<string, unknown> {
+  return JSON.parse(row.fields) as Record<string, unknown>;
+}
+
+export function groupView(ctx: ViewContext, row: GroupRow, shape: Shape): Record<string, unknown> {
+  const out: Record<string, unknown> = { id: row.id, name: row.name };
+  if (shape === 'generic') out.type = row.type;
+  putOwner(ctx, out, row.owner_id, shape);
+  out.dateAdded = row.date_added;
+  out.lastModified = row.last_modified;
+  out.webLink = webLink(ctx, row.web_link);
+  const fields = groupFields(row);
+  const info = GROUP_BY_NAME.get(row.type);
+  if (shape === 'typed' && info) {
+    for (const key of info.listed) if (fields[key] !== undefined) out[key] = fields[key];
+  } else if (shape === 'single') {
+    for (const [key, value] of Object.entries(fields)) {
+      // Write-only fields (rest-api-v2.md 7.1) never go back on the wire.
+      if (key !== 'password' && key !== 'malware') out[key] = value;
+    }
+  }
+  putMetadata(ctx, out, 'group', row.id);
+  return out;
+}
+
+export function victimView(ctx: ViewContext, row: VictimRow): Record<string, unknown> {
+  const out: Record<string, unknown> = { id: row.id, name: row.name };
+  if (row.description !== null) out.description = row.description;
+  if (row.org !== null) out.org = row.org;
+  if (row.suborg !== null) out.suborg = row.suborg;
+  if (row.work_location !== null) out.workLocation = row.work_location;
+  if (row.nationality !== null) out.nationality = row.nationality;
+  out.webLink = webLink(ctx, row.web_link);
+  putMetadata(ctx, out, 'victim', row.id);
+  return out;
+}
+
+export function taskView(ctx: ViewContext, row: TaskRow, shape: Shape): Record<string, unknown> {
+  const out: Record<string, unknown> = { id: row.id, name: row.name };
+  putOwner(ctx, out, row.owner_id, shape === 'single' ? 'single' : 'generic');
+  out.dateAdded = row.date_added;
+  out.lastModified = row.last_modified;
+  out.webLink = webLink(ctx, row.web_link);
+  const fields = JSON.parse(row.fields) as Record<string, unknown>;
+  for (const key of [
+    'status',
+    'escalated',
+    'reminded',
+    'overdue',
+    'dueDate',
+    'reminderDate',
+    'escalationDate',
+    'description',
+  ]) {
+    if (fields[key] !== undefined) out[key] = fields[key];
+  }
+  const assignee = fields.assignee as unknown[] | undefined;
+  const escalatee = fields.escalatee as unknown[] | undefined;
+  if (assignee && assignee.length > 0) out.assignee = assignee;
+  if (escalatee && escalatee.length > 0) out.escalatee = escalatee;
+  putMetadata(ctx, out, 'task', row.id);
+  return out;
+}
+
+export function attributeView(row: AttributeRow): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    id: row.id,
+    type: row.type,
+    dateAdded: row.date_added,
+    lastModified: row.last_modified,
+    displayed: row.displayed === 1,
+    value: row.value,
+  };
+  if (row.source !== null) out.source = row.source;
+  return out;
+}
+
+export function tagView(ctx: ViewContext, row: TagRow): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    name: row.name,
+    webLink: `${ctx.origin}/auth/tags/tag.xhtml?tag=${encodeURIComponent(row.name)}`,
+  };
+  if (row.description !== null) out.description = row.description;
+  return out;
+}
+
+export function labelView(row: LabelRow): Record<string, unknown> {
+  const out: Record<string, unknown> = { name: row.name };
+  if (row.description !== null) out.description = row.description;
+  out.dateAdded = row.date_added;
+  if (row.color !== null) out.color = row.color;
+  return out;
+}
+
+export function ownerView(row: OwnerRow): Record<string, unknown> {
+  return { id: row.id, name: row.name, type: row.type };
+}

@@ -1,0 +1,115 @@
+/**
+ * A small HMAC signer for tests, written apart from both the SDK's signer and the sandbox's check
+ * (rest-api-v2.md 2.1), plus a minimal signed HTTP client over node:http.
+ */
+import { createHmac } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
+
+export function signHeaders(
+  accessId: string,
+  secretKey: string,
+  method: string,
+  pathAndQuery: string,
+  timestamp: number,
+): Record<string, string> {
+  const signature = createHmac('sha256', secretKey)
+    .update(`${pathAndQuery}:${method}:${timestamp}`)
+    .digest('base64');
+  return { Timestamp: String(timestamp), Authorization: `TC ${accessId}:${signature}` };
+}
+
+export interface RawResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+  text: string;
+  json: () => unknown;
+}
+
+export interface CallOptions {
+  body?: string | Buffer | undefined;
+  contentType?: string | undefined;
+  headers?: Record<string, string> | undefined;
+  /** Seconds; defaults to now. */
+  timestamp?: number | undefined;
+  /** Override credentials. */
+  accessId?: string | undefined;
+  secretKey?: string | undefined;
+  /** Do not sign at all. */
+  unsigned?: boolean | undefined;
+  ca?: string | undefined;
+}
+
+export interface Target {
+  baseUrl: string;
+  accessId: string;
+  secretKey: string;
+  caCertificate?: string | undefined;
+}
+
+/** Sends one signed request. `pathAndQuery` is appended to the base URL's path verbatim (e.g. `/v2/owners`). */
+export function call(
+  target: Target,
+  method: string,
+  pathAndQuery: string,
+  options: CallOptions = {},
+): Promise<RawResponse> {
+  const base = new URL(target.baseUrl);
+  const wirePath = base.pathname.replace(/\/$/, '') + pathAndQuery;
+  const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
+  const headers: Record<string, string> = {
+    ...(options.unsigned === true
+      ? {}
+      : signHeaders(
+          options.accessId ?? target.accessId,
+          options.secretKey ?? target.secretKey,
+          method,
+          wirePath,
+          timestamp,
+        )),
+    ...options.headers,
+  };
+  const body =
+    options.body === undefined
+      ? undefined
+      : Buffer.isBuffer(options.body)
+        ? options.body
+        : Buffer.from(options.body);
+  if (body !== undefined) {
+    headers['Content-Type'] = options.contentType ?? 'application/json';
+    headers['Content-Length'] = String(body.length);
+  }
+  const transport = base.protocol === 'https:' ? https : http;
+  return new Promise((resolve, reject) => {
+    const req = transport.request(
+      {
+        host: base.hostname,
+        port: base.port,
+        method,
+        path: wirePath,
+        headers,
+        agent: false,
+        ca: options.ca ?? target.caCertificate,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', reject);
+        res.on('end', () => {
+          const buffer = Buffer.concat(chunks);
+          const text = buffer.toString('utf8');
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: buffer,
+            text,
+            json: () => JSON.parse(text) as unknown,
+          });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
