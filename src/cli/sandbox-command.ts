@@ -1,5 +1,5 @@
 /** `threatconnect sandbox`: runs a local sandbox server until interrupted (decisions.md 2.1). */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -73,7 +73,12 @@ export function sandboxCommand(): Command {
         host: flags.host,
         port: flags.port,
         ...(flags.db === undefined ? {} : { dbPath: flags.db }),
-        seedIndicators: flags.seedIndicators,
+        // The default of 1000 applies to a new database only; an explicit flag on a reused one gets a notice.
+        ...(command.getOptionValueSource('seedIndicators') === 'default' &&
+        flags.db !== undefined &&
+        existsSync(flags.db)
+          ? {}
+          : { seedIndicators: flags.seedIndicators }),
         https: flags.https === true,
         maxResultLimit: flags.maxResultLimit,
         ...(flags.accessId === undefined ? {} : { accessId: flags.accessId }),
