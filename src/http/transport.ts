@@ -1,0 +1,254 @@
+/**
+ * The HTTP transport: one undici dispatcher per client (keep-alive pool, optional proxy, TLS settings),
+ * one `request()` per attempt, and the mapping of undici failures to the SDK's error classes.
+ *
+ * Timeouts are per attempt and are not a total deadline (decisions.md 1.2): a connect timeout, and an idle
+ * timeout on the headers and between body chunks, so a large download that keeps flowing is never cut.
+ */
+import type { Readable } from 'node:stream';
+import { Agent, type Dispatcher, ProxyAgent, request } from 'undici';
+import {
+  AbortError,
+  ConnectionError,
+  type ConnectionErrorKind,
+  ProxyAuthError,
+  type RequestLike,
+  TimeoutError,
+} from '../core/errors.js';
+
+export interface ProxySettings {
+  host: string;
+  port: number;
+  user?: string | undefined;
+  password?: string | undefined;
+}
+
+export interface TransportOptions {
+  /** Connect and idle timeout, in ms. */
+  timeoutMs: number;
+  proxy?: ProxySettings | undefined;
+  /** Verify TLS certificates (the default). */
+  verifySsl: boolean;
+  /** Extra trusted CA, PEM. */
+  caCertificate?: string | Buffer | undefined;
+  /** Sockets per origin. */
+  connections?: number | undefined;
+}
+
+export interface TransportRequest {
+  method: string;
+  /** Full URL; its path and query are sent exactly as given (they were signed that way). */
+  url: string;
+  headers: Record<string, string>;
+  body?: string | Buffer | Uint8Array | undefined;
+  signal?: AbortSignal | undefined;
+  /** Resolve as soon as the headers arrive and hand over the body as a stream. */
+  stream?: boolean | undefined;
+}
+
+export interface TransportResponse {
+  status: number;
+  /** Lower-case names; repeated headers joined by `, `. */
+  headers: Record<string, string>;
+  /** The whole body (buffered mode). */
+  content?: Buffer;
+  /** The body stream (stream mode). Errors on it are already mapped to SDK errors. */
+  body?: Readable;
+}
+
+const IDLE_TIMEOUT = Symbol('idle timeout');
+
+const TLS_CODES =
+  /^(ERR_TLS_|ERR_SSL_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_|ERR_OSSL_)/;
+
+interface ErrorLike {
+  code?: string;
+  name?: string;
+  message?: string;
+  cause?: unknown;
+}
+
+function errorChain(error: unknown): ErrorLike[] {
+  const chain: ErrorLike[] = [];
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth += 1) {
+    chain.push(current);
+    current = (current as ErrorLike).cause;
+  }
+  return chain;
+}
+
+/**
+ * Maps an undici (or socket) failure to the SDK's error family.
+ * `phase` tells whether the response headers had arrived (a failure after them is an early end of body).
+ */
+export function mapTransportError(
+  error: unknown,
+  request: RequestLike,
+  phase: 'connect' | 'response' | 'body',
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Error {
+  if (signal?.aborted === true) return AbortError.fromSignal(signal);
+  const chain = errorChain(error);
+  const codes = chain.map((e) => e.code ?? '');
+  const messages = chain.map((e) => e.message ?? '').join(' | ');
+  const redacted = { request, cause: error };
+  if (/Proxy response \(407\)|Proxy Authentication Required|\(407\)/.test(messages)) {
+    return new ProxyAuthError(
+      'The proxy refused the credentials (407 Proxy Authentication Required)',
+      redacted,
+    );
+  }
+  if (codes.includes('UND_ERR_CONNECT_TIMEOUT')) {
+    return new TimeoutError(`Connect timeout after ${timeoutMs} ms`, {
+      ...redacted,
+      phase: 'connect',
+      timeoutMs,
+    });
+  }
+  if (codes.includes('UND_ERR_HEADERS_TIMEOUT') || codes.includes('UND_ERR_BODY_TIMEOUT')) {
+    return new TimeoutError(`No data from the server for ${timeoutMs} ms`, {
+      ...redacted,
+      phase: 'idle',
+      timeoutMs,
+    });
+  }
+  let kind: ConnectionErrorKind = phase === 'body' ? 'early-end' : 'other';
+  let what = 'The connection failed';
+  if (codes.includes('ECONNREFUSED')) {
+    kind = 'refused';
+    what = 'The connection was refused';
+  } else if (codes.some((c) => c === 'ENOTFOUND' || c === 'EAI_AGAIN')) {
+    kind = 'dns';
+    what = 'The host name could not be resolved';
+  } else if (codes.some((c) => TLS_CODES.test(c))) {
+    kind = 'tls';
+    what = 'The TLS handshake failed';
+  } else if (phase === 'body' || codes.includes('UND_ERR_RES_CONTENT_LENGTH_MISMATCH')) {
+    kind = 'early-end';
+    what = 'The response body ended early';
+  } else if (codes.some((c) => c === 'ECONNRESET' || c === 'UND_ERR_SOCKET' || c === 'EPIPE')) {
+    kind = 'reset';
+    what = 'The connection was reset before the response';
+  }
+  const detail = chain.find((e) => e.message)?.message;
+  return new ConnectionError(detail === undefined ? what : `${what}: ${detail}`, { ...redacted, kind });
+}
+
+function lowerCaseHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    if (value === undefined) continue;
+    out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}
+
+/** Owns the dispatcher of one client. Two clients share nothing. */
+export class HttpTransport {
+  readonly #dispatcher: Dispatcher;
+  readonly #timeoutMs: number;
+
+  constructor(options: TransportOptions) {
+    this.#timeoutMs = options.timeoutMs;
+    const tls = {
+      rejectUnauthorized: options.verifySsl,
+      ...(options.caCertificate === undefined ? {} : { ca: options.caCertificate }),
+    };
+    const common = {
+      connections: options.connections ?? 32,
+      keepAliveTimeout: 10_000,
+      // A backstop only: the transport's own idle timer is the one that fires.
+      headersTimeout: options.timeoutMs + 2000,
+      bodyTimeout: options.timeoutMs + 2000,
+    };
+    if (options.proxy) {
+      const { host, port, user, password } = options.proxy;
+      const token =
+        user === undefined
+          ? undefined
+          : `Basic ${Buffer.from(`${user}:${password ?? ''}`, 'utf8').toString('base64')}`;
+      this.#dispatcher = new ProxyAgent({
+        uri: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+        ...(token === undefined ? {} : { token }),
+        ...common,
+        connect: { timeout: options.timeoutMs },
+        requestTls: tls,
+        proxyTls: { timeout: options.timeoutMs },
+      });
+    } else {
+      this.#dispatcher = new Agent({ ...common, connect: { timeout: options.timeoutMs, ...tls } });
+    }
+  }
+
+  /** Sends one attempt. Rejects only with SDK errors (ConnectionError family or AbortError). */
+  async send(req: TransportRequest): Promise<TransportResponse> {
+    const requestInfo: RequestLike = { method: req.method, url: req.url, headers: req.headers };
+    const timeoutMs = this.#timeoutMs;
+    // Our own idle timer: undici's timers tick coarsely (about a second), which would stretch short
+    // timeouts. It is re-armed by the response headers and by every body chunk.
+    const idle = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const arm = (): void => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        idle.abort(IDLE_TIMEOUT);
+      }, timeoutMs);
+    };
+    const disarm = (): void => {
+      clearTimeout(timer);
+    };
+    const signal = req.signal ? AbortSignal.any([req.signal, idle.signal]) : idle.signal;
+    const fail = (error: unknown, phase: 'connect' | 'response' | 'body'): Error => {
+      disarm();
+      if (idle.signal.aborted && req.signal?.aborted !== true) {
+        return new TimeoutError(`No data from the server for ${timeoutMs} ms`, {
+          request: requestInfo,
+          cause: error,
+          phase: 'idle',
+          timeoutMs,
+        });
+      }
+      return mapTransportError(error, requestInfo, phase, timeoutMs, req.signal);
+    };
+    let phase: 'connect' | 'response' | 'body' = 'connect';
+    arm();
+    try {
+      const response = await request(req.url, {
+        method: req.method,
+        headers: req.headers,
+        ...(req.body === undefined ? {} : { body: req.body }),
+        dispatcher: this.#dispatcher,
+        signal,
+      });
+      phase = 'body';
+      arm();
+      const headers = lowerCaseHeaders(response.headers);
+      const body = response.body;
+      if (req.stream === true) {
+        body.on('data', arm);
+        body.once('close', disarm);
+        body.once('end', disarm);
+        // Late failures on the stream surface as SDK errors, so stream users see the same classes.
+        const destroy = body.destroy.bind(body);
+        body.destroy = (error?: Error) => destroy(error === undefined ? undefined : fail(error, 'body'));
+        return { status: response.statusCode, headers, body };
+      }
+      const chunks: Buffer[] = [];
+      for await (const chunk of body as AsyncIterable<Buffer>) {
+        chunks.push(chunk);
+        arm();
+      }
+      disarm();
+      return { status: response.statusCode, headers, content: Buffer.concat(chunks) };
+    } catch (error) {
+      throw fail(error, phase);
+    }
+  }
+
+  /** Releases the sockets. */
+  async close(): Promise<void> {
+    await this.#dispatcher.close();
+  }
+}
