@@ -165,28 +165,26 @@ class Generator {
     if (r.chance(0.15)) item.securityLabels.push(r.pick(GENERATED_LABELS));
   }
 
+  /**
+   * A value of (owner, type) not used yet. Random candidates almost never collide; after a few
+   * collisions (a crowded value space) the sequence number makes the value unique.
+   */
   #unique(owner: string, type: SampleIndicatorType, candidate: () => string, sequence: number): string {
-    for (let attempt = 0; attempt < 5; attempt += 1) {
-      const value = candidate();
-      if (this.#b.claimValue(owner, type, value)) return value;
-    }
-    // Very crowded value spaces: make the value unique with the sequence number.
-    for (let k = 0; ; k += 1) {
-      const value = this.#withSuffix(type, candidate(), `${sequence}x${k}`);
+    for (let attempt = 0; ; attempt += 1) {
+      const base = candidate();
+      const value = attempt < 5 || type === 'File' ? base : this.#withSuffix(type, base, sequence, attempt);
       if (this.#b.claimValue(owner, type, value)) return value;
     }
   }
 
-  #withSuffix(type: SampleIndicatorType, value: string, suffix: string): string {
+  #withSuffix(type: SampleIndicatorType, value: string, sequence: number, attempt: number): string {
+    const suffix = `${sequence.toString(36)}x${attempt.toString(36)}`;
     if (type === 'Host') return `n${suffix}.${value}`;
     if (type === 'EmailAddress') return value.replace('@', `.${suffix}@`);
     if (type === 'URL') return `${value}${value.includes('?') ? '&' : '?'}n=${suffix}`;
-    // Addresses: fall back to IPv6 built from the suffix's characters.
-    const digits = Array.from(suffix, (c) => c.charCodeAt(0).toString(16)).join('');
-    return `2001:db8:${digits.slice(0, 4) || '0'}:${digits.slice(4, 8) || '0'}:${digits.slice(8, 12) || '0'}:0:0:1`.replace(
-      /:0+([0-9a-f])/g,
-      ':$1',
-    );
+    // Addresses: an IPv6 address made of the sequence number and the attempt.
+    const hex = (n: number): string => n.toString(16);
+    return `2001:db8:ffff:${hex(attempt & 0xffff)}:0:${hex(Math.floor(sequence / 2 ** 32) & 0xffff)}:${hex(Math.floor(sequence / 0x10000) & 0xffff)}:${hex(sequence & 0xffff)}`;
   }
 
   #hostName(): string {
@@ -348,7 +346,7 @@ class Generator {
     } else if (type === 'Signature') {
       const fileType = r.pick(SIGNATURE_FILE_TYPES);
       name = `${animal} ${fileType} rule ${i}`;
-      group.fileName = `${animal.toLowerCase()}-${i}.${fileType === 'YARA' ? 'yar' : fileType === 'Snort' || fileType === 'Suricata' ? 'rules' : 'txt'}`;
+      group.fileName = `${animal.toLowerCase()}-${i}.${signatureExtension(fileType)}`;
       group.fileType = fileType;
       group.fileText = signatureText(fileType, `${adjective}${animal}${i}`, i);
     } else {
@@ -503,6 +501,12 @@ class Generator {
     const ownVictims = this.#victims.filter((v) => v.ownerName === owner);
     if (ownVictims.length > 0 && r.chance(0.4)) this.#b.linkTaskVictim(task, r.pick(ownVictims));
   }
+}
+
+function signatureExtension(fileType: string): string {
+  if (fileType === 'YARA') return 'yar';
+  if (fileType === 'Snort' || fileType === 'Suricata') return 'rules';
+  return 'txt';
 }
 
 function signatureText(fileType: string, ruleName: string, i: number): string {

@@ -9,9 +9,15 @@ import type {
   SampleVictim,
 } from '../sample-types.js';
 
+const OWNER_PARAMS: Readonly<Record<string, string>> = {
+  'Example Org': 'Example+Org',
+  'Example Community': 'Example+Community',
+  'Common Community': 'Common+Community',
+};
+
 /** `Example Community` → `Example+Community`, as in the recorded webLinks. */
 export function ownerParam(ownerName: string): string {
-  return encodeURIComponent(ownerName).replace(/%20/g, '+');
+  return OWNER_PARAMS[ownerName] ?? encodeURIComponent(ownerName).replace(/%20/g, '+');
 }
 
 const INDICATOR_PAGES: Record<SampleIndicatorType, string> = {
