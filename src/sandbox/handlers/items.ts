@@ -100,11 +100,15 @@ export function resolvePivot(
       return { item: { kind: 'task', id: row.id, ownerId: row.owner_id }, rest: segments.slice(2) };
     }
     case 'tags': {
+      // The owner is checked first, as on every owner-scoped listing: a bad owner is a 403 even when the
+      // tag does not exist either.
+      requestOwner(ctx);
       const tag = a === undefined ? undefined : ctx.store.tagByName(a);
       if (!tag) throw notFound();
       return { item: { kind: 'tag', id: tag.id, ownerId: null }, rest: segments.slice(2) };
     }
     case 'securityLabels': {
+      requestOwner(ctx);
       const label = a === undefined ? undefined : ctx.store.labelByName(a);
       if (!label) throw notFound();
       return { item: { kind: 'label', id: label.id, ownerId: null }, rest: segments.slice(2) };
@@ -302,6 +306,16 @@ function findLinkedIndicator(
   return row;
 }
 
+/** Names with their article, for association messages. */
+const KIND_NAMES: Record<string, string> = {
+  indicator: 'an Indicator',
+  group: 'a Group',
+  victim: 'a Victim',
+  task: 'a Task',
+  tag: 'a Tag',
+  label: 'a Security Label',
+};
+
 const ASSOCIABLE: Record<string, readonly string[]> = {
   indicator: ['group', 'victim', 'task'],
   group: ['indicator', 'group', 'victim', 'task'],
@@ -316,6 +330,9 @@ function associations(ctx: RequestContext, item: ItemRef, rest: string[]): Reply
   const collection = rest[0] ?? '';
   const spec = targetSpec(collection, spec0Branch(collection, rest));
   const idDepth = collection === 'victims' || collection === 'tasks' ? 2 : 3;
+  if (item.kind === 'victim' && spec.kind === 'victim' && ctx.method === 'GET') {
+    return victimsViaGroups(ctx, item, rest);
+  }
   if (rest.length < idDepth) {
     if (ctx.method !== 'GET') throw notFound();
     return listLinked(ctx, item, spec);
@@ -336,7 +353,9 @@ function associations(ctx: RequestContext, item: ItemRef, rest: string[]): Reply
       !(ASSOCIABLE[item.kind] ?? []).includes(spec.kind) ||
       (item.kind === spec.kind && item.id === target.id)
     ) {
-      throw badRequest(`Invalid association, a ${item.kind} cannot be associated with a ${spec.kind}`);
+      throw badRequest(
+        `Invalid association, ${KIND_NAMES[item.kind]} cannot be associated with ${KIND_NAMES[spec.kind]}`,
+      );
     }
     ctx.store.link(item.kind, item.id, spec.kind, target.id);
     return success(201);
@@ -346,6 +365,42 @@ function associations(ctx: RequestContext, item: ItemRef, rest: string[]): Reply
     return success();
   }
   throw notFound();
+}
+
+/**
+ * `GET /v2/victims/{vid}/victims[/{vid2}]`: the victims that share a group with this one (rest-api-v2.md
+ * 10, read-only). There are no direct victim-to-victim links.
+ */
+function victimsViaGroups(ctx: RequestContext, item: ItemRef, rest: string[]): Reply {
+  if (rest.length > 2) throw notFound();
+  const owners = listingOwners(ctx, item);
+  const from = `FROM victims t WHERE t.id != ? AND t.owner_id IN (${owners.join(', ') || 'NULL'}) AND t.id IN (
+      SELECT g.b_id FROM links v JOIN links g ON g.a_kind = 'group' AND g.a_id = v.b_id AND g.b_kind = 'victim'
+      WHERE v.a_kind = 'victim' AND v.a_id = ? AND v.b_kind = 'group')`;
+  if (rest.length === 2) {
+    const target = requireVictim(ctx, rest[1]);
+    const row = ctx.store.get<VictimRow>(`SELECT t.* ${from} AND t.id = ?`, item.id, item.id, target.id);
+    if (!row) throw notFound();
+    return single('victim', victimView(ctx.view, row));
+  }
+  const { start, limit } = pageWindow(ctx);
+  const rows = ctx.store.all<VictimRow>(
+    `SELECT t.* ${from} ORDER BY t.id LIMIT ? OFFSET ?`,
+    item.id,
+    item.id,
+    limit,
+    start,
+  );
+  const total =
+    start === 0
+      ? (ctx.store.get<{ n: number }>(`SELECT COUNT(*) AS n ${from}`, item.id, item.id)?.n ?? 0)
+      : 0;
+  return listReply(
+    'victim',
+    rows.map((row) => victimView(ctx.view, row)),
+    total,
+    start,
+  );
 }
 
 function spec0Branch(collection: string, rest: readonly string[]): string | undefined {

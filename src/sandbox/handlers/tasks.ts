@@ -37,19 +37,19 @@ export function getTask(ctx: RequestContext, rawId: string): Reply {
   return single('task', taskView(ctx.view, requireTask(ctx, rawId), 'single'));
 }
 
-function knownUser(ctx: RequestContext, userName: string): TaskUser {
+function knownUser(ctx: RequestContext, userName: string, field: 'assignee' | 'escalatee'): TaskUser {
   const row = ctx.store.get<UserRow>('SELECT * FROM users WHERE user_name = ?', userName);
-  if (!row) throw badRequest(`The assignee for this Task is invalid: unknown user ${userName}`);
+  if (!row) throw badRequest(`The ${field} for this Task is invalid: unknown user ${userName}`);
   return { userName: row.user_name, firstName: row.first_name, lastName: row.last_name };
 }
 
-function userList(ctx: RequestContext, value: unknown, field: string): TaskUser[] {
+function userList(ctx: RequestContext, value: unknown, field: 'assignee' | 'escalatee'): TaskUser[] {
   if (!Array.isArray(value)) throw badRequest(`The ${field} for this Task is invalid`);
   return value.map((entry) => {
     const userName =
       typeof entry === 'object' && entry !== null ? (entry as Record<string, unknown>).userName : undefined;
     if (typeof userName !== 'string') throw badRequest(`The ${field} for this Task is invalid`);
-    return knownUser(ctx, userName);
+    return knownUser(ctx, userName, field);
   });
 }
 
@@ -166,7 +166,7 @@ export function taskPeople(
     return single('user', people[index]);
   }
   if (ctx.method === 'POST') {
-    if (index === -1) people.push(knownUser(ctx, userName));
+    if (index === -1) people.push(knownUser(ctx, userName, which));
   } else if (ctx.method === 'DELETE') {
     if (index === -1) throw notFound();
     people.splice(index, 1);
