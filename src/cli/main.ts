@@ -8,6 +8,8 @@ export function createProgram(): Command {
     .description('ThreatConnect v2 command-line client and local sandbox')
     .showHelpAfterError();
   program.addCommand(sandboxCommand());
+  // Sub-commands do not inherit exitOverride; every usage error must exit 2 (decisions.md 4).
+  for (const command of program.commands) command.exitOverride();
   return program;
 }
 

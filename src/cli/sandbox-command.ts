@@ -3,6 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { type FaultConfig, parseFaultConfig } from '../sandbox/faults.js';
 
 function integer(name: string, min: number, max: number) {
   return (value: string): number => {
@@ -15,13 +16,26 @@ function integer(name: string, min: number, max: number) {
   };
 }
 
-/** Reads `--faults` as inline JSON or `@file`. */
+/** Reads `--faults` as inline JSON or `@file`, and checks it as `POST /_sandbox/faults` would. */
 export function readFaults(value: string): unknown {
-  const text = value.startsWith('@') ? readFileSync(value.slice(1), 'utf8') : value;
+  let text = value;
+  if (value.startsWith('@')) {
+    try {
+      text = readFileSync(value.slice(1), 'utf8');
+    } catch (error) {
+      throw new InvalidArgumentError(`--faults file cannot be read: ${(error as Error).message}`);
+    }
+  }
+  let parsed: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    parsed = JSON.parse(text) as unknown;
   } catch (error) {
     throw new InvalidArgumentError(`--faults is not valid JSON: ${(error as Error).message}`);
+  }
+  try {
+    return parseFaultConfig(parsed);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
   }
 }
 
@@ -35,14 +49,17 @@ interface SandboxFlags {
   accessId?: string;
   secretKey?: string;
   defaultOrg?: string;
-  faults?: unknown;
+  faults?: FaultConfig;
   json?: boolean;
   seedOnly?: boolean;
 }
 
 export function sandboxCommand(): Command {
+  // exitOverride: usage errors throw to main(), which maps them to exit code 2. A command added with
+  // addCommand() does not inherit the program's exitOverride, and would otherwise exit 1 by itself.
   return new Command('sandbox')
     .description('run a local ThreatConnect v2 sandbox server with sample data until interrupted')
+    .exitOverride()
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--port <n>', 'port (0 picks a free one)', integer('--port', 0, 65535), 0)
     .option('--db <file>', 'SQLite file; kept across restarts (in memory without it)')
@@ -84,7 +101,7 @@ export function sandboxCommand(): Command {
         ...(flags.accessId === undefined ? {} : { accessId: flags.accessId }),
         ...(flags.secretKey === undefined ? {} : { secretKey: flags.secretKey }),
         ...(flags.defaultOrg === undefined ? {} : { defaultOrg: flags.defaultOrg }),
-        ...(flags.faults === undefined ? {} : { faults: flags.faults as Record<string, never> }),
+        ...(flags.faults === undefined ? {} : { faults: flags.faults }),
       });
       if (flags.seedOnly === true) {
         await sandbox.close();

@@ -10,7 +10,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { type Limits, type RequestContext, isTrue, readObject } from './context.js';
 import { createJsonEncoder } from './encode.js';
 import { type FaultConfig, FaultEngine, type FaultRule, parseFaultConfig } from './faults.js';
-import { Failure, NOT_FOUND, type Reply } from './reply.js';
+import { Failure, type JsonReply, NOT_FOUND, type Reply, json } from './reply.js';
 import { createApiRouter } from './routes.js';
 import type { Store, UserRow } from './store.js';
 import { GROUP_BY_BRANCH, INDICATOR_BY_BRANCH } from './types.js';
@@ -218,8 +218,17 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
         for await (const chunk of reply.body as AsyncIterable<Buffer>) {
           const part = chunk.subarray(0, Math.max(0, half - sent));
           sent += part.length;
+          if (sent >= half) {
+            // The response corks the socket until the next tick: destroying it before the last write
+            // has gone out would drop the headers and the half body.
+            await new Promise<void>((resolve) => {
+              res.write(part, () => {
+                resolve();
+              });
+            });
+            break;
+          }
           if (part.length > 0 && !res.write(part)) await once(res, 'drain');
-          if (sent >= half) break;
         }
         res.socket?.destroy();
       }
@@ -284,22 +293,14 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
   };
 
   /** `GET /api/appAuth?expiredToken=…`: token renewal, with its own un-enveloped shape (spec 2.3). */
-  const handleAppAuth = (
-    query: URLSearchParams,
-    res: ServerResponse,
-    seen: { accessId: string | null },
-  ): number => {
+  const handleAppAuth = (query: URLSearchParams, seen: { accessId: string | null }): JsonReply => {
     const old = query.get('expiredToken') ?? '';
     const row = store.get<{ user_id: number }>('SELECT user_id FROM tokens WHERE token = ?', old);
     const user = row ? store.userById(row.user_id) : undefined;
-    if (!user) {
-      writeJson(res, 401, { success: false, message: 'Unauthorized' });
-      return 401;
-    }
+    if (!user) return json({ success: false, message: 'Unauthorized' }, 401);
     seen.accessId = user.access_id;
     const { token, expires } = issueToken(user.id);
-    writeJson(res, 200, { success: true, apiToken: token, apiTokenExpires: String(expires) });
-    return 200;
+    return json({ success: true, apiToken: token, apiTokenExpires: String(expires) }, 200);
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -346,14 +347,12 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
           writeJson(res, outcome.status ?? 500, failureBody(`Injected fault ${rule.status}`), headers);
           return;
         }
-        if (rule?.kind === 'reset') {
-          outcome = { status: null, fault: 'reset' };
-          res.socket?.destroy();
-          return;
-        }
-        outcome = { status: handleAppAuth(query, res, seen), fault: null };
+        // Reset, truncate and stall apply after the renewal has issued its token, as on v2.
+        outcome = await deliver(res, handleAppAuth(query, seen), rule);
         return;
       }
+      // Admin calls are never logged, not even when they fail auth: the log shows client traffic only.
+      if (segments[0] === '_sandbox') logged = false;
       const user: UserRow = authenticate(req, target, method, seen);
       const ctx: RequestContext = {
         req,
@@ -426,6 +425,23 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
     ? https.createServer({ key: settings.tls.key, cert: settings.tls.cert }, onRequest)
     : http.createServer(onRequest);
   server.keepAliveTimeout = 30_000;
+  // A request Node cannot parse still gets the failure envelope rather than Node's bare status line.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    const current = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
+    if (error.code === 'ECONNRESET' || !socket.writable || current?.headersSent === true) {
+      socket.destroy();
+      return;
+    }
+    const [statusLine, message] =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? ['431 Request Header Fields Too Large', 'The request headers are too large']
+        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? ['408 Request Timeout', 'The request took too long to arrive']
+          : ['400 Bad Request', 'The request was not properly formed'];
+    const payload = Buffer.from(encode(failureBody(message)), 'utf8');
+    const head = `HTTP/1.1 ${statusLine}\r\nContent-Type: application/json\r\nContent-Length: ${payload.length}\r\nConnection: close\r\n\r\n`;
+    socket.end(Buffer.concat([Buffer.from(head), payload]));
+  });
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
