@@ -1,0 +1,100 @@
+/**
+ * Authenticators: objects that produce the auth headers of one attempt. The transport calls
+ * `headers()` once per attempt, inside the retry loop, with the exact wire `path?query` and a fresh
+ * time, so every attempt is signed again (decisions.md 1.6).
+ */
+import { inspect } from 'node:util';
+import type { ResolvedAuth } from '../core/config.js';
+import { ConfigError } from '../core/errors.js';
+import { signHmac } from './hmac.js';
+import { type RenewTokenFn, TokenAuthenticator } from './token.js';
+
+export { hmacMessage, signHmac, type HmacHeaders, type HmacSignInput } from './hmac.js';
+export {
+  parseTokenExpires,
+  type RenewTokenFn,
+  TOKEN_RENEW_AHEAD_MS,
+  TokenAuthenticator,
+  type TokenAuthenticatorOptions,
+  type TokenRenewalResult,
+} from './token.js';
+
+/** Produces the auth headers of one attempt. */
+export interface Authenticator {
+  readonly kind: 'hmac' | 'token';
+  /**
+   * The headers for one attempt (`Timestamp` and `Authorization`).
+   *
+   * @param pathAndQuery the request target exactly as sent, e.g. `/api/v2/indicators?createActivityLog=false`.
+   * @param nowMs the attempt's time in epoch ms (from the client's clock).
+   */
+  headers(
+    method: string,
+    pathAndQuery: string,
+    nowMs: number,
+    signal?: AbortSignal,
+  ): Promise<Record<string, string>>;
+  /**
+   * Called after a 401 with the headers that were sent; resolves true when the request should be
+   * sent once more with fresh headers (token renewal). HMAC never asks for that.
+   */
+  onUnauthorized(sentHeaders: Readonly<Record<string, string>>, signal?: AbortSignal): Promise<boolean>;
+}
+
+/** HMAC authentication: signs every attempt with its own timestamp. */
+export class HmacAuthenticator implements Authenticator {
+  readonly kind = 'hmac' as const;
+  readonly accessId: string;
+  readonly #secretKey: string;
+
+  constructor(accessId: string, secretKey: string) {
+    this.accessId = accessId;
+    this.#secretKey = secretKey;
+  }
+
+  /** The headers for one attempt, synchronously. */
+  sign(method: string, pathAndQuery: string, nowMs: number): Record<string, string> {
+    const { Timestamp, Authorization } = signHmac({
+      accessId: this.accessId,
+      secretKey: this.#secretKey,
+      method,
+      pathAndQuery,
+      timestampSec: Math.floor(nowMs / 1000),
+    });
+    return { Timestamp, Authorization };
+  }
+
+  headers(method: string, pathAndQuery: string, nowMs: number): Promise<Record<string, string>> {
+    return Promise.resolve(this.sign(method, pathAndQuery, nowMs));
+  }
+
+  onUnauthorized(): Promise<boolean> {
+    return Promise.resolve(false);
+  }
+
+  [inspect.custom](): string {
+    return `HmacAuthenticator { accessId: ${JSON.stringify(this.accessId)}, secretKey: [REDACTED] }`;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return { kind: this.kind, accessId: this.accessId };
+  }
+}
+
+/** Dependencies of {@link createAuthenticator}. */
+export interface AuthenticatorDeps {
+  /** The `/appAuth` call; required for token credentials. */
+  readonly renewToken?: RenewTokenFn | undefined;
+}
+
+/** The authenticator for resolved credentials. */
+export function createAuthenticator(auth: ResolvedAuth, deps: AuthenticatorDeps = {}): Authenticator {
+  if (auth.kind === 'hmac') return new HmacAuthenticator(auth.accessId, auth.secretKey);
+  const { renewToken } = deps;
+  if (renewToken === undefined) throw new ConfigError('token authentication needs a `renewToken` function');
+  return new TokenAuthenticator({
+    apiToken: auth.apiToken,
+    apiTokenExpiresMs: auth.apiTokenExpiresMs,
+    renew: renewToken,
+  });
+}

@@ -1,0 +1,187 @@
+/**
+ * API-token authentication with automatic renewal (decisions.md 1.2, rest-api-v2.md 2.3).
+ *
+ * - The token is renewed 60 s before `apiTokenExpires`.
+ * - With an unknown expiry, a 401 triggers one renewal and the request is sent again; if the renewed
+ *   token gets a 401 as well, the caller fails.
+ * - Concurrent callers share one in-flight renewal.
+ *
+ * The HTTP call to `/appAuth` is injected ({@link RenewTokenFn}), so this module stays pure.
+ */
+import { inspect } from 'node:util';
+import { AbortError, ThreatConnectError } from '../core/errors.js';
+import type { Authenticator } from './index.js';
+
+/** What `/appAuth` answers: `{ apiToken, apiTokenExpires }` (epoch seconds, often a string). */
+export interface TokenRenewalResult {
+  readonly apiToken: string;
+  readonly apiTokenExpires?: number | string | undefined;
+}
+
+/**
+ * Performs `GET <base>/appAuth?expiredToken=<token>` and returns the new token. It should throw
+ * `AuthenticationError` ("Could not refresh ThreatConnect Token (<message>).") on a 401.
+ */
+export type RenewTokenFn = (expiredToken: string) => Promise<TokenRenewalResult>;
+
+/** Options of {@link TokenAuthenticator}. */
+export interface TokenAuthenticatorOptions {
+  readonly apiToken: string;
+  /** Epoch ms, or undefined when unknown. */
+  readonly apiTokenExpiresMs?: number | undefined;
+  readonly renew: RenewTokenFn;
+  /** How long before expiry to renew. @default 60_000 */
+  readonly renewAheadMs?: number | undefined;
+}
+
+/** The default renewal margin: 60 s before expiry. */
+export const TOKEN_RENEW_AHEAD_MS = 60_000;
+
+/** Parses `apiTokenExpires` (epoch seconds, number or numeric string) into epoch ms. */
+export function parseTokenExpires(value: unknown): number | undefined {
+  let seconds: number | undefined;
+  if (typeof value === 'number') seconds = value;
+  else if (typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value)) seconds = Number(value);
+  if (seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return undefined;
+  return Math.round(seconds * 1000);
+}
+
+function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise;
+  if (signal.aborted) return Promise.reject(AbortError.fromSignal(signal));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => {
+      reject(AbortError.fromSignal(signal));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error instanceof Error ? error : new ThreatConnectError(String(error)));
+      },
+    );
+  });
+}
+
+/** Token state, the renewal decision, and the shared renewal. */
+export class TokenAuthenticator implements Authenticator {
+  readonly kind = 'token' as const;
+  #token: string;
+  #expiresMs: number | undefined;
+  #renewAheadMs: number;
+  readonly #renew: RenewTokenFn;
+  #inFlight: Promise<void> | undefined;
+  /** The token obtained through a 401-triggered renewal; a 401 on it is final. */
+  #renewedOn401: string | undefined;
+  /** The lifetime of the last renewed token, to keep short-lived tokens from renewing on every call. */
+  #lifetimeMs: number | undefined;
+  #renewals = 0;
+
+  constructor(options: TokenAuthenticatorOptions) {
+    this.#token = options.apiToken;
+    this.#expiresMs = options.apiTokenExpiresMs;
+    this.#renew = options.renew;
+    this.#renewAheadMs = options.renewAheadMs ?? TOKEN_RENEW_AHEAD_MS;
+  }
+
+  /** Expiry of the current token in epoch ms, or undefined when unknown. */
+  get expiresMs(): number | undefined {
+    return this.#expiresMs;
+  }
+
+  /** How many renewals have completed. */
+  get renewals(): number {
+    return this.#renewals;
+  }
+
+  /** True when the token should be renewed before a request made at `nowMs`. */
+  needsRenewal(nowMs: number): boolean {
+    if (this.#expiresMs === undefined) return false;
+    const ahead =
+      this.#lifetimeMs === undefined
+        ? this.#renewAheadMs
+        : Math.min(this.#renewAheadMs, this.#lifetimeMs / 2);
+    return nowMs >= this.#expiresMs - ahead;
+  }
+
+  /**
+   * Renews the token now. Concurrent callers share one renewal; a failed renewal rejects every
+   * waiter, and the next call tries again.
+   */
+  renew(nowMs?: number, signal?: AbortSignal): Promise<void> {
+    // A caller that has given up does not start a renewal.
+    if (signal?.aborted === true) return Promise.reject(AbortError.fromSignal(signal));
+    if (this.#inFlight === undefined) {
+      const expired = this.#token;
+      const run = async (): Promise<void> => {
+        const result = await this.#renew(expired);
+        if (typeof result.apiToken !== 'string' || result.apiToken.length === 0) {
+          throw new ThreatConnectError(
+            'Could not refresh ThreatConnect Token (the answer holds no apiToken).',
+            {
+              code: 'TC_AUTH',
+            },
+          );
+        }
+        this.#token = result.apiToken;
+        this.#expiresMs = parseTokenExpires(result.apiTokenExpires);
+        this.#lifetimeMs =
+          this.#expiresMs !== undefined && nowMs !== undefined
+            ? Math.max(0, this.#expiresMs - nowMs)
+            : undefined;
+        this.#renewals += 1;
+      };
+      this.#inFlight = run().finally(() => {
+        this.#inFlight = undefined;
+      });
+    }
+    return raceAbort(this.#inFlight, signal);
+  }
+
+  /** `Authorization: TC-Token <token>` plus the `Timestamp` the original sends too; renews first if due. */
+  async headers(
+    _method: string,
+    _pathAndQuery: string,
+    nowMs: number,
+    signal?: AbortSignal,
+  ): Promise<Record<string, string>> {
+    if (this.#inFlight !== undefined) await raceAbort(this.#inFlight, signal);
+    else if (this.needsRenewal(nowMs)) await this.renew(nowMs, signal);
+    return { Timestamp: String(Math.floor(nowMs / 1000)), Authorization: `TC-Token ${this.#token}` };
+  }
+
+  /**
+   * Called after a 401 with the headers that were sent. Resolves true when the request should be
+   * sent again with fresh headers: another caller renewed meanwhile, or the expiry is unknown and
+   * this token has not been renewed because of a 401 yet (then it renews first).
+   */
+  async onUnauthorized(
+    sentHeaders: Readonly<Record<string, string>>,
+    signal?: AbortSignal,
+  ): Promise<boolean> {
+    const sent = /^TC-Token\s+(.*)$/.exec(sentHeaders.Authorization ?? '')?.[1];
+    if (this.#inFlight !== undefined) {
+      await raceAbort(this.#inFlight, signal);
+      return true;
+    }
+    if (sent !== undefined && sent !== this.#token) return true;
+    if (this.#expiresMs !== undefined) return false;
+    if (this.#renewedOn401 !== undefined && this.#renewedOn401 === this.#token) return false;
+    await this.renew(undefined, signal);
+    this.#renewedOn401 = this.#token;
+    return true;
+  }
+
+  [inspect.custom](): string {
+    const expires = this.#expiresMs === undefined ? 'unknown' : new Date(this.#expiresMs).toISOString();
+    return `TokenAuthenticator { token: [REDACTED], expires: ${expires} }`;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return { kind: this.kind, expiresMs: this.#expiresMs };
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * Building the request target exactly as the original SDK put it on the wire
+ * (python-sdk-observed.md 3.1, 3.2): base path + request URI + `?` + the form-encoded parameters,
+ * `createActivityLog` first, the others in the order they were set. This string is both signed and
+ * sent (conventions rule 6); nothing re-encodes it afterwards.
+ */
+
+const ALWAYS_SAFE = /[A-Za-z0-9_.~-]/;
+
+function percentEncode(value: string, spaceAsPlus: boolean): string {
+  let out = '';
+  for (const ch of value) {
+    if (ch.length === 1 && ALWAYS_SAFE.test(ch)) {
+      out += ch;
+    } else if (ch === ' ' && spaceAsPlus) {
+      out += '+';
+    } else {
+      // UTF-8 bytes; a lone surrogate becomes U+FFFD, as TextEncoder does.
+      for (const byte of Buffer.from(ch, 'utf8'))
+        out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+    }
+  }
+  return out;
+}
+
+/**
+ * Python `urllib.parse.quote_plus(value, safe='')`, as `urlencode` uses it: letters, digits and
+ * `_.-~` are kept, space becomes `+`, everything else `%XX` (UTF-8, upper-case hex).
+ */
+export function formEncode(value: string): string {
+  return percentEncode(value, true);
+}
+
+/**
+ * Python `urllib.parse.quote(value, safe='~')`, for one path segment built from a name (tag,
+ * label, indicator value): only letters, digits and `_.-~` are kept; `/` → `%2F`, space → `%20`.
+ */
+export function quotePathSegment(value: string): string {
+  return percentEncode(value, false);
+}
+
+/** `k=v&k2=v2`, form-encoded, in the given order. */
+export function buildQuery(params: Iterable<readonly [string, string]>): string {
+  const parts: string[] = [];
+  for (const [key, value] of params) parts.push(`${formEncode(key)}=${formEncode(value)}`);
+  return parts.join('&');
+}
+
+/**
+ * The parameters in wire order: `createActivityLog` first (when present), then the rest in the
+ * given order. With `activityLog: true` the value is `true` whatever the request object holds, and
+ * the parameter is added if it was missing (as the original's `api_request` did).
+ */
+export function wireParams(
+  params: Iterable<readonly [string, string]>,
+  activityLog = false,
+): (readonly [string, string])[] {
+  let activity: string | undefined = activityLog ? 'true' : undefined;
+  const rest: (readonly [string, string])[] = [];
+  for (const [key, value] of params) {
+    if (key === 'createActivityLog') activity = activityLog ? 'true' : value;
+    else rest.push([key, value]);
+  }
+  return activity === undefined ? rest : [['createActivityLog', activity], ...rest];
+}
+
+/** Input of {@link buildPathAndQuery}. */
+export interface PathAndQueryInput {
+  /** The base URL's path, e.g. `/api` (no trailing `/`), or `''`. */
+  readonly basePath: string;
+  /** The request URI, e.g. `/v2/indicators`; it may hold a query of its own. */
+  readonly requestUri: string;
+  readonly params?: Iterable<readonly [string, string]> | undefined;
+  /** The client's `activityLog` setting. */
+  readonly activityLog?: boolean | undefined;
+}
+
+/**
+ * The exact request target: `/api/v2/indicators?createActivityLog=false&owner=Example+Community`.
+ * With no parameters there is no `?`; when the request URI already has a query, the parameters
+ * follow it after `&`, as requests did.
+ */
+export function buildPathAndQuery(input: PathAndQueryInput): string {
+  const base = input.basePath.replace(/\/+$/, '');
+  const path = `${base}${input.requestUri}`;
+  const query = buildQuery(wireParams(input.params ?? [], input.activityLog ?? false));
+  if (query.length === 0) return path;
+  return path.includes('?') ? `${path}&${query}` : `${path}?${query}`;
+}
+
+/** Splits a base URL into its origin (`https://host:port`) and its path (`/api`, or `''`). */
+export function splitBaseUrl(baseUrl: string): { readonly origin: string; readonly basePath: string } {
+  const url = new URL(baseUrl);
+  return { origin: url.origin, basePath: url.pathname.replace(/\/+$/, '') };
+}

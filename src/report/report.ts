@@ -1,0 +1,400 @@
+/**
+ * `tc.report` (decisions.md 1.5, sdk-behaviour.md 9): counters, entries, the `stats` text byte for
+ * byte as the original printed it, `failures`, and `toJSON()` for machines.
+ *
+ * What is counted when:
+ * - always: API calls, unfiltered and filtered results, post filters, and the three times;
+ * - only while reporting is enabled (they come from entries): API filters, and the HTTP-method and
+ *   status-code counts of `stats`; the entry list (iteration, `failures`) itself;
+ * - `toJSON()`'s histograms, retries, attempts, bytes and latency are always on (a documented extra).
+ *
+ * Request time is the wall time during which at least one logical call was in flight. For calls
+ * made one after another that is the sum of their durations, as in the original; with concurrent
+ * page windows it does not count overlapping time twice, so processing time never goes negative.
+ */
+import { inspect } from 'node:util';
+import type { FilterOperator, ResourceType } from '../core/enums.js';
+import { type AttemptRecord, isSecretParam, REDACTED, redactUrl } from '../core/errors.js';
+import { formatTimedelta, heading, row, titleBar } from '../core/py-text.js';
+import { describeBody, type RequestBody } from '../core/request-object.js';
+import {
+  type AttemptSummary,
+  type ErrorSummary,
+  PostFilterEntry,
+  type ReportEntry,
+  RequestEntry,
+  SUCCESS_STATUSES,
+  summarizeAttempt,
+  summarizeError,
+} from './entries.js';
+
+/** The clock the report reads (the client's injectable clock). */
+export interface ReportClock {
+  now(): number;
+}
+
+/** Options of {@link Report}. */
+export interface ReportOptions {
+  readonly clock?: ReportClock | undefined;
+}
+
+/** What the client knows when a logical call starts. */
+export interface CallStart {
+  readonly method: string;
+  readonly requestUri?: string | undefined;
+  /** Full URL with query; the report stores a redacted copy. */
+  readonly url: string;
+  readonly description?: string | undefined;
+  readonly resourceType?: ResourceType | undefined;
+  readonly contentType?: string | undefined;
+  readonly body?: RequestBody | undefined;
+  /** Query parameters in wire order. */
+  readonly payload?: Iterable<readonly [string, string]> | undefined;
+  /** A filter retrieval request (counted as an API filter). */
+  readonly track?: boolean | undefined;
+  readonly bytesSent?: number | undefined;
+}
+
+/** How a logical call ended: a final status, or an error without an HTTP answer. */
+export interface CallEnd {
+  readonly status?: number | undefined;
+  readonly error?: unknown;
+  /** The final response body; kept as the failure message when the status is not 200/201/202. */
+  readonly responseBody?: string | Uint8Array | undefined;
+  readonly bytesReceived?: number | undefined;
+}
+
+/** Input of {@link Report.recordPostFilter}. */
+export interface PostFilterRecord {
+  readonly description: string;
+  readonly filter: string | number;
+  readonly method: string;
+  readonly operator: FilterOperator;
+}
+
+/** At most this many characters of a failing body are kept in an entry. */
+export const MAX_FAIL_MESSAGE_CHARS = 100_000;
+
+function bodyText(body: string | Uint8Array | undefined): string | undefined {
+  if (body === undefined) return undefined;
+  const text =
+    typeof body === 'string'
+      ? body
+      : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+  return text.length > MAX_FAIL_MESSAGE_CHARS ? `${text.slice(0, MAX_FAIL_MESSAGE_CHARS)}…` : text;
+}
+
+function percentile(sorted: readonly number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  // Nearest-rank method.
+  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  return sorted[Math.min(rank, sorted.length) - 1] ?? null;
+}
+
+function increment<K>(map: Map<K, number>, key: K): void {
+  map.set(key, (map.get(key) ?? 0) + 1);
+}
+
+/** Records the attempts of one logical call, then finishes it into the report. */
+export class CallRecorder {
+  readonly #report: Report;
+  readonly #start: CallStart;
+  readonly #startMs: number;
+  readonly #attempts: AttemptSummary[] = [];
+  #finished = false;
+
+  /** @internal Created by {@link Report.beginCall}. */
+  constructor(report: Report, start: CallStart, startMs: number) {
+    this.#report = report;
+    this.#start = start;
+    this.#startMs = startMs;
+  }
+
+  /** When the call started (epoch ms from the report's clock). */
+  get startMs(): number {
+    return this.#startMs;
+  }
+
+  /** The attempts recorded so far. */
+  get attempts(): readonly AttemptSummary[] {
+    return this.#attempts;
+  }
+
+  /** Records one attempt: its status or error, the wait before it, and its duration. */
+  addAttempt(record: AttemptRecord): void {
+    this.#attempts.push(summarizeAttempt(record));
+  }
+
+  /**
+   * Ends the call. Returns the entry, or undefined when reporting is disabled. A second call does
+   * nothing and returns undefined.
+   */
+  finish(end: CallEnd): RequestEntry | undefined {
+    if (this.#finished) return undefined;
+    this.#finished = true;
+    return this.#report._finishCall(this.#start, this.#startMs, this.#attempts, end);
+  }
+}
+
+/** The report of one client. */
+export class Report {
+  readonly #clock: ReportClock;
+  readonly #startMs: number;
+  #enabled = false;
+  readonly #entries: ReportEntry[] = [];
+
+  #apiCalls = 0;
+  #failedCalls = 0;
+  #resultsUnfiltered = 0;
+  #resultsFiltered = 0;
+  #apiFilters = 0;
+  #postFilters = 0;
+  /** Entry-based counts, for `stats` (first-seen order). */
+  readonly #methods = new Map<string, number>();
+  readonly #statuses = new Map<number, number>();
+  /** Always-on histograms, for `toJSON()`. */
+  readonly #allMethods = new Map<string, number>();
+  readonly #allStatuses = new Map<number, number>();
+  readonly #errors = new Map<string, number>();
+  readonly #durations: number[] = [];
+  #attempts = 0;
+  #retries = 0;
+  #bytesSent = 0;
+  #bytesReceived = 0;
+
+  #hasRequestTime = false;
+  #busyMs = 0;
+  #inFlight = 0;
+  #busySinceMs = 0;
+
+  constructor(options: ReportOptions = {}) {
+    this.#clock = options.clock ?? { now: () => Date.now() };
+    this.#startMs = this.#clock.now();
+  }
+
+  // --- switches -------------------------------------------------------------------------------
+
+  /** Starts collecting entries (`tc.reportEnable()`). */
+  enable(): void {
+    this.#enabled = true;
+  }
+
+  /** Stops collecting entries (`tc.reportDisable()`); entries already collected stay. */
+  disable(): void {
+    this.#enabled = false;
+  }
+
+  /** Whether entries are being collected. */
+  get enabled(): boolean {
+    return this.#enabled;
+  }
+
+  // --- recording ------------------------------------------------------------------------------
+
+  /** Starts a logical call (one `apiRequest` or one page request). */
+  beginCall(start: CallStart): CallRecorder {
+    const now = this.#clock.now();
+    if (this.#inFlight === 0) this.#busySinceMs = now;
+    this.#inFlight += 1;
+    return new CallRecorder(this, start, now);
+  }
+
+  /** @internal Called by {@link CallRecorder.finish}. */
+  _finishCall(
+    start: CallStart,
+    startMs: number,
+    attempts: readonly AttemptSummary[],
+    end: CallEnd,
+  ): RequestEntry | undefined {
+    const now = this.#clock.now();
+    this.#inFlight = Math.max(0, this.#inFlight - 1);
+    if (this.#inFlight === 0) this.#busyMs += now - this.#busySinceMs;
+    this.#hasRequestTime = true;
+
+    const method = start.method.toUpperCase();
+    const status = end.status;
+    let error: ErrorSummary | undefined;
+    if (status === undefined) {
+      error = summarizeError(end.error ?? new Error('no response'));
+      this.#failedCalls += 1;
+      increment(this.#errors, error.code ?? error.name);
+    } else {
+      this.#apiCalls += 1;
+      increment(this.#allMethods, method);
+      increment(this.#allStatuses, status);
+    }
+    const attemptCount = Math.max(1, attempts.length);
+    this.#attempts += attemptCount;
+    this.#retries += attemptCount - 1;
+    const bytesSent = start.bytesSent ?? 0;
+    const bytesReceived = end.bytesReceived ?? 0;
+    this.#bytesSent += bytesSent;
+    this.#bytesReceived += bytesReceived;
+    const durationMs = Math.max(0, now - startMs);
+    this.#durations.push(durationMs);
+
+    if (!this.#enabled) return undefined;
+    let failMessage: string | undefined;
+    if (status === undefined) failMessage = `${error?.name ?? 'Error'}: ${error?.message ?? ''}`;
+    else if (!SUCCESS_STATUSES.has(status)) failMessage = bodyText(end.responseBody) ?? '';
+    const entry = new RequestEntry({
+      method,
+      requestUri: start.requestUri,
+      url: redactUrl(start.url),
+      status,
+      error,
+      failMessage,
+      description: start.description,
+      resourceType: start.resourceType,
+      contentType: start.contentType,
+      body: start.body === undefined ? undefined : describeBody(start.body),
+      payload: [...(start.payload ?? [])].map(([k, v]) => [k, isSecretParam(k) ? REDACTED : v] as const),
+      track: start.track ?? false,
+      attempts,
+      startMs,
+      durationMs,
+      bytesSent,
+      bytesReceived,
+    });
+    this.#entries.push(entry);
+    if (status !== undefined) {
+      increment(this.#methods, method);
+      increment(this.#statuses, status);
+    }
+    if (entry.track) this.#apiFilters += 1;
+    return entry;
+  }
+
+  /** Counts one post-filter evaluation (always), and records its entry while enabled. */
+  recordPostFilter(record: PostFilterRecord): PostFilterEntry | undefined {
+    this.#postFilters += 1;
+    if (!this.#enabled) return undefined;
+    const entry = new PostFilterEntry(record);
+    this.#entries.push(entry);
+    return entry;
+  }
+
+  /** Adds objects parsed from API answers, before owner and post filters. */
+  addUnfilteredResults(count: number): void {
+    this.#resultsUnfiltered += count;
+  }
+
+  /** Adds the size of a retrieval's final result set. */
+  addFilteredResults(count: number): void {
+    this.#resultsFiltered += count;
+  }
+
+  // --- reading --------------------------------------------------------------------------------
+
+  /** Logical calls that ended with an HTTP answer. */
+  get apiCalls(): number {
+    return this.#apiCalls;
+  }
+  get resultsUnfiltered(): number {
+    return this.#resultsUnfiltered;
+  }
+  get resultsFiltered(): number {
+    return this.#resultsFiltered;
+  }
+  /** Tracked (filter retrieval) request entries; counted only while enabled. */
+  get apiFilters(): number {
+    return this.#apiFilters;
+  }
+  get postFilters(): number {
+    return this.#postFilters;
+  }
+  get totalFilters(): number {
+    return this.#apiFilters + this.#postFilters;
+  }
+
+  /** Milliseconds since the client was built. */
+  get runtime(): number {
+    return this.#clock.now() - this.#startMs;
+  }
+
+  /** Milliseconds with at least one call in flight (0 before the first call ends). */
+  get requestTime(): number {
+    return this.#busyMs;
+  }
+
+  /** Run time minus request time, in ms. */
+  get processingTime(): number {
+    return this.runtime - this.#busyMs;
+  }
+
+  /** A copy of the collected entries, in order. */
+  get entries(): ReportEntry[] {
+    return [...this.#entries];
+  }
+
+  /** Request entries whose call did not end with 200, 201 or 202. */
+  get failures(): RequestEntry[] {
+    return this.#entries.filter((e): e is RequestEntry => e.kind === 'request' && e.failed);
+  }
+
+  [Symbol.iterator](): Iterator<ReportEntry> {
+    return this.entries[Symbol.iterator]();
+  }
+
+  /** The original's Stats text, byte for byte (python-sdk-observed.md 4.6). */
+  get stats(): string {
+    const lines: string[] = ['', titleBar('Stats'), '', heading('API Stats')];
+    lines.push(row('API Calls', String(this.#apiCalls)));
+    lines.push(row('Unfiltered Results', String(this.#resultsUnfiltered)));
+    lines.push(row('Filtered Results', String(this.#resultsFiltered)));
+    lines.push('', heading('Filters'));
+    lines.push(row('API Filters', String(this.#apiFilters)));
+    lines.push(row('Post Filters', String(this.#postFilters)));
+    lines.push(row('Total Filters', String(this.totalFilters)));
+    if (this.#methods.size > 0) {
+      lines.push('', heading('HTTP Methods'));
+      for (const [method, count] of this.#methods) lines.push(row(method, String(count)));
+    }
+    if (this.#statuses.size > 0) {
+      lines.push('', heading('Status Codes'));
+      for (const [status, count] of this.#statuses) lines.push(row(String(status), String(count)));
+    }
+    lines.push('', heading('Performance Stats'));
+    if (this.#hasRequestTime) {
+      lines.push(row('Request Time', formatTimedelta(this.#busyMs)));
+      // Each row reads the clock, as the original's did.
+      lines.push(row('Processing Time', formatTimedelta(this.processingTime)));
+    }
+    lines.push(row('Run Time', formatTimedelta(this.runtime)));
+    return `${lines.join('\n')}\n`;
+  }
+
+  /** A machine-readable summary, `{ version: 1, ... }` (schema in docs/client.md). */
+  toJSON(): Record<string, unknown> {
+    const sorted = [...this.#durations].sort((a, b) => a - b);
+    const runTimeMs = this.runtime;
+    return {
+      version: 1,
+      apiCalls: this.#apiCalls,
+      failedCalls: this.#failedCalls,
+      results: { unfiltered: this.#resultsUnfiltered, filtered: this.#resultsFiltered },
+      filters: { api: this.#apiFilters, post: this.#postFilters, total: this.totalFilters },
+      methods: Object.fromEntries(this.#allMethods),
+      statuses: Object.fromEntries([...this.#allStatuses].map(([s, n]) => [String(s), n])),
+      errors: Object.fromEntries(this.#errors),
+      attempts: this.#attempts,
+      retries: this.#retries,
+      bytes: { sent: this.#bytesSent, received: this.#bytesReceived },
+      latencyMs: { p50: percentile(sorted, 50), p95: percentile(sorted, 95) },
+      requestTimeMs: this.#busyMs,
+      processingTimeMs: runTimeMs - this.#busyMs,
+      runTimeMs,
+      reporting: this.#enabled,
+      entries: this.#entries.map((e) => e.toJSON()),
+    };
+  }
+
+  /** The stats text. */
+  toString(): string {
+    return this.stats;
+  }
+
+  [inspect.custom](): string {
+    return `Report { apiCalls: ${this.#apiCalls}, entries: ${this.#entries.length}, enabled: ${this.#enabled} }`;
+  }
+}
