@@ -1,7 +1,37 @@
 /**
  * threatconnect: the TypeScript SDK for the ThreatConnect REST API v2.
  *
- * The client core (ThreatConnect, RequestObject, errors) lands in the client-core issue; the sandbox
- * server is exported separately from `threatconnect/sandbox` so that this entry never loads SQLite.
+ * The sandbox server is exported separately from `threatconnect/sandbox`, so this entry never loads
+ * SQLite. Importing this module has no side effects.
  */
-export const VERSION = '0.1.0';
+export {
+  type ApiPage,
+  type ApiRequestOptions,
+  type ApiRequestPagesOptions,
+  ThreatConnect,
+} from './client.js';
+export type { Clock } from './core/clock.js';
+export type { ClientOptions, CompatMode, ConsoleLevel, LogLevel, ProxyOptions } from './core/config.js';
+export { FilterOperator, FilterSetOperator, IndicatorType, ResourceType } from './core/enums.js';
+export {
+  AbortError,
+  ApiError,
+  AuthenticationError,
+  BadRequestError,
+  ConfigError,
+  ConnectionError,
+  type ConnectionErrorKind,
+  type ErrorCode,
+  IncompleteResultError,
+  NotFoundError,
+  ProxyAuthError,
+  RateLimitError,
+  RetryExhaustedError,
+  ServerError,
+  ThreatConnectError,
+  TimeoutError,
+  ValidationError,
+} from './core/errors.js';
+export { RequestObject } from './core/request-object.js';
+export { ApiResponse } from './core/response.js';
+export type { PostFilterEntry, Report, ReportEntry, RequestEntry } from './report/index.js';

@@ -44,6 +44,8 @@ export interface TransportRequest {
   signal?: AbortSignal | undefined;
   /** Resolve as soon as the headers arrive and hand over the body as a stream. */
   stream?: boolean | undefined;
+  /** This attempt's connect/idle timeout in ms; defaults to the transport's. */
+  timeoutMs?: number | undefined;
 }
 
 export interface TransportResponse {
@@ -185,7 +187,7 @@ export class HttpTransport {
   /** Sends one attempt. Rejects only with SDK errors (ConnectionError family or AbortError). */
   async send(req: TransportRequest): Promise<TransportResponse> {
     const requestInfo: RequestLike = { method: req.method, url: req.url, headers: req.headers };
-    const timeoutMs = this.#timeoutMs;
+    const timeoutMs = req.timeoutMs ?? this.#timeoutMs;
     // Our own idle timer: undici's timers tick coarsely (about a second), which would stretch short
     // timeouts. It is re-armed by the response headers and by every body chunk.
     const idle = new AbortController();

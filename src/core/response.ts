@@ -1,0 +1,107 @@
+/**
+ * The response of `tc.apiRequest()` (decisions.md 1.4): status, lower-case headers, and the body,
+ * buffered (`content`, `text()`, `json()`) or, with `{ stream: true }`, as a Node `Readable`.
+ */
+import type { Readable } from 'node:stream';
+import { inspect } from 'node:util';
+import { ValidationError } from './errors.js';
+
+export interface ApiResponseInit {
+  status: number;
+  headers: Record<string, string>;
+  /** The request URL, secrets redacted. */
+  url: string;
+  content?: Buffer | undefined;
+  body?: Readable | undefined;
+  /** Attempts made for this call (1 when no retry happened). */
+  attempts: number;
+}
+
+/** One HTTP answer. Shaped so that Python's `results.status_code`, `.headers[...]`, `.json()` port line by line. */
+export class ApiResponse {
+  /** HTTP status code. */
+  readonly status: number;
+  /** Headers with lower-case names; repeated headers joined by `, `. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The request URL, with secrets redacted. */
+  readonly url: string;
+  /** How many attempts the call took. */
+  readonly attempts: number;
+  readonly #content: Buffer | undefined;
+  readonly #body: Readable | undefined;
+
+  constructor(init: ApiResponseInit) {
+    this.status = init.status;
+    this.headers = Object.freeze({ ...init.headers });
+    this.url = init.url;
+    this.attempts = init.attempts;
+    this.#content = init.content;
+    this.#body = init.body;
+  }
+
+  /** Alias of `status`, as Python's `status_code`. */
+  get statusCode(): number {
+    return this.status;
+  }
+
+  /** Whether the status is 200, 201 or 202 (the seed's definition of success). */
+  get ok(): boolean {
+    return this.status === 200 || this.status === 201 || this.status === 202;
+  }
+
+  /**
+   * The whole body as bytes.
+   * @throws {ValidationError} for a response requested with `{ stream: true }` (read `body` instead).
+   */
+  get content(): Buffer {
+    if (this.#content === undefined) {
+      throw new ValidationError(
+        'This response is streamed: read `body` instead of `content`, `text()` or `json()`',
+      );
+    }
+    return this.#content;
+  }
+
+  /**
+   * The body as a stream, for responses requested with `{ stream: true }`.
+   * @throws {ValidationError} for a buffered response (read `content` instead).
+   */
+  get body(): Readable {
+    if (this.#body === undefined) {
+      throw new ValidationError(
+        'This response is buffered: read `content`, `text()` or `json()` instead of `body`',
+      );
+    }
+    return this.#body;
+  }
+
+  /** The body decoded as UTF-8. */
+  text(): string {
+    return this.content.toString('utf8');
+  }
+
+  /**
+   * The body parsed as JSON.
+   * @throws {ValidationError} when the body is not JSON.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the shape it expects
+  json<T = unknown>(): T {
+    const text = this.text();
+    try {
+      return JSON.parse(text) as T;
+    } catch (error) {
+      const start = text.slice(0, 80);
+      throw new ValidationError(
+        `The response body is not JSON (status ${this.status}): ${JSON.stringify(start)}`,
+        {
+          cause: error,
+        },
+      );
+    }
+  }
+
+  [inspect.custom](): string {
+    const size = this.#content === undefined ? 'streamed' : `${this.#content.length} bytes`;
+    return `ApiResponse { status: ${this.status}, content-type: ${JSON.stringify(this.headers['content-type'] ?? null)}, body: ${size} }`;
+  }
+}
