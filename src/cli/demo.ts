@@ -1,58 +1,67 @@
 /**
- * `npm run demo`: starts an embedded sandbox with sample data and queries it over HTTP.
- *
- * Until the SDK client lands, the demo signs its requests itself (rest-api-v2.md 2.1).
+ * `npm run demo`: starts an embedded sandbox with sample data and queries it over HTTP with the SDK.
  */
-import { createHmac } from 'node:crypto';
+import { RequestObject, ThreatConnect } from '../index.js';
 import { startSandbox } from '../sandbox/index.js';
 
-interface Envelope {
-  status: string;
-  data?: Record<string, unknown>;
-  message?: string;
+interface Listing {
+  data: { resultCount?: number; owner?: { id: number; name: string; type: string }[] };
+}
+
+interface IndicatorItem {
+  id: number;
+  type: string;
+  summary: string;
+  rating?: number;
 }
 
 async function main(): Promise<void> {
   const started = Date.now();
   const sandbox = await startSandbox({ seedIndicators: 1000 });
-  process.stdout.write(
-    `Sandbox with 1000 sample indicators listening on ${sandbox.baseUrl} (${Date.now() - started} ms)\n\n`,
-  );
-  const get = async (pathAndQuery: string): Promise<Envelope> => {
-    const url = new URL(sandbox.baseUrl + pathAndQuery);
-    const signed = url.pathname + url.search;
-    const timestamp = Math.floor(Date.now() / 1000);
-    const signature = createHmac('sha256', sandbox.secretKey)
-      .update(`${signed}:GET:${timestamp}`)
-      .digest('base64');
-    const response = await fetch(url, {
-      headers: { Timestamp: String(timestamp), Authorization: `TC ${sandbox.accessId}:${signature}` },
-    });
-    return (await response.json()) as Envelope;
+  const out = (line = ''): void => {
+    process.stdout.write(`${line}\n`);
   };
+  out(`Sandbox with 1000 sample indicators listening on ${sandbox.baseUrl} (${Date.now() - started} ms)`);
+  const tc = new ThreatConnect(sandbox.accessId, sandbox.secretKey, sandbox.defaultOrg, sandbox.baseUrl);
   try {
-    const owners = await get('/v2/owners');
-    process.stdout.write('Owners:\n');
-    for (const owner of owners.data?.owner as { id: number; name: string; type: string }[]) {
-      process.stdout.write(`  ${owner.id}  ${owner.name} (${owner.type})\n`);
+    tc.reportEnable();
+
+    const owners = await tc.apiRequest(new RequestObject().setHttpMethod('GET').setRequestUri('/v2/owners'));
+    out('\nOwners:');
+    for (const owner of owners.json<Listing>().data.owner ?? [])
+      out(`  ${owner.id}  ${owner.name} (${owner.type})`);
+
+    const ro = new RequestObject()
+      .setHttpMethod('GET')
+      .setOwner('Example Community')
+      .setRequestUri('/v2/tags/APT/indicators');
+    out('\nIndicators tagged APT in Example Community:');
+    let shown = 0;
+    for await (const page of tc.apiRequestPages(ro)) {
+      if (page.resultStart === 0) out(`  ${page.resultCount} in all; the first five:`);
+      for (const item of page.items as IndicatorItem[]) {
+        if (shown < 5)
+          out(`  ${item.id}  ${item.type.padEnd(12)} ${item.summary}  rating=${item.rating ?? '-'}`);
+        shown += 1;
+      }
     }
-    const apt = await get('/v2/tags/APT/indicators?owner=Example+Community&resultLimit=5&resultStart=0');
-    process.stdout.write(
-      `\nIndicators tagged APT in Example Community: ${String(apt.data?.resultCount)} (first 5)\n`,
+
+    const download = await tc.apiRequest(
+      new RequestObject()
+        .setHttpMethod('GET')
+        .setOwner('Example Community')
+        .setRequestUri('/v2/groups/documents/19/download'),
     );
-    for (const item of apt.data?.indicator as {
-      id: number;
-      type: string;
-      summary: string;
-      rating?: number;
-    }[]) {
-      process.stdout.write(
-        `  ${item.id}  ${item.type.padEnd(12)} ${item.summary}  rating=${item.rating ?? '-'}\n`,
-      );
-    }
-    const threat = await get('/v2/groups/threats/38/indicators');
-    process.stdout.write(`\nThreat 38 has ${String(threat.data?.resultCount)} associated indicators.\n`);
+    out(`\nDocument 19 (${download.headers['content-type'] ?? '?'}): ${JSON.stringify(download.text())}`);
+
+    const missing = await tc.apiRequest(
+      new RequestObject().setRequestUri('/v2/groups/incidents/708996/groups/adversaries'),
+    );
+    out(`Incident 708996: HTTP ${missing.status} (recorded in the report's failures)`);
+
+    out(tc.report.stats);
   } finally {
+    await tc.close();
     await sandbox.close();
   }
 }
