@@ -8,7 +8,8 @@
  * - A line `const tc = …;` is replaced by a client for the sandbox (see docs/README.md).
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -122,16 +123,21 @@ describe('documentation examples run against a sandbox', () => {
   for (const file of docFiles()) {
     const blocks = extractBlocks(file, readFileSync(path.join(root, file), 'utf8'));
     for (const block of blocks) {
-      it(`${file}:${block.line}`, () => {
+      it(`${file}:${block.line}`, async () => {
         const script = path.join(workDir, `${file.replace(/[/.]/g, '_')}_${block.line}.ts`);
         writeFileSync(script, prepare(block.code));
-        const result = spawnSync(process.execPath, ['--import', 'tsx', script], {
+        // Asynchronous on purpose: the sandbox runs in this process and must keep answering.
+        const child = spawn(process.execPath, ['--import', 'tsx', script], {
           cwd: workDir,
           env: { ...process.env, ...env },
-          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'pipe'],
           timeout: 60_000,
         });
-        assert.equal(result.status, 0, `${file}:${block.line} failed:\n${result.stdout}\n${result.stderr}`);
+        let output = '';
+        child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+        child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+        const [code] = (await once(child, 'exit')) as [number | null];
+        assert.equal(code, 0, `${file}:${block.line} failed:\n${output}`);
       });
     }
   }
