@@ -1,7 +1,7 @@
 /** The per-request context handed to sandbox handlers, with the helpers they share. */
 import type { IncomingMessage } from 'node:http';
 import { Failure, badRequest, json, type JsonReply } from './reply.js';
-import type { OwnerRow, Store, UserRow } from './store.js';
+import type { OwnerRow, Store, TaskRow, UserRow, VictimRow } from './store.js';
 import type { ViewContext } from './views.js';
 
 export interface Limits {
@@ -95,6 +95,35 @@ export function windowed<T>(
 ): JsonReply {
   const { start, limit } = pageWindow(ctx);
   return listReply(key, rows.slice(start, start + limit).map(map), rows.length, start);
+}
+
+/** The tables whose listings are one owner's rows, and their row types. */
+interface OwnerTables {
+  tasks: TaskRow;
+  victims: VictimRow;
+}
+
+/** One window of the requesting owner's rows of `table`, by id; the total is counted on the first window only. */
+export function ownerListing<K extends keyof OwnerTables>(
+  ctx: RequestContext,
+  table: K,
+  key: string,
+  map: (row: OwnerTables[K]) => unknown,
+): JsonReply {
+  const owner = requestOwner(ctx);
+  const { start, limit } = pageWindow(ctx);
+  const rows = ctx.store.all<OwnerTables[K]>(
+    `SELECT * FROM ${table} WHERE owner_id = ? ORDER BY id LIMIT ? OFFSET ?`,
+    owner.id,
+    limit,
+    start,
+  );
+  const total =
+    start === 0
+      ? (ctx.store.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table} WHERE owner_id = ?`, owner.id)?.n ??
+        0)
+      : 0;
+  return listReply(key, rows.map(map), total, start);
 }
 
 export function isTrue(value: string | null): boolean {

@@ -1,7 +1,14 @@
 /** Tasks, their assignees and escalatees (rest-api-v2.md section 8). */
-import { type RequestContext, isoNow, listReply, pageWindow, readObject, requestOwner } from '../context.js';
+import {
+  type RequestContext,
+  isoNow,
+  listReply,
+  ownerListing,
+  readObject,
+  requestOwner,
+} from '../context.js';
 import { type Reply, badRequest, notFound, single, success } from '../reply.js';
-import type { TaskRow, UserRow } from '../store.js';
+import type { UserRow } from '../store.js';
 import { TASK_STATUSES } from '../types.js';
 import { taskView } from '../views.js';
 import { requireTask } from './items.js';
@@ -13,24 +20,7 @@ interface TaskUser {
 }
 
 export function listTasks(ctx: RequestContext): Reply {
-  const owner = requestOwner(ctx);
-  const { start, limit } = pageWindow(ctx);
-  const rows = ctx.store.all<TaskRow>(
-    'SELECT * FROM tasks WHERE owner_id = ? ORDER BY id LIMIT ? OFFSET ?',
-    owner.id,
-    limit,
-    start,
-  );
-  const total =
-    start === 0
-      ? (ctx.store.get<{ n: number }>('SELECT COUNT(*) AS n FROM tasks WHERE owner_id = ?', owner.id)?.n ?? 0)
-      : 0;
-  return listReply(
-    'task',
-    rows.map((r) => taskView(ctx.view, r, 'typed')),
-    total,
-    start,
-  );
+  return ownerListing(ctx, 'tasks', 'task', (r) => taskView(ctx.view, r, 'typed'));
 }
 
 export function getTask(ctx: RequestContext, rawId: string): Reply {

@@ -1,7 +1,13 @@
 /** Victims and victim assets (rest-api-v2.md section 8). */
-import { type RequestContext, listReply, pageWindow, parseId, readObject, requestOwner } from '../context.js';
+import {
+  type RequestContext,
+  listReply,
+  ownerListing,
+  parseId,
+  readObject,
+  requestOwner,
+} from '../context.js';
 import { type Reply, badRequest, notFound, single, success } from '../reply.js';
-import type { VictimRow } from '../store.js';
 import { VICTIM_ASSET_TYPES } from '../types.js';
 import { victimView } from '../views.js';
 import { requireVictim } from './items.js';
@@ -16,25 +22,7 @@ const VICTIM_FIELDS = [
 ] as const;
 
 export function listVictims(ctx: RequestContext): Reply {
-  const owner = requestOwner(ctx);
-  const { start, limit } = pageWindow(ctx);
-  const rows = ctx.store.all<VictimRow>(
-    'SELECT * FROM victims WHERE owner_id = ? ORDER BY id LIMIT ? OFFSET ?',
-    owner.id,
-    limit,
-    start,
-  );
-  const total =
-    start === 0
-      ? (ctx.store.get<{ n: number }>('SELECT COUNT(*) AS n FROM victims WHERE owner_id = ?', owner.id)?.n ??
-        0)
-      : 0;
-  return listReply(
-    'victim',
-    rows.map((r) => victimView(ctx.view, r)),
-    total,
-    start,
-  );
+  return ownerListing(ctx, 'victims', 'victim', (r) => victimView(ctx.view, r));
 }
 
 export function getVictim(ctx: RequestContext, id: string): Reply {

@@ -1,5 +1,11 @@
 /** Fixed names and word lists of the sample data. */
-import type { SampleOwner, SampleSecurityLabel, SampleTaskUser, SampleUser } from '../sample-types.js';
+import type {
+  SampleGroupType,
+  SampleOwner,
+  SampleSecurityLabel,
+  SampleTaskUser,
+  SampleUser,
+} from '../sample-types.js';
 
 export const EXAMPLE_ORG = 'Example Org';
 export const EXAMPLE_COMMUNITY = 'Example Community';
@@ -85,32 +91,15 @@ export const TAG_DESCRIPTIONS: Readonly<Record<string, string>> = {
   Ransomware: 'Extortion by encrypting data.',
 };
 
-export const INCIDENT_STATUSES: readonly string[] = [
-  'New',
-  'Open',
-  'Stalled',
-  'Containment Achieved',
-  'Restoration Achieved',
-  'Incident Reported',
-  'Closed',
-  'Rejected',
-  'Deleted',
-];
-
-export const SIGNATURE_FILE_TYPES: readonly string[] = [
-  'Bro',
-  'ClamAV',
-  'CybOX',
-  'Iris Search Hash',
-  'KQL',
-  'OpenIOC',
-  'Regex',
-  'SPL',
-  'Sigma',
-  'Snort',
-  'Suricata',
-  'TQL Query',
-  'YARA',
+/** The seven group types in the order of the sandbox's type table (`GROUP_TYPES` of ../types.ts). */
+export const GROUP_TYPE_NAMES: readonly SampleGroupType[] = [
+  'Adversary',
+  'Campaign',
+  'Document',
+  'Email',
+  'Incident',
+  'Signature',
+  'Threat',
 ];
 
 export const ADJECTIVES: readonly string[] = [

@@ -19,6 +19,7 @@ import {
   COMMON_COMMUNITY,
   EXAMPLE_COMMUNITY,
   EXAMPLE_ORG,
+  GROUP_TYPE_NAMES,
   MAIN_USER,
   OWNER_NAMES,
   RESTRICTED_USER,
@@ -55,15 +56,6 @@ export const FIXED_IDS = {
 } as const;
 
 const POOL_TYPES: readonly SampleIndicatorType[] = ['Host', 'Address', 'File', 'URL', 'EmailAddress'];
-const CATALOG_TYPES: readonly SampleGroupType[] = [
-  'Adversary',
-  'Campaign',
-  'Document',
-  'Email',
-  'Incident',
-  'Signature',
-  'Threat',
-];
 const CATALOG_ANIMALS: readonly string[] = ['Otter', 'Heron', 'Lynx'];
 
 function pad2(n: number): string {
@@ -303,7 +295,7 @@ function catalog(b: SampleBuilder, ownerIndex: number, asn: SampleIndicator): Ca
   const animal = CATALOG_ANIMALS[ownerIndex] ?? 'Otter';
   const lower = animal.toLowerCase();
   const groups = new Map<SampleGroupType, SampleGroup>();
-  CATALOG_TYPES.forEach((type, t) => {
+  GROUP_TYPE_NAMES.forEach((type, t) => {
     const id = 800 + 10 * ownerIndex + t;
     const day = 2 + t;
     const names: Record<SampleGroupType, string> = {

@@ -5,13 +5,12 @@
  */
 import type {
   SampleGroup,
-  SampleGroupType,
   SampleIndicator,
   SampleIndicatorType,
-  SampleTaskStatus,
   SampleVictim,
   SampleVictimAsset,
 } from '../sample-types.js';
+import { INCIDENT_STATUSES, SIGNATURE_FILE_TYPES, TASK_STATUSES, VICTIM_ASSET_TYPES } from '../types.js';
 import type { AttributeInput, ItemTarget, SampleBuilder } from './builder.js';
 import {
   ADJECTIVES,
@@ -21,7 +20,7 @@ import {
   FIRST_NAMES,
   GENERATED_LABELS,
   GENERATED_TAGS,
-  INCIDENT_STATUSES,
+  GROUP_TYPE_NAMES,
   LAST_NAMES,
   LOCATIONS,
   MAIN_USER,
@@ -29,7 +28,6 @@ import {
   ORGANIZATIONS,
   OWNER_NAMES,
   RESTRICTED_USER,
-  SIGNATURE_FILE_TYPES,
   SOCIAL_NETWORKS,
   TAG_APT,
   TASK_ACTIONS,
@@ -52,23 +50,8 @@ const SEED = 0x7c0ffee;
 const INDICATOR_TYPES: readonly SampleIndicatorType[] = ['Address', 'Host', 'File', 'URL', 'EmailAddress'];
 const INDICATOR_TYPE_WEIGHTS: readonly number[] = [30, 25, 20, 15, 10];
 const OWNER_WEIGHTS: readonly number[] = [40, 35, 25];
-const GROUP_TYPES: readonly SampleGroupType[] = [
-  'Adversary',
-  'Campaign',
-  'Document',
-  'Email',
-  'Incident',
-  'Signature',
-  'Threat',
-];
+/** Weights in the order of GROUP_TYPE_NAMES. */
 const GROUP_TYPE_WEIGHTS: readonly number[] = [25, 15, 8, 10, 15, 7, 20];
-const TASK_STATUSES: readonly SampleTaskStatus[] = [
-  'Not Started',
-  'In Progress',
-  'Completed',
-  'Waiting on Someone',
-  'Deferred',
-];
 const SOURCES: readonly string[] = ['OSINT', 'Partner feed', 'Honeypot', 'Customer report'];
 const THREAT_KINDS: readonly string[] = ['Loader', 'RAT', 'Stealer', 'Botnet', 'Dropper', 'Wiper'];
 const EMAIL_SUBJECTS: readonly string[] = [
@@ -79,20 +62,14 @@ const EMAIL_SUBJECTS: readonly string[] = [
   'Action required: verify your account',
   'Meeting notes attached',
 ];
-const ASSET_TYPES: readonly SampleVictimAsset['type'][] = [
-  'EmailAddress',
-  'NetworkAccount',
-  'Phone',
-  'SocialNetwork',
-  'WebSite',
-];
+const ASSET_TYPES: readonly SampleVictimAsset['type'][] = VICTIM_ASSET_TYPES.map((t) => t.type);
 
 /** Scaled counts of the generated groups, victims and tasks for n indicators. */
 export function generatedCounts(n: number): { groups: number; victims: number; tasks: number } {
   if (n === 0) return { groups: 0, victims: 0, tasks: 0 };
   const clamp = (value: number, min: number, max: number): number => Math.min(max, Math.max(min, value));
   return {
-    groups: clamp(Math.ceil(n / 50), GROUP_TYPES.length * OWNER_NAMES.length, 2000),
+    groups: clamp(Math.ceil(n / 50), GROUP_TYPE_NAMES.length * OWNER_NAMES.length, 2000),
     victims: clamp(Math.ceil(n / 500), OWNER_NAMES.length, 200),
     tasks: clamp(Math.ceil(n / 500), OWNER_NAMES.length, 200),
   };
@@ -304,13 +281,13 @@ class Generator {
     const r = this.#r;
     const id = GENERATED_ID_START + i;
     // The first 21 groups give every type in every owner.
-    const catalogSize = GROUP_TYPES.length * OWNER_NAMES.length;
+    const catalogSize = GROUP_TYPE_NAMES.length * OWNER_NAMES.length;
     const type =
       i < catalogSize
-        ? (GROUP_TYPES[i % GROUP_TYPES.length] ?? 'Threat')
-        : r.weighted(GROUP_TYPES, GROUP_TYPE_WEIGHTS);
+        ? (GROUP_TYPE_NAMES[i % GROUP_TYPE_NAMES.length] ?? 'Threat')
+        : r.weighted(GROUP_TYPE_NAMES, GROUP_TYPE_WEIGHTS);
     const owner =
-      i < catalogSize ? (OWNER_NAMES[Math.floor(i / GROUP_TYPES.length)] ?? EXAMPLE_ORG) : this.#owner();
+      i < catalogSize ? (OWNER_NAMES[Math.floor(i / GROUP_TYPE_NAMES.length)] ?? EXAMPLE_ORG) : this.#owner();
     const [added, modified] = this.#dateRange();
     const adjective = r.pick(ADJECTIVES);
     const animal = r.pick(ANIMALS);

@@ -4,21 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import type { Sandbox } from '../../../src/sandbox/index.js';
+import type { RequestLogEntry, Sandbox } from '../../../src/sandbox/index.js';
+import { failureBody } from '../../helpers/api.js';
 import { admin, withSandbox } from '../../helpers/sandbox.js';
 import { type CallOptions, type RawResponse, call } from '../../helpers/signer.js';
-
-interface LogEntry {
-  seq: number;
-  method: string;
-  target: string;
-  status: number | null;
-  accessId: string | null;
-  time: string;
-  fault: string | null;
-}
-
-const failure = (message: string) => ({ status: 'Failure', message });
 
 /** A fixed base clock for exact times: 2027-01-15T08:00:00Z. */
 const BASE_MS = 1_800_000_000_000;
@@ -49,17 +38,17 @@ function clockOf(sandbox: Sandbox) {
 async function readLog(
   clock: ReturnType<typeof clockOf>,
   name: 'requests' | 'activity' = 'requests',
-): Promise<LogEntry[]> {
+): Promise<RequestLogEntry[]> {
   const r = await clock.signed('GET', `/_sandbox/${name}`);
   assert.equal(r.status, 200, r.text);
   assert.equal(r.headers['content-type'], 'application/json');
-  const body = r.json() as { requests: LogEntry[] };
+  const body = r.json() as { requests: RequestLogEntry[] };
   assert.deepEqual(Object.keys(body), ['requests']);
   return body.requests;
 }
 
 /** Drops `seq` after checking that it counts up, so entries compare exactly. */
-function withoutSeq(entries: LogEntry[]): Omit<LogEntry, 'seq'>[] {
+function withoutSeq(entries: RequestLogEntry[]): Omit<RequestLogEntry, 'seq'>[] {
   for (let i = 1; i < entries.length; i += 1) {
     const previous = entries[i - 1]?.seq ?? 0;
     assert.ok((entries[i]?.seq ?? 0) > previous, 'seq increases');
@@ -81,7 +70,7 @@ describe('sandbox admin endpoints (decisions.md 2.2)', () => {
     status: number | null,
     id: string | null = accessId,
     at = time(),
-  ): Omit<LogEntry, 'seq'> => ({ method, target, status, accessId: id, time: at, fault: null });
+  ): Omit<RequestLogEntry, 'seq'> => ({ method, target, status, accessId: id, time: at, fault: null });
 
   before(async () => {
     sandbox = await withSandbox({ accessId, secretKey: 'admin-test-secret', clock: () => BASE_MS });
@@ -220,7 +209,7 @@ describe('sandbox admin endpoints (decisions.md 2.2)', () => {
       await clock.setOffset(301);
       const stale = await call(sandbox, 'GET', '/v2/owners', { timestamp: BASE_S });
       assert.equal(stale.status, 401);
-      assert.deepEqual(stale.json(), failure('Timestamp out of acceptable time range'));
+      assert.deepEqual(stale.json(), failureBody('Timestamp out of acceptable time range'));
       assert.equal((await clock.signed('GET', '/v2/owners')).status, 200);
       await clock.setOffset(-301);
       assert.equal((await call(sandbox, 'GET', '/v2/owners', { timestamp: BASE_S })).status, 401);
@@ -249,7 +238,7 @@ describe('sandbox admin endpoints (decisions.md 2.2)', () => {
         await clock.setOffset(42);
         const r = await clock.signed('POST', '/_sandbox/clock', { body });
         assert.equal(r.status, 400);
-        assert.deepEqual(r.json(), failure(message));
+        assert.deepEqual(r.json(), failureBody(message));
         assert.deepEqual((await clock.signed('GET', '/_sandbox/clock')).json(), {
           offsetSeconds: 42,
           now: BASE_S + 42,
@@ -276,7 +265,7 @@ describe('sandbox admin endpoints (decisions.md 2.2)', () => {
         });
         assert.equal(r.status, 401);
         assert.equal(r.headers['content-type'], 'application/json');
-        assert.deepEqual(r.json(), failure('Access Denied'));
+        assert.deepEqual(r.json(), failureBody('Access Denied'));
       });
     }
 
@@ -286,7 +275,7 @@ describe('sandbox admin endpoints (decisions.md 2.2)', () => {
         body: JSON.stringify({ offsetSeconds: 1000 }),
       });
       assert.equal(r.status, 401);
-      assert.deepEqual(r.json(), failure('Signature data did not match expected result'));
+      assert.deepEqual(r.json(), failureBody('Signature data did not match expected result'));
       assert.deepEqual((await clock.signed('GET', '/_sandbox/clock')).json(), {
         offsetSeconds: 0,
         now: BASE_S,
@@ -304,7 +293,7 @@ describe('sandbox admin endpoints (decisions.md 2.2)', () => {
     it('an unknown admin endpoint is a 404 failure envelope', async () => {
       const r = await clock.signed('GET', '/_sandbox/nothing');
       assert.equal(r.status, 404);
-      assert.deepEqual(r.json(), failure('The requested resource was not found'));
+      assert.deepEqual(r.json(), failureBody('The requested resource was not found'));
     });
   });
 });
@@ -327,7 +316,7 @@ describe('sandbox clock on the real time (decisions.md 2.2)', () => {
     assert.ok(Math.abs(now - (real + 400)) <= 2, `now ${now} is about real time + 400`);
     const stale = await call(sandbox, 'GET', '/v2/owners');
     assert.equal(stale.status, 401);
-    assert.deepEqual(stale.json(), failure('Timestamp out of acceptable time range'));
+    assert.deepEqual(stale.json(), failureBody('Timestamp out of acceptable time range'));
     assert.equal((await call(sandbox, 'GET', '/v2/owners', { timestamp: now })).status, 200);
     // The admin helper reads the clock with real time, which the moved clock refuses: sign with `now`.
     const reset = await call(sandbox, 'POST', '/_sandbox/clock', {
@@ -361,7 +350,7 @@ describe('token expiry follows the server clock (decisions.md 2.2, 2.4)', () => 
     await clock.setOffset(60);
     const expired = await call(sandbox, 'GET', '/v2/owners/mine', withToken(sandbox.apiToken));
     assert.equal(expired.status, 401);
-    assert.deepEqual(expired.json(), failure('Unauthorized'));
+    assert.deepEqual(expired.json(), failureBody('Unauthorized'));
     const renewed = await call(
       sandbox,
       'GET',

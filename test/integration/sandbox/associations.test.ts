@@ -7,20 +7,21 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type Sandbox, sampleData } from '../../../src/sandbox/index.js';
 import type { SampleData } from '../../../src/sandbox/sample-types.js';
+import {
+  INDICATOR_TYPES,
+  NOT_FOUND,
+  done,
+  exactList,
+  failure,
+  item,
+  success,
+  type Item,
+} from '../../helpers/api.js';
 import { withSandbox } from '../../helpers/sandbox.js';
-import { type RawResponse, call } from '../../helpers/signer.js';
+import { call } from '../../helpers/signer.js';
 
 const N = 200;
-const NOT_FOUND = 'The requested resource was not found';
 const OWNER_NAMES = ['Example Org', 'Example Community', 'Common Community'];
-const INDICATOR_TYPES = [
-  { type: 'Address', branch: 'addresses', key: 'address' },
-  { type: 'EmailAddress', branch: 'emailAddresses', key: 'emailAddress' },
-  { type: 'File', branch: 'files', key: 'file' },
-  { type: 'Host', branch: 'hosts', key: 'host' },
-  { type: 'URL', branch: 'urls', key: 'url' },
-  { type: 'ASN', branch: 'asns', key: 'asn' },
-];
 const GROUP_TYPES = [
   { type: 'Adversary', branch: 'adversaries', key: 'adversary' },
   { type: 'Campaign', branch: 'campaigns', key: 'campaign' },
@@ -31,45 +32,7 @@ const GROUP_TYPES = [
   { type: 'Threat', branch: 'threats', key: 'threat' },
 ];
 
-interface Envelope {
-  status: string;
-  data?: Record<string, unknown>;
-}
-
-type Item = Record<string, unknown> & { id: number };
 type Kind = 'indicator' | 'group' | 'victim' | 'task';
-
-function success(r: RawResponse, status = 200): Record<string, unknown> {
-  assert.equal(r.status, status, r.text);
-  assert.equal(r.headers['content-type'], 'application/json');
-  const body = r.json() as Envelope;
-  assert.equal(body.status, 'Success');
-  assert.ok(body.data !== undefined, 'has data');
-  return body.data;
-}
-
-function list(r: RawResponse, key: string): { total: number; items: Item[] } {
-  const data = success(r);
-  assert.deepEqual(Object.keys(data).sort(), [key, 'resultCount'].sort(), r.text.slice(0, 300));
-  return { total: data.resultCount as number, items: data[key] as Item[] };
-}
-
-function item(r: RawResponse, key: string): Item {
-  const data = success(r);
-  assert.deepEqual(Object.keys(data), [key]);
-  return data[key] as Item;
-}
-
-function done(r: RawResponse, status = 200): void {
-  assert.equal(r.status, status, r.text);
-  assert.equal(r.headers['content-type'], 'application/json');
-  assert.deepEqual(r.json(), { status: 'Success' });
-}
-
-function failure(r: RawResponse, status: number, message: string): void {
-  assert.equal(r.headers['content-type'], 'application/json');
-  assert.deepEqual({ status: r.status, body: r.json() }, { status, body: { status: 'Failure', message } });
-}
 
 const sorted = (values: Iterable<number>): number[] => [...values].sort((a, b) => a - b);
 
@@ -142,7 +105,7 @@ describe('pivot listings against the sample data', () => {
       }
       for (const owner of OWNER_NAMES) {
         const r = await call(sandbox, 'GET', `${path}?owner=${encodeURIComponent(owner)}&resultLimit=500`);
-        const { total, items } = list(r, key);
+        const { total, items } = exactList(r, key);
         assert.ok(total <= 500);
         for (const i of items) map.set(i.id, i);
       }
@@ -162,7 +125,7 @@ describe('pivot listings against the sample data', () => {
   /** Checks a pivot listing: exact ids (all of them), the data key, and items shaped as in the base listings. */
   const expectPivot = async (path: string, key: string, expectedIds: number[]) => {
     const sep = path.includes('?') ? '&' : '?';
-    const { total, items } = list(await get(`${path}${sep}resultLimit=500`), key);
+    const { total, items } = exactList(await get(`${path}${sep}resultLimit=500`), key);
     assert.equal(total, expectedIds.length, path);
     assert.deepEqual(
       items.map((i) => i.id),
@@ -244,13 +207,13 @@ describe('pivot listings against the sample data', () => {
     for (const [branch, id] of [...fixed, ...generated]) {
       const { indicators } = await expectAllPivots(`/v2/groups/${branch}/${id}`, 'group', id);
       // The owner parameter does not narrow an item's own links.
-      const { total } = list(
+      const { total } = exactList(
         await get(`/v2/groups/${branch}/${id}/indicators?owner=Common%20Community&resultLimit=500`),
         'indicator',
       );
       assert.equal(total, indicators.length);
     }
-    const adversary5 = list(await get('/v2/groups/adversaries/5/indicators'), 'indicator');
+    const adversary5 = exactList(await get('/v2/groups/adversaries/5/indicators'), 'indicator');
     assert.ok(adversary5.total >= 6);
   });
 
@@ -336,7 +299,7 @@ describe('pivot listings against the sample data', () => {
         await expectPivot(`${path}/tasks${query}`, 'task', index.carrying('task', name, has));
       }
     }
-    const red = list(
+    const red = exactList(
       await get('/v2/securityLabels/TLP%20Red/groups/adversaries?owner=Example%20Community'),
       'adversary',
     );
@@ -440,7 +403,7 @@ describe('pivot listings against the sample data', () => {
       '/v2/groups/threats/38/indicators',
       '/v2/tags/EXAMPLE/indicators?owner=Example%20Community',
     ]) {
-      const all = list(await get(`${path}&resultLimit=500`.replace(/^([^?]*)&/, '$1?')), 'indicator');
+      const all = exactList(await get(`${path}&resultLimit=500`.replace(/^([^?]*)&/, '$1?')), 'indicator');
       const seen: number[] = [];
       for (let start = 0; start < all.total + 3; start += 3) {
         const sep = path.includes('?') ? '&' : '?';
@@ -480,7 +443,7 @@ describe('pivot listings against the sample data', () => {
       'Access Denied',
     );
     // Its own org's links show only items of owners it may access.
-    const { items } = list(
+    const { items } = exactList(
       await call(sandbox, 'GET', '/v2/groups/adversaries/710/victims', restricted),
       'victim',
     );
@@ -499,7 +462,7 @@ describe('creating and deleting associations', () => {
   const send = (method: string, path: string, body?: unknown) =>
     call(sandbox, method, path, body === undefined ? {} : { body: JSON.stringify(body) });
   const get = (path: string) => send('GET', path);
-  const ids = async (path: string, key: string) => list(await get(path), key).items.map((i) => i.id);
+  const ids = async (path: string, key: string) => exactList(await get(path), key).items.map((i) => i.id);
   const create = async (path: string, body: unknown, key: string): Promise<number> => {
     const data = success(await send('POST', path, body), 201);
     return (data[key] as Item).id;
@@ -547,7 +510,7 @@ describe('creating and deleting associations', () => {
       ),
       201,
     );
-    const listed = list(await get(`/v2/groups/threats/${threat}/indicators`), 'indicator').items;
+    const listed = exactList(await get(`/v2/groups/threats/${threat}/indicators`), 'indicator').items;
     assert.deepEqual(
       listed.map((i) => [i.id, i.ownerName]),
       [[355999, 'Example Community']],
@@ -665,16 +628,16 @@ describe('creating and deleting associations', () => {
   it('attaches a tag or a label from its own side', async () => {
     done(await send('POST', `/v2/tags/APT/groups/threats/${threat}`), 201);
     assert.ok(
-      list(await get(`/v2/groups/threats/${threat}/tags`), 'tag').items.some((t) => t.name === 'APT'),
+      exactList(await get(`/v2/groups/threats/${threat}/tags`), 'tag').items.some((t) => t.name === 'APT'),
     );
     assert.ok((await ids('/v2/tags/APT/groups/threats', 'threat')).includes(threat));
     done(await send('DELETE', `/v2/tags/APT/groups/threats/${threat}`));
     assert.ok(
-      !list(await get(`/v2/groups/threats/${threat}/tags`), 'tag').items.some((t) => t.name === 'APT'),
+      !exactList(await get(`/v2/groups/threats/${threat}/tags`), 'tag').items.some((t) => t.name === 'APT'),
     );
     done(await send('POST', `/v2/securityLabels/TLP%20Amber/groups/threats/${threat}`), 201);
     assert.deepEqual(
-      list(await get(`/v2/groups/threats/${threat}/securityLabels`), 'securityLabel').items.map(
+      exactList(await get(`/v2/groups/threats/${threat}/securityLabels`), 'securityLabel').items.map(
         (l) => l.name,
       ),
       ['TLP Amber'],

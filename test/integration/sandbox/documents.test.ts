@@ -8,29 +8,17 @@ import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { type Sandbox, sampleData } from '../../../src/sandbox/index.js';
+import { type Envelope, NOT_FOUND, failure, type Item } from '../../helpers/api.js';
 import { withSandbox } from '../../helpers/sandbox.js';
 import { type RawResponse, call, signHeaders } from '../../helpers/signer.js';
 
-const NOT_FOUND = 'The requested resource was not found';
-
-interface Envelope {
-  status: string;
-  data?: Record<string, unknown>;
-}
-
-type Item = Record<string, unknown> & { id: number };
-
+/** A single item; other keys of `data` are not checked (api.ts `item` checks them). */
 function item(r: RawResponse, key: string, status = 200): Item {
   assert.equal(r.status, status, r.text);
   assert.equal(r.headers['content-type'], 'application/json');
   const body = r.json() as Envelope;
   assert.equal(body.status, 'Success');
   return body.data?.[key] as Item;
-}
-
-function failure(r: RawResponse, status: number, message: string): void {
-  assert.equal(r.headers['content-type'], 'application/json');
-  assert.deepEqual({ status: r.status, body: r.json() }, { status, body: { status: 'Failure', message } });
 }
 
 function octets(body: Buffer) {

@@ -8,23 +8,15 @@ import { performance } from 'node:perf_hooks';
 import { after, before, describe, it } from 'node:test';
 import {
   type FaultConfig,
+  type RequestLogEntry,
   type Sandbox,
   SandboxOptionsError,
   faultDraw,
   startSandbox,
 } from '../../../src/sandbox/index.js';
+import { failureBody } from '../../helpers/api.js';
 import { admin, withSandbox } from '../../helpers/sandbox.js';
 import { type RawResponse, call, signHeaders } from '../../helpers/signer.js';
-
-interface LogEntry {
-  seq: number;
-  method: string;
-  target: string;
-  status: number | null;
-  accessId: string | null;
-  time: string;
-  fault: string | null;
-}
 
 interface PartialResponse {
   status: number | undefined;
@@ -81,8 +73,6 @@ function rawRequest(sandbox: Sandbox, method: string, pathAndQuery: string): Pro
   });
 }
 
-const failure = (message: string) => ({ status: 'Failure', message });
-
 /** Node timers run off a loop clock that can lag a few ms, so a delay may end slightly early. */
 const TIMER_SLACK_MS = 5;
 
@@ -92,9 +82,9 @@ async function setFaults(sandbox: Sandbox, config: unknown): Promise<RawResponse
   return r;
 }
 
-async function lastLogEntry(sandbox: Sandbox): Promise<LogEntry> {
+async function lastLogEntry(sandbox: Sandbox): Promise<RequestLogEntry> {
   const r = await admin(sandbox, 'GET', 'requests');
-  const { requests } = r.json() as { requests: LogEntry[] };
+  const { requests } = r.json() as { requests: RequestLogEntry[] };
   const entry = requests.at(-1);
   assert.ok(entry, 'the request log is empty');
   return entry;
@@ -133,7 +123,7 @@ describe('sandbox fault injection (decisions.md 2.3)', () => {
         assert.equal(r.status, status);
         assert.equal(r.headers['content-type'], 'application/json');
         assert.equal(r.headers['retry-after'], undefined);
-        assert.deepEqual(r.json(), failure(`Injected fault ${status}`));
+        assert.deepEqual(r.json(), failureBody(`Injected fault ${status}`));
         const entry = await lastLogEntry(sandbox);
         assert.equal(entry.status, status);
         assert.equal(entry.fault, 'status');
@@ -145,7 +135,7 @@ describe('sandbox fault injection (decisions.md 2.3)', () => {
       const r = await call(sandbox, 'GET', '/v2/indicators');
       assert.equal(r.status, 429);
       assert.equal(r.headers['retry-after'], '7');
-      assert.deepEqual(r.json(), failure('Injected fault 429'));
+      assert.deepEqual(r.json(), failureBody('Injected fault 429'));
     });
 
     it('fires before the handler: a POST create under a status rule writes nothing', async () => {
@@ -154,7 +144,7 @@ describe('sandbox fault injection (decisions.md 2.3)', () => {
       await setFaults(sandbox, { rules: [{ kind: 'status', status: 503, method: 'POST' }] });
       const r = await createHost(sandbox, 'status-fault.example.com');
       assert.equal(r.status, 503);
-      assert.deepEqual(r.json(), failure('Injected fault 503'));
+      assert.deepEqual(r.json(), failureBody('Injected fault 503'));
       await admin(sandbox, 'DELETE', 'faults');
       assert.equal(await hostCount(sandbox), before);
       const lookup = await call(sandbox, 'GET', '/v2/indicators/hosts/status-fault.example.com');
@@ -389,7 +379,7 @@ describe('sandbox fault injection (decisions.md 2.3)', () => {
       await setFaults(sandbox, { rules: [{ kind: 'status', status: 503, every: 2 }] });
       const unsigned = await call(sandbox, 'GET', '/v2/owners', { unsigned: true });
       assert.equal(unsigned.status, 401);
-      assert.deepEqual(unsigned.json(), failure('Access Denied'));
+      assert.deepEqual(unsigned.json(), failureBody('Access Denied'));
       const badSignature = await call(sandbox, 'GET', '/v2/owners', { secretKey: 'wrong' });
       assert.equal(badSignature.status, 401);
       assert.deepEqual(await statuses(sandbox, 2), [200, 503]);
@@ -398,7 +388,7 @@ describe('sandbox fault injection (decisions.md 2.3)', () => {
         timestamp: Math.floor(Date.now() / 1000) - 3600,
       });
       assert.equal(stale.status, 401);
-      assert.deepEqual(stale.json(), failure('Timestamp out of acceptable time range'));
+      assert.deepEqual(stale.json(), failureBody('Timestamp out of acceptable time range'));
     });
 
     it('faults /appAuth only through a rule whose pathPrefix is /appAuth', async () => {
@@ -419,11 +409,11 @@ describe('sandbox fault injection (decisions.md 2.3)', () => {
       const faulted = await call(sandbox, 'GET', renew, { unsigned: true });
       assert.equal(faulted.status, 503);
       assert.equal(faulted.headers['retry-after'], '2');
-      assert.deepEqual(faulted.json(), failure('Injected fault 503'));
+      assert.deepEqual(faulted.json(), failureBody('Injected fault 503'));
       assert.equal((await call(sandbox, 'GET', '/v2/owners')).status, 200);
       const entry = await lastLogEntry(sandbox);
       assert.equal(entry.target, '/api/v2/owners');
-      const log = (await admin(sandbox, 'GET', 'requests')).json() as { requests: LogEntry[] };
+      const log = (await admin(sandbox, 'GET', 'requests')).json() as { requests: RequestLogEntry[] };
       const appAuth = log.requests.at(-2);
       assert.equal(appAuth?.target, `/api${renew}`);
       assert.equal(appAuth.status, 503);
@@ -619,7 +609,7 @@ describe('sandbox fault injection (decisions.md 2.3)', () => {
         const r = await admin(sandbox, 'POST', 'faults', config);
         assert.equal(r.status, 400);
         assert.equal(r.headers['content-type'], 'application/json');
-        assert.deepEqual(r.json(), failure(message));
+        assert.deepEqual(r.json(), failureBody(message));
         assert.deepEqual((await admin(sandbox, 'GET', 'faults')).json(), active);
       });
     }
@@ -631,7 +621,7 @@ describe('sandbox fault injection (decisions.md 2.3)', () => {
         timestamp: clock.now,
       });
       assert.equal(r.status, 400);
-      assert.deepEqual(r.json(), failure('The request was not properly formed'));
+      assert.deepEqual(r.json(), failureBody('The request was not properly formed'));
     });
   });
 

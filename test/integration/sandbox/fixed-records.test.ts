@@ -5,32 +5,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type Sandbox, sampleData } from '../../../src/sandbox/index.js';
+import { list, success, type Item } from '../../helpers/api.js';
 import { withSandbox } from '../../helpers/sandbox.js';
-import { type RawResponse, call } from '../../helpers/signer.js';
-
-interface Envelope {
-  status: string;
-  data?: Record<string, unknown>;
-}
-
-type Item = Record<string, unknown> & { id: number };
-
-function success(r: RawResponse, status = 200): Record<string, unknown> {
-  assert.equal(r.status, status, r.text);
-  assert.equal(r.headers['content-type'], 'application/json');
-  const body = r.json() as Envelope;
-  assert.equal(body.status, 'Success');
-  assert.ok(body.data !== undefined);
-  return body.data;
-}
-
-function list(r: RawResponse, key: string): { total: number; items: Item[] } {
-  const data = success(r);
-  const items = data[key];
-  assert.ok(Array.isArray(items), `data.${key} is an array`);
-  assert.equal(typeof data.resultCount, 'number');
-  return { total: data.resultCount as number, items: items as Item[] };
-}
+import { call } from '../../helpers/signer.js';
 
 const ids = (items: readonly { id: number }[]): number[] => items.map((i) => i.id).sort((a, b) => a - b);
 

@@ -7,17 +7,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type Sandbox, sampleData } from '../../../src/sandbox/index.js';
 import type { SampleGroup } from '../../../src/sandbox/sample-types.js';
+import { NOT_FOUND, OWNERS, failure, item, list, type Item } from '../../helpers/api.js';
 import { withSandbox } from '../../helpers/sandbox.js';
-import { type CallOptions, type RawResponse, call } from '../../helpers/signer.js';
+import { type CallOptions, call } from '../../helpers/signer.js';
 
 const N = 300;
 const sample = sampleData(N);
-const NOT_FOUND = 'The requested resource was not found';
-const OWNERS: Record<string, { id: number; name: string; type: string }> = {
-  'Example Org': { id: 1, name: 'Example Org', type: 'Organization' },
-  'Example Community': { id: 2, name: 'Example Community', type: 'Community' },
-  'Common Community': { id: 3, name: 'Common Community', type: 'Community' },
-};
 const TYPES = [
   { type: 'Adversary', branch: 'adversaries', key: 'adversary', listed: [] },
   { type: 'Campaign', branch: 'campaigns', key: 'campaign', listed: ['firstSeen'] },
@@ -42,41 +37,6 @@ const TYPE_FIELDS = [
   'fileType',
   'fileText',
 ] as const;
-
-interface Envelope {
-  status: string;
-  data?: Record<string, unknown>;
-}
-
-type Item = Record<string, unknown> & { id: number };
-
-function success(r: RawResponse, status = 200): Record<string, unknown> {
-  assert.equal(r.status, status, r.text);
-  assert.equal(r.headers['content-type'], 'application/json');
-  const body = r.json() as Envelope;
-  assert.equal(body.status, 'Success');
-  assert.ok(body.data !== undefined);
-  return body.data;
-}
-
-function list(r: RawResponse, key: string): { total: number; items: Item[] } {
-  const data = success(r);
-  const items = data[key];
-  assert.ok(Array.isArray(items), `data.${key} is an array`);
-  assert.equal(typeof data.resultCount, 'number');
-  return { total: data.resultCount as number, items: items as Item[] };
-}
-
-function item(r: RawResponse, key: string, status = 200): Item {
-  const data = success(r, status);
-  assert.deepEqual(Object.keys(data), [key]);
-  return data[key] as Item;
-}
-
-function failure(r: RawResponse, status: number, message: string): void {
-  assert.equal(r.headers['content-type'], 'application/json');
-  assert.deepEqual({ status: r.status, body: r.json() }, { status, body: { status: 'Failure', message } });
-}
 
 function expected(
   g: SampleGroup,

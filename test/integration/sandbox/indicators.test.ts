@@ -7,61 +7,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type Sandbox, sampleData } from '../../../src/sandbox/index.js';
 import type { SampleIndicator } from '../../../src/sandbox/sample-types.js';
+import { INDICATOR_TYPES, NOT_FOUND, OWNERS, failure, item, list, type Item } from '../../helpers/api.js';
 import { withSandbox } from '../../helpers/sandbox.js';
-import { type CallOptions, type RawResponse, call } from '../../helpers/signer.js';
+import { type CallOptions, call } from '../../helpers/signer.js';
 
 const N = 300;
 const sample = sampleData(N);
-const NOT_FOUND = 'The requested resource was not found';
-const OWNERS: Record<string, { id: number; name: string; type: string }> = {
-  'Example Org': { id: 1, name: 'Example Org', type: 'Organization' },
-  'Example Community': { id: 2, name: 'Example Community', type: 'Community' },
-  'Common Community': { id: 3, name: 'Common Community', type: 'Community' },
-};
-const TYPES = [
-  { type: 'Address', branch: 'addresses', key: 'address' },
-  { type: 'EmailAddress', branch: 'emailAddresses', key: 'emailAddress' },
-  { type: 'File', branch: 'files', key: 'file' },
-  { type: 'Host', branch: 'hosts', key: 'host' },
-  { type: 'URL', branch: 'urls', key: 'url' },
-  { type: 'ASN', branch: 'asns', key: 'asn' },
-] as const;
-
-interface Envelope {
-  status: string;
-  message?: string;
-  data?: Record<string, unknown>;
-}
-
-type Item = Record<string, unknown> & { id: number };
-
-function success(r: RawResponse, status = 200): Record<string, unknown> {
-  assert.equal(r.status, status, r.text);
-  assert.equal(r.headers['content-type'], 'application/json');
-  const body = r.json() as Envelope;
-  assert.equal(body.status, 'Success');
-  assert.ok(body.data !== undefined);
-  return body.data;
-}
-
-function list(r: RawResponse, key: string): { total: number; items: Item[] } {
-  const data = success(r);
-  const items = data[key];
-  assert.ok(Array.isArray(items), `data.${key} is an array: ${r.text.slice(0, 200)}`);
-  assert.equal(typeof data.resultCount, 'number');
-  return { total: data.resultCount as number, items: items as Item[] };
-}
-
-function item(r: RawResponse, key: string, status = 200): Item {
-  const data = success(r, status);
-  assert.deepEqual(Object.keys(data), [key]);
-  return data[key] as Item;
-}
-
-function failure(r: RawResponse, status: number, message: string): void {
-  assert.equal(r.headers['content-type'], 'application/json');
-  assert.deepEqual({ status: r.status, body: r.json() }, { status, body: { status: 'Failure', message } });
-}
 
 /** What the wire carries for a sample indicator, in each of the three shapes. */
 function expected(
@@ -143,7 +94,7 @@ describe('indicator listings and lookups', () => {
       );
     });
 
-    for (const t of TYPES) {
+    for (const t of INDICATOR_TYPES) {
       it(`lists ${owner}'s ${t.branch} under data.${t.key} in the typed shape`, async () => {
         const expectedItems = activeIn(owner, (i) => i.type === t.type);
         const { total, items } = list(
@@ -188,7 +139,7 @@ describe('indicator listings and lookups', () => {
   });
 
   it('gets one indicator of every type by value, with owner{} and no ownerName or summary', async () => {
-    for (const t of TYPES) {
+    for (const t of INDICATOR_TYPES) {
       for (const owner of Object.keys(OWNERS)) {
         const one = activeIn(owner, (i) => i.type === t.type)[0];
         if (!one) continue;
@@ -259,7 +210,7 @@ describe('indicator listings and lookups', () => {
           generic.items.map((i) => i.id),
           want.map((i) => i.id),
         );
-        for (const type of TYPES) {
+        for (const type of INDICATOR_TYPES) {
           const typed = list(await get(`/v2/indicators/${type.branch}?${q}`), type.key);
           assert.equal(typed.total, want.filter((i) => i.type === type.type).length);
         }

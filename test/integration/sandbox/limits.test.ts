@@ -7,11 +7,10 @@ import http from 'node:http';
 import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { Sandbox } from '../../../src/sandbox/index.js';
+import { NOT_FOUND, failure, failureBody } from '../../helpers/api.js';
 import { withSandbox } from '../../helpers/sandbox.js';
 import { type RawResponse, call, signHeaders } from '../../helpers/signer.js';
 
-const failure = (message: string) => ({ status: 'Failure', message });
-const NOT_FOUND = 'The requested resource was not found';
 const NOT_FORMED = 'The request was not properly formed';
 const DOCUMENT_19 = Buffer.from('Example document #19 contents.\n');
 
@@ -97,12 +96,6 @@ function rawSocket(sandbox: Sandbox, bytes: string): Promise<string> {
   });
 }
 
-function assertFailure(r: RawResponse, status: number, message: string): void {
-  assert.equal(r.status, status, r.text);
-  assert.equal(r.headers['content-type'], 'application/json');
-  assert.deepEqual(r.json(), failure(message));
-}
-
 describe('sandbox body limits and error shapes', () => {
   let sandbox: Sandbox;
   before(async () => {
@@ -133,25 +126,17 @@ describe('sandbox body limits and error shapes', () => {
     it('refuses a declared body one byte over with 413, writing nothing', async () => {
       const body = hostBody('over-limit.example.com', 1025);
       const r = await call(sandbox, 'POST', '/v2/indicators/hosts', { body });
-      assertFailure(r, 413, 'The request body is larger than the limit of 1024 bytes');
+      failure(r, 413, 'The request body is larger than the limit of 1024 bytes');
       assert.equal(r.headers.connection, 'close');
-      assertFailure(
-        await call(sandbox, 'GET', '/v2/indicators/hosts/over-limit.example.com'),
-        404,
-        NOT_FOUND,
-      );
+      failure(await call(sandbox, 'GET', '/v2/indicators/hosts/over-limit.example.com'), 404, NOT_FOUND);
     });
 
     it('refuses a chunked body that grows over the limit with 413', async () => {
       const body = Buffer.from(hostBody('chunked-over.example.com', 3000));
       const parts = [body.subarray(0, 700), body.subarray(700, 1400), body.subarray(1400)];
       const r = await chunked(sandbox, 'POST', '/v2/indicators/hosts', parts, 'application/json');
-      assertFailure(r, 413, 'The request body is larger than the limit of 1024 bytes');
-      assertFailure(
-        await call(sandbox, 'GET', '/v2/indicators/hosts/chunked-over.example.com'),
-        404,
-        NOT_FOUND,
-      );
+      failure(r, 413, 'The request body is larger than the limit of 1024 bytes');
+      failure(await call(sandbox, 'GET', '/v2/indicators/hosts/chunked-over.example.com'), 404, NOT_FOUND);
     });
 
     it('applies the JSON limit to admin bodies too', async () => {
@@ -165,7 +150,7 @@ describe('sandbox body limits and error shapes', () => {
         body: JSON.stringify({ rules }),
         timestamp: clock.now,
       });
-      assertFailure(r, 413, 'The request body is larger than the limit of 1024 bytes');
+      failure(r, 413, 'The request body is larger than the limit of 1024 bytes');
     });
   });
 
@@ -177,7 +162,7 @@ describe('sandbox body limits and error shapes', () => {
           body: Buffer.alloc(2049, 7),
           contentType: 'application/octet-stream',
         });
-        assertFailure(r, 413, 'The request body is larger than the limit of 2048 bytes');
+        failure(r, 413, 'The request body is larger than the limit of 2048 bytes');
       }
       assert.deepEqual(await download19(), DOCUMENT_19);
     });
@@ -191,7 +176,7 @@ describe('sandbox body limits and error shapes', () => {
         parts,
         'application/octet-stream',
       );
-      assertFailure(r, 413, 'The request body is larger than the limit of 2048 bytes');
+      failure(r, 413, 'The request body is larger than the limit of 2048 bytes');
       assert.deepEqual(await download19(), DOCUMENT_19);
     });
 
@@ -223,13 +208,13 @@ describe('sandbox body limits and error shapes', () => {
     ] as const) {
       it(`answers ${what} with 400 ${NOT_FORMED}`, async () => {
         const r = await call(sandbox, 'POST', '/v2/indicators/hosts', { body });
-        assertFailure(r, 400, NOT_FORMED);
+        failure(r, 400, NOT_FORMED);
       });
     }
 
     it('answers malformed JSON on a PUT with the same 400', async () => {
       const r = await call(sandbox, 'PUT', '/v2/groups/adversaries/5', { body: '{"name": "x",}' });
-      assertFailure(r, 400, NOT_FORMED);
+      failure(r, 400, NOT_FORMED);
     });
   });
 
@@ -243,20 +228,20 @@ describe('sandbox body limits and error shapes', () => {
       ['GET', '/nothing'],
     ] as const) {
       it(`${method} /api${path} answers 404 with the failure envelope and exactly application/json`, async () => {
-        assertFailure(await call(sandbox, method, path), 404, NOT_FOUND);
+        failure(await call(sandbox, method, path), 404, NOT_FOUND);
       });
     }
 
     it('a path outside /api answers 404 JSON without auth', async () => {
       for (const path of ['/', '/index.html', '/v2/indicators', '/apiv2']) {
-        assertFailure(await rawOrigin(sandbox, 'GET', path), 404, NOT_FOUND);
+        failure(await rawOrigin(sandbox, 'GET', path), 404, NOT_FOUND);
       }
     });
   });
 
   describe('no HTML and no stack traces', () => {
     const envelopeResponse = (statusLine: string, message: string): string => {
-      const body = JSON.stringify(failure(message));
+      const body = JSON.stringify(failureBody(message));
       return `HTTP/1.1 ${statusLine}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`;
     };
 
@@ -315,7 +300,7 @@ describe('sandbox body limits and error shapes', () => {
     for (const [method, path, body, status, message] of cases) {
       it(`${method} ${path} answers ${status} with a JSON failure envelope`, async () => {
         const r = await call(sandbox, method, path, body === undefined ? {} : { body });
-        assertFailure(r, status, message);
+        failure(r, status, message);
         assert.doesNotMatch(r.text, /<html|<!DOCTYPE|\n\s+at |node:internal|\.ts:\d+/i);
       });
     }

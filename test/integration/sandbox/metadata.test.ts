@@ -5,52 +5,22 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type Sandbox, sampleData } from '../../../src/sandbox/index.js';
+import { NOT_FOUND, done, failure, item, success } from '../../helpers/api.js';
 import { withSandbox } from '../../helpers/sandbox.js';
 import { type RawResponse, call } from '../../helpers/signer.js';
 
-const NOT_FOUND = 'The requested resource was not found';
 const NOW = '2024-02-03T04:05:06Z';
 const NOW_MS = Date.parse(NOW);
 
-interface Envelope {
-  status: string;
-  data?: Record<string, unknown>;
-}
-
 type Item = Record<string, unknown>;
 
-function success(r: RawResponse, status = 200): Record<string, unknown> {
-  assert.equal(r.status, status, r.text);
-  assert.equal(r.headers['content-type'], 'application/json');
-  const body = r.json() as Envelope;
-  assert.equal(body.status, 'Success');
-  assert.ok(body.data !== undefined, 'has data');
-  return body.data;
-}
-
+/** A whole listing in one answer: `resultCount` is the number of items. */
 function list(r: RawResponse, key: string): Item[] {
   const data = success(r);
   const items = data[key];
   assert.ok(Array.isArray(items), `data.${key} is an array`);
   assert.equal(data.resultCount, items.length);
   return items as Item[];
-}
-
-function item(r: RawResponse, key: string, status = 200): Item {
-  const data = success(r, status);
-  assert.deepEqual(Object.keys(data), [key]);
-  return data[key] as Item;
-}
-
-function done(r: RawResponse, status = 200): void {
-  assert.equal(r.status, status, r.text);
-  assert.equal(r.headers['content-type'], 'application/json');
-  assert.deepEqual(r.json(), { status: 'Success' });
-}
-
-function failure(r: RawResponse, status: number, message: string): void {
-  assert.equal(r.headers['content-type'], 'application/json');
-  assert.deepEqual({ status: r.status, body: r.json() }, { status, body: { status: 'Failure', message } });
 }
 
 /** The four kinds of item that carry metadata; `query` goes after any sub-path. */

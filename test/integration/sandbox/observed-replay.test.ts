@@ -8,36 +8,18 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type Sandbox, sampleData } from '../../../src/sandbox/index.js';
 import type { SampleIndicator } from '../../../src/sandbox/sample-types.js';
+import { NOT_FOUND, failure, success, type Item } from '../../helpers/api.js';
 import { withSandbox } from '../../helpers/sandbox.js';
 import { type CallOptions, type RawResponse, call } from '../../helpers/signer.js';
 
 const N = 1000;
 const sample = sampleData(N);
-const NOT_FOUND = 'The requested resource was not found';
-
-interface Envelope {
-  status: string;
-  message?: string;
-  data?: Record<string, unknown>;
-}
-
-type Item = Record<string, unknown> & { id: number };
 
 const byId = (a: { id: number }, b: { id: number }) => a.id - b.id;
 const ids = (items: readonly { id: number }[]): number[] => items.map((i) => i.id);
 
 function activeIn(owner: string, extra: (i: SampleIndicator) => boolean = () => true): SampleIndicator[] {
   return sample.indicators.filter((i) => i.active && i.ownerName === owner && extra(i)).sort(byId);
-}
-
-/** Asserts a JSON success answer (exact Content-Type, envelope) and returns `data`. */
-function success(r: RawResponse, status = 200): Record<string, unknown> {
-  assert.equal(r.status, status, r.text);
-  assert.equal(r.headers['content-type'], 'application/json');
-  const body = r.json() as Envelope;
-  assert.equal(body.status, 'Success');
-  assert.ok(body.data !== undefined, 'the answer has a data object');
-  return body.data;
 }
 
 /** A listing page: the only keys are the data key and, on the first window only, `resultCount`. */
@@ -52,11 +34,6 @@ function page(r: RawResponse, key: string, start: number): { total: number | und
     assert.deepEqual(Object.keys(data), [key]);
   }
   return { total: data.resultCount as number | undefined, items: items as Item[] };
-}
-
-function failure(r: RawResponse, status: number, message: string): void {
-  assert.equal(r.headers['content-type'], 'application/json');
-  assert.deepEqual({ status: r.status, body: r.json() }, { status, body: { status: 'Failure', message } });
 }
 
 interface Listing {

@@ -6,32 +6,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type Sandbox, sampleData } from '../../../src/sandbox/index.js';
+import { NOT_FOUND, failure, success } from '../../helpers/api.js';
 import { withSandbox } from '../../helpers/sandbox.js';
-import { type CallOptions, type RawResponse, call } from '../../helpers/signer.js';
+import { type CallOptions, call } from '../../helpers/signer.js';
 
-const NOT_FOUND = 'The requested resource was not found';
 const ORG = { id: 1, name: 'Example Org', type: 'Organization' };
 const COMMUNITY = { id: 2, name: 'Example Community', type: 'Community' };
 const COMMON = { id: 3, name: 'Common Community', type: 'Community' };
-
-interface Envelope {
-  status: string;
-  data?: Record<string, unknown>;
-}
-
-function success(r: RawResponse): Record<string, unknown> {
-  assert.equal(r.status, 200, r.text);
-  assert.equal(r.headers['content-type'], 'application/json');
-  const body = r.json() as Envelope;
-  assert.equal(body.status, 'Success');
-  assert.ok(body.data !== undefined, 'has data');
-  return body.data;
-}
-
-function failure(r: RawResponse, status: number, message: string): void {
-  assert.equal(r.headers['content-type'], 'application/json');
-  assert.deepEqual({ status: r.status, body: r.json() }, { status, body: { status: 'Failure', message } });
-}
 
 describe('owners and the current user', () => {
   let sandbox: Sandbox;

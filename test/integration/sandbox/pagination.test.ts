@@ -5,11 +5,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type Sandbox, sampleData } from '../../../src/sandbox/index.js';
+import { failureBody } from '../../helpers/api.js';
 import { withSandbox } from '../../helpers/sandbox.js';
 import { call } from '../../helpers/signer.js';
 
 const SEED = 2000;
-const failure = (message: string) => ({ status: 'Failure', message });
 const limitMessage = (max: number) =>
   `The resultStart and resultLimit query parameters must be integers and the maximum value for resultLimit is ${max}`;
 
@@ -123,7 +123,7 @@ describe('sandbox pagination', () => {
       const r = await call(sandbox, 'GET', withWindow('/v2/indicators', 0, 501));
       assert.equal(r.status, 400);
       assert.equal(r.headers['content-type'], 'application/json');
-      assert.deepEqual(r.json(), failure(limitMessage(500)));
+      assert.deepEqual(r.json(), failureBody(limitMessage(500)));
     });
 
     const bad = [
@@ -141,7 +141,7 @@ describe('sandbox pagination', () => {
       it(`refuses ${query} with the same 400`, async () => {
         const r = await call(sandbox, 'GET', `/v2/indicators?${query}`);
         assert.equal(r.status, 400);
-        assert.deepEqual(r.json(), failure(limitMessage(500)));
+        assert.deepEqual(r.json(), failureBody(limitMessage(500)));
       });
     }
 
@@ -152,7 +152,7 @@ describe('sandbox pagination', () => {
         '/v2/tags/APT/indicators?owner=Example%20Community&resultLimit=501',
       );
       assert.equal(r.status, 400);
-      assert.deepEqual(r.json(), failure(limitMessage(500)));
+      assert.deepEqual(r.json(), failureBody(limitMessage(500)));
     });
   });
 
@@ -197,7 +197,7 @@ describe('sandbox pagination with a custom maxResultLimit', () => {
     assert.equal(ids(ok, 'indicator').length, 50);
     const r = await call(sandbox, 'GET', '/v2/indicators?owner=Example%20Community&resultLimit=51');
     assert.equal(r.status, 400);
-    assert.deepEqual(r.json(), failure(limitMessage(50)));
+    assert.deepEqual(r.json(), failureBody(limitMessage(50)));
   });
 
   it('caps the default window at the maximum', async () => {

@@ -6,61 +6,17 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type Sandbox, sampleData } from '../../../src/sandbox/index.js';
 import type { SampleTask, SampleVictim } from '../../../src/sandbox/sample-types.js';
+import { NOT_FOUND, OWNERS, done, exactList, failure, item } from '../../helpers/api.js';
 import { withSandbox } from '../../helpers/sandbox.js';
-import { type CallOptions, type RawResponse, call } from '../../helpers/signer.js';
+import { type CallOptions, call } from '../../helpers/signer.js';
 
 const N = 1000;
 const sample = sampleData(N);
-const NOT_FOUND = 'The requested resource was not found';
 const NOW = '2024-07-08T09:10:11Z';
 const NOW_MS = Date.parse(NOW);
-const OWNERS: Record<string, { id: number; name: string; type: string }> = {
-  'Example Org': { id: 1, name: 'Example Org', type: 'Organization' },
-  'Example Community': { id: 2, name: 'Example Community', type: 'Community' },
-  'Common Community': { id: 3, name: 'Common Community', type: 'Community' },
-};
 const ANALYST = { userName: 'sandbox.analyst', firstName: 'Sam', lastName: 'Analyst' };
 const RESTRICTED = { userName: 'sandbox.restricted', firstName: 'Riley', lastName: 'Restricted' };
 const TASK_STATUSES = 'Not Started, In Progress, Completed, Waiting on Someone, Deferred';
-
-interface Envelope {
-  status: string;
-  data?: Record<string, unknown>;
-}
-
-type Item = Record<string, unknown> & { id: number };
-
-function success(r: RawResponse, status = 200): Record<string, unknown> {
-  assert.equal(r.status, status, r.text);
-  assert.equal(r.headers['content-type'], 'application/json');
-  const body = r.json() as Envelope;
-  assert.equal(body.status, 'Success');
-  assert.ok(body.data !== undefined, 'has data');
-  return body.data;
-}
-
-function list(r: RawResponse, key: string): { total: number; items: Item[] } {
-  const data = success(r);
-  assert.deepEqual(Object.keys(data).sort(), [key, 'resultCount'].sort());
-  return { total: data.resultCount as number, items: data[key] as Item[] };
-}
-
-function item(r: RawResponse, key: string, status = 200): Item {
-  const data = success(r, status);
-  assert.deepEqual(Object.keys(data), [key]);
-  return data[key] as Item;
-}
-
-function done(r: RawResponse, status = 200): void {
-  assert.equal(r.status, status, r.text);
-  assert.equal(r.headers['content-type'], 'application/json');
-  assert.deepEqual(r.json(), { status: 'Success' });
-}
-
-function failure(r: RawResponse, status: number, message: string): void {
-  assert.equal(r.headers['content-type'], 'application/json');
-  assert.deepEqual({ status: r.status, body: r.json() }, { status, body: { status: 'Failure', message } });
-}
 
 const absolute = (origin: string, link: string) => (link.startsWith('/') ? origin + link : link);
 
@@ -167,7 +123,7 @@ describe('victims and tasks', () => {
       it(`lists ${owner}'s victims (no owner field on the wire)`, async () => {
         const want = sample.victims.filter((v) => v.ownerName === owner).sort((a, b) => a.id - b.id);
         assert.ok(want.length > 0);
-        const { total, items } = list(
+        const { total, items } = exactList(
           await get(`/v2/victims?owner=${encodeURIComponent(owner)}&resultLimit=500`),
           'victim',
         );
@@ -216,7 +172,10 @@ describe('victims and tasks', () => {
         ...body,
         webLink: `${origin}/auth/victim/victim.xhtml?victim=${created.id}`,
       });
-      const listed = list(await get('/v2/victims?owner=Common%20Community&resultLimit=500'), 'victim').items;
+      const listed = exactList(
+        await get('/v2/victims?owner=Common%20Community&resultLimit=500'),
+        'victim',
+      ).items;
       assert.deepEqual(listed.at(-1), created);
       const updated = item(
         await send('PUT', `/v2/victims/${created.id}`, { name: 'John Q. Roe', description: 'Renamed.' }),
@@ -232,9 +191,9 @@ describe('victims and tasks', () => {
 
     it('creates a victim in the default org when no owner is given', async () => {
       const created = item(await send('POST', '/v2/victims', { name: 'Default Victim' }), 'victim', 201);
-      const listed = list(await get('/v2/victims?resultLimit=500'), 'victim').items;
+      const listed = exactList(await get('/v2/victims?resultLimit=500'), 'victim').items;
       assert.ok(listed.some((v) => v.id === created.id));
-      const community = list(
+      const community = exactList(
         await get('/v2/victims?owner=Example+Community&resultLimit=500'),
         'victim',
       ).items;
@@ -260,7 +219,7 @@ describe('victims and tasks', () => {
 
     it('lists victim assets, all of them and by type', async () => {
       for (const v of sample.victims.filter((x) => x.assets.length > 0).slice(0, 8)) {
-        const { total, items } = list(await get(`/v2/victims/${v.id}/victimAssets`), 'victimAsset');
+        const { total, items } = exactList(await get(`/v2/victims/${v.id}/victimAssets`), 'victimAsset');
         assert.equal(total, v.assets.length);
         const link = `${origin}/auth/victim/victim.xhtml?victim=${v.id}`;
         assert.deepEqual(
@@ -270,7 +229,7 @@ describe('victims and tasks', () => {
             .map((a) => ({ id: a.id, name: a.name, type: a.type, webLink: link })),
         );
         for (const t of ASSET_TYPES) {
-          const typed = list(await get(`/v2/victims/${v.id}/victimAssets/${t.branch}`), t.key).items;
+          const typed = exactList(await get(`/v2/victims/${v.id}/victimAssets/${t.branch}`), t.key).items;
           assert.deepEqual(
             typed,
             v.assets
@@ -305,7 +264,7 @@ describe('victims and tasks', () => {
         const link = `${origin}/auth/victim/victim.xhtml?victim=${victim.id}`;
         assert.deepEqual(created, { id: created.id, type: t.type, webLink: link, ...t.create });
         assert.deepEqual(item(await get(`${base}/${created.id}`), t.key), created);
-        assert.deepEqual(list(await get(`/v2/victims/${victim.id}/victimAssets`), 'victimAsset').items, [
+        assert.deepEqual(exactList(await get(`/v2/victims/${victim.id}/victimAssets`), 'victimAsset').items, [
           { id: created.id, name: t.name, type: t.type, webLink: link },
         ]);
         const updated = item(await send('PUT', `${base}/${created.id}`, t.update), t.key);
@@ -313,7 +272,10 @@ describe('victims and tasks', () => {
         done(await send('DELETE', `${base}/${created.id}`));
         failure(await get(`${base}/${created.id}`), 404, NOT_FOUND);
         failure(await send('DELETE', `${base}/${created.id}`), 404, NOT_FOUND);
-        assert.deepEqual(list(await get(`/v2/victims/${victim.id}/victimAssets`), 'victimAsset').items, []);
+        assert.deepEqual(
+          exactList(await get(`/v2/victims/${victim.id}/victimAssets`), 'victimAsset').items,
+          [],
+        );
         failure(await send('POST', base, {}), 400, `The ${t.required} for this ${t.type} is invalid`);
         failure(
           await send('POST', base, { [t.required]: 12 }),
@@ -341,7 +303,7 @@ describe('victims and tasks', () => {
       it(`lists ${owner}'s tasks`, async () => {
         const want = sample.tasks.filter((t) => t.ownerName === owner).sort((a, b) => a.id - b.id);
         assert.ok(want.length >= 3, 'a few tasks in every owner');
-        const { total, items } = list(
+        const { total, items } = exactList(
           await get(`/v2/tasks?owner=${encodeURIComponent(owner)}&resultLimit=500`),
           'task',
         );
@@ -398,7 +360,10 @@ describe('victims and tasks', () => {
         assignee: [RESTRICTED],
         escalatee: [ANALYST],
       });
-      const listed = list(await get('/v2/tasks?owner=Example%20Community&resultLimit=500'), 'task').items;
+      const listed = exactList(
+        await get('/v2/tasks?owner=Example%20Community&resultLimit=500'),
+        'task',
+      ).items;
       assert.deepEqual(listed.at(-1), {
         ...Object.fromEntries(Object.entries(created).filter(([k]) => k !== 'owner')),
         ownerName: 'Example Community',
@@ -469,15 +434,15 @@ describe('victims and tasks', () => {
       it(`adds and removes ${which}s`, async () => {
         const created = item(await send('POST', '/v2/tasks', { name: `People (${which})` }), 'task', 201);
         const base = `/v2/tasks/${created.id}/${which}s`;
-        assert.deepEqual(list(await get(base), 'user').items, []);
+        assert.deepEqual(exactList(await get(base), 'user').items, []);
         done(await send('POST', `${base}/sandbox.analyst`), 201);
         done(await send('POST', `${base}/sandbox.restricted`), 201);
         done(await send('POST', `${base}/sandbox.analyst`), 201);
-        assert.deepEqual(list(await get(base), 'user').items, [ANALYST, RESTRICTED]);
+        assert.deepEqual(exactList(await get(base), 'user').items, [ANALYST, RESTRICTED]);
         assert.deepEqual(item(await get(`${base}/sandbox.restricted`), 'user'), RESTRICTED);
         assert.deepEqual(item(await get(`/v2/tasks/${created.id}`), 'task')[which], [ANALYST, RESTRICTED]);
         done(await send('DELETE', `${base}/sandbox.analyst`));
-        assert.deepEqual(list(await get(base), 'user').items, [RESTRICTED]);
+        assert.deepEqual(exactList(await get(base), 'user').items, [RESTRICTED]);
         failure(await send('DELETE', `${base}/sandbox.analyst`), 404, NOT_FOUND);
         failure(await get(`${base}/sandbox.analyst`), 404, NOT_FOUND);
         failure(
@@ -497,30 +462,34 @@ describe('victims and tasks', () => {
       done(await send('POST', `/v2/tasks/${created.id}/indicators/addresses/10.20.30.40`), 201);
       done(await send('POST', `/v2/tasks/${created.id}/victims/10`), 201);
       assert.deepEqual(
-        list(await get('/v2/tags/Task%20Tag/tasks'), 'task').items.map((t) => t.id),
+        exactList(await get('/v2/tags/Task%20Tag/tasks'), 'task').items.map((t) => t.id),
         [created.id],
       );
       assert.equal(item(await get(`/v2/tags/Task%20Tag/tasks/${created.id}`), 'task').id, created.id);
       assert.ok(
-        list(await get('/v2/securityLabels/TLP%20White/tasks'), 'task').items.some(
+        exactList(await get('/v2/securityLabels/TLP%20White/tasks'), 'task').items.some(
           (t) => t.id === created.id,
         ),
       );
       assert.deepEqual(
-        list(await get(`/v2/tasks/${created.id}/groups/adversaries`), 'adversary').items.map((g) => g.id),
+        exactList(await get(`/v2/tasks/${created.id}/groups/adversaries`), 'adversary').items.map(
+          (g) => g.id,
+        ),
         [710],
       );
       assert.deepEqual(
-        list(await get(`/v2/tasks/${created.id}/indicators/addresses`), 'address').items.map((i) => i.ip),
+        exactList(await get(`/v2/tasks/${created.id}/indicators/addresses`), 'address').items.map(
+          (i) => i.ip,
+        ),
         ['10.20.30.40'],
       );
       assert.deepEqual(
-        list(await get(`/v2/tasks/${created.id}/victims`), 'victim').items.map((v) => v.id),
+        exactList(await get(`/v2/tasks/${created.id}/victims`), 'victim').items.map((v) => v.id),
         [10],
       );
       // Tags of another owner's tasks are not listed for this owner.
       assert.deepEqual(
-        list(await get('/v2/tags/Task%20Tag/tasks?owner=Example%20Community'), 'task').items,
+        exactList(await get('/v2/tags/Task%20Tag/tasks?owner=Example%20Community'), 'task').items,
         [],
       );
       const attribute = item(
@@ -538,7 +507,9 @@ describe('victims and tasks', () => {
       failure(await get(`/v2/tasks/${created.id}`), 404, NOT_FOUND);
       failure(await send('DELETE', `/v2/tasks/${created.id}`), 404, NOT_FOUND);
       assert.ok(
-        !list(await get('/v2/groups/adversaries/711/tasks'), 'task').items.some((t) => t.id === created.id),
+        !exactList(await get('/v2/groups/adversaries/711/tasks'), 'task').items.some(
+          (t) => t.id === created.id,
+        ),
       );
     });
   });

@@ -4,54 +4,25 @@ import { sampleData } from '../../../src/sandbox/sample-data.js';
 import type {
   SampleData,
   SampleGroup,
-  SampleGroupType,
   SampleIndicator,
   SampleItemKind,
   SampleTask,
   SampleVictim,
 } from '../../../src/sandbox/sample-types.js';
+import {
+  GROUP_TYPES,
+  INCIDENT_STATUSES,
+  SIGNATURE_FILE_TYPES,
+  TASK_STATUSES,
+} from '../../../src/sandbox/types.js';
 
 const GENERATED_START = 1_000_001;
 const EC = 'Example Community';
 const EO = 'Example Org';
 const CC = 'Common Community';
 const OWNERS = [EO, EC, CC];
-const GROUP_TYPES: SampleGroupType[] = [
-  'Adversary',
-  'Campaign',
-  'Document',
-  'Email',
-  'Incident',
-  'Signature',
-  'Threat',
-];
-const INCIDENT_STATUSES = [
-  'New',
-  'Open',
-  'Stalled',
-  'Containment Achieved',
-  'Restoration Achieved',
-  'Incident Reported',
-  'Closed',
-  'Rejected',
-  'Deleted',
-];
-const TASK_STATUSES = ['Not Started', 'In Progress', 'Completed', 'Waiting on Someone', 'Deferred'];
-const SIGNATURE_TYPES = [
-  'Bro',
-  'ClamAV',
-  'CybOX',
-  'Iris Search Hash',
-  'KQL',
-  'OpenIOC',
-  'Regex',
-  'SPL',
-  'Sigma',
-  'Snort',
-  'Suricata',
-  'TQL Query',
-  'YARA',
-];
+/** Every group type the sandbox serves. */
+const GROUP_TYPE_NAMES = GROUP_TYPES.map((t) => t.name);
 
 /** The five records of python-sdk-observed.md section 2, verbatim. */
 const RECORDED = [
@@ -514,7 +485,7 @@ describe('sampleData', () => {
 
       it(`gives every owner groups of all seven types and a few tasks (${name})`, () => {
         for (const owner of OWNERS) {
-          for (const type of GROUP_TYPES) {
+          for (const type of GROUP_TYPE_NAMES) {
             assert.ok(
               data.groups.some((g) => g.ownerName === owner && g.type === type),
               `${owner} has no ${type}`,
@@ -528,7 +499,7 @@ describe('sampleData', () => {
 
     it('gives generated groups of all seven types in every owner', () => {
       for (const owner of OWNERS) {
-        for (const type of GROUP_TYPES) {
+        for (const type of GROUP_TYPE_NAMES) {
           assert.ok(big.groups.some((g) => !isFixed(g) && g.ownerName === owner && g.type === type));
         }
       }
@@ -622,11 +593,11 @@ describe('sampleData', () => {
         if (g.type === 'Email') assert.ok(g.subject && g.header && g.body);
         if (g.type === 'Incident') {
           assert.ok(g.eventDate !== undefined && !Number.isNaN(Date.parse(g.eventDate)));
-          assert.ok(INCIDENT_STATUSES.includes(g.status ?? ''));
+          assert.ok(INCIDENT_STATUSES.some((s) => s === g.status));
         }
         if (g.type === 'Signature') {
           assert.ok(g.fileName && g.fileText);
-          assert.ok(SIGNATURE_TYPES.includes(g.fileType ?? ''));
+          assert.ok(SIGNATURE_FILE_TYPES.some((s) => s === g.fileType));
         }
         if (g.type === 'Document') {
           const doc = big.documents.find((d) => d.groupId === g.id);
