@@ -15,6 +15,13 @@ import {
   readEnvOptions,
   resolveConfig,
   updateConfig,
+  validateApiRequestTimeout,
+  validateApiResultLimit,
+  validateApiRetries,
+  validateApiSleep,
+  validateBoolean,
+  validateConcurrency,
+  validateConsoleLevel,
   validateLogFile,
   validateLogLevel,
 } from './core/config.js';
@@ -68,6 +75,18 @@ export interface ApiPage {
   /** The total from the first page. */
   resultCount: number;
 }
+
+/** Validators of the settings whose setter needs a value (the others clear the setting with undefined). */
+const REQUIRED_SETTER_VALUES: Readonly<Record<string, (value: unknown) => unknown>> = {
+  apiRequestTimeout: (value) => validateApiRequestTimeout(value),
+  apiRetries: (value) => validateApiRetries(value),
+  apiSleep: (value) => validateApiSleep(value),
+  apiResultLimit: (value) => validateApiResultLimit(value),
+  activityLog: (value) => validateBoolean(value, '`activityLog`'),
+  verifySsl: (value) => validateBoolean(value, '`verifySsl`'),
+  concurrency: (value) => validateConcurrency(value),
+  consoleLevel: (value) => validateConsoleLevel(value),
+};
 
 const TRANSPORT_KEYS: readonly (keyof SettableOptions)[] = [
   'apiRequestTimeout',
@@ -151,12 +170,33 @@ export class ThreatConnect {
    * @throws {ConfigError} naming the variable that is missing or invalid.
    */
   static fromEnv(env: Readonly<Record<string, string | undefined>> = process.env): ThreatConnect {
-    return new ThreatConnect(readEnvOptions(env) as ClientOptions);
+    const options = readEnvOptions(env);
+    // Name the variable, not the option, when one is missing (empty counts as unset).
+    if (options.apiToken === undefined) {
+      if (options.accessId === undefined && options.secretKey === undefined) {
+        throw new ConfigError(
+          'credentials are not set: `TC_API_ACCESS_ID` and `TC_API_SECRET_KEY`, or `TC_API_TOKEN`',
+        );
+      }
+      if (options.secretKey === undefined) {
+        throw new ConfigError('`TC_API_SECRET_KEY` is not set (it goes with `TC_API_ACCESS_ID`)');
+      }
+      if (options.accessId === undefined) {
+        throw new ConfigError('`TC_API_ACCESS_ID` is not set (it goes with `TC_API_SECRET_KEY`)');
+      }
+    }
+    if (options.defaultOrg === undefined) throw new ConfigError('`TC_API_DEFAULT_ORG` is not set');
+    if (options.baseUrl === undefined) throw new ConfigError('`TC_API_BASE_URL` is not set');
+    return new ThreatConnect(options as ClientOptions);
   }
 
   // ---- settings (seed names) ----
 
   #update(patch: SettableOptions): void {
+    // updateConfig ignores an undefined value; for a setter it is a wrong value (`tc.setApiRetries()`).
+    for (const [key, value] of Object.entries(patch)) {
+      if (value === undefined) REQUIRED_SETTER_VALUES[key]?.(value);
+    }
     this.#config = updateConfig(this.#config, patch);
     if (TRANSPORT_KEYS.some((key) => key in patch) && this.#transport) {
       // In-flight requests finish on the old dispatcher; it is closed with the client.
@@ -267,10 +307,10 @@ export class ThreatConnect {
   async apiRequest(ro: RequestObject, options: ApiRequestOptions = {}): Promise<ApiResponse> {
     this.#assertOpen();
     throwIfAborted(options.signal);
-    const pathAndQuery = requestTarget(ro, {
-      basePath: this.#basePath,
-      activityLog: this.#config.activityLog,
-    });
+    const pathAndQuery = wireTarget(
+      this.#origin,
+      requestTarget(ro, { basePath: this.#basePath, activityLog: this.#config.activityLog }),
+    );
     ro.setPathUrl(pathAndQuery);
     const result = await this.#call(ro, pathAndQuery, options);
     return this.#finish(result, pathAndQuery, ro.httpMethod, options);
@@ -278,7 +318,8 @@ export class ThreatConnect {
 
   /**
    * Iterates the pages of a listing: `resultLimit` is the client's `apiResultLimit`, `resultStart` steps
-   * by it, and the total is read from the first page's `resultCount`.
+   * by it, and the total is read from the first page's `resultCount`. A `resultLimit` or `resultStart`
+   * set on the request object is not sent.
    *
    * @throws {ApiError} for a non-2xx answer after retries.
    * @throws {IncompleteResultError} when a page comes back shorter than its window before the total.
@@ -292,19 +333,24 @@ export class ThreatConnect {
     do {
       throwIfAborted(options.signal);
       const params = [
-        ...ro.payloadEntries(),
+        // The window is the iterator's: a resultLimit/resultStart of the request object would be sent
+        // twice, and the server would read the first one.
+        ...ro.payloadEntries().filter(([key]) => key !== 'resultLimit' && key !== 'resultStart'),
         ['resultLimit', String(limit)] as const,
         ['resultStart', String(start)] as const,
       ];
       const requestUri = ro.requestUri;
       if (requestUri === undefined)
         throw new ValidationError('`requestUri` is not set; call setRequestUri() first');
-      const pathAndQuery = buildPathAndQuery({
-        basePath: this.#basePath,
-        requestUri,
-        params,
-        activityLog: this.#config.activityLog,
-      });
+      const pathAndQuery = wireTarget(
+        this.#origin,
+        buildPathAndQuery({
+          basePath: this.#basePath,
+          requestUri,
+          params,
+          activityLog: this.#config.activityLog,
+        }),
+      );
       const result = await this.#call(ro, pathAndQuery, { signal: options.signal }, true);
       const response = this.#finish(result, pathAndQuery, ro.httpMethod, { throwOnError: true });
       const envelope = response.json<{ data?: Record<string, unknown> }>();
@@ -334,7 +380,7 @@ export class ThreatConnect {
     pathAndQuery: string,
     options: ApiRequestOptions,
     track = false,
-  ): Promise<CallResult> {
+  ): Promise<SentCall> {
     const url = this.#origin + pathAndQuery;
     const method = ro.httpMethod;
     const ctx: CallContext = {
@@ -369,10 +415,11 @@ export class ThreatConnect {
       response.content = await readAll(response.body);
       response.body = undefined;
     }
-    return result;
+    // The last attempt's signed headers, for the redacted `request` of an ApiError (decisions.md 1.3).
+    return ctx.attempt === undefined ? result : { ...result, requestHeaders: ctx.attempt.headers };
   }
 
-  #finish(result: CallResult, pathAndQuery: string, method: string, options: ApiRequestOptions): ApiResponse {
+  #finish(result: SentCall, pathAndQuery: string, method: string, options: ApiRequestOptions): ApiResponse {
     const { response, decision } = result;
     const url = redactUrl(this.#origin + pathAndQuery);
     const apiResponse = new ApiResponse({
@@ -393,7 +440,7 @@ export class ThreatConnect {
         status,
         body: response.content,
         headers: response.headers,
-        request: { method, url: this.#origin + pathAndQuery },
+        request: { method, url: this.#origin + pathAndQuery, headers: result.requestHeaders },
         retryAfterMs: decision?.retryAfterMs,
       });
     }
@@ -495,6 +542,19 @@ export class ThreatConnect {
     return { baseUrl, defaultOrg, ...(auth.kind === 'hmac' ? { accessId: auth.accessId } : {}) };
   }
 }
+
+/**
+ * The path and query exactly as undici puts them on the wire. undici parses the URL with the WHATWG
+ * parser, which percent-encodes some characters (non-ASCII, `{`, `}`, `"`, ...) and resolves `.` and
+ * `..` segments; signing that form keeps the signed string equal to the request target.
+ */
+function wireTarget(origin: string, pathAndQuery: string): string {
+  const url = new URL(origin + pathAndQuery);
+  return url.pathname + url.search;
+}
+
+/** A pipeline result with the headers its last attempt was sent with (secrets included: redact them). */
+type SentCall = CallResult & { requestHeaders?: Record<string, string> };
 
 function isSuccess(status: number): boolean {
   return status === 200 || status === 201 || status === 202;

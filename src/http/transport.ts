@@ -229,7 +229,21 @@ export class HttpTransport {
       const headers = lowerCaseHeaders(response.headers);
       const body = response.body;
       if (req.stream === true) {
-        body.on('data', arm);
+        // The timer watches the bytes undici pushes, not 'data' events: a 'data' listener would put
+        // the stream in flowing mode and drop every chunk that arrives before the caller reads.
+        // While the caller is not reading (backpressure) the timer rests; asking for more re-arms it.
+        const push = body.push.bind(body);
+        body.push = (chunk: unknown, encoding?: BufferEncoding): boolean => {
+          const more = push(chunk, encoding);
+          if (chunk === null || !more) disarm();
+          else arm();
+          return more;
+        };
+        const read = body._read.bind(body);
+        body._read = (size: number): void => {
+          arm();
+          read(size);
+        };
         body.once('close', disarm);
         body.once('end', disarm);
         // Late failures on the stream surface as SDK errors, so stream users see the same classes.

@@ -17,7 +17,8 @@ import { pathToFileURL } from 'node:url';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const workDir = path.join(root, '.tmp', 'doc-examples');
+// One folder per run, inside the checkout so that its package.json (ESM) applies to the scripts.
+const workDir = path.join(root, '.tmp', `doc-examples-${process.pid}`);
 
 export interface DocBlock {
   file: string;

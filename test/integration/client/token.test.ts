@@ -1,0 +1,173 @@
+/**
+ * API-token authentication against the sandbox (decisions.md 1.2, rest-api-v2.md 2.3): renewal
+ * through /appAuth 60 s before a known expiry, one renewal shared by concurrent requests, one
+ * renewal on a 401 when the expiry is unknown, and a failed renewal.
+ */
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { AuthenticationError, type ClientOptions, ThreatConnect } from '../../../src/index.js';
+import type { Sandbox } from '../../../src/sandbox/index.js';
+import { withSandbox } from '../../helpers/sandbox.js';
+import { call } from '../../helpers/signer.js';
+import {
+  type RequestLogEntry,
+  admin,
+  recordingClock,
+  rejection,
+  request,
+  requestLog,
+  resetSandbox,
+  setRules,
+  setServerClock,
+} from './support.js';
+
+const TTL_SECONDS = 120;
+
+/** `[method, path, status]` of each logged request; the query is left out (it holds the token). */
+const summary = (log: RequestLogEntry[]) => log.map((e) => [e.method, e.target.split('?')[0], e.status]);
+const MINE = '/api/v2/owners/mine';
+const APP_AUTH = '/api/appAuth';
+
+describe('token authentication against the sandbox', () => {
+  let sandbox: Sandbox;
+  const clients: ThreatConnect[] = [];
+
+  /** A token of its own for each test: renewals issue new tokens and leave the old ones valid. */
+  const freshToken = async (): Promise<{ apiToken: string; apiTokenExpires: string }> => {
+    const r = await call(sandbox, 'GET', `/appAuth?expiredToken=${encodeURIComponent(sandbox.apiToken)}`, {
+      unsigned: true,
+    });
+    assert.equal(r.status, 200, r.text);
+    const body = r.json() as { apiToken: string; apiTokenExpires: string };
+    assert.equal((await admin(sandbox, 'DELETE', 'requests')).status, 200);
+    return body;
+  };
+
+  const make = (options: Partial<ClientOptions>) => {
+    const tc = new ThreatConnect({
+      defaultOrg: sandbox.defaultOrg,
+      baseUrl: sandbox.baseUrl,
+      apiSleep: 0.005,
+      ...options,
+    });
+    clients.push(tc);
+    return tc;
+  };
+
+  before(async () => {
+    sandbox = await withSandbox({ tokenTtlSeconds: TTL_SECONDS });
+  });
+  after(async () => {
+    await Promise.all(clients.map((tc) => tc.close()));
+    await sandbox.close();
+  });
+  beforeEach(async () => {
+    await resetSandbox(sandbox);
+  });
+
+  it('a client built with apiToken and apiTokenExpires works, without renewing', async () => {
+    const tc = make({ apiToken: sandbox.apiToken, apiTokenExpires: sandbox.apiTokenExpires });
+    const response = await tc.apiRequest(request('GET', '/v2/owners/mine'));
+    assert.equal(response.status, 200);
+    const log = await requestLog(sandbox);
+    assert.deepEqual(summary(log), [['GET', MINE, 200]]);
+    assert.equal(log[0]?.accessId, sandbox.accessId);
+  });
+
+  it('renews through /appAuth before a request made within 60 s of the expiry', async () => {
+    const { apiToken, apiTokenExpires } = await freshToken();
+    // 70 s on, the token has 50 s left: inside the 60 s margin.
+    const clock = recordingClock();
+    clock.offsetMs = 70_000;
+    const tc = make({ apiToken, apiTokenExpires, clock });
+    assert.equal((await tc.apiRequest(request('GET', '/v2/owners/mine'))).status, 200);
+    const log = await requestLog(sandbox);
+    assert.deepEqual(summary(log), [
+      ['GET', APP_AUTH, 200],
+      ['GET', MINE, 200],
+    ]);
+    const query = new URLSearchParams(log[0]?.target.split('?')[1]);
+    assert.deepEqual([...query.keys()], ['expiredToken']);
+    assert.equal(query.get('expiredToken'), apiToken);
+
+    // The renewed token is fresh: the next request does not renew again.
+    assert.equal((await tc.apiRequest(request('GET', '/v2/owners/mine'))).status, 200);
+    assert.deepEqual(summary((await requestLog(sandbox)).slice(2)), [['GET', MINE, 200]]);
+  });
+
+  it('concurrent requests near the expiry share one renewal', async () => {
+    const { apiToken, apiTokenExpires } = await freshToken();
+    const clock = recordingClock();
+    clock.offsetMs = 70_000;
+    const tc = make({ apiToken, apiTokenExpires, clock });
+    const responses = await Promise.all(
+      Array.from({ length: 5 }, () => tc.apiRequest(request('GET', '/v2/owners/mine'))),
+    );
+    assert.deepEqual(
+      responses.map((r) => r.status),
+      [200, 200, 200, 200, 200],
+    );
+    assert.deepEqual(summary(await requestLog(sandbox)), [
+      ['GET', APP_AUTH, 200],
+      ...Array.from({ length: 5 }, () => ['GET', MINE, 200]),
+    ]);
+  });
+
+  it('with an unknown expiry, an expired token is renewed once on the 401 and the request succeeds', async () => {
+    const { apiToken } = await freshToken();
+    const tc = make({ apiToken });
+    await setServerClock(sandbox, TTL_SECONDS + 10);
+    assert.equal((await tc.apiRequest(request('GET', '/v2/owners/mine'))).status, 200);
+    assert.deepEqual(summary(await requestLog(sandbox)), [
+      ['GET', MINE, 401],
+      ['GET', APP_AUTH, 200],
+      ['GET', MINE, 200],
+    ]);
+    assert.equal((await tc.apiRequest(request('GET', '/v2/owners/mine'))).status, 200);
+    assert.equal((await requestLog(sandbox)).length, 4, 'no second renewal');
+  });
+
+  it('a 401 on the renewed token is final: one renewal, no loop', async () => {
+    const { apiToken } = await freshToken();
+    await setRules(sandbox, { kind: 'status', status: 401, pathPrefix: '/v2/owners' });
+    const tc = make({ apiToken });
+    const response = await tc.apiRequest(request('GET', '/v2/owners/mine'));
+    assert.equal(response.status, 401);
+    assert.deepEqual(summary(await requestLog(sandbox)), [
+      ['GET', MINE, 401],
+      ['GET', APP_AUTH, 200],
+      ['GET', MINE, 401],
+    ]);
+  });
+
+  describe('a failed renewal', () => {
+    const message = 'Could not refresh ThreatConnect Token (Unauthorized).';
+
+    it('on a 401 with an unknown token: AuthenticationError', async () => {
+      // consoleLevel off: the failed renewal is logged at critical, which the console shows by default.
+      const tc = make({ apiToken: 'APIV2:1:unknown:0:not-a-token', consoleLevel: 'off' });
+      const error = await rejection(() => tc.apiRequest(request('GET', '/v2/owners/mine')));
+      assert.ok(error instanceof AuthenticationError, String(error));
+      assert.equal(error.message, message);
+      assert.equal(error.status, 401);
+      assert.equal(error.code, 'TC_AUTH');
+      assert.equal(error.request?.url, `${sandbox.baseUrl}/appAuth?expiredToken=[REDACTED]`);
+      assert.deepEqual(summary(await requestLog(sandbox)), [
+        ['GET', MINE, 401],
+        ['GET', APP_AUTH, 401],
+      ]);
+    });
+
+    it('before the request, for a token past its expiry: AuthenticationError, nothing else sent', async () => {
+      const tc = make({
+        apiToken: 'APIV2:1:unknown:0:not-a-token',
+        apiTokenExpires: Math.floor(Date.now() / 1000) - 10,
+        consoleLevel: 'off',
+      });
+      const error = await rejection(() => tc.apiRequest(request('GET', '/v2/owners/mine')));
+      assert.ok(error instanceof AuthenticationError, String(error));
+      assert.equal(error.message, message);
+      assert.deepEqual(summary(await requestLog(sandbox)), [['GET', APP_AUTH, 401]]);
+    });
+  });
+});
