@@ -383,6 +383,7 @@ export class ThreatConnect {
   ): Promise<SentCall> {
     const url = this.#origin + pathAndQuery;
     const method = ro.httpMethod;
+    const { activityLog } = this.#config;
     const ctx: CallContext = {
       method,
       url,
@@ -400,16 +401,21 @@ export class ThreatConnect {
         resourceType: ro.resourceType,
         contentType: ro.contentType,
         body: ro.body,
-        payload: requestParams(ro, this.#config.activityLog),
+        // Built only if the report keeps an entry (reporting enabled).
+        payload: { [Symbol.iterator]: () => requestParams(ro, activityLog)[Symbol.iterator]() },
         track: track || ro.track,
       },
     };
-    this.#logger.debug(`${method} ${redactUrl(url)}`);
+    // Debug lines are built only when someone reads them: this is the hot path of every call.
+    const debug = this.#logger.isLevelEnabled('debug');
+    if (debug) this.#logger.debug(`${method} ${redactUrl(url)}`);
     const result = await this.#pipeline(ctx);
     const { response } = result;
-    this.#logger.debug(
-      `${method} ${redactUrl(url)} -> ${response.status} (${result.attempts.length} attempt(s))`,
-    );
+    if (debug) {
+      this.#logger.debug(
+        `${method} ${redactUrl(url)} -> ${response.status} (${result.attempts.length} attempt(s))`,
+      );
+    }
     if (options.stream === true && !isSuccess(response.status) && response.body) {
       // A failed streamed answer is small: buffer it for the caller, the error and the report.
       response.content = await readAll(response.body);
@@ -421,18 +427,17 @@ export class ThreatConnect {
 
   #finish(result: SentCall, pathAndQuery: string, method: string, options: ApiRequestOptions): ApiResponse {
     const { response, decision } = result;
-    const url = redactUrl(this.#origin + pathAndQuery);
     const apiResponse = new ApiResponse({
       status: response.status,
       headers: response.headers,
-      url,
+      url: this.#origin + pathAndQuery,
       content: response.content,
       body: response.body,
       attempts: result.attempts.length,
     });
     if (isSuccess(response.status)) return apiResponse;
     const status = response.status;
-    this.#logger.error(`${method} ${url} answered ${status}`);
+    this.#logger.error(`${method} ${apiResponse.url} answered ${status}`);
     // decisions.md 1.4: resolve with the response for every status, including a 429/503 whose
     // Retry-After was too long to wait, unless the caller asked for the typed error.
     if (options.throwOnError === true) {
@@ -549,9 +554,14 @@ export class ThreatConnect {
  * `..` segments; signing that form keeps the signed string equal to the request target.
  */
 function wireTarget(origin: string, pathAndQuery: string): string {
+  // Fast path: nothing the parser would change (no dot segments, backslashes or characters it encodes).
+  if (SAFE_TARGET.test(pathAndQuery) && !DOT_SEGMENT.test(pathAndQuery)) return pathAndQuery;
   const url = new URL(origin + pathAndQuery);
   return url.pathname + url.search;
 }
+
+const SAFE_TARGET = /^\/[A-Za-z0-9\-._~%!$&'()*+,;=:@/?]*$/;
+const DOT_SEGMENT = /\/\.\.?(?:[/?]|$)/;
 
 /** A pipeline result with the headers its last attempt was sent with (secrets included: redact them). */
 type SentCall = CallResult & { requestHeaders?: Record<string, string> };

@@ -4,12 +4,12 @@
  */
 import type { Readable } from 'node:stream';
 import { inspect } from 'node:util';
-import { ValidationError } from './errors.js';
+import { ValidationError, redactUrl } from './errors.js';
 
 export interface ApiResponseInit {
   status: number;
   headers: Record<string, string>;
-  /** The request URL, secrets redacted. */
+  /** The request URL; the response shows it with secrets redacted. */
   url: string;
   content?: Buffer | undefined;
   body?: Readable | undefined;
@@ -23,8 +23,7 @@ export class ApiResponse {
   readonly status: number;
   /** Headers with lower-case names; repeated headers joined by `, `. */
   readonly headers: Readonly<Record<string, string>>;
-  /** The request URL, with secrets redacted. */
-  readonly url: string;
+  readonly #url: string;
   /** How many attempts the call took. */
   readonly attempts: number;
   readonly #content: Buffer | undefined;
@@ -33,10 +32,15 @@ export class ApiResponse {
   constructor(init: ApiResponseInit) {
     this.status = init.status;
     this.headers = Object.freeze({ ...init.headers });
-    this.url = init.url;
+    this.#url = init.url;
     this.attempts = init.attempts;
     this.#content = init.content;
     this.#body = init.body;
+  }
+
+  /** The request URL, with secrets redacted (computed on demand). */
+  get url(): string {
+    return redactUrl(this.#url);
   }
 
   /** Alias of `status`, as Python's `status_code`. */

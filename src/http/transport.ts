@@ -60,6 +60,9 @@ export interface TransportResponse {
 
 const IDLE_TIMEOUT = Symbol('idle timeout');
 
+/** Below this, the wait for the headers is timed by our own timer; above, by undici's. */
+const PRECISE_HEADERS_TIMEOUT_BELOW_MS = 10_000;
+
 const TLS_CODES =
   /^(ERR_TLS_|ERR_SSL_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_|ERR_OSSL_)/;
 
@@ -188,23 +191,38 @@ export class HttpTransport {
   async send(req: TransportRequest): Promise<TransportResponse> {
     const requestInfo: RequestLike = { method: req.method, url: req.url, headers: req.headers };
     const timeoutMs = req.timeoutMs ?? this.#timeoutMs;
-    // Our own idle timer: undici's timers tick coarsely (about a second), which would stretch short
-    // timeouts. It is re-armed by the response headers and by every body chunk.
-    const idle = new AbortController();
+    // The idle timer is our own: it is re-armed by every body chunk. While waiting for the headers,
+    // short timeouts use it too, through an AbortSignal; undici's timers tick about once a second,
+    // which would stretch them. Long ones leave the headers wait to undici and save the signal.
+    let timedOut = false;
     let timer: NodeJS.Timeout | undefined;
+    let onIdle: () => void = () => undefined;
     const arm = (): void => {
-      clearTimeout(timer);
-      timer = setTimeout(() => {
-        idle.abort(IDLE_TIMEOUT);
-      }, timeoutMs);
+      // refresh() re-arms the same timer, cheaper than clearing and creating one per chunk.
+      if (timer === undefined) {
+        timer = setTimeout(() => {
+          timedOut = true;
+          onIdle();
+        }, timeoutMs);
+      } else timer.refresh();
     };
     const disarm = (): void => {
       clearTimeout(timer);
+      timer = undefined;
     };
-    const signal = req.signal ? AbortSignal.any([req.signal, idle.signal]) : idle.signal;
+    const precise = timeoutMs < PRECISE_HEADERS_TIMEOUT_BELOW_MS;
+    let signal = req.signal;
+    if (precise) {
+      const idle = new AbortController();
+      onIdle = () => {
+        idle.abort(IDLE_TIMEOUT);
+      };
+      signal = req.signal ? AbortSignal.any([req.signal, idle.signal]) : idle.signal;
+      arm();
+    }
     const fail = (error: unknown, phase: 'connect' | 'response' | 'body'): Error => {
       disarm();
-      if (idle.signal.aborted && req.signal?.aborted !== true) {
+      if (timedOut && req.signal?.aborted !== true) {
         return new TimeoutError(`No data from the server for ${timeoutMs} ms`, {
           request: requestInfo,
           cause: error,
@@ -215,19 +233,22 @@ export class HttpTransport {
       return mapTransportError(error, requestInfo, phase, timeoutMs, req.signal);
     };
     let phase: 'connect' | 'response' | 'body' = 'connect';
-    arm();
     try {
       const response = await request(req.url, {
         method: req.method,
         headers: req.headers,
         ...(req.body === undefined ? {} : { body: req.body }),
         dispatcher: this.#dispatcher,
-        signal,
+        ...(signal === undefined ? {} : { signal }),
+        headersTimeout: precise ? timeoutMs + 2000 : timeoutMs,
       });
       phase = 'body';
-      arm();
       const headers = lowerCaseHeaders(response.headers);
       const body = response.body;
+      onIdle = () => {
+        body.destroy(new Error('idle timeout'));
+      };
+      arm();
       if (req.stream === true) {
         // The timer watches the bytes undici pushes, not 'data' events: a 'data' listener would put
         // the stream in flowing mode and drop every chunk that arrives before the caller reads.
@@ -251,13 +272,19 @@ export class HttpTransport {
         body.destroy = (error?: Error) => destroy(error === undefined ? undefined : fail(error, 'body'));
         return { status: response.statusCode, headers, body };
       }
-      const chunks: Buffer[] = [];
-      for await (const chunk of body as AsyncIterable<Buffer>) {
-        chunks.push(chunk);
-        arm();
-      }
+      const content = await new Promise<Buffer>((resolve, reject) => {
+        const chunks: Buffer[] = [];
+        body.on('data', (chunk: Buffer) => {
+          chunks.push(chunk);
+          arm();
+        });
+        body.once('end', () => {
+          resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks));
+        });
+        body.once('error', reject);
+      });
       disarm();
-      return { status: response.statusCode, headers, content: Buffer.concat(chunks) };
+      return { status: response.statusCode, headers, content };
     } catch (error) {
       throw fail(error, phase);
     }
