@@ -114,6 +114,8 @@ export class ThreatConnect {
   #authenticator: Authenticator | undefined;
   readonly #pipeline: Next;
   #closed = false;
+  /** Tokens obtained by renewal: secrets like the configured one, scrubbed from logs. */
+  readonly #renewedTokens = new Set<string>();
 
   /** `new ThreatConnect(accessId, secretKey, defaultOrg, baseUrl)`, as in the seed. */
   constructor(accessId: string, secretKey: string, defaultOrg: string, baseUrl: string);
@@ -472,6 +474,7 @@ export class ThreatConnect {
     this.#transport ??= new HttpTransport({
       timeoutMs: this.#config.apiRequestTimeoutMs,
       proxy: this.#config.proxy && {
+        scheme: this.#config.proxy.scheme,
         host: this.#config.proxy.host,
         port: this.#config.proxy.port,
         user: this.#config.proxy.user,
@@ -516,6 +519,7 @@ export class ThreatConnect {
         request: { method: 'GET', url },
       });
     }
+    this.#renewedTokens.add(body.apiToken);
     this.#logger.info('Renewed the API token.');
     return {
       apiToken: body.apiToken,
@@ -530,6 +534,7 @@ export class ThreatConnect {
     const { auth, proxy } = this.#config;
     if (auth.kind === 'hmac') yield auth.secretKey;
     else yield auth.apiToken;
+    yield* this.#renewedTokens;
     yield proxy?.password;
   }
 

@@ -6,6 +6,7 @@
  * timeout on the headers and between body chunks, so a large download that keeps flowing is never cut.
  */
 import type { Readable } from 'node:stream';
+import { rootCertificates } from 'node:tls';
 import { Agent, type Dispatcher, ProxyAgent, request } from 'undici';
 import {
   AbortError,
@@ -17,6 +18,8 @@ import {
 } from '../core/errors.js';
 
 export interface ProxySettings {
+  /** How to talk to the proxy itself. @default 'http' */
+  scheme?: 'http' | 'https' | undefined;
   host: string;
   port: number;
   user?: string | undefined;
@@ -157,9 +160,10 @@ export class HttpTransport {
 
   constructor(options: TransportOptions) {
     this.#timeoutMs = options.timeoutMs;
+    // Node's `ca` replaces the bundled CAs; a given CA is trusted besides them, not instead.
     const tls = {
       rejectUnauthorized: options.verifySsl,
-      ...(options.caCertificate === undefined ? {} : { ca: options.caCertificate }),
+      ...(options.caCertificate === undefined ? {} : { ca: [...rootCertificates, options.caCertificate] }),
     };
     const common = {
       connections: options.connections ?? 32,
@@ -169,18 +173,18 @@ export class HttpTransport {
       bodyTimeout: options.timeoutMs + 2000,
     };
     if (options.proxy) {
-      const { host, port, user, password } = options.proxy;
+      const { scheme = 'http', host, port, user, password } = options.proxy;
       const token =
         user === undefined
           ? undefined
           : `Basic ${Buffer.from(`${user}:${password ?? ''}`, 'utf8').toString('base64')}`;
       this.#dispatcher = new ProxyAgent({
-        uri: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+        uri: `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`,
         ...(token === undefined ? {} : { token }),
         ...common,
         connect: { timeout: options.timeoutMs },
         requestTls: tls,
-        proxyTls: { timeout: options.timeoutMs },
+        proxyTls: { timeout: options.timeoutMs, ...tls },
       });
     } else {
       this.#dispatcher = new Agent({ ...common, connect: { timeout: options.timeoutMs, ...tls } });

@@ -4,6 +4,7 @@
  * each one carried, so tests can tell which path a request took and how many attempts reached it.
  */
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { createProxy } from 'proxy';
 
@@ -36,11 +37,13 @@ export interface TestProxyOptions {
   /** Basic auth: when given, requests without these credentials get 407. */
   readonly user?: string;
   readonly password?: string;
+  /** Serve the proxy itself over TLS with this key and certificate (PEM). */
+  readonly tls?: { readonly key: string; readonly cert: string };
 }
 
 /** Starts a proxy on 127.0.0.1:0. */
 export async function startProxy(options: TestProxyOptions = {}): Promise<TestProxy> {
-  const server = createProxy(http.createServer());
+  const server = createProxy(options.tls ? https.createServer(options.tls) : http.createServer());
   const seen: ProxySeen[] = [];
   const sockets = new Set<Socket>();
   server.on('connection', (socket: Socket) => {

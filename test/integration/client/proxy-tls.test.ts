@@ -324,3 +324,33 @@ describe('TLS verification', () => {
     });
   });
 });
+
+describe('client through an HTTPS proxy', () => {
+  it('setProxies("https://host", port) reaches the proxy over verified TLS', async () => {
+    const tls = await createSelfSignedCertificate('127.0.0.1');
+    const sandbox = await withSandbox();
+    const proxy = await startProxy({ tls });
+    const refused = clientFor(sandbox, { apiRetries: 0 });
+    const tc = clientFor(sandbox, { caCertificate: tls.cert });
+    try {
+      refused.setProxies(`https://${proxy.host}`, proxy.port);
+      await assert.rejects(
+        refused.apiRequest(new RequestObject().setRequestUri('/v2/owners/mine')),
+        (error: unknown) => {
+          assert.ok(error instanceof ConnectionError);
+          assert.equal(error.kind, 'tls');
+          return true;
+        },
+      );
+      tc.setProxies(`https://${proxy.host}`, proxy.port);
+      const response = await tc.apiRequest(new RequestObject().setRequestUri('/v2/owners/mine'));
+      assert.equal(response.status, 200);
+      assert.ok(proxy.connects >= 1, 'the request was tunnelled through the HTTPS proxy');
+    } finally {
+      await refused.close();
+      await tc.close();
+      await proxy.close();
+      await sandbox.close();
+    }
+  });
+});
