@@ -110,7 +110,8 @@ export class ThreatConnect {
   readonly #origin: string;
   readonly #basePath: string;
   #transport: HttpTransport | undefined;
-  #retiredTransports: HttpTransport[] = [];
+  /** Closes of retired dispatchers still waiting for their in-flight requests. */
+  readonly #retiring = new Set<Promise<void>>();
   #authenticator: Authenticator | undefined;
   readonly #pipeline: Next;
   #closed = false;
@@ -201,8 +202,11 @@ export class ThreatConnect {
     }
     this.#config = updateConfig(this.#config, patch);
     if (TRANSPORT_KEYS.some((key) => key in patch) && this.#transport) {
-      // In-flight requests finish on the old dispatcher; it is closed with the client.
-      this.#retiredTransports.push(this.#transport);
+      // In-flight requests finish on the old dispatcher: a graceful close waits for them, then frees
+      // its sockets. Only the pending close is kept, for close() to await.
+      const closing = this.#transport.close().catch(() => undefined);
+      this.#retiring.add(closing);
+      void closing.then(() => this.#retiring.delete(closing));
       this.#transport = undefined;
     }
   }
@@ -458,10 +462,9 @@ export class ThreatConnect {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    const transports = [...this.#retiredTransports, ...(this.#transport ? [this.#transport] : [])];
+    const current = this.#transport;
     this.#transport = undefined;
-    this.#retiredTransports = [];
-    await Promise.all(transports.map((t) => t.close()));
+    await Promise.all([...this.#retiring, ...(current ? [current.close()] : [])]);
     this.#logger.close();
   }
 
@@ -565,7 +568,8 @@ function wireTarget(origin: string, pathAndQuery: string): string {
   return url.pathname + url.search;
 }
 
-const SAFE_TARGET = /^\/[A-Za-z0-9\-._~%!$&'()*+,;=:@/?]*$/;
+// No `'`: the parser percent-encodes it in a query (special-query set), though not in a path.
+const SAFE_TARGET = /^\/[A-Za-z0-9\-._~%!$&()*+,;=:@/?]*$/;
 const DOT_SEGMENT = /\/\.\.?(?:[/?]|$)/;
 
 /** A pipeline result with the headers its last attempt was sent with (secrets included: redact them). */

@@ -181,7 +181,9 @@ export function retryMiddleware(deps: PipelineDeps): Middleware {
           return { ...result, attempts: ctx.attempts };
         if (!decision.retry) {
           if (result !== undefined) return { ...result, decision, attempts: ctx.attempts };
-          if (attempt === 1 || !(failure instanceof ThreatConnectError)) throw failure;
+          // Only a transport failure means the retries ran out; a closed client or a failed token
+          // renewal is thrown as it is.
+          if (attempt === 1 || !(failure instanceof ConnectionError)) throw failure;
           throw new RetryExhaustedError(`The request failed after ${attempt} attempts: ${failure.message}`, {
             attempts: [...ctx.attempts],
             cause: failure,

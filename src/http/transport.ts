@@ -216,16 +216,32 @@ export class HttpTransport {
     };
     const precise = timeoutMs < PRECISE_HEADERS_TIMEOUT_BELOW_MS;
     let signal = req.signal;
+    // Not AbortSignal.any(): on Node 20 it keeps every combined signal in the caller's signal for good,
+    // so a long-lived signal would grow by one per attempt. The caller's abort is forwarded instead, and
+    // the listener is removed when the attempt is over.
+    let unlink = (): void => undefined;
     if (precise) {
       const idle = new AbortController();
       onIdle = () => {
         idle.abort(IDLE_TIMEOUT);
       };
-      signal = req.signal ? AbortSignal.any([req.signal, idle.signal]) : idle.signal;
+      const user = req.signal;
+      if (user?.aborted === true) idle.abort(user.reason);
+      else if (user !== undefined) {
+        const forward = (): void => {
+          idle.abort(user.reason);
+        };
+        user.addEventListener('abort', forward, { once: true });
+        unlink = () => {
+          user.removeEventListener('abort', forward);
+        };
+      }
+      signal = idle.signal;
       arm();
     }
     const fail = (error: unknown, phase: 'connect' | 'response' | 'body'): Error => {
       disarm();
+      unlink();
       if (timedOut && req.signal?.aborted !== true) {
         return new TimeoutError(`No data from the server for ${timeoutMs} ms`, {
           request: requestInfo,
@@ -269,7 +285,10 @@ export class HttpTransport {
           arm();
           read(size);
         };
-        body.once('close', disarm);
+        body.once('close', () => {
+          disarm();
+          unlink();
+        });
         body.once('end', disarm);
         // Late failures on the stream surface as SDK errors, so stream users see the same classes.
         const destroy = body.destroy.bind(body);
@@ -288,6 +307,7 @@ export class HttpTransport {
         body.once('error', reject);
       });
       disarm();
+      unlink();
       return { status: response.statusCode, headers, content };
     } catch (error) {
       throw fail(error, phase);

@@ -172,6 +172,16 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
 
   const failureBody = (message: string) => ({ status: 'Failure', message });
 
+  /**
+   * Waits until `res` can take more data. False when the client has gone: 'drain' would never come,
+   * and the handler would never finish (nor be logged).
+   */
+  const drained = async (res: ServerResponse): Promise<boolean> => {
+    if (res.destroyed) return false;
+    await Promise.race([once(res, 'drain'), once(res, 'close')]);
+    return !res.destroyed;
+  };
+
   /** Writes a reply, applying a post-handler fault (reset, truncate, stall, shortPage). */
   const deliver = async (res: ServerResponse, reply: Reply, rule: FaultRule | null): Promise<Outcome> => {
     const fault = rule?.kind ?? null;
@@ -228,7 +238,7 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
             });
             break;
           }
-          if (part.length > 0 && !res.write(part)) await once(res, 'drain');
+          if (part.length > 0 && !res.write(part) && !(await drained(res))) break;
         }
         res.socket?.destroy();
       }
@@ -238,7 +248,7 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
       res.end(reply.body);
     } else {
       for await (const chunk of reply.body as AsyncIterable<Buffer>) {
-        if (!res.write(chunk)) await once(res, 'drain');
+        if (!res.write(chunk) && !(await drained(res))) break;
       }
       res.end();
     }

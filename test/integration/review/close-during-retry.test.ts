@@ -1,0 +1,53 @@
+/**
+ * Review: `tc.close()` while a call waits between retries. The next attempt finds the client closed;
+ * that is not "retries ran out" (decisions.md 1.3: RetryExhaustedError is for retries that ran out),
+ * so the caller gets the closed-client error itself, not a RetryExhaustedError wrapping it.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { RetryExhaustedError, ValidationError } from '../../../src/index.js';
+import type { Sandbox } from '../../../src/sandbox/index.js';
+import { clientFor } from '../../helpers/client.js';
+import { withSandbox } from '../../helpers/sandbox.js';
+import { recordingClock, rejection, request, resetSandbox, setRules } from '../client/support.js';
+
+describe('review: close() during a retry wait', () => {
+  let sandbox: Sandbox;
+  before(async () => {
+    sandbox = await withSandbox();
+  });
+  after(async () => {
+    await resetSandbox(sandbox);
+    await sandbox.close();
+  });
+
+  it('the call rejects with the closed-client ValidationError', async () => {
+    await setRules(sandbox, { kind: 'status', status: 503 });
+    let closing: Promise<void> | undefined;
+    const clock = recordingClock({
+      onSleep: () => {
+        closing = tc.close();
+        return closing;
+      },
+    });
+    const tc = clientFor(sandbox, { apiRetries: 3, clock });
+    const error = await rejection(() => tc.apiRequest(request('GET', '/v2/owners')));
+    await closing;
+    assert.ok(!(error instanceof RetryExhaustedError), String(error));
+    assert.ok(error instanceof ValidationError, String(error));
+    assert.equal(error.message, 'This client has been closed');
+    assert.deepEqual(clock.sleeps.length, 1);
+  });
+
+  it('a transport failure after a retry is still a RetryExhaustedError', async () => {
+    await setRules(sandbox, { kind: 'reset' });
+    const tc = clientFor(sandbox, { apiRetries: 1, clock: recordingClock() });
+    try {
+      const error = await rejection(() => tc.apiRequest(request('GET', '/v2/owners')));
+      assert.ok(error instanceof RetryExhaustedError, String(error));
+      assert.equal(error.attempts.length, 2);
+    } finally {
+      await tc.close();
+    }
+  });
+});

@@ -1,0 +1,69 @@
+/**
+ * Review: a caller's long-lived AbortSignal used for many calls must not collect state per call.
+ * Node 20's AbortSignal.any() keeps a reference to every combined signal in its sources, and never
+ * prunes them, so a combined signal per attempt grows the caller's signal without bound.
+ */
+import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
+import { after, before, describe, it } from 'node:test';
+import { AbortError, RequestObject, type ThreatConnect } from '../../../src/index.js';
+import type { Sandbox } from '../../../src/sandbox/index.js';
+import { clientFor } from '../../helpers/client.js';
+import { withSandbox } from '../../helpers/sandbox.js';
+import { rejection, resetSandbox, setRules } from '../client/support.js';
+
+/** The size of Node's internal set of signals that depend on `signal` (0 when Node has none). */
+function dependants(signal: AbortSignal): number {
+  const key = Object.getOwnPropertySymbols(signal).find((s) => String(s).includes('Dependant'));
+  // Node's internal SafeSet is not a `Set` instance: read its size.
+  const set = key === undefined ? undefined : (signal as unknown as Record<symbol, { size?: unknown }>)[key];
+  return typeof set?.size === 'number' ? set.size : 0;
+}
+
+const owners = () => new RequestObject().setHttpMethod('GET').setRequestUri('/v2/owners');
+
+describe('review: a long-lived AbortSignal across many calls', () => {
+  let sandbox: Sandbox;
+  const clients: ThreatConnect[] = [];
+  before(async () => {
+    sandbox = await withSandbox();
+  });
+  after(async () => {
+    await Promise.all(clients.map((tc) => tc.close()));
+    await sandbox.close();
+  });
+
+  for (const seconds of [1, 30]) {
+    it(`with a ${seconds} s timeout, 40 calls leave no listener and no dependant on the signal`, async () => {
+      const tc = clientFor(sandbox, { apiRequestTimeout: seconds });
+      clients.push(tc);
+      const controller = new AbortController();
+      for (let i = 0; i < 40; i += 1) {
+        const response = await tc.apiRequest(owners(), { signal: controller.signal });
+        assert.equal(response.status, 200);
+      }
+      const streamed = await tc.apiRequest(owners(), { signal: controller.signal, stream: true });
+      streamed.body.resume();
+      await new Promise((resolve) => streamed.body.once('close', resolve));
+      assert.equal(getEventListeners(controller.signal, 'abort').length, 0);
+      assert.equal(dependants(controller.signal), 0);
+    });
+  }
+
+  it('the signal still aborts a call in flight (short timeout)', async () => {
+    await setRules(sandbox, { kind: 'stall', ms: 300 });
+    try {
+      const tc = clientFor(sandbox, { apiRequestTimeout: 2 });
+      clients.push(tc);
+      const controller = new AbortController();
+      setTimeout(() => {
+        controller.abort(new Error('stop'));
+      }, 30);
+      const error = await rejection(() => tc.apiRequest(owners(), { signal: controller.signal }));
+      assert.ok(error instanceof AbortError, String(error));
+      assert.equal(getEventListeners(controller.signal, 'abort').length, 0);
+    } finally {
+      await resetSandbox(sandbox);
+    }
+  });
+});
