@@ -422,11 +422,6 @@ export class ThreatConnect {
         `${method} ${redactUrl(url)} -> ${response.status} (${result.attempts.length} attempt(s))`,
       );
     }
-    if (options.stream === true && !isSuccess(response.status) && response.body) {
-      // A failed streamed answer is small: buffer it for the caller, the error and the report.
-      response.content = await readAll(response.body);
-      response.body = undefined;
-    }
     // The last attempt's signed headers, for the redacted `request` of an ApiError (decisions.md 1.3).
     return ctx.attempt === undefined ? result : { ...result, requestHeaders: ctx.attempt.headers };
   }
@@ -577,10 +572,4 @@ type SentCall = CallResult & { requestHeaders?: Record<string, string> };
 
 function isSuccess(status: number): boolean {
   return status === 200 || status === 201 || status === 202;
-}
-
-async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
-  return Buffer.concat(chunks);
 }

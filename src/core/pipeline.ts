@@ -118,6 +118,11 @@ export function reportMiddleware(deps: PipelineDeps): Middleware {
       try {
         const result = await next(ctx);
         const { response } = result;
+        if (response.body !== undefined && !SUCCESS.has(response.status)) {
+          // A failed streamed answer is small: buffer it for the caller, the error and the report entry.
+          response.content = await readAll(response.body);
+          response.body = undefined;
+        }
         call.finish({
           status: response.status,
           responseBody: response.content,
@@ -264,4 +269,12 @@ export function createPipeline(deps: PipelineDeps): Next {
     [reportMiddleware(deps), retryMiddleware(deps), authMiddleware(deps), timeoutMiddleware(deps)],
     transportStep(deps),
   );
+}
+
+async function readAll(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream as AsyncIterable<Buffer | string>) {
+    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  }
+  return Buffer.concat(chunks);
 }

@@ -281,15 +281,28 @@ export class Store {
 
   link(aKind: ItemKind, aId: number, bKind: ItemKind, bId: number): void {
     const sql = 'INSERT OR IGNORE INTO links (a_kind, a_id, b_kind, b_id) VALUES (?, ?, ?, ?)';
-    this.run(sql, aKind, aId, bKind, bId);
-    this.run(sql, bKind, bId, aKind, aId);
+    this.transaction(() => {
+      this.run(sql, aKind, aId, bKind, bId);
+      this.run(sql, bKind, bId, aKind, aId);
+    });
+  }
+
+  /** Whether an indicator, group, victim or task still exists (after an await, before a dependent write). */
+  itemExists(kind: ItemKind, id: number): boolean {
+    const table = { indicator: 'indicators', group: 'groups', victim: 'victims', task: 'tasks' }[
+      kind as string
+    ];
+    if (table === undefined) return true;
+    return this.get(`SELECT 1 FROM ${table} WHERE id = ?`, id) !== undefined;
   }
 
   unlink(aKind: ItemKind, aId: number, bKind: ItemKind, bId: number): number {
     const sql = 'DELETE FROM links WHERE a_kind = ? AND a_id = ? AND b_kind = ? AND b_id = ?';
-    const changes = this.run(sql, aKind, aId, bKind, bId).changes;
-    this.run(sql, bKind, bId, aKind, aId);
-    return changes;
+    return this.transaction(() => {
+      const changes = this.run(sql, aKind, aId, bKind, bId).changes;
+      this.run(sql, bKind, bId, aKind, aId);
+      return changes;
+    });
   }
 
   isLinked(aKind: ItemKind, aId: number, bKind: ItemKind, bId: number): boolean {

@@ -128,8 +128,8 @@ export function groupView(ctx: ViewContext, row: GroupRow, shape: Shape): Record
     for (const key of info.listed) if (fields[key] !== undefined) out[key] = fields[key];
   } else if (shape === 'single') {
     for (const [key, value] of Object.entries(fields)) {
-      // Write-only fields (rest-api-v2.md 7.1) never go back on the wire.
-      if (key !== 'password' && key !== 'malware') out[key] = value;
+      // Write-only fields (rest-api-v2.md 7.1) and the sandbox's own bookkeeping never go on the wire.
+      if (key !== 'password' && key !== 'malware' && key !== 'contentVersion') out[key] = value;
     }
   }
   putMetadata(ctx, out, 'group', row.id);

@@ -253,7 +253,7 @@ export async function uploadContent(ctx: RequestContext, branch: string, rawId: 
         row.id,
         uploadId,
       );
-      const fields = { ...groupFields(current), fileSize: size, status: 'Success' };
+      const fields = { ...groupFields(current), fileSize: size, status: 'Success', contentVersion: uploadId };
       store.run(
         'UPDATE groups SET fields = ?, last_modified = ? WHERE id = ?',
         JSON.stringify(fields),
@@ -281,14 +281,21 @@ export function downloadContent(ctx: RequestContext, branch: string, rawId: stri
   const store = ctx.store;
   const count =
     store.get<{ n: number }>('SELECT COUNT(*) AS n FROM document_chunks WHERE group_id = ?', row.id)?.n ?? 0;
+  // A replace that commits mid-download must not splice old and new bytes: every chunk is read only
+  // while the content version is still the one the download started with; otherwise the stream fails
+  // and the client sees an early end of body.
+  const version = groupFields(row).contentVersion ?? null;
   function* chunks(): Generator<Buffer> {
     for (let seq = 0; seq < count; seq += 1) {
       const chunk = store.get<{ data: Buffer }>(
-        'SELECT data FROM document_chunks WHERE group_id = ? AND seq = ?',
+        `SELECT c.data FROM document_chunks c JOIN groups g ON g.id = c.group_id
+         WHERE c.group_id = ? AND c.seq = ? AND json_extract(g.fields, '$.contentVersion') IS ?`,
         row.id,
         seq,
+        version,
       );
-      if (chunk) yield chunk.data;
+      if (!chunk) throw new Error(`document ${row.id} changed during the download`);
+      yield chunk.data;
     }
   }
   return {

@@ -431,8 +431,9 @@ function itemTags(ctx: RequestContext, item: ItemRef, rest: string[]): Reply {
         `The name for this Tag is invalid, a tag may have at most ${MAX_TAG_LENGTH} characters`,
       );
     }
-    const tag = ctx.store.ensureTag(name);
-    ctx.store.link(item.kind, item.id, 'tag', tag.id);
+    ctx.store.transaction(() => {
+      ctx.store.link(item.kind, item.id, 'tag', ctx.store.ensureTag(name).id);
+    });
     return success(201);
   }
   const tag = ctx.store.tagByName(name);
@@ -510,6 +511,8 @@ async function itemAttributes(ctx: RequestContext, item: ItemRef, rest: string[]
         throw badRequest('The source for this Attribute is invalid');
       const now = isoNow(ctx);
       const id = ctx.store.transaction(() => {
+        // The body was read asynchronously: the item may have been deleted meanwhile.
+        if (!ctx.store.itemExists(item.kind, item.id)) throw notFound();
         const newId = ctx.store.nextId('attributes');
         ctx.store.run(
           'INSERT INTO attributes (id, kind, item_id, type, value, displayed, source, date_added, last_modified) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
