@@ -2,24 +2,32 @@
  * JSON encoding for sandbox answers.
  *
  * The real server sends ratings with two decimals (`"rating":3.00`, decisions.md 2.4), which
- * `JSON.stringify` cannot produce from a number. Rating values are swapped for a marker string that
- * carries a per-encoder random nonce, and the quoted marker is then replaced by the bare decimal.
+ * `JSON.stringify` cannot produce from a number. Views wrap such values in {@link Decimal2}, whose
+ * `toJSON()` gives a marker string carrying a random nonce; the encoder then replaces each quoted marker
+ * by the bare decimal. `toJSON` runs natively inside `JSON.stringify`, far cheaper than a replacer
+ * function called for every key of a 500-item page.
  */
 import { randomBytes } from 'node:crypto';
 
-const DECIMAL_KEYS = new Set(['rating', 'threatAssessRating']);
+const NONCE = `\u2063${randomBytes(8).toString('hex')}:`;
+const MARKER = new RegExp(`"${NONCE}(-?[0-9]+\\.[0-9]{2})"`, 'g');
+
+/** A number that goes on the wire with exactly two decimals. */
+export class Decimal2 {
+  readonly value: number;
+  constructor(value: number) {
+    this.value = value;
+  }
+  toJSON(): string {
+    return NONCE + this.value.toFixed(2);
+  }
+}
 
 export type JsonEncoder = (value: unknown) => string;
 
 export function createJsonEncoder(): JsonEncoder {
-  const nonce = `\u2063${randomBytes(8).toString('hex')}:`;
-  const markerPattern = new RegExp(`"${nonce}(-?[0-9]+\\.[0-9]{2})"`, 'g');
-  const replacer = (key: string, value: unknown): unknown =>
-    typeof value === 'number' && DECIMAL_KEYS.has(key) && Number.isFinite(value)
-      ? nonce + value.toFixed(2)
-      : value;
   return (value) => {
-    const text = JSON.stringify(value, replacer);
-    return text.includes(nonce) ? text.replace(markerPattern, '$1') : text;
+    const text = JSON.stringify(value);
+    return text.includes(NONCE) ? text.replace(MARKER, '$1') : text;
   };
 }

@@ -15,6 +15,7 @@ import type {
   TaskRow,
   VictimRow,
 } from './store.js';
+import { Decimal2 } from './encode.js';
 import { GROUP_BY_NAME, INDICATOR_BY_NAME, type ItemKind } from './types.js';
 
 export type Shape = 'generic' | 'typed' | 'single';
@@ -98,9 +99,9 @@ export function indicatorView(ctx: ViewContext, row: IndicatorRow, shape: Shape)
   if (shape === 'generic' || info?.custom === true) out.type = row.type;
   out.dateAdded = row.date_added;
   out.lastModified = row.last_modified;
-  if (row.rating !== null) out.rating = row.rating;
+  if (row.rating !== null) out.rating = new Decimal2(row.rating);
   if (row.confidence !== null) out.confidence = row.confidence;
-  if (row.threat_assess_rating !== null) out.threatAssessRating = row.threat_assess_rating;
+  if (row.threat_assess_rating !== null) out.threatAssessRating = new Decimal2(row.threat_assess_rating);
   if (row.threat_assess_confidence !== null) out.threatAssessConfidence = row.threat_assess_confidence;
   out.webLink = webLink(ctx, row.web_link);
   if (row.description !== null) out.description = row.description;

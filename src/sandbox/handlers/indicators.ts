@@ -76,17 +76,18 @@ export function listIndicators(ctx: RequestContext, branch?: string): Reply {
     params.push(since);
   }
   const clause = where.join(' AND ');
-  const rows = ctx.store.all<IndicatorRow>(
-    `SELECT ${INDICATOR_COLUMNS} FROM indicators WHERE ${clause} ORDER BY id LIMIT ? OFFSET ?`,
-    ...params,
-    limit,
-    start,
-  );
-  const total =
-    start === 0
-      ? (ctx.store.get<{ n: number }>(`SELECT COUNT(*) AS n FROM indicators WHERE ${clause}`, ...params)?.n ??
-        0)
-      : 0;
+  const ids = ctx.store.orderedIds(`SELECT id FROM indicators WHERE ${clause} ORDER BY id`, params);
+  const first = ids[start];
+  const rows =
+    first === undefined
+      ? []
+      : ctx.store.indicators(
+          `SELECT ${INDICATOR_COLUMNS} FROM indicators WHERE ${clause} AND id >= ? ORDER BY id LIMIT ?`,
+          ...params,
+          first,
+          limit,
+        );
+  const total = ids.length;
   const key = info ? info.entity : 'indicator';
   const shape = info ? 'typed' : 'generic';
   return listReply(

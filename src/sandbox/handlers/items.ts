@@ -224,14 +224,17 @@ function listLinked(ctx: RequestContext, item: ItemRef, spec: TargetSpec): Reply
           .split(', ')
           .map((c) => `t.${c}`)
           .join(', ');
-  const rows = ctx.store.all(
-    `SELECT ${columns} ${from} ORDER BY l.b_id LIMIT ? OFFSET ?`,
-    ...params,
-    limit,
-    start,
-  );
-  const total =
-    start === 0 ? (ctx.store.get<{ n: number }>(`SELECT COUNT(*) AS n ${from}`, ...params)?.n ?? 0) : 0;
+  // Cached ids plus a keyset seek, as for the base listings (Store.orderedIds).
+  const ids = ctx.store.orderedIds(`SELECT l.b_id ${from} ORDER BY l.b_id`, params);
+  const first = ids[start];
+  const page = `SELECT ${columns} ${from} AND l.b_id >= ? ORDER BY l.b_id LIMIT ?`;
+  const rows: unknown[] =
+    first === undefined
+      ? []
+      : spec.kind === 'indicator'
+        ? ctx.store.indicators(page, ...params, first, limit)
+        : ctx.store.all(page, ...params, first, limit);
+  const total = ids.length;
   return listReply(
     spec.key,
     rows.map((row) => renderTarget(ctx, spec, row, false)),
