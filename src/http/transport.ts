@@ -5,7 +5,8 @@
  * Timeouts are per attempt and are not a total deadline (decisions.md 1.2): a connect timeout, and an idle
  * timeout on the headers and between body chunks, so a large download that keeps flowing is never cut.
  */
-import type { Readable } from 'node:stream';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Duplex, Readable } from 'node:stream';
 import { rootCertificates } from 'node:tls';
 import { Agent, type Dispatcher, ProxyAgent, request } from 'undici';
 import {
@@ -153,8 +154,72 @@ function lowerCaseHeaders(raw: Record<string, string | string[] | undefined>): R
   return out;
 }
 
+/** The request option under which `send()` hands the interceptor its "request started" callback. */
+const ON_REQUEST_START = 'threatconnectOnRequestStart';
+
+/**
+ * Forwards a dispatch handler and reports `onRequestStart`, which undici calls once the request has a
+ * connected socket and is about to be written. Before it, nothing was sent: a timeout then is a
+ * connect timeout, retried for every method (decisions.md 1.6); after it, an idle one.
+ */
+class RequestStartWatch implements Dispatcher.DispatchHandler {
+  readonly #handler: Dispatcher.DispatchHandler;
+  readonly #onStart: () => void;
+
+  constructor(handler: Dispatcher.DispatchHandler, onStart: () => void) {
+    this.#handler = handler;
+    this.#onStart = onStart;
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController, context: unknown): void {
+    this.#onStart();
+    this.#handler.onRequestStart?.(controller, context);
+  }
+
+  onRequestUpgrade(
+    controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: IncomingHttpHeaders,
+    socket: Duplex,
+  ): void {
+    this.#handler.onRequestUpgrade?.(controller, statusCode, headers, socket);
+  }
+
+  onResponseStart(
+    controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: IncomingHttpHeaders,
+    statusMessage?: string,
+  ): void {
+    this.#handler.onResponseStart?.(controller, statusCode, headers, statusMessage);
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.#handler.onResponseData?.(controller, chunk);
+  }
+
+  onResponseEnd(controller: Dispatcher.DispatchController, trailers: IncomingHttpHeaders): void {
+    this.#handler.onResponseEnd?.(controller, trailers);
+  }
+
+  onResponseError(controller: Dispatcher.DispatchController, error: Error): void {
+    this.#handler.onResponseError?.(controller, error);
+  }
+}
+
+const watchRequestStart: Dispatcher.DispatcherComposeInterceptor = (dispatch) => (opts, handler) => {
+  const onStart = (opts as unknown as Record<string, unknown>)[ON_REQUEST_START];
+  return dispatch(
+    opts,
+    typeof onStart === 'function' ? new RequestStartWatch(handler, onStart as () => void) : handler,
+  );
+};
+
 /** Owns the dispatcher of one client. Two clients share nothing. */
 export class HttpTransport {
+  /** The agent, which owns the sockets. */
+  readonly #agent: Dispatcher;
+  /** The agent with the request-start interceptor, which requests go through. */
   readonly #dispatcher: Dispatcher;
   readonly #timeoutMs: number;
 
@@ -178,7 +243,7 @@ export class HttpTransport {
         user === undefined
           ? undefined
           : `Basic ${Buffer.from(`${user}:${password ?? ''}`, 'utf8').toString('base64')}`;
-      this.#dispatcher = new ProxyAgent({
+      this.#agent = new ProxyAgent({
         uri: `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`,
         ...(token === undefined ? {} : { token }),
         ...common,
@@ -187,8 +252,9 @@ export class HttpTransport {
         proxyTls: { timeout: options.timeoutMs, ...tls },
       });
     } else {
-      this.#dispatcher = new Agent({ ...common, connect: { timeout: options.timeoutMs, ...tls } });
+      this.#agent = new Agent({ ...common, connect: { timeout: options.timeoutMs, ...tls } });
     }
+    this.#dispatcher = this.#agent.compose(watchRequestStart);
   }
 
   /** Sends one attempt. Rejects only with SDK errors (ConnectionError family or AbortError). */
@@ -243,6 +309,14 @@ export class HttpTransport {
       disarm();
       unlink();
       if (timedOut && req.signal?.aborted !== true) {
+        if (!started) {
+          return new TimeoutError(`Connect timeout after ${timeoutMs} ms`, {
+            request: requestInfo,
+            cause: error,
+            phase: 'connect',
+            timeoutMs,
+          });
+        }
         return new TimeoutError(`No data from the server for ${timeoutMs} ms`, {
           request: requestInfo,
           cause: error,
@@ -253,6 +327,7 @@ export class HttpTransport {
       return mapTransportError(error, requestInfo, phase, timeoutMs, req.signal);
     };
     let phase: 'connect' | 'response' | 'body' = 'connect';
+    let started = false;
     try {
       const response = await request(req.url, {
         method: req.method,
@@ -261,7 +336,11 @@ export class HttpTransport {
         dispatcher: this.#dispatcher,
         ...(signal === undefined ? {} : { signal }),
         headersTimeout: precise ? timeoutMs + 2000 : timeoutMs,
-      });
+        // Read by watchRequestStart; undici passes unknown options through to the interceptors.
+        [ON_REQUEST_START]: () => {
+          started = true;
+        },
+      } as Parameters<typeof request>[1]);
       phase = 'body';
       const headers = lowerCaseHeaders(response.headers);
       const body = response.body;
@@ -316,6 +395,6 @@ export class HttpTransport {
 
   /** Releases the sockets. */
   async close(): Promise<void> {
-    await this.#dispatcher.close();
+    await this.#agent.close();
   }
 }
