@@ -42,7 +42,9 @@ export function parseTokenExpires(value: unknown): number | undefined {
   let seconds: number | undefined;
   if (typeof value === 'number') seconds = value;
   else if (typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value)) seconds = Number(value);
-  if (seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return undefined;
+  // Beyond 8.64e12 s a Date cannot hold the expiry: treat it as unknown.
+  if (seconds === undefined || !Number.isFinite(seconds) || seconds < 0 || seconds > 8.64e12)
+    return undefined;
   return Math.round(seconds * 1000);
 }
 

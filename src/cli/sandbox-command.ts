@@ -130,8 +130,8 @@ export function sandboxCommand(): Command {
         process.stdout.write(`${JSON.stringify(details)}\n`);
       } else {
         const lines = [
-          `TC_API_BASE_URL=${details.baseUrl}`,
-          `TC_API_ACCESS_ID=${details.accessId}`,
+          `TC_API_BASE_URL=${shellQuote(details.baseUrl)}`,
+          `TC_API_ACCESS_ID=${shellQuote(details.accessId)}`,
           `TC_API_SECRET_KEY=${shellQuote(details.secretKey)}`,
           `TC_API_DEFAULT_ORG=${shellQuote(details.defaultOrg)}`,
           `TC_API_TOKEN=${shellQuote(details.apiToken)}`,

@@ -8,6 +8,7 @@
  * token, proxy password) are never echoed: their messages give the type only.
  */
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { type Clock, type ResolvedClock, resolveClock } from './clock.js';
 import { ConfigError } from './errors.js';
 import { parseIni } from './ini.js';
@@ -256,7 +257,8 @@ export function validateApiTokenExpires(value: unknown, label = '`apiTokenExpire
   if (typeof value === 'number') seconds = value;
   else if (typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value)) seconds = Number(value);
   else return invalid(label, expected, value);
-  if (!Number.isFinite(seconds) || seconds < 0) invalid(label, expected, value);
+  // Beyond 8.64e12 s a Date cannot hold the expiry (and inspect/toISOString would throw).
+  if (!Number.isFinite(seconds) || seconds < 0 || seconds > 8.64e12) invalid(label, expected, value);
   return Math.round(seconds * 1000);
 }
 
@@ -415,6 +417,10 @@ export function validateProxy(value: unknown, label = '`proxy`'): ResolvedProxy 
     invalid(inner('host'), hostExpected, rawHost);
   }
   if (host.length === 0 || /[\s/@?#]/.test(host)) invalid(inner('host'), hostExpected, rawHost);
+  // A colon belongs to an IPv6 address only; `proxy:3128` would build an invalid proxy URL later.
+  if (host.includes(':') && isIP(host.replace(/^\[(.*)\]$/, '$1')) !== 6) {
+    invalid(inner('host'), hostExpected, rawHost);
+  }
   const port = record.port;
   if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) {
     invalid(inner('port'), 'an integer from 1 to 65535', port);

@@ -195,7 +195,8 @@ export function retryAfterFromHeaders(headers: HeaderValues | undefined, nowMs: 
  * `min(300 s, apiSleep × 2^(n−1)) × (0.5 + random()/2)`, rounded to whole ms.
  */
 export function backoffMs(retryNumber: number, apiSleepMs: number, random: () => number): number {
-  const base = Math.min(MAX_RETRY_WAIT_MS, apiSleepMs * 2 ** Math.max(0, retryNumber - 1));
+  // The exponent is capped (2^30 ms is far above the cap) so that 0 × 2^1024 never gives NaN.
+  const base = Math.min(MAX_RETRY_WAIT_MS, apiSleepMs * 2 ** Math.min(30, Math.max(0, retryNumber - 1)));
   const r = Math.min(Math.max(random(), 0), 1);
   return Math.round(base * (0.5 + r / 2));
 }

@@ -90,7 +90,7 @@ export function listReply(key: string, items: unknown[], total: number, start: n
 export function windowed<T>(
   ctx: RequestContext,
   key: string,
-  rows: T[],
+  rows: readonly T[],
   map: (row: T) => unknown,
 ): JsonReply {
   const { start, limit } = pageWindow(ctx);

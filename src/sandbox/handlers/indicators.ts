@@ -1,6 +1,14 @@
 /** Indicator listings and CRUD (rest-api-v2.md section 6). */
 import { isIP } from 'node:net';
-import { type RequestContext, isoNow, listReply, pageWindow, readObject, requestOwner } from '../context.js';
+import {
+  type RequestContext,
+  isoNow,
+  listReply,
+  pageWindow,
+  readObject,
+  requestOwner,
+  windowed,
+} from '../context.js';
 import { Failure, type Reply, badRequest, notFound, single, success } from '../reply.js';
 import { INDICATOR_COLUMNS, type IndicatorRow, type OwnerRow, dateMs, lookupKey } from '../store.js';
 import { INDICATOR_BY_BRANCH, INDICATOR_BY_NAME, INDICATOR_TYPES, type IndicatorTypeInfo } from '../types.js';
@@ -409,7 +417,7 @@ export function indicatorTypes(ctx: RequestContext, entity?: string): Reply {
     if (!info) throw notFound();
     return single('indicatorType', describe(info));
   }
-  return listReply('indicatorType', INDICATOR_TYPES.map(describe), INDICATOR_TYPES.length, 0);
+  return windowed(ctx, 'indicatorType', INDICATOR_TYPES, describe);
 }
 
 export { Failure };

@@ -12,6 +12,7 @@ import {
   parseId,
   readObject,
   requestOwner,
+  windowed,
 } from '../context.js';
 import { type Reply, badRequest, notFound, single, success } from '../reply.js';
 import {
@@ -420,12 +421,7 @@ function itemTags(ctx: RequestContext, item: ItemRef, rest: string[]): Reply {
   if (name === undefined) {
     if (ctx.method !== 'GET') throw notFound();
     const tags = ctx.store.tagsOf(item.kind, item.id);
-    return listReply(
-      'tag',
-      tags.map((t) => tagView(ctx.view, t)),
-      tags.length,
-      0,
-    );
+    return windowed(ctx, 'tag', tags, (t) => tagView(ctx.view, t));
   }
   if (ctx.method === 'POST') {
     if (name.trim() === '') throw badRequest('The name for this Tag is invalid');
@@ -455,7 +451,7 @@ function itemLabels(ctx: RequestContext, kind: ItemKind | 'attribute', id: numbe
   if (name === undefined) {
     if (ctx.method !== 'GET') throw notFound();
     const labels = ctx.store.labelsOf(kind as ItemKind, id);
-    return listReply('securityLabel', labels.map(labelView), labels.length, 0);
+    return windowed(ctx, 'securityLabel', labels, labelView);
   }
   const label = ctx.store.labelByName(name);
   // Applying a label that does not exist is an error: labels are not created on attach (rest-api-v2.md 9).
@@ -496,7 +492,7 @@ async function itemAttributes(ctx: RequestContext, item: ItemRef, rest: string[]
   if (rawId === undefined) {
     if (ctx.method === 'GET') {
       const rows = ctx.store.attributesOf(item.kind, item.id);
-      return listReply('attribute', rows.map(attributeView), rows.length, 0);
+      return windowed(ctx, 'attribute', rows, attributeView);
     }
     if (ctx.method === 'POST') {
       const body = await readObject(ctx);

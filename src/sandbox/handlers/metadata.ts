@@ -57,9 +57,12 @@ export async function createTag(ctx: RequestContext): Promise<Reply> {
 }
 
 export async function updateTag(ctx: RequestContext, name: string): Promise<Reply> {
-  const tag = ctx.store.tagByName(name);
-  if (!tag) throw notFound();
+  const found = ctx.store.tagByName(name);
+  if (!found) throw notFound();
   const body = await readObject(ctx);
+  // Read the tag again after the body: it may have been deleted or renamed meanwhile.
+  const tag = ctx.store.get<TagRow>('SELECT id, name, description FROM tags WHERE id = ?', found.id);
+  if (!tag) throw notFound();
   const newName = body.name === undefined ? tag.name : tagName(body.name);
   if (body.description !== undefined && typeof body.description !== 'string') {
     throw badRequest('The description for this Tag is invalid');
@@ -138,12 +141,11 @@ export function members(ctx: RequestContext): Reply {
     'SELECT u.user_name, u.first_name, u.last_name FROM users u WHERE u.org_owner_id = ? ORDER BY u.id',
     ctx.user.org_owner_id,
   );
-  return listReply(
-    'user',
-    rows.map((u) => ({ userName: u.user_name, firstName: u.first_name, lastName: u.last_name })),
-    rows.length,
-    0,
-  );
+  return windowed(ctx, 'user', rows, (u) => ({
+    userName: u.user_name,
+    firstName: u.first_name,
+    lastName: u.last_name,
+  }));
 }
 
 export function whoami(ctx: RequestContext): Reply {

@@ -1,12 +1,5 @@
 /** Tasks, their assignees and escalatees (rest-api-v2.md section 8). */
-import {
-  type RequestContext,
-  isoNow,
-  listReply,
-  ownerListing,
-  readObject,
-  requestOwner,
-} from '../context.js';
+import { type RequestContext, isoNow, ownerListing, readObject, requestOwner, windowed } from '../context.js';
 import { type Reply, badRequest, notFound, single, success } from '../reply.js';
 import type { UserRow } from '../store.js';
 import { TASK_STATUSES } from '../types.js';
@@ -114,8 +107,10 @@ export async function createTask(ctx: RequestContext): Promise<Reply> {
 }
 
 export async function updateTask(ctx: RequestContext, rawId: string): Promise<Reply> {
-  const row = requireTask(ctx, rawId);
+  requireTask(ctx, rawId);
   const { name, fields } = taskBody(ctx, await readObject(ctx), false);
+  // Read the task again after the body: another write may have changed or deleted it meanwhile.
+  const row = requireTask(ctx, rawId);
   const merged = { ...(JSON.parse(row.fields) as Record<string, unknown>), ...fields };
   ctx.store.run(
     'UPDATE tasks SET name = ?, fields = ?, last_modified = ? WHERE id = ?',
@@ -148,7 +143,7 @@ export function taskPeople(
   const people = (fields[which] as TaskUser[] | undefined) ?? [];
   if (userName === undefined) {
     if (ctx.method !== 'GET') throw notFound();
-    return listReply('user', people, people.length, 0);
+    return windowed(ctx, 'user', people, (p) => p);
   }
   const index = people.findIndex((p) => p.userName === userName);
   if (ctx.method === 'GET') {

@@ -1,11 +1,11 @@
 /** Victims and victim assets (rest-api-v2.md section 8). */
 import {
   type RequestContext,
-  listReply,
   ownerListing,
   parseId,
   readObject,
   requestOwner,
+  windowed,
 } from '../context.js';
 import { type Reply, badRequest, notFound, single, success } from '../reply.js';
 import { VICTIM_ASSET_TYPES } from '../types.js';
@@ -112,12 +112,7 @@ export async function victimAssets(ctx: RequestContext, rawId: string, rest: str
       'SELECT * FROM victim_assets WHERE victim_id = ? ORDER BY id',
       victim.id,
     );
-    return listReply(
-      'victimAsset',
-      rows.map((r) => assetView(ctx, r, false)),
-      rows.length,
-      0,
-    );
+    return windowed(ctx, 'victimAsset', rows, (r) => assetView(ctx, r, false));
   }
   const info = VICTIM_ASSET_TYPES.find((t) => t.branch === branch);
   if (!info) throw notFound();
@@ -128,17 +123,14 @@ export async function victimAssets(ctx: RequestContext, rawId: string, rest: str
         victim.id,
         info.type,
       );
-      return listReply(
-        info.entity,
-        rows.map((r) => assetView(ctx, r, true)),
-        rows.length,
-        0,
-      );
+      return windowed(ctx, info.entity, rows, (r) => assetView(ctx, r, true));
     }
     if (ctx.method === 'POST') {
       const body = await readObject(ctx);
       const fields = assetFields(info, body, true);
       const id = ctx.store.transaction(() => {
+        // The body was read asynchronously: the victim may have been deleted meanwhile.
+        if (!ctx.store.itemExists('victim', victim.id)) throw notFound();
         const newId = ctx.store.nextId('victim_assets');
         ctx.store.run(
           'INSERT INTO victim_assets (id, victim_id, type, name, fields) VALUES (?, ?, ?, ?, ?)',
@@ -157,14 +149,14 @@ export async function victimAssets(ctx: RequestContext, rawId: string, rest: str
   const asset = assetById(ctx, victim.id, info.type, parseId(rawAssetId));
   if (ctx.method === 'GET') return single(info.entity, assetView(ctx, asset, true));
   if (ctx.method === 'PUT') {
-    const fields = {
-      ...(JSON.parse(asset.fields) as Record<string, string>),
-      ...assetFields(info, await readObject(ctx), false),
-    };
+    const patch = assetFields(info, await readObject(ctx), false);
+    // Read the asset again after the body: another write may have changed or deleted it meanwhile.
+    const current = assetById(ctx, victim.id, info.type, asset.id);
+    const fields = { ...(JSON.parse(current.fields) as Record<string, string>), ...patch };
     ctx.store.run(
       'UPDATE victim_assets SET fields = ?, name = ? WHERE id = ?',
       JSON.stringify(fields),
-      fields[info.required] ?? asset.name,
+      fields[info.required] ?? current.name,
       asset.id,
     );
     return single(info.entity, assetView(ctx, assetById(ctx, victim.id, info.type, asset.id), true));
