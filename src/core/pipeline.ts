@@ -10,7 +10,7 @@
  * - `transport` sends one attempt.
  */
 import type { Readable } from 'node:stream';
-import type { Authenticator } from '../auth/index.js';
+import { type Authenticator, HmacAuthenticator } from '../auth/index.js';
 import type { Logger } from '../logging/logger.js';
 import type { CallRecorder, Report } from '../report/report.js';
 import type { ResolvedClock } from './clock.js';
@@ -173,6 +173,10 @@ export function retryMiddleware(deps: PipelineDeps): Middleware {
         ctx.attempts.push(record);
         ctx.call?.addAttempt(record);
         if (failure instanceof AbortError) throw failure;
+        // A success ends the call at once; the policy is asked only about failures.
+        if (result !== undefined && SUCCESS.has(result.response.status)) {
+          return { ...result, attempts: ctx.attempts };
+        }
         const decision = decideRetry({
           attempt,
           method: ctx.method,
@@ -182,8 +186,6 @@ export function retryMiddleware(deps: PipelineDeps): Middleware {
           nowMs: clock.now(),
           random: () => clock.random(),
         });
-        if (result !== undefined && SUCCESS.has(result.response.status))
-          return { ...result, attempts: ctx.attempts };
         if (!decision.retry) {
           if (result !== undefined) return { ...result, decision, attempts: ctx.attempts };
           // Only a transport failure means the retries ran out; a closed client or a failed token
@@ -217,7 +219,11 @@ export function authMiddleware(deps: PipelineDeps): Middleware {
         ...ctx.headers,
         ...(await authenticator.headers(ctx.method, ctx.pathAndQuery, deps.clock.now(), ctx.signal)),
       });
-      let headers = await sign();
+      // HMAC signs synchronously: skip a promise hop on the hot path.
+      let headers =
+        authenticator instanceof HmacAuthenticator
+          ? { ...ctx.headers, ...authenticator.sign(ctx.method, ctx.pathAndQuery, deps.clock.now()) }
+          : await sign();
       ctx.attempt = { ...attemptBase(ctx), headers };
       const result = await next(ctx);
       if (result.response.status === 401 && (await authenticator.onUnauthorized(headers, ctx.signal))) {

@@ -31,7 +31,8 @@ export class ApiResponse {
 
   constructor(init: ApiResponseInit) {
     this.status = init.status;
-    this.headers = Object.freeze({ ...init.headers });
+    // The transport built this object for this response alone: freeze it rather than copy it.
+    this.headers = Object.freeze(init.headers);
     this.#url = init.url;
     this.attempts = init.attempts;
     this.#content = init.content;

@@ -145,13 +145,25 @@ export function mapTransportError(
   return new ConnectionError(detail === undefined ? what : `${what}: ${detail}`, { ...redacted, kind });
 }
 
+/**
+ * undici gives header names in lower case already, with repeated headers as arrays: join those with
+ * `, ` (decisions.md 1.4). The common case has none, and the object is used as it is.
+ */
 function lowerCaseHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
-  const out: Record<string, string> = {};
+  let joined: Record<string, string> | undefined;
+  for (const name in raw) {
+    const value = raw[name];
+    if (typeof value !== 'string' || name !== name.toLowerCase()) {
+      joined ??= {};
+      break;
+    }
+  }
+  if (joined === undefined) return raw as Record<string, string>;
   for (const [name, value] of Object.entries(raw)) {
     if (value === undefined) continue;
-    out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+    joined[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
   }
-  return out;
+  return joined;
 }
 
 /** The request option under which `send()` hands the interceptor its "request started" callback. */
@@ -219,8 +231,11 @@ const watchRequestStart: Dispatcher.DispatcherComposeInterceptor = (dispatch) =>
 export class HttpTransport {
   /** The agent, which owns the sockets. */
   readonly #agent: Dispatcher;
-  /** The agent with the request-start interceptor, which requests go through. */
-  readonly #dispatcher: Dispatcher;
+  /**
+   * The same agent seen through the request-start interceptor. Only attempts timed by our own timer
+   * (short timeouts) need it; the others use the agent directly and skip its cost.
+   */
+  readonly #watched: Dispatcher;
   readonly #timeoutMs: number;
 
   constructor(options: TransportOptions) {
@@ -254,7 +269,7 @@ export class HttpTransport {
     } else {
       this.#agent = new Agent({ ...common, connect: { timeout: options.timeoutMs, ...tls } });
     }
-    this.#dispatcher = this.#agent.compose(watchRequestStart);
+    this.#watched = this.#agent.compose(watchRequestStart);
   }
 
   /** Sends one attempt. Rejects only with SDK errors (ConnectionError family or AbortError). */
@@ -333,14 +348,18 @@ export class HttpTransport {
         method: req.method,
         headers: req.headers,
         ...(req.body === undefined ? {} : { body: req.body }),
-        dispatcher: this.#dispatcher,
+        dispatcher: precise ? this.#watched : this.#agent,
         ...(signal === undefined ? {} : { signal }),
         headersTimeout: precise ? timeoutMs + 2000 : timeoutMs,
         // Read by watchRequestStart; undici passes unknown options through to the interceptors.
-        [ON_REQUEST_START]: () => {
-          started = true;
-        },
-      } as Parameters<typeof request>[1]);
+        ...(precise
+          ? {
+              [ON_REQUEST_START]: () => {
+                started = true;
+              },
+            }
+          : {}),
+      });
       phase = 'body';
       const headers = lowerCaseHeaders(response.headers);
       const body = response.body;
