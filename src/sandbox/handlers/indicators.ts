@@ -163,7 +163,8 @@ export function validateValue(info: IndicatorTypeInfo, value: string): string {
 
 function parseRating(value: unknown): number | undefined {
   if (value === undefined || value === null) return undefined;
-  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  // A numeric string is a plain decimal ('2.0'); Number() alone would also take '0x5' or '1e0'.
+  const n = typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : value;
   if (typeof n !== 'number' || !Number.isFinite(n) || n < 0 || n > 5) {
     throw badRequest(
       `The rating for this Indicator is invalid, please enter a number from 0 to 5: ${JSON.stringify(value)}`,
