@@ -135,6 +135,12 @@ export class TokenAuthenticator implements Authenticator {
           this.#expiresMs !== undefined && nowMs !== undefined
             ? Math.max(0, this.#expiresMs - nowMs)
             : undefined;
+        // A new token that is already expired by our clock (clock skew against the server) would be
+        // renewed before every request: treat its expiry as unknown, so only a 401 renews it.
+        if (this.#lifetimeMs === 0) {
+          this.#expiresMs = undefined;
+          this.#lifetimeMs = undefined;
+        }
         this.#renewals += 1;
       };
       this.#inFlight = run().finally(() => {
