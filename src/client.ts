@@ -15,13 +15,6 @@ import {
   readEnvOptions,
   resolveConfig,
   updateConfig,
-  validateApiRequestTimeout,
-  validateApiResultLimit,
-  validateApiRetries,
-  validateApiSleep,
-  validateBoolean,
-  validateConcurrency,
-  validateConsoleLevel,
   validateLogFile,
   validateLogLevel,
 } from './core/config.js';
@@ -75,18 +68,6 @@ export interface ApiPage {
   /** The total from the first page. */
   resultCount: number;
 }
-
-/** Validators of the settings whose setter needs a value (the others clear the setting with undefined). */
-const REQUIRED_SETTER_VALUES: Readonly<Record<string, (value: unknown) => unknown>> = {
-  apiRequestTimeout: (value) => validateApiRequestTimeout(value),
-  apiRetries: (value) => validateApiRetries(value),
-  apiSleep: (value) => validateApiSleep(value),
-  apiResultLimit: (value) => validateApiResultLimit(value),
-  activityLog: (value) => validateBoolean(value, '`activityLog`'),
-  verifySsl: (value) => validateBoolean(value, '`verifySsl`'),
-  concurrency: (value) => validateConcurrency(value),
-  consoleLevel: (value) => validateConsoleLevel(value),
-};
 
 const TRANSPORT_KEYS: readonly (keyof SettableOptions)[] = [
   'apiRequestTimeout',
@@ -196,11 +177,7 @@ export class ThreatConnect {
   // ---- settings (seed names) ----
 
   #update(patch: SettableOptions): void {
-    // updateConfig ignores an undefined value; for a setter it is a wrong value (`tc.setApiRetries()`).
-    for (const [key, value] of Object.entries(patch)) {
-      if (value === undefined) REQUIRED_SETTER_VALUES[key]?.(value);
-    }
-    this.#config = updateConfig(this.#config, patch);
+    this.#config = updateConfig(this.#config, patch, { requireValues: true });
     if (TRANSPORT_KEYS.some((key) => key in patch) && this.#transport) {
       // In-flight requests finish on the old dispatcher: a graceful close waits for them, then frees
       // its sockets. Only the pending close is kept, for close() to await.

@@ -513,9 +513,11 @@ function applySettable(
   o: Record<string, unknown>,
   base: SettableResolved,
   keys: readonly string[],
+  requireValues = false,
 ): SettableResolved {
   const out: { -readonly [K in keyof SettableResolved]: SettableResolved[K] } = { ...base };
-  const given = (key: string): boolean => keys.includes(key) && o[key] !== undefined;
+  // With requireValues (the setters), a key given as undefined reaches its validator and is refused.
+  const given = (key: string): boolean => keys.includes(key) && (requireValues || o[key] !== undefined);
   if (given('apiRequestTimeout')) out.apiRequestTimeoutMs = validateApiRequestTimeout(o.apiRequestTimeout);
   if (given('apiRetries')) out.apiRetries = validateApiRetries(o.apiRetries);
   if (given('apiSleep')) out.apiSleepMs = validateApiSleep(o.apiSleep);
@@ -571,12 +573,17 @@ export function resolveConfig(options: Partial<ClientOptions>): ResolvedConfig {
 /**
  * Returns a new frozen configuration with the given settable options changed, validated with the
  * same validators as the constructor. A `proxy`, `caCertificate`, `logFile` or `compat` given as
- * `undefined` is cleared; other `undefined` values are ignored.
+ * `undefined` is cleared; other `undefined` values are ignored, or, with `requireValues` (what the
+ * setters use: `tc.setApiRetries()` is a mistake), refused with the validator's `ConfigError`.
  */
-export function updateConfig(config: ResolvedConfig, patch: SettableOptions): ResolvedConfig {
+export function updateConfig(
+  config: ResolvedConfig,
+  patch: SettableOptions,
+  options: { readonly requireValues?: boolean } = {},
+): ResolvedConfig {
   checkObject(patch, 'settings');
   checkKeys(patch, SETTABLE_KEYS, 'setting');
-  const settable = applySettable(patch, config, Object.keys(patch));
+  const settable = applySettable(patch, config, Object.keys(patch), options.requireValues === true);
   return Object.freeze({
     auth: config.auth,
     defaultOrg: config.defaultOrg,
