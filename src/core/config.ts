@@ -149,29 +149,6 @@ export const DEFAULT_CONSOLE_LEVEL: ConsoleLevel = 'critical';
 /** The largest timeout a Node timer can hold, in seconds. */
 export const MAX_API_REQUEST_TIMEOUT_SECONDS = 2_147_483;
 
-const OPTION_KEYS: readonly (keyof ClientOptions)[] = [
-  'accessId',
-  'secretKey',
-  'apiToken',
-  'apiTokenExpires',
-  'defaultOrg',
-  'baseUrl',
-  'apiRequestTimeout',
-  'apiRetries',
-  'apiSleep',
-  'apiResultLimit',
-  'activityLog',
-  'proxy',
-  'verifySsl',
-  'caCertificate',
-  'logFile',
-  'logFileLevel',
-  'consoleLevel',
-  'concurrency',
-  'compat',
-  'clock',
-];
-
 const SETTABLE_KEYS: readonly (keyof SettableOptions)[] = [
   'apiRequestTimeout',
   'apiRetries',
@@ -186,6 +163,18 @@ const SETTABLE_KEYS: readonly (keyof SettableOptions)[] = [
   'consoleLevel',
   'concurrency',
   'compat',
+];
+
+/** Every option of `new ThreatConnect({...})`: the credentials and target, the settables, the clock. */
+const OPTION_KEYS: readonly (keyof ClientOptions)[] = [
+  'accessId',
+  'secretKey',
+  'apiToken',
+  'apiTokenExpires',
+  'defaultOrg',
+  'baseUrl',
+  ...SETTABLE_KEYS,
+  'clock',
 ];
 
 // ---------------------------------------------------------------------------------------------
