@@ -6,9 +6,10 @@
  * timeout on the headers and between body chunks, so a large download that keeps flowing is never cut.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Duplex, Readable } from 'node:stream';
+import type { Duplex } from 'node:stream';
 import { rootCertificates } from 'node:tls';
 import { Agent, type Dispatcher, ProxyAgent, request } from 'undici';
+import type { AttemptRequest, AttemptResponse } from '../core/pipeline.js';
 import {
   AbortError,
   ConnectionError,
@@ -39,28 +40,9 @@ export interface TransportOptions {
   connections?: number | undefined;
 }
 
-export interface TransportRequest {
-  method: string;
-  /** Full URL; its path and query are sent exactly as given (they were signed that way). */
-  url: string;
-  headers: Record<string, string>;
-  body?: string | Buffer | Uint8Array | undefined;
-  signal?: AbortSignal | undefined;
-  /** Resolve as soon as the headers arrive and hand over the body as a stream. */
-  stream?: boolean | undefined;
-  /** This attempt's connect/idle timeout in ms; defaults to the transport's. */
-  timeoutMs?: number | undefined;
-}
-
-export interface TransportResponse {
-  status: number;
-  /** Lower-case names; repeated headers joined by `, `. */
-  headers: Record<string, string>;
-  /** The whole body (buffered mode). */
-  content?: Buffer;
-  /** The body stream (stream mode). Errors on it are already mapped to SDK errors. */
-  body?: Readable;
-}
+/** The transport sends what the pipeline's attempts carry (core/pipeline.ts). */
+export type TransportRequest = AttemptRequest;
+export type TransportResponse = AttemptResponse;
 
 const IDLE_TIMEOUT = Symbol('idle timeout');
 
