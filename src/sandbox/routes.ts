@@ -15,10 +15,9 @@ import {
   getIndicator,
   indicatorTypes,
   listIndicators,
-  requireIndicator,
   updateIndicator,
 } from './handlers/indicators.js';
-import { indicatorRef, itemSubresource, requireGroup, resolvePivot } from './handlers/items.js';
+import { itemSubresource, resolvePivot } from './handlers/items.js';
 import {
   createTag,
   deleteLabel,
@@ -87,12 +86,8 @@ export function createApiRouter(): Router<Handler> {
   r.add('DELETE', 'indicators/:branch/:value', (ctx, params) =>
     deleteIndicator(ctx, p(params, 'branch'), p(params, 'value')),
   );
-  for (const method of ['GET', 'POST', 'PUT', 'DELETE']) {
-    r.add(method, 'indicators/:branch/:value/*rest', (ctx, params, rest) => {
-      const row = requireIndicator(ctx, params.branch, params.value);
-      return itemSubresource(ctx, indicatorRef(row), rest);
-    });
-  }
+  for (const method of ['GET', 'POST', 'PUT', 'DELETE'])
+    r.add(method, 'indicators/:branch/:value/*rest', pivot('indicators'));
 
   // groups
   r.add('GET', 'groups', (ctx) => listGroups(ctx));
@@ -112,12 +107,8 @@ export function createApiRouter(): Router<Handler> {
   r.add('GET', 'groups/:branch/:id/download', (ctx, params) =>
     downloadContent(ctx, p(params, 'branch'), p(params, 'id')),
   );
-  for (const method of ['GET', 'POST', 'PUT', 'DELETE']) {
-    r.add(method, 'groups/:branch/:id/*rest', (ctx, params, rest) => {
-      const row = requireGroup(ctx, params.branch, params.id);
-      return itemSubresource(ctx, { kind: 'group', id: row.id, ownerId: row.owner_id }, rest);
-    });
-  }
+  for (const method of ['GET', 'POST', 'PUT', 'DELETE'])
+    r.add(method, 'groups/:branch/:id/*rest', pivot('groups'));
 
   // victims
   r.add('GET', 'victims', (ctx) => listVictims(ctx));

@@ -45,7 +45,7 @@ export interface ItemRef {
   type?: string;
 }
 
-export function indicatorRef(row: IndicatorRow): ItemRef {
+function indicatorRef(row: IndicatorRow): ItemRef {
   return { kind: 'indicator', id: row.id, ownerId: row.owner_id, type: row.type };
 }
 
