@@ -3,49 +3,35 @@
  * manual API calls (`apiRequest`, `apiRequestPages`), and the report (`tc.report`).
  */
 import { inspect } from 'node:util';
-import { type Authenticator, createAuthenticator } from './auth/index.js';
-import type { TokenRenewalResult } from './auth/token.js';
-import {
-  type ClientOptions,
-  type ConsoleLevel,
-  type LogLevel,
-  type ResolvedConfig,
-  type SettableOptions,
-  readConfigFile,
-  readEnvOptions,
-  resolveConfig,
-  updateConfig,
-  validateLogFile,
-  validateLogLevel,
-} from './core/config.js';
-import {
-  AuthenticationError,
-  ConfigError,
-  IncompleteResultError,
-  ValidationError,
-  errorFromResponse,
-  redactUrl,
-  throwIfAborted,
-} from './core/errors.js';
-import {
-  type AttemptResponse,
-  type CallContext,
-  type CallResult,
-  type Next,
-  createPipeline,
-} from './core/pipeline.js';
-import { type RequestObject, requestParams, requestTarget } from './core/request-object.js';
-import { ApiResponse } from './core/response.js';
-import { buildPathAndQuery, formEncode, splitBaseUrl } from './core/url.js';
+import { type Authenticator, createAuthenticator, createTokenRenewer } from './auth/index.js';
+import { readConfigFile, readEnvConfig } from './core/config-sources.js';
+import type {
+  ClientOptions,
+  ConsoleLevel,
+  LogLevel,
+  ResolvedConfig,
+  SettableOptions,
+} from './core/config-types.js';
+import { resolveConfig, updateConfig } from './core/config.js';
+import { AbortError, ClientClosedError, ConfigError } from './core/errors.js';
+import type { RequestObject } from './core/request-object.js';
+import type { ApiResponse } from './core/response.js';
+import { splitBaseUrl } from './core/url.js';
+import { validateLogFile, validateLogLevel } from './core/validators.js';
 import { HttpTransport } from './http/transport.js';
 import { type SdkLogger, createLogger } from './logging/logger.js';
+import { createPipeline } from './pipeline/index.js';
+import type { ApiPage, PageIterable } from './pipeline/pages.js';
+import { type CallLifecycle, PipelineRequester } from './pipeline/requester.js';
 import { Report } from './report/report.js';
+
+export type { ApiPage };
 
 /** Per-call options of {@link ThreatConnect.apiRequest}. */
 export interface ApiRequestOptions {
   /** Throw the typed {@link ApiError} for an answer other than 200/201/202 instead of resolving with it. */
   throwOnError?: boolean | undefined;
-  /** Hand the body over as a `Readable` (`response.body`) instead of buffering it. */
+  /** Hand the body over as a `Readable` (`response.body`) instead of buffering it. @default `ro.stream` */
   stream?: boolean | undefined;
   /** Cancels the call, including retry waits. */
   signal?: AbortSignal | undefined;
@@ -53,20 +39,10 @@ export interface ApiRequestOptions {
 
 /** Options of {@link ThreatConnect.apiRequestPages}. */
 export interface ApiRequestPagesOptions {
+  /** Cancels the walk, including the windows in flight. */
   signal?: AbortSignal | undefined;
-}
-
-/** One page of {@link ThreatConnect.apiRequestPages}. */
-export interface ApiPage {
-  response: ApiResponse;
-  /** The envelope's `data` object. */
-  data: Record<string, unknown>;
-  /** The one array under `data`. */
-  items: unknown[];
-  resultStart: number;
-  resultLimit: number;
-  /** The total from the first page. */
-  resultCount: number;
+  /** Page windows in flight after the first, 1 to 32. @default the client's `concurrency` (4) */
+  concurrency?: number | undefined;
 }
 
 const TRANSPORT_KEYS: readonly (keyof SettableOptions)[] = [
@@ -94,8 +70,10 @@ export class ThreatConnect {
   /** Closes of retired dispatchers still waiting for their in-flight requests. */
   readonly #retiring = new Set<Promise<void>>();
   #authenticator: Authenticator | undefined;
-  readonly #pipeline: Next;
+  readonly #requester: PipelineRequester;
   #closed = false;
+  /** Fires when the client closes: calls in flight and a token renewal stop. */
+  readonly #closing = new AbortController();
   /** Tokens obtained by renewal: secrets like the configured one, scrubbed from logs. */
   readonly #renewedTokens = new Set<string>();
 
@@ -129,13 +107,21 @@ export class ThreatConnect {
         : { file: { path: this.#config.logFile, level: this.#config.logFileLevel } }),
     });
     this.#report = new Report({ clock: this.#config.clock });
-    this.#pipeline = createPipeline({
-      report: this.#report,
+    const pipeline = createPipeline({
+      recorder: this.#report,
       clock: this.#config.clock,
       logger: this.#logger,
       authenticator: () => this.#auth(),
       settings: () => this.#config,
       send: (request) => this.#transportFor().send(request),
+    });
+    this.#requester = new PipelineRequester({
+      origin,
+      basePath,
+      config: () => this.#config,
+      pipeline,
+      logger: this.#logger,
+      lifecycle: this.#lifecycle(),
     });
   }
 
@@ -154,24 +140,7 @@ export class ThreatConnect {
    * @throws {ConfigError} naming the variable that is missing or invalid.
    */
   static fromEnv(env: Readonly<Record<string, string | undefined>> = process.env): ThreatConnect {
-    const options = readEnvOptions(env);
-    // Name the variable, not the option, when one is missing (empty counts as unset).
-    if (options.apiToken === undefined) {
-      if (options.accessId === undefined && options.secretKey === undefined) {
-        throw new ConfigError(
-          'credentials are not set: `TC_API_ACCESS_ID` and `TC_API_SECRET_KEY`, or `TC_API_TOKEN`',
-        );
-      }
-      if (options.secretKey === undefined) {
-        throw new ConfigError('`TC_API_SECRET_KEY` is not set (it goes with `TC_API_ACCESS_ID`)');
-      }
-      if (options.accessId === undefined) {
-        throw new ConfigError('`TC_API_ACCESS_ID` is not set (it goes with `TC_API_SECRET_KEY`)');
-      }
-    }
-    if (options.defaultOrg === undefined) throw new ConfigError('`TC_API_DEFAULT_ORG` is not set');
-    if (options.baseUrl === undefined) throw new ConfigError('`TC_API_BASE_URL` is not set');
-    return new ThreatConnect(options as ClientOptions);
+    return new ThreatConnect(readEnvConfig(env));
   }
 
   // ---- settings (seed names) ----
@@ -280,168 +249,87 @@ export class ThreatConnect {
 
   /**
    * Makes one request, as the original's `api_request` did, and resolves with the response for every
-   * HTTP status (decisions.md 1.4). Retries follow decisions.md 1.6, each attempt signed afresh.
+   * HTTP status (decisions.md 1.4). Retries follow decisions.md 1.6, each attempt signed afresh. The
+   * request object is not changed. Its success or failure callback is called with the answer.
    *
    * @throws {ConnectionError} (and {@link TimeoutError}, {@link ProxyAuthError}) when no answer came.
    * @throws {RetryExhaustedError} when retries ran out and the last attempt had no answer.
    * @throws {AbortError} when `signal` fired.
+   * @throws {ClientClosedError} when the client is closed, or closes while the call is in flight.
+   * @throws {ValidationError} when the request object has no URI, or an owner while `ownerAllowed` is off.
    * @throws {ApiError} for a non-2xx answer, only with `{ throwOnError: true }`.
    */
-  async apiRequest(ro: RequestObject, options: ApiRequestOptions = {}): Promise<ApiResponse> {
-    this.#assertOpen();
-    throwIfAborted(options.signal);
-    const pathAndQuery = wireTarget(
-      this.#origin,
-      requestTarget(ro, { basePath: this.#basePath, activityLog: this.#config.activityLog }),
-    );
-    ro.setPathUrl(pathAndQuery);
-    const result = await this.#call(ro, pathAndQuery, options);
-    return this.#finish(result, pathAndQuery, ro.httpMethod, options);
+  apiRequest(ro: RequestObject, options: ApiRequestOptions = {}): Promise<ApiResponse> {
+    return this.#requester.request(ro, options);
   }
 
   /**
-   * Iterates the pages of a listing: `resultLimit` is the client's `apiResultLimit`, `resultStart` steps
-   * by it, and the total is read from the first page's `resultCount`. A `resultLimit` or `resultStart`
-   * set on the request object is not sent.
+   * The pages of a listing, in order: `resultLimit` is the client's `apiResultLimit`, `resultStart`
+   * steps by it, and the total is read from the first page's `resultCount`. After the first page,
+   * `concurrency` windows are fetched at a time. A `resultLimit` or `resultStart` set on the request
+   * object is not sent. `.items()` iterates the items of every page.
    *
+   * @example
+   * for await (const item of tc.apiRequestPages<{ id: number }>(ro).items()) console.log(item.id);
+   * @throws {ValidationError} when the request object has `resourcePagination` off or no URI.
    * @throws {ApiError} for a non-2xx answer after retries.
    * @throws {IncompleteResultError} when a page comes back shorter than its window before the total.
    */
-  async *apiRequestPages(ro: RequestObject, options: ApiRequestPagesOptions = {}): AsyncGenerator<ApiPage> {
-    this.#assertOpen();
-    const limit = this.#config.apiResultLimit;
-    let start = 0;
-    let total: number | undefined;
-    let key: string | undefined;
-    do {
-      throwIfAborted(options.signal);
-      const params = [
-        // The window is the iterator's: a resultLimit/resultStart of the request object would be sent
-        // twice, and the server would read the first one.
-        ...ro.payloadEntries().filter(([key]) => key !== 'resultLimit' && key !== 'resultStart'),
-        ['resultLimit', String(limit)] as const,
-        ['resultStart', String(start)] as const,
-      ];
-      const requestUri = ro.requestUri;
-      if (requestUri === undefined)
-        throw new ValidationError('`requestUri` is not set; call setRequestUri() first');
-      const pathAndQuery = wireTarget(
-        this.#origin,
-        buildPathAndQuery({
-          basePath: this.#basePath,
-          requestUri,
-          params,
-          activityLog: this.#config.activityLog,
-        }),
-      );
-      const result = await this.#call(ro, pathAndQuery, { signal: options.signal }, true);
-      const response = this.#finish(result, pathAndQuery, ro.httpMethod, { throwOnError: true });
-      const envelope = response.json<{ data?: Record<string, unknown> }>();
-      const data = envelope.data ?? {};
-      const arrays = Object.entries(data).filter(([, value]) => Array.isArray(value));
-      if (key === undefined) key = arrays[0]?.[0];
-      const raw = key === undefined ? undefined : data[key];
-      const items: unknown[] = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
-      if (total === undefined) {
-        const count = data.resultCount;
-        total = typeof count === 'number' ? count : items.length;
-      }
-      const expected = Math.min(limit, Math.max(0, total - start));
-      if (items.length < expected) {
-        throw new IncompleteResultError(
-          `The page at resultStart=${start} has ${items.length} items where ${expected} were expected (resultCount ${total})`,
-          { resultStart: start, resultLimit: limit },
-        );
-      }
-      yield { response, data, items, resultStart: start, resultLimit: limit, resultCount: total };
-      start += limit;
-    } while (start < total);
+
+  apiRequestPages<T = unknown>(ro: RequestObject, options: ApiRequestPagesOptions = {}): PageIterable<T> {
+    return this.#requester.pages<T>(ro, options);
   }
 
-  async #call(
-    ro: RequestObject,
-    pathAndQuery: string,
-    options: ApiRequestOptions,
-    track = false,
-  ): Promise<SentCall> {
-    const url = this.#origin + pathAndQuery;
-    const method = ro.httpMethod;
-    const { activityLog } = this.#config;
-    const ctx: CallContext = {
-      method,
-      url,
-      pathAndQuery,
-      headers: ro.headers,
-      body: ro.body,
-      signal: options.signal,
-      stream: options.stream,
-      attempts: [],
-      report: {
-        method,
-        requestUri: ro.requestUri,
-        url,
-        description: ro.description,
-        resourceType: ro.resourceType,
-        contentType: ro.contentType,
-        body: ro.body,
-        // Built only if the report keeps an entry (reporting enabled).
-        payload: { [Symbol.iterator]: () => requestParams(ro, activityLog)[Symbol.iterator]() },
-        track: track || ro.track,
-      },
-    };
-    // Debug lines are built only when someone reads them: this is the hot path of every call.
-    const debug = this.#logger.isLevelEnabled('debug');
-    if (debug) this.#logger.debug(`${method} ${redactUrl(url)}`);
-    const result = await this.#pipeline(ctx);
-    const { response } = result;
-    if (debug) {
-      this.#logger.debug(
-        `${method} ${redactUrl(url)} -> ${response.status} (${result.attempts.length} attempt(s))`,
-      );
-    }
-    // The last attempt's signed headers, for the redacted `request` of an ApiError (decisions.md 1.3).
-    return ctx.attempt === undefined ? result : { ...result, requestHeaders: ctx.attempt.headers };
-  }
-
-  #finish(result: SentCall, pathAndQuery: string, method: string, options: ApiRequestOptions): ApiResponse {
-    const { response, decision } = result;
-    const apiResponse = new ApiResponse({
-      status: response.status,
-      headers: response.headers,
-      url: this.#origin + pathAndQuery,
-      content: response.content,
-      body: response.body,
-      attempts: result.attempts.length,
-    });
-    if (isSuccess(response.status)) return apiResponse;
-    const status = response.status;
-    this.#logger.error(`${method} ${apiResponse.url} answered ${status}`);
-    // decisions.md 1.4: resolve with the response for every status, including a 429/503 whose
-    // Retry-After was too long to wait, unless the caller asked for the typed error.
-    if (options.throwOnError === true) {
-      throw errorFromResponse({
-        status,
-        body: response.content,
-        headers: response.headers,
-        request: { method, url: this.#origin + pathAndQuery, headers: result.requestHeaders },
-        retryAfterMs: decision?.retryAfterMs,
-      });
-    }
-    return apiResponse;
-  }
-
-  /** Releases the client's sockets. The client cannot be used afterwards. */
+  /**
+   * Releases the client's sockets. Calls in flight are aborted with {@link ClientClosedError}; the
+   * client cannot be used afterwards.
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#closing.abort(new AbortError('The client was closed'));
     const current = this.#transport;
     this.#transport = undefined;
     await Promise.all([...this.#retiring, ...(current ? [current.close()] : [])]);
     this.#logger.close();
   }
 
+  /** `await using tc = new ThreatConnect(…)` closes the client when the scope ends. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
   #assertOpen(): void {
-    if (this.#closed) throw new ValidationError('This client has been closed');
+    if (this.#closed) throw new ClientClosedError();
+  }
+
+  #lifecycle(): CallLifecycle {
+    const closing = this.#closing.signal;
+    return {
+      assertOpen: () => {
+        this.#assertOpen();
+      },
+      begin: (signal) => {
+        // One controller per call, fed by the caller's signal and the client's close; both listeners
+        // are removed when the call ends, so neither long-lived signal grows.
+        const controller = new AbortController();
+        const onAbort = (): void => {
+          controller.abort(signal?.aborted === true ? signal.reason : closing.reason);
+        };
+        if (signal?.aborted === true || closing.aborted) onAbort();
+        else {
+          signal?.addEventListener('abort', onAbort, { once: true });
+          closing.addEventListener('abort', onAbort, { once: true });
+        }
+        return {
+          signal: controller.signal,
+          end: () => {
+            signal?.removeEventListener('abort', onAbort);
+            closing.removeEventListener('abort', onAbort);
+          },
+        };
+      },
+    };
   }
 
   #transportFor(): HttpTransport {
@@ -463,46 +351,23 @@ export class ThreatConnect {
 
   #auth(): Authenticator {
     this.#authenticator ??= createAuthenticator(this.#config.auth, {
-      renewToken: (token) => this.#renewToken(token),
+      renewToken: createTokenRenewer({
+        origin: this.#origin,
+        basePath: this.#basePath,
+        send: (request) => this.#transportFor().send(request),
+        settings: () => this.#config,
+        clock: this.#config.clock,
+        signal: () => this.#closing.signal,
+        onRenewed: (token) => {
+          this.#renewedTokens.add(token);
+          this.#logger.info('Renewed the API token.');
+        },
+        onFailed: (message) => {
+          this.#logger.critical(message);
+        },
+      }),
     });
     return this.#authenticator;
-  }
-
-  /** `GET <base>/appAuth?expiredToken=<token>`, unsigned (rest-api-v2.md 2.3). */
-  async #renewToken(token: string): Promise<TokenRenewalResult> {
-    const pathAndQuery = `${this.#basePath}/appAuth?expiredToken=${formEncode(token)}`;
-    const url = this.#origin + pathAndQuery;
-    const response: AttemptResponse = await this.#transportFor().send({
-      method: 'GET',
-      url,
-      headers: {},
-      timeoutMs: this.#config.apiRequestTimeoutMs,
-    });
-    const text = response.content?.toString('utf8') ?? '';
-    let body: { success?: unknown; apiToken?: unknown; apiTokenExpires?: unknown; message?: unknown } = {};
-    try {
-      body = JSON.parse(text) as typeof body;
-    } catch {
-      // Handled below as a failed renewal.
-    }
-    if (response.status !== 200 || typeof body.apiToken !== 'string') {
-      const reason = typeof body.message === 'string' ? body.message : `HTTP ${response.status}`;
-      this.#logger.critical(`Could not refresh ThreatConnect Token (${reason}).`);
-      throw new AuthenticationError(`Could not refresh ThreatConnect Token (${reason}).`, {
-        status: response.status,
-        body: text,
-        request: { method: 'GET', url },
-      });
-    }
-    this.#renewedTokens.add(body.apiToken);
-    this.#logger.info('Renewed the API token.');
-    return {
-      apiToken: body.apiToken,
-      apiTokenExpires:
-        typeof body.apiTokenExpires === 'string' || typeof body.apiTokenExpires === 'number'
-          ? body.apiTokenExpires
-          : undefined,
-    };
   }
 
   *#secrets(): Generator<string | undefined> {
@@ -526,27 +391,4 @@ export class ThreatConnect {
     const { auth, defaultOrg, baseUrl } = this.#config;
     return { baseUrl, defaultOrg, ...(auth.kind === 'hmac' ? { accessId: auth.accessId } : {}) };
   }
-}
-
-/**
- * The path and query exactly as undici puts them on the wire. undici parses the URL with the WHATWG
- * parser, which percent-encodes some characters (non-ASCII, `{`, `}`, `"`, ...) and resolves `.` and
- * `..` segments; signing that form keeps the signed string equal to the request target.
- */
-function wireTarget(origin: string, pathAndQuery: string): string {
-  // Fast path: nothing the parser would change (no dot segments, backslashes or characters it encodes).
-  if (SAFE_TARGET.test(pathAndQuery) && !DOT_SEGMENT.test(pathAndQuery)) return pathAndQuery;
-  const url = new URL(origin + pathAndQuery);
-  return url.pathname + url.search;
-}
-
-// No `'`: the parser percent-encodes it in a query (special-query set), though not in a path.
-const SAFE_TARGET = /^\/[A-Za-z0-9\-._~%!$&()*+,;=:@/?]*$/;
-const DOT_SEGMENT = /\/\.\.?(?:[/?]|$)/;
-
-/** A pipeline result with the headers its last attempt was sent with (secrets included: redact them). */
-type SentCall = CallResult & { requestHeaders?: Record<string, string> };
-
-function isSuccess(status: number): boolean {
-  return status === 200 || status === 201 || status === 202;
 }

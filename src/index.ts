@@ -10,19 +10,22 @@ export {
   type ApiRequestPagesOptions,
   ThreatConnect,
 } from './client.js';
+export type { PageIterable } from './pipeline/pages.js';
 export type { Clock } from './core/clock.js';
-export type { ClientOptions, CompatMode, ConsoleLevel, LogLevel, ProxyOptions } from './core/config.js';
+export type { ClientOptions, CompatMode, ConsoleLevel, LogLevel, ProxyOptions } from './core/config-types.js';
 export { FilterOperator, FilterSetOperator, IndicatorType, ResourceType } from './core/enums.js';
 export {
   AbortError,
   ApiError,
   AuthenticationError,
   BadRequestError,
+  ClientClosedError,
   ConfigError,
   ConnectionError,
   type ConnectionErrorKind,
   type ErrorCode,
   IncompleteResultError,
+  InvalidResponseError,
   NotFoundError,
   ProxyAuthError,
   RateLimitError,

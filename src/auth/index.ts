@@ -1,15 +1,24 @@
 /**
- * Authenticators: objects that produce the auth headers of one attempt. The transport calls
- * `headers()` once per attempt, inside the retry loop, with the exact wire `path?query` and a fresh
- * time, so every attempt is signed again (decisions.md 1.6).
+ * Authenticators: objects that produce the auth headers of one attempt. The pipeline's auth step
+ * calls `headers()` once per attempt, inside the retry loop, with the exact wire `path?query` and a
+ * fresh time, so every attempt is signed again (decisions.md 1.6).
  */
 import { inspect } from 'node:util';
-import type { ResolvedAuth } from '../core/config.js';
+import type { ResolvedAuth } from '../core/config-types.js';
 import { ConfigError } from '../core/errors.js';
 import { signHmac } from './hmac.js';
 import { type RenewTokenFn, TokenAuthenticator } from './token.js';
+import type { AuthCallContext } from './types.js';
 
 export { hmacMessage, signHmac, type HmacHeaders, type HmacSignInput } from './hmac.js';
+export {
+  buildRenewalTarget,
+  createTokenRenewer,
+  type RenewalAnswer,
+  type RenewalSend,
+  type TokenRenewerOptions,
+} from './renewal.js';
+export type { AuthCallContext, RenewalAttempt } from './types.js';
 export {
   parseTokenExpires,
   type RenewTokenFn,
@@ -23,22 +32,24 @@ export {
 export interface Authenticator {
   readonly kind: 'hmac' | 'token';
   /**
-   * The headers for one attempt (`Timestamp` and `Authorization`).
+   * The headers for one attempt (`Timestamp` and `Authorization`), synchronously (HMAC) or as a
+   * promise (a token that must be renewed first).
    *
    * @param pathAndQuery the request target exactly as sent, e.g. `/api/v2/indicators?createActivityLog=false`.
    * @param nowMs the attempt's time in epoch ms (from the client's clock).
+   * @param context the call's signal, and where a renewal made on its behalf records its attempts.
    */
   headers(
     method: string,
     pathAndQuery: string,
     nowMs: number,
-    signal?: AbortSignal,
-  ): Promise<Record<string, string>>;
+    context?: AuthCallContext,
+  ): Record<string, string> | Promise<Record<string, string>>;
   /**
    * Called after a 401 with the headers that were sent; resolves true when the request should be
    * sent once more with fresh headers (token renewal). HMAC never asks for that.
    */
-  onUnauthorized(sentHeaders: Readonly<Record<string, string>>, signal?: AbortSignal): Promise<boolean>;
+  onUnauthorized(sentHeaders: Readonly<Record<string, string>>, context?: AuthCallContext): Promise<boolean>;
 }
 
 /** HMAC authentication: signs every attempt with its own timestamp. */
@@ -52,8 +63,8 @@ export class HmacAuthenticator implements Authenticator {
     this.#secretKey = secretKey;
   }
 
-  /** The headers for one attempt, synchronously. */
-  sign(method: string, pathAndQuery: string, nowMs: number): Record<string, string> {
+  /** The headers for one attempt, synchronously: HMAC needs no I/O. */
+  headers(method: string, pathAndQuery: string, nowMs: number): Record<string, string> {
     const { Timestamp, Authorization } = signHmac({
       accessId: this.accessId,
       secretKey: this.#secretKey,
@@ -62,10 +73,6 @@ export class HmacAuthenticator implements Authenticator {
       timestampSec: Math.floor(nowMs / 1000),
     });
     return { Timestamp, Authorization };
-  }
-
-  headers(method: string, pathAndQuery: string, nowMs: number): Promise<Record<string, string>> {
-    return Promise.resolve(this.sign(method, pathAndQuery, nowMs));
   }
 
   onUnauthorized(): Promise<boolean> {
@@ -83,7 +90,7 @@ export class HmacAuthenticator implements Authenticator {
 
 /** Dependencies of {@link createAuthenticator}. */
 export interface AuthenticatorDeps {
-  /** The `/appAuth` call; required for token credentials. */
+  /** The `/appAuth` call ({@link createTokenRenewer}); required for token credentials. */
   readonly renewToken?: RenewTokenFn | undefined;
 }
 

@@ -11,6 +11,7 @@
 import { inspect } from 'node:util';
 import { AbortError, ThreatConnectError } from '../core/errors.js';
 import type { Authenticator } from './index.js';
+import type { AuthCallContext } from './types.js';
 
 /** What `/appAuth` answers: `{ apiToken, apiTokenExpires }` (epoch seconds, often a string). */
 export interface TokenRenewalResult {
@@ -19,10 +20,11 @@ export interface TokenRenewalResult {
 }
 
 /**
- * Performs `GET <base>/appAuth?expiredToken=<token>` and returns the new token. It should throw
- * `AuthenticationError` ("Could not refresh ThreatConnect Token (<message>).") on a 401.
+ * Performs `GET <base>/appAuth?expiredToken=<token>` and returns the new token ({@link
+ * createTokenRenewer}). It should throw `AuthenticationError` ("Could not refresh ThreatConnect Token
+ * (<message>).") on a 401, and record each of its attempts through `context.onRenewalAttempt`.
  */
-export type RenewTokenFn = (expiredToken: string) => Promise<TokenRenewalResult>;
+export type RenewTokenFn = (expiredToken: string, context: AuthCallContext) => Promise<TokenRenewalResult>;
 
 /** Options of {@link TokenAuthenticator}. */
 export interface TokenAuthenticatorOptions {
@@ -114,13 +116,16 @@ export class TokenAuthenticator implements Authenticator {
    * Renews the token now. Concurrent callers share one renewal; a failed renewal rejects every
    * waiter, and the next call tries again.
    */
-  renew(nowMs?: number, signal?: AbortSignal): Promise<void> {
+  renew(nowMs?: number, context: AuthCallContext = {}): Promise<void> {
+    const { signal } = context;
     // A caller that has given up does not start a renewal.
     if (signal?.aborted === true) return Promise.reject(AbortError.fromSignal(signal));
     if (this.#inFlight === undefined) {
       const expired = this.#token;
       const run = async (): Promise<void> => {
-        const result = await this.#renew(expired);
+        // The renewal is shared, so it is not cancelled by the signal of the call that started it;
+        // it records its attempts in that call only.
+        const result = await this.#renew(expired, { onRenewalAttempt: context.onRenewalAttempt });
         if (typeof result.apiToken !== 'string' || result.apiToken.length === 0) {
           throw new ThreatConnectError(
             'Could not refresh ThreatConnect Token (the answer holds no apiToken).',
@@ -155,10 +160,10 @@ export class TokenAuthenticator implements Authenticator {
     _method: string,
     _pathAndQuery: string,
     nowMs: number,
-    signal?: AbortSignal,
+    context: AuthCallContext = {},
   ): Promise<Record<string, string>> {
-    if (this.#inFlight !== undefined) await raceAbort(this.#inFlight, signal);
-    else if (this.needsRenewal(nowMs)) await this.renew(nowMs, signal);
+    if (this.#inFlight !== undefined) await raceAbort(this.#inFlight, context.signal);
+    else if (this.needsRenewal(nowMs)) await this.renew(nowMs, context);
     return { Timestamp: String(Math.floor(nowMs / 1000)), Authorization: `TC-Token ${this.#token}` };
   }
 
@@ -169,17 +174,17 @@ export class TokenAuthenticator implements Authenticator {
    */
   async onUnauthorized(
     sentHeaders: Readonly<Record<string, string>>,
-    signal?: AbortSignal,
+    context: AuthCallContext = {},
   ): Promise<boolean> {
     const sent = /^TC-Token\s+(.*)$/.exec(sentHeaders.Authorization ?? '')?.[1];
     if (this.#inFlight !== undefined) {
-      await raceAbort(this.#inFlight, signal);
+      await raceAbort(this.#inFlight, context.signal);
       return true;
     }
     if (sent !== undefined && sent !== this.#token) return true;
     if (this.#expiresMs !== undefined) return false;
     if (this.#renewedOn401 !== undefined && this.#renewedOn401 === this.#token) return false;
-    await this.renew(undefined, signal);
+    await this.renew(undefined, context);
     this.#renewedOn401 = this.#token;
     return true;
   }

@@ -5,7 +5,7 @@
  * Requests attached to errors are always redacted copies (see {@link redactRequest}): the HMAC
  * signature, API tokens, proxy passwords and secret-bearing query parameters never appear.
  */
-import { STATUS_CODES } from 'node:http';
+import { type RedactedRequest, type RequestLike, redactRequest } from './redact.js';
 
 /** Stable machine-readable codes, one per class. */
 export type ErrorCode =
@@ -23,24 +23,9 @@ export type ErrorCode =
   | 'TC_PROXY_AUTH'
   | 'TC_ABORT'
   | 'TC_RETRY_EXHAUSTED'
-  | 'TC_INCOMPLETE';
-
-/** A request as it may be shown to users: `Authorization` and other secrets are masked. */
-export interface RedactedRequest {
-  readonly method: string;
-  readonly url: string;
-  readonly headers: Readonly<Record<string, string>>;
-}
-
-/** Header values as they arrive from an HTTP stack: repeated headers may come as arrays. */
-export type HeaderValues = Readonly<Record<string, string | readonly string[] | number | undefined>>;
-
-/** The input of {@link redactRequest}: a request that may still hold secrets. */
-export interface RequestLike {
-  readonly method: string;
-  readonly url: string;
-  readonly headers?: HeaderValues | undefined;
-}
+  | 'TC_INCOMPLETE'
+  | 'TC_CLOSED'
+  | 'TC_INVALID_RESPONSE';
 
 /** What the SDK knows about one attempt of a logical call (decisions.md 1.5). */
 export interface AttemptRecord {
@@ -54,6 +39,8 @@ export interface AttemptRecord {
   readonly error?: ThreatConnectError;
   /** Milliseconds from sending to the end of the answer (or the failure). */
   readonly durationMs?: number;
+  /** `tokenRenewal` for a `GET /appAuth` made on the call's behalf; absent for the call's own request. */
+  readonly purpose?: 'tokenRenewal';
 }
 
 interface BaseOptions {
@@ -322,202 +309,34 @@ export class IncompleteResultError extends ThreatConnectError {
   }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Redaction
-// ---------------------------------------------------------------------------------------------
-
-/** The marker that replaces every secret. */
-export const REDACTED = '[REDACTED]';
-
-/** Query parameters whose values are secrets (compared case-insensitively). */
-const SECRET_QUERY_PARAMS = new Set([
-  'expiredtoken',
-  'token',
-  'apitoken',
-  'secretkey',
-  'secret',
-  'password',
-  'signature',
-  'authorization',
-]);
-
-/** True when a query parameter's value is a secret (`expiredToken`, `token`, `password`, …). */
-export function isSecretParam(name: string): boolean {
-  return SECRET_QUERY_PARAMS.has(name.toLowerCase());
-}
-
-/** Headers whose values are secrets (lower-case). */
-const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key']);
-
-/**
- * Masks one header value if the header carries a secret:
- * `TC <id>:<signature>` → `TC <id>:[REDACTED]`, `TC-Token <t>` → `TC-Token [REDACTED]`,
- * `Basic <b64>` → `Basic [REDACTED]`, anything else → `[REDACTED]`.
- */
-export function redactHeaderValue(name: string, value: string): string {
-  const lower = name.toLowerCase();
-  if (!SECRET_HEADERS.has(lower)) return value;
-  if (lower === 'authorization') {
-    const hmac = /^TC\s+([^:\s]*):/.exec(value);
-    if (hmac) return `TC ${hmac[1] ?? ''}:${REDACTED}`;
+/** The client was closed (`close()`, or `await using` leaving its scope) before or during the call. */
+export class ClientClosedError extends ThreatConnectError {
+  static {
+    defineName(this, 'ClientClosedError');
   }
-  const scheme = /^(TC-Token|Basic|Bearer|Digest)\s/i.exec(value);
-  if (scheme) return `${scheme[1] ?? ''} ${REDACTED}`;
-  return REDACTED;
-}
-
-/** Redacts every header of a header map, joining repeated values with `, `. */
-export function redactHeaders(headers: HeaderValues | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (headers === undefined) return out;
-  for (const [name, raw] of Object.entries(headers)) {
-    if (raw === undefined) continue;
-    const value = Array.isArray(raw) ? raw.join(', ') : String(raw);
-    out[name] = redactHeaderValue(name, value);
+  constructor(message = 'This client has been closed', options: BaseOptions = {}) {
+    super(message, { ...options, code: 'TC_CLOSED' });
   }
-  return out;
 }
 
-/**
- * Masks the password of a URL's user-info and the values of secret-bearing query parameters,
- * leaving every other byte as it was (so the text still matches what went on the wire).
- */
-export function redactUrl(url: string): string {
-  let out = url.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^/?#@:]*):([^/?#@]*)@/i, `$1$2:${REDACTED}@`);
-  const q = out.indexOf('?');
-  if (q >= 0) {
-    const hash = out.indexOf('#', q);
-    const end = hash >= 0 ? hash : out.length;
-    const query = out
-      .slice(q + 1, end)
-      .split('&')
-      .map((pair) => {
-        const eq = pair.indexOf('=');
-        if (eq < 0) return pair;
-        const rawKey = pair.slice(0, eq);
-        let key = rawKey;
-        try {
-          key = decodeURIComponent(rawKey.replace(/\+/g, ' '));
-        } catch {
-          // Keep the raw key when it is not valid percent-encoding.
-        }
-        return isSecretParam(key) ? `${rawKey}=${REDACTED}` : pair;
-      })
-      .join('&');
-    out = `${out.slice(0, q + 1)}${query}${out.slice(end)}`;
-  }
-  return out;
-}
-
-/** A redacted copy of a request: `{ method, url, headers }` with every secret masked. */
-export function redactRequest(request: RequestLike): RedactedRequest {
-  return Object.freeze({
-    method: request.method,
-    url: redactUrl(request.url),
-    headers: Object.freeze(redactHeaders(request.headers)),
-  });
-}
-
-/**
- * Replaces every occurrence of the given secret strings in a text with `[REDACTED]`.
- * Empty secrets are ignored.
- */
-export function redactSecrets(text: string, secrets: Iterable<string | undefined>): string {
-  let out = text;
-  for (const secret of secrets) {
-    if (secret === undefined || secret.length === 0) continue;
-    out = out.split(secret).join(REDACTED);
-  }
-  return out;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Factory
-// ---------------------------------------------------------------------------------------------
-
-/** Input of {@link errorFromResponse}. */
-export interface ResponseErrorInput {
+/** Options of {@link InvalidResponseError}. */
+export interface InvalidResponseErrorOptions extends BaseOptions {
+  /** HTTP status of the answer. */
   readonly status: number;
-  /** The response body (text or bytes). */
-  readonly body?: string | Uint8Array | undefined;
-  /** Response headers (names in any case). */
-  readonly headers?: HeaderValues | undefined;
-  /** The request; it is redacted before it is stored. */
-  readonly request?: RequestLike | undefined;
-  /** The Retry-After hint in ms, if the caller has parsed it already. */
-  readonly retryAfterMs?: number | undefined;
-  readonly cause?: unknown;
+  /** The answer's `Content-Type`, when it had one. */
+  readonly contentType?: string | undefined;
 }
 
-function bodyText(body: string | Uint8Array | undefined): string {
-  if (body === undefined) return '';
-  if (typeof body === 'string') return body;
-  return Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
-}
-
-/**
- * The message of a failure body: the `message` of a JSON failure envelope
- * (`{"status":"Failure","message":…}` or `/appAuth`'s `{"success":false,"message":…}`), else the
- * text of a plain-text body (first 500 characters), else `HTTP <status> <reason>`.
- */
-export function failureMessage(status: number, body: string | Uint8Array | undefined): string {
-  const text = bodyText(body).trim();
-  if (text.startsWith('{')) {
-    try {
-      const parsed: unknown = JSON.parse(text);
-      if (typeof parsed === 'object' && parsed !== null && 'message' in parsed) {
-        const message = parsed.message;
-        if (typeof message === 'string' && message.length > 0) return message;
-      }
-    } catch {
-      // Not JSON after all: fall through to the text.
-    }
-  } else if (text.length > 0 && !text.startsWith('<')) {
-    return text.length > 500 ? `${text.slice(0, 500)}…` : text;
+/** An answer the SDK cannot read: a body that is not JSON, or JSON without the expected envelope. */
+export class InvalidResponseError extends ThreatConnectError {
+  static {
+    defineName(this, 'InvalidResponseError');
   }
-  const reason = STATUS_CODES[status];
-  return reason === undefined ? `HTTP ${status}` : `HTTP ${status} ${reason}`;
-}
-
-function lowerCaseHeaders(headers: HeaderValues | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (headers === undefined) return out;
-  for (const [name, raw] of Object.entries(headers)) {
-    if (raw === undefined) continue;
-    const value = Array.isArray(raw) ? raw.join(', ') : String(raw);
-    out[name.toLowerCase()] = redactHeaderValue(name, value);
+  readonly status: number;
+  readonly contentType: string | undefined;
+  constructor(message: string, options: InvalidResponseErrorOptions) {
+    super(message, { ...options, code: 'TC_INVALID_RESPONSE' });
+    this.status = options.status;
+    this.contentType = options.contentType;
   }
-  return out;
-}
-
-/**
- * Picks the error class for an HTTP answer other than 200/201/202 from its status, with the
- * message from the failure envelope: 400 → BadRequestError, 401/403 → AuthenticationError,
- * 404 → NotFoundError, 407 → ProxyAuthError (a proxy answer, not the API's), 429 →
- * RateLimitError, 5xx → ServerError, any other → ApiError.
- */
-export function errorFromResponse(input: ResponseErrorInput): ApiError | ProxyAuthError {
-  const { status } = input;
-  const message = failureMessage(status, input.body);
-  const base = {
-    status,
-    body: bodyText(input.body),
-    headers: lowerCaseHeaders(input.headers),
-    request: input.request,
-    ...('cause' in input ? { cause: input.cause } : {}),
-  };
-  if (status === 407) {
-    return new ProxyAuthError(`Proxy authentication failed (407): ${message}`, {
-      request: input.request,
-      ...('cause' in input ? { cause: input.cause } : {}),
-    });
-  }
-  if (status === 400) return new BadRequestError(message, base);
-  if (status === 401 || status === 403) return new AuthenticationError(message, base);
-  if (status === 404) return new NotFoundError(message, base);
-  if (status === 429) return new RateLimitError(message, { ...base, retryAfterMs: input.retryAfterMs });
-  if (status >= 500 && status <= 599) {
-    return new ServerError(message, { ...base, retryAfterMs: input.retryAfterMs });
-  }
-  return new ApiError(message, base);
 }

@@ -9,9 +9,10 @@
  * - the client does not write `Timestamp`/`Authorization` into the object when it sends it.
  */
 import { inspect } from 'node:util';
-import { describeValue } from './config.js';
+import { describeValue } from './validators.js';
 import { isResourceType, type ResourceType, resourceTypeName } from './enums.js';
-import { isSecretParam, REDACTED, redactHeaderValue, ValidationError } from './errors.js';
+import { isSecretParam, REDACTED, redactHeaderValue } from './redact.js';
+import { ValidationError } from './errors.js';
 import { heading, pyStr, row, titleBar } from './py-text.js';
 import { buildPathAndQuery, wireParams } from './url.js';
 

@@ -4,7 +4,8 @@
  */
 import type { Readable } from 'node:stream';
 import { inspect } from 'node:util';
-import { ValidationError, redactUrl } from './errors.js';
+import { InvalidResponseError, ThreatConnectError } from './errors.js';
+import { redactUrl } from './redact.js';
 
 export interface ApiResponseInit {
   status: number;
@@ -56,11 +57,11 @@ export class ApiResponse {
 
   /**
    * The whole body as bytes.
-   * @throws {ValidationError} for a response requested with `{ stream: true }` (read `body` instead).
+   * @throws {ThreatConnectError} (`TC_ERROR`) for a response requested with `{ stream: true }` (read `body` instead).
    */
   get content(): Buffer {
     if (this.#content === undefined) {
-      throw new ValidationError(
+      throw new ThreatConnectError(
         'This response is streamed: read `body` instead of `content`, `text()` or `json()`',
       );
     }
@@ -69,11 +70,11 @@ export class ApiResponse {
 
   /**
    * The body as a stream, for responses requested with `{ stream: true }`.
-   * @throws {ValidationError} for a buffered response (read `content` instead).
+   * @throws {ThreatConnectError} (`TC_ERROR`) for a buffered response (read `content` instead).
    */
   get body(): Readable {
     if (this.#body === undefined) {
-      throw new ValidationError(
+      throw new ThreatConnectError(
         'This response is buffered: read `content`, `text()` or `json()` instead of `body`',
       );
     }
@@ -87,7 +88,7 @@ export class ApiResponse {
 
   /**
    * The body parsed as JSON.
-   * @throws {ValidationError} when the body is not JSON.
+   * @throws {InvalidResponseError} when the body is not JSON.
    */
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the shape it expects
   json<T = unknown>(): T {
@@ -96,11 +97,9 @@ export class ApiResponse {
       return JSON.parse(text) as T;
     } catch (error) {
       const start = text.slice(0, 80);
-      throw new ValidationError(
+      throw new InvalidResponseError(
         `The response body is not JSON (status ${this.status}): ${JSON.stringify(start)}`,
-        {
-          cause: error,
-        },
+        { cause: error, status: this.status, contentType: this.headers['content-type'] },
       );
     }
   }

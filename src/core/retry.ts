@@ -11,7 +11,8 @@
  * | 502, 504                                                     | retry             | no retry           |
  * | 500, other 4xx, 407, TLS failures, anything else             | no retry          | no retry           |
  */
-import { AbortError, ApiError, ConnectionError, type HeaderValues, TimeoutError } from './errors.js';
+import { AbortError, ApiError, ConnectionError, TimeoutError } from './errors.js';
+import { type HeaderValues } from './redact.js';
 
 /** The longest wait the policy accepts, and the cap of the backoff: 300 s. */
 export const MAX_RETRY_WAIT_MS = 300_000;

@@ -93,3 +93,19 @@ export function splitBaseUrl(baseUrl: string): { readonly origin: string; readon
   const url = new URL(baseUrl);
   return { origin: url.origin, basePath: url.pathname.replace(/\/+$/, '') };
 }
+
+// No `'`: the WHATWG parser percent-encodes it in a query (special-query set), though not in a path.
+const SAFE_TARGET = /^\/[A-Za-z0-9\-._~%!$&()*+,;=:@/?]*$/;
+const DOT_SEGMENT = /\/\.\.?(?:[/?]|$)/;
+
+/**
+ * The path and query exactly as undici puts them on the wire. undici parses the URL with the WHATWG
+ * parser, which percent-encodes some characters (non-ASCII, `{`, `}`, `"`, ...) and resolves `.` and
+ * `..` segments; signing that form keeps the signed string equal to the request target.
+ */
+export function wireTarget(origin: string, pathAndQuery: string): string {
+  // Fast path: nothing the parser would change (no dot segments, backslashes or characters it encodes).
+  if (SAFE_TARGET.test(pathAndQuery) && !DOT_SEGMENT.test(pathAndQuery)) return pathAndQuery;
+  const url = new URL(origin + pathAndQuery);
+  return url.pathname + url.search;
+}

@@ -9,15 +9,15 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { rootCertificates } from 'node:tls';
 import { Agent, type Dispatcher, ProxyAgent, request } from 'undici';
-import type { AttemptRequest, AttemptResponse } from '../core/pipeline.js';
+import type { AttemptRequest, AttemptResponse } from './types.js';
 import {
   AbortError,
   ConnectionError,
   type ConnectionErrorKind,
   ProxyAuthError,
-  type RequestLike,
   TimeoutError,
 } from '../core/errors.js';
+import { type RequestLike } from '../core/redact.js';
 
 export interface ProxySettings {
   /** How to talk to the proxy itself. @default 'http' */
@@ -40,7 +40,7 @@ export interface TransportOptions {
   connections?: number | undefined;
 }
 
-/** The transport sends what the pipeline's attempts carry (core/pipeline.ts). */
+/** The transport sends what the pipeline's attempts carry (./types.ts). */
 export type TransportRequest = AttemptRequest;
 export type TransportResponse = AttemptResponse;
 

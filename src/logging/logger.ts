@@ -19,15 +19,10 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { inspect } from 'node:util';
 import pino from 'pino';
-import {
-  type ConsoleLevel,
-  LOG_LEVELS,
-  type LogLevel,
-  validateConsoleLevel,
-  validateLogFile,
-  validateLogLevel,
-} from '../core/config.js';
-import { ConfigError, REDACTED, redactSecrets } from '../core/errors.js';
+import { type ConsoleLevel, LOG_LEVELS, type LogLevel } from '../core/config-types.js';
+import { validateConsoleLevel, validateLogFile, validateLogLevel } from '../core/validators.js';
+import { ConfigError } from '../core/errors.js';
+import { REDACTED, redactSecrets } from '../core/redact.js';
 
 /** Structured fields of a record. */
 export type LogFields = Readonly<Record<string, unknown>>;
@@ -114,10 +109,10 @@ export const REDACT_PATHS: readonly string[] = Object.freeze(
 /** `2026-11-28 01:00:55,546`: Python logging's `asctime`, in local time. */
 export function formatAsctime(ms: number): string {
   const d = new Date(Math.floor(ms));
-  const p = (n: number, w = 2): string => String(n).padStart(w, '0');
+  const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
   return (
-    `${p(d.getFullYear(), 4)}-${p(d.getMonth() + 1)}-${p(d.getDate())} ` +
-    `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())},${p(d.getMilliseconds(), 3)}`
+    `${pad(d.getFullYear(), 4)}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ` +
+    `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())},${pad(d.getMilliseconds(), 3)}`
   );
 }
 

@@ -30,6 +30,8 @@ export interface AttemptSummary {
   readonly status: number | undefined;
   readonly error: ErrorSummary | undefined;
   readonly durationMs: number | undefined;
+  /** `tokenRenewal` for a `GET /appAuth` made on the call's behalf, else `request`. */
+  readonly purpose: 'request' | 'tokenRenewal';
 }
 
 /** Summarises any thrown value. */
@@ -49,6 +51,7 @@ export function summarizeAttempt(record: AttemptRecord): AttemptSummary {
     status: record.status,
     error: record.error === undefined ? undefined : summarizeError(record.error),
     durationMs: record.durationMs,
+    purpose: record.purpose ?? 'request',
   };
 }
 
@@ -174,6 +177,7 @@ export class RequestEntry implements RequestEntryFields {
         status: a.status ?? null,
         error: a.error ?? null,
         durationMs: a.durationMs ?? null,
+        purpose: a.purpose,
       })),
       durationMs: this.durationMs,
       bytesSent: this.bytesSent,

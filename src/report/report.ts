@@ -14,7 +14,8 @@
  */
 import { inspect } from 'node:util';
 import type { FilterOperator, ResourceType } from '../core/enums.js';
-import { type AttemptRecord, isSecretParam, REDACTED, redactUrl } from '../core/errors.js';
+import { type AttemptRecord } from '../core/errors.js';
+import { isSecretParam, REDACTED, redactUrl } from '../core/redact.js';
 import { formatTimedelta, heading, row, titleBar } from '../core/py-text.js';
 import { describeBody, type RequestBody } from '../core/request-object.js';
 import {

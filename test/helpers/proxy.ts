@@ -8,7 +8,7 @@ import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { createProxy } from 'proxy';
 
-export interface ProxySeen {
+export interface ProxiedRequest {
   /** `CONNECT` or the forwarded request's method. */
   readonly method: string;
   /** `host:port` for CONNECT, the absolute URL for a forwarded request. */
@@ -23,7 +23,7 @@ export interface TestProxy {
   readonly host: string;
   readonly port: number;
   /** Every request that reached the proxy, in order (tunnels and forwarded requests). */
-  readonly seen: readonly ProxySeen[];
+  readonly log: readonly ProxiedRequest[];
   /** CONNECT requests seen. */
   readonly connects: number;
   /** Plain (forwarded) requests seen. */
@@ -44,7 +44,7 @@ export interface TestProxyOptions {
 /** Starts a proxy on 127.0.0.1:0. */
 export async function startProxy(options: TestProxyOptions = {}): Promise<TestProxy> {
   const server = createProxy(options.tls ? https.createServer(options.tls) : http.createServer());
-  const seen: ProxySeen[] = [];
+  const log: ProxiedRequest[] = [];
   const sockets = new Set<Socket>();
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
@@ -58,7 +58,7 @@ export async function startProxy(options: TestProxyOptions = {}): Promise<TestPr
   server.authenticate = (req) => {
     const authorization = req.headers['proxy-authorization'];
     const allowed = expected === undefined || authorization === expected;
-    seen.push({
+    log.push({
       method: req.method ?? '',
       target: req.url ?? '',
       authorization,
@@ -77,17 +77,17 @@ export async function startProxy(options: TestProxyOptions = {}): Promise<TestPr
   return {
     host: '127.0.0.1',
     port,
-    get seen() {
-      return [...seen];
+    get log() {
+      return [...log];
     },
     get connects() {
-      return seen.filter((s) => s.method === 'CONNECT').length;
+      return log.filter((s) => s.method === 'CONNECT').length;
     },
     get requests() {
-      return seen.filter((s) => s.method !== 'CONNECT').length;
+      return log.filter((s) => s.method !== 'CONNECT').length;
     },
     reset() {
-      seen.length = 0;
+      log.length = 0;
     },
     async close() {
       const closed = new Promise<void>((resolve) => {

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import { RequestObject, type ThreatConnect, ValidationError } from '../../../src/index.js';
+import { RequestObject, type ThreatConnect, ThreatConnectError } from '../../../src/index.js';
 import type { Sandbox } from '../../../src/sandbox/index.js';
 import { clientFor } from '../../helpers/client.js';
 import { admin, withSandbox } from '../../helpers/sandbox.js';
@@ -106,9 +106,11 @@ describe('documents through apiRequest', () => {
     assert.equal(fileContents.toString('utf8'), 'Example document #19 contents.\n');
     assert.equal(fileContents.length, 31);
     assert.equal(results.text(), 'Example document #19 contents.\n');
-    // The path and query that went on the wire, as the original recorded it.
+    // The path and query that went on the wire; the request object itself is not changed.
+    assert.equal(ro.pathUrl, undefined);
+    const { pathname, search } = new URL(results.url);
     assert.equal(
-      ro.pathUrl,
+      pathname + search,
       '/api/v2/groups/documents/19/download?createActivityLog=false&owner=Example+Community',
     );
   });
@@ -209,7 +211,8 @@ describe('documents through apiRequest', () => {
     assert.throws(
       () => streamed.content,
       (error: unknown) =>
-        error instanceof ValidationError &&
+        error instanceof ThreatConnectError &&
+        error.code === 'TC_ERROR' &&
         error.message === 'This response is streamed: read `body` instead of `content`, `text()` or `json()`',
     );
     assert.deepEqual(await streamDigest(streamed.body), { size, sha256: digest });
@@ -225,7 +228,7 @@ describe('documents through apiRequest', () => {
     const results = await tc.apiRequest(downloadRequest(708996), { stream: true });
     assert.equal(results.status, 404);
     assert.deepEqual(results.json(), { status: 'Failure', message: 'The requested resource was not found' });
-    assert.throws(() => results.body, ValidationError);
+    assert.throws(() => results.body, ThreatConnectError);
   });
 
   it('a buffered response has no stream', async () => {
@@ -233,7 +236,8 @@ describe('documents through apiRequest', () => {
     assert.throws(
       () => results.body,
       (error: unknown) =>
-        error instanceof ValidationError &&
+        error instanceof ThreatConnectError &&
+        error.code === 'TC_ERROR' &&
         error.message === 'This response is buffered: read `content`, `text()` or `json()` instead of `body`',
     );
   });

@@ -117,8 +117,8 @@ describe('logging of calls to the sandbox', () => {
   });
 
   it('the file level filters: at "error" only the failures are written', async () => {
-    // The second request gets a 503 and is retried: its ERROR line is written, the INFO line of the
-    // retry wait and the DEBUG lines are not.
+    // The second request gets a 503, is retried, then answers 404: only the call's final failure is an
+    // ERROR line; the WARNING of the retried attempt, the INFO line of the wait and DEBUG lines are not.
     await setRules(sandbox, { kind: 'status', status: 503, every: 2 });
     const tc = make();
     const file = path.join(dir, 'error', 'tc.log');
@@ -128,10 +128,7 @@ describe('logging of calls to the sandbox', () => {
     const base = sandbox.baseUrl;
     assert.deepEqual(
       readRecords(file).map((r) => [r.level, r.msg]),
-      [
-        [50, `Attempt 1 of GET ${base}${MISSING}?createActivityLog=false failed: HTTP 503`],
-        [50, `GET ${base}${MISSING}?createActivityLog=false answered 404`],
-      ],
+      [[50, `GET ${base}${MISSING}?createActivityLog=false failed: HTTP 404 (2 attempts)`]],
     );
   });
 
@@ -154,7 +151,7 @@ describe('logging of calls to the sandbox', () => {
   });
 
   it('setTclConsoleLevel("info") writes human lines to stderr: time - threatconnect - LEVEL - message', async () => {
-    // The second request (/v2/owners/mine) gets a 503 and is retried: an ERROR and an INFO line.
+    // The second request (/v2/owners/mine) gets a 503 and is retried: a WARNING and an INFO line.
     await setRules(sandbox, { kind: 'status', status: 503, every: 2, pathPrefix: '/v2/owners' });
     const { code, stdout, stderr } = await runChild('info');
     assert.equal(stdout, '200\n200\n404\n');
@@ -163,9 +160,9 @@ describe('logging of calls to the sandbox', () => {
     const time = String.raw`\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2},\d{3}`;
     const base = sandbox.baseUrl.replace(/[.]/g, '\\.');
     const expected = [
-      `ERROR - Attempt 1 of GET ${base}/v2/owners/mine\\?createActivityLog=false failed: HTTP 503`,
+      `WARNING - Attempt 1 of GET ${base}/v2/owners/mine\\?createActivityLog=false failed: HTTP 503`,
       String.raw`INFO - Pausing for \d+\.\d{3} seconds before retry 1\.`,
-      `ERROR - GET ${base}${MISSING}\\?createActivityLog=false answered 404`,
+      `ERROR - GET ${base}${MISSING}\\?createActivityLog=false failed: HTTP 404 \\(1 attempt\\)`,
     ];
     assert.equal(lines.length, expected.length, stderr);
     lines.forEach((line, i) => {

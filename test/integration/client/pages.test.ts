@@ -31,8 +31,9 @@ describe('apiRequestPages against the sandbox', () => {
   /** Active Example Community indicators, in id order (the listing's order). */
   const expected = owned.map((i) => i.id).sort((a, b) => a - b);
 
+  // One window at a time, so the request log's order is fixed; pages-concurrency.test.ts covers more.
   const make = (options: Partial<ClientOptions> = {}) => {
-    const tc = clientFor(sandbox, { apiRetries: 2, clock: recordingClock(), ...options });
+    const tc = clientFor(sandbox, { apiRetries: 2, clock: recordingClock(), concurrency: 1, ...options });
     tc.setApiResultLimit(LIMIT);
     clients.push(tc);
     return tc;

@@ -80,9 +80,9 @@ describe('client through an HTTP proxy', () => {
     });
     // undici tunnels through CONNECT even to an http:// target, and keeps tunnels alive (its pool may
     // open a second one for the request that follows the first).
-    assert.ok(open.connects >= 1 && open.connects <= 2, JSON.stringify(open.seen));
-    for (const seen of open.seen) {
-      assert.deepEqual(seen, {
+    assert.ok(open.connects >= 1 && open.connects <= 2, JSON.stringify(open.log));
+    for (const entry of open.log) {
+      assert.deepEqual(entry, {
         method: 'CONNECT',
         target: authority(sandbox),
         authorization: undefined,
@@ -104,7 +104,7 @@ describe('client through an HTTP proxy', () => {
     await withClient(clientFor(sandbox), async (tc) => {
       assert.equal((await tc.apiRequest(mine())).status, 200);
     });
-    assert.equal(open.seen.length, 0);
+    assert.equal(open.log.length, 0);
   });
 
   it('the proxy option of the constructor works like setProxies', async () => {
@@ -124,7 +124,7 @@ describe('client through an HTTP proxy', () => {
       assert.equal(ownerName(response.json()), 'Example Org');
     });
     const basic = `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}`;
-    assert.deepEqual(guarded.seen, [
+    assert.deepEqual(guarded.log, [
       { method: 'CONNECT', target: authority(sandbox), authorization: basic, allowed: true },
     ]);
   });
@@ -154,8 +154,8 @@ describe('client through an HTTP proxy', () => {
       assert.equal(entry.attempts.length, 1);
       assert.equal(tc.report.toJSON().retries, 0);
     });
-    assert.equal(guarded.seen.length, 1, JSON.stringify(guarded.seen));
-    assert.equal(guarded.seen[0]?.allowed, false);
+    assert.equal(guarded.log.length, 1, JSON.stringify(guarded.log));
+    assert.equal(guarded.log[0]?.allowed, false);
     assert.deepEqual(await requestLog(sandbox), [], 'nothing reached the sandbox');
   });
 
@@ -165,8 +165,8 @@ describe('client through an HTTP proxy', () => {
       tc.setProxies(guarded.host, guarded.port);
       await assert.rejects(tc.apiRequest(mine()), ProxyAuthError);
     });
-    assert.equal(guarded.seen.length, 1);
-    assert.equal(guarded.seen[0]?.authorization, undefined);
+    assert.equal(guarded.log.length, 1);
+    assert.equal(guarded.log[0]?.authorization, undefined);
   });
 
   it('throwOnError does not change a proxy failure', async () => {
@@ -186,7 +186,7 @@ describe('client through an HTTP proxy', () => {
       assert.equal(ownerName(response.json()), 'Example Org');
     });
     assert.deepEqual(
-      open.seen.map((s) => `${s.method} ${s.target}`),
+      open.log.map((s) => `${s.method} ${s.target}`),
       [`CONNECT ${authority(https)}`],
     );
   });
@@ -197,8 +197,8 @@ describe('client through an HTTP proxy', () => {
       tc.setProxies(guarded.host, guarded.port, USER, PASSWORD);
       assert.equal((await tc.apiRequest(mine())).status, 200);
     });
-    assert.equal(guarded.seen.length, 1);
-    assert.equal(guarded.seen[0]?.allowed, true);
+    assert.equal(guarded.log.length, 1);
+    assert.equal(guarded.log[0]?.allowed, true);
   });
 
   it('refuses the self-signed HTTPS sandbox through the proxy without its CA', async () => {

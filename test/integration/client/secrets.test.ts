@@ -276,7 +276,7 @@ describe('secrets appear nowhere', () => {
     );
     assert.match(
       result.stderr,
-      / - threatconnect - ERROR - Attempt 1 of GET .*\/v2\/tasks.* failed: HTTP 503/,
+      / - threatconnect - WARNING - Attempt 1 of GET .*\/v2\/tasks.* failed: HTTP 503/,
     );
     assert.match(log, /"level":20,/);
     assert.match(log, /Renewed the API token\./);
@@ -298,7 +298,7 @@ describe('secrets appear nowhere', () => {
     assert.match(text('JSON(error.request)'), /"Authorization":"TC-Token \[REDACTED\]"/);
     assert.match(text('failures 0'), /Status Code\s+: 404/);
     assert.match(text('failures 1'), /Status Code\s+: 401/);
-    assert.ok(proxy.seen.some((s) => s.allowed) && proxy.seen.some((s) => !s.allowed), 'the proxy saw both');
+    assert.ok(proxy.log.some((s) => s.allowed) && proxy.log.some((s) => !s.allowed), 'the proxy saw both');
     assert.ok(
       requests.some((r) => r.target.startsWith('/api/appAuth?expiredToken=')),
       'a token was renewed',

@@ -9,12 +9,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
+  ClientClosedError,
   type ClientOptions,
   ConfigError,
   RequestObject,
   ThreatConnect,
   TimeoutError,
-  ValidationError,
 } from '../../../src/index.js';
 import type { Sandbox } from '../../../src/sandbox/index.js';
 import { clientFor } from '../../helpers/client.js';
@@ -946,7 +946,8 @@ describe('settings against the sandbox', () => {
 
   it('setApiResultLimit sets the page size of apiRequestPages', async () => {
     await admin(sandbox, 'DELETE', 'requests');
-    const tc = clientFor(sandbox);
+    // One window at a time, so leaving after two pages has requested exactly two.
+    const tc = clientFor(sandbox, { concurrency: 1 });
     try {
       tc.setApiResultLimit(7);
       const ro = new RequestObject()
@@ -978,11 +979,12 @@ describe('settings against the sandbox', () => {
     await tc.close();
     await tc.close(); // a second close is harmless
     await assert.rejects(tc.apiRequest(mine()), (error: unknown) => {
-      assert.ok(error instanceof ValidationError, String(error));
+      assert.ok(error instanceof ClientClosedError, String(error));
+      assert.equal(error.code, 'TC_CLOSED');
       assert.equal(error.message, 'This client has been closed');
       return true;
     });
-    await assert.rejects(tc.apiRequestPages(mine()).next(), ValidationError);
+    await assert.rejects(tc.apiRequestPages(mine())[Symbol.asyncIterator]().next(), ClientClosedError);
   });
 
   it('two clients share nothing: settings, reports and connections are their own', async () => {
@@ -1000,7 +1002,7 @@ describe('settings against the sandbox', () => {
       assert.equal(a.report.entries.length, 1);
       assert.equal(b.report.entries.length, 0);
       await a.close();
-      await assert.rejects(a.apiRequest(mine()), ValidationError);
+      await assert.rejects(a.apiRequest(mine()), ClientClosedError);
       // b keeps its own dispatcher and still works.
       const results = await b.apiRequest(mine());
       assert.equal(results.status, 200);

@@ -201,7 +201,7 @@ describe('TokenAuthenticator', () => {
       },
     });
     const controller = new AbortController();
-    const aborted = auth.headers('GET', '/p', NOW, controller.signal);
+    const aborted = auth.headers('GET', '/p', NOW, { signal: controller.signal });
     const other = auth.headers('GET', '/p', NOW);
     controller.abort();
     await assert.rejects(aborted, AbortError);
@@ -209,7 +209,7 @@ describe('TokenAuthenticator', () => {
     assert.equal((await other).Authorization, 'TC-Token new');
     const done = new AbortController();
     done.abort();
-    await assert.rejects(auth.renew(undefined, done.signal), AbortError);
+    await assert.rejects(auth.renew(undefined, { signal: done.signal }), AbortError);
     assert.equal(count, 1, 'an aborted caller starts no renewal');
   });
 
@@ -241,11 +241,12 @@ describe('createAuthenticator', () => {
     assert.equal(auth.kind, 'hmac');
     const path =
       '/api/v2/indicators?createActivityLog=false&owner=Example+Community&resultLimit=500&resultStart=0';
-    assert.deepEqual(await auth.headers('GET', path, 1_700_000_000_250), {
+    // HMAC signs synchronously: no promise.
+    assert.deepEqual(auth.headers('GET', path, 1_700_000_000_250), {
       Timestamp: '1700000000',
       Authorization: 'TC 12345678901234567890:QE7oDwfLQoCBveT838r6OOjMpy6DfTYF4GMjSt6w25M=',
     });
-    const later = await auth.headers('GET', path, 1_700_000_400_000);
+    const later = auth.headers('GET', path, 1_700_000_400_000);
     assert.equal(later.Timestamp, '1700000400');
     assert.notEqual(
       later.Authorization,

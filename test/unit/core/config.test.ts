@@ -6,20 +6,19 @@ import { after, describe, it } from 'node:test';
 import { inspect } from 'node:util';
 import {
   type ClientOptions,
-  configOptionsFromIni,
-  describeType,
-  describeValue,
-  readConfigFile,
-  readEnvOptions,
   type ResolvedHmacAuth,
   type ResolvedTokenAuth,
-  resolveConfig,
-  updateConfig,
+} from '../../../src/core/config-types.js';
+import { configOptionsFromIni, readConfigFile, readEnvOptions } from '../../../src/core/config-sources.js';
+import {
+  describeType,
+  describeValue,
   validateApiRequestTimeout,
   validateApiSleep,
   validateCaCertificate,
   validateLogLevel,
-} from '../../../src/core/config.js';
+} from '../../../src/core/validators.js';
+import { resolveConfig, updateConfig } from '../../../src/core/config.js';
 import { ConfigError } from '../../../src/core/errors.js';
 
 const SECRET = 'aabbccddeeffgghhiijjkkllmmnnooppqqrrssttuuvvwwxxyyzz!@#$%^&*()-=';

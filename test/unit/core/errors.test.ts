@@ -8,19 +8,10 @@ import {
   BadRequestError,
   ConfigError,
   ConnectionError,
-  errorFromResponse,
-  failureMessage,
   IncompleteResultError,
-  isSecretParam,
   NotFoundError,
   ProxyAuthError,
   RateLimitError,
-  REDACTED,
-  redactHeaders,
-  redactHeaderValue,
-  redactRequest,
-  redactSecrets,
-  redactUrl,
   RetryExhaustedError,
   ServerError,
   ThreatConnectError,
@@ -28,6 +19,16 @@ import {
   throwIfAborted,
   ValidationError,
 } from '../../../src/core/errors.js';
+import { errorFromResponse, failureMessage } from '../../../src/core/response-errors.js';
+import {
+  isSecretParam,
+  REDACTED,
+  redactHeaders,
+  redactHeaderValue,
+  redactRequest,
+  redactSecrets,
+  redactUrl,
+} from '../../../src/core/redact.js';
 
 const SIGNATURE = 'QE7oDwfLQoCBveT838r6OOjMpy6DfTYF4GMjSt6w25M=';
 

@@ -5,11 +5,11 @@ import {
   ApiError,
   ConnectionError,
   type ConnectionErrorKind,
-  errorFromResponse,
   ProxyAuthError,
   TimeoutError,
   ValidationError,
 } from '../../../src/core/errors.js';
+import { errorFromResponse } from '../../../src/core/response-errors.js';
 import {
   backoffMs,
   classifyError,

@@ -1,5 +1,5 @@
 /**
- * Review: a caller's long-lived AbortSignal used for many calls must not collect state per call.
+ * a caller's long-lived AbortSignal used for many calls must not collect state per call.
  * Node 20's AbortSignal.any() keeps a reference to every combined signal in its sources, and never
  * prunes them, so a combined signal per attempt grows the caller's signal without bound.
  */

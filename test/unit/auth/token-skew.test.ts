@@ -1,5 +1,5 @@
 /**
- * Review: a renewed token that is already expired by the client's clock (server clock behind ours)
+ * a renewed token that is already expired by the client's clock (server clock behind ours)
  * must not be renewed again before every request; its expiry counts as unknown, so a 401 renews it.
  */
 import assert from 'node:assert/strict';

@@ -1,5 +1,5 @@
 /**
- * Review: `threatconnect sandbox` prints an env file that the docs source with `set -a; . ./sandbox.env`
+ * `threatconnect sandbox` prints an env file that the docs source with `set -a; . ./sandbox.env`
  * (decisions.md 2.1). Every value must survive sourcing unchanged and run nothing, the access id given
  * with `--access-id` included.
  */

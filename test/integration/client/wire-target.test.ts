@@ -1,5 +1,5 @@
 /**
- * Review: the signed target must be the one undici sends. The WHATWG parser percent-encodes `'` in a
+ * the signed target must be the one undici sends. The WHATWG parser percent-encodes `'` in a
  * query (special-query percent-encode set) but not in a path, so a request URI whose query holds `'`
  * must be signed in its encoded form.
  */

@@ -1,11 +1,11 @@
 /**
- * Review: `tc.close()` while a call waits between retries. The next attempt finds the client closed;
+ * `tc.close()` while a call waits between retries. The next attempt finds the client closed;
  * that is not "retries ran out" (decisions.md 1.3: RetryExhaustedError is for retries that ran out),
  * so the caller gets the closed-client error itself, not a RetryExhaustedError wrapping it.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { RetryExhaustedError, ValidationError } from '../../../src/index.js';
+import { ClientClosedError, RetryExhaustedError } from '../../../src/index.js';
 import type { Sandbox } from '../../../src/sandbox/index.js';
 import { clientFor } from '../../helpers/client.js';
 import { withSandbox } from '../../helpers/sandbox.js';
@@ -21,7 +21,7 @@ describe('review: close() during a retry wait', () => {
     await sandbox.close();
   });
 
-  it('the call rejects with the closed-client ValidationError', async () => {
+  it('the call rejects with ClientClosedError', async () => {
     await setRules(sandbox, { kind: 'status', status: 503 });
     let closing: Promise<void> | undefined;
     const clock = recordingClock({
@@ -34,8 +34,9 @@ describe('review: close() during a retry wait', () => {
     const error = await rejection(() => tc.apiRequest(request('GET', '/v2/owners')));
     await closing;
     assert.ok(!(error instanceof RetryExhaustedError), String(error));
-    assert.ok(error instanceof ValidationError, String(error));
-    assert.equal(error.message, 'This client has been closed');
+    assert.ok(error instanceof ClientClosedError, String(error));
+    assert.equal(error.code, 'TC_CLOSED');
+    assert.equal(error.message, 'The client was closed while the request was in flight');
     assert.deepEqual(clock.sleeps.length, 1);
   });
 

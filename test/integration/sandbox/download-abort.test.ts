@@ -1,5 +1,5 @@
 /**
- * Review: a client that goes away in the middle of a document download. The sandbox waited for
+ * a client that goes away in the middle of a document download. The sandbox waited for
  * 'drain' on a socket that was gone, so the handler never finished: the request was never logged and
  * its chunk reader stayed alive for good.
  */

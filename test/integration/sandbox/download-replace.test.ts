@@ -1,5 +1,5 @@
 /**
- * Review: a document replaced (PUT upload) while a download of it is in flight. Chunks are read one at
+ * a document replaced (PUT upload) while a download of it is in flight. Chunks are read one at
  * a time, so the download could splice old and new bytes under the old Content-Length. It must fail
  * instead (the client sees the body end early), never deliver mixed content.
  */

@@ -1,4 +1,4 @@
-/** Review: the sandbox takes a rating as a number or a plain decimal string, not '0x5' or '1e0'. */
+/** the sandbox takes a rating as a number or a plain decimal string, not '0x5' or '1e0'. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Sandbox } from '../../../src/sandbox/index.js';

@@ -1,11 +1,11 @@
 /**
- * Review: a proxy host holding a port (`proxy:3128`) passed validation; the first request then threw a
+ * a proxy host holding a port (`proxy:3128`) passed validation; the first request then threw a
  * bare `TypeError: Invalid URL` (decisions.md 1.3: every error is an SDK error). It is a ConfigError
  * at the setter now, naming the option and the value. An IPv6 address is still accepted.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { validateProxy } from '../../../src/core/config.js';
+import { validateProxy } from '../../../src/core/validators.js';
 import { ConfigError } from '../../../src/core/errors.js';
 
 const EXPECTED = 'a host name or address, optionally with an http:// or https:// prefix';

@@ -1,5 +1,5 @@
 /**
- * Review: a streamed call that fails (`{ stream: true }`, status not 200/201/202) keeps its body in the
+ * a streamed call that fails (`{ stream: true }`, status not 200/201/202) keeps its body in the
  * report entry, as a buffered one does.
  */
 import assert from 'node:assert/strict';

@@ -1,5 +1,5 @@
 /**
- * Review: huge numbers that passed validation and broke later.
+ * huge numbers that passed validation and broke later.
  * - A token expiry beyond the last date JavaScript can hold was accepted (1e306 s became Infinity ms),
  *   and `inspect()` of the authenticator then threw `RangeError: Invalid time value`.
  * - With `apiSleep` 0 the backoff of retry 1025 was `0 × 2^1024 = 0 × Infinity = NaN`.
@@ -8,7 +8,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { inspect } from 'node:util';
 import { parseTokenExpires, TokenAuthenticator } from '../../../src/auth/token.js';
-import { resolveConfig, type ResolvedTokenAuth, validateApiTokenExpires } from '../../../src/core/config.js';
+import { resolveConfig } from '../../../src/core/config.js';
+import { type ResolvedTokenAuth } from '../../../src/core/config-types.js';
+import { validateApiTokenExpires } from '../../../src/core/validators.js';
 import { ConfigError } from '../../../src/core/errors.js';
 import { backoffMs, decideRetry } from '../../../src/core/retry.js';
 

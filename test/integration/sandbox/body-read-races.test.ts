@@ -1,5 +1,5 @@
 /**
- * Review: sandbox writes that follow an asynchronous body read. A handler that looks its item up
+ * sandbox writes that follow an asynchronous body read. A handler that looks its item up
  * before reading the body must look again afterwards (docs/decisions.md, sandbox 21): the item may
  * have been deleted or changed by another request while the body arrived.
  *

@@ -1,0 +1,256 @@
+/**
+ * The internal requester: how the client, and the resource containers built on it, call the API.
+ * `request()` sends one logical call through the pipeline (report entry, retries, auth, timeout);
+ * `pages()` walks a listing through the page-window limiter of `core/pagination.ts`, with the
+ * client's `concurrency`. It is not part of the public API: the public `ThreatConnect` methods are
+ * thin wrappers over it.
+ */
+import type { ResolvedConfig } from '../core/config-types.js';
+import { ClientClosedError, ValidationError, throwIfAborted } from '../core/errors.js';
+import { paginate } from '../core/pagination.js';
+import { redactUrl } from '../core/redact.js';
+import { type RequestObject, requestParams, requestTarget } from '../core/request-object.js';
+import { ApiResponse } from '../core/response.js';
+import { errorFromResponse } from '../core/response-errors.js';
+import { buildPathAndQuery, wireTarget } from '../core/url.js';
+import type { Logger } from '../logging/logger.js';
+import { type CallContext, type CallResult, type Next, SUCCESS_STATUSES } from './call.js';
+import { type ApiPage, PageIterable } from './pages.js';
+
+/** Per-call options of {@link Requester.request}. */
+export interface RequestOptions {
+  /** Throw the typed `ApiError` for an answer other than 200/201/202 instead of resolving with it. */
+  readonly throwOnError?: boolean | undefined;
+  /** Hand the body over as a `Readable`; defaults to the request object's `stream`. */
+  readonly stream?: boolean | undefined;
+  readonly signal?: AbortSignal | undefined;
+  /** Count the call as an API filter in the report (a filter retrieval request). */
+  readonly countsAsApiFilter?: boolean | undefined;
+}
+
+/** Options of {@link Requester.pages}. */
+export interface PagesOptions {
+  readonly signal?: AbortSignal | undefined;
+  /** Page windows in flight after the first. @default the client's `concurrency` */
+  readonly concurrency?: number | undefined;
+  readonly countsAsApiFilter?: boolean | undefined;
+}
+
+/** How the client lets the requester know it is open, and aborts calls in flight when it closes. */
+export interface CallLifecycle {
+  /** @throws {ClientClosedError} once the client is closed. */
+  assertOpen(): void;
+  /** A signal for one call: fires when `signal` fires or the client closes. Call `end()` after. */
+  begin(signal: AbortSignal | undefined): { readonly signal: AbortSignal; end(): void };
+}
+
+/** The internal interface resource containers call the API through. */
+export interface Requester {
+  /** The client's current settings. */
+  readonly config: ResolvedConfig;
+  readonly logger: Logger;
+  /** One logical call; resolves with the response for every HTTP status unless `throwOnError`. */
+  request(ro: RequestObject, options?: RequestOptions): Promise<ApiResponse>;
+  /** The pages of a listing; an answer other than 200/201/202 throws the typed `ApiError`. */
+  pages<T = unknown>(ro: RequestObject, options?: PagesOptions): PageIterable<T>;
+}
+
+/** Dependencies of {@link PipelineRequester}. */
+export interface PipelineRequesterDeps {
+  readonly origin: string;
+  readonly basePath: string;
+  readonly config: () => ResolvedConfig;
+  readonly pipeline: Next;
+  readonly logger: Logger;
+  readonly lifecycle: CallLifecycle;
+}
+
+/** A pipeline result with the headers its last attempt was signed with (redact them before showing). */
+type SignedResult = CallResult & { requestHeaders?: Record<string, string> };
+
+/** The requester of one client. */
+export class PipelineRequester implements Requester {
+  readonly #deps: PipelineRequesterDeps;
+
+  constructor(deps: PipelineRequesterDeps) {
+    this.#deps = deps;
+  }
+
+  get config(): ResolvedConfig {
+    return this.#deps.config();
+  }
+
+  get logger(): Logger {
+    return this.#deps.logger;
+  }
+
+  async request(ro: RequestObject, options: RequestOptions = {}): Promise<ApiResponse> {
+    this.#deps.lifecycle.assertOpen();
+    throwIfAborted(options.signal);
+    checkOwnerAllowed(ro);
+    const config = this.#deps.config();
+    const pathAndQuery = wireTarget(
+      this.#deps.origin,
+      requestTarget(ro, { basePath: this.#deps.basePath, activityLog: config.activityLog }),
+    );
+    const result = await this.#send(ro, pathAndQuery, {
+      ...options,
+      stream: options.stream ?? ro.stream,
+    });
+    return this.#finish(ro, result, pathAndQuery, options.throwOnError === true);
+  }
+
+  pages<T = unknown>(ro: RequestObject, options: PagesOptions = {}): PageIterable<T> {
+    return new PageIterable<T>(() => this.#walk<T>(ro, options));
+  }
+
+  /** Checks come when the walk starts, so they reject the first `next()` as any failure would. */
+  async *#walk<T>(ro: RequestObject, options: PagesOptions): AsyncGenerator<ApiPage<T>> {
+    this.#deps.lifecycle.assertOpen();
+    throwIfAborted(options.signal);
+    if (!ro.resourcePagination) {
+      throw new ValidationError(
+        'This request object has `resourcePagination` off: call setResourcePagination(true) to page it, or use apiRequest()',
+      );
+    }
+    const requestUri = ro.requestUri;
+    if (requestUri === undefined) {
+      throw new ValidationError('`requestUri` is not set; call setRequestUri() first');
+    }
+    checkOwnerAllowed(ro);
+    const config = this.#deps.config();
+    // The window is the iterator's: a resultLimit/resultStart of the request object would be sent
+    // twice, and the server would read the first one.
+    const params = ro.payloadEntries().filter(([key]) => key !== 'resultLimit' && key !== 'resultStart');
+    let key: string | undefined;
+    const pages = paginate({
+      resultLimit: config.apiResultLimit,
+      concurrency: options.concurrency ?? config.concurrency,
+      signal: options.signal,
+      fetchWindow: async (window, signal) => {
+        const pathAndQuery = wireTarget(
+          this.#deps.origin,
+          buildPathAndQuery({
+            basePath: this.#deps.basePath,
+            requestUri,
+            params: [
+              ...params,
+              ['resultLimit', String(window.resultLimit)],
+              ['resultStart', String(window.resultStart)],
+            ],
+            activityLog: config.activityLog,
+          }),
+        );
+        const result = await this.#send(ro, pathAndQuery, {
+          signal,
+          countsAsApiFilter: options.countsAsApiFilter ?? true,
+        });
+        const response = this.#finish(ro, result, pathAndQuery, true);
+        const envelope = response.json<{ data?: Record<string, unknown> }>();
+        const data = envelope.data ?? {};
+        // Every page names the array the first one did, so an empty page finds no array of its own.
+        key ??= Object.keys(data).find((name) => Array.isArray(data[name]));
+        const raw = key === undefined ? undefined : data[key];
+        const items = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]) as T[];
+        const count = data.resultCount;
+        return {
+          page: { response, data, items },
+          itemCount: items.length,
+          total: typeof count === 'number' ? count : undefined,
+        };
+      },
+    });
+    for await (const { page, resultStart, resultLimit, resultCount } of pages) {
+      yield { ...page, resultStart, resultLimit, resultCount };
+    }
+  }
+
+  async #send(ro: RequestObject, pathAndQuery: string, options: RequestOptions): Promise<SignedResult> {
+    const { origin, logger, lifecycle } = this.#deps;
+    const url = origin + pathAndQuery;
+    const method = ro.httpMethod;
+    const { activityLog } = this.#deps.config();
+    const scope = lifecycle.begin(options.signal);
+    const ctx: CallContext = {
+      method,
+      url,
+      pathAndQuery,
+      headers: ro.headers,
+      body: ro.body,
+      signal: scope.signal,
+      stream: options.stream,
+      attempts: [],
+      report: {
+        method,
+        requestUri: ro.requestUri,
+        url,
+        description: ro.description,
+        resourceType: ro.resourceType,
+        contentType: ro.contentType,
+        body: ro.body,
+        // Built only if the report keeps an entry (reporting enabled).
+        payload: { [Symbol.iterator]: () => requestParams(ro, activityLog)[Symbol.iterator]() },
+        track: options.countsAsApiFilter === true || ro.track,
+      },
+    };
+    // Debug lines are built only when someone reads them: this is the hot path of every call.
+    const debug = logger.isLevelEnabled('debug');
+    if (debug) logger.debug(`${method} ${redactUrl(url)}`);
+    let result: CallResult;
+    try {
+      result = await this.#deps.pipeline(ctx);
+    } catch (error) {
+      // A call cut short by close() says so, rather than looking like the caller's abort.
+      if (scope.signal.aborted && options.signal?.aborted !== true) {
+        throw new ClientClosedError('The client was closed while the request was in flight', {
+          cause: error,
+        });
+      }
+      throw error;
+    } finally {
+      scope.end();
+    }
+    if (debug) {
+      logger.debug(
+        `${method} ${redactUrl(url)} -> ${result.response.status} (${result.attempts.length} attempt(s))`,
+      );
+    }
+    // The last attempt's signed headers, for the redacted `request` of an ApiError (decisions.md 1.3).
+    return ctx.attempt === undefined ? result : { ...result, requestHeaders: ctx.attempt.headers };
+  }
+
+  #finish(ro: RequestObject, result: SignedResult, pathAndQuery: string, throwOnError: boolean): ApiResponse {
+    const { response, decision } = result;
+    const url = this.#deps.origin + pathAndQuery;
+    const apiResponse = new ApiResponse({
+      status: response.status,
+      headers: response.headers,
+      url,
+      content: response.content,
+      body: response.body,
+      attempts: result.attempts.length,
+    });
+    const ok = SUCCESS_STATUSES.has(response.status);
+    if (ok) ro.successCallback?.(ro, apiResponse);
+    else ro.failureCallback?.(response.status);
+    if (ok || !throwOnError) return apiResponse;
+    // decisions.md 1.4: resolve with the response for every status, including a 429/503 whose
+    // Retry-After was too long to wait, unless the caller asked for the typed error.
+    throw errorFromResponse({
+      status: response.status,
+      body: response.content,
+      headers: response.headers,
+      request: { method: ro.httpMethod, url, headers: result.requestHeaders },
+      retryAfterMs: decision?.retryAfterMs,
+    });
+  }
+}
+
+/** `setOwnerAllowed(false)` says the request must not carry an owner. */
+function checkOwnerAllowed(ro: RequestObject): void {
+  if (!ro.ownerAllowed && ro.payloadEntries().some(([key]) => key === 'owner')) {
+    throw new ValidationError(
+      'This request object has an `owner` parameter but `ownerAllowed` is false: remove the owner or call setOwnerAllowed(true)',
+    );
+  }
+}

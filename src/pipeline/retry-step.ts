@@ -1,0 +1,93 @@
+/**
+ * The retry middleware: the table and waits of decisions.md 1.6, with the client's abortable clock.
+ * Every attempt is recorded in the call (`response.attempts`, the report entry). A 401 that a token
+ * renewal cures is sent again at once: the renewal's own attempts and the re-sent request are
+ * recorded too, and the re-send does not use up a retry.
+ */
+import { AbortError, ConnectionError, RetryExhaustedError, throwIfAborted } from '../core/errors.js';
+import { redactUrl } from '../core/redact.js';
+import { decideRetry } from '../core/retry.js';
+import {
+  asSdkError,
+  type CallResult,
+  type Middleware,
+  type PipelineDeps,
+  recordAttempt,
+  SUCCESS_STATUSES,
+} from './call.js';
+
+/** Re-sends after a token renewal allowed in one call (another caller's renewal may race ours once). */
+const MAX_RENEWAL_RESENDS = 2;
+
+export function retryMiddleware(deps: PipelineDeps): Middleware {
+  return {
+    name: 'retry',
+    async run(ctx, next) {
+      const { clock, logger } = deps;
+      let delayMs = 0;
+      let tries = 0;
+      let resends = 0;
+      for (;;) {
+        throwIfAborted(ctx.signal);
+        tries += 1;
+        const started = clock.now();
+        const settings = deps.settings();
+        let result: CallResult | undefined;
+        let failure: unknown;
+        try {
+          result = await next(ctx);
+        } catch (error) {
+          failure = error;
+        }
+        const durationMs = clock.now() - started;
+        recordAttempt(
+          ctx,
+          result === undefined
+            ? { delayMs, durationMs, error: asSdkError(failure) }
+            : { delayMs, durationMs, status: result.response.status },
+        );
+        if (failure instanceof AbortError) throw failure;
+        // A success ends the call at once; the policy is asked only about failures.
+        if (result !== undefined && SUCCESS_STATUSES.has(result.response.status)) {
+          return { ...result, attempts: ctx.attempts };
+        }
+        if (result?.renewAfterUnauthorized !== undefined && resends < MAX_RENEWAL_RESENDS) {
+          result.response.body?.destroy();
+          if (await result.renewAfterUnauthorized()) {
+            resends += 1;
+            tries -= 1;
+            delayMs = 0;
+            continue;
+          }
+        }
+        const decision = decideRetry({
+          attempt: tries,
+          method: ctx.method,
+          ...(result === undefined ? { error: failure } : { response: result.response }),
+          apiSleepMs: settings.apiSleepMs,
+          maxRetries: settings.apiRetries,
+          nowMs: clock.now(),
+          random: () => clock.random(),
+        });
+        if (!decision.retry) {
+          if (result !== undefined) return { ...result, decision, attempts: ctx.attempts };
+          // Only a transport failure means the retries ran out; a closed client or a failed token
+          // renewal is thrown as it is.
+          if (tries === 1 || !(failure instanceof ConnectionError)) throw failure;
+          throw new RetryExhaustedError(`The request failed after ${tries} attempts: ${failure.message}`, {
+            attempts: [...ctx.attempts],
+            cause: failure,
+            request: { method: ctx.method, url: ctx.url },
+          });
+        }
+        // The answer of an attempt that will be retried is discarded; free a streamed body.
+        result?.response.body?.destroy();
+        const what = result === undefined ? asSdkError(failure).message : `HTTP ${result.response.status}`;
+        logger.warning(`Attempt ${tries} of ${ctx.method} ${redactUrl(ctx.url)} failed: ${what}`);
+        logger.info(`Pausing for ${(decision.delayMs / 1000).toFixed(3)} seconds before retry ${tries}.`);
+        delayMs = decision.delayMs;
+        await clock.sleep(decision.delayMs, ctx.signal);
+      }
+    },
+  };
+}

@@ -1,0 +1,236 @@
+/**
+ * The page-window limiter (core/pagination.ts) without a transport: windows in flight never exceed
+ * `concurrency`, pages come out in order whatever order the windows finish in, short windows throw,
+ * and leaving early aborts what is in flight.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { IncompleteResultError } from '../../../src/core/errors.js';
+import { type FetchedWindow, type PageWindow, paginate } from '../../../src/core/pagination.js';
+
+interface Deferred {
+  readonly window: PageWindow;
+  readonly signal: AbortSignal;
+  resolve(value: FetchedWindow<number[]>): void;
+  reject(error: Error): void;
+}
+
+/** A listing of `total` numbers whose windows finish only when the test says so. */
+function controlledListing(total: number) {
+  const waiting: Deferred[] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const fetchWindow = (window: PageWindow, signal: AbortSignal) =>
+    new Promise<FetchedWindow<number[]>>((resolve, reject) => {
+      inFlight += 1;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      const done = () => {
+        inFlight -= 1;
+      };
+      signal.addEventListener('abort', () => {
+        done();
+        reject(new Error('aborted', { cause: signal.reason }));
+      });
+      waiting.push({
+        window,
+        signal,
+        resolve: (value) => {
+          done();
+          resolve(value);
+        },
+        reject: (error) => {
+          done();
+          reject(error);
+        },
+      });
+    });
+  const pageOf = (window: PageWindow, short = 0): FetchedWindow<number[]> => {
+    const end = Math.min(total, window.resultStart + window.resultLimit) - short;
+    const items: number[] = [];
+    for (let i = window.resultStart; i < end; i += 1) items.push(i);
+    return { page: items, itemCount: items.length, ...(window.resultStart === 0 ? { total } : {}) };
+  };
+  return {
+    waiting,
+    fetchWindow,
+    pageOf,
+    get maxInFlight() {
+      return maxInFlight;
+    },
+  };
+}
+
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('paginate', () => {
+  it('property: every window once, pages in order, never more than `concurrency` in flight', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 60 }),
+        fc.integer({ min: 1, max: 7 }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.array(fc.nat(), { maxLength: 40 }),
+        async (total, limit, concurrency, picks) => {
+          const listing = controlledListing(total);
+          const out: number[] = [];
+          const run = (async () => {
+            for await (const page of paginate({
+              resultLimit: limit,
+              concurrency,
+              fetchWindow: listing.fetchWindow,
+            })) {
+              out.push(...page.page);
+            }
+          })();
+          // Finish the waiting windows in an order the property chooses.
+          let pick = 0;
+          for (;;) {
+            await tick();
+            if (listing.waiting.length === 0) break;
+            const index = (picks[pick++ % Math.max(1, picks.length)] ?? 0) % listing.waiting.length;
+            const [next] = listing.waiting.splice(index, 1);
+            next?.resolve(listing.pageOf(next.window));
+          }
+          await run;
+          assert.deepEqual(
+            out,
+            Array.from({ length: total }, (_, i) => i),
+          );
+          // The first window is alone; then at most `concurrency` at once.
+          assert.ok(listing.maxInFlight <= concurrency, `${listing.maxInFlight} in flight`);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('fetches the remaining windows concurrently once the first page gives the total', async () => {
+    const listing = controlledListing(100);
+    const iterator = paginate({ resultLimit: 10, concurrency: 4, fetchWindow: listing.fetchWindow });
+    const first = iterator.next();
+    await tick();
+    assert.deepEqual(
+      listing.waiting.map((w) => w.window.resultStart),
+      [0],
+      'the first window alone',
+    );
+    const [w0] = listing.waiting.splice(0, 1);
+    w0?.resolve(listing.pageOf(w0.window));
+    const firstPage = await first;
+    assert.equal(firstPage.done ? undefined : firstPage.value.resultCount, 100);
+    assert.deepEqual(
+      listing.waiting.map((w) => w.window.resultStart),
+      [10, 20, 30, 40],
+      'four windows in flight while the caller holds the first page',
+    );
+    await iterator.return(undefined);
+  });
+
+  it('a short non-final window throws IncompleteResultError naming it, after the pages before it', async () => {
+    const listing = controlledListing(30);
+    const seen: number[] = [];
+    const run = (async () => {
+      for await (const page of paginate({
+        resultLimit: 10,
+        concurrency: 2,
+        fetchWindow: listing.fetchWindow,
+      })) {
+        seen.push(page.resultStart);
+      }
+    })();
+    run.catch(() => undefined); // asserted below, once every window has settled
+    const settle = async (short: number) => {
+      await tick();
+      const [next] = listing.waiting.splice(0, 1);
+      next?.resolve(listing.pageOf(next.window, next.window.resultStart === 10 ? short : 0));
+    };
+    await settle(3);
+    await settle(3);
+    await settle(3);
+    await assert.rejects(run, (error: unknown) => {
+      assert.ok(error instanceof IncompleteResultError);
+      assert.equal(error.resultStart, 10);
+      assert.equal(error.resultLimit, 10);
+      assert.equal(
+        error.message,
+        'The page at resultStart=10 has 7 items where 10 were expected (resultCount 30)',
+      );
+      return true;
+    });
+    assert.deepEqual(seen, [0]);
+  });
+
+  it('a last page that ends before resultCount throws too', async () => {
+    const listing = controlledListing(25);
+    const run = (async () => {
+      for await (const page of paginate({
+        resultLimit: 10,
+        concurrency: 1,
+        fetchWindow: listing.fetchWindow,
+      })) {
+        assert.ok(page.page.length > 0);
+      }
+    })();
+    run.catch(() => undefined); // asserted below, once every window has settled
+    for (let i = 0; i < 3; i += 1) {
+      await tick();
+      const [next] = listing.waiting.splice(0, 1);
+      next?.resolve(listing.pageOf(next.window, next.window.resultStart === 20 ? 1 : 0));
+    }
+    await assert.rejects(
+      run,
+      /The page at resultStart=20 has 4 items where 5 were expected \(resultCount 25\)/,
+    );
+  });
+
+  it('leaving the loop early aborts the windows in flight', async () => {
+    const listing = controlledListing(100);
+    const iterator = paginate({ resultLimit: 10, concurrency: 3, fetchWindow: listing.fetchWindow });
+    const first = iterator.next();
+    await tick();
+    const [w0] = listing.waiting.splice(0, 1);
+    w0?.resolve(listing.pageOf(w0.window));
+    await first;
+    const inFlight = [...listing.waiting];
+    assert.equal(inFlight.length, 3);
+    assert.ok(inFlight.every((w) => !w.signal.aborted));
+    await iterator.return(undefined);
+    assert.ok(
+      inFlight.every((w) => w.signal.aborted),
+      'every window in flight is aborted',
+    );
+  });
+
+  it("the caller's signal aborts the windows in flight and ends the walk", async () => {
+    const listing = controlledListing(100);
+    const controller = new AbortController();
+    const iterator = paginate({
+      resultLimit: 10,
+      concurrency: 2,
+      signal: controller.signal,
+      fetchWindow: listing.fetchWindow,
+    });
+    const first = iterator.next();
+    await tick();
+    const [w0] = listing.waiting.splice(0, 1);
+    w0?.resolve(listing.pageOf(w0.window));
+    await first;
+    const second = iterator.next();
+    controller.abort(new Error('stop'));
+    await assert.rejects(second, /aborted/);
+    assert.ok(listing.waiting.every((w) => w.signal.aborted));
+  });
+
+  it('an empty listing yields its one page', async () => {
+    const pages = [];
+    for await (const page of paginate({
+      resultLimit: 10,
+      concurrency: 4,
+      fetchWindow: () => Promise.resolve({ page: [], itemCount: 0, total: 0 }),
+    })) {
+      pages.push(page);
+    }
+    assert.deepEqual(pages, [{ page: [], resultStart: 0, resultLimit: 10, resultCount: 0 }]);
+  });
+});
