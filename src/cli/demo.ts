@@ -2,7 +2,6 @@
  * `npm run demo`: starts an embedded sandbox with sample data and queries it over HTTP with the SDK.
  */
 import { RequestObject, ThreatConnect } from '../index.js';
-import { startSandbox } from '../sandbox/index.js';
 
 interface Listing {
   data: { resultCount?: number; owner?: { id: number; name: string; type: string }[] };
@@ -17,6 +16,8 @@ interface IndicatorItem {
 
 async function main(): Promise<void> {
   const started = Date.now();
+  // Loaded lazily, as the CLI does: client code imports no sandbox code statically (conventions.md 2.1).
+  const { startSandbox } = await import('../sandbox/index.js');
   const sandbox = await startSandbox({ seedIndicators: 1000 });
   const out = (line = ''): void => {
     process.stdout.write(`${line}\n`);

@@ -3,7 +3,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { type FaultConfig, parseFaultConfig } from '../sandbox/faults.js';
+// Types only: the sandbox's code is loaded lazily, with import(), when the command runs (conventions.md 2.1).
+import type { FaultConfig } from '../sandbox/index.js';
 
 function integer(name: string, min: number, max: number) {
   return (value: string): number => {
@@ -16,7 +17,10 @@ function integer(name: string, min: number, max: number) {
   };
 }
 
-/** Reads `--faults` as inline JSON or `@file`, and checks it as `POST /_sandbox/faults` would. */
+/**
+ * Reads `--faults` as inline JSON or `@file`. The configuration itself is checked when the command runs
+ * (`checkFaults`), as `POST /_sandbox/faults` would, so that parsing the command line loads no sandbox code.
+ */
 export function readFaults(value: string): unknown {
   let text = value;
   if (value.startsWith('@')) {
@@ -26,16 +30,22 @@ export function readFaults(value: string): unknown {
       throw new InvalidArgumentError(`--faults file cannot be read: ${(error as Error).message}`);
     }
   }
-  let parsed: unknown;
   try {
-    parsed = JSON.parse(text) as unknown;
+    return JSON.parse(text) as unknown;
   } catch (error) {
     throw new InvalidArgumentError(`--faults is not valid JSON: ${(error as Error).message}`);
   }
+}
+
+/** Checks a `--faults` configuration; a bad one is a usage error (exit code 2). */
+async function checkFaults(faults: unknown, command: Command): Promise<FaultConfig> {
+  const { parseFaultConfig } = await import('../sandbox/faults.js');
   try {
-    return parseFaultConfig(parsed);
+    return parseFaultConfig(faults);
   } catch (error) {
-    throw new InvalidArgumentError((error as Error).message);
+    return command.error(`error: option '--faults <json|@file>' is invalid. ${(error as Error).message}`, {
+      exitCode: 2,
+    });
   }
 }
 
@@ -49,7 +59,7 @@ interface SandboxFlags {
   accessId?: string;
   secretKey?: string;
   defaultOrg?: string;
-  faults?: FaultConfig;
+  faults?: unknown;
   json?: boolean;
   seedOnly?: boolean;
 }
@@ -85,6 +95,7 @@ export function sandboxCommand(): Command {
     .action(async (flags: SandboxFlags, command: Command) => {
       if (flags.seedOnly === true && flags.db === undefined)
         command.error('error: --seed-only needs --db <file>', { exitCode: 2 });
+      const faults = flags.faults === undefined ? undefined : await checkFaults(flags.faults, command);
       const { startSandbox } = await import('../sandbox/index.js');
       const sandbox = await startSandbox({
         host: flags.host,
@@ -101,7 +112,7 @@ export function sandboxCommand(): Command {
         ...(flags.accessId === undefined ? {} : { accessId: flags.accessId }),
         ...(flags.secretKey === undefined ? {} : { secretKey: flags.secretKey }),
         ...(flags.defaultOrg === undefined ? {} : { defaultOrg: flags.defaultOrg }),
-        ...(flags.faults === undefined ? {} : { faults: flags.faults }),
+        ...(faults === undefined ? {} : { faults }),
       });
       if (flags.seedOnly === true) {
         await sandbox.close();
