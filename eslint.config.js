@@ -226,23 +226,6 @@ const boundaries = [
     files: ['src/core/retry.ts'],
     rules: boundaryRules([...CORE, IO], 1),
   },
-  {
-    // TEMPORARY (issue 6): src/core/pipeline.ts imports auth, logging and report, the cycle being removed
-    // by moving it to src/pipeline/. Remove this block when that move lands. It exempts only those three
-    // folders; the sandbox, the other folders, undici and pino stay refused.
-    name: 'boundaries/TEMPORARY src/core/pipeline.ts',
-    files: ['src/core/pipeline.ts'],
-    rules: boundaryRules(
-      [
-        srcExcept(
-          ['core', 'auth', 'logging', 'report'],
-          'src/core imports no other src folder (temporary exemption: auth, logging, report only).',
-        ),
-        ...CORE.slice(1),
-      ],
-      1,
-    ),
-  },
 ];
 
 export default tseslint.config(
