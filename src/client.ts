@@ -39,7 +39,7 @@ import { ApiResponse } from './core/response.js';
 import { buildPathAndQuery, formEncode, splitBaseUrl } from './core/url.js';
 import { HttpTransport } from './http/transport.js';
 import { type SdkLogger, createLogger } from './logging/logger.js';
-import { Report } from './report/report.js';
+import { createReport, type Report } from './report/report.js';
 
 /** Per-call options of {@link ThreatConnect.apiRequest}. */
 export interface ApiRequestOptions {
@@ -128,9 +128,10 @@ export class ThreatConnect {
         ? {}
         : { file: { path: this.#config.logFile, level: this.#config.logFileLevel } }),
     });
-    this.#report = new Report({ clock: this.#config.clock });
+    const { report, recorder } = createReport({ clock: this.#config.clock });
+    this.#report = report;
     this.#pipeline = createPipeline({
-      report: this.#report,
+      recorder,
       clock: this.#config.clock,
       logger: this.#logger,
       authenticator: () => this.#auth(),

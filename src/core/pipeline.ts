@@ -12,7 +12,7 @@
 import type { Readable } from 'node:stream';
 import { type Authenticator, HmacAuthenticator } from '../auth/index.js';
 import type { Logger } from '../logging/logger.js';
-import type { CallRecorder, Report } from '../report/report.js';
+import type { CallRecorder, CallStart, ReportRecorder } from '../report/report.js';
 import type { ResolvedClock } from './clock.js';
 import {
   AbortError,
@@ -65,7 +65,7 @@ export interface CallContext {
   readonly signal?: AbortSignal | undefined;
   readonly stream?: boolean | undefined;
   /** Report details of the call. */
-  readonly report: Parameters<Report['beginCall']>[0];
+  readonly report: CallStart;
   /** Set by the report middleware. */
   call?: CallRecorder;
   /** Attempts made so far, filled by the retry middleware. */
@@ -101,7 +101,8 @@ export interface PipelineSettings {
 }
 
 export interface PipelineDeps {
-  readonly report: Report;
+  /** The report's write side. */
+  readonly recorder: ReportRecorder;
   readonly clock: ResolvedClock;
   readonly logger: Logger;
   readonly authenticator: () => Authenticator;
@@ -119,7 +120,7 @@ export function reportMiddleware(deps: PipelineDeps): Middleware {
   return {
     name: 'report',
     async run(ctx, next) {
-      const call = deps.report.beginCall({ ...ctx.report, bytesSent: byteLength(ctx.body) });
+      const call = deps.recorder.beginCall({ ...ctx.report, bytesSent: byteLength(ctx.body) });
       ctx.call = call;
       try {
         const result = await next(ctx);
