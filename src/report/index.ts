@@ -14,12 +14,15 @@ export {
   summarizeAttempt,
   summarizeError,
 } from './entries.js';
+export { LatencyHistogram, MAX_HISTOGRAM_BUCKETS, RecentList } from './bounded.js';
 export {
   type CallEnd,
   type CallRecorder,
   type CallStart,
   createReport,
   MAX_FAIL_MESSAGE_CHARS,
+  MAX_REPORT_ENTRIES,
+  MAX_REPORT_FAILURES,
   type PostFilterRecord,
   Report,
   type ReportClock,

@@ -15,12 +15,17 @@
  * Request time is the wall time during which at least one logical call was in flight. For calls
  * made one after another that is the sum of their durations, as in the original; with concurrent
  * page windows it does not count overlapping time twice, so processing time never goes negative.
+ *
+ * Memory is bounded (docs/decisions.md, Client core 21): latency percentiles come from a fixed
+ * histogram, and the entry and failure lists keep their most recent {@link MAX_REPORT_ENTRIES} and
+ * {@link MAX_REPORT_FAILURES} items.
  */
 import { inspect } from 'node:util';
 import type { FilterOperator, ResourceType } from '../core/enums.js';
 import { type AttemptRecord, isSecretParam, REDACTED, redactUrl } from '../core/errors.js';
 import { formatTimedelta, heading, row, titleBar } from '../core/py-text.js';
 import { describeBody, type RequestBody } from '../core/request-object.js';
+import { LatencyHistogram, RecentList } from './bounded.js';
 import {
   type AttemptSummary,
   type ErrorSummary,
@@ -37,9 +42,18 @@ export interface ReportClock {
   now(): number;
 }
 
+/** The most recent entries kept (`report.entries`); older ones are counted in `droppedEntries`. */
+export const MAX_REPORT_ENTRIES = 10_000;
+/** The most recent failures kept (`report.failures`); older ones are counted in `droppedFailures`. */
+export const MAX_REPORT_FAILURES = 1_000;
+
 /** Options of {@link createReport}. */
 export interface ReportOptions {
   readonly clock?: ReportClock | undefined;
+  /** Entries kept; {@link MAX_REPORT_ENTRIES} by default. */
+  readonly maxEntries?: number | undefined;
+  /** Failures kept; {@link MAX_REPORT_FAILURES} by default. */
+  readonly maxFailures?: number | undefined;
 }
 
 /** What the client knows when a logical call starts. */
@@ -88,13 +102,6 @@ function bodyText(body: string | Uint8Array | undefined): string | undefined {
   return text.length > MAX_FAIL_MESSAGE_CHARS ? `${text.slice(0, MAX_FAIL_MESSAGE_CHARS)}…` : text;
 }
 
-function percentile(sorted: readonly number[], p: number): number | null {
-  if (sorted.length === 0) return null;
-  // Nearest-rank method.
-  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
-  return sorted[Math.min(rank, sorted.length) - 1] ?? null;
-}
-
 function increment<K>(map: Map<K, number>, key: K): void {
   map.set(key, (map.get(key) ?? 0) + 1);
 }
@@ -104,7 +111,9 @@ class ReportState {
   readonly clock: ReportClock;
   readonly startMs: number;
   enabled = false;
-  readonly entries: ReportEntry[] = [];
+  readonly entries: RecentList<ReportEntry>;
+  /** Failing request entries, in a list of their own so that later successes do not push them out. */
+  readonly failures: RecentList<RequestEntry>;
 
   apiCalls = 0;
   failedCalls = 0;
@@ -119,7 +128,7 @@ class ReportState {
   readonly allMethods = new Map<string, number>();
   readonly allStatuses = new Map<number, number>();
   readonly errors = new Map<string, number>();
-  readonly durations: number[] = [];
+  readonly latency = new LatencyHistogram();
   attempts = 0;
   retries = 0;
   bytesSent = 0;
@@ -133,6 +142,8 @@ class ReportState {
   constructor(options: ReportOptions) {
     this.clock = options.clock ?? { now: () => Date.now() };
     this.startMs = this.clock.now();
+    this.entries = new RecentList(options.maxEntries ?? MAX_REPORT_ENTRIES);
+    this.failures = new RecentList(options.maxFailures ?? MAX_REPORT_FAILURES);
   }
 
   get runtime(): number {
@@ -178,7 +189,7 @@ class ReportState {
     this.bytesSent += bytesSent;
     this.bytesReceived += bytesReceived;
     const durationMs = Math.max(0, now - startMs);
-    this.durations.push(durationMs);
+    this.latency.record(durationMs);
 
     if (!this.enabled) return undefined;
     let failMessage: string | undefined;
@@ -204,6 +215,7 @@ class ReportState {
       bytesReceived,
     });
     this.entries.push(entry);
+    if (entry.failed) this.failures.push(entry);
     if (status !== undefined) {
       increment(this.methods, method);
       increment(this.statuses, status);
@@ -369,14 +381,27 @@ export class Report {
     return this.runtime - this.#state.busyMs;
   }
 
-  /** A copy of the collected entries, in order. */
+  /** A copy of the collected entries, in order: the most recent {@link MAX_REPORT_ENTRIES}. */
   get entries(): ReportEntry[] {
-    return [...this.#state.entries];
+    return this.#state.entries.toArray();
   }
 
-  /** Request entries whose call did not end with 200, 201 or 202. */
+  /**
+   * Request entries whose call did not end with 200, 201 or 202, in order: the most recent
+   * {@link MAX_REPORT_FAILURES}, kept even when their entries have left `entries`.
+   */
   get failures(): RequestEntry[] {
-    return this.#state.entries.filter((e): e is RequestEntry => e.kind === 'request' && e.failed);
+    return this.#state.failures.toArray();
+  }
+
+  /** Entries collected but no longer kept in `entries`. */
+  get droppedEntries(): number {
+    return this.#state.entries.dropped;
+  }
+
+  /** Failures collected but no longer kept in `failures`. */
+  get droppedFailures(): number {
+    return this.#state.failures.dropped;
   }
 
   [Symbol.iterator](): Iterator<ReportEntry> {
@@ -415,7 +440,6 @@ export class Report {
   /** A machine-readable summary, `{ version: 1, ... }` (schema in docs/client.md). */
   toJSON(): Record<string, unknown> {
     const s = this.#state;
-    const sorted = [...s.durations].sort((a, b) => a - b);
     const runTimeMs = this.runtime;
     return {
       version: 1,
@@ -429,12 +453,14 @@ export class Report {
       attempts: s.attempts,
       retries: s.retries,
       bytes: { sent: s.bytesSent, received: s.bytesReceived },
-      latencyMs: { p50: percentile(sorted, 50), p95: percentile(sorted, 95) },
+      latencyMs: { p50: s.latency.percentile(50), p95: s.latency.percentile(95) },
       requestTimeMs: s.busyMs,
       processingTimeMs: runTimeMs - s.busyMs,
       runTimeMs,
       reporting: s.enabled,
-      entries: s.entries.map((e) => e.toJSON()),
+      entries: s.entries.toArray().map((e) => e.toJSON()),
+      droppedEntries: s.entries.dropped,
+      droppedFailures: s.failures.dropped,
     };
   }
 

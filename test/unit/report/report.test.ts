@@ -5,6 +5,8 @@ import { FilterOperator, ResourceType } from '../../../src/core/enums.js';
 import { ConnectionError, ServerError } from '../../../src/core/errors.js';
 import {
   createReport,
+  MAX_REPORT_ENTRIES,
+  MAX_REPORT_FAILURES,
   PostFilterEntry,
   type ReportRecorder,
   RequestEntry,
@@ -451,6 +453,62 @@ describe('report semantics (decisions.md 1.5)', () => {
   });
 });
 
+describe('report caps (docs/decisions.md, Client core 21)', () => {
+  it('the default caps are 10,000 entries and 1,000 failures', () => {
+    assert.equal(MAX_REPORT_ENTRIES, 10_000);
+    assert.equal(MAX_REPORT_FAILURES, 1_000);
+  });
+
+  it('entries keep the most recent; failures have their own list, not pushed out by successes', () => {
+    const { report, recorder } = createReport({
+      clock: createSequenceClock([0]),
+      maxEntries: 3,
+      maxFailures: 2,
+    });
+    report.enable();
+    const call = (status: number | undefined, uri: string): void => {
+      const url = `https://h/api${uri}`;
+      if (status === undefined) {
+        recorder
+          .beginCall({ method: 'GET', url })
+          .finish({ error: new ConnectionError('x', { kind: 'reset' }) });
+      } else recorder.beginCall({ method: 'GET', requestUri: uri, url }).finish({ status });
+    };
+    call(404, '/f1');
+    for (let i = 0; i < 5; i += 1) call(200, `/s${i}`);
+    recorder.recordPostFilter({
+      description: 'd',
+      filter: 1,
+      method: 'filter_rating',
+      operator: FilterOperator.GE,
+    });
+    const uris = (entries: readonly { kind: string; requestUri?: string | undefined }[]) =>
+      entries.map((e) => (e.kind === 'request' ? e.requestUri : e.kind));
+    assert.deepEqual(uris(report.entries), ['/s3', '/s4', 'postFilter']);
+    assert.deepEqual(uris([...report]), ['/s3', '/s4', 'postFilter']);
+    assert.deepEqual(uris(report.failures), ['/f1'], 'the failure outlives its entry');
+    assert.equal(report.droppedEntries, 4);
+    assert.equal(report.droppedFailures, 0);
+
+    call(500, '/f2');
+    call(undefined, '/f3');
+    assert.deepEqual(
+      report.failures.map((e) => e.url),
+      ['https://h/api/f2', 'https://h/api/f3'],
+    );
+    assert.equal(report.droppedFailures, 1);
+    const json = report.toJSON();
+    assert.equal(json.droppedEntries, 6);
+    assert.equal(json.droppedFailures, 1);
+    assert.equal((json.entries as unknown[]).length, 3);
+    assert.equal(json.apiCalls, 7, 'counters count every call');
+    assert.equal(json.failedCalls, 1);
+    assert.equal(report.postFilters, 1);
+    assert.ok(report.stats.includes(`  ${'GET'.padEnd(29)}${'7'.padEnd(50)}\n`), 'stats counts every call');
+    assert.equal(inspect(report), 'Report { apiCalls: 7, entries: 3, enabled: true }');
+  });
+});
+
 describe('report.toJSON', () => {
   it('has version 1, histograms, retries, attempts, bytes and latency', () => {
     // start 0; call 1: 0 → 100 (two attempts); call 2: 100 → 110; call 3: 110 → 140 (error).
@@ -483,12 +541,15 @@ describe('report.toJSON', () => {
       attempts: 4,
       retries: 1,
       bytes: { sent: 61, received: 1020 },
+      // Exact: whole milliseconds below 256 ms each have a histogram bucket of their own.
       latencyMs: { p50: 30, p95: 100 },
       requestTimeMs: 140,
       processingTimeMs: 10,
       runTimeMs: 150,
       reporting: false,
       entries: [],
+      droppedEntries: 0,
+      droppedFailures: 0,
     });
     assert.doesNotThrow(() => JSON.stringify(report));
   });
