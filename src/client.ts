@@ -23,7 +23,7 @@ import { type SdkLogger, createLogger } from './logging/logger.js';
 import { createPipeline } from './pipeline/index.js';
 import type { ApiPage, PageIterable } from './pipeline/pages.js';
 import { type CallLifecycle, PipelineRequester } from './pipeline/requester.js';
-import { Report } from './report/report.js';
+import { createReport, type Report } from './report/report.js';
 
 export type { ApiPage };
 
@@ -106,9 +106,10 @@ export class ThreatConnect {
         ? {}
         : { file: { path: this.#config.logFile, level: this.#config.logFileLevel } }),
     });
-    this.#report = new Report({ clock: this.#config.clock });
+    const { report, recorder } = createReport({ clock: this.#config.clock });
+    this.#report = report;
     const pipeline = createPipeline({
-      recorder: this.#report,
+      recorder,
       clock: this.#config.clock,
       logger: this.#logger,
       authenticator: () => this.#auth(),
@@ -121,6 +122,7 @@ export class ThreatConnect {
       config: () => this.#config,
       pipeline,
       logger: this.#logger,
+      recorder,
       lifecycle: this.#lifecycle(),
     });
   }

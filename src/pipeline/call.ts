@@ -8,7 +8,7 @@ import { type AttemptRecord, ConnectionError, ThreatConnectError } from '../core
 import type { RetryDecision } from '../core/retry.js';
 import type { AttemptRequest, AttemptResponse, SendFn } from '../http/types.js';
 import type { Logger } from '../logging/logger.js';
-import type { CallRecorder, CallStart } from '../report/report.js';
+import type { CallRecorder, CallStart, ReportRecorder } from '../report/report.js';
 
 /** One logical call travelling through the pipeline. */
 export interface CallContext {
@@ -64,13 +64,9 @@ export interface PipelineSettings {
   readonly apiRequestTimeoutMs: number;
 }
 
-/** Where the report step opens one entry per logical call. */
-export interface CallRecorderFactory {
-  beginCall(start: CallStart): CallRecorder;
-}
-
 export interface PipelineDeps {
-  readonly recorder: CallRecorderFactory;
+  /** Where the report step opens one entry per logical call. */
+  readonly recorder: Pick<ReportRecorder, 'beginCall'>;
   readonly clock: ResolvedClock;
   readonly logger: Logger;
   readonly authenticator: () => Authenticator;

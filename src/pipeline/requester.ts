@@ -14,6 +14,7 @@ import { ApiResponse } from '../core/response.js';
 import { errorFromResponse } from '../core/response-errors.js';
 import { buildPathAndQuery, wireTarget } from '../core/url.js';
 import type { Logger } from '../logging/logger.js';
+import type { ReportRecorder } from '../report/report.js';
 import { type CallContext, type CallResult, type Next, SUCCESS_STATUSES } from './call.js';
 import { type ApiPage, PageIterable } from './pages.js';
 
@@ -49,6 +50,8 @@ export interface Requester {
   /** The client's current settings. */
   readonly config: ResolvedConfig;
   readonly logger: Logger;
+  /** The report's write side: post filters and result counts of a retrieval. */
+  readonly recorder: ReportRecorder;
   /** One logical call; resolves with the response for every HTTP status unless `throwOnError`. */
   request(ro: RequestObject, options?: RequestOptions): Promise<ApiResponse>;
   /** The pages of a listing; an answer other than 200/201/202 throws the typed `ApiError`. */
@@ -62,6 +65,7 @@ export interface PipelineRequesterDeps {
   readonly config: () => ResolvedConfig;
   readonly pipeline: Next;
   readonly logger: Logger;
+  readonly recorder: ReportRecorder;
   readonly lifecycle: CallLifecycle;
 }
 
@@ -82,6 +86,10 @@ export class PipelineRequester implements Requester {
 
   get logger(): Logger {
     return this.#deps.logger;
+  }
+
+  get recorder(): ReportRecorder {
+    return this.#deps.recorder;
   }
 
   async request(ro: RequestObject, options: RequestOptions = {}): Promise<ApiResponse> {

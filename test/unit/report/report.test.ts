@@ -3,7 +3,14 @@ import { describe, it } from 'node:test';
 import { inspect } from 'node:util';
 import { FilterOperator, ResourceType } from '../../../src/core/enums.js';
 import { ConnectionError, ServerError } from '../../../src/core/errors.js';
-import { PostFilterEntry, Report, RequestEntry } from '../../../src/report/index.js';
+import {
+  createReport,
+  MAX_REPORT_ENTRIES,
+  MAX_REPORT_FAILURES,
+  PostFilterEntry,
+  type ReportRecorder,
+  RequestEntry,
+} from '../../../src/report/index.js';
 import { createSequenceClock } from '../core/fake-clock.js';
 
 const URL_BASE = 'http://127.0.0.1:<port>/api';
@@ -12,8 +19,8 @@ const NOT_FOUND = '{"status":"Failure","message":"The requested resource was not
 /** Lines as printed by Python's print(): the text plus the newline print adds. */
 const printed = (lines: readonly string[]): string => `${lines.join('\n')}\n`;
 
-function typesCall(report: Report, status = 200): void {
-  report
+function typesCall(recorder: ReportRecorder, status = 200): void {
+  recorder
     .beginCall({
       method: 'GET',
       requestUri: '/v2/types/indicatorTypes',
@@ -23,8 +30,8 @@ function typesCall(report: Report, status = 200): void {
     .finish({ status });
 }
 
-function aptCall(report: Report): void {
-  report
+function aptCall(recorder: ReportRecorder): void {
+  recorder
     .beginCall({
       method: 'GET',
       requestUri: '/v2/tags/APT/indicators',
@@ -86,11 +93,11 @@ describe('report stats, byte for byte (python-sdk-observed.md 4.6)', () => {
   it('docs literal: reporting not enabled', () => {
     // Reads: construction, begin/finish of each call, then the two clock reads of the stats rows.
     const clock = createSequenceClock([0, 0.1, 1.0, 1.5, 3.194, 3.78, 3.782]);
-    const report = new Report({ clock });
-    typesCall(report);
-    aptCall(report);
-    report.addUnfilteredResults(5);
-    report.addFilteredResults(5);
+    const { report, recorder } = createReport({ clock });
+    typesCall(recorder);
+    aptCall(recorder);
+    recorder.addUnfilteredResults(5);
+    recorder.addFilteredResults(5);
     const expected = [
       '',
       '_____________________________________Stats______________________________________',
@@ -119,12 +126,12 @@ describe('report stats, byte for byte (python-sdk-observed.md 4.6)', () => {
 
   it('with reportEnable(): methods, status codes, API filters and the entries', () => {
     const clock = createSequenceClock([0, 0.2, 1.2, 1.7, 3.1, 3.459, 3.46]);
-    const report = new Report({ clock });
+    const { report, recorder } = createReport({ clock });
     report.enable();
-    typesCall(report);
-    aptCall(report);
-    report.addUnfilteredResults(5);
-    report.addFilteredResults(5);
+    typesCall(recorder);
+    aptCall(recorder);
+    recorder.addUnfilteredResults(5);
+    recorder.addFilteredResults(5);
     const expected = [
       '',
       '_____________________________________Stats______________________________________',
@@ -161,10 +168,10 @@ describe('report stats, byte for byte (python-sdk-observed.md 4.6)', () => {
 
   it('failures: a 404 filter on a missing incident', () => {
     const clock = createSequenceClock([0, 0.1, 1.1, 1.4, 2.919, 2.902, 2.903]);
-    const report = new Report({ clock });
+    const { report, recorder } = createReport({ clock });
     report.enable();
-    typesCall(report);
-    report
+    typesCall(recorder);
+    recorder
       .beginCall({
         method: 'GET',
         requestUri: '/v2/groups/incidents/708996/groups/adversaries',
@@ -234,21 +241,21 @@ describe('report stats, byte for byte (python-sdk-observed.md 4.6)', () => {
   });
 
   it('without reportEnable() the failures list is empty', () => {
-    const report = new Report({ clock: createSequenceClock([0]) });
-    typesCall(report, 404);
+    const { report, recorder } = createReport({ clock: createSequenceClock([0]) });
+    typesCall(recorder, 404);
     assert.deepEqual(report.failures, []);
     assert.equal(report.apiCalls, 1);
   });
 
   it('no request yet: no Request/Processing rows; methods and statuses in first-seen order', () => {
-    const report = new Report({ clock: createSequenceClock([0, 1000]) });
+    const { report } = createReport({ clock: createSequenceClock([0, 1000]) });
     assert.ok(
       report.stats.endsWith(
         `Performance Stats${' '.repeat(23)}\n  ${'Run Time'.padEnd(29)}${'0:00:01'.padEnd(50)}\n`,
       ),
     );
     assert.ok(!report.stats.includes('Request Time'));
-    const ordered = new Report({ clock: createSequenceClock([0]) });
+    const { report: ordered, recorder: orderedRecorder } = createReport({ clock: createSequenceClock([0]) });
     ordered.enable();
     for (const [method, status] of [
       ['PUT', 404],
@@ -257,7 +264,7 @@ describe('report stats, byte for byte (python-sdk-observed.md 4.6)', () => {
       ['DELETE', 200],
       ['GET', 404],
     ] as const) {
-      ordered.beginCall({ method, url: 'https://h/api/v2/x' }).finish({ status });
+      orderedRecorder.beginCall({ method, url: 'https://h/api/v2/x' }).finish({ status });
     }
     const text = ordered.stats;
     const methods = text.slice(text.indexOf('HTTP Methods'), text.indexOf('Status Codes'));
@@ -292,14 +299,14 @@ describe('report stats, byte for byte (python-sdk-observed.md 4.6)', () => {
 
 describe('report semantics (decisions.md 1.5)', () => {
   it('enable/disable only toggle entries; counters keep counting', () => {
-    const report = new Report({ clock: createSequenceClock([0]) });
-    aptCall(report);
+    const { report, recorder } = createReport({ clock: createSequenceClock([0]) });
+    aptCall(recorder);
     assert.equal(report.enabled, false);
     report.enable();
     assert.equal(report.enabled, true);
-    aptCall(report);
+    aptCall(recorder);
     report.disable();
-    aptCall(report);
+    aptCall(recorder);
     assert.equal(report.apiCalls, 3);
     assert.equal(report.entries.length, 1);
     assert.equal(report.apiFilters, 1);
@@ -310,16 +317,16 @@ describe('report semantics (decisions.md 1.5)', () => {
   });
 
   it('post filters always count; their entries only while enabled', () => {
-    const report = new Report({ clock: createSequenceClock([0]) });
+    const { report, recorder } = createReport({ clock: createSequenceClock([0]) });
     const pf = {
       description: 'post filter by rating GE 2.0',
       filter: '2.0',
       method: 'filter_rating',
       operator: FilterOperator.GE,
     };
-    assert.equal(report.recordPostFilter(pf), undefined);
+    assert.equal(recorder.recordPostFilter(pf), undefined);
     report.enable();
-    const entry = report.recordPostFilter(pf);
+    const entry = recorder.recordPostFilter(pf);
     assert.ok(entry instanceof PostFilterEntry);
     assert.equal(entry.kind, 'postFilter');
     assert.equal(report.postFilters, 2);
@@ -353,16 +360,16 @@ describe('report semantics (decisions.md 1.5)', () => {
   });
 
   it('entries are a discriminated union, in order', () => {
-    const report = new Report({ clock: createSequenceClock([0]) });
+    const { report, recorder } = createReport({ clock: createSequenceClock([0]) });
     report.enable();
-    typesCall(report);
-    report.recordPostFilter({
+    typesCall(recorder);
+    recorder.recordPostFilter({
       description: 'd',
       filter: 'x',
       method: 'filter_tag',
       operator: FilterOperator.EQ,
     });
-    aptCall(report);
+    aptCall(recorder);
     assert.deepEqual(
       [...report].map((e) => e.kind),
       ['request', 'postFilter', 'request'],
@@ -372,9 +379,9 @@ describe('report semantics (decisions.md 1.5)', () => {
   });
 
   it('a call that ended without a response is an entry and a failure, not an API call', () => {
-    const report = new Report({ clock: createSequenceClock([0, 10, 20]) });
+    const { report, recorder } = createReport({ clock: createSequenceClock([0, 10, 20]) });
     report.enable();
-    const call = report.beginCall({
+    const call = recorder.beginCall({
       method: 'POST',
       url: 'https://u:pw@h/api/v2/groups/incidents',
       body: '{"name":"x"}',
@@ -401,16 +408,16 @@ describe('report semantics (decisions.md 1.5)', () => {
   });
 
   it('a finished call with no error and no status is recorded as a failure', () => {
-    const report = new Report({ clock: createSequenceClock([0]) });
+    const { report, recorder } = createReport({ clock: createSequenceClock([0]) });
     report.enable();
-    const entry = report.beginCall({ method: 'GET', url: 'https://h/x' }).finish({});
+    const entry = recorder.beginCall({ method: 'GET', url: 'https://h/x' }).finish({});
     assert.equal(entry?.failMessage, 'Error: no response');
   });
 
   it('redacts secret query parameters in stored URLs and keeps long failure bodies bounded', () => {
-    const report = new Report({ clock: createSequenceClock([0]) });
+    const { report, recorder } = createReport({ clock: createSequenceClock([0]) });
     report.enable();
-    const entry = report
+    const entry = recorder
       .beginCall({
         method: 'GET',
         url: 'https://h/api/appAuth?expiredToken=abc',
@@ -431,12 +438,14 @@ describe('report semantics (decisions.md 1.5)', () => {
 
   it('request time counts overlapping calls once', () => {
     // start 0; A begins 10, B begins 20, A ends 40, B ends 50; C begins 100, ends 110.
-    const report = new Report({ clock: createSequenceClock([0, 10, 20, 40, 50, 100, 110, 200, 200]) });
-    const a = report.beginCall({ method: 'GET', url: 'https://h/a' });
-    const b = report.beginCall({ method: 'GET', url: 'https://h/b' });
+    const { report, recorder } = createReport({
+      clock: createSequenceClock([0, 10, 20, 40, 50, 100, 110, 200, 200]),
+    });
+    const a = recorder.beginCall({ method: 'GET', url: 'https://h/a' });
+    const b = recorder.beginCall({ method: 'GET', url: 'https://h/b' });
     a.finish({ status: 200 });
     b.finish({ status: 200 });
-    const c = report.beginCall({ method: 'GET', url: 'https://h/c' });
+    const c = recorder.beginCall({ method: 'GET', url: 'https://h/c' });
     c.finish({ status: 200 });
     assert.equal(report.requestTime, 50);
     assert.equal(report.processingTime, 150);
@@ -444,25 +453,81 @@ describe('report semantics (decisions.md 1.5)', () => {
   });
 });
 
+describe('report caps (docs/decisions.md, Client core 21)', () => {
+  it('the default caps are 10,000 entries and 1,000 failures', () => {
+    assert.equal(MAX_REPORT_ENTRIES, 10_000);
+    assert.equal(MAX_REPORT_FAILURES, 1_000);
+  });
+
+  it('entries keep the most recent; failures have their own list, not pushed out by successes', () => {
+    const { report, recorder } = createReport({
+      clock: createSequenceClock([0]),
+      maxEntries: 3,
+      maxFailures: 2,
+    });
+    report.enable();
+    const call = (status: number | undefined, uri: string): void => {
+      const url = `https://h/api${uri}`;
+      if (status === undefined) {
+        recorder
+          .beginCall({ method: 'GET', url })
+          .finish({ error: new ConnectionError('x', { kind: 'reset' }) });
+      } else recorder.beginCall({ method: 'GET', requestUri: uri, url }).finish({ status });
+    };
+    call(404, '/f1');
+    for (let i = 0; i < 5; i += 1) call(200, `/s${i}`);
+    recorder.recordPostFilter({
+      description: 'd',
+      filter: 1,
+      method: 'filter_rating',
+      operator: FilterOperator.GE,
+    });
+    const uris = (entries: readonly { kind: string; requestUri?: string | undefined }[]) =>
+      entries.map((e) => (e.kind === 'request' ? e.requestUri : e.kind));
+    assert.deepEqual(uris(report.entries), ['/s3', '/s4', 'postFilter']);
+    assert.deepEqual(uris([...report]), ['/s3', '/s4', 'postFilter']);
+    assert.deepEqual(uris(report.failures), ['/f1'], 'the failure outlives its entry');
+    assert.equal(report.droppedEntries, 4);
+    assert.equal(report.droppedFailures, 0);
+
+    call(500, '/f2');
+    call(undefined, '/f3');
+    assert.deepEqual(
+      report.failures.map((e) => e.url),
+      ['https://h/api/f2', 'https://h/api/f3'],
+    );
+    assert.equal(report.droppedFailures, 1);
+    const json = report.toJSON();
+    assert.equal(json.droppedEntries, 6);
+    assert.equal(json.droppedFailures, 1);
+    assert.equal((json.entries as unknown[]).length, 3);
+    assert.equal(json.apiCalls, 7, 'counters count every call');
+    assert.equal(json.failedCalls, 1);
+    assert.equal(report.postFilters, 1);
+    assert.ok(report.stats.includes(`  ${'GET'.padEnd(29)}${'7'.padEnd(50)}\n`), 'stats counts every call');
+    assert.equal(inspect(report), 'Report { apiCalls: 7, entries: 3, enabled: true }');
+  });
+});
+
 describe('report.toJSON', () => {
   it('has version 1, histograms, retries, attempts, bytes and latency', () => {
     // start 0; call 1: 0 → 100 (two attempts); call 2: 100 → 110; call 3: 110 → 140 (error).
     const clock = createSequenceClock([0, 0, 100, 100, 110, 110, 140, 150]);
-    const report = new Report({ clock });
-    const one = report.beginCall({ method: 'GET', url: 'https://h/api/v2/x', bytesSent: 0 });
+    const { report, recorder } = createReport({ clock });
+    const one = recorder.beginCall({ method: 'GET', url: 'https://h/api/v2/x', bytesSent: 0 });
     one.addAttempt({ attempt: 1, delayMs: 0, status: 503, durationMs: 5 });
     one.addAttempt({ attempt: 2, delayMs: 50, status: 200, durationMs: 45 });
     assert.equal(one.attempts.length, 2);
     assert.equal(one.startMs, 0);
     one.finish({ status: 200, bytesReceived: 1000 });
-    report
+    recorder
       .beginCall({ method: 'POST', url: 'https://h/api/v2/y', bytesSent: 61 })
       .finish({ status: 201, bytesReceived: 20 });
-    const three = report.beginCall({ method: 'GET', url: 'https://h/api/v2/z' });
+    const three = recorder.beginCall({ method: 'GET', url: 'https://h/api/v2/z' });
     three.addAttempt({ attempt: 1, delayMs: 0, error: new ServerError('x', { status: 503 }) });
     three.finish({ error: new ConnectionError('refused', { kind: 'refused' }) });
-    report.addUnfilteredResults(7);
-    report.addFilteredResults(3);
+    recorder.addUnfilteredResults(7);
+    recorder.addFilteredResults(3);
     const json = report.toJSON();
     assert.deepEqual(json, {
       version: 1,
@@ -476,21 +541,24 @@ describe('report.toJSON', () => {
       attempts: 4,
       retries: 1,
       bytes: { sent: 61, received: 1020 },
+      // Exact: whole milliseconds below 256 ms each have a histogram bucket of their own.
       latencyMs: { p50: 30, p95: 100 },
       requestTimeMs: 140,
       processingTimeMs: 10,
       runTimeMs: 150,
       reporting: false,
       entries: [],
+      droppedEntries: 0,
+      droppedFailures: 0,
     });
     assert.doesNotThrow(() => JSON.stringify(report));
   });
 
   it('no calls: null latency; entries serialise with their attempts', () => {
-    const report = new Report({ clock: createSequenceClock([0, 5, 1, 3, 10]) });
+    const { report, recorder } = createReport({ clock: createSequenceClock([0, 5, 1, 3, 10]) });
     assert.deepEqual(report.toJSON().latencyMs, { p50: null, p95: null });
     report.enable();
-    const call = report.beginCall({
+    const call = recorder.beginCall({
       method: 'GET',
       requestUri: '/v2/x',
       url: 'https://h/api/v2/x?createActivityLog=false',
@@ -513,7 +581,7 @@ describe('report.toJSON', () => {
       contentType: null,
       payload: { createActivityLog: 'false' },
       track: false,
-      attempts: [{ attempt: 1, delayMs: 0, status: 200, error: null, durationMs: 2 }],
+      attempts: [{ attempt: 1, delayMs: 0, status: 200, error: null, durationMs: 2, purpose: 'request' }],
       durationMs: 2,
       bytesSent: 0,
       bytesReceived: 0,
