@@ -45,9 +45,9 @@ export interface Running {
   closed: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Starts a long-running program (`node` with `argv`), collecting its output. */
-export function start(argv: string[], options: { cwd?: string } = {}): Running {
-  const child = spawn(process.execPath, argv, {
+/** Starts a long-running program (`node`, or `command`, with `argv`), collecting its output. */
+export function start(argv: string[], options: { cwd?: string; command?: string } = {}): Running {
+  const child = spawn(options.command ?? process.execPath, argv, {
     cwd: options.cwd ?? root,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
