@@ -5,7 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { AuthenticationError, type ClientOptions, ThreatConnect } from '../../../src/index.js';
+import {
+  AuthenticationError,
+  type ClientOptions,
+  ConnectionError,
+  ThreatConnect,
+} from '../../../src/index.js';
+import { startProxy } from '../../helpers/proxy.js';
 import type { Sandbox } from '../../../src/sandbox/index.js';
 import { withSandbox } from '../../helpers/sandbox.js';
 import { call } from '../../helpers/signer.js';
@@ -168,6 +174,133 @@ describe('token authentication against the sandbox', () => {
       assert.ok(error instanceof AuthenticationError, String(error));
       assert.equal(error.message, message);
       assert.deepEqual(summary(await requestLog(sandbox)), [['GET', APP_AUTH, 401]]);
+    });
+  });
+
+  describe('renewals are attempts of the call that caused them', () => {
+    const purposes = (attempts: readonly { status: number | null; purpose: string }[]) =>
+      attempts.map((a) => [a.purpose, a.status]);
+
+    it('a 401, the renewal and the re-sent request: three attempts in the response, entry and toJSON()', async () => {
+      const { apiToken } = await freshToken();
+      const tc = make({ apiToken });
+      tc.reportEnable();
+      await setServerClock(sandbox, TTL_SECONDS + 10);
+      const response = await tc.apiRequest(request('GET', '/v2/owners/mine'));
+      assert.equal(response.status, 200);
+      assert.equal(response.attempts, 3);
+      const [entry] = tc.report.entries;
+      assert.ok(entry?.kind === 'request');
+      assert.deepEqual(
+        entry.attempts.map((a) => [a.attempt, a.purpose, a.status]),
+        [
+          [1, 'request', 401],
+          [2, 'tokenRenewal', 200],
+          [3, 'request', 200],
+        ],
+      );
+      const json = tc.report.toJSON() as {
+        attempts: number;
+        entries: { attempts: { status: number | null; purpose: string }[] }[];
+      };
+      assert.equal(json.attempts, 3);
+      assert.deepEqual(purposes(json.entries[0]?.attempts ?? []), [
+        ['request', 401],
+        ['tokenRenewal', 200],
+        ['request', 200],
+      ]);
+    });
+
+    it('a renewal before the request (near the expiry) is the first attempt of the call', async () => {
+      const { apiToken, apiTokenExpires } = await freshToken();
+      const clock = recordingClock();
+      clock.offsetMs = 70_000;
+      const tc = make({ apiToken, apiTokenExpires, clock });
+      tc.reportEnable();
+      const response = await tc.apiRequest(request('GET', '/v2/owners/mine'));
+      assert.equal(response.attempts, 2);
+      const [entry] = tc.report.entries;
+      assert.ok(entry?.kind === 'request');
+      assert.deepEqual(
+        entry.attempts.map((a) => [a.purpose, a.status]),
+        [
+          ['tokenRenewal', 200],
+          ['request', 200],
+        ],
+      );
+    });
+
+    it('a renewal that gets a reset is retried like a GET, and each try is recorded', async () => {
+      // every 2: freshToken()'s own /appAuth passes, the client's first try is reset, its retry passes.
+      await setRules(sandbox, { kind: 'reset', pathPrefix: '/appAuth', every: 2 });
+      const { apiToken } = await freshToken();
+      const clock = recordingClock();
+      const tc = make({ apiToken, clock, apiRetries: 2 });
+      tc.reportEnable();
+      await setServerClock(sandbox, TTL_SECONDS + 10);
+      const response = await tc.apiRequest(request('GET', '/v2/owners/mine'));
+      assert.equal(response.status, 200);
+      assert.equal(response.attempts, 4);
+      const [entry] = tc.report.entries;
+      assert.ok(entry?.kind === 'request');
+      assert.deepEqual(
+        entry.attempts.map((a) => [a.purpose, a.status ?? a.error?.code]),
+        [
+          ['request', 401],
+          ['tokenRenewal', 'TC_CONNECTION'],
+          ['tokenRenewal', 200],
+          ['request', 200],
+        ],
+      );
+      assert.equal(clock.sleeps.length, 1, 'one wait, with the client clock, before the renewal retry');
+    });
+
+    it('a renewal reset on every try fails the call with the connection error after the retries', async () => {
+      const { apiToken } = await freshToken();
+      await setRules(sandbox, { kind: 'reset', pathPrefix: '/appAuth' });
+      const tc = make({ apiToken, clock: recordingClock(), apiRetries: 2, consoleLevel: 'off' });
+      tc.reportEnable();
+      await setServerClock(sandbox, TTL_SECONDS + 10);
+      const error = await rejection(() => tc.apiRequest(request('GET', '/v2/owners/mine')));
+      assert.ok(error instanceof ConnectionError, String(error));
+      const [entry] = tc.report.entries;
+      assert.ok(entry?.kind === 'request');
+      assert.deepEqual(
+        entry.attempts.map((a) => [a.purpose, a.status ?? a.error?.code]),
+        [
+          ['request', 401],
+          ['tokenRenewal', 'TC_CONNECTION'],
+          ['tokenRenewal', 'TC_CONNECTION'],
+          ['tokenRenewal', 'TC_CONNECTION'],
+        ],
+      );
+      assert.deepEqual(summary(await requestLog(sandbox)), [
+        ['GET', MINE, 401],
+        ['GET', APP_AUTH, null],
+        ['GET', APP_AUTH, null],
+        ['GET', APP_AUTH, null],
+      ]);
+    });
+
+    it('/appAuth goes through the client transport: its proxy carries the renewal too', async () => {
+      const proxy = await startProxy();
+      try {
+        const { apiToken } = await freshToken();
+        const tc = make({ apiToken, proxy: { host: proxy.host, port: proxy.port } });
+        await setServerClock(sandbox, TTL_SECONDS + 10);
+        assert.equal((await tc.apiRequest(request('GET', '/v2/owners/mine'))).status, 200);
+        assert.deepEqual(summary(await requestLog(sandbox)), [
+          ['GET', MINE, 401],
+          ['GET', APP_AUTH, 200],
+          ['GET', MINE, 200],
+        ]);
+        // Plain HTTP through the proxy is tunnelled (CONNECT), so the proxy sees the sandbox's address.
+        const sandboxHost = new URL(sandbox.baseUrl).host;
+        assert.ok(proxy.log.length >= 1);
+        assert.ok(proxy.log.every((r) => r.method === 'CONNECT' && r.target === sandboxHost));
+      } finally {
+        await proxy.close();
+      }
     });
   });
 });

@@ -1,0 +1,159 @@
+/**
+ * apiRequestPages with windows in flight (issue 6 section 3): the client's `concurrency` (or the
+ * per-call option) pages a listing with several requests at once, the pages and items still come
+ * out in order, `.items()` iterates items with a typed shape, and leaving the loop early aborts the
+ * windows in flight. Also the client's lifecycle: `close()` aborts calls in flight, `await using`.
+ */
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { ClientClosedError, type ThreatConnect } from '../../../src/index.js';
+import { type Sandbox, sampleData } from '../../../src/sandbox/index.js';
+import { clientFor } from '../../helpers/client.js';
+import { withSandbox } from '../../helpers/sandbox.js';
+import { rejection, request, requestLog, resetSandbox, setRules } from './support.js';
+
+const SEED = 600;
+const OWNER = 'Example Community';
+const LIMIT = 50;
+
+describe('apiRequestPages with concurrent windows', () => {
+  let sandbox: Sandbox;
+  const clients: ThreatConnect[] = [];
+  const expected = sampleData(SEED)
+    .indicators.filter((i) => i.ownerName === OWNER && i.active)
+    .map((i) => i.id)
+    .sort((a, b) => a - b);
+  const make = (concurrency?: number) => {
+    const tc = clientFor(sandbox, { apiRetries: 2, ...(concurrency === undefined ? {} : { concurrency }) });
+    tc.setApiResultLimit(LIMIT);
+    clients.push(tc);
+    return tc;
+  };
+  const listing = () => request('GET', '/v2/indicators', { owner: OWNER });
+  const starts = async () =>
+    (await requestLog(sandbox)).map((e) =>
+      Number(new URL(e.target, 'http://x').searchParams.get('resultStart')),
+    );
+
+  before(async () => {
+    sandbox = await withSandbox({ seedIndicators: SEED });
+  });
+  after(async () => {
+    await Promise.all(clients.map((tc) => tc.close()));
+    await sandbox.close();
+  });
+  beforeEach(async () => {
+    await resetSandbox(sandbox);
+  });
+
+  for (const concurrency of [1, 4, 32]) {
+    it(`concurrency ${concurrency}: every item once, in order, each window requested once`, async () => {
+      const tc = make(concurrency);
+      const ids: number[] = [];
+      for await (const item of tc.apiRequestPages<{ id: number }>(listing()).items()) ids.push(item.id);
+      assert.deepEqual(ids, expected);
+      const windows = Math.ceil(expected.length / LIMIT);
+      assert.deepEqual(
+        (await starts()).sort((a, b) => a - b),
+        Array.from({ length: windows }, (_, i) => i * LIMIT),
+      );
+    });
+  }
+
+  /**
+   * The most calls open at once, from the report's entries. The client's clock is a counter that
+   * moves on every reading, so the intervals order events exactly: no wall-clock time is involved.
+   */
+  const maxOpen = (tc: ThreatConnect) => {
+    const events = tc.report.entries.flatMap((e) =>
+      e.kind === 'request'
+        ? [
+            [e.startMs, 1],
+            [e.startMs + e.durationMs, -1],
+          ]
+        : [],
+    );
+    events.sort((x, y) => (x[0] ?? 0) - (y[0] ?? 0) || (x[1] ?? 0) - (y[1] ?? 0));
+    let open = 0;
+    let most = 0;
+    for (const [, step] of events) {
+      open += step ?? 0;
+      most = Math.max(most, open);
+    }
+    return most;
+  };
+  const countingClient = (options: { concurrency?: number } = {}) => {
+    let tick = Date.now();
+    const tc = clientFor(sandbox, {
+      clock: { now: () => (tick += 1) },
+      ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+    });
+    tc.setApiResultLimit(LIMIT);
+    tc.reportEnable();
+    clients.push(tc);
+    return tc;
+  };
+
+  it('the default is the client option concurrency: 4 windows open at once, never more', async () => {
+    const tc = countingClient();
+    assert.equal(tc.config.concurrency, 4);
+    let pages = 0;
+    for await (const page of tc.apiRequestPages(listing())) pages += page.items.length > 0 ? 1 : 0;
+    assert.equal(pages, Math.ceil(expected.length / LIMIT));
+    assert.equal(maxOpen(tc), 4);
+  });
+
+  it('the per-call option wins: concurrency 1 opens one window at a time', async () => {
+    const tc = countingClient({ concurrency: 8 });
+    for await (const page of tc.apiRequestPages(listing(), { concurrency: 1 }))
+      assert.ok(page.items.length > 0);
+    assert.equal(maxOpen(tc), 1);
+    const eight = countingClient({ concurrency: 8 });
+    for await (const page of eight.apiRequestPages(listing())) assert.ok(page.items.length > 0);
+    assert.equal(maxOpen(eight), Math.min(8, Math.ceil(expected.length / LIMIT) - 1));
+  });
+
+  it('leaving the loop early aborts the windows in flight', async () => {
+    // Later pages are held long; after the first page the loop ends, and the held requests are
+    // abandoned by the client (the sandbox logs them once it gives up on the closed sockets).
+    // Every page is held 3 s, so the windows launched with the first page are still in flight when the
+    // loop ends right after it.
+    await setRules(sandbox, { kind: 'stall', ms: 3000, pathPrefix: '/v2/indicators' });
+    const tc = make(3);
+    tc.reportEnable();
+    for await (const page of tc.apiRequestPages(listing())) {
+      assert.equal(page.resultStart, 0);
+      break;
+    }
+    // The windows in flight end as aborted calls in the report, without waiting for the sandbox.
+    for (let i = 0; i < 500 && tc.report.entries.length < 4; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const aborted = tc.report.entries.filter((e) => e.kind === 'request' && e.error?.code === 'TC_ABORT');
+    assert.ok(aborted.length >= 1, JSON.stringify(tc.report.entries.map((e) => e.toJSON())));
+    assert.equal(tc.report.entries.filter((e) => e.kind === 'request' && e.status === 200).length, 1);
+  });
+
+  it('close() aborts the calls in flight with ClientClosedError', async () => {
+    await setRules(sandbox, { kind: 'stall', ms: 3000, pathPrefix: '/v2/owners' });
+    const tc = make();
+    const pending = tc.apiRequest(request('GET', '/v2/owners/mine'));
+    pending.catch(() => undefined); // asserted below
+    // Most likely sent by now; either way the call must end as closed, not wait for the answer.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await tc.close();
+    const error = await rejection(() => pending);
+    assert.ok(error instanceof ClientClosedError, String(error));
+    assert.equal(error.message, 'The client was closed while the request was in flight');
+  });
+
+  it('await using closes the client at the end of its scope', async () => {
+    let outside: ThreatConnect | undefined;
+    {
+      await using tc = make();
+      outside = tc;
+      assert.equal((await tc.apiRequest(request('GET', '/v2/owners/mine'))).status, 200);
+    }
+    await assert.rejects(outside.apiRequest(request('GET', '/v2/owners/mine')), ClientClosedError);
+  });
+});
