@@ -127,7 +127,7 @@ export class RequestObject {
   #resultLimit = 0;
   #resultStart = 0;
   #stream = false;
-  #track = false;
+  #countsAsApiFilter = false;
   #failureCallback: FailureCallback | undefined;
   #successCallback: SuccessCallback | undefined;
 
@@ -168,7 +168,7 @@ export class RequestObject {
 
   /** Marks the request as a filter retrieval, counted as an API filter in the report. */
   enableTrack(): this {
-    this.#track = true;
+    this.#countsAsApiFilter = true;
     return this;
   }
 
@@ -235,7 +235,11 @@ export class RequestObject {
     return this.addPayload('owner', owner);
   }
 
-  /** Whether the filter machinery may add an owner. `apiRequest` ignores it, as the original did. */
+  /**
+   * Whether the request may carry an owner. With `false`, `apiRequest` and `apiRequestPages` refuse a
+   * request object that has an `owner` parameter (ValidationError, before any request). The original
+   * read it only in its filter machinery and ignored it in `api_request`. @default true
+   */
   setOwnerAllowed(allowed: boolean): this {
     this.#ownerAllowed = checkBoolean(allowed, '`ownerAllowed`');
     return this;
@@ -248,7 +252,12 @@ export class RequestObject {
     return this;
   }
 
-  /** Pagination bookkeeping. */
+  /**
+   * The original's pagination bookkeeping, kept for its print layout (`Remaining Results`).
+   *
+   * @deprecated It steers nothing in this SDK: `apiRequestPages` reads the total from the first page's
+   * `resultCount` and pages by itself. The value is validated and printed, never sent.
+   */
   setRemainingResults(count: number): this {
     this.#remainingResults = checkInteger(count, '`remainingResults`');
     return this;
@@ -271,7 +280,10 @@ export class RequestObject {
     return this;
   }
 
-  /** Whether the filter machinery pages this request. `apiRequest` ignores it, as the original did. */
+  /**
+   * Whether the request may be paged: `apiRequestPages` refuses a request object with `false`
+   * (ValidationError). `apiRequest` always makes one request, as the original's did. @default true
+   */
   setResourcePagination(paginate: boolean): this {
     this.#resourcePagination = checkBoolean(paginate, '`resourcePagination`');
     return this;
@@ -296,18 +308,20 @@ export class RequestObject {
     return this.addPayload('resultStart', start);
   }
 
-  /** Ask for the body as a stream. */
+  /** `apiRequest` hands the body over as a stream (`response.body`) unless its `stream` option says otherwise. */
   setStream(stream: boolean): this {
     this.#stream = checkBoolean(stream, '`stream`');
     return this;
   }
 
+  /** Called with the status when a call of this request object ends with a status other than 200/201/202. */
   setFailureCallback(callback: FailureCallback): this {
     if (typeof callback !== 'function') fail('`failureCallback`', 'a function', callback);
     this.#failureCallback = callback;
     return this;
   }
 
+  /** Called with the request object and the `ApiResponse` when a call ends with 200, 201 or 202. */
   setSuccessCallback(callback: SuccessCallback): this {
     if (typeof callback !== 'function') fail('`successCallback`', 'a function', callback);
     this.#successCallback = callback;
@@ -368,8 +382,9 @@ export class RequestObject {
   get stream(): boolean {
     return this.#stream;
   }
-  get track(): boolean {
-    return this.#track;
+  /** Whether the report counts this request as an API filter (`enableTrack()`). */
+  get countsAsApiFilter(): boolean {
+    return this.#countsAsApiFilter;
   }
   get failureCallback(): FailureCallback | undefined {
     return this.#failureCallback;

@@ -198,7 +198,7 @@ export class PipelineRequester implements Requester {
         body: ro.body,
         // Built only if the report keeps an entry (reporting enabled).
         payload: { [Symbol.iterator]: () => requestParams(ro, activityLog)[Symbol.iterator]() },
-        track: options.countsAsApiFilter === true || ro.track,
+        countsAsApiFilter: options.countsAsApiFilter === true || ro.countsAsApiFilter,
       },
     };
     // Debug lines are built only when someone reads them: this is the hot path of every call.

@@ -75,7 +75,7 @@ export interface RequestEntryFields {
   /** Query parameters in wire order. */
   readonly payload: readonly (readonly [string, string])[];
   /** A filter retrieval request (counted as an API filter). */
-  readonly track: boolean;
+  readonly countsAsApiFilter: boolean;
   readonly attempts: readonly AttemptSummary[];
   readonly startMs: number;
   readonly durationMs: number;
@@ -97,7 +97,7 @@ export class RequestEntry implements RequestEntryFields {
   readonly contentType: string | undefined;
   readonly body: string | undefined;
   readonly payload: readonly (readonly [string, string])[];
-  readonly track: boolean;
+  readonly countsAsApiFilter: boolean;
   readonly attempts: readonly AttemptSummary[];
   readonly startMs: number;
   readonly durationMs: number;
@@ -116,7 +116,7 @@ export class RequestEntry implements RequestEntryFields {
     this.contentType = fields.contentType;
     this.body = fields.body;
     this.payload = Object.freeze(fields.payload.map(([k, v]) => Object.freeze([k, v] as const)));
-    this.track = fields.track;
+    this.countsAsApiFilter = fields.countsAsApiFilter;
     this.attempts = Object.freeze([...fields.attempts]);
     this.startMs = fields.startMs;
     this.durationMs = fields.durationMs;
@@ -170,7 +170,7 @@ export class RequestEntry implements RequestEntryFields {
       resourceType: resourceTypeName(this.resourceType) ?? null,
       contentType: this.contentType ?? null,
       payload: Object.fromEntries(this.payload),
-      track: this.track,
+      countsAsApiFilter: this.countsAsApiFilter,
       attempts: this.attempts.map((a) => ({
         attempt: a.attempt,
         delayMs: a.delayMs,

@@ -70,7 +70,7 @@ export interface CallStart {
   /** Query parameters in wire order. */
   readonly payload?: Iterable<readonly [string, string]> | undefined;
   /** A filter retrieval request (counted as an API filter). */
-  readonly track?: boolean | undefined;
+  readonly countsAsApiFilter?: boolean | undefined;
   readonly bytesSent?: number | undefined;
 }
 
@@ -208,7 +208,7 @@ class ReportState {
       contentType: start.contentType,
       body: start.body === undefined ? undefined : describeBody(start.body),
       payload: [...(start.payload ?? [])].map(([k, v]) => [k, isSecretParam(k) ? REDACTED : v] as const),
-      track: start.track ?? false,
+      countsAsApiFilter: start.countsAsApiFilter ?? false,
       attempts,
       startMs,
       durationMs,
@@ -221,7 +221,7 @@ class ReportState {
       increment(this.methods, method);
       increment(this.statuses, status);
     }
-    if (entry.track) this.apiFilters += 1;
+    if (entry.countsAsApiFilter) this.apiFilters += 1;
     return entry;
   }
 }

@@ -41,7 +41,7 @@ describe('RequestObject defaults and setters', () => {
     assert.equal(ro.resultLimit, 0);
     assert.equal(ro.resultStart, 0);
     assert.equal(ro.stream, false);
-    assert.equal(ro.track, false);
+    assert.equal(ro.countsAsApiFilter, false);
     assert.equal(ro.failureCallback, undefined);
     assert.equal(ro.successCallback, undefined);
   });
@@ -57,6 +57,7 @@ describe('RequestObject defaults and setters', () => {
       .setRequestUri('/v2/groups/documents/{0}/download', [19])
       .setDescription('download')
       .setResourceType(ResourceType.DOCUMENTS)
+      // eslint-disable-next-line @typescript-eslint/no-deprecated -- still validated and printed
       .setRemainingResults(-297)
       .setResultLimit(500)
       .setResultStart(1500)
@@ -79,7 +80,7 @@ describe('RequestObject defaults and setters', () => {
     assert.equal(ro.pathUrl, '/api/x');
     assert.equal(ro.failureCallback, onFail);
     assert.equal(ro.successCallback, onOk);
-    assert.equal(ro.track, true);
+    assert.equal(ro.countsAsApiFilter, true);
     assert.deepEqual(ro.payloadEntries(), [
       ['createActivityLog', 'false'],
       ['owner', 'Example Community'],
@@ -197,6 +198,7 @@ describe('RequestObject validation', () => {
     [() => ro.setResultLimit(-1), '`resultLimit` must be an integer >= 0, got -1'],
     [() => ro.setResultStart(1.5), '`resultStart` must be an integer >= 0, got 1.5'],
     [
+      // eslint-disable-next-line @typescript-eslint/no-deprecated -- still validated
       () => ro.setRemainingResults('1' as unknown as number),
       '`remainingResults` must be an integer, got "1"',
     ],

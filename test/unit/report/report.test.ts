@@ -44,7 +44,7 @@ function aptCall(recorder: ReportRecorder): void {
         ['resultLimit', '200'],
         ['resultStart', '0'],
       ],
-      track: true,
+      countsAsApiFilter: true,
     })
     .finish({ status: 200 });
 }
@@ -183,7 +183,7 @@ describe('report stats, byte for byte (python-sdk-observed.md 4.6)', () => {
           ['resultLimit', '500'],
           ['resultStart', '0'],
         ],
-        track: true,
+        countsAsApiFilter: true,
       })
       .finish({ status: 404, responseBody: Buffer.from(NOT_FOUND) });
     const failures = report.failures;
@@ -580,7 +580,7 @@ describe('report.toJSON', () => {
       resourceType: 'ResourceType.INDICATORS',
       contentType: null,
       payload: { createActivityLog: 'false' },
-      track: false,
+      countsAsApiFilter: false,
       attempts: [{ attempt: 1, delayMs: 0, status: 200, error: null, durationMs: 2, purpose: 'request' }],
       durationMs: 2,
       bytesSent: 0,
