@@ -3,6 +3,7 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 const noClientCode = ['**/client.js', '**/http/*', '**/sandbox/*', '../http/*', '../sandbox/*'];
+const noSdkCode = ['../core/*', '../http/*', '../auth/*', '../resources/*', '../client.js', 'undici', 'pino'];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'scripts/**', 'eslint.config.js'] },
@@ -33,18 +34,20 @@ export default tseslint.config(
   {
     // The sandbox is an independent oracle: no SDK code in it.
     files: ['src/sandbox/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: noSdkCode }] },
+  },
+  {
+    // Sandbox handlers share what they need through handlers/lookups.ts and never import each other,
+    // so the handler modules cannot form an import cycle.
+    files: ['src/sandbox/handlers/**'],
+    ignores: ['src/sandbox/handlers/lookups.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
-            '../core/*',
-            '../http/*',
-            '../auth/*',
-            '../resources/*',
-            '../client.js',
-            'undici',
-            'pino',
+            { group: noSdkCode },
+            { regex: '^\\./(?!lookups\\.js$)', message: 'Import shared handler code from ./lookups.js.' },
           ],
         },
       ],

@@ -12,15 +12,9 @@ import {
 } from '../context.js';
 import { Failure, type Reply, badRequest, notFound, single, success } from '../reply.js';
 import { CHUNK_BYTES, type GroupRow } from '../store.js';
-import { GROUP_BY_BRANCH, type GroupTypeInfo, INCIDENT_STATUSES, SIGNATURE_FILE_TYPES } from '../types.js';
+import { type GroupTypeInfo, INCIDENT_STATUSES, SIGNATURE_FILE_TYPES } from '../types.js';
 import { groupFields, groupView } from '../views.js';
-import { requireGroup } from './items.js';
-
-function groupType(branch: string | undefined): GroupTypeInfo {
-  const info = branch === undefined ? undefined : GROUP_BY_BRANCH.get(branch);
-  if (!info) throw notFound();
-  return info;
-}
+import { groupType, requireGroup } from './lookups.js';
 
 export function listGroups(ctx: RequestContext, branch?: string): Reply {
   const info = branch === undefined ? undefined : groupType(branch);

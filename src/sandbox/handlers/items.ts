@@ -5,7 +5,6 @@
 import {
   type RequestContext,
   accessibleOwnerIds,
-  assertOwnerAccess,
   isoNow,
   listReply,
   pageWindow,
@@ -34,7 +33,14 @@ import {
   taskView,
   victimView,
 } from '../views.js';
-import { indicatorType, requireIndicator } from './indicators.js';
+import {
+  MAX_TAG_LENGTH,
+  indicatorType,
+  requireGroup,
+  requireIndicator,
+  requireTask,
+  requireVictim,
+} from './lookups.js';
 
 export interface ItemRef {
   kind: ItemKind;
@@ -47,34 +53,6 @@ export interface ItemRef {
 
 function indicatorRef(row: IndicatorRow): ItemRef {
   return { kind: 'indicator', id: row.id, ownerId: row.owner_id, type: row.type };
-}
-
-export function requireGroup(
-  ctx: RequestContext,
-  branch: string | undefined,
-  rawId: string | undefined,
-): GroupRow {
-  const info = branch === undefined ? undefined : GROUP_BY_BRANCH.get(branch);
-  if (!info) throw notFound();
-  const id = parseId(rawId);
-  const row = ctx.store.get<GroupRow>('SELECT * FROM groups WHERE id = ? AND type = ?', id, info.name);
-  if (!row) throw notFound();
-  assertOwnerAccess(ctx, row.owner_id);
-  return row;
-}
-
-export function requireVictim(ctx: RequestContext, rawId: string | undefined): VictimRow {
-  const row = ctx.store.get<VictimRow>('SELECT * FROM victims WHERE id = ?', parseId(rawId));
-  if (!row) throw notFound();
-  assertOwnerAccess(ctx, row.owner_id);
-  return row;
-}
-
-export function requireTask(ctx: RequestContext, rawId: string | undefined): TaskRow {
-  const row = ctx.store.get<TaskRow>('SELECT * FROM tasks WHERE id = ?', parseId(rawId));
-  if (!row) throw notFound();
-  assertOwnerAccess(ctx, row.owner_id);
-  return row;
 }
 
 /** Resolves `/{kind}/{...}` at the start of `segments` to an item; returns it and the remaining segments. */
@@ -332,7 +310,7 @@ const ASSOCIABLE: Record<string, readonly string[]> = {
 /** Association listings and link changes under an item (`{item}/indicators|groups|victims|tasks/...`). */
 function associations(ctx: RequestContext, item: ItemRef, rest: string[]): Reply {
   const collection = rest[0] ?? '';
-  const spec = targetSpec(collection, spec0Branch(collection, rest));
+  const spec = targetSpec(collection, targetBranch(collection, rest));
   const idDepth = collection === 'victims' || collection === 'tasks' ? 2 : 3;
   if (item.kind === 'victim' && spec.kind === 'victim' && ctx.method === 'GET') {
     return victimsViaGroups(ctx, item, rest);
@@ -407,13 +385,12 @@ function victimsViaGroups(ctx: RequestContext, item: ItemRef, rest: string[]): R
   );
 }
 
-function spec0Branch(collection: string, rest: readonly string[]): string | undefined {
+/** The type branch after an indicator or group collection (`indicators/hosts`), if any. */
+function targetBranch(collection: string, rest: readonly string[]): string | undefined {
   return collection === 'indicators' || collection === 'groups' ? rest[1] : undefined;
 }
 
 // ---- tags and security labels on an item ----
-
-export const MAX_TAG_LENGTH = 128;
 
 function itemTags(ctx: RequestContext, item: ItemRef, rest: string[]): Reply {
   const name = rest[1];

@@ -12,7 +12,7 @@ import {
 import { type Reply, badRequest, notFound, single, success } from '../reply.js';
 import type { LabelRow, OwnerRow, TagRow } from '../store.js';
 import { labelView, ownerView, tagView } from '../views.js';
-import { MAX_TAG_LENGTH } from './items.js';
+import { MAX_TAG_LENGTH } from './lookups.js';
 
 export function listTags(ctx: RequestContext): Reply {
   const { start, limit } = pageWindow(ctx);

@@ -4,7 +4,7 @@ import { type Reply, badRequest, notFound, single, success } from '../reply.js';
 import type { UserRow } from '../store.js';
 import { TASK_STATUSES } from '../types.js';
 import { taskView } from '../views.js';
-import { requireTask } from './items.js';
+import { requireTask } from './lookups.js';
 
 interface TaskUser {
   userName: string;

@@ -10,7 +10,7 @@ import {
 import { type Reply, badRequest, notFound, single, success } from '../reply.js';
 import { VICTIM_ASSET_TYPES } from '../types.js';
 import { victimView } from '../views.js';
-import { requireVictim } from './items.js';
+import { requireVictim } from './lookups.js';
 
 const VICTIM_FIELDS = [
   ['name', 'name'],
