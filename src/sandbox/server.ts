@@ -17,6 +17,8 @@ import { GROUP_BY_BRANCH, INDICATOR_BY_BRANCH } from './types.js';
 import { expectedSignature, parseHmacAuthorization, signaturesMatch } from './verify-hmac.js';
 
 export const CLOCK_SKEW_SECONDS = 300;
+/** Largest clock offset in either direction: ten years of 365.25 days (decisions.md 2.2). */
+export const MAX_CLOCK_OFFSET_SECONDS = 315_576_000;
 const LOG_CAPACITY = 10_000;
 
 export interface RequestLogEntry {
@@ -115,12 +117,17 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
     return { token, expires };
   };
 
-  /** Checks the Authorization (and Timestamp) headers; returns the user or throws a 401 Failure. */
+  /**
+   * Checks the Authorization (and Timestamp) headers; returns the user or throws a 401 Failure. An admin
+   * call may also be signed with the real time (the base clock, or the wall clock), so that a wrong offset
+   * can always be reset (decisions.md 2.2).
+   */
   const authenticate = (
     req: IncomingMessage,
     target: string,
     method: string,
     seen: { accessId: string | null },
+    isAdminCall: boolean,
   ) => {
     const authorization = req.headers.authorization;
     if (authorization === undefined || authorization === '') throw new Failure(401, 'Access Denied');
@@ -144,7 +151,8 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
     const timestamp = req.headers.timestamp;
     if (typeof timestamp !== 'string' || timestamp === '') throw new Failure(401, 'Access Denied');
     if (!/^\d{1,12}$/.test(timestamp)) throw new Failure(401, 'Invalid timestamp');
-    if (Math.abs(Number(timestamp) - nowMs() / 1000) > CLOCK_SKEW_SECONDS) {
+    const isNear = (ms: number): boolean => Math.abs(Number(timestamp) - ms / 1000) <= CLOCK_SKEW_SECONDS;
+    if (!isNear(nowMs()) && !(isAdminCall && (isNear(baseClock()) || isNear(Date.now())))) {
       throw new Failure(401, 'Timestamp out of acceptable time range');
     }
     const expected = expectedSignature(user.secret_key, target, method, timestamp);
@@ -289,8 +297,12 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
       if (method === 'POST') {
         const body = await readObject(ctx);
         const offset = body.offsetSeconds;
-        if (typeof offset !== 'number' || !Number.isFinite(offset)) {
-          throw new Failure(400, 'offsetSeconds must be a number');
+        if (typeof offset !== 'number') throw new Failure(400, 'offsetSeconds must be a number');
+        if (!Number.isFinite(offset) || Math.abs(offset) > MAX_CLOCK_OFFSET_SECONDS) {
+          throw new Failure(
+            400,
+            `offsetSeconds must be a finite number from -${MAX_CLOCK_OFFSET_SECONDS} to ${MAX_CLOCK_OFFSET_SECONDS} (ten years)`,
+          );
         }
         clockOffsetSeconds = offset;
       }
@@ -363,7 +375,9 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
       }
       // Admin calls are never logged, not even when they fail auth: the log shows client traffic only.
       if (segments[0] === '_sandbox') logged = false;
-      const user: UserRow = authenticate(req, target, method, seen);
+      const user: UserRow = authenticate(req, target, method, seen, segments[0] === '_sandbox');
+      // The control panel belongs to the main user: the request log alone holds its token renewals.
+      if (segments[0] === '_sandbox' && user.role !== 'main') throw new Failure(403, 'Access Denied');
       const ctx: RequestContext = {
         req,
         method,
