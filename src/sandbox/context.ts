@@ -161,6 +161,37 @@ export async function readObject(ctx: RequestContext): Promise<Record<string, un
   return body as Record<string, unknown>;
 }
 
+/**
+ * Whether part of the request body is still unread. A request without a body (no `Content-Length`, or
+ * 0, and no `Transfer-Encoding`) has nothing left, even before Node has marked it complete.
+ */
+export function hasUnreadBody(req: IncomingMessage): boolean {
+  if (req.complete || !req.readable) return false;
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+/**
+ * Reads and drops an unread body of at most `limit` bytes, so that an error answered before the handler
+ * read the body can keep the connection (decisions.md 2.4). False, with the body left, when it is
+ * declared or turns out larger than `limit`: the connection must then close.
+ */
+export async function discardBody(req: IncomingMessage, limit: number): Promise<boolean> {
+  if (!hasUnreadBody(req)) return true;
+  if (Number(req.headers['content-length'] ?? '0') > limit) return false;
+  let size = 0;
+  try {
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > limit) return false;
+    }
+  } catch {
+    // The client went away mid-body: there is no connection left to keep.
+    return false;
+  }
+  return true;
+}
+
 export function tooLarge(limit: number): Failure {
   return new Failure(413, `The request body is larger than the limit of ${limit} bytes`);
 }

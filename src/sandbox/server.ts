@@ -7,7 +7,14 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
-import { type Limits, type RequestContext, isTrue, readObject } from './context.js';
+import {
+  type Limits,
+  type RequestContext,
+  discardBody,
+  hasUnreadBody,
+  isTrue,
+  readObject,
+} from './context.js';
 import { createJsonEncoder } from './encode.js';
 import { type FaultConfig, FaultEngine, type FaultRule, parseFaultConfig } from './faults.js';
 import { Failure, type JsonReply, NOT_FOUND, type Reply, json } from './reply.js';
@@ -413,7 +420,7 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
         outcome = { status, fault: 'status' };
         const headers: Record<string, string> =
           rule.retryAfter === undefined ? {} : { 'Retry-After': String(rule.retryAfter) };
-        if (!req.complete) headers.Connection = 'close';
+        if (hasUnreadBody(req)) headers.Connection = 'close';
         writeJson(res, status, failureBody(`Injected fault ${status}`), headers);
         return;
       }
@@ -426,8 +433,10 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
       if (error instanceof Failure) {
         outcome = { status: error.status, fault: null };
         const headers = { ...error.headers };
-        // An unread body (e.g. over the limit) is not drained: close the connection after answering.
-        if (!consumed && req.readable && !req.complete) headers.Connection = 'close';
+        // A small unread body is read and dropped, so the answer keeps the connection (decisions.md 2.4);
+        // one over the limit is not: close the connection after answering.
+        const isDrained = consumed || (error.status !== 413 && (await discardBody(req, limits.maxBodyBytes)));
+        if (!isDrained && hasUnreadBody(req)) headers.Connection = 'close';
         if (!res.headersSent) writeJson(res, error.status, failureBody(error.message), headers);
         else res.destroy();
       } else {
