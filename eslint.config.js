@@ -37,17 +37,17 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: noSdkCode }] },
   },
   {
-    // Sandbox handlers share what they need through handlers/lookups.ts and never import each other,
+    // Sandbox handlers share what they need through handlers/shared.ts and never import each other,
     // so the handler modules cannot form an import cycle.
     files: ['src/sandbox/handlers/**'],
-    ignores: ['src/sandbox/handlers/lookups.ts'],
+    ignores: ['src/sandbox/handlers/shared.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
             { group: noSdkCode },
-            { regex: '^\\./(?!lookups\\.js$)', message: 'Import shared handler code from ./lookups.js.' },
+            { regex: '^\\./(?!shared\\.js$)', message: 'Import shared handler code from ./shared.js.' },
           ],
         },
       ],

@@ -14,7 +14,7 @@ import { Failure, type Reply, badRequest, notFound, single, success } from '../r
 import { CHUNK_BYTES, type GroupRow } from '../store.js';
 import { type GroupTypeInfo, INCIDENT_STATUSES, SIGNATURE_FILE_TYPES } from '../types.js';
 import { groupFields, groupView } from '../views.js';
-import { groupType, requireGroup } from './lookups.js';
+import { checkText, groupType, parseBoolean, requireGroup } from './shared.js';
 
 export function listGroups(ctx: RequestContext, branch?: string): Reply {
   const info = branch === undefined ? undefined : groupType(branch);
@@ -68,8 +68,7 @@ function groupBodyFields(
         out[field] = checkDate(value, field, info.name);
         break;
       case 'malware':
-        if (typeof value !== 'boolean') throw badRequest(`The malware for this ${info.name} is invalid`);
-        out[field] = value;
+        out[field] = parseBoolean(value, field, info.name);
         break;
       case 'status':
         if (typeof value !== 'string' || !(INCIDENT_STATUSES as readonly string[]).includes(value)) {
@@ -113,7 +112,7 @@ function nameOf(body: Record<string, unknown>, info: GroupTypeInfo, required: bo
     throw badRequest(`The name for this ${info.name} is invalid`);
   if (name.length > 500)
     throw badRequest(`The name for this ${info.name} is invalid, it may have at most 500 characters`);
-  return name;
+  return checkText(name, 'name', info.name);
 }
 
 /** `POST /v2/groups/{branch}`: groups have no natural key, so every POST creates a new group. */

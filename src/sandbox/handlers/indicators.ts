@@ -13,7 +13,7 @@ import { Failure, type Reply, badRequest, notFound, single, success } from '../r
 import { INDICATOR_COLUMNS, type IndicatorRow, type OwnerRow, dateMs, lookupKey } from '../store.js';
 import { INDICATOR_BY_NAME, INDICATOR_TYPES, type IndicatorTypeInfo } from '../types.js';
 import { indicatorView } from '../views.js';
-import { findIndicator, indicatorType, requireIndicator } from './lookups.js';
+import { checkText, findIndicator, indicatorType, requireIndicator } from './shared.js';
 
 /** `modifiedSince` as epoch ms, or a 400 for a value that is not a date. */
 function modifiedSince(ctx: RequestContext): number | null {
@@ -87,7 +87,7 @@ function stringField(
   const value = body[field];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string') throw badRequest(`The ${field} for this ${info.name} is invalid`);
-  return value;
+  return checkText(value, field, info.name);
 }
 
 /** Checks a value of a base or custom type; returns its normalised stored form. */

@@ -34,13 +34,14 @@ import {
   victimView,
 } from '../views.js';
 import {
-  MAX_TAG_LENGTH,
   indicatorType,
+  parseBoolean,
   requireGroup,
   requireIndicator,
   requireTask,
   requireVictim,
-} from './lookups.js';
+  tagName,
+} from './shared.js';
 
 export interface ItemRef {
   kind: ItemKind;
@@ -401,12 +402,7 @@ function itemTags(ctx: RequestContext, item: ItemRef, rest: string[]): Reply {
     return windowed(ctx, 'tag', tags, (t) => tagView(ctx.view, t));
   }
   if (ctx.method === 'POST') {
-    if (name.trim() === '') throw badRequest('The name for this Tag is invalid');
-    if (name.length > MAX_TAG_LENGTH) {
-      throw badRequest(
-        `The name for this Tag is invalid, a tag may have at most ${MAX_TAG_LENGTH} characters`,
-      );
-    }
+    tagName(name);
     ctx.store.transaction(() => {
       ctx.store.link(item.kind, item.id, 'tag', ctx.store.ensureTag(name).id);
     });
@@ -478,11 +474,7 @@ async function itemAttributes(ctx: RequestContext, item: ItemRef, rest: string[]
       if (typeof type !== 'string' || type.trim() === '')
         throw badRequest('The requested attribute type was not found');
       if (typeof value !== 'string' || value === '') throw badRequest('This attribute requires a value');
-      if (body.displayed !== undefined && typeof body.displayed !== 'boolean') {
-        throw badRequest(
-          'The displayed value for this Attribute is invalid, please enter one of the following values: true, false',
-        );
-      }
+      const displayed = parseBoolean(body.displayed, 'displayed', 'Attribute');
       if (body.source !== undefined && typeof body.source !== 'string')
         throw badRequest('The source for this Attribute is invalid');
       const now = isoNow(ctx);
@@ -497,7 +489,7 @@ async function itemAttributes(ctx: RequestContext, item: ItemRef, rest: string[]
           item.id,
           type,
           value,
-          body.displayed === true ? 1 : 0,
+          displayed === true ? 1 : 0,
           typeof body.source === 'string' ? body.source : null,
           now,
           now,
@@ -518,21 +510,12 @@ async function itemAttributes(ctx: RequestContext, item: ItemRef, rest: string[]
     if (body.value !== undefined && (typeof body.value !== 'string' || body.value === '')) {
       throw badRequest('This attribute requires a value');
     }
-    if (body.displayed !== undefined && typeof body.displayed !== 'boolean') {
-      throw badRequest(
-        'The displayed value for this Attribute is invalid, please enter one of the following values: true, false',
-      );
-    }
+    const displayed = parseBoolean(body.displayed, 'displayed', 'Attribute');
     ctx.store.transaction(() => {
       if (typeof body.value === 'string')
         ctx.store.run('UPDATE attributes SET value = ? WHERE id = ?', body.value, attribute.id);
-      if (typeof body.displayed === 'boolean') {
-        ctx.store.run(
-          'UPDATE attributes SET displayed = ? WHERE id = ?',
-          body.displayed ? 1 : 0,
-          attribute.id,
-        );
-      }
+      if (displayed !== undefined)
+        ctx.store.run('UPDATE attributes SET displayed = ? WHERE id = ?', displayed ? 1 : 0, attribute.id);
       if (typeof body.source === 'string')
         ctx.store.run('UPDATE attributes SET source = ? WHERE id = ?', body.source, attribute.id);
       ctx.store.run('UPDATE attributes SET last_modified = ? WHERE id = ?', isoNow(ctx), attribute.id);

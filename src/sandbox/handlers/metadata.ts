@@ -12,7 +12,7 @@ import {
 import { type Reply, badRequest, notFound, single, success } from '../reply.js';
 import type { LabelRow, OwnerRow, TagRow } from '../store.js';
 import { labelView, ownerView, tagView } from '../views.js';
-import { MAX_TAG_LENGTH } from './lookups.js';
+import { tagName } from './shared.js';
 
 export function listTags(ctx: RequestContext): Reply {
   const { start, limit } = pageWindow(ctx);
@@ -28,14 +28,6 @@ export function listTags(ctx: RequestContext): Reply {
     total,
     start,
   );
-}
-
-function tagName(value: unknown): string {
-  if (typeof value !== 'string' || value.trim() === '') throw badRequest('The name for this Tag is invalid');
-  if (value.length > MAX_TAG_LENGTH) {
-    throw badRequest(`The name for this Tag is invalid, a tag may have at most ${MAX_TAG_LENGTH} characters`);
-  }
-  return value;
 }
 
 export function getTag(ctx: RequestContext, name: string): Reply {

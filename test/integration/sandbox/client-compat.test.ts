@@ -7,9 +7,9 @@ import http from 'node:http';
 import type { Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { Sandbox } from '../../../src/sandbox/index.js';
-import { NOT_FOUND, failureBody } from '../../helpers/api.js';
+import { NOT_FOUND, done, failure, failureBody, item } from '../../helpers/api.js';
 import { withSandbox } from '../../helpers/sandbox.js';
-import { type RawResponse, signHeaders } from '../../helpers/signer.js';
+import { type RawResponse, call, signHeaders } from '../../helpers/signer.js';
 
 interface KeptResponse extends RawResponse {
   socket: Socket;
@@ -126,5 +126,210 @@ describe('errors keep the connection (decisions.md 2.4)', () => {
     } finally {
       agent.destroy();
     }
+  });
+});
+
+describe('values real clients send (decisions.md 2.4)', () => {
+  let sandbox: Sandbox;
+  before(async () => {
+    sandbox = await withSandbox();
+  });
+  after(async () => {
+    await sandbox.close();
+  });
+  const send = (method: string, path: string, body?: unknown) =>
+    call(
+      sandbox,
+      method,
+      path,
+      body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) },
+    );
+  const BOOLEAN = ', please enter one of the following values: true, false';
+
+  describe('string booleans', () => {
+    it('takes the Python SDK add_attribute body with "displayed": "true", and "false" on update', async () => {
+      item(await send('POST', '/v2/indicators/hosts', { hostName: 'strbool.example.net' }), 'host', 201);
+      const path = '/v2/indicators/hosts/strbool.example.net';
+      // Byte for byte what the original SDK's add_attribute sends.
+      const created = item(
+        await send(
+          'POST',
+          `${path}/attributes`,
+          '{"type": "Description", "value": "From the SDK", "displayed": "true"}',
+        ),
+        'attribute',
+        201,
+      );
+      assert.equal(created.displayed, true);
+      assert.equal(item(await send('GET', path), 'host').description, 'From the SDK');
+      const updated = item(
+        await send('PUT', `${path}/attributes/${String(created.id)}`, { displayed: 'false' }),
+        'attribute',
+      );
+      assert.equal(updated.displayed, false);
+      assert.equal(item(await send('GET', path), 'host').description, undefined);
+    });
+
+    it('takes "true"/"false" for a task\'s escalated and reminded and a document\'s malware', async () => {
+      const task = item(
+        await send('POST', '/v2/tasks', { name: 'Strings', escalated: 'true', reminded: 'false' }),
+        'task',
+        201,
+      );
+      assert.equal(task.escalated, true);
+      assert.equal(task.reminded, false);
+      item(
+        await send('POST', '/v2/groups/documents', { name: 'Doc', fileName: 'doc.txt', malware: 'false' }),
+        'document',
+        201,
+      );
+      const malware = item(
+        await send('POST', '/v2/groups/documents', {
+          name: 'Zip',
+          fileName: 'doc.zip',
+          malware: 'true',
+          password: 'infected',
+        }),
+        'document',
+        201,
+      );
+      assert.equal(malware.fileName, 'doc.zip');
+    });
+
+    for (const [what, value] of [
+      ['"yes"', 'yes'],
+      ['"TRUE"', 'TRUE'],
+      ['"1"', '1'],
+      ['the number 1', 1],
+      ['an empty string', ''],
+    ] as const) {
+      it(`refuses ${what} for a boolean with 400 naming the field`, async () => {
+        const path = '/v2/groups/threats/38/attributes';
+        failure(
+          await send('POST', path, { type: 'Description', value: 'x', displayed: value }),
+          400,
+          `The displayed for this Attribute is invalid${BOOLEAN}`,
+        );
+        failure(
+          await send('POST', '/v2/tasks', { name: 'T', escalated: value }),
+          400,
+          `The escalated for this Task is invalid${BOOLEAN}`,
+        );
+        failure(
+          await send('POST', '/v2/groups/documents', { name: 'D', fileName: 'd.txt', malware: value }),
+          400,
+          `The malware for this Document is invalid${BOOLEAN}`,
+        );
+        failure(
+          await send('POST', '/v2/indicators/hosts', { hostName: 'flag.example.net', dnsActive: value }),
+          400,
+          `The dnsActive for this Host is invalid${BOOLEAN}`,
+        );
+      });
+    }
+  });
+
+  describe('text values', () => {
+    const CONTROL = 'may not contain control characters';
+    const cases: [string, string, unknown, string][] = [
+      [
+        'POST',
+        '/v2/indicators/hosts',
+        { hostName: 'nul\u0000.example.com' },
+        `The hostName for this Host is invalid, it ${CONTROL}`,
+      ],
+      [
+        'POST',
+        '/v2/indicators/urls',
+        { text: 'http://ctl.example.com/\u0001' },
+        `The text for this URL is invalid, it ${CONTROL}`,
+      ],
+      [
+        'POST',
+        '/v2/indicators/emailAddresses',
+        { address: 'a\u001f@example.com' },
+        `The address for this EmailAddress is invalid, it ${CONTROL}`,
+      ],
+      [
+        'POST',
+        '/v2/indicators/addresses',
+        { ip: '10.0.0.1\n' },
+        `The ip for this Address is invalid, it ${CONTROL}`,
+      ],
+      [
+        'POST',
+        '/v2/groups/adversaries',
+        { name: 'Bad\u0000Guy' },
+        `The name for this Adversary is invalid, it ${CONTROL}`,
+      ],
+      ['POST', '/v2/victims', { name: 'Jane\rDoe' }, `The name for this Victim is invalid, it ${CONTROL}`],
+      [
+        'PUT',
+        '/v2/victims/11',
+        { name: 'Jane\u007f\u0008' },
+        `The name for this Victim is invalid, it ${CONTROL}`,
+      ],
+      ['POST', '/v2/tasks', { name: 'Task\u001b[31m' }, `The name for this Task is invalid, it ${CONTROL}`],
+      ['POST', '/v2/tags', { name: 'tag\u0000' }, `The name for this Tag is invalid, it ${CONTROL}`],
+      ['PUT', '/v2/tags/APT', { name: 'A\nPT' }, `The name for this Tag is invalid, it ${CONTROL}`],
+      [
+        'POST',
+        '/v2/groups/threats/806/tags/bad%00tag',
+        undefined,
+        `The name for this Tag is invalid, it ${CONTROL}`,
+      ],
+      [
+        'POST',
+        '/v2/victims/11/tags/line%0Abreak',
+        undefined,
+        `The name for this Tag is invalid, it ${CONTROL}`,
+      ],
+    ];
+    for (const [method, path, body, message] of cases) {
+      it(`refuses ${JSON.stringify(body ?? path)} on ${method} with 400`, async () => {
+        failure(await send(method, path, body), 400, message);
+      });
+    }
+
+    it('takes a tab, and characters outside the BMP as surrogate pairs', async () => {
+      const group = item(
+        await send('POST', '/v2/groups/threats', { name: 'Tab\there \ud83d\ude00' }),
+        'threat',
+        201,
+      );
+      assert.equal(group.name, 'Tab\there \u{1F600}');
+      done(await send('POST', '/v2/groups/threats/806/tags/with%09tab'), 201);
+    });
+
+    for (const [what, raw, where] of [
+      ['a value', '{"hostName":"\\ud800.example.com"}', 'hostName'],
+      ['a low half alone', '{"hostName":"x\\udc00y.example.com"}', 'hostName'],
+      ['a key', '{"hostName":"ok.example.com","\\ud800":1}', '\ud800'],
+    ] as const) {
+      it(`refuses a lone surrogate escape in ${what} with 400`, async () => {
+        failure(
+          await send('POST', '/v2/indicators/hosts', raw),
+          400,
+          `The request was not properly formed: ${where} holds a lone UTF-16 surrogate`,
+        );
+      });
+    }
+
+    it('refuses a nested lone surrogate, naming its path', async () => {
+      failure(
+        await send('POST', '/v2/tasks', '{"name":"T","assignee":[{"userName":"\\udfff"}]}'),
+        400,
+        'The request was not properly formed: assignee[0].userName holds a lone UTF-16 surrogate',
+      );
+    });
+
+    it('refuses a body that is not UTF-8 instead of replacing the bytes', async () => {
+      const body = Buffer.concat([Buffer.from('{"name":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]);
+      failure(
+        await call(sandbox, 'POST', '/v2/groups/threats', { body }),
+        400,
+        'The request was not properly formed',
+      );
+    });
   });
 });

@@ -107,7 +107,7 @@ describe('metadata', () => {
         failure(
           await send('POST', base, { type: 'Description', value: 'x', displayed: 'yes' }),
           400,
-          'The displayed value for this Attribute is invalid, please enter one of the following values: true, false',
+          'The displayed for this Attribute is invalid, please enter one of the following values: true, false',
         );
         failure(await send('POST', base, '{"type":'), 400, 'The request was not properly formed');
       });

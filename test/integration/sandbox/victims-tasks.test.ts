@@ -396,7 +396,21 @@ describe('victims and tasks', () => {
           { name: 'T', escalatee: [{ userName: 'nobody' }] },
           'The escalatee for this Task is invalid: unknown user nobody',
         ],
-        ['POST', { name: 'T', escalated: 'yes' }, 'The escalated for this Task is invalid'],
+        [
+          'POST',
+          { name: 'T', escalated: 'yes' },
+          'The escalated for this Task is invalid, please enter one of the following values: true, false',
+        ],
+        [
+          'POST',
+          { name: 'T', reminded: 0 },
+          'The reminded for this Task is invalid, please enter one of the following values: true, false',
+        ],
+        [
+          'POST',
+          { name: 'T\u0007' },
+          'The name for this Task is invalid, it may not contain control characters',
+        ],
       ];
       for (const [method, body, message] of cases)
         failure(await send(method, '/v2/tasks', body), 400, message);

@@ -4,7 +4,7 @@
  * the handler modules form no import cycle.
  */
 import { type RequestContext, assertOwnerAccess, parseId, requestOwner } from '../context.js';
-import { notFound } from '../reply.js';
+import { badRequest, notFound } from '../reply.js';
 import {
   type GroupRow,
   INDICATOR_COLUMNS,
@@ -23,6 +23,49 @@ import {
 
 /** Longest tag name (rest-api-v2.md 9 and 12). */
 export const MAX_TAG_LENGTH = 128;
+
+/** Whether `value` holds a C0 control character (U+0000 to U+001F) other than tab (U+0009). */
+function hasControlCharacter(value: string): boolean {
+  for (let i = 0; i < value.length; i += 1) {
+    const code = value.charCodeAt(i);
+    if (code < 0x20 && code !== 0x09) return true;
+  }
+  return false;
+}
+
+/**
+ * An indicator value, a name or a tag is text: NUL and the other C0 controls except tab are a 400
+ * naming the field (decisions.md 2.4). Longer texts (attribute values, e-mail bodies) may hold line breaks.
+ */
+export function checkText(value: string, field: string, entity: string): string {
+  if (hasControlCharacter(value)) {
+    throw badRequest(`The ${field} for this ${entity} is invalid, it may not contain control characters`);
+  }
+  return value;
+}
+
+/**
+ * A boolean field: JSON `true`/`false`, or the strings `"true"`/`"false"` that the Python SDK sends
+ * (`add_attribute` sends `"displayed": "true"`) and the real server's lenient binding takes
+ * (decisions.md 2.4). Anything else is a 400 naming the field; absent or null is undefined.
+ */
+export function parseBoolean(value: unknown, field: string, entity: string): boolean | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  throw badRequest(
+    `The ${field} for this ${entity} is invalid, please enter one of the following values: true, false`,
+  );
+}
+
+/** A tag name to write: non-blank text of at most {@link MAX_TAG_LENGTH} characters. */
+export function tagName(value: unknown): string {
+  if (typeof value !== 'string' || value.trim() === '') throw badRequest('The name for this Tag is invalid');
+  if (value.length > MAX_TAG_LENGTH) {
+    throw badRequest(`The name for this Tag is invalid, a tag may have at most ${MAX_TAG_LENGTH} characters`);
+  }
+  return checkText(value, 'name', 'Tag');
+}
 
 const HASH_COLUMNS: Record<number, 'md5' | 'sha1' | 'sha256'> = { 32: 'md5', 40: 'sha1', 64: 'sha256' };
 
