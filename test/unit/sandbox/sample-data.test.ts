@@ -581,6 +581,35 @@ describe('sampleData', () => {
       assert.ok(new Set(generated.map((i) => i.ownerName)).size === 3);
     });
 
+    it('keeps every record, fixed and generated, active or not, in the ranges the API takes (decisions.md 2.5)', () => {
+      const hasControl = (text: string): boolean =>
+        Array.from({ length: text.length }, (_, k) => text.charCodeAt(k)).some((c) => c < 0x20 && c !== 0x09);
+      for (const data of [base, big]) {
+        for (const i of data.indicators) {
+          const what = `indicator ${i.id}`;
+          if (i.confidence !== undefined)
+            assert.ok(Number.isInteger(i.confidence) && i.confidence >= 0 && i.confidence <= 100, what);
+          if (i.rating !== undefined) assert.ok(i.rating >= 0 && i.rating <= 5, what);
+          if (i.threatAssessRating !== undefined)
+            assert.ok(i.threatAssessRating >= 0 && i.threatAssessRating <= 5, what);
+          if (i.threatAssessConfidence !== undefined)
+            assert.ok(i.threatAssessConfidence >= 0 && i.threatAssessConfidence <= 100, what);
+          assert.ok(!hasControl(i.summary), what);
+        }
+        for (const x of [...data.indicators, ...data.groups, ...data.victims, ...data.tasks]) {
+          if ('name' in x) {
+            assert.ok(x.name.trim() !== '' && x.name.length <= 500 && !hasControl(x.name), `name of ${x.id}`);
+          }
+          for (const tag of x.tags) assert.ok(tag.length <= 128 && !hasControl(tag), `tag ${tag} on ${x.id}`);
+        }
+      }
+      // The pool's confidence is 5 × (i + 1), capped at 100 for the last two.
+      assert.deepEqual(
+        base.indicators.filter((i) => i.id >= 100018 && i.id <= 100021).map((i) => i.confidence),
+        [95, 100, 100, 100],
+      );
+    });
+
     it('fills the type-specific group fields', () => {
       for (const g of big.groups) {
         assert.ok(g.webLink.length > 0);
