@@ -189,10 +189,12 @@ export function attributeView(row: AttributeRow): Record<string, unknown> {
   return out;
 }
 
+/** A tag; its webLink names its owner (`&owner=Example+Community`), as the real server's does. */
 export function tagView(ctx: ViewContext, row: TagRow): Record<string, unknown> {
+  const ownerParam = encodeURIComponent(owner(ctx, row.owner_id).name).replace(/%20/g, '+');
   const out: Record<string, unknown> = {
     name: row.name,
-    webLink: `${ctx.origin}/auth/tags/tag.xhtml?tag=${encodeURIComponent(row.name)}`,
+    webLink: `${ctx.origin}/auth/tags/tag.xhtml?tag=${encodeURIComponent(row.name)}&owner=${ownerParam}`,
   };
   if (row.description !== null) out.description = row.description;
   return out;

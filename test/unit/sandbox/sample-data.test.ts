@@ -394,8 +394,9 @@ describe('sampleData', () => {
         );
         const assets = data.victims.flatMap((v) => v.assets.map((a) => a.id)).sort((x, y) => x - y);
         assert.equal(new Set(assets).size, assets.length, 'asset ids are unique');
-        const names = data.tags.map((t) => t.name);
-        assert.deepEqual(names, [...names].sort());
+        // Tags by owner id, then name.
+        const keys = data.tags.map((t) => `${OWNERS.indexOf(t.ownerName)}|${t.name}`);
+        assert.deepEqual(keys, [...keys].sort());
       });
 
       it(`lists every association once and shows it from both ends (${name})`, () => {
@@ -451,15 +452,32 @@ describe('sampleData', () => {
         assert.equal(count, data.attributes.length);
       });
 
-      it(`lists every tag and label used, labels with description and dateAdded (${name})`, () => {
+      it(`lists every tag used, in its item's owner, and the built-in labels in every owner (${name})`, () => {
         const items = [...data.indicators, ...data.groups, ...data.victims, ...data.tasks];
-        const tags = new Set(items.flatMap((x) => x.tags));
-        const labels = new Set(items.flatMap((x) => x.securityLabels));
-        assert.deepEqual(
-          data.tags.map((t) => t.name),
-          [...tags].sort(),
-        );
-        assert.deepEqual(data.securityLabels.map((l) => l.name).sort(), [...labels].sort());
+        for (const owner of OWNERS) {
+          const owned = items.filter((x) => x.ownerName === owner);
+          assert.deepEqual(
+            data.tags.filter((t) => t.ownerName === owner).map((t) => t.name),
+            [...new Set(owned.flatMap((x) => x.tags))].sort(),
+            owner,
+          );
+          const labels = data.securityLabels.filter((l) => l.ownerName === owner).map((l) => l.name);
+          assert.deepEqual(labels, [
+            'TLP Amber',
+            'TLP Green',
+            'TLP Red',
+            'TLP White',
+            'TLP:AMBER',
+            'TLP:AMBER+STRICT',
+            'TLP:CLEAR',
+            'TLP:GREEN',
+            'TLP:RED',
+            'TLP:WHITE',
+          ]);
+          for (const x of owned) for (const l of x.securityLabels) assert.ok(labels.includes(l));
+        }
+        assert.deepEqual([...new Set(data.tags.map((t) => t.ownerName))], OWNERS);
+        assert.deepEqual([...new Set(data.securityLabels.map((l) => l.ownerName))], OWNERS);
         for (const label of data.securityLabels) {
           assert.ok(label.description.length > 0);
           assert.ok(!Number.isNaN(Date.parse(label.dateAdded)));
