@@ -342,6 +342,8 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
     let outcome: Outcome = { status: null, fault: null };
     let logged = true;
     let consumed = false;
+    /** The v2 fault rule that fired, if any: it applies to an error answer as to a success (a 404 stalls too). */
+    let afterHandler: FaultRule | null = null;
     const record = () => {
       if (!logged) return;
       const entry = {
@@ -401,6 +403,9 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
           includeAttributes:
             isTrue(query.get('includeAttributes')) ||
             (query.get('includes') ?? '').split(',').includes('attributes'),
+          includeAdditional:
+            isTrue(query.get('includeAdditional')) ||
+            (query.get('includes') ?? '').split(',').includes('additional'),
           ownerCache: new Map(),
         },
         bodyConsumed: false,
@@ -415,6 +420,7 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
       const latency = faults.nextLatencyMs();
       if (latency > 0) await delay(latency);
       const rule = faults.evaluate({ method, path: apiPath, isListing: looksLikeListing(method, segments) });
+      afterHandler = rule;
       if (rule?.kind === 'status') {
         const status = rule.status ?? 500;
         outcome = { status, fault: 'status' };
@@ -437,8 +443,16 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
         // one over the limit is not: close the connection after answering.
         const isDrained = consumed || (error.status !== 413 && (await discardBody(req, limits.maxBodyBytes)));
         if (!isDrained && hasUnreadBody(req)) headers.Connection = 'close';
-        if (!res.headersSent) writeJson(res, error.status, failureBody(error.message), headers);
-        else res.destroy();
+        if (res.headersSent) res.destroy();
+        else if (afterHandler !== null && afterHandler.kind !== 'status') {
+          const reply: JsonReply = {
+            kind: 'json',
+            status: error.status,
+            body: failureBody(error.message),
+            headers,
+          };
+          outcome = await deliver(res, reply, afterHandler);
+        } else writeJson(res, error.status, failureBody(error.message), headers);
       } else {
         outcome = { status: 500, fault: null };
         if (!res.headersSent) writeJson(res, 500, failureBody('An unknown error occurred'));

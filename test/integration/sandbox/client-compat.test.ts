@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import type { Sandbox } from '../../../src/sandbox/index.js';
-import { NOT_FOUND, done, failure, failureBody, item } from '../../helpers/api.js';
+import { type Sandbox, sampleData } from '../../../src/sandbox/index.js';
+import { NOT_FOUND, done, failure, failureBody, item, success } from '../../helpers/api.js';
 import { withSandbox } from '../../helpers/sandbox.js';
 import { type RawResponse, call, signHeaders } from '../../helpers/signer.js';
 
@@ -331,5 +331,63 @@ describe('values real clients send (decisions.md 2.4)', () => {
         'The request was not properly formed',
       );
     });
+  });
+});
+
+describe('includeAdditional=true (docs/sandbox.md)', () => {
+  const N = 200;
+  const inactive = sampleData(N).indicators.find((i) => !i.active && i.type === 'Host');
+  let sandbox: Sandbox;
+  before(async () => {
+    sandbox = await withSandbox({ seedIndicators: N });
+  });
+  after(async () => {
+    await sandbox.close();
+  });
+  const get = (path: string) => call(sandbox, 'GET', path);
+
+  it('adds active and privateFlag to indicators, in listings and single items', async () => {
+    for (const flag of ['includeAdditional=true', 'includes=additional']) {
+      const listed = success(await get(`/v2/indicators?owner=Example%20Community&resultLimit=5&${flag}`))
+        .indicator as Record<string, unknown>[];
+      assert.equal(listed.length, 5);
+      for (const i of listed) assert.deepEqual([i.active, i.privateFlag], [true, false]);
+      const host = item(
+        await get(`/v2/indicators/hosts/www.badguy_014.com?owner=Example%20Community&${flag}`),
+        'host',
+      );
+      assert.deepEqual([host.active, host.privateFlag], [true, false]);
+    }
+    const plain = item(
+      await get('/v2/indicators/hosts/www.badguy_014.com?owner=Example%20Community'),
+      'host',
+    );
+    assert.equal('active' in plain || 'privateFlag' in plain, false);
+    assert.ok(inactive, 'the sample data has an inactive host');
+    const hidden = item(
+      await get(
+        `/v2/indicators/hosts/${inactive.summary}?owner=${encodeURIComponent(inactive.ownerName)}&includeAdditional=true`,
+      ),
+      'host',
+    );
+    assert.equal(hidden.active, false);
+  });
+
+  it('is accepted, and changes nothing, on groups, victims, tasks, tags and attributes', async () => {
+    for (const path of [
+      '/v2/groups?owner=Example%20Community',
+      '/v2/groups/threats/38',
+      '/v2/victims/10',
+      '/v2/tasks',
+      '/v2/tags',
+      '/v2/securityLabels',
+      '/v2/groups/threats/38/attributes',
+    ]) {
+      const sep = path.includes('?') ? '&' : '?';
+      const plain = await get(path);
+      const extra = await get(`${path}${sep}includeAdditional=true`);
+      assert.equal(extra.status, 200, `${path}: ${extra.text}`);
+      assert.equal(extra.text, plain.text, path);
+    }
   });
 });
