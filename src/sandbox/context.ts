@@ -143,13 +143,51 @@ export async function readJson(ctx: RequestContext): Promise<unknown> {
     chunks.push(chunk);
   }
   ctx.bodyConsumed = true;
-  const text = Buffer.concat(chunks).toString('utf8');
-  if (text.trim() === '') throw badRequest('The request was not properly formed');
+  let text: string;
+  let body: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    // Fatal: bytes that are not UTF-8 are refused, never replaced with U+FFFD.
+    text = UTF8.decode(Buffer.concat(chunks));
+    if (text.trim() === '') throw new SyntaxError('empty body');
+    body = JSON.parse(text) as unknown;
   } catch {
     throw badRequest('The request was not properly formed');
   }
+  const where = loneSurrogatePath(body, '');
+  if (where !== null) {
+    throw badRequest(
+      `The request was not properly formed: ${where || 'the body'} holds a lone UTF-16 surrogate`,
+    );
+  }
+  return body;
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** In `u` mode a surrogate range matches only a surrogate that is not half of a pair. */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
+/**
+ * Where a parsed JSON value holds a lone surrogate (`"\ud800"` in the raw body): the dotted path of the
+ * first such key or string, `''` for the top level, or null when there is none (decisions.md 2.4).
+ */
+function loneSurrogatePath(value: unknown, path: string): string | null {
+  if (typeof value === 'string') return LONE_SURROGATE.test(value) ? path : null;
+  if (typeof value !== 'object' || value === null) return null;
+  if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) {
+      const found = loneSurrogatePath(item, `${path}[${i}]`);
+      if (found !== null) return found;
+    }
+    return null;
+  }
+  for (const [key, item] of Object.entries(value)) {
+    const at = path === '' ? key : `${path}.${key}`;
+    if (LONE_SURROGATE.test(key)) return at;
+    const found = loneSurrogatePath(item, at);
+    if (found !== null) return found;
+  }
+  return null;
 }
 
 /** Reads a JSON object body; anything else is a 400. */
@@ -159,6 +197,37 @@ export async function readObject(ctx: RequestContext): Promise<Record<string, un
     throw badRequest('The request was not properly formed');
   }
   return body as Record<string, unknown>;
+}
+
+/**
+ * Whether part of the request body is still unread. A request without a body (no `Content-Length`, or
+ * 0, and no `Transfer-Encoding`) has nothing left, even before Node has marked it complete.
+ */
+export function hasUnreadBody(req: IncomingMessage): boolean {
+  if (req.complete || !req.readable) return false;
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+/**
+ * Reads and drops an unread body of at most `limit` bytes, so that an error answered before the handler
+ * read the body can keep the connection (decisions.md 2.4). False, with the body left, when it is
+ * declared or turns out larger than `limit`: the connection must then close.
+ */
+export async function discardBody(req: IncomingMessage, limit: number): Promise<boolean> {
+  if (!hasUnreadBody(req)) return true;
+  if (Number(req.headers['content-length'] ?? '0') > limit) return false;
+  let size = 0;
+  try {
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > limit) return false;
+    }
+  } catch {
+    // The client went away mid-body: there is no connection left to keep.
+    return false;
+  }
+  return true;
 }
 
 export function tooLarge(limit: number): Failure {

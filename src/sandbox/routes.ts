@@ -51,7 +51,8 @@ export type Handler = (
   rest: string[],
 ) => Promise<Reply> | Reply;
 
-const p = (params: Record<string, string>, name: string): string => params[name] ?? '';
+/** A named path parameter (the router always fills the ones its pattern names). */
+const param = (params: Record<string, string>, name: string): string => params[name] ?? '';
 
 /** Sub-resources of an item resolved by `resolvePivot` from the full path. */
 const pivot =
@@ -68,44 +69,48 @@ export function createApiRouter(): Router<Handler> {
   r.add('GET', 'owners', (ctx) => listOwners(ctx));
   r.add('GET', 'owners/mine', (ctx) => mine(ctx));
   r.add('GET', 'owners/mine/members', (ctx) => members(ctx));
-  r.add('GET', 'owners/:id', (ctx, params) => getOwner(ctx, p(params, 'id')));
+  r.add('GET', 'owners/:id', (ctx, params) => getOwner(ctx, param(params, 'id')));
   r.add('GET', 'whoami', (ctx) => whoami(ctx));
   r.add('GET', 'types/indicatorTypes', (ctx) => indicatorTypes(ctx));
-  r.add('GET', 'types/indicatorTypes/:entity', (ctx, params) => indicatorTypes(ctx, p(params, 'entity')));
+  r.add('GET', 'types/indicatorTypes/:entity', (ctx, params) => indicatorTypes(ctx, param(params, 'entity')));
 
   // indicators
   r.add('GET', 'indicators', (ctx) => listIndicators(ctx));
-  r.add('GET', 'indicators/:branch', (ctx, params) => listIndicators(ctx, p(params, 'branch')));
-  r.add('POST', 'indicators/:branch', (ctx, params) => createIndicator(ctx, p(params, 'branch')));
+  r.add('GET', 'indicators/:branch', (ctx, params) => listIndicators(ctx, param(params, 'branch')));
+  r.add('POST', 'indicators/:branch', (ctx, params) => createIndicator(ctx, param(params, 'branch')));
   r.add('GET', 'indicators/:branch/:value', (ctx, params) =>
-    getIndicator(ctx, p(params, 'branch'), p(params, 'value')),
+    getIndicator(ctx, param(params, 'branch'), param(params, 'value')),
   );
   r.add('PUT', 'indicators/:branch/:value', (ctx, params) =>
-    updateIndicator(ctx, p(params, 'branch'), p(params, 'value')),
+    updateIndicator(ctx, param(params, 'branch'), param(params, 'value')),
   );
   r.add('DELETE', 'indicators/:branch/:value', (ctx, params) =>
-    deleteIndicator(ctx, p(params, 'branch'), p(params, 'value')),
+    deleteIndicator(ctx, param(params, 'branch'), param(params, 'value')),
   );
   for (const method of ['GET', 'POST', 'PUT', 'DELETE'])
     r.add(method, 'indicators/:branch/:value/*rest', pivot('indicators'));
 
   // groups
   r.add('GET', 'groups', (ctx) => listGroups(ctx));
-  r.add('GET', 'groups/:branch', (ctx, params) => listGroups(ctx, p(params, 'branch')));
-  r.add('POST', 'groups/:branch', (ctx, params) => createGroup(ctx, p(params, 'branch')));
-  r.add('GET', 'groups/:branch/:id', (ctx, params) => getGroup(ctx, p(params, 'branch'), p(params, 'id')));
-  r.add('PUT', 'groups/:branch/:id', (ctx, params) => updateGroup(ctx, p(params, 'branch'), p(params, 'id')));
+  r.add('GET', 'groups/:branch', (ctx, params) => listGroups(ctx, param(params, 'branch')));
+  r.add('POST', 'groups/:branch', (ctx, params) => createGroup(ctx, param(params, 'branch')));
+  r.add('GET', 'groups/:branch/:id', (ctx, params) =>
+    getGroup(ctx, param(params, 'branch'), param(params, 'id')),
+  );
+  r.add('PUT', 'groups/:branch/:id', (ctx, params) =>
+    updateGroup(ctx, param(params, 'branch'), param(params, 'id')),
+  );
   r.add('DELETE', 'groups/:branch/:id', (ctx, params) =>
-    deleteGroup(ctx, p(params, 'branch'), p(params, 'id')),
+    deleteGroup(ctx, param(params, 'branch'), param(params, 'id')),
   );
   r.add('POST', 'groups/:branch/:id/upload', (ctx, params) =>
-    uploadContent(ctx, p(params, 'branch'), p(params, 'id')),
+    uploadContent(ctx, param(params, 'branch'), param(params, 'id')),
   );
   r.add('PUT', 'groups/:branch/:id/upload', (ctx, params) =>
-    uploadContent(ctx, p(params, 'branch'), p(params, 'id')),
+    uploadContent(ctx, param(params, 'branch'), param(params, 'id')),
   );
   r.add('GET', 'groups/:branch/:id/download', (ctx, params) =>
-    downloadContent(ctx, p(params, 'branch'), p(params, 'id')),
+    downloadContent(ctx, param(params, 'branch'), param(params, 'id')),
   );
   for (const method of ['GET', 'POST', 'PUT', 'DELETE'])
     r.add(method, 'groups/:branch/:id/*rest', pivot('groups'));
@@ -113,12 +118,12 @@ export function createApiRouter(): Router<Handler> {
   // victims
   r.add('GET', 'victims', (ctx) => listVictims(ctx));
   r.add('POST', 'victims', (ctx) => createVictim(ctx));
-  r.add('GET', 'victims/:id', (ctx, params) => getVictim(ctx, p(params, 'id')));
-  r.add('PUT', 'victims/:id', (ctx, params) => updateVictim(ctx, p(params, 'id')));
-  r.add('DELETE', 'victims/:id', (ctx, params) => deleteVictim(ctx, p(params, 'id')));
+  r.add('GET', 'victims/:id', (ctx, params) => getVictim(ctx, param(params, 'id')));
+  r.add('PUT', 'victims/:id', (ctx, params) => updateVictim(ctx, param(params, 'id')));
+  r.add('DELETE', 'victims/:id', (ctx, params) => deleteVictim(ctx, param(params, 'id')));
   for (const method of ['GET', 'POST', 'PUT', 'DELETE']) {
     r.add(method, 'victims/:id/victimAssets/*rest', (ctx, params, rest) =>
-      victimAssets(ctx, p(params, 'id'), ['victimAssets', ...rest]),
+      victimAssets(ctx, param(params, 'id'), ['victimAssets', ...rest]),
     );
     r.add(method, 'victims/:id/*rest', pivot('victims'));
   }
@@ -126,14 +131,14 @@ export function createApiRouter(): Router<Handler> {
   // tasks
   r.add('GET', 'tasks', (ctx) => listTasks(ctx));
   r.add('POST', 'tasks', (ctx) => createTask(ctx));
-  r.add('GET', 'tasks/:id', (ctx, params) => getTask(ctx, p(params, 'id')));
-  r.add('PUT', 'tasks/:id', (ctx, params) => updateTask(ctx, p(params, 'id')));
-  r.add('DELETE', 'tasks/:id', (ctx, params) => deleteTask(ctx, p(params, 'id')));
+  r.add('GET', 'tasks/:id', (ctx, params) => getTask(ctx, param(params, 'id')));
+  r.add('PUT', 'tasks/:id', (ctx, params) => updateTask(ctx, param(params, 'id')));
+  r.add('DELETE', 'tasks/:id', (ctx, params) => deleteTask(ctx, param(params, 'id')));
   for (const which of ['assignee', 'escalatee'] as const) {
-    r.add('GET', `tasks/:id/${which}s`, (ctx, params) => taskPeople(ctx, p(params, 'id'), which));
+    r.add('GET', `tasks/:id/${which}s`, (ctx, params) => taskPeople(ctx, param(params, 'id'), which));
     for (const method of ['GET', 'POST', 'DELETE']) {
       r.add(method, `tasks/:id/${which}s/:user`, (ctx, params) =>
-        taskPeople(ctx, p(params, 'id'), which, p(params, 'user')),
+        taskPeople(ctx, param(params, 'id'), which, param(params, 'user')),
       );
     }
   }
@@ -142,12 +147,12 @@ export function createApiRouter(): Router<Handler> {
   // tags and security labels
   r.add('GET', 'tags', (ctx) => listTags(ctx));
   r.add('POST', 'tags', (ctx) => createTag(ctx));
-  r.add('GET', 'tags/:name', (ctx, params) => getTag(ctx, p(params, 'name')));
-  r.add('PUT', 'tags/:name', (ctx, params) => updateTag(ctx, p(params, 'name')));
-  r.add('DELETE', 'tags/:name', (ctx, params) => deleteTag(ctx, p(params, 'name')));
+  r.add('GET', 'tags/:name', (ctx, params) => getTag(ctx, param(params, 'name')));
+  r.add('PUT', 'tags/:name', (ctx, params) => updateTag(ctx, param(params, 'name')));
+  r.add('DELETE', 'tags/:name', (ctx, params) => deleteTag(ctx, param(params, 'name')));
   r.add('GET', 'securityLabels', (ctx) => listLabels(ctx));
-  r.add('GET', 'securityLabels/:name', (ctx, params) => getLabel(ctx, p(params, 'name')));
-  r.add('DELETE', 'securityLabels/:name', (ctx, params) => deleteLabel(ctx, p(params, 'name')));
+  r.add('GET', 'securityLabels/:name', (ctx, params) => getLabel(ctx, param(params, 'name')));
+  r.add('DELETE', 'securityLabels/:name', (ctx, params) => deleteLabel(ctx, param(params, 'name')));
   for (const method of ['GET', 'POST', 'DELETE']) {
     r.add(method, 'tags/:name/*rest', pivot('tags'));
     r.add(method, 'securityLabels/:name/*rest', pivot('securityLabels'));

@@ -212,12 +212,16 @@ export interface SampleTask {
   victimIds: number[];
 }
 
+/** A tag of one owner: tags belong to an owner, as in ThreatConnect (decisions.md 2.4). */
 export interface SampleTag {
+  ownerName: string;
   name: string;
   description?: string;
 }
 
+/** A security label of one owner; the built-in labels exist in every owner (decisions.md 2.4). */
 export interface SampleSecurityLabel {
+  ownerName: string;
   name: string;
   description: string;
   dateAdded: string;
@@ -248,7 +252,9 @@ export interface SampleData {
   groups: SampleGroup[];
   victims: SampleVictim[];
   tasks: SampleTask[];
+  /** The tags in use, per owner: an item's tags are its owner's. Sorted by owner id, then name. */
   tags: SampleTag[];
+  /** The built-in labels, in every owner. Sorted by owner id, then name. */
   securityLabels: SampleSecurityLabel[];
   attributes: SampleItemAttribute[];
   associations: SampleAssociation[];

@@ -3,8 +3,10 @@
  *
  * Every association, including an item's tags and security labels, is one row per direction in `links`,
  * so that one query shape serves every pivot listing of rest-api-v2.md section 10 from either end.
+ * Tags and security labels belong to an owner (schema 2, decisions.md 2.4): the same name in two owners
+ * is two rows, and an item links only to its own owner's.
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -133,16 +135,20 @@ CREATE INDEX IF NOT EXISTS tasks_owner ON tasks (owner_id, id);
 
 CREATE TABLE IF NOT EXISTS tags (
   id INTEGER PRIMARY KEY,
-  name TEXT NOT NULL UNIQUE COLLATE NOCASE,
-  description TEXT
+  owner_id INTEGER NOT NULL,
+  name TEXT NOT NULL COLLATE NOCASE,
+  description TEXT,
+  UNIQUE (owner_id, name)
 );
 
 CREATE TABLE IF NOT EXISTS security_labels (
   id INTEGER PRIMARY KEY,
-  name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  owner_id INTEGER NOT NULL,
+  name TEXT NOT NULL COLLATE NOCASE,
   description TEXT,
   date_added TEXT NOT NULL,
-  color TEXT
+  color TEXT,
+  UNIQUE (owner_id, name)
 );
 
 CREATE TABLE IF NOT EXISTS attributes (

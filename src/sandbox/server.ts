@@ -7,7 +7,14 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
-import { type Limits, type RequestContext, isTrue, readObject } from './context.js';
+import {
+  type Limits,
+  type RequestContext,
+  discardBody,
+  hasUnreadBody,
+  isTrue,
+  readObject,
+} from './context.js';
 import { createJsonEncoder } from './encode.js';
 import { type FaultConfig, FaultEngine, type FaultRule, parseFaultConfig } from './faults.js';
 import { Failure, type JsonReply, NOT_FOUND, type Reply, json } from './reply.js';
@@ -17,6 +24,8 @@ import { GROUP_BY_BRANCH, INDICATOR_BY_BRANCH } from './types.js';
 import { expectedSignature, parseHmacAuthorization, signaturesMatch } from './verify-hmac.js';
 
 export const CLOCK_SKEW_SECONDS = 300;
+/** Largest clock offset in either direction: ten years of 365.25 days (decisions.md 2.2). */
+export const MAX_CLOCK_OFFSET_SECONDS = 315_576_000;
 const LOG_CAPACITY = 10_000;
 
 export interface RequestLogEntry {
@@ -115,12 +124,17 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
     return { token, expires };
   };
 
-  /** Checks the Authorization (and Timestamp) headers; returns the user or throws a 401 Failure. */
+  /**
+   * Checks the Authorization (and Timestamp) headers; returns the user or throws a 401 Failure. An admin
+   * call may also be signed with the real time (the base clock, or the wall clock), so that a wrong offset
+   * can always be reset (decisions.md 2.2).
+   */
   const authenticate = (
     req: IncomingMessage,
     target: string,
     method: string,
     seen: { accessId: string | null },
+    isAdminCall: boolean,
   ) => {
     const authorization = req.headers.authorization;
     if (authorization === undefined || authorization === '') throw new Failure(401, 'Access Denied');
@@ -144,7 +158,8 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
     const timestamp = req.headers.timestamp;
     if (typeof timestamp !== 'string' || timestamp === '') throw new Failure(401, 'Access Denied');
     if (!/^\d{1,12}$/.test(timestamp)) throw new Failure(401, 'Invalid timestamp');
-    if (Math.abs(Number(timestamp) - nowMs() / 1000) > CLOCK_SKEW_SECONDS) {
+    const isNear = (ms: number): boolean => Math.abs(Number(timestamp) - ms / 1000) <= CLOCK_SKEW_SECONDS;
+    if (!isNear(nowMs()) && !(isAdminCall && (isNear(baseClock()) || isNear(Date.now())))) {
       throw new Failure(401, 'Timestamp out of acceptable time range');
     }
     const expected = expectedSignature(user.secret_key, target, method, timestamp);
@@ -289,8 +304,12 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
       if (method === 'POST') {
         const body = await readObject(ctx);
         const offset = body.offsetSeconds;
-        if (typeof offset !== 'number' || !Number.isFinite(offset)) {
-          throw new Failure(400, 'offsetSeconds must be a number');
+        if (typeof offset !== 'number') throw new Failure(400, 'offsetSeconds must be a number');
+        if (!Number.isFinite(offset) || Math.abs(offset) > MAX_CLOCK_OFFSET_SECONDS) {
+          throw new Failure(
+            400,
+            `offsetSeconds must be a finite number from -${MAX_CLOCK_OFFSET_SECONDS} to ${MAX_CLOCK_OFFSET_SECONDS} (ten years)`,
+          );
         }
         clockOffsetSeconds = offset;
       }
@@ -323,6 +342,8 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
     let outcome: Outcome = { status: null, fault: null };
     let logged = true;
     let consumed = false;
+    /** The v2 fault rule that fired, if any: it applies to an error answer as to a success (a 404 stalls too). */
+    let afterHandler: FaultRule | null = null;
     const record = () => {
       if (!logged) return;
       const entry = {
@@ -363,7 +384,9 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
       }
       // Admin calls are never logged, not even when they fail auth: the log shows client traffic only.
       if (segments[0] === '_sandbox') logged = false;
-      const user: UserRow = authenticate(req, target, method, seen);
+      const user: UserRow = authenticate(req, target, method, seen, segments[0] === '_sandbox');
+      // The control panel belongs to the main user: the request log alone holds its token renewals.
+      if (segments[0] === '_sandbox' && user.role !== 'main') throw new Failure(403, 'Access Denied');
       const ctx: RequestContext = {
         req,
         method,
@@ -380,6 +403,9 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
           includeAttributes:
             isTrue(query.get('includeAttributes')) ||
             (query.get('includes') ?? '').split(',').includes('attributes'),
+          includeAdditional:
+            isTrue(query.get('includeAdditional')) ||
+            (query.get('includes') ?? '').split(',').includes('additional'),
           ownerCache: new Map(),
         },
         bodyConsumed: false,
@@ -394,12 +420,13 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
       const latency = faults.nextLatencyMs();
       if (latency > 0) await delay(latency);
       const rule = faults.evaluate({ method, path: apiPath, isListing: looksLikeListing(method, segments) });
+      afterHandler = rule;
       if (rule?.kind === 'status') {
         const status = rule.status ?? 500;
         outcome = { status, fault: 'status' };
         const headers: Record<string, string> =
           rule.retryAfter === undefined ? {} : { 'Retry-After': String(rule.retryAfter) };
-        if (!req.complete) headers.Connection = 'close';
+        if (hasUnreadBody(req)) headers.Connection = 'close';
         writeJson(res, status, failureBody(`Injected fault ${status}`), headers);
         return;
       }
@@ -412,10 +439,20 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
       if (error instanceof Failure) {
         outcome = { status: error.status, fault: null };
         const headers = { ...error.headers };
-        // An unread body (e.g. over the limit) is not drained: close the connection after answering.
-        if (!consumed && req.readable && !req.complete) headers.Connection = 'close';
-        if (!res.headersSent) writeJson(res, error.status, failureBody(error.message), headers);
-        else res.destroy();
+        // A small unread body is read and dropped, so the answer keeps the connection (decisions.md 2.4);
+        // one over the limit is not: close the connection after answering.
+        const isDrained = consumed || (error.status !== 413 && (await discardBody(req, limits.maxBodyBytes)));
+        if (!isDrained && hasUnreadBody(req)) headers.Connection = 'close';
+        if (res.headersSent) res.destroy();
+        else if (afterHandler !== null && afterHandler.kind !== 'status') {
+          const reply: JsonReply = {
+            kind: 'json',
+            status: error.status,
+            body: failureBody(error.message),
+            headers,
+          };
+          outcome = await deliver(res, reply, afterHandler);
+        } else writeJson(res, error.status, failureBody(error.message), headers);
       } else {
         outcome = { status: 500, fault: null };
         if (!res.headersSent) writeJson(res, 500, failureBody('An unknown error occurred'));

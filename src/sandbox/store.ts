@@ -90,12 +90,14 @@ export interface TaskRow {
 
 export interface TagRow {
   id: number;
+  owner_id: number;
   name: string;
   description: string | null;
 }
 
 export interface LabelRow {
   id: number;
+  owner_id: number;
   name: string;
   description: string | null;
   date_added: string;
@@ -205,6 +207,14 @@ function indicatorFromRaw(a: unknown[]): IndicatorRow {
     whois_active: a[21] as string | null,
     active: a[22] as number,
   };
+}
+
+/** An existing database of another schema version. */
+export class SchemaVersionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SchemaVersionError';
+  }
 }
 
 export interface Credentials {
@@ -401,7 +411,7 @@ export class Store {
 
   tagsOf(kind: ItemKind, id: number): TagRow[] {
     return this.all<TagRow>(
-      "SELECT t.id, t.name, t.description FROM links l JOIN tags t ON t.id = l.b_id WHERE l.a_kind = ? AND l.a_id = ? AND l.b_kind = 'tag' ORDER BY t.id",
+      "SELECT t.id, t.owner_id, t.name, t.description FROM links l JOIN tags t ON t.id = l.b_id WHERE l.a_kind = ? AND l.a_id = ? AND l.b_kind = 'tag' ORDER BY t.id",
       kind,
       id,
     );
@@ -409,7 +419,7 @@ export class Store {
 
   labelsOf(kind: ItemKind, id: number): LabelRow[] {
     return this.all<LabelRow>(
-      "SELECT s.id, s.name, s.description, s.date_added, s.color FROM links l JOIN security_labels s ON s.id = l.b_id WHERE l.a_kind = ? AND l.a_id = ? AND l.b_kind = 'label' ORDER BY s.id",
+      "SELECT s.id, s.owner_id, s.name, s.description, s.date_added, s.color FROM links l JOIN security_labels s ON s.id = l.b_id WHERE l.a_kind = ? AND l.a_id = ? AND l.b_kind = 'label' ORDER BY s.id",
       kind,
       id,
     );
@@ -423,20 +433,29 @@ export class Store {
     );
   }
 
-  tagByName(name: string): TagRow | undefined {
-    return this.get<TagRow>('SELECT id, name, description FROM tags WHERE name = ?', name);
+  /** An owner's tag, by name without case. */
+  tagByName(ownerId: number, name: string): TagRow | undefined {
+    return this.get<TagRow>(
+      'SELECT id, owner_id, name, description FROM tags WHERE owner_id = ? AND name = ?',
+      ownerId,
+      name,
+    );
   }
 
-  labelByName(name: string): LabelRow | undefined {
-    return this.get<LabelRow>('SELECT * FROM security_labels WHERE name = ?', name);
+  /** An owner's security label, by name without case. */
+  labelByName(ownerId: number, name: string): LabelRow | undefined {
+    return this.get<LabelRow>('SELECT * FROM security_labels WHERE owner_id = ? AND name = ?', ownerId, name);
   }
 
-  /** Finds or creates a tag (attaching an unknown tag creates it, rest-api-v2.md 9). */
-  ensureTag(name: string): TagRow {
-    const existing = this.tagByName(name);
+  /**
+   * Finds or creates an owner's tag: attaching an unknown tag creates it (rest-api-v2.md 9), in the
+   * item's owner (decisions.md 2.4).
+   */
+  ensureTag(ownerId: number, name: string): TagRow {
+    const existing = this.tagByName(ownerId, name);
     if (existing) return existing;
-    const info = this.run('INSERT INTO tags (name) VALUES (?)', name);
-    return { id: Number(info.lastInsertRowid), name, description: null };
+    const info = this.run('INSERT INTO tags (owner_id, name) VALUES (?, ?)', ownerId, name);
+    return { id: Number(info.lastInsertRowid), owner_id: ownerId, name, description: null };
   }
 
   // ---- documents ----
@@ -456,8 +475,21 @@ export class Store {
 
   // ---- seeding ----
 
-  /** Creates the schema, and seeds from `data` when the database is new. Returns true when it seeded. */
+  /**
+   * Creates the schema, and seeds from `data` when the database is new. Returns true when it seeded.
+   * A database of another schema version is refused rather than half-read.
+   */
   initialise(data: () => SampleData, credentials: Partial<SeedCredentials>, defaultOrg: string): boolean {
+    const hasMeta =
+      this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get() !==
+      undefined;
+    const version = hasMeta ? this.meta('schemaVersion') : undefined;
+    if (version !== undefined && version !== String(SCHEMA_VERSION)) {
+      throw new SchemaVersionError(
+        `The sandbox database has schema ${version}; this sandbox needs schema ${SCHEMA_VERSION} ` +
+          '(tags and security labels belong to an owner). Delete the file to have it seeded anew.',
+      );
+    }
     this.db.exec(SCHEMA_SQL);
     if (this.isSeeded()) return false;
     const sample = data();
@@ -603,25 +635,36 @@ export class Store {
       );
     }
 
+    // Tags and labels belong to an owner: ids are kept per (owner, name).
     const tagIds = new Map<string, number>();
     for (const tag of sample.tags) {
       const info = this.run(
-        'INSERT INTO tags (name, description) VALUES (?, ?)',
+        'INSERT INTO tags (owner_id, name, description) VALUES (?, ?, ?)',
+        ownerId(tag.ownerName),
         tag.name,
         tag.description ?? null,
       );
-      tagIds.set(tag.name, Number(info.lastInsertRowid));
+      tagIds.set(`${tag.ownerName}\u0000${tag.name}`, Number(info.lastInsertRowid));
     }
     const labelIds = new Map<string, number>();
-    for (const label of sample.securityLabels) {
+    // An extra default org gets the built-in labels too, as every owner has them.
+    const firstOwner = sample.owners[0]?.name;
+    const extraLabels =
+      ownerIds.has(defaultOrg) && !sample.owners.some((o) => o.name === defaultOrg)
+        ? sample.securityLabels
+            .filter((l) => l.ownerName === firstOwner)
+            .map((l) => ({ ...l, ownerName: defaultOrg }))
+        : [];
+    for (const label of [...sample.securityLabels, ...extraLabels]) {
       const info = this.run(
-        'INSERT INTO security_labels (name, description, date_added, color) VALUES (?, ?, ?, ?)',
+        'INSERT INTO security_labels (owner_id, name, description, date_added, color) VALUES (?, ?, ?, ?, ?)',
+        ownerId(label.ownerName),
         label.name,
         label.description,
         label.dateAdded,
         label.color ?? null,
       );
-      labelIds.set(label.name, Number(info.lastInsertRowid));
+      labelIds.set(`${label.ownerName}\u0000${label.name}`, Number(info.lastInsertRowid));
     }
 
     const insertAttribute = this.db.prepare(
@@ -649,22 +692,27 @@ export class Store {
       insertLink.run(bKind, bId, aKind, aId);
     };
     for (const assoc of sample.associations) linkBoth(assoc.a.kind, assoc.a.id, assoc.b.kind, assoc.b.id);
-    const metadata = (kind: ItemKind, id: number, tags: string[], labels: string[]): void => {
-      for (const name of tags) {
-        const tagId = tagIds.get(name) ?? this.ensureTag(name).id;
-        tagIds.set(name, tagId);
-        linkBoth(kind, id, 'tag', tagId);
+    const metadata = (
+      kind: ItemKind,
+      record: { id: number; ownerName: string; tags: string[]; securityLabels: string[] },
+    ): void => {
+      for (const name of record.tags) {
+        const key = `${record.ownerName}\u0000${name}`;
+        const tagId = tagIds.get(key) ?? this.ensureTag(ownerId(record.ownerName), name).id;
+        tagIds.set(key, tagId);
+        linkBoth(kind, record.id, 'tag', tagId);
       }
-      for (const name of labels) {
-        const labelId = labelIds.get(name);
-        if (labelId === undefined) throw new Error(`sample data: unknown security label ${name}`);
-        linkBoth(kind, id, 'label', labelId);
+      for (const name of record.securityLabels) {
+        const labelId = labelIds.get(`${record.ownerName}\u0000${name}`);
+        if (labelId === undefined)
+          throw new Error(`sample data: unknown security label ${name} in ${record.ownerName}`);
+        linkBoth(kind, record.id, 'label', labelId);
       }
     };
-    for (const r of sample.indicators) metadata('indicator', r.id, r.tags, r.securityLabels);
-    for (const r of sample.groups) metadata('group', r.id, r.tags, r.securityLabels);
-    for (const r of sample.victims) metadata('victim', r.id, r.tags, r.securityLabels);
-    for (const r of sample.tasks) metadata('task', r.id, r.tags, r.securityLabels);
+    for (const r of sample.indicators) metadata('indicator', r);
+    for (const r of sample.groups) metadata('group', r);
+    for (const r of sample.victims) metadata('victim', r);
+    for (const r of sample.tasks) metadata('task', r);
 
     const insertChunk = this.db.prepare('INSERT INTO document_chunks (group_id, seq, data) VALUES (?, ?, ?)');
     for (const doc of sample.documents) {

@@ -26,6 +26,8 @@ export interface ViewContext {
   origin: string;
   includeTags: boolean;
   includeAttributes: boolean;
+  /** `includeAdditional=true` (or `includes=additional`): indicators also carry `active` and `privateFlag`. */
+  includeAdditional: boolean;
   ownerCache: Map<number, OwnerRow>;
 }
 
@@ -108,6 +110,11 @@ export function indicatorView(ctx: ViewContext, row: IndicatorRow, shape: Shape)
   if (row.source !== null && shape === 'single') out.source = row.source;
   if (shape === 'generic') out.summary = row.summary;
   else Object.assign(out, indicatorValueFields(row));
+  if (ctx.includeAdditional) {
+    out.active = row.active === 1;
+    // The sandbox has no private indicators.
+    out.privateFlag = false;
+  }
   putMetadata(ctx, out, 'indicator', row.id);
   return out;
 }
@@ -189,10 +196,12 @@ export function attributeView(row: AttributeRow): Record<string, unknown> {
   return out;
 }
 
+/** A tag; its webLink names its owner (`&owner=Example+Community`), as the real server's does. */
 export function tagView(ctx: ViewContext, row: TagRow): Record<string, unknown> {
+  const ownerParam = encodeURIComponent(owner(ctx, row.owner_id).name).replace(/%20/g, '+');
   const out: Record<string, unknown> = {
     name: row.name,
-    webLink: `${ctx.origin}/auth/tags/tag.xhtml?tag=${encodeURIComponent(row.name)}`,
+    webLink: `${ctx.origin}/auth/tags/tag.xhtml?tag=${encodeURIComponent(row.name)}&owner=${ownerParam}`,
   };
   if (row.description !== null) out.description = row.description;
   return out;

@@ -12,15 +12,9 @@ import {
 } from '../context.js';
 import { Failure, type Reply, badRequest, notFound, single, success } from '../reply.js';
 import { CHUNK_BYTES, type GroupRow } from '../store.js';
-import { GROUP_BY_BRANCH, type GroupTypeInfo, INCIDENT_STATUSES, SIGNATURE_FILE_TYPES } from '../types.js';
+import { type GroupTypeInfo, INCIDENT_STATUSES, SIGNATURE_FILE_TYPES } from '../types.js';
 import { groupFields, groupView } from '../views.js';
-import { requireGroup } from './items.js';
-
-function groupType(branch: string | undefined): GroupTypeInfo {
-  const info = branch === undefined ? undefined : GROUP_BY_BRANCH.get(branch);
-  if (!info) throw notFound();
-  return info;
-}
+import { checkText, groupType, parseBoolean, requireGroup } from './shared.js';
 
 export function listGroups(ctx: RequestContext, branch?: string): Reply {
   const info = branch === undefined ? undefined : groupType(branch);
@@ -74,8 +68,7 @@ function groupBodyFields(
         out[field] = checkDate(value, field, info.name);
         break;
       case 'malware':
-        if (typeof value !== 'boolean') throw badRequest(`The malware for this ${info.name} is invalid`);
-        out[field] = value;
+        out[field] = parseBoolean(value, field, info.name);
         break;
       case 'status':
         if (typeof value !== 'string' || !(INCIDENT_STATUSES as readonly string[]).includes(value)) {
@@ -119,7 +112,7 @@ function nameOf(body: Record<string, unknown>, info: GroupTypeInfo, required: bo
     throw badRequest(`The name for this ${info.name} is invalid`);
   if (name.length > 500)
     throw badRequest(`The name for this ${info.name} is invalid, it may have at most 500 characters`);
-  return name;
+  return checkText(name, 'name', info.name);
 }
 
 /** `POST /v2/groups/{branch}`: groups have no natural key, so every POST creates a new group. */

@@ -11,53 +11,9 @@ import {
 } from '../context.js';
 import { Failure, type Reply, badRequest, notFound, single, success } from '../reply.js';
 import { INDICATOR_COLUMNS, type IndicatorRow, type OwnerRow, dateMs, lookupKey } from '../store.js';
-import { INDICATOR_BY_BRANCH, INDICATOR_BY_NAME, INDICATOR_TYPES, type IndicatorTypeInfo } from '../types.js';
+import { INDICATOR_BY_NAME, INDICATOR_TYPES, type IndicatorTypeInfo } from '../types.js';
 import { indicatorView } from '../views.js';
-
-const HASH_COLUMNS: Record<number, 'md5' | 'sha1' | 'sha256'> = { 32: 'md5', 40: 'sha1', 64: 'sha256' };
-
-export function indicatorType(branch: string | undefined): IndicatorTypeInfo {
-  const info = branch === undefined ? undefined : INDICATOR_BY_BRANCH.get(branch);
-  if (!info) throw notFound();
-  return info;
-}
-
-/** Finds an indicator by value in one owner; a file by any of its hashes. */
-export function findIndicator(
-  ctx: RequestContext,
-  info: IndicatorTypeInfo,
-  value: string,
-  ownerId: number,
-): IndicatorRow | undefined {
-  if (info.name === 'File') {
-    const column = HASH_COLUMNS[value.length];
-    if (column === undefined || !/^[0-9a-fA-F]+$/.test(value)) return undefined;
-    return ctx.store.get<IndicatorRow>(
-      `SELECT ${INDICATOR_COLUMNS} FROM indicators WHERE owner_id = ? AND ${column} = ?`,
-      ownerId,
-      value.toUpperCase(),
-    );
-  }
-  return ctx.store.get<IndicatorRow>(
-    `SELECT ${INDICATOR_COLUMNS} FROM indicators WHERE owner_id = ? AND type = ? AND lookup = ?`,
-    ownerId,
-    info.name,
-    lookupKey(info, value),
-  );
-}
-
-/** The indicator a path addresses, in the request's owner; 404 when absent. */
-export function requireIndicator(
-  ctx: RequestContext,
-  branch: string | undefined,
-  value: string | undefined,
-  owner: OwnerRow = requestOwner(ctx),
-): IndicatorRow {
-  const info = indicatorType(branch);
-  const row = value === undefined ? undefined : findIndicator(ctx, info, value, owner.id);
-  if (!row) throw notFound();
-  return row;
-}
+import { checkText, findIndicator, indicatorType, requireIndicator } from './shared.js';
 
 /** `modifiedSince` as epoch ms, or a 400 for a value that is not a date. */
 function modifiedSince(ctx: RequestContext): number | null {
@@ -131,7 +87,7 @@ function stringField(
   const value = body[field];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string') throw badRequest(`The ${field} for this ${info.name} is invalid`);
-  return value;
+  return checkText(value, field, info.name);
 }
 
 /** Checks a value of a base or custom type; returns its normalised stored form. */
@@ -420,5 +376,3 @@ export function indicatorTypes(ctx: RequestContext, entity?: string): Reply {
   }
   return windowed(ctx, 'indicatorType', INDICATOR_TYPES, describe);
 }
-
-export { Failure };

@@ -5,7 +5,6 @@
 import {
   type RequestContext,
   accessibleOwnerIds,
-  assertOwnerAccess,
   isoNow,
   listReply,
   pageWindow,
@@ -34,47 +33,27 @@ import {
   taskView,
   victimView,
 } from '../views.js';
-import { indicatorType, requireIndicator } from './indicators.js';
+import {
+  indicatorType,
+  parseBoolean,
+  requireGroup,
+  requireIndicator,
+  requireTask,
+  requireVictim,
+  tagName,
+} from './shared.js';
 
 export interface ItemRef {
   kind: ItemKind;
   id: number;
-  /** The item's owner; null for tags and labels, which are global here. */
-  ownerId: number | null;
+  /** The item's owner. Tags and labels have one too: the owner the path's `owner` parameter names. */
+  ownerId: number;
   /** For indicators: their type name. */
   type?: string;
 }
 
 function indicatorRef(row: IndicatorRow): ItemRef {
   return { kind: 'indicator', id: row.id, ownerId: row.owner_id, type: row.type };
-}
-
-export function requireGroup(
-  ctx: RequestContext,
-  branch: string | undefined,
-  rawId: string | undefined,
-): GroupRow {
-  const info = branch === undefined ? undefined : GROUP_BY_BRANCH.get(branch);
-  if (!info) throw notFound();
-  const id = parseId(rawId);
-  const row = ctx.store.get<GroupRow>('SELECT * FROM groups WHERE id = ? AND type = ?', id, info.name);
-  if (!row) throw notFound();
-  assertOwnerAccess(ctx, row.owner_id);
-  return row;
-}
-
-export function requireVictim(ctx: RequestContext, rawId: string | undefined): VictimRow {
-  const row = ctx.store.get<VictimRow>('SELECT * FROM victims WHERE id = ?', parseId(rawId));
-  if (!row) throw notFound();
-  assertOwnerAccess(ctx, row.owner_id);
-  return row;
-}
-
-export function requireTask(ctx: RequestContext, rawId: string | undefined): TaskRow {
-  const row = ctx.store.get<TaskRow>('SELECT * FROM tasks WHERE id = ?', parseId(rawId));
-  if (!row) throw notFound();
-  assertOwnerAccess(ctx, row.owner_id);
-  return row;
 }
 
 /** Resolves `/{kind}/{...}` at the start of `segments` to an item; returns it and the remaining segments. */
@@ -103,16 +82,16 @@ export function resolvePivot(
     case 'tags': {
       // The owner is checked first, as on every owner-scoped listing: a bad owner is a 403 even when the
       // tag does not exist either.
-      requestOwner(ctx);
-      const tag = a === undefined ? undefined : ctx.store.tagByName(a);
+      const owner = requestOwner(ctx);
+      const tag = a === undefined ? undefined : ctx.store.tagByName(owner.id, a);
       if (!tag) throw notFound();
-      return { item: { kind: 'tag', id: tag.id, ownerId: null }, rest: segments.slice(2) };
+      return { item: { kind: 'tag', id: tag.id, ownerId: owner.id }, rest: segments.slice(2) };
     }
     case 'securityLabels': {
-      requestOwner(ctx);
-      const label = a === undefined ? undefined : ctx.store.labelByName(a);
+      const owner = requestOwner(ctx);
+      const label = a === undefined ? undefined : ctx.store.labelByName(owner.id, a);
       if (!label) throw notFound();
-      return { item: { kind: 'label', id: label.id, ownerId: null }, rest: segments.slice(2) };
+      return { item: { kind: 'label', id: label.id, ownerId: owner.id }, rest: segments.slice(2) };
     }
     default:
       throw notFound();
@@ -120,12 +99,12 @@ export function resolvePivot(
 }
 
 /**
- * Owners whose items a pivot listing shows. Tag and label pivots are owner-scoped (the `owner` parameter,
- * else the default org); an item's own links are shown across every owner the user may access, because
- * associations may cross owners (decisions.md 2.4).
+ * Owners whose items a pivot listing shows. A tag or label lists its own owner's items (the `owner`
+ * parameter, else the default org); an item's own links are shown across every owner the user may access,
+ * because associations may cross owners (decisions.md 2.4).
  */
 function listingOwners(ctx: RequestContext, item: ItemRef): number[] {
-  if (item.kind === 'tag' || item.kind === 'label') return [requestOwner(ctx).id];
+  if (item.kind === 'tag' || item.kind === 'label') return [item.ownerId];
   return [...accessibleOwnerIds(ctx)];
 }
 
@@ -250,7 +229,7 @@ function resolveTarget(
   item: ItemRef,
   spec: TargetSpec,
   rest: readonly string[],
-): { id: number; row: unknown } {
+): { id: number; ownerId: number; row: unknown } {
   switch (spec.kind) {
     case 'indicator': {
       const value = rest[2];
@@ -260,23 +239,21 @@ function resolveTarget(
       const owner =
         ownerName !== null && ownerName !== ''
           ? requestOwner(ctx)
-          : item.ownerId !== null
-            ? (ctx.store.ownerById(item.ownerId) ?? requestOwner(ctx))
-            : requestOwner(ctx);
+          : (ctx.store.ownerById(item.ownerId) ?? requestOwner(ctx));
       const row = requireIndicator(ctx, rest[1], value, owner);
-      return { id: row.id, row };
+      return { id: row.id, ownerId: row.owner_id, row };
     }
     case 'group': {
       const row = requireGroup(ctx, rest[1], rest[2]);
-      return { id: row.id, row };
+      return { id: row.id, ownerId: row.owner_id, row };
     }
     case 'victim': {
       const row = requireVictim(ctx, rest[1]);
-      return { id: row.id, row };
+      return { id: row.id, ownerId: row.owner_id, row };
     }
     case 'task': {
       const row = requireTask(ctx, rest[1]);
-      return { id: row.id, row };
+      return { id: row.id, ownerId: row.owner_id, row };
     }
   }
 }
@@ -332,7 +309,7 @@ const ASSOCIABLE: Record<string, readonly string[]> = {
 /** Association listings and link changes under an item (`{item}/indicators|groups|victims|tasks/...`). */
 function associations(ctx: RequestContext, item: ItemRef, rest: string[]): Reply {
   const collection = rest[0] ?? '';
-  const spec = targetSpec(collection, spec0Branch(collection, rest));
+  const spec = targetSpec(collection, targetBranch(collection, rest));
   const idDepth = collection === 'victims' || collection === 'tasks' ? 2 : 3;
   if (item.kind === 'victim' && spec.kind === 'victim' && ctx.method === 'GET') {
     return victimsViaGroups(ctx, item, rest);
@@ -361,6 +338,9 @@ function associations(ctx: RequestContext, item: ItemRef, rest: string[]): Reply
         `Invalid association, ${KIND_NAMES[item.kind]} cannot be associated with ${KIND_NAMES[spec.kind]}`,
       );
     }
+    // A tag or label attaches only to its own owner's items (decisions.md 2.4).
+    if ((item.kind === 'tag' || item.kind === 'label') && target.ownerId !== item.ownerId)
+      throw badRequest('The owners of the requested objects were different');
     ctx.store.link(item.kind, item.id, spec.kind, target.id);
     return success(201);
   }
@@ -407,13 +387,12 @@ function victimsViaGroups(ctx: RequestContext, item: ItemRef, rest: string[]): R
   );
 }
 
-function spec0Branch(collection: string, rest: readonly string[]): string | undefined {
+/** The type branch after an indicator or group collection (`indicators/hosts`), if any. */
+function targetBranch(collection: string, rest: readonly string[]): string | undefined {
   return collection === 'indicators' || collection === 'groups' ? rest[1] : undefined;
 }
 
 // ---- tags and security labels on an item ----
-
-export const MAX_TAG_LENGTH = 128;
 
 function itemTags(ctx: RequestContext, item: ItemRef, rest: string[]): Reply {
   const name = rest[1];
@@ -424,18 +403,14 @@ function itemTags(ctx: RequestContext, item: ItemRef, rest: string[]): Reply {
     return windowed(ctx, 'tag', tags, (t) => tagView(ctx.view, t));
   }
   if (ctx.method === 'POST') {
-    if (name.trim() === '') throw badRequest('The name for this Tag is invalid');
-    if (name.length > MAX_TAG_LENGTH) {
-      throw badRequest(
-        `The name for this Tag is invalid, a tag may have at most ${MAX_TAG_LENGTH} characters`,
-      );
-    }
+    tagName(name);
+    // Attaching a tag creates it, in the item's owner (decisions.md 2.4).
     ctx.store.transaction(() => {
-      ctx.store.link(item.kind, item.id, 'tag', ctx.store.ensureTag(name).id);
+      ctx.store.link(item.kind, item.id, 'tag', ctx.store.ensureTag(item.ownerId, name).id);
     });
     return success(201);
   }
-  const tag = ctx.store.tagByName(name);
+  const tag = ctx.store.tagByName(item.ownerId, name);
   if (!tag || !ctx.store.isLinked(item.kind, item.id, 'tag', tag.id)) throw notFound();
   if (ctx.method === 'GET') return single('tag', tagView(ctx.view, tag));
   if (ctx.method === 'DELETE') {
@@ -445,7 +420,14 @@ function itemTags(ctx: RequestContext, item: ItemRef, rest: string[]): Reply {
   throw notFound();
 }
 
-function itemLabels(ctx: RequestContext, kind: ItemKind | 'attribute', id: number, rest: string[]): Reply {
+/** Labels on an item, or on an attribute of it; `ownerId` is the item's owner, whose labels apply. */
+function itemLabels(
+  ctx: RequestContext,
+  kind: ItemKind | 'attribute',
+  id: number,
+  ownerId: number,
+  rest: string[],
+): Reply {
   const name = rest[1];
   if (rest.length > 2) throw notFound();
   if (name === undefined) {
@@ -453,7 +435,7 @@ function itemLabels(ctx: RequestContext, kind: ItemKind | 'attribute', id: numbe
     const labels = ctx.store.labelsOf(kind as ItemKind, id);
     return windowed(ctx, 'securityLabel', labels, labelView);
   }
-  const label = ctx.store.labelByName(name);
+  const label = ctx.store.labelByName(ownerId, name);
   // Applying a label that does not exist is an error: labels are not created on attach (rest-api-v2.md 9).
   if (!label) throw notFound();
   if (ctx.method === 'POST') {
@@ -501,11 +483,7 @@ async function itemAttributes(ctx: RequestContext, item: ItemRef, rest: string[]
       if (typeof type !== 'string' || type.trim() === '')
         throw badRequest('The requested attribute type was not found');
       if (typeof value !== 'string' || value === '') throw badRequest('This attribute requires a value');
-      if (body.displayed !== undefined && typeof body.displayed !== 'boolean') {
-        throw badRequest(
-          'The displayed value for this Attribute is invalid, please enter one of the following values: true, false',
-        );
-      }
+      const displayed = parseBoolean(body.displayed, 'displayed', 'Attribute');
       if (body.source !== undefined && typeof body.source !== 'string')
         throw badRequest('The source for this Attribute is invalid');
       const now = isoNow(ctx);
@@ -520,7 +498,7 @@ async function itemAttributes(ctx: RequestContext, item: ItemRef, rest: string[]
           item.id,
           type,
           value,
-          body.displayed === true ? 1 : 0,
+          displayed === true ? 1 : 0,
           typeof body.source === 'string' ? body.source : null,
           now,
           now,
@@ -533,7 +511,8 @@ async function itemAttributes(ctx: RequestContext, item: ItemRef, rest: string[]
     throw notFound();
   }
   const attribute = attributeById(ctx, item, parseId(rawId));
-  if (rest[2] === 'securityLabels') return itemLabels(ctx, 'attribute', attribute.id, rest.slice(2));
+  if (rest[2] === 'securityLabels')
+    return itemLabels(ctx, 'attribute', attribute.id, item.ownerId, rest.slice(2));
   if (rest.length > 2) throw notFound();
   if (ctx.method === 'GET') return single('attribute', attributeView(attribute));
   if (ctx.method === 'PUT') {
@@ -541,21 +520,12 @@ async function itemAttributes(ctx: RequestContext, item: ItemRef, rest: string[]
     if (body.value !== undefined && (typeof body.value !== 'string' || body.value === '')) {
       throw badRequest('This attribute requires a value');
     }
-    if (body.displayed !== undefined && typeof body.displayed !== 'boolean') {
-      throw badRequest(
-        'The displayed value for this Attribute is invalid, please enter one of the following values: true, false',
-      );
-    }
+    const displayed = parseBoolean(body.displayed, 'displayed', 'Attribute');
     ctx.store.transaction(() => {
       if (typeof body.value === 'string')
         ctx.store.run('UPDATE attributes SET value = ? WHERE id = ?', body.value, attribute.id);
-      if (typeof body.displayed === 'boolean') {
-        ctx.store.run(
-          'UPDATE attributes SET displayed = ? WHERE id = ?',
-          body.displayed ? 1 : 0,
-          attribute.id,
-        );
-      }
+      if (displayed !== undefined)
+        ctx.store.run('UPDATE attributes SET displayed = ? WHERE id = ?', displayed ? 1 : 0, attribute.id);
       if (typeof body.source === 'string')
         ctx.store.run('UPDATE attributes SET source = ? WHERE id = ?', body.source, attribute.id);
       ctx.store.run('UPDATE attributes SET last_modified = ? WHERE id = ?', isoNow(ctx), attribute.id);
@@ -599,7 +569,7 @@ export async function itemSubresource(ctx: RequestContext, item: ItemRef, rest: 
       return itemTags(ctx, item, rest);
     case 'securityLabels':
       if (!isMetadataCarrier) throw notFound();
-      return itemLabels(ctx, item.kind, item.id, rest);
+      return itemLabels(ctx, item.kind, item.id, item.ownerId, rest);
     case 'indicators':
     case 'groups':
     case 'victims':

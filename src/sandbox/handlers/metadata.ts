@@ -7,21 +7,32 @@ import {
   pageWindow,
   parseId,
   readObject,
+  requestOwner,
   windowed,
 } from '../context.js';
 import { type Reply, badRequest, notFound, single, success } from '../reply.js';
 import type { LabelRow, OwnerRow, TagRow } from '../store.js';
 import { labelView, ownerView, tagView } from '../views.js';
-import { MAX_TAG_LENGTH } from './items.js';
+import { tagName } from './shared.js';
+
+/*
+ * Tags and security labels belong to an owner (decisions.md 2.4): each endpoint works on the tags of the
+ * `owner` parameter (else the default org), so it needs access to that owner (403 otherwise).
+ */
 
 export function listTags(ctx: RequestContext): Reply {
+  const owner = requestOwner(ctx);
   const { start, limit } = pageWindow(ctx);
   const rows = ctx.store.all<TagRow>(
-    'SELECT id, name, description FROM tags ORDER BY id LIMIT ? OFFSET ?',
+    'SELECT id, owner_id, name, description FROM tags WHERE owner_id = ? ORDER BY id LIMIT ? OFFSET ?',
+    owner.id,
     limit,
     start,
   );
-  const total = start === 0 ? (ctx.store.get<{ n: number }>('SELECT COUNT(*) AS n FROM tags')?.n ?? 0) : 0;
+  const total =
+    start === 0
+      ? (ctx.store.get<{ n: number }>('SELECT COUNT(*) AS n FROM tags WHERE owner_id = ?', owner.id)?.n ?? 0)
+      : 0;
   return listReply(
     'tag',
     rows.map((t) => tagView(ctx.view, t)),
@@ -30,57 +41,57 @@ export function listTags(ctx: RequestContext): Reply {
   );
 }
 
-function tagName(value: unknown): string {
-  if (typeof value !== 'string' || value.trim() === '') throw badRequest('The name for this Tag is invalid');
-  if (value.length > MAX_TAG_LENGTH) {
-    throw badRequest(`The name for this Tag is invalid, a tag may have at most ${MAX_TAG_LENGTH} characters`);
-  }
-  return value;
-}
-
 export function getTag(ctx: RequestContext, name: string): Reply {
-  const tag = ctx.store.tagByName(name);
+  const tag = ctx.store.tagByName(requestOwner(ctx).id, name);
   if (!tag) throw notFound();
   return single('tag', tagView(ctx.view, tag));
 }
 
 export async function createTag(ctx: RequestContext): Promise<Reply> {
+  const owner = requestOwner(ctx);
   const body = await readObject(ctx);
   const name = tagName(body.name);
   if (body.description !== undefined && typeof body.description !== 'string') {
     throw badRequest('The description for this Tag is invalid');
   }
-  const tag = ctx.store.ensureTag(name);
-  if (typeof body.description === 'string')
-    ctx.store.run('UPDATE tags SET description = ? WHERE id = ?', body.description, tag.id);
-  return single('tag', tagView(ctx.view, ctx.store.tagByName(name) as TagRow), 201);
+  const tag = ctx.store.transaction(() => {
+    const found = ctx.store.ensureTag(owner.id, name);
+    if (typeof body.description === 'string')
+      ctx.store.run('UPDATE tags SET description = ? WHERE id = ?', body.description, found.id);
+    return ctx.store.tagByName(owner.id, name) as TagRow;
+  });
+  return single('tag', tagView(ctx.view, tag), 201);
 }
 
 export async function updateTag(ctx: RequestContext, name: string): Promise<Reply> {
-  const found = ctx.store.tagByName(name);
+  const owner = requestOwner(ctx);
+  const found = ctx.store.tagByName(owner.id, name);
   if (!found) throw notFound();
   const body = await readObject(ctx);
-  // Read the tag again after the body: it may have been deleted or renamed meanwhile.
-  const tag = ctx.store.get<TagRow>('SELECT id, name, description FROM tags WHERE id = ?', found.id);
-  if (!tag) throw notFound();
-  const newName = body.name === undefined ? tag.name : tagName(body.name);
+  const newName = body.name === undefined ? found.name : tagName(body.name);
   if (body.description !== undefined && typeof body.description !== 'string') {
     throw badRequest('The description for this Tag is invalid');
   }
-  const clash = ctx.store.tagByName(newName);
-  if (clash && clash.id !== tag.id)
-    throw badRequest(`The name for this Tag is invalid, a Tag with this name already exists`);
-  ctx.store.run(
-    'UPDATE tags SET name = ?, description = ? WHERE id = ?',
-    newName,
-    typeof body.description === 'string' ? body.description : tag.description,
-    tag.id,
-  );
-  return single('tag', tagView(ctx.view, ctx.store.tagByName(newName) as TagRow));
+  const tag = ctx.store.transaction(() => {
+    // Read the tag again after the body: it may have been deleted or renamed meanwhile.
+    const current = ctx.store.get<TagRow>('SELECT * FROM tags WHERE id = ?', found.id);
+    if (!current) throw notFound();
+    const clash = ctx.store.tagByName(owner.id, newName);
+    if (clash && clash.id !== current.id)
+      throw badRequest('The name for this Tag is invalid, a Tag with this name already exists');
+    ctx.store.run(
+      'UPDATE tags SET name = ?, description = ? WHERE id = ?',
+      newName,
+      typeof body.description === 'string' ? body.description : current.description,
+      current.id,
+    );
+    return ctx.store.get<TagRow>('SELECT * FROM tags WHERE id = ?', current.id) as TagRow;
+  });
+  return single('tag', tagView(ctx.view, tag));
 }
 
 export function deleteTag(ctx: RequestContext, name: string): Reply {
-  const tag = ctx.store.tagByName(name);
+  const tag = ctx.store.tagByName(requestOwner(ctx).id, name);
   if (!tag) throw notFound();
   ctx.store.transaction(() => {
     ctx.store.run('DELETE FROM tags WHERE id = ?', tag.id);
@@ -90,18 +101,21 @@ export function deleteTag(ctx: RequestContext, name: string): Reply {
 }
 
 export function listLabels(ctx: RequestContext): Reply {
-  const rows = ctx.store.all<LabelRow>('SELECT * FROM security_labels ORDER BY id');
+  const rows = ctx.store.all<LabelRow>(
+    'SELECT * FROM security_labels WHERE owner_id = ? ORDER BY id',
+    requestOwner(ctx).id,
+  );
   return windowed(ctx, 'securityLabel', rows, labelView);
 }
 
 export function getLabel(ctx: RequestContext, name: string): Reply {
-  const label = ctx.store.labelByName(name);
+  const label = ctx.store.labelByName(requestOwner(ctx).id, name);
   if (!label) throw notFound();
   return single('securityLabel', labelView(label));
 }
 
 export function deleteLabel(ctx: RequestContext, name: string): Reply {
-  const label = ctx.store.labelByName(name);
+  const label = ctx.store.labelByName(requestOwner(ctx).id, name);
   if (!label) throw notFound();
   ctx.store.transaction(() => {
     ctx.store.run('DELETE FROM security_labels WHERE id = ?', label.id);

@@ -4,7 +4,7 @@ import { type Reply, badRequest, notFound, single, success } from '../reply.js';
 import type { UserRow } from '../store.js';
 import { TASK_STATUSES } from '../types.js';
 import { taskView } from '../views.js';
-import { requireTask } from './items.js';
+import { checkText, parseBoolean, requireTask } from './shared.js';
 
 interface TaskUser {
   userName: string;
@@ -45,7 +45,7 @@ function taskBody(
   if (body.name !== undefined || creating) {
     if (typeof body.name !== 'string' || body.name.trim() === '')
       throw badRequest('The name for this Task is invalid');
-    out.name = body.name;
+    out.name = checkText(body.name, 'name', 'Task');
   }
   for (const field of ['dueDate', 'reminderDate', 'escalationDate'] as const) {
     const value = body[field];
@@ -67,9 +67,8 @@ function taskBody(
     out.fields.status = body.status;
   }
   for (const field of ['escalated', 'reminded'] as const) {
-    if (body[field] === undefined) continue;
-    if (typeof body[field] !== 'boolean') throw badRequest(`The ${field} for this Task is invalid`);
-    out.fields[field] = body[field];
+    const value = parseBoolean(body[field], field, 'Task');
+    if (value !== undefined) out.fields[field] = value;
   }
   if (body.assignee !== undefined) out.fields.assignee = userList(ctx, body.assignee, 'assignee');
   if (body.escalatee !== undefined) out.fields.escalatee = userList(ctx, body.escalatee, 'escalatee');

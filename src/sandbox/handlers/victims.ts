@@ -10,7 +10,7 @@ import {
 import { type Reply, badRequest, notFound, single, success } from '../reply.js';
 import { VICTIM_ASSET_TYPES } from '../types.js';
 import { victimView } from '../views.js';
-import { requireVictim } from './items.js';
+import { checkText, requireVictim } from './shared.js';
 
 const VICTIM_FIELDS = [
   ['name', 'name'],
@@ -41,6 +41,7 @@ function victimBody(body: Record<string, unknown>, creating: boolean): Map<strin
   if ((creating || body.name !== undefined) && (name === undefined || name.trim() === '')) {
     throw badRequest('The name for this Victim is invalid');
   }
+  if (name !== undefined) checkText(name, 'name', 'Victim');
   return out;
 }
 

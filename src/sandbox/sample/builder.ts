@@ -214,25 +214,31 @@ export class SampleBuilder {
     return true;
   }
 
-  /** Sorts every list and link array, and derives the tag and label lists from the records. */
+  /**
+   * Sorts every list and link array, and derives the tag list from the records: an item's tags belong
+   * to its owner (decisions.md 2.4). Every owner has every built-in label.
+   */
   finish(): SampleData {
     const byId = (x: { id: number }, y: { id: number }): number => x.id - y.id;
     const numeric = (x: number, y: number): number => x - y;
-    const tagNames = new Set<string>();
-    const labelNames = new Set<string>();
-    const tidy = (item: { tags: string[]; securityLabels: string[] }, links: number[][]): void => {
-      for (const t of item.tags) tagNames.add(t);
-      for (const l of item.securityLabels) labelNames.add(l);
+    const tagNames = new Map<string, Set<string>>(OWNERS.map((o) => [o.name, new Set<string>()]));
+    const tidy = (
+      item: { ownerName: string; tags: string[]; securityLabels: string[] },
+      links: number[][],
+    ): void => {
+      const owned = tagNames.get(item.ownerName);
+      if (!owned) throw new Error(`sample data: unknown owner ${item.ownerName}`);
+      for (const t of item.tags) owned.add(t);
+      for (const label of item.securityLabels) {
+        if (!SECURITY_LABELS.some((l) => l.name === label))
+          throw new Error(`sample data: unknown security label ${label}`);
+      }
       for (const list of links) if (list.length > 1) list.sort(numeric);
     };
     for (const i of this.indicators) tidy(i, [i.groupIds, i.victimIds, i.taskIds]);
     for (const g of this.groups) tidy(g, [g.indicatorIds, g.groupIds, g.victimIds, g.taskIds]);
     for (const v of this.victims) tidy(v, [v.indicatorIds, v.groupIds, v.taskIds]);
     for (const t of this.tasks) tidy(t, [t.indicatorIds, t.groupIds, t.victimIds]);
-    for (const label of labelNames) {
-      if (!SECURITY_LABELS.some((l) => l.name === label))
-        throw new Error(`sample data: unknown security label ${label}`);
-    }
     const rank = (x: SampleAssociation, y: SampleAssociation): number =>
       KIND_RANK[x.a.kind] - KIND_RANK[y.a.kind] ||
       x.a.id - y.a.id ||
@@ -245,11 +251,17 @@ export class SampleBuilder {
       groups: this.groups.sort(byId),
       victims: this.victims.sort(byId),
       tasks: this.tasks.sort(byId),
-      tags: [...tagNames].sort().map((name) => {
-        const description = TAG_DESCRIPTIONS[name];
-        return description === undefined ? { name } : { name, description };
-      }),
-      securityLabels: SECURITY_LABELS.filter((l) => labelNames.has(l.name)).map((l) => ({ ...l })),
+      tags: OWNERS.flatMap((owner) =>
+        [...(tagNames.get(owner.name) ?? [])].sort().map((name) => {
+          const description = TAG_DESCRIPTIONS[name];
+          return description === undefined
+            ? { ownerName: owner.name, name }
+            : { ownerName: owner.name, name, description };
+        }),
+      ),
+      securityLabels: OWNERS.flatMap((owner) =>
+        SECURITY_LABELS.map((l) => ({ ownerName: owner.name, ...l })),
+      ),
       attributes: this.attributes.sort(byId),
       associations: this.associations.sort(rank),
       documents: this.documents.sort((x, y) => x.groupId - y.groupId),

@@ -41,8 +41,8 @@ export const TLP_WHITE = 'TLP White';
 /** Labels the generated records may carry (never `TLP Red`). */
 export const GENERATED_LABELS: readonly string[] = [TLP_AMBER, TLP_GREEN, TLP_WHITE];
 
-/** Every security label of the sample data, sorted by name. */
-export const SECURITY_LABELS: readonly Readonly<SampleSecurityLabel>[] = [
+/** The built-in labels, in every owner, sorted by name (decisions.md 2.4); without their owner. */
+export const SECURITY_LABELS: readonly Readonly<Omit<SampleSecurityLabel, 'ownerName'>>[] = [
   {
     name: TLP_AMBER,
     description:
@@ -66,6 +66,44 @@ export const SECURITY_LABELS: readonly Readonly<SampleSecurityLabel>[] = [
     name: TLP_WHITE,
     description: 'Disclosure is not limited.',
     dateAdded: '2015-01-05T09:00:00-05:00',
+    color: 'FFFFFF',
+  },
+  {
+    name: 'TLP:AMBER',
+    description:
+      'TLP 2.0, limited disclosure: recipients may share it on a need-to-know basis within their organization and its clients.',
+    dateAdded: '2022-08-01T09:00:00-05:00',
+    color: 'FFC000',
+  },
+  {
+    name: 'TLP:AMBER+STRICT',
+    description:
+      'TLP 2.0, limited disclosure: recipients may share it on a need-to-know basis within their organization only.',
+    dateAdded: '2022-08-01T09:00:00-05:00',
+    color: 'FFC000',
+  },
+  {
+    name: 'TLP:CLEAR',
+    description: 'TLP 2.0: disclosure is not limited.',
+    dateAdded: '2022-08-01T09:00:00-05:00',
+    color: 'FFFFFF',
+  },
+  {
+    name: 'TLP:GREEN',
+    description: 'TLP 2.0, limited disclosure: recipients may share it within their community.',
+    dateAdded: '2022-08-01T09:00:00-05:00',
+    color: '33FF00',
+  },
+  {
+    name: 'TLP:RED',
+    description: 'TLP 2.0: for the eyes and ears of individual recipients only, no further disclosure.',
+    dateAdded: '2022-08-01T09:00:00-05:00',
+    color: 'FF2B2B',
+  },
+  {
+    name: 'TLP:WHITE',
+    description: 'TLP 1.0: disclosure is not limited (TLP:CLEAR in TLP 2.0).',
+    dateAdded: '2017-01-05T09:00:00-05:00',
     color: 'FFFFFF',
   },
 ];

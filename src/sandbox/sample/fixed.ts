@@ -208,7 +208,8 @@ function poolIndicators(b: SampleBuilder): Map<number, SampleIndicator> {
     }
     const indicator = newIndicator(id, owner, type, value, june(1 + i, 8, i), june(1 + i, 17, 30 + i));
     if (i % 7 !== 6) indicator.rating = i % 6;
-    if (i % 9 !== 8) indicator.confidence = 5 * (i + 1);
+    // Capped at 100: 21 and 22 times 5 would be out of range (decisions.md 2.5).
+    if (i % 9 !== 8) indicator.confidence = Math.min(100, 5 * (i + 1));
     if (type === 'Host') {
       indicator.dnsActive = i % 2 === 0 ? 'true' : 'false';
       indicator.whoisActive = 'false';

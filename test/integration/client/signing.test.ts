@@ -138,13 +138,16 @@ describe('signing against the sandbox', () => {
     const tc = make();
     const added = await tc.apiRequest(request('POST', `/v2/groups/incidents/804/tags/${quoted}`));
     assert.equal(added.status, 201);
-    const read = await tc.apiRequest(request('GET', `/v2/tags/${component}`), { throwOnError: true });
+    // Tags belong to an owner (decisions.md 2.4): the tag is incident 804's owner's, Example Org.
+    const read = await tc.apiRequest(request('GET', `/v2/tags/${component}`, { owner: 'Example Org' }), {
+      throwOnError: true,
+    });
     assert.equal(read.json<{ data: { tag: { name: string } } }>().data.tag.name, tag);
     assert.deepEqual(
       (await requestLog(sandbox)).map((e) => [e.target, e.status]),
       [
         [`/api/v2/groups/incidents/804/tags/${quoted}?createActivityLog=false`, 201],
-        [`/api/v2/tags/${component}?createActivityLog=false`, 200],
+        [`/api/v2/tags/${component}?createActivityLog=false&owner=Example+Org`, 200],
       ],
     );
   });
@@ -153,14 +156,15 @@ describe('signing against the sandbox', () => {
     // A raw non-ASCII name, `{` `}` and a dot segment are rewritten by the WHATWG URL parser
     // undici uses; the client signs the rewritten form, so the sandbox accepts the signature.
     const tc = make();
+    // In Example Org, which has the tag APT (tags belong to an owner, decisions.md 2.4).
     const cases: [string, string][] = [
-      ['/v2/tags/caf\u00e9', '/api/v2/tags/caf%C3%A9?createActivityLog=false'],
-      ['/v2/tags/a{b}', '/api/v2/tags/a%7Bb%7D?createActivityLog=false'],
-      ['/v2/tags/nothing/../APT', '/api/v2/tags/APT?createActivityLog=false'],
+      ['/v2/tags/caf\u00e9', '/api/v2/tags/caf%C3%A9?createActivityLog=false&owner=Example+Org'],
+      ['/v2/tags/a{b}', '/api/v2/tags/a%7Bb%7D?createActivityLog=false&owner=Example+Org'],
+      ['/v2/tags/nothing/../APT', '/api/v2/tags/APT?createActivityLog=false&owner=Example+Org'],
     ];
     const statuses: number[] = [];
     for (const [uri] of cases) {
-      const ro = request('GET', uri);
+      const ro = request('GET', uri, { owner: 'Example Org' });
       const response = await tc.apiRequest(ro);
       statuses.push(response.status);
       const { pathname, search } = new URL(response.url);

@@ -23,6 +23,10 @@ function clockOf(sandbox: Sandbox) {
     signed(method: string, path: string, options: CallOptions = {}): Promise<RawResponse> {
       return call(sandbox, method, path, { timestamp: now(), ...options });
     },
+    /** Records an offset set by a call the test made itself. */
+    assumeOffset(seconds: number): void {
+      offset = seconds;
+    },
     async setOffset(seconds: number): Promise<RawResponse> {
       const r = await call(sandbox, 'POST', '/_sandbox/clock', {
         timestamp: now(),
@@ -228,10 +232,15 @@ describe('sandbox admin endpoints (decisions.md 2.2)', () => {
       assert.equal(host.lastModified, expected);
     });
 
+    const BOUND = 'offsetSeconds must be a finite number from -315576000 to 315576000 (ten years)';
     const invalid: [string, string, string][] = [
       ['a string offset', '{"offsetSeconds":"10"}', 'offsetSeconds must be a number'],
       ['a missing offset', '{}', 'offsetSeconds must be a number'],
       ['malformed JSON', '{"offsetSeconds":', 'The request was not properly formed'],
+      ['an offset past ten years', '{"offsetSeconds":315576001}', BOUND],
+      ['an offset before minus ten years', '{"offsetSeconds":-315576000.5}', BOUND],
+      ['an infinite offset (1e999 in JSON)', '{"offsetSeconds":1e999}', BOUND],
+      ['a minus infinite offset', '{"offsetSeconds":-1e999}', BOUND],
     ];
     for (const [what, body, message] of invalid) {
       it(`refuses ${what} with 400 and keeps the offset`, async () => {
@@ -247,7 +256,98 @@ describe('sandbox admin endpoints (decisions.md 2.2)', () => {
     }
   });
 
+  it('takes an offset of exactly ten years either way', async () => {
+    assert.deepEqual((await clock.setOffset(315_576_000)).json(), {
+      offsetSeconds: 315_576_000,
+      now: BASE_S + 315_576_000,
+    });
+    assert.deepEqual((await clock.setOffset(-315_576_000)).json(), {
+      offsetSeconds: -315_576_000,
+      now: BASE_S - 315_576_000,
+    });
+  });
+
+  it('accepts admin calls signed with the real time whatever the offset, so a bad offset can be undone', async () => {
+    await clock.setOffset(315_576_000);
+    // v2 calls follow the moved clock only.
+    const stale = await call(sandbox, 'GET', '/v2/owners', { timestamp: BASE_S });
+    assert.equal(stale.status, 401);
+    assert.deepEqual(stale.json(), failureBody('Timestamp out of acceptable time range'));
+    // Admin calls also take the base clock without the offset, and the wall clock.
+    for (const timestamp of [BASE_S, Math.floor(Date.now() / 1000)]) {
+      const r = await call(sandbox, 'GET', '/_sandbox/clock', { timestamp });
+      assert.equal(r.status, 200, r.text);
+    }
+    const far = await call(sandbox, 'GET', '/_sandbox/clock', { timestamp: BASE_S - 3600 });
+    assert.equal(far.status, 401);
+    assert.deepEqual(far.json(), failureBody('Timestamp out of acceptable time range'));
+    const reset = await call(sandbox, 'POST', '/_sandbox/clock', {
+      timestamp: Math.floor(Date.now() / 1000),
+      body: JSON.stringify({ offsetSeconds: 0 }),
+    });
+    assert.deepEqual(reset.json(), { offsetSeconds: 0, now: BASE_S });
+    clock.assumeOffset(0);
+    assert.equal((await call(sandbox, 'GET', '/v2/owners', { timestamp: BASE_S })).status, 200);
+  });
+
   describe('auth on admin endpoints', () => {
+    const ADMIN_CALLS = [
+      ['GET', 'requests'],
+      ['DELETE', 'requests'],
+      ['GET', 'activity'],
+      ['DELETE', 'activity'],
+      ['GET', 'faults'],
+      ['POST', 'faults'],
+      ['DELETE', 'faults'],
+      ['GET', 'clock'],
+      ['POST', 'clock'],
+      ['GET', 'nothing'],
+    ] as const;
+    for (const [method, name] of ADMIN_CALLS) {
+      it(`${method} /_sandbox/${name} by the restricted user gets 403 Access Denied and changes nothing`, async () => {
+        const restricted = { ...sandbox.restrictedUser, timestamp: clock.now() };
+        await clock.signed('GET', '/v2/owners');
+        const before = await Promise.all(
+          ['requests', 'faults', 'clock'].map(
+            async (n) => (await clock.signed('GET', `/_sandbox/${n}`)).text,
+          ),
+        );
+        const body =
+          name === 'faults'
+            ? { rules: [{ kind: 'status', status: 503 }] }
+            : name === 'clock'
+              ? { offsetSeconds: 100_000_000 }
+              : undefined;
+        const r = await call(sandbox, method, `/_sandbox/${name}`, {
+          ...restricted,
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        });
+        assert.equal(r.status, 403, r.text);
+        assert.equal(r.headers['content-type'], 'application/json');
+        assert.deepEqual(r.json(), failureBody('Access Denied'));
+        const after = await Promise.all(
+          ['requests', 'faults', 'clock'].map(
+            async (n) => (await clock.signed('GET', `/_sandbox/${n}`)).text,
+          ),
+        );
+        assert.deepEqual(after, before);
+        // Not even its own refused call shows in the log: admin calls are never logged.
+        assert.equal((await readLog(clock)).length, 1);
+      });
+    }
+
+    it("keeps the main user's token renewals out of the restricted user's reach", async () => {
+      await call(sandbox, 'GET', `/appAuth?expiredToken=${encodeURIComponent(sandbox.apiToken)}`, {
+        unsigned: true,
+      });
+      const r = await call(sandbox, 'GET', '/_sandbox/requests', {
+        ...sandbox.restrictedUser,
+        timestamp: clock.now(),
+      });
+      assert.equal(r.status, 403);
+      assert.ok(!r.text.includes('expiredToken'));
+    });
+
     for (const [method, name] of [
       ['GET', 'requests'],
       ['DELETE', 'requests'],

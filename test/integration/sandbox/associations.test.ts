@@ -277,6 +277,16 @@ describe('pivot listings against the sample data', () => {
       for (const owner of [undefined, ...OWNER_NAMES]) {
         const query = owner === undefined ? '' : `?owner=${encodeURIComponent(owner)}`;
         const name = owner ?? 'Example Org';
+        // Tags belong to an owner: a tag no item of this owner carries does not exist there (404).
+        const tag = decodeURIComponent(path.slice('/v2/tags/'.length));
+        if (
+          path.startsWith('/v2/tags/') &&
+          !sample.tags.some((t) => t.ownerName === name && t.name === tag)
+        ) {
+          failure(await get(`${path}/indicators${query}`), 404, NOT_FOUND);
+          failure(await get(`${path}/groups/adversaries${query}`), 404, NOT_FOUND);
+          continue;
+        }
         const indicators = index.carrying('indicator', name, has);
         await expectPivot(`${path}/indicators${query}`, 'indicator', indicators);
         for (const t of INDICATOR_TYPES) {
@@ -388,7 +398,9 @@ describe('pivot listings against the sample data', () => {
       '/v2/tasks/999999/indicators',
       '/v2/indicators/hosts/nowhere.example.net/groups',
       '/v2/tags/No%20Such%20Tag/indicators',
-      '/v2/securityLabels/TLP%3ARED/groups',
+      '/v2/securityLabels/TLP%3AMAGENTA/groups',
+      // Tags belong to an owner: Example Org has no EXAMPLE tag.
+      '/v2/tags/EXAMPLE/indicators',
       '/v2/groups/adversaries/5/indicators/cidrBlocks',
       '/v2/groups/adversaries/5/groups/reports',
       '/v2/groups/adversaries/5/owners',
@@ -646,7 +658,33 @@ describe('creating and deleting associations', () => {
     assert.deepEqual(await ids('/v2/securityLabels/TLP%20Amber/indicators/hosts', 'host'), [host]);
     done(await send('DELETE', `/v2/securityLabels/TLP%20Amber/groups/threats/${threat}`));
     failure(await send('DELETE', `/v2/securityLabels/TLP%20Amber/groups/threats/${threat}`), 404, NOT_FOUND);
-    failure(await send('POST', `/v2/securityLabels/TLP%3AAMBER/groups/threats/${threat}`), 404, NOT_FOUND);
+    failure(await send('POST', `/v2/securityLabels/TLP%3AMAGENTA/groups/threats/${threat}`), 404, NOT_FOUND);
+    // The TLP 2.0 labels exist in every owner; ':' and '+' are percent-encoded in the path.
+    done(await send('POST', `/v2/securityLabels/TLP%3AAMBER%2BSTRICT/groups/threats/${threat}`), 201);
+    assert.deepEqual(await ids('/v2/securityLabels/TLP%3AAMBER%2BSTRICT/groups/threats', 'threat'), [threat]);
+    done(await send('DELETE', `/v2/securityLabels/TLP%3AAMBER%2BSTRICT/groups/threats/${threat}`));
+  });
+
+  it("attaches a tag or label from its own side only to its own owner's items", async () => {
+    // Threat 38 belongs to Example Community; the APT tag of the default org (Example Org) cannot take it.
+    failure(
+      await send('POST', '/v2/tags/APT/groups/threats/38'),
+      400,
+      'The owners of the requested objects were different',
+    );
+    failure(
+      await send('POST', '/v2/securityLabels/TLP%20Red/groups/threats/38'),
+      400,
+      'The owners of the requested objects were different',
+    );
+    // In its own owner it can.
+    done(await send('POST', '/v2/securityLabels/TLP%3ARED/groups/threats/38?owner=Example%20Community'), 201);
+    assert.ok(
+      exactList(await get('/v2/groups/threats/38/securityLabels'), 'securityLabel').items.some(
+        (l) => l.name === 'TLP:RED',
+      ),
+    );
+    done(await send('DELETE', '/v2/securityLabels/TLP%3ARED/groups/threats/38?owner=Example%20Community'));
   });
 
   it('never creates a missing object, and refuses links that cannot exist', async () => {

@@ -254,6 +254,24 @@ describe('sandbox fault injection (decisions.md 2.3)', () => {
       assert.equal(seenWhileHeld, true);
     });
 
+    it('stall: fires on a 404 listing as on a 200, and holds the failure envelope', async () => {
+      await setFaults(sandbox, { rules: [{ kind: 'stall', ms: 150, pathPrefix: '/v2/tags' }] });
+      for (const [path, status] of [
+        ['/v2/tags/No%20Such%20Tag/indicators', 404],
+        ['/v2/tags/APT/indicators', 200],
+      ] as const) {
+        const started = performance.now();
+        const r = await call(sandbox, 'GET', path);
+        const elapsed = performance.now() - started;
+        assert.equal(r.status, status, r.text);
+        if (status === 404) assert.deepEqual(r.json(), failureBody('The requested resource was not found'));
+        assert.ok(elapsed >= 150 - TIMER_SLACK_MS, `${path} answered after ${elapsed} ms`);
+        const entry = await lastLogEntry(sandbox);
+        assert.deepEqual([entry.status, entry.fault], [status, 'stall']);
+      }
+      await admin(sandbox, 'DELETE', 'faults');
+    });
+
     it('shortPage: drops the last N items of a listing and keeps resultCount', async () => {
       await admin(sandbox, 'DELETE', 'faults');
       const path = '/v2/indicators?owner=Example%20Community&resultStart=0&resultLimit=10';

@@ -329,7 +329,32 @@ describe('group create, update and delete', () => {
       [
         'documents',
         { name: 'D', fileName: 'd.zip', malware: 'yes' },
-        'The malware for this Document is invalid',
+        'The malware for this Document is invalid, please enter one of the following values: true, false',
+      ],
+      [
+        'documents',
+        { name: 'D', fileName: 'd.zip', malware: 'TRUE' },
+        'The malware for this Document is invalid, please enter one of the following values: true, false',
+      ],
+      [
+        'documents',
+        { name: 'D', fileName: 'd.zip', malware: 1 },
+        'The malware for this Document is invalid, please enter one of the following values: true, false',
+      ],
+      [
+        'documents',
+        { name: 'D', fileName: 'd.zip', malware: 'true' },
+        'The password for this Document is invalid, a malware document requires a password',
+      ],
+      [
+        'adversaries',
+        { name: 'Bad\u0000Guy' },
+        'The name for this Adversary is invalid, it may not contain control characters',
+      ],
+      [
+        'threats',
+        { name: 'Line\nbreak' },
+        'The name for this Threat is invalid, it may not contain control characters',
       ],
       ['campaigns', { name: 'C', firstSeen: 'last week' }, 'The firstSeen for this Campaign is invalid'],
     ];

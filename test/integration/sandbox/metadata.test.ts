@@ -23,18 +23,32 @@ function list(r: RawResponse, key: string): Item[] {
   return items as Item[];
 }
 
-/** The four kinds of item that carry metadata; `query` goes after any sub-path. */
+/**
+ * The four kinds of item that carry metadata; `query` goes after any sub-path. `owner` is the item's
+ * owner, whose tags and labels it carries (decisions.md 2.4), as a query for `/v2/tags/...`.
+ */
 const ITEMS = [
-  { kind: 'indicator', path: '/v2/indicators/hosts/www.badguy_014.com', query: '?owner=Example%20Community' },
+  {
+    kind: 'indicator',
+    path: '/v2/indicators/hosts/www.badguy_014.com',
+    query: '?owner=Example%20Community',
+    owner: '?owner=Example%20Community',
+  },
   {
     kind: 'indicator (URL by encoded value)',
     path: '/v2/indicators/urls/http%3A%2F%2Fbad.example.com%2Fa%3Fb%3Dc%26d%3De',
     query: '?owner=Example+Community',
+    owner: '?owner=Example+Community',
   },
-  { kind: 'group', path: '/v2/groups/threats/38', query: '' },
-  { kind: 'victim', path: '/v2/victims/10', query: '' },
-  { kind: 'task', path: '/v2/tasks/1', query: '' },
+  { kind: 'group', path: '/v2/groups/threats/38', query: '', owner: '?owner=Example%20Community' },
+  { kind: 'victim', path: '/v2/victims/10', query: '', owner: '?owner=Example%20Community' },
+  { kind: 'task', path: '/v2/tasks/1', query: '', owner: '' },
 ] as const;
+const OWNER_PARAMS: Record<string, string> = {
+  '?owner=Example%20Community': 'Example+Community',
+  '?owner=Example+Community': 'Example+Community',
+  '': 'Example+Org',
+};
 
 describe('metadata', () => {
   let sandbox: Sandbox;
@@ -107,7 +121,7 @@ describe('metadata', () => {
         failure(
           await send('POST', base, { type: 'Description', value: 'x', displayed: 'yes' }),
           400,
-          'The displayed value for this Attribute is invalid, please enter one of the following values: true, false',
+          'The displayed for this Attribute is invalid, please enter one of the following values: true, false',
         );
         failure(await send('POST', base, '{"type":'), 400, 'The request was not properly formed');
       });
@@ -183,7 +197,7 @@ describe('metadata', () => {
       );
       assert.deepEqual(item(await get(`${labels}/TLP%20Amber`), 'securityLabel'), listed[0]);
       failure(await get(`${labels}/TLP%20Red`), 404, NOT_FOUND);
-      failure(await send('POST', `${labels}/TLP%3AAMBER`), 404, NOT_FOUND);
+      failure(await send('POST', `${labels}/TLP%3AMAGENTA`), 404, NOT_FOUND);
       done(await send('DELETE', `${labels}/TLP%20Amber`));
       assert.deepEqual(list(await get(labels), 'securityLabel'), []);
       failure(await send('DELETE', `${labels}/TLP%20Amber`), 404, NOT_FOUND);
@@ -196,12 +210,17 @@ describe('metadata', () => {
         const name = `Fresh tag #${k}`;
         const encoded = encodeURIComponent(name);
         const tags = `${target.path}/tags`;
-        failure(await get(`/v2/tags/${encoded}`), 404, NOT_FOUND);
+        failure(await get(`/v2/tags/${encoded}${target.owner}`), 404, NOT_FOUND);
         const before = list(await get(tags + target.query), 'tag');
         done(await send('POST', `${tags}/${encoded}${target.query}`), 201);
-        const created = item(await get(`/v2/tags/${encoded}`), 'tag');
+        // Created in the item's owner, and only there.
+        const created = item(await get(`/v2/tags/${encoded}${target.owner}`), 'tag');
         assert.equal(created.name, name);
-        assert.equal(created.webLink, `${origin}/auth/tags/tag.xhtml?tag=${encoded}`);
+        assert.equal(
+          created.webLink,
+          `${origin}/auth/tags/tag.xhtml?tag=${encoded}&owner=${OWNER_PARAMS[target.owner] ?? ''}`,
+        );
+        failure(await get(`/v2/tags/${encoded}?owner=Common%20Community`), 404, NOT_FOUND);
         const after = list(await get(tags + target.query), 'tag');
         assert.deepEqual(after, [...before, created]);
         assert.deepEqual(item(await get(`${tags}/${encoded}${target.query}`), 'tag'), created);
@@ -213,7 +232,7 @@ describe('metadata', () => {
         failure(await send('DELETE', `${tags}/${encoded}${target.query}`), 404, NOT_FOUND);
         failure(await get(`${tags}/${encoded}${target.query}`), 404, NOT_FOUND);
         // The tag itself stays.
-        assert.equal(item(await get(`/v2/tags/${encoded}`), 'tag').name, name);
+        assert.equal(item(await get(`/v2/tags/${encoded}${target.owner}`), 'tag').name, name);
       });
     });
 
@@ -255,17 +274,30 @@ describe('metadata', () => {
         const sample = sampleData(0);
         const r = await call(fresh, 'GET', '/v2/tags?resultLimit=500');
         const tags = list(r, 'tag');
+        // The default org's tags only.
+        const own = sample.tags.filter((t) => t.ownerName === 'Example Org');
         assert.deepEqual(
           tags.map((t) => t.name),
-          sample.tags.map((t) => t.name),
+          own.map((t) => t.name),
         );
+        for (const owner of ['Example Org', 'Example Community', 'Common Community']) {
+          const listed = list(
+            await call(fresh, 'GET', `/v2/tags?owner=${encodeURIComponent(owner)}&resultLimit=500`),
+            'tag',
+          );
+          assert.deepEqual(
+            listed.map((t) => t.name),
+            sample.tags.filter((t) => t.ownerName === owner).map((t) => t.name),
+          );
+          for (const t of listed) assert.ok(String(t.webLink).endsWith(`&owner=${owner.replace(/ /g, '+')}`));
+        }
         const apt = tags.find((t) => t.name === 'APT');
         assert.equal(apt?.description, 'Advanced persistent threat activity.');
         const second = success(await call(fresh, 'GET', '/v2/tags?resultStart=2&resultLimit=3'));
         assert.deepEqual(Object.keys(second), ['tag']);
         assert.deepEqual(
           (second.tag as Item[]).map((t) => t.name),
-          sample.tags.slice(2, 5).map((t) => t.name),
+          own.slice(2, 5).map((t) => t.name),
         );
       } finally {
         await fresh.close();
@@ -276,10 +308,16 @@ describe('metadata', () => {
       const apt = item(await get('/v2/tags/APT'), 'tag');
       assert.deepEqual(apt, {
         name: 'APT',
-        webLink: `${origin}/auth/tags/tag.xhtml?tag=APT`,
+        webLink: `${origin}/auth/tags/tag.xhtml?tag=APT&owner=Example+Org`,
         description: 'Advanced persistent threat activity.',
       });
       failure(await get('/v2/tags/apt%20nope'), 404, NOT_FOUND);
+      // EXAMPLE is Example Community's only.
+      failure(await get('/v2/tags/EXAMPLE'), 404, NOT_FOUND);
+      assert.equal(
+        item(await get('/v2/tags/EXAMPLE?owner=Example%20Community'), 'tag').webLink,
+        `${origin}/auth/tags/tag.xhtml?tag=EXAMPLE&owner=Example+Community`,
+      );
     });
 
     it('creates a tag with POST /v2/tags', async () => {
@@ -290,7 +328,7 @@ describe('metadata', () => {
       );
       assert.deepEqual(created, {
         name: 'Made by POST',
-        webLink: `${origin}/auth/tags/tag.xhtml?tag=Made%20by%20POST`,
+        webLink: `${origin}/auth/tags/tag.xhtml?tag=Made%20by%20POST&owner=Example+Org`,
         description: 'New.',
       });
       assert.deepEqual(item(await get('/v2/tags/Made%20by%20POST'), 'tag'), created);
@@ -307,51 +345,92 @@ describe('metadata', () => {
     });
 
     it('renames a tag with PUT; the items carry the new name', async () => {
+      // Threat 38 is Example Community's, so its tags are too.
+      const ec = '?owner=Example%20Community';
       done(await send('POST', '/v2/groups/threats/38/tags/Old%20Name'), 201);
+      failure(await send('PUT', '/v2/tags/Old%20Name', { name: 'Other' }), 404, NOT_FOUND);
       const renamed = item(
-        await send('PUT', '/v2/tags/Old%20Name', { name: 'New Name', description: 'Renamed.' }),
+        await send('PUT', `/v2/tags/Old%20Name${ec}`, { name: 'New Name', description: 'Renamed.' }),
         'tag',
       );
       assert.equal(renamed.name, 'New Name');
       assert.equal(renamed.description, 'Renamed.');
-      failure(await get('/v2/tags/Old%20Name'), 404, NOT_FOUND);
+      failure(await get(`/v2/tags/Old%20Name${ec}`), 404, NOT_FOUND);
       const names = list(await get('/v2/groups/threats/38/tags'), 'tag').map((t) => t.name);
       assert.ok(names.includes('New Name'));
       assert.ok(!names.includes('Old Name'));
       failure(
-        await send('PUT', '/v2/tags/New%20Name', { name: 'APT' }),
+        await send('PUT', `/v2/tags/New%20Name${ec}`, { name: 'APT' }),
         400,
         'The name for this Tag is invalid, a Tag with this name already exists',
       );
-      failure(await send('PUT', '/v2/tags/Nope%20Nope', { name: 'X' }), 404, NOT_FOUND);
+      failure(await send('PUT', `/v2/tags/Nope%20Nope${ec}`, { name: 'X' }), 404, NOT_FOUND);
     });
 
     it('deletes a tag and removes it from every item', async () => {
+      const ec = '?owner=Example%20Community';
       done(await send('POST', '/v2/groups/threats/38/tags/Doomed'), 201);
       done(await send('POST', '/v2/victims/10/tags/Doomed'), 201);
-      done(await send('DELETE', '/v2/tags/Doomed'));
-      failure(await get('/v2/tags/Doomed'), 404, NOT_FOUND);
+      // Another owner's tag of the same name is another tag, and stays.
+      done(await send('POST', '/v2/tasks/1/tags/Doomed'), 201);
+      done(await send('DELETE', `/v2/tags/Doomed${ec}`));
+      failure(await get(`/v2/tags/Doomed${ec}`), 404, NOT_FOUND);
       assert.ok(!list(await get('/v2/groups/threats/38/tags'), 'tag').some((t) => t.name === 'Doomed'));
       assert.ok(!list(await get('/v2/victims/10/tags'), 'tag').some((t) => t.name === 'Doomed'));
-      failure(await get('/v2/tags/Doomed/groups'), 404, NOT_FOUND);
-      failure(await send('DELETE', '/v2/tags/Doomed'), 404, NOT_FOUND);
+      failure(await get(`/v2/tags/Doomed/groups${ec}`), 404, NOT_FOUND);
+      failure(await send('DELETE', `/v2/tags/Doomed${ec}`), 404, NOT_FOUND);
+      assert.ok(list(await get('/v2/tasks/1/tags'), 'tag').some((t) => t.name === 'Doomed'));
+      assert.equal(item(await get('/v2/tags/Doomed'), 'tag').name, 'Doomed');
     });
   });
 
   describe('security labels', () => {
     it('lists the labels and gets one by name', async () => {
       const sample = sampleData(0);
-      const labels = list(await get('/v2/securityLabels'), 'securityLabel');
-      assert.deepEqual(
-        labels,
-        sample.securityLabels.map((l) => ({ ...l })),
-      );
-      const red = item(await get('/v2/securityLabels/TLP%20Red'), 'securityLabel');
-      assert.deepEqual(
-        red,
-        labels.find((l) => l.name === 'TLP Red'),
-      );
-      failure(await get('/v2/securityLabels/TLP%3ARED'), 404, NOT_FOUND);
+      for (const query of ['', '?owner=Example%20Community', '?owner=Common%20Community']) {
+        const labels = list(await get(`/v2/securityLabels${query}`), 'securityLabel');
+        const owner = query === '' ? 'Example Org' : decodeURIComponent(query.slice('?owner='.length));
+        assert.deepEqual(
+          labels,
+          sample.securityLabels
+            .filter((l) => l.ownerName === owner)
+            .map((l) => {
+              const { ownerName, ...wire } = l;
+              assert.equal(ownerName, owner);
+              return wire;
+            }),
+        );
+        // Both spellings, in every owner.
+        assert.deepEqual(
+          labels.map((l) => l.name),
+          [
+            'TLP Amber',
+            'TLP Green',
+            'TLP Red',
+            'TLP White',
+            'TLP:AMBER',
+            'TLP:AMBER+STRICT',
+            'TLP:CLEAR',
+            'TLP:GREEN',
+            'TLP:RED',
+            'TLP:WHITE',
+          ],
+        );
+        const red = item(await get(`/v2/securityLabels/TLP%20Red${query}`), 'securityLabel');
+        assert.deepEqual(
+          red,
+          labels.find((l) => l.name === 'TLP Red'),
+        );
+        const strict = item(await get(`/v2/securityLabels/TLP%3AAMBER%2BSTRICT${query}`), 'securityLabel');
+        assert.equal(strict.name, 'TLP:AMBER+STRICT');
+        assert.equal(
+          item(await get(`/v2/securityLabels/TLP%3ARED${query}`), 'securityLabel').name,
+          'TLP:RED',
+        );
+      }
+      failure(await get('/v2/securityLabels/TLP%3AMAGENTA'), 404, NOT_FOUND);
+      // A '+' in a path segment is a plus, not a space.
+      failure(await get('/v2/securityLabels/TLP%3AAMBER%20STRICT'), 404, NOT_FOUND);
     });
 
     for (const target of ITEMS) {
@@ -379,13 +458,15 @@ describe('metadata', () => {
     it('deletes a label and removes it from every item', async () => {
       const fresh = await withSandbox();
       try {
-        const r = await call(fresh, 'DELETE', '/v2/securityLabels/TLP%20Red');
+        const ec = '?owner=Example%20Community';
+        const r = await call(fresh, 'DELETE', `/v2/securityLabels/TLP%20Red${ec}`);
         done(r);
-        failure(await call(fresh, 'GET', '/v2/securityLabels/TLP%20Red'), 404, NOT_FOUND);
-        failure(
-          await call(fresh, 'GET', '/v2/securityLabels/TLP%20Red/indicators?owner=Example%20Community'),
-          404,
-          NOT_FOUND,
+        failure(await call(fresh, 'GET', `/v2/securityLabels/TLP%20Red${ec}`), 404, NOT_FOUND);
+        failure(await call(fresh, 'GET', `/v2/securityLabels/TLP%20Red/indicators${ec}`), 404, NOT_FOUND);
+        // The other owners' TLP Red stays.
+        assert.equal(
+          item(await call(fresh, 'GET', '/v2/securityLabels/TLP%20Red'), 'securityLabel').name,
+          'TLP Red',
         );
         const labels = list(
           await call(

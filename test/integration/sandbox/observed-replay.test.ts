@@ -249,13 +249,23 @@ describe('replay of the requests python-sdk-observed.md records', () => {
     }
   });
 
-  it('answers the reserved-character tag and label with 404 in an owner that exists', async () => {
-    for (const path of [
-      '/v2/tags/APT%2F28%20%26%20co%2Bx~y/indicators?createActivityLog=false&owner=Example+Community&resultLimit=200&resultStart=0',
+  it('answers the reserved-character tag with 404 and the built-in label TLP:AMBER with its (empty) listing, in an owner that exists', async () => {
+    failure(
+      await call(
+        sandbox,
+        'GET',
+        '/v2/tags/APT%2F28%20%26%20co%2Bx~y/indicators?createActivityLog=false&owner=Example+Community&resultLimit=200&resultStart=0',
+      ),
+      404,
+      NOT_FOUND,
+    );
+    const r = await call(
+      sandbox,
+      'GET',
       '/v2/securityLabels/TLP%3AAMBER/indicators?createActivityLog=false&owner=Example+Community&resultLimit=200&resultStart=0',
-    ]) {
-      failure(await call(sandbox, 'GET', path), 404, NOT_FOUND);
-    }
+    );
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.json(), { status: 'Success', data: { resultCount: 0, indicator: [] } });
   });
 
   it('answers the failure example (incident 708996) with 404', async () => {

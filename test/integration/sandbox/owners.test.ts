@@ -155,4 +155,11 @@ describe('a sandbox with another default org', () => {
     assert.equal(created.status, 201);
     assert.deepEqual((created.json() as { data: { host: { owner: unknown } } }).data.host.owner, mine);
   });
+
+  it('gives the extra organization the built-in labels and its own tags', async () => {
+    const labels = success(await get('/v2/securityLabels')).securityLabel as { name: string }[];
+    assert.equal(labels.length, 10);
+    assert.ok(labels.some((l) => l.name === 'TLP:AMBER+STRICT'));
+    assert.deepEqual(success(await get('/v2/tags')), { resultCount: 0, tag: [] });
+  });
 });

@@ -133,6 +133,22 @@ describe('sandbox persistence with dbPath', () => {
     }
   });
 
+  it('refuses a database of an older schema with a message that says what to do', async () => {
+    const { default: Database } = await import('better-sqlite3');
+    const oldPath = path.join(dir, 'schema1.sqlite');
+    const db = new Database(oldPath);
+    db.exec(
+      "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO meta VALUES ('schemaVersion', '1');" +
+        'CREATE TABLE tags (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE COLLATE NOCASE, description TEXT);',
+    );
+    db.close();
+    await assert.rejects(startSandbox({ dbPath: oldPath }), {
+      name: 'SchemaVersionError',
+      message:
+        'The sandbox database has schema 1; this sandbox needs schema 2 (tags and security labels belong to an owner). Delete the file to have it seeded anew.',
+    });
+  });
+
   it('without dbPath, each start has fresh in-memory data and random credentials', async () => {
     const a = await startSandbox();
     const b = await startSandbox();

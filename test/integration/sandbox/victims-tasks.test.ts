@@ -396,7 +396,21 @@ describe('victims and tasks', () => {
           { name: 'T', escalatee: [{ userName: 'nobody' }] },
           'The escalatee for this Task is invalid: unknown user nobody',
         ],
-        ['POST', { name: 'T', escalated: 'yes' }, 'The escalated for this Task is invalid'],
+        [
+          'POST',
+          { name: 'T', escalated: 'yes' },
+          'The escalated for this Task is invalid, please enter one of the following values: true, false',
+        ],
+        [
+          'POST',
+          { name: 'T', reminded: 0 },
+          'The reminded for this Task is invalid, please enter one of the following values: true, false',
+        ],
+        [
+          'POST',
+          { name: 'T\u0007' },
+          'The name for this Task is invalid, it may not contain control characters',
+        ],
       ];
       for (const [method, body, message] of cases)
         failure(await send(method, '/v2/tasks', body), 400, message);
@@ -487,11 +501,8 @@ describe('victims and tasks', () => {
         exactList(await get(`/v2/tasks/${created.id}/victims`), 'victim').items.map((v) => v.id),
         [10],
       );
-      // Tags of another owner's tasks are not listed for this owner.
-      assert.deepEqual(
-        exactList(await get('/v2/tags/Task%20Tag/tasks?owner=Example%20Community'), 'task').items,
-        [],
-      );
+      // Tags belong to an owner: Example Community has no tag Task Tag.
+      failure(await get('/v2/tags/Task%20Tag/tasks?owner=Example%20Community'), 404, NOT_FOUND);
       const attribute = item(
         await send('POST', `/v2/tasks/${created.id}/attributes`, { type: 'Description', value: 'Why' }),
         'attribute',

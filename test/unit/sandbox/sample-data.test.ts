@@ -394,8 +394,9 @@ describe('sampleData', () => {
         );
         const assets = data.victims.flatMap((v) => v.assets.map((a) => a.id)).sort((x, y) => x - y);
         assert.equal(new Set(assets).size, assets.length, 'asset ids are unique');
-        const names = data.tags.map((t) => t.name);
-        assert.deepEqual(names, [...names].sort());
+        // Tags by owner id, then name.
+        const keys = data.tags.map((t) => `${OWNERS.indexOf(t.ownerName)}|${t.name}`);
+        assert.deepEqual(keys, [...keys].sort());
       });
 
       it(`lists every association once and shows it from both ends (${name})`, () => {
@@ -451,15 +452,32 @@ describe('sampleData', () => {
         assert.equal(count, data.attributes.length);
       });
 
-      it(`lists every tag and label used, labels with description and dateAdded (${name})`, () => {
+      it(`lists every tag used, in its item's owner, and the built-in labels in every owner (${name})`, () => {
         const items = [...data.indicators, ...data.groups, ...data.victims, ...data.tasks];
-        const tags = new Set(items.flatMap((x) => x.tags));
-        const labels = new Set(items.flatMap((x) => x.securityLabels));
-        assert.deepEqual(
-          data.tags.map((t) => t.name),
-          [...tags].sort(),
-        );
-        assert.deepEqual(data.securityLabels.map((l) => l.name).sort(), [...labels].sort());
+        for (const owner of OWNERS) {
+          const owned = items.filter((x) => x.ownerName === owner);
+          assert.deepEqual(
+            data.tags.filter((t) => t.ownerName === owner).map((t) => t.name),
+            [...new Set(owned.flatMap((x) => x.tags))].sort(),
+            owner,
+          );
+          const labels = data.securityLabels.filter((l) => l.ownerName === owner).map((l) => l.name);
+          assert.deepEqual(labels, [
+            'TLP Amber',
+            'TLP Green',
+            'TLP Red',
+            'TLP White',
+            'TLP:AMBER',
+            'TLP:AMBER+STRICT',
+            'TLP:CLEAR',
+            'TLP:GREEN',
+            'TLP:RED',
+            'TLP:WHITE',
+          ]);
+          for (const x of owned) for (const l of x.securityLabels) assert.ok(labels.includes(l));
+        }
+        assert.deepEqual([...new Set(data.tags.map((t) => t.ownerName))], OWNERS);
+        assert.deepEqual([...new Set(data.securityLabels.map((l) => l.ownerName))], OWNERS);
         for (const label of data.securityLabels) {
           assert.ok(label.description.length > 0);
           assert.ok(!Number.isNaN(Date.parse(label.dateAdded)));
@@ -579,6 +597,35 @@ describe('sampleData', () => {
         generated.some((i) => i.rating === undefined) && generated.some((i) => i.confidence === undefined),
       );
       assert.ok(new Set(generated.map((i) => i.ownerName)).size === 3);
+    });
+
+    it('keeps every record, fixed and generated, active or not, in the ranges the API takes (decisions.md 2.5)', () => {
+      const hasControl = (text: string): boolean =>
+        Array.from({ length: text.length }, (_, k) => text.charCodeAt(k)).some((c) => c < 0x20 && c !== 0x09);
+      for (const data of [base, big]) {
+        for (const i of data.indicators) {
+          const what = `indicator ${i.id}`;
+          if (i.confidence !== undefined)
+            assert.ok(Number.isInteger(i.confidence) && i.confidence >= 0 && i.confidence <= 100, what);
+          if (i.rating !== undefined) assert.ok(i.rating >= 0 && i.rating <= 5, what);
+          if (i.threatAssessRating !== undefined)
+            assert.ok(i.threatAssessRating >= 0 && i.threatAssessRating <= 5, what);
+          if (i.threatAssessConfidence !== undefined)
+            assert.ok(i.threatAssessConfidence >= 0 && i.threatAssessConfidence <= 100, what);
+          assert.ok(!hasControl(i.summary), what);
+        }
+        for (const x of [...data.indicators, ...data.groups, ...data.victims, ...data.tasks]) {
+          if ('name' in x) {
+            assert.ok(x.name.trim() !== '' && x.name.length <= 500 && !hasControl(x.name), `name of ${x.id}`);
+          }
+          for (const tag of x.tags) assert.ok(tag.length <= 128 && !hasControl(tag), `tag ${tag} on ${x.id}`);
+        }
+      }
+      // The pool's confidence is 5 × (i + 1), capped at 100 for the last two.
+      assert.deepEqual(
+        base.indicators.filter((i) => i.id >= 100018 && i.id <= 100021).map((i) => i.confidence),
+        [95, 100, 100, 100],
+      );
     });
 
     it('fills the type-specific group fields', () => {

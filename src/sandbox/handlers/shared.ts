@@ -1,0 +1,149 @@
+/**
+ * What the handlers share: finding the item a path addresses (404 when absent, 403 when its owner is out
+ * of reach) and the limits every handler checks. Handlers import this module and never each other, so
+ * the handler modules form no import cycle.
+ */
+import { type RequestContext, assertOwnerAccess, parseId, requestOwner } from '../context.js';
+import { badRequest, notFound } from '../reply.js';
+import {
+  type GroupRow,
+  INDICATOR_COLUMNS,
+  type IndicatorRow,
+  type OwnerRow,
+  type TaskRow,
+  type VictimRow,
+  lookupKey,
+} from '../store.js';
+import {
+  GROUP_BY_BRANCH,
+  type GroupTypeInfo,
+  INDICATOR_BY_BRANCH,
+  type IndicatorTypeInfo,
+} from '../types.js';
+
+/** Longest tag name (rest-api-v2.md 9 and 12). */
+export const MAX_TAG_LENGTH = 128;
+
+/** Whether `value` holds a C0 control character (U+0000 to U+001F) other than tab (U+0009). */
+function hasControlCharacter(value: string): boolean {
+  for (let i = 0; i < value.length; i += 1) {
+    const code = value.charCodeAt(i);
+    if (code < 0x20 && code !== 0x09) return true;
+  }
+  return false;
+}
+
+/**
+ * An indicator value, a name or a tag is text: NUL and the other C0 controls except tab are a 400
+ * naming the field (decisions.md 2.4). Longer texts (attribute values, e-mail bodies) may hold line breaks.
+ */
+export function checkText(value: string, field: string, entity: string): string {
+  if (hasControlCharacter(value)) {
+    throw badRequest(`The ${field} for this ${entity} is invalid, it may not contain control characters`);
+  }
+  return value;
+}
+
+/**
+ * A boolean field: JSON `true`/`false`, or the strings `"true"`/`"false"` that the Python SDK sends
+ * (`add_attribute` sends `"displayed": "true"`) and the real server's lenient binding takes
+ * (decisions.md 2.4). Anything else is a 400 naming the field; absent or null is undefined.
+ */
+export function parseBoolean(value: unknown, field: string, entity: string): boolean | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  throw badRequest(
+    `The ${field} for this ${entity} is invalid, please enter one of the following values: true, false`,
+  );
+}
+
+/** A tag name to write: non-blank text of at most {@link MAX_TAG_LENGTH} characters. */
+export function tagName(value: unknown): string {
+  if (typeof value !== 'string' || value.trim() === '') throw badRequest('The name for this Tag is invalid');
+  if (value.length > MAX_TAG_LENGTH) {
+    throw badRequest(`The name for this Tag is invalid, a tag may have at most ${MAX_TAG_LENGTH} characters`);
+  }
+  return checkText(value, 'name', 'Tag');
+}
+
+const HASH_COLUMNS: Record<number, 'md5' | 'sha1' | 'sha256'> = { 32: 'md5', 40: 'sha1', 64: 'sha256' };
+
+/** The indicator type of a path branch (`hosts`); 404 for an unknown branch. */
+export function indicatorType(branch: string | undefined): IndicatorTypeInfo {
+  const info = branch === undefined ? undefined : INDICATOR_BY_BRANCH.get(branch);
+  if (!info) throw notFound();
+  return info;
+}
+
+/** The group type of a path branch (`adversaries`); 404 for an unknown branch. */
+export function groupType(branch: string | undefined): GroupTypeInfo {
+  const info = branch === undefined ? undefined : GROUP_BY_BRANCH.get(branch);
+  if (!info) throw notFound();
+  return info;
+}
+
+/** Finds an indicator by value in one owner; a file by any of its hashes. */
+export function findIndicator(
+  ctx: RequestContext,
+  info: IndicatorTypeInfo,
+  value: string,
+  ownerId: number,
+): IndicatorRow | undefined {
+  if (info.name === 'File') {
+    const column = HASH_COLUMNS[value.length];
+    if (column === undefined || !/^[0-9a-fA-F]+$/.test(value)) return undefined;
+    return ctx.store.get<IndicatorRow>(
+      `SELECT ${INDICATOR_COLUMNS} FROM indicators WHERE owner_id = ? AND ${column} = ?`,
+      ownerId,
+      value.toUpperCase(),
+    );
+  }
+  return ctx.store.get<IndicatorRow>(
+    `SELECT ${INDICATOR_COLUMNS} FROM indicators WHERE owner_id = ? AND type = ? AND lookup = ?`,
+    ownerId,
+    info.name,
+    lookupKey(info, value),
+  );
+}
+
+/** The indicator a path addresses, in the request's owner; 404 when absent. */
+export function requireIndicator(
+  ctx: RequestContext,
+  branch: string | undefined,
+  value: string | undefined,
+  owner: OwnerRow = requestOwner(ctx),
+): IndicatorRow {
+  const info = indicatorType(branch);
+  const row = value === undefined ? undefined : findIndicator(ctx, info, value, owner.id);
+  if (!row) throw notFound();
+  return row;
+}
+
+/** The group a path addresses, found by its global id whatever `owner` says (decisions.md 2.4). */
+export function requireGroup(
+  ctx: RequestContext,
+  branch: string | undefined,
+  rawId: string | undefined,
+): GroupRow {
+  const info = groupType(branch);
+  const id = parseId(rawId);
+  const row = ctx.store.get<GroupRow>('SELECT * FROM groups WHERE id = ? AND type = ?', id, info.name);
+  if (!row) throw notFound();
+  assertOwnerAccess(ctx, row.owner_id);
+  return row;
+}
+
+export function requireVictim(ctx: RequestContext, rawId: string | undefined): VictimRow {
+  const row = ctx.store.get<VictimRow>('SELECT * FROM victims WHERE id = ?', parseId(rawId));
+  if (!row) throw notFound();
+  assertOwnerAccess(ctx, row.owner_id);
+  return row;
+}
+
+export function requireTask(ctx: RequestContext, rawId: string | undefined): TaskRow {
+  const row = ctx.store.get<TaskRow>('SELECT * FROM tasks WHERE id = ?', parseId(rawId));
+  if (!row) throw notFound();
+  assertOwnerAccess(ctx, row.owner_id);
+  return row;
+}
