@@ -174,13 +174,25 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
 
   /**
    * Waits until `res` can take more data. False when the client has gone: 'drain' would never come,
-   * and the handler would never finish (nor be logged).
+   * and the handler would never finish (nor be logged). Every listener it adds is removed when it
+   * settles, whichever event came: a large download waits once per chunk.
    */
-  const drained = async (res: ServerResponse): Promise<boolean> => {
-    if (res.destroyed) return false;
-    await Promise.race([once(res, 'drain'), once(res, 'close')]);
-    return !res.destroyed;
-  };
+  const drained = (res: ServerResponse): Promise<boolean> =>
+    new Promise((resolve) => {
+      if (res.destroyed) {
+        resolve(false);
+        return;
+      }
+      const settle = (): void => {
+        res.off('drain', settle);
+        res.off('close', settle);
+        res.off('error', settle);
+        resolve(!res.destroyed);
+      };
+      res.on('drain', settle);
+      res.on('close', settle);
+      res.on('error', settle);
+    });
 
   /** Writes a reply, applying a post-handler fault (reset, truncate, stall, shortPage). */
   const deliver = async (res: ServerResponse, reply: Reply, rule: FaultRule | null): Promise<Outcome> => {
