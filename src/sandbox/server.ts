@@ -11,23 +11,15 @@ import { type Limits, type RequestContext, isTrue, readObject } from './context.
 import { createJsonEncoder } from './encode.js';
 import { type FaultConfig, FaultEngine, type FaultRule, parseFaultConfig } from './faults.js';
 import { Failure, type JsonReply, NOT_FOUND, type Reply, json } from './reply.js';
+import { RequestLog } from './request-log.js';
 import { createApiRouter } from './routes.js';
 import type { Store, UserRow } from './store.js';
 import { GROUP_BY_BRANCH, INDICATOR_BY_BRANCH } from './types.js';
 import { expectedSignature, parseHmacAuthorization, signaturesMatch } from './verify-hmac.js';
 
 export const CLOCK_SKEW_SECONDS = 300;
-const LOG_CAPACITY = 10_000;
 
-export interface RequestLogEntry {
-  seq: number;
-  method: string;
-  target: string;
-  status: number | null;
-  accessId: string | null;
-  time: string;
-  fault: string | null;
-}
+export type { RequestLogEntry } from './request-log.js';
 
 export interface ServerSettings {
   store: Store;
@@ -45,21 +37,6 @@ export interface RunningServer {
   port: number;
   issueToken(userId: number): { token: string; expires: number };
   close(): Promise<void>;
-}
-
-class RequestLog {
-  readonly entries: RequestLogEntry[] = [];
-  #seq = 0;
-
-  add(entry: Omit<RequestLogEntry, 'seq'>): void {
-    this.#seq += 1;
-    this.entries.push({ seq: this.#seq, ...entry });
-    if (this.entries.length > LOG_CAPACITY) this.entries.splice(0, this.entries.length - LOG_CAPACITY);
-  }
-
-  clear(): void {
-    this.entries.length = 0;
-  }
 }
 
 interface Outcome {
@@ -288,7 +265,7 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
     if (name === 'requests' || name === 'activity') {
       const log = name === 'requests' ? requestLog : activityLog;
       if (method === 'GET') {
-        writeJson(res, 200, { requests: log.entries });
+        writeJson(res, 200, { requests: log.list() });
         return;
       }
       if (method === 'DELETE') {
