@@ -130,6 +130,16 @@ export function isTrue(value: string | null): boolean {
   return value !== null && value.toLowerCase() === 'true';
 }
 
+/**
+ * The request body's chunks. Stopping early (a body over the limit) leaves the request open: the
+ * server then answers, and discards the rest of the body before it closes the connection
+ * (decisions.md 2.4). A plain `for await` over the request would destroy it, and with it the socket,
+ * before the answer could be sent.
+ */
+export function bodyChunks(ctx: RequestContext): AsyncIterable<Buffer> {
+  return ctx.req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>;
+}
+
 /** Reads and parses a JSON request body within `maxBodyBytes`. */
 export async function readJson(ctx: RequestContext): Promise<unknown> {
   const chunks: Buffer[] = [];
@@ -137,7 +147,7 @@ export async function readJson(ctx: RequestContext): Promise<unknown> {
   const limit = ctx.limits.maxBodyBytes;
   const declared = Number(ctx.req.headers['content-length'] ?? '0');
   if (declared > limit) throw tooLarge(limit);
-  for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
+  for await (const chunk of bodyChunks(ctx)) {
     size += chunk.length;
     if (size > limit) throw tooLarge(limit);
     chunks.push(chunk);

@@ -61,6 +61,11 @@ export interface Sandbox {
   caCertificate?: string;
   /** Whether this start seeded the database (false when an existing `dbPath` was reused). */
   seeded: boolean;
+  /**
+   * Unexpected exceptions met while answering (a sandbox bug, or a damaged database). Each was
+   * answered 500 with the failure envelope and written to stderr with its stack. Tests assert it is 0.
+   */
+  readonly internalErrors: number;
   close(): Promise<void>;
 }
 
@@ -186,6 +191,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       apiTokenExpires: token.expires,
       restrictedUser: { accessId: restricted.access_id, secretKey: restricted.secret_key },
       seeded,
+      get internalErrors() {
+        return running.internalErrors;
+      },
       close: async () => {
         await running.close();
         db.close();

@@ -10,6 +10,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { type Limits, type RequestContext, isTrue, readObject } from './context.js';
 import { createJsonEncoder } from './encode.js';
 import { type FaultConfig, FaultEngine, type FaultRule, parseFaultConfig } from './faults.js';
+import { hasUnreadBody, lingerAfterAnswer } from './linger.js';
 import { Failure, type JsonReply, NOT_FOUND, type Reply, json } from './reply.js';
 import { RequestLog } from './request-log.js';
 import { createApiRouter } from './routes.js';
@@ -35,6 +36,8 @@ export interface ServerSettings {
 export interface RunningServer {
   origin: string;
   port: number;
+  /** Unexpected exceptions met while answering requests (each answered 500 and written to stderr). */
+  readonly internalErrors: number;
   issueToken(userId: number): { token: string; expires: number };
   close(): Promise<void>;
 }
@@ -42,6 +45,13 @@ export interface RunningServer {
 interface Outcome {
   status: number | null;
   fault: string | null;
+}
+
+/** Errors that only say the client went away mid-request: there is no one to answer, and no bug. */
+const CLIENT_GONE_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE']);
+function isClientGone(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && CLIENT_GONE_CODES.has(code);
 }
 
 /** Rough test for listings, used to scope `shortPage` rules before the handler runs. */
@@ -84,6 +94,22 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
   const isoTime = (): string => new Date(nowMs()).toISOString();
   const sockets = new Set<Socket>();
   let origin = '';
+  let internalErrors = 0;
+  let closing = false;
+
+  /**
+   * An unexpected exception: the client gets a 500, and the error is never silent. It goes to stderr
+   * with its stack and is counted, so that a test (or a user) notices it even when a client's retries
+   * hide the 500. Errors raised after `close()` began are the shutdown's doing (a handler finding its
+   * database closed), and are not reported.
+   */
+  const reportInternal = (error: unknown, method: string, target: string): void => {
+    if (closing) return;
+    internalErrors += 1;
+    const detail = error instanceof Error ? (error.stack ?? String(error)) : String(error);
+    const shown = target.length > 200 ? `${target.slice(0, 200)}…` : target;
+    process.stderr.write(`threatconnect sandbox: internal error answering ${method} ${shown}\n${detail}\n`);
+  };
 
   const issueToken = (userId: number): { token: string; expires: number } => {
     const expires = Math.floor(nowMs() / 1000) + settings.tokenTtlSeconds;
@@ -388,7 +414,10 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
         outcome = { status, fault: 'status' };
         const headers: Record<string, string> =
           rule.retryAfter === undefined ? {} : { 'Retry-After': String(rule.retryAfter) };
-        if (!req.complete) headers.Connection = 'close';
+        if (hasUnreadBody(req)) {
+          headers.Connection = 'close';
+          lingerAfterAnswer(req);
+        }
         writeJson(res, status, failureBody(`Injected fault ${status}`), headers);
         return;
       }
@@ -398,27 +427,40 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
       consumed = ctx.bodyConsumed;
       outcome = await deliver(res, reply, rule);
     } catch (error) {
-      if (error instanceof Failure) {
-        outcome = { status: error.status, fault: null };
-        const headers = { ...error.headers };
-        // An unread body (e.g. over the limit) is not drained: close the connection after answering.
-        if (!consumed && req.readable && !req.complete) headers.Connection = 'close';
-        if (!res.headersSent) writeJson(res, error.status, failureBody(error.message), headers);
-        else res.destroy();
-      } else {
-        outcome = { status: 500, fault: null };
-        if (!res.headersSent) writeJson(res, 500, failureBody('An unknown error occurred'));
-        else res.destroy();
+      const failure = error instanceof Failure ? error : undefined;
+      if (!failure && isClientGone(error)) {
+        outcome = { status: null, fault: null };
+        res.destroy();
+        return;
       }
+      if (!failure) reportInternal(error, method, target);
+      const status = failure?.status ?? 500;
+      outcome = { status, fault: null };
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      const headers = { ...failure?.headers };
+      // A body refused before it was read (e.g. over the limit) closes the connection, but only once
+      // the client has had the answer and stopped sending (decisions.md 2.4).
+      if (!consumed && hasUnreadBody(req)) {
+        headers.Connection = 'close';
+        lingerAfterAnswer(req);
+      }
+      writeJson(res, status, failureBody(failure?.message ?? 'An unknown error occurred'), headers);
     } finally {
       record();
     }
   };
 
+  const inFlight = new Set<Promise<void>>();
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
-    handle(req, res).catch(() => {
+    const handled = handle(req, res).catch((error: unknown) => {
+      reportInternal(error, req.method ?? '', req.url ?? '');
       res.destroy();
     });
+    inFlight.add(handled);
+    void handled.finally(() => inFlight.delete(handled));
   };
   const server = settings.tls
     ? https.createServer({ key: settings.tls.key, cert: settings.tls.cert }, onRequest)
@@ -458,12 +500,19 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
   return {
     origin,
     port: address.port,
+    get internalErrors() {
+      return internalErrors;
+    },
     issueToken,
     close: async () => {
+      closing = true;
       const closed = once(server, 'close');
       server.close();
       for (const socket of sockets) socket.destroy();
       await closed;
+      // Handlers still running (a body read cut short, a stalled answer) finish before the caller
+      // closes the database under them; a stalled one is not waited for beyond a second.
+      await Promise.race([Promise.allSettled(inFlight), delay(1000, undefined, { ref: false })]);
     },
   };
 }
