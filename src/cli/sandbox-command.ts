@@ -46,6 +46,7 @@ interface SandboxFlags {
   seedIndicators: number;
   https?: boolean;
   maxResultLimit: number;
+  maxConcurrentUploads: number;
   accessId?: string;
   secretKey?: string;
   defaultOrg?: string;
@@ -76,6 +77,12 @@ export function sandboxCommand(): Command {
       integer('--max-result-limit', 1, 1_000_000),
       500,
     )
+    .option(
+      '--max-concurrent-uploads <n>',
+      'document uploads in progress at once; the next gets 503 with Retry-After',
+      integer('--max-concurrent-uploads', 1, 1000),
+      4,
+    )
     .option('--access-id <id>', 'API access id (random when absent)')
     .option('--secret-key <key>', 'API secret key (sandbox only; random when absent)')
     .option('--default-org <name>', 'the API user organization', 'Example Org')
@@ -98,6 +105,7 @@ export function sandboxCommand(): Command {
           : { seedIndicators: flags.seedIndicators }),
         https: flags.https === true,
         maxResultLimit: flags.maxResultLimit,
+        maxConcurrentUploads: flags.maxConcurrentUploads,
         ...(flags.accessId === undefined ? {} : { accessId: flags.accessId }),
         ...(flags.secretKey === undefined ? {} : { secretKey: flags.secretKey }),
         ...(flags.defaultOrg === undefined ? {} : { defaultOrg: flags.defaultOrg }),

@@ -8,6 +8,36 @@ export interface Limits {
   maxResultLimit: number;
   maxBodyBytes: number;
   maxUploadBytes: number;
+  maxConcurrentUploads: number;
+}
+
+/**
+ * Uploads in progress, against `maxConcurrentUploads`. One per server: an upload stages up to
+ * `maxUploadBytes` in the database before it is accepted or refused, so the count bounds the space
+ * (and, in memory, the memory) that uploads can take at once.
+ */
+export class UploadSlots {
+  readonly max: number;
+  #active = 0;
+
+  constructor(max: number) {
+    this.max = max;
+  }
+
+  get active(): number {
+    return this.#active;
+  }
+
+  /** Takes a slot; false when all are taken. */
+  tryAcquire(): boolean {
+    if (this.#active >= this.max) return false;
+    this.#active += 1;
+    return true;
+  }
+
+  release(): void {
+    this.#active = Math.max(0, this.#active - 1);
+  }
 }
 
 export interface RequestContext {
@@ -23,6 +53,7 @@ export interface RequestContext {
   view: ViewContext;
   /** Set when the handler has consumed the request body completely. */
   bodyConsumed: boolean;
+  uploads: UploadSlots;
 }
 
 export const DEFAULT_RESULT_LIMIT = 100;

@@ -7,7 +7,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
-import { type Limits, type RequestContext, isTrue, readObject } from './context.js';
+import { type Limits, type RequestContext, UploadSlots, isTrue, readObject } from './context.js';
 import { createJsonEncoder } from './encode.js';
 import { type FaultConfig, FaultEngine, type FaultRule, parseFaultConfig } from './faults.js';
 import { hasUnreadBody, lingerAfterAnswer } from './linger.js';
@@ -85,6 +85,7 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
   const { store, limits } = settings;
   const faults = new FaultEngine(settings.faults);
   const requestLog = new RequestLog();
+  const uploads = new UploadSlots(limits.maxConcurrentUploads);
   const activityLog = new RequestLog();
   const encode = createJsonEncoder();
   const router = createApiRouter();
@@ -398,6 +399,7 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
           ownerCache: new Map(),
         },
         bodyConsumed: false,
+        uploads,
       };
       if (segments[0] === '_sandbox' && segments.length === 2) {
         logged = false;
