@@ -58,6 +58,7 @@ interface SandboxFlags {
   seedIndicators: number;
   https?: boolean;
   maxResultLimit: number;
+  maxConcurrentUploads: number;
   accessId?: string;
   secretKey?: string;
   defaultOrg?: string;
@@ -87,6 +88,7 @@ const FLAG_OF_OPTION: Readonly<Record<string, string>> = {
   seedIndicators: '--seed-indicators',
   https: '--https',
   maxResultLimit: '--max-result-limit',
+  maxConcurrentUploads: '--max-concurrent-uploads',
   faults: '--faults',
   accessId: '--access-id',
   secretKey: '--secret-key',
@@ -116,6 +118,12 @@ export function sandboxCommand(): Command {
       'largest accepted resultLimit',
       integer('--max-result-limit', 1, 1_000_000),
       500,
+    )
+    .option(
+      '--max-concurrent-uploads <n>',
+      'document uploads in progress at once; the next gets 503 with Retry-After',
+      integer('--max-concurrent-uploads', 1, 1000),
+      4,
     )
     .option('--access-id <id>', 'API access id (random when absent)')
     .option('--secret-key <key>', 'API secret key (sandbox only; random when absent)')
@@ -164,6 +172,7 @@ export function sandboxCommand(): Command {
             : { seedIndicators: flags.seedIndicators }),
           https: flags.https === true,
           maxResultLimit: flags.maxResultLimit,
+          maxConcurrentUploads: flags.maxConcurrentUploads,
           ...(flags.accessId === undefined ? {} : { accessId: flags.accessId }),
           ...(flags.secretKey === undefined ? {} : { secretKey: flags.secretKey }),
           ...(flags.defaultOrg === undefined ? {} : { defaultOrg: flags.defaultOrg }),

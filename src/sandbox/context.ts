@@ -1,5 +1,6 @@
 /** The per-request context handed to sandbox handlers, with the helpers they share. */
 import type { IncomingMessage } from 'node:http';
+import { hasUnreadBody } from './linger.js';
 import { Failure, badRequest, json, type JsonReply } from './reply.js';
 import type { OwnerRow, Store, TaskRow, UserRow, VictimRow } from './store.js';
 import type { ViewContext } from './views.js';
@@ -8,6 +9,36 @@ export interface Limits {
   maxResultLimit: number;
   maxBodyBytes: number;
   maxUploadBytes: number;
+  maxConcurrentUploads: number;
+}
+
+/**
+ * Uploads in progress, against `maxConcurrentUploads`. One per server: an upload stages up to
+ * `maxUploadBytes` in the database before it is accepted or refused, so the count bounds the space
+ * (and, in memory, the memory) that uploads can take at once.
+ */
+export class UploadSlots {
+  readonly max: number;
+  #active = 0;
+
+  constructor(max: number) {
+    this.max = max;
+  }
+
+  get active(): number {
+    return this.#active;
+  }
+
+  /** Takes a slot; false when all are taken. */
+  tryAcquire(): boolean {
+    if (this.#active >= this.max) return false;
+    this.#active += 1;
+    return true;
+  }
+
+  release(): void {
+    this.#active = Math.max(0, this.#active - 1);
+  }
 }
 
 export interface RequestContext {
@@ -23,6 +54,7 @@ export interface RequestContext {
   view: ViewContext;
   /** Set when the handler has consumed the request body completely. */
   bodyConsumed: boolean;
+  uploads: UploadSlots;
 }
 
 export const DEFAULT_RESULT_LIMIT = 100;
@@ -130,6 +162,16 @@ export function isTrue(value: string | null): boolean {
   return value !== null && value.toLowerCase() === 'true';
 }
 
+/**
+ * The request body's chunks. Stopping early (a body over the limit) leaves the request open: the
+ * server then answers, and discards the rest of the body before it closes the connection
+ * (decisions.md 2.4). A plain `for await` over the request would destroy it, and with it the socket,
+ * before the answer could be sent.
+ */
+export function bodyChunks(ctx: RequestContext): AsyncIterable<Buffer> {
+  return ctx.req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>;
+}
+
 /** Reads and parses a JSON request body within `maxBodyBytes`. */
 export async function readJson(ctx: RequestContext): Promise<unknown> {
   const chunks: Buffer[] = [];
@@ -137,7 +179,7 @@ export async function readJson(ctx: RequestContext): Promise<unknown> {
   const limit = ctx.limits.maxBodyBytes;
   const declared = Number(ctx.req.headers['content-length'] ?? '0');
   if (declared > limit) throw tooLarge(limit);
-  for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
+  for await (const chunk of bodyChunks(ctx)) {
     size += chunk.length;
     if (size > limit) throw tooLarge(limit);
     chunks.push(chunk);
@@ -197,16 +239,6 @@ export async function readObject(ctx: RequestContext): Promise<Record<string, un
     throw badRequest('The request was not properly formed');
   }
   return body as Record<string, unknown>;
-}
-
-/**
- * Whether part of the request body is still unread. A request without a body (no `Content-Length`, or
- * 0, and no `Transfer-Encoding`) has nothing left, even before Node has marked it complete.
- */
-export function hasUnreadBody(req: IncomingMessage): boolean {
-  if (req.complete || !req.readable) return false;
-  const length = req.headers['content-length'];
-  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
 /**

@@ -46,6 +46,11 @@ export interface SandboxOptions {
   maxBodyBytes?: number;
   /** Largest octet-stream upload. @default 100 MiB */
   maxUploadBytes?: number;
+  /**
+   * Uploads in progress at once; the next one answers 503 with `Retry-After: 1`. Each stages up to
+   * `maxUploadBytes` in the database (in memory without `dbPath`) before it is accepted. @default 4
+   */
+  maxConcurrentUploads?: number;
 }
 
 export interface Sandbox {
@@ -61,6 +66,11 @@ export interface Sandbox {
   caCertificate?: string;
   /** Whether this start seeded the database (false when an existing `dbPath` was reused). */
   seeded: boolean;
+  /**
+   * Unexpected exceptions met while answering (a sandbox bug, or a damaged database). Each was
+   * answered 500 with the failure envelope and written to stderr with its stack. Tests assert it is 0.
+   */
+  readonly internalErrors: number;
   close(): Promise<void>;
 }
 
@@ -79,6 +89,7 @@ const KNOWN_OPTIONS = new Set([
   'clock',
   'maxBodyBytes',
   'maxUploadBytes',
+  'maxConcurrentUploads',
 ]);
 
 /** Errors in sandbox options. */
@@ -117,6 +128,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const tokenTtlSeconds = integerOption(options, 'tokenTtlSeconds', 3600, 1, 10 * 365 * 86400);
   const maxBodyBytes = integerOption(options, 'maxBodyBytes', 1024 * 1024, 1, 2 ** 31);
   const maxUploadBytes = integerOption(options, 'maxUploadBytes', 100 * 1024 * 1024, 1, 2 ** 40);
+  const maxConcurrentUploads = integerOption(options, 'maxConcurrentUploads', 4, 1, 1000);
   const defaultOrg = options.defaultOrg ?? 'Example Org';
   if (typeof defaultOrg !== 'string' || defaultOrg.trim() === '') {
     throw new SandboxOptionsError('`defaultOrg` must be a non-empty string');
@@ -135,9 +147,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const { default: Database } = await import('better-sqlite3');
   const db = new Database(options.dbPath ?? ':memory:');
+  // A new database gives freed pages back (Store.reclaimSpace), so that a --db file does not stay at
+  // the size of its largest upload; this can only be set before the first table is created.
+  if (db.pragma('page_count', { simple: true }) === 0) db.pragma('auto_vacuum = INCREMENTAL');
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
+  // The WAL file of a large upload's swap is cut back to this size at the next checkpoint.
+  db.pragma(`journal_size_limit = ${8 * 1024 * 1024}`);
   const store = new Store(db);
+  if (db.memory) store.stageOnDisk();
   const main: Credentials | undefined =
     options.accessId !== undefined && options.secretKey !== undefined
       ? { accessId: options.accessId, secretKey: options.secretKey }
@@ -157,13 +175,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         main.secretKey,
       );
     }
+    // Chunks staged by an upload that a killed process never finished; no upload is running yet.
+    if (!seeded) store.clearStagedUploads();
     const tls =
       options.https === true
         ? await (await import('./tls.js')).createSelfSignedCertificate(options.host ?? '127.0.0.1')
         : undefined;
     server = await startServer({
       store,
-      limits: { maxResultLimit, maxBodyBytes, maxUploadBytes },
+      limits: { maxResultLimit, maxBodyBytes, maxUploadBytes, maxConcurrentUploads },
       faults,
       clock: options.clock,
       tokenTtlSeconds,
@@ -186,6 +206,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       apiTokenExpires: token.expires,
       restrictedUser: { accessId: restricted.access_id, secretKey: restricted.secret_key },
       seeded,
+      get internalErrors() {
+        return running.internalErrors;
+      },
       close: async () => {
         await running.close();
         db.close();

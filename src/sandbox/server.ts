@@ -7,17 +7,12 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
-import {
-  type Limits,
-  type RequestContext,
-  discardBody,
-  hasUnreadBody,
-  isTrue,
-  readObject,
-} from './context.js';
+import { type Limits, type RequestContext, UploadSlots, discardBody, isTrue, readObject } from './context.js';
 import { createJsonEncoder } from './encode.js';
 import { type FaultConfig, FaultEngine, type FaultRule, parseFaultConfig } from './faults.js';
+import { hasUnreadBody, lingerAfterAnswer } from './linger.js';
 import { Failure, type JsonReply, NOT_FOUND, type Reply, json } from './reply.js';
+import { RequestLog } from './request-log.js';
 import { createApiRouter } from './routes.js';
 import type { Store, UserRow } from './store.js';
 import { GROUP_BY_BRANCH, INDICATOR_BY_BRANCH } from './types.js';
@@ -26,17 +21,8 @@ import { expectedSignature, parseHmacAuthorization, signaturesMatch } from './ve
 export const CLOCK_SKEW_SECONDS = 300;
 /** Largest clock offset in either direction: ten years of 365.25 days (decisions.md 2.2). */
 export const MAX_CLOCK_OFFSET_SECONDS = 315_576_000;
-const LOG_CAPACITY = 10_000;
 
-export interface RequestLogEntry {
-  seq: number;
-  method: string;
-  target: string;
-  status: number | null;
-  accessId: string | null;
-  time: string;
-  fault: string | null;
-}
+export type { RequestLogEntry } from './request-log.js';
 
 export interface ServerSettings {
   store: Store;
@@ -52,28 +38,22 @@ export interface ServerSettings {
 export interface RunningServer {
   origin: string;
   port: number;
+  /** Unexpected exceptions met while answering requests (each answered 500 and written to stderr). */
+  readonly internalErrors: number;
   issueToken(userId: number): { token: string; expires: number };
   close(): Promise<void>;
-}
-
-class RequestLog {
-  readonly entries: RequestLogEntry[] = [];
-  #seq = 0;
-
-  add(entry: Omit<RequestLogEntry, 'seq'>): void {
-    this.#seq += 1;
-    this.entries.push({ seq: this.#seq, ...entry });
-    if (this.entries.length > LOG_CAPACITY) this.entries.splice(0, this.entries.length - LOG_CAPACITY);
-  }
-
-  clear(): void {
-    this.entries.length = 0;
-  }
 }
 
 interface Outcome {
   status: number | null;
   fault: string | null;
+}
+
+/** Errors that only say the client went away mid-request: there is no one to answer, and no bug. */
+const CLIENT_GONE_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE']);
+function isClientGone(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && CLIENT_GONE_CODES.has(code);
 }
 
 /** Rough test for listings, used to scope `shortPage` rules before the handler runs. */
@@ -107,6 +87,7 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
   const { store, limits } = settings;
   const faults = new FaultEngine(settings.faults);
   const requestLog = new RequestLog();
+  const uploads = new UploadSlots(limits.maxConcurrentUploads);
   const activityLog = new RequestLog();
   const encode = createJsonEncoder();
   const router = createApiRouter();
@@ -116,6 +97,22 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
   const isoTime = (): string => new Date(nowMs()).toISOString();
   const sockets = new Set<Socket>();
   let origin = '';
+  let internalErrors = 0;
+  let closing = false;
+
+  /**
+   * An unexpected exception: the client gets a 500, and the error is never silent. It goes to stderr
+   * with its stack and is counted, so that a test (or a user) notices it even when a client's retries
+   * hide the 500. Errors raised after `close()` began are the shutdown's doing (a handler finding its
+   * database closed), and are not reported.
+   */
+  const reportInternal = (error: unknown, method: string, target: string): void => {
+    if (closing) return;
+    internalErrors += 1;
+    const detail = error instanceof Error ? (error.stack ?? String(error)) : String(error);
+    const shown = target.length > 200 ? `${target.slice(0, 200)}…` : target;
+    process.stderr.write(`threatconnect sandbox: internal error answering ${method} ${shown}\n${detail}\n`);
+  };
 
   const issueToken = (userId: number): { token: string; expires: number } => {
     const expires = Math.floor(nowMs() / 1000) + settings.tokenTtlSeconds;
@@ -189,13 +186,25 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
 
   /**
    * Waits until `res` can take more data. False when the client has gone: 'drain' would never come,
-   * and the handler would never finish (nor be logged).
+   * and the handler would never finish (nor be logged). Every listener it adds is removed when it
+   * settles, whichever event came: a large download waits once per chunk.
    */
-  const drained = async (res: ServerResponse): Promise<boolean> => {
-    if (res.destroyed) return false;
-    await Promise.race([once(res, 'drain'), once(res, 'close')]);
-    return !res.destroyed;
-  };
+  const drained = (res: ServerResponse): Promise<boolean> =>
+    new Promise((resolve) => {
+      if (res.destroyed) {
+        resolve(false);
+        return;
+      }
+      const settle = (): void => {
+        res.off('drain', settle);
+        res.off('close', settle);
+        res.off('error', settle);
+        resolve(!res.destroyed);
+      };
+      res.on('drain', settle);
+      res.on('close', settle);
+      res.on('error', settle);
+    });
 
   /** Writes a reply, applying a post-handler fault (reset, truncate, stall, shortPage). */
   const deliver = async (res: ServerResponse, reply: Reply, rule: FaultRule | null): Promise<Outcome> => {
@@ -291,7 +300,7 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
     if (name === 'requests' || name === 'activity') {
       const log = name === 'requests' ? requestLog : activityLog;
       if (method === 'GET') {
-        writeJson(res, 200, { requests: log.entries });
+        writeJson(res, 200, { requests: log.list() });
         return;
       }
       if (method === 'DELETE') {
@@ -409,6 +418,7 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
           ownerCache: new Map(),
         },
         bodyConsumed: false,
+        uploads,
       };
       if (segments[0] === '_sandbox' && segments.length === 2) {
         logged = false;
@@ -426,7 +436,10 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
         outcome = { status, fault: 'status' };
         const headers: Record<string, string> =
           rule.retryAfter === undefined ? {} : { 'Retry-After': String(rule.retryAfter) };
-        if (hasUnreadBody(req)) headers.Connection = 'close';
+        if (hasUnreadBody(req)) {
+          headers.Connection = 'close';
+          lingerAfterAnswer(req);
+        }
         writeJson(res, status, failureBody(`Injected fault ${status}`), headers);
         return;
       }
@@ -436,37 +449,45 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
       consumed = ctx.bodyConsumed;
       outcome = await deliver(res, reply, rule);
     } catch (error) {
-      if (error instanceof Failure) {
-        outcome = { status: error.status, fault: null };
-        const headers = { ...error.headers };
-        // A small unread body is read and dropped, so the answer keeps the connection (decisions.md 2.4);
-        // one over the limit is not: close the connection after answering.
-        const isDrained = consumed || (error.status !== 413 && (await discardBody(req, limits.maxBodyBytes)));
-        if (!isDrained && hasUnreadBody(req)) headers.Connection = 'close';
-        if (res.headersSent) res.destroy();
-        else if (afterHandler !== null && afterHandler.kind !== 'status') {
-          const reply: JsonReply = {
-            kind: 'json',
-            status: error.status,
-            body: failureBody(error.message),
-            headers,
-          };
-          outcome = await deliver(res, reply, afterHandler);
-        } else writeJson(res, error.status, failureBody(error.message), headers);
-      } else {
-        outcome = { status: 500, fault: null };
-        if (!res.headersSent) writeJson(res, 500, failureBody('An unknown error occurred'));
-        else res.destroy();
+      const failure = error instanceof Failure ? error : undefined;
+      if (!failure && isClientGone(error)) {
+        outcome = { status: null, fault: null };
+        res.destroy();
+        return;
       }
+      if (!failure) reportInternal(error, method, target);
+      const status = failure?.status ?? 500;
+      outcome = { status, fault: null };
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      const headers = { ...failure?.headers };
+      // A small unread body is read and dropped, so the answer keeps the connection (decisions.md 2.4).
+      // A body refused before it was read (413, or one over the limit) closes the connection, but only
+      // once the client has had the answer and stopped sending.
+      const isDrained = consumed || (status !== 413 && (await discardBody(req, limits.maxBodyBytes)));
+      if (!isDrained && hasUnreadBody(req)) {
+        headers.Connection = 'close';
+        lingerAfterAnswer(req);
+      }
+      if (failure && afterHandler !== null && afterHandler.kind !== 'status') {
+        const reply: JsonReply = { kind: 'json', status, body: failureBody(failure.message), headers };
+        outcome = await deliver(res, reply, afterHandler);
+      } else writeJson(res, status, failureBody(failure?.message ?? 'An unknown error occurred'), headers);
     } finally {
       record();
     }
   };
 
+  const inFlight = new Set<Promise<void>>();
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
-    handle(req, res).catch(() => {
+    const handled = handle(req, res).catch((error: unknown) => {
+      reportInternal(error, req.method ?? '', req.url ?? '');
       res.destroy();
     });
+    inFlight.add(handled);
+    void handled.finally(() => inFlight.delete(handled));
   };
   const server = settings.tls
     ? https.createServer({ key: settings.tls.key, cert: settings.tls.cert }, onRequest)
@@ -506,12 +527,19 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
   return {
     origin,
     port: address.port,
+    get internalErrors() {
+      return internalErrors;
+    },
     issueToken,
     close: async () => {
+      closing = true;
       const closed = once(server, 'close');
       server.close();
       for (const socket of sockets) socket.destroy();
       await closed;
+      // Handlers still running (a body read cut short, a stalled answer) finish before the caller
+      // closes the database under them; a stalled one is not waited for beyond a second.
+      await Promise.race([Promise.allSettled(inFlight), delay(1000, undefined, { ref: false })]);
     },
   };
 }

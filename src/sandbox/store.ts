@@ -242,6 +242,8 @@ export class Store {
   readonly #rawStatements = new Map<string, Statement>();
   readonly #idCache = new Map<string, { version: number; ids: readonly number[] }>();
   #version = 0;
+  #stagingTable = 'upload_chunks';
+  #stagingAttached = false;
 
   constructor(db: Db) {
     this.db = db;
@@ -471,6 +473,60 @@ export class Store {
 
   hasDocumentContent(groupId: number): boolean {
     return this.get('SELECT 1 FROM document_chunks WHERE group_id = ? LIMIT 1', groupId) !== undefined;
+  }
+
+  // ---- upload staging ----
+
+  /** The table uploads stage their chunks in (`upload_id`, `seq`, `data`). */
+  get stagingTable(): string {
+    return this.#stagingTable;
+  }
+
+  /**
+   * Stages uploads in a temporary on-disk database instead of the main one. For an in-memory
+   * database: staged chunks would otherwise be memory, up to `maxUploadBytes` per upload, and memory
+   * that SQLite frees is not given back to the system. A file database keeps staging in its own file,
+   * where the chunks a killed process leaves behind are found at the next start.
+   */
+  stageOnDisk(): void {
+    // An empty name is a private temporary database, deleted when the connection closes.
+    this.db.exec("ATTACH DATABASE '' AS staging");
+    this.db.pragma('staging.auto_vacuum = INCREMENTAL');
+    this.db.pragma('staging.journal_mode = MEMORY');
+    this.db.pragma('staging.synchronous = OFF');
+    this.db.exec(
+      'CREATE TABLE staging.upload_chunks (upload_id INTEGER NOT NULL, seq INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (upload_id, seq))',
+    );
+    this.#stagingTable = 'staging.upload_chunks';
+    this.#stagingAttached = true;
+  }
+
+  /**
+   * Gives the pages freed by deletes back: the file shrinks, and an in-memory database frees their memory
+   * for reuse.
+   * It works on databases created with `auto_vacuum = INCREMENTAL` (every new one); on an older file
+   * it does nothing, and the freed pages are reused by later writes instead.
+   */
+  reclaimSpace(): void {
+    if (this.#stagingAttached) this.db.pragma('staging.incremental_vacuum');
+    // An older file without auto_vacuum cannot shrink: its freed pages are reused by later writes.
+    if (this.db.pragma('main.auto_vacuum', { simple: true }) !== 2) return;
+    if (this.db.pragma('main.freelist_count', { simple: true }) === 0) return;
+    // pragma() steps the statement to the end; a single step would free one page only.
+    this.db.pragma('main.incremental_vacuum');
+    // In WAL mode the file shrinks when a checkpoint copies the shorter database back; a passive
+    // one waits for no reader (a download in progress) and is done again by the next write.
+    if (!this.db.memory) this.db.pragma('main.wal_checkpoint(PASSIVE)');
+  }
+
+  /**
+   * Removes staged chunks that no upload owns: those of a process killed during an upload. Only
+   * called at start, before any request; returns the rows removed.
+   */
+  clearStagedUploads(): number {
+    const removed = this.run('DELETE FROM main.upload_chunks').changes;
+    if (removed > 0) this.reclaimSpace();
+    return removed;
   }
 
   // ---- seeding ----

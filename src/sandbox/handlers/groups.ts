@@ -3,6 +3,7 @@ import { randomInt } from 'node:crypto';
 import { Readable } from 'node:stream';
 import {
   type RequestContext,
+  bodyChunks,
   isoNow,
   listReply,
   pageWindow,
@@ -171,15 +172,21 @@ export function deleteGroup(ctx: RequestContext, branch: string, rawId: string):
     ctx.store.run('DELETE FROM document_chunks WHERE group_id = ?', row.id);
     ctx.store.forgetItem('group', row.id);
   });
+  if (row.type === 'Document') ctx.store.reclaimSpace();
   return success();
 }
 
 // ---- contents ----
 
+/** Seconds a client is asked to wait when every upload slot is taken. */
+const UPLOAD_RETRY_AFTER = '1';
+
 /**
  * `POST` (first upload) or `PUT` (replace) `/v2/groups/documents/{id}/upload`, `application/octet-stream`.
- * The body is streamed into 1 MiB chunk rows inside one transaction, so a 50 MB upload never sits in
- * memory whole and a failed upload leaves the old content in place.
+ * The body is staged as 1 MiB chunk rows and swapped in with one transaction, so a 50 MB upload never
+ * sits in memory whole and a failed upload leaves the old content in place. The staged rows go as
+ * soon as the upload ends, whether it was accepted, refused or cut off, and their space is given back.
+ * At most `maxConcurrentUploads` uploads stage at once; the next one gets 503 with `Retry-After`.
  */
 export async function uploadContent(ctx: RequestContext, branch: string, rawId: string): Promise<Reply> {
   if (branch !== 'documents' && branch !== 'signatures') throw notFound();
@@ -187,6 +194,11 @@ export async function uploadContent(ctx: RequestContext, branch: string, rawId: 
   const limit = ctx.limits.maxUploadBytes;
   const declared = Number(ctx.req.headers['content-length'] ?? '0');
   if (declared > limit) throw tooLarge(limit);
+  if (!ctx.uploads.tryAcquire()) {
+    throw new Failure(503, 'Too many uploads in progress, retry later', {
+      'Retry-After': UPLOAD_RETRY_AFTER,
+    });
+  }
   const store = ctx.store;
   // A random staging id: concurrent uploads interleave, so no shared counter is needed.
   const uploadId = randomInt(2 ** 47);
@@ -199,7 +211,7 @@ export async function uploadContent(ctx: RequestContext, branch: string, rawId: 
       const joined = Buffer.concat(pending);
       const take = Math.min(CHUNK_BYTES, joined.length);
       store.run(
-        'INSERT INTO upload_chunks (upload_id, seq, data) VALUES (?, ?, ?)',
+        `INSERT INTO ${store.stagingTable} (upload_id, seq, data) VALUES (?, ?, ?)`,
         uploadId,
         seq,
         joined.subarray(0, take),
@@ -211,7 +223,7 @@ export async function uploadContent(ctx: RequestContext, branch: string, rawId: 
     }
   };
   try {
-    for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
+    for await (const chunk of bodyChunks(ctx)) {
       size += chunk.length;
       if (size > limit) throw tooLarge(limit);
       pending.push(chunk);
@@ -225,7 +237,7 @@ export async function uploadContent(ctx: RequestContext, branch: string, rawId: 
       if (!current) throw notFound();
       if (branch === 'signatures') {
         const parts = store.all<{ data: Buffer }>(
-          'SELECT data FROM upload_chunks WHERE upload_id = ? ORDER BY seq',
+          `SELECT data FROM ${store.stagingTable} WHERE upload_id = ? ORDER BY seq`,
           uploadId,
         );
         const fields = {
@@ -241,11 +253,14 @@ export async function uploadContent(ctx: RequestContext, branch: string, rawId: 
         return;
       }
       store.run('DELETE FROM document_chunks WHERE group_id = ?', row.id);
-      store.run(
-        'INSERT INTO document_chunks (group_id, seq, data) SELECT ?, seq, data FROM upload_chunks WHERE upload_id = ?',
+      const copied = store.run(
+        `INSERT INTO document_chunks (group_id, seq, data) SELECT ?, seq, data FROM ${store.stagingTable} WHERE upload_id = ?`,
         row.id,
         uploadId,
-      );
+      ).changes;
+      // Staged rows vanish only if another process cleared them (one --db file shared by two
+      // sandboxes): never swap in a partial document.
+      if (copied !== seq) throw new Error(`upload ${uploadId}: ${seq} chunks staged, ${copied} found`);
       const fields = { ...groupFields(current), fileSize: size, status: 'Success', contentVersion: uploadId };
       store.run(
         'UPDATE groups SET fields = ?, last_modified = ? WHERE id = ?',
@@ -255,7 +270,12 @@ export async function uploadContent(ctx: RequestContext, branch: string, rawId: 
       );
     });
   } finally {
-    store.run('DELETE FROM upload_chunks WHERE upload_id = ?', uploadId);
+    try {
+      store.run(`DELETE FROM ${store.stagingTable} WHERE upload_id = ?`, uploadId);
+      store.reclaimSpace();
+    } finally {
+      ctx.uploads.release();
+    }
   }
   return success(ctx.method === 'POST' ? 201 : 200);
 }
@@ -287,7 +307,8 @@ export function downloadContent(ctx: RequestContext, branch: string, rawId: stri
         seq,
         version,
       );
-      if (!chunk) throw new Error(`document ${row.id} changed during the download`);
+      // Expected when a replace commits mid-download: the answer is cut short, and no bug is reported.
+      if (!chunk) throw new Failure(500, `document ${row.id} changed during the download`);
       yield chunk.data;
     }
   }
