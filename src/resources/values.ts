@@ -1,0 +1,65 @@
+/** Readers of wire values: the API sends numbers as numbers or strings, booleans as strings. */
+
+export function readNumber(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  if (typeof value === 'string' && value.trim() !== '') {
+    const n = Number(value);
+    return Number.isFinite(n) ? n : undefined;
+  }
+  return undefined;
+}
+
+export function readString(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
+}
+
+/** `tag[]` of an item read with `includeTags`: the names. */
+export function readTags(value: unknown): string[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  return value.flatMap((t: unknown) =>
+    typeof t === 'object' && t !== null && typeof (t as { name?: unknown }).name === 'string'
+      ? [(t as { name: string }).name]
+      : [],
+  );
+}
+
+/** One attribute of an item. */
+export interface AttributeValue {
+  readonly id?: number | undefined;
+  readonly type: string;
+  readonly value: string;
+  readonly displayed?: boolean | undefined;
+  readonly dateAdded?: string | undefined;
+  readonly lastModified?: string | undefined;
+}
+
+/** `attribute[]` of an item read with `includeAttributes`. */
+export function readAttributes(value: unknown): AttributeValue[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  return value.flatMap((a: unknown) => {
+    if (typeof a !== 'object' || a === null) return [];
+    const r = a as Record<string, unknown>;
+    const type = readString(r.type);
+    if (type === undefined) return [];
+    return [
+      {
+        id: readNumber(r.id),
+        type,
+        value: readString(r.value) ?? '',
+        displayed: r.displayed === true || r.displayed === 'true',
+        dateAdded: readString(r.dateAdded),
+        lastModified: readString(r.lastModified),
+      },
+    ];
+  });
+}
+
+/** `ownerName` of a list item, or `owner.name` of a single object. */
+export function readOwnerName(item: Record<string, unknown>): string | undefined {
+  const name = readString(item.ownerName);
+  if (name !== undefined) return name;
+  const owner = item.owner;
+  return typeof owner === 'object' && owner !== null
+    ? readString((owner as { name?: unknown }).name)
+    : undefined;
+}
