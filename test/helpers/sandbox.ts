@@ -135,6 +135,8 @@ export interface SandboxClientFixture {
   readonly sandbox: Sandbox;
   /** A client for the sandbox (fast retry waits, see {@link clientFor}), closed in `after`. */
   client(options?: Partial<ClientOptions>): ThreatConnect;
+  /** Closes a client made otherwise in `after` too; returns it. */
+  track(tc: ThreatConnect): ThreatConnect;
 }
 
 /**
@@ -151,7 +153,9 @@ export function useSandboxClient(options: SandboxClientOptions = {}): SandboxCli
       return started;
     },
     client(clientOptions = {}) {
-      const tc = clientFor(fixture.sandbox, { ...options.client, ...clientOptions });
+      return fixture.track(clientFor(fixture.sandbox, { ...options.client, ...clientOptions }));
+    },
+    track(tc) {
       clients.push(tc);
       return tc;
     },
