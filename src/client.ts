@@ -24,6 +24,8 @@ import { createPipeline } from './pipeline/index.js';
 import type { ApiPage, PageIterable } from './pipeline/pages.js';
 import { type CallLifecycle, PipelineRequester } from './pipeline/requester.js';
 import { createReport, type Report } from './report/report.js';
+import { type DetectableIndicatorType, IndicatorRegexes } from './resources/detect.js';
+import { CLIENT_INTERNALS, type ClientInternals } from './resources/internals.js';
 
 export type { ApiPage };
 
@@ -76,6 +78,8 @@ export class ThreatConnect {
   readonly #closing = new AbortController();
   /** Tokens obtained by renewal: secrets like the configured one, scrubbed from logs. */
   readonly #renewedTokens = new Set<string>();
+  /** This client's indicator patterns (`setIndicatorRegex`); never shared with other clients. */
+  readonly #detector = new IndicatorRegexes();
 
   /** `new ThreatConnect(accessId, secretKey, defaultOrg, baseUrl)`, as in the seed. */
   constructor(accessId: string, secretKey: string, defaultOrg: string, baseUrl: string);
@@ -225,6 +229,17 @@ export class ThreatConnect {
   /** `'python-sdk'` reproduces the original's output bytes; undefined gives the spec-correct formats. */
   setOutputCompat(mode: 'python-sdk' | undefined): void {
     this.#update({ compat: mode });
+  }
+
+  /**
+   * Replaces the patterns that detect and validate indicators of `type`, for this client only
+   * (sdk-behaviour.md 7.4). A value is of a type when one of its patterns matches the whole value;
+   * flags are kept (`/…/i` for the original's inline `(?i)`).
+   * @throws {ConfigError} for a type other than ADDRESSES, EMAIL_ADDRESSES, FILES, HOSTS or URLS, or
+   *   a pattern that is not a RegExp.
+   */
+  setIndicatorRegex(type: DetectableIndicatorType, regex: RegExp | readonly RegExp[]): void {
+    this.#detector.set(type, regex);
   }
 
   /** The current settings (frozen; secrets are not enumerable). */
@@ -378,6 +393,11 @@ export class ThreatConnect {
     else yield auth.apiToken;
     yield* this.#renewedTokens;
     yield proxy?.password;
+  }
+
+  /** @internal The resource layer's way in (src/resources/internals.ts); not public API. */
+  [CLIENT_INTERNALS](): ClientInternals {
+    return { requester: this.#requester, detector: this.#detector };
   }
 
   [inspect.custom](): string {
