@@ -185,6 +185,15 @@ export abstract class Item {
     return out;
   }
 
+  /**
+   * Drops the queued requests the next `commit()` would send (metadata, associations, uploads), but not
+   * a pending create or update; returns what was dropped. For a step the server keeps refusing.
+   */
+  discardPending(): string[] {
+    // Emptied in place, so a commit in flight sends nothing after its current step.
+    return (this.#steps?.splice(0) ?? []).map((s) => s.description);
+  }
+
   // ---- what each kind provides ------------------------------------------------------------------
 
   /** `Host "x.example.com"`, `Adversary 5 "Bad Guy"`: names the object in messages. */
@@ -227,9 +236,13 @@ export abstract class Item {
     }
   }
 
-  /** Records a field for the create or update body; a clean object becomes modified. */
+  /**
+   * Records a field for the create or update body; a clean object becomes modified.
+   * @throws {ValidationError} for a deleted object, or one the client cannot address.
+   */
   protected change(field: string, value: unknown, method: string): void {
     this.assertNotDeleted(method);
+    this.itemPath();
     this.#changes ??= new Map();
     this.#changes.delete(field);
     this.#changes.set(field, value);
@@ -239,6 +252,8 @@ export abstract class Item {
   /** Queues a request for `commit()`. */
   protected queue(description: string, run: Step['run'], method: string): void {
     this.assertNotDeleted(method);
+    // An object the client cannot address (a type it does not know) fails here, not at commit().
+    this.itemPath();
     this.#steps ??= [];
     this.#steps.push({ description, run });
   }

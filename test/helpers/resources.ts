@@ -3,7 +3,7 @@
  * its indicator patterns), with the indicator types read once from `/v2/types/indicatorTypes`, and
  * optionally a logger that records what it is given.
  */
-import { RequestObject, type ThreatConnect } from '../../src/index.js';
+import { ApiResponse, RequestObject, type ThreatConnect } from '../../src/index.js';
 import type { LogFields, Logger } from '../../src/logging/logger.js';
 import type { Requester } from '../../src/pipeline/requester.js';
 import type { IndicatorDetector, ResourceContext } from '../../src/resources/context.js';
@@ -124,4 +124,60 @@ export async function statusOf(tc: ThreatConnect, path: string, owner?: string):
   const ro = new RequestObject().setHttpMethod('GET').setRequestUri(path);
   if (owner !== undefined) ro.setOwner(owner);
   return (await tc.apiRequest(ro)).status;
+}
+
+/** One request seen by a {@link recordingContext}. */
+export interface SeenRequest {
+  method: string;
+  uri: string | undefined;
+  owner: string | undefined;
+  contentType: string | undefined;
+  body: string | undefined;
+}
+
+/**
+ * A context whose requester records each request and answers it with `answer(request)` (by default
+ * `{"status":"Success"}`, status 200), so tests can see exactly what objects send, and in what order.
+ */
+export function recordingContext(
+  answer: (request: SeenRequest) => { status?: number; json: unknown } = () => ({
+    json: { status: 'Success' },
+  }),
+): { ctx: ResourceContext; seen: SeenRequest[] } {
+  const seen: SeenRequest[] = [];
+  const base = offlineContext();
+  const request = (ro: RequestObject): Promise<ApiResponse> => {
+    const body = ro.body;
+    const entry: SeenRequest = {
+      method: ro.httpMethod,
+      uri: ro.requestUri,
+      owner: ro.owner,
+      contentType: ro.headers['Content-Type'],
+      body: body === undefined ? undefined : typeof body === 'string' ? body : `<${body.byteLength} bytes>`,
+    };
+    seen.push(entry);
+    const { status = 200, json } = answer(entry);
+    return Promise.resolve(
+      new ApiResponse({
+        status,
+        headers: { 'content-type': 'application/json' },
+        url: `http://sandbox.invalid${entry.uri ?? ''}`,
+        content: Buffer.from(JSON.stringify(json)),
+        attempts: 1,
+      }),
+    );
+  };
+  const offline = base.requester;
+  const requester: Requester = {
+    get config() {
+      return offline.config;
+    },
+    get recorder() {
+      return offline.recorder;
+    },
+    logger: offline.logger,
+    request,
+    pages: (ro, options) => offline.pages(ro, options),
+  };
+  return { ctx: { ...base, requester }, seen };
 }
