@@ -13,7 +13,7 @@ import type {
   SettableOptions,
 } from './core/config-types.js';
 import { resolveConfig, updateConfig } from './core/config.js';
-import { AbortError, ClientClosedError, ConfigError } from './core/errors.js';
+import { ConfigError } from './core/errors.js';
 import type { RequestObject } from './core/request-object.js';
 import type { ApiResponse } from './core/response.js';
 import { splitBaseUrl } from './core/url.js';
@@ -22,8 +22,20 @@ import { HttpTransport } from './http/transport.js';
 import { type SdkLogger, createLogger } from './logging/logger.js';
 import { createPipeline } from './pipeline/index.js';
 import type { ApiPage, PageIterable } from './pipeline/pages.js';
-import { type CallLifecycle, PipelineRequester } from './pipeline/requester.js';
+import { ClientLifecycle } from './pipeline/lifecycle.js';
+import { PipelineRequester } from './pipeline/requester.js';
 import { createReport, type Report } from './report/report.js';
+import {
+  GroupTypeContainer,
+  GroupsContainer,
+  IndicatorsContainer,
+  OwnersContainer,
+  TasksContainer,
+  VictimsContainer,
+  groupKind,
+} from './resources/containers.js';
+import type { ResourceContext } from './resources/context.js';
+import { createResourceContext } from './resources/context-impl.js';
 import { type DetectableIndicatorType, IndicatorRegexes } from './resources/detect.js';
 import { CLIENT_INTERNALS, type ClientInternals } from './resources/internals.js';
 
@@ -73,9 +85,9 @@ export class ThreatConnect {
   readonly #retiring = new Set<Promise<void>>();
   #authenticator: Authenticator | undefined;
   readonly #requester: PipelineRequester;
-  #closed = false;
-  /** Fires when the client closes: calls in flight and a token renewal stop. */
-  readonly #closing = new AbortController();
+  /** Open or closed; closing aborts calls in flight and a token renewal. */
+  readonly #lifecycle = new ClientLifecycle();
+  #resources: ResourceContext | undefined;
   /** Tokens obtained by renewal: secrets like the configured one, scrubbed from logs. */
   readonly #renewedTokens = new Set<string>();
   /** This client's indicator patterns (`setIndicatorRegex`); never shared with other clients. */
@@ -127,7 +139,7 @@ export class ThreatConnect {
       pipeline,
       logger: this.#logger,
       recorder,
-      lifecycle: this.#lifecycle(),
+      lifecycle: this.#lifecycle,
     });
   }
 
@@ -262,6 +274,53 @@ export class ThreatConnect {
     this.#report.disable();
   }
 
+  // ---- resource containers ----
+
+  #context(): ResourceContext {
+    this.#resources ??= createResourceContext(this.#requester, this.#detector);
+    return this.#resources;
+  }
+
+  /** Indicators of every type; `addFilter(IndicatorType.X)` for one type. */
+  indicators(): IndicatorsContainer {
+    return new IndicatorsContainer(this.#context());
+  }
+  /** Groups of every type. */
+  groups(): GroupsContainer {
+    return new GroupsContainer(this.#context());
+  }
+  adversaries(): GroupTypeContainer {
+    return new GroupTypeContainer(this.#context(), groupKind('adversaries'));
+  }
+  campaigns(): GroupTypeContainer {
+    return new GroupTypeContainer(this.#context(), groupKind('campaigns'));
+  }
+  documents(): GroupTypeContainer {
+    return new GroupTypeContainer(this.#context(), groupKind('documents'));
+  }
+  emails(): GroupTypeContainer {
+    return new GroupTypeContainer(this.#context(), groupKind('emails'));
+  }
+  incidents(): GroupTypeContainer {
+    return new GroupTypeContainer(this.#context(), groupKind('incidents'));
+  }
+  signatures(): GroupTypeContainer {
+    return new GroupTypeContainer(this.#context(), groupKind('signatures'));
+  }
+  threats(): GroupTypeContainer {
+    return new GroupTypeContainer(this.#context(), groupKind('threats'));
+  }
+  victims(): VictimsContainer {
+    return new VictimsContainer(this.#context());
+  }
+  tasks(): TasksContainer {
+    return new TasksContainer(this.#context());
+  }
+  /** The owners the API user may access. */
+  owners(): OwnersContainer {
+    return new OwnersContainer(this.#context());
+  }
+
   // ---- manual API calls ----
 
   /**
@@ -302,9 +361,8 @@ export class ThreatConnect {
    * client cannot be used afterwards.
    */
   async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.#closing.abort(new AbortError('The client was closed'));
+    if (this.#lifecycle.closed) return;
+    this.#lifecycle.close();
     const current = this.#transport;
     this.#transport = undefined;
     await Promise.all([...this.#retiring, ...(current ? [current.close()] : [])]);
@@ -317,36 +375,7 @@ export class ThreatConnect {
   }
 
   #assertOpen(): void {
-    if (this.#closed) throw new ClientClosedError();
-  }
-
-  #lifecycle(): CallLifecycle {
-    const closing = this.#closing.signal;
-    return {
-      assertOpen: () => {
-        this.#assertOpen();
-      },
-      begin: (signal) => {
-        // One controller per call, fed by the caller's signal and the client's close; both listeners
-        // are removed when the call ends, so neither long-lived signal grows.
-        const controller = new AbortController();
-        const onAbort = (): void => {
-          controller.abort(signal?.aborted === true ? signal.reason : closing.reason);
-        };
-        if (signal?.aborted === true || closing.aborted) onAbort();
-        else {
-          signal?.addEventListener('abort', onAbort, { once: true });
-          closing.addEventListener('abort', onAbort, { once: true });
-        }
-        return {
-          signal: controller.signal,
-          end: () => {
-            signal?.removeEventListener('abort', onAbort);
-            closing.removeEventListener('abort', onAbort);
-          },
-        };
-      },
-    };
+    this.#lifecycle.assertOpen();
   }
 
   #transportFor(): HttpTransport {
@@ -374,7 +403,7 @@ export class ThreatConnect {
         send: (request) => this.#transportFor().send(request),
         settings: () => this.#config,
         clock: this.#config.clock,
-        signal: () => this.#closing.signal,
+        signal: () => this.#lifecycle.signal,
         onRenewed: (token) => {
           this.#renewedTokens.add(token);
           this.#logger.info('Renewed the API token.');

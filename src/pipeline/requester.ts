@@ -6,7 +6,7 @@
  * thin wrappers over it.
  */
 import type { ResolvedConfig } from '../core/config-types.js';
-import { ClientClosedError, ValidationError, throwIfAborted } from '../core/errors.js';
+import { ClientClosedError, IncompleteResultError, ValidationError, throwIfAborted } from '../core/errors.js';
 import { paginate } from '../core/pagination.js';
 import { redactUrl } from '../core/redact.js';
 import { type RequestObject, requestParams, requestTarget } from '../core/request-object.js';
@@ -35,6 +35,11 @@ export interface PagesOptions {
   /** Page windows in flight after the first. @default the client's `concurrency` */
   readonly concurrency?: number | undefined;
   readonly countsAsApiFilter?: boolean | undefined;
+  /**
+   * `incomplete`: a window after the first that fails (after retries) throws IncompleteResultError
+   * naming it, with the typed ApiError as `cause` (retrieval, decisions.md 1.4). @default 'throw'
+   */
+  readonly failedWindows?: 'throw' | 'incomplete' | undefined;
 }
 
 /** How the client lets the requester know it is open, and aborts calls in flight when it closes. */
@@ -153,7 +158,18 @@ export class PipelineRequester implements Requester {
           signal,
           countsAsApiFilter: options.countsAsApiFilter ?? true,
         });
-        const response = this.#finish(ro, result, pathAndQuery, true);
+        let response: ApiResponse;
+        try {
+          response = this.#finish(ro, result, pathAndQuery, true);
+        } catch (error) {
+          if (options.failedWindows !== 'incomplete' || window.resultStart === 0) throw error;
+          const reason = error instanceof Error ? error.message : String(error);
+          throw new IncompleteResultError(`The page at resultStart=${window.resultStart} failed: ${reason}`, {
+            resultStart: window.resultStart,
+            resultLimit: window.resultLimit,
+            cause: error,
+          });
+        }
         const envelope = response.json<{ data?: Record<string, unknown> }>();
         const data = envelope.data ?? {};
         // Every page names the array the first one did, so an empty page finds no array of its own.

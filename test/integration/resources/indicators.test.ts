@@ -381,6 +381,33 @@ describe('indicator objects against the sandbox', () => {
     assert.equal((await getJson<{ resultCount: number }>(tc, `${base}/victims`, ORG)).resultCount, 0);
   });
 
+  it('objects retrieved through the containers are changed and committed like new ones', async () => {
+    await createIndicator('retrieved.example.com', ORG, undefined, ctx).commit();
+    const indicators = tc.indicators();
+    indicators.addFilter().addOwner(ORG).addIndicator('retrieved.example.com');
+    const [host] = [...(await indicators.retrieve())];
+    assert.ok(host);
+    assert.equal(host.phase, 'clean');
+    await host.setRating(3).addTag('from-a-container').commit();
+    const item = (
+      await getJson<{ host: Record<string, unknown> }>(tc, '/v2/indicators/hosts/retrieved.example.com', ORG)
+    ).host;
+    assert.equal(item.rating, 3);
+    assert.deepEqual(await host.loadTags(), ['from-a-container']);
+    const adversaries = tc.adversaries();
+    adversaries.addFilter().addOwner(ORG).addTag('APT');
+    const [adversary] = [...(await adversaries.retrieve())];
+    assert.ok(adversary);
+    await adversary.associateIndicator(host).commit();
+    const linked = (
+      await getJson<{ group: { id: number }[] }>(tc, '/v2/indicators/hosts/retrieved.example.com/groups', ORG)
+    ).group;
+    assert.deepEqual(
+      linked.map((g) => g.id),
+      [adversary.id],
+    );
+  });
+
   it('the custom type ASN is read as a generic indicator, never dropped', async () => {
     const data = await getJson<{ indicator: Record<string, unknown>[] }>(tc, '/v2/indicators', ORG);
     const item = data.indicator.find((i) => i.type === 'ASN');

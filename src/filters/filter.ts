@@ -1,0 +1,230 @@
+/**
+ * A filter object (sdk-behaviour.md 3.2): owners, one request per API filter (OR'd together), post
+ * filters (AND'd), and how it combines with the filter objects before it. It prints as the
+ * original's Filter Object table (section 3.9), with camelCase method names (decisions.md 1.7).
+ */
+import { inspect } from 'node:util';
+import { FilterOperator, FilterSetOperator } from '../core/enums.js';
+import { ValidationError } from '../core/errors.js';
+import { heading, row, titleBar } from '../core/py-text.js';
+import { describeValue } from '../core/validators.js';
+import {
+  API_FILTERS,
+  type ApiFilterName,
+  type ApiFiltersOf,
+  type ContainerKind,
+  POST_FILTERS,
+  type PostFilterName,
+  type PostFiltersOf,
+} from './definitions.js';
+import { createPostFilter, type PostFilter } from './post-filters.js';
+import { type ApiRequestSpec, type FilterTarget, apiRequestSpec } from './requests.js';
+
+const SET_OPERATORS = new Set<string>(Object.values(FilterSetOperator));
+
+/** What every filter object has, whatever its container. */
+type CommonMembers =
+  | 'addOwner'
+  | 'addFilterOperator'
+  | 'owners'
+  | 'operator'
+  | 'filters'
+  | 'apiRequests'
+  | 'postFilters'
+  | 'toString';
+
+/** The filter object of a container kind: only that container's filters exist on its type. */
+export type Filter<K extends ContainerKind> = Pick<
+  FilterObject,
+  CommonMembers | ApiFiltersOf<K> | PostFiltersOf<K>
+>;
+
+/** The implementation behind every {@link Filter}; a filter the container lacks throws. */
+export class FilterObject {
+  readonly #target: FilterTarget;
+  readonly #owners: string[] = [];
+  #operator: FilterSetOperator = FilterSetOperator.AND;
+  readonly #requests: ApiRequestSpec[] = [];
+  readonly #post: PostFilter[] = [];
+
+  /** @internal Built by `container.addFilter()`. */
+  constructor(target: FilterTarget) {
+    this.#target = target;
+  }
+
+  /** The owners every API filter of this object is sent for (default org when none). */
+  get owners(): readonly string[] {
+    return [...this.#owners];
+  }
+
+  /** How this object's result combines with the objects before it. @default FilterSetOperator.AND */
+  get operator(): FilterSetOperator {
+    return this.#operator;
+  }
+
+  /** The requests of the API filters, in the order they were added. */
+  get apiRequests(): readonly ApiRequestSpec[] {
+    return [...this.#requests];
+  }
+
+  get postFilters(): readonly PostFilter[] {
+    return [...this.#post];
+  }
+
+  /** The container's filter names: API filters sorted, then post filters sorted (as the original's). */
+  get filters(): string[] {
+    const kind = this.#target.kind;
+    return [...[...API_FILTERS[kind]].sort(), ...[...POST_FILTERS[kind]].sort()];
+  }
+
+  /** Adds owners (a name or a list). */
+  addOwner(owner: string | readonly string[]): this {
+    const owners = Array.isArray(owner) ? owner : [owner];
+    if (owners.length === 0) throw new ValidationError('addOwner: give at least one owner name');
+    for (const name of owners as unknown[]) {
+      if (typeof name !== 'string' || name.trim().length === 0) {
+        throw new ValidationError(`addOwner: ${describeValue(name)} is not an owner name`);
+      }
+      if (!this.#owners.includes(name)) this.#owners.push(name);
+    }
+    return this;
+  }
+
+  /** How this object combines with the ones before it: `FilterSetOperator.AND` or `.OR`. */
+  addFilterOperator(operator: FilterSetOperator): this {
+    if (typeof operator !== 'string' || !SET_OPERATORS.has(operator)) {
+      throw new ValidationError(
+        `addFilterOperator: ${describeValue(operator)} is not a FilterSetOperator (FilterSetOperator.AND or FilterSetOperator.OR)`,
+      );
+    }
+    this.#operator = operator;
+    return this;
+  }
+
+  // --- API filters (OR'd) -------------------------------------------------------------------
+
+  addAdversaryId(id: number): this {
+    return this.#api('addAdversaryId', id);
+  }
+  addCampaignId(id: number): this {
+    return this.#api('addCampaignId', id);
+  }
+  addDocumentId(id: number): this {
+    return this.#api('addDocumentId', id);
+  }
+  addEmailId(id: number): this {
+    return this.#api('addEmailId', id);
+  }
+  addId(id: number): this {
+    return this.#api('addId', id);
+  }
+  addIncidentId(id: number): this {
+    return this.#api('addIncidentId', id);
+  }
+  /** An indicator value; its type is detected with the client's patterns (the container's own type when typed). */
+  addIndicator(indicator: string): this {
+    return this.#api('addIndicator', indicator);
+  }
+  addSecurityLabel(label: string): this {
+    return this.#api('addSecurityLabel', label);
+  }
+  addSignatureId(id: number): this {
+    return this.#api('addSignatureId', id);
+  }
+  addTag(tag: string): this {
+    return this.#api('addTag', tag);
+  }
+  addTaskId(id: number): this {
+    return this.#api('addTaskId', id);
+  }
+  addThreatId(id: number): this {
+    return this.#api('addThreatId', id);
+  }
+  addVictimId(id: number): this {
+    return this.#api('addVictimId', id);
+  }
+
+  // --- post filters (AND'd) -----------------------------------------------------------------
+
+  addPfAttribute(type: string, operator: FilterOperator = FilterOperator.EQ): this {
+    return this.#pf('addPfAttribute', type, operator);
+  }
+  addPfConfidence(confidence: number, operator: FilterOperator = FilterOperator.EQ): this {
+    return this.#pf('addPfConfidence', confidence, operator);
+  }
+  /** A `Date` or an ISO 8601 string; compared as instants, whatever the offsets. */
+  addPfDateAdded(date: Date | string, operator: FilterOperator = FilterOperator.EQ): this {
+    return this.#pf('addPfDateAdded', date, operator);
+  }
+  addPfFileType(fileType: string, operator: FilterOperator = FilterOperator.EQ): this {
+    return this.#pf('addPfFileType', fileType, operator);
+  }
+  addPfLastModified(date: Date | string, operator: FilterOperator = FilterOperator.EQ): this {
+    return this.#pf('addPfLastModified', date, operator);
+  }
+  addPfName(name: string, operator: FilterOperator = FilterOperator.EQ): this {
+    return this.#pf('addPfName', name, operator);
+  }
+  /** A number 0–5 or a numeric string (`'2.0'`). */
+  addPfRating(rating: number | string, operator: FilterOperator = FilterOperator.EQ): this {
+    return this.#pf('addPfRating', rating, operator);
+  }
+  addPfTag(tag: string, operator: FilterOperator = FilterOperator.EQ): this {
+    return this.#pf('addPfTag', tag, operator);
+  }
+  addPfThreatAssessConfidence(confidence: number, operator: FilterOperator = FilterOperator.EQ): this {
+    return this.#pf('addPfThreatAssessConfidence', confidence, operator);
+  }
+  addPfThreatAssessRating(rating: number | string, operator: FilterOperator = FilterOperator.EQ): this {
+    return this.#pf('addPfThreatAssessRating', rating, operator);
+  }
+  addPfType(type: string, operator: FilterOperator = FilterOperator.EQ): this {
+    return this.#pf('addPfType', type, operator);
+  }
+
+  #api(name: ApiFilterName, value: unknown): this {
+    this.#allow(name, API_FILTERS[this.#target.kind]);
+    this.#requests.push(apiRequestSpec(this.#target, name, value));
+    return this;
+  }
+
+  #pf(name: PostFilterName, value: unknown, operator: unknown): this {
+    this.#allow(name, POST_FILTERS[this.#target.kind]);
+    this.#post.push(createPostFilter(name, value, operator));
+    return this;
+  }
+
+  #allow(name: string, allowed: readonly string[]): void {
+    if (!allowed.includes(name)) {
+      throw new ValidationError(
+        `${name} is not a filter of ${this.#target.label}: its filters are ${[...API_FILTERS[this.#target.kind], ...POST_FILTERS[this.#target.kind]].join(', ')}`,
+      );
+    }
+  }
+
+  /** The original's Filter Object table (sdk-behaviour.md 3.9), camelCase names. */
+  toString(): string {
+    const lines: string[] = ['', titleBar('Filter Object'), heading('Filter Properties')];
+    lines.push(
+      row('Operator', `FilterSetOperator.${this.#operator === FilterSetOperator.AND ? 'AND' : 'OR'}`),
+    );
+    lines.push(row('Request Objects', String(this.#requests.length)));
+    if (this.#owners.length > 0) {
+      lines.push('', heading('Owners'));
+      for (const owner of this.#owners) lines.push(row('Owner', owner));
+    }
+    if (this.#requests.length > 0) {
+      lines.push('', heading('Filters'));
+      for (const request of this.#requests) lines.push(row('Filter', request.description));
+    }
+    lines.push('', heading('API Filters'));
+    for (const name of API_FILTERS[this.#target.kind]) lines.push(row('Filter', name));
+    lines.push('', heading('Post Filters'));
+    for (const name of POST_FILTERS[this.#target.kind]) lines.push(row('Filter', name));
+    return `${lines.join('\n')}\n`;
+  }
+
+  [inspect.custom](): string {
+    return this.toString();
+  }
+}

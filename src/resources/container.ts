@@ -1,0 +1,131 @@
+/**
+ * A resource container (sdk-behaviour.md 3.2): filter objects, then `await retrieve()` and synchronous
+ * iteration as in the seed, or `stream()` for constant memory. Results accumulate across retrievals and
+ * are identified by id: an id already known gives the same object again.
+ */
+import { inspect } from 'node:util';
+import type { ResourceType } from '../core/enums.js';
+import type { ContainerKind } from '../filters/definitions.js';
+import { type Filter, FilterObject } from '../filters/filter.js';
+import type { ApiRequestSpec, FilterTarget } from '../filters/requests.js';
+import type { ResourceContext } from './context.js';
+import { type Retrieved, type RetrievalPlan, type RetrieveOptions, streamAll } from './retrieval.js';
+
+export type { RetrieveOptions } from './retrieval.js';
+
+/** What a concrete container supplies. */
+export interface ContainerSpec<T extends Retrieved> {
+  readonly target: FilterTarget;
+  readonly resourceType: ResourceType;
+  readonly ownerCheck: boolean;
+  /** Turns a wire item into a new object (the container looks ids up first). */
+  parse(item: Record<string, unknown>, spec: ApiRequestSpec): T | Promise<T>;
+}
+
+export abstract class Container<T extends Retrieved, K extends ContainerKind> implements Iterable<T> {
+  /** @internal */
+  protected readonly context: ResourceContext;
+  readonly #spec: ContainerSpec<T>;
+  #filters: FilterObject[] = [];
+  readonly #results = new Map<number, T>();
+  /** Objects known by id, retrieved or not kept by a filter yet (identity, sdk-behaviour.md 3.6). */
+  readonly #known = new Map<number, T>();
+
+  /** @internal */
+  constructor(context: ResourceContext, spec: ContainerSpec<T>) {
+    this.context = context;
+    this.#spec = spec;
+  }
+
+  /** @internal The filter objects' target, for subclasses that add filters of another type. */
+  protected filterFor(target: FilterTarget): FilterObject {
+    const filter = new FilterObject(target);
+    this.#filters.push(filter);
+    return filter;
+  }
+
+  /** A new filter object; API filters in it are OR'd, post filters AND'd. */
+  addFilter(): Filter<K> {
+    return this.filterFor(this.#spec.target);
+  }
+
+  /** @internal `modifiedSince` for the default requests (indicators only). */
+  protected modifiedSince(): string | undefined {
+    return undefined;
+  }
+
+  /** `identity`: an id seen before gives the same object (retrieve); a stream keeps no objects. */
+  #plan(identity: boolean): RetrievalPlan<T> {
+    const parse = this.#spec.parse.bind(this.#spec);
+    return {
+      context: this.context,
+      target: this.#spec.target,
+      resourceType: this.#spec.resourceType,
+      ownerCheck: this.#spec.ownerCheck,
+      modifiedSince: this.modifiedSince(),
+      parse: !identity
+        ? parse
+        : async (item, spec) => {
+            const object = await parse(item, spec);
+            const known = this.#known.get(object.id);
+            if (known !== undefined) return known;
+            this.#known.set(object.id, object);
+            return object;
+          },
+    };
+  }
+
+  /**
+   * Objects as pages arrive: the filter objects combined left to right (see docs/filters.md for
+   * what each shape keeps in memory). The filter objects are used up when the walk starts.
+   */
+  stream(options: RetrieveOptions = {}): AsyncGenerator<T> {
+    return this.#walk(options, false);
+  }
+
+  async *#walk(options: RetrieveOptions, identity: boolean): AsyncGenerator<T> {
+    const filters = this.#filters;
+    this.#filters = [];
+    const { requester } = this.context;
+    let count = 0;
+    try {
+      for await (const object of streamAll(
+        this.#plan(identity),
+        filters,
+        requester.config.defaultOrg,
+        options,
+      )) {
+        count += 1;
+        yield object;
+      }
+    } finally {
+      requester.recorder.addFilteredResults(count);
+    }
+  }
+
+  /** Runs the filter objects and adds their results to the container; resolves to the container. */
+  async retrieve(options: RetrieveOptions = {}): Promise<this> {
+    for await (const object of this.#walk(options, true)) this.#results.set(object.id, object);
+    return this;
+  }
+
+  /** The retrieved objects, in first-seen order. */
+  [Symbol.iterator](): Iterator<T> {
+    return this.#results.values();
+  }
+
+  /** How many objects have been retrieved. */
+  get length(): number {
+    return this.#results.size;
+  }
+
+  /** @internal Adds an object made with `add()` so that iteration shows it. */
+  protected remember(object: T): T {
+    this.#known.set(object.id, object);
+    return object;
+  }
+
+  [inspect.custom](): string {
+    return `${this.constructor.name} { length: ${this.length} }`;
+  }
+}

@@ -1,0 +1,192 @@
+/**
+ * The containers of `tc.indicators()`, `tc.groups()`, `tc.adversaries()` … `tc.threats()`,
+ * `tc.victims()`, `tc.tasks()` and `tc.owners()` (sdk-behaviour.md 3.3).
+ */
+import { type IndicatorType, ResourceType } from '../core/enums.js';
+import { ValidationError } from '../core/errors.js';
+import { formatModifiedSince } from '../core/request-object.js';
+import { describeValue } from '../core/validators.js';
+import type { Filter } from '../filters/filter.js';
+import type { FilterTarget } from '../filters/requests.js';
+import { Container } from './container.js';
+import type { ResourceContext } from './context.js';
+import { type Group, parseGroup } from './group.js';
+import { type Indicator, parseIndicator } from './indicator.js';
+import {
+  GROUP_KINDS,
+  type GroupKind,
+  INDICATOR_KIND_BY_TYPE,
+  INDICATOR_KINDS,
+  type IndicatorKind,
+} from './kinds.js';
+import { type Owner, parseOwner } from './owner.js';
+import { parseTask, type Task } from './task.js';
+import { parseVictim, type Victim } from './victim.js';
+
+function detectBranch(context: ResourceContext): (value: string) => string | undefined {
+  return (value) => {
+    const type = context.detector.detect(value);
+    return type === undefined ? undefined : INDICATOR_KINDS.get(type)?.branch;
+  };
+}
+
+const BRANCH_TO_KIND = new Map([...INDICATOR_KINDS.values()].map((k) => [k.branch, k]));
+
+/** Parses an indicator item, reading `/v2/types/indicatorTypes` (once per client) for a type it does not know. */
+async function indicatorFrom(
+  context: ResourceContext,
+  item: Record<string, unknown>,
+  branch: string | undefined,
+): Promise<Indicator> {
+  const typeName = typeof item.type === 'string' ? item.type : undefined;
+  let kind: IndicatorKind | undefined =
+    branch === undefined ? undefined : (BRANCH_TO_KIND.get(branch) ?? undefined);
+  if (kind === undefined && typeName !== undefined) kind = INDICATOR_KIND_BY_TYPE.get(typeName);
+  if (kind === undefined && (typeName !== undefined || branch !== undefined)) {
+    const kinds = await context.indicatorKinds();
+    kind =
+      typeName === undefined ? [...kinds.values()].find((k) => k.branch === branch) : kinds.get(typeName);
+  }
+  return parseIndicator(item, context, kind);
+}
+
+/** `tc.indicators()`: every indicator type; `addFilter(IndicatorType.X)` narrows one filter object to a type. */
+export class IndicatorsContainer extends Container<Indicator, 'indicators'> {
+  #modifiedSince: string | undefined;
+
+  /** @internal */
+  constructor(context: ResourceContext) {
+    const target: FilterTarget = {
+      kind: 'indicators',
+      label: 'indicators',
+      detectBranch: detectBranch(context),
+    };
+    super(context, {
+      target,
+      resourceType: ResourceType.INDICATORS,
+      ownerCheck: true,
+      parse: (item, spec) => indicatorFrom(context, item, spec.indicatorBranch),
+    });
+  }
+
+  /** A filter object over all types, or over one type (its results come from that type's listings). */
+  override addFilter(): Filter<'indicators'>;
+  override addFilter(indicatorType: IndicatorType): Filter<'typedIndicators'>;
+  override addFilter(indicatorType?: IndicatorType): Filter<'indicators'> | Filter<'typedIndicators'> {
+    if (indicatorType === undefined) return super.addFilter();
+    const kind = INDICATOR_KINDS.get(indicatorType);
+    if (kind === undefined) {
+      throw new ValidationError(
+        `addFilter: ${describeValue(indicatorType)} is not an IndicatorType with a listing (ADDRESSES, EMAIL_ADDRESSES, FILES, HOSTS, URLS)`,
+      );
+    }
+    return this.filterFor({
+      kind: 'typedIndicators',
+      label: `${kind.branch} indicators`,
+      branch: kind.branch,
+      detectBranch: () => kind.branch,
+    });
+  }
+
+  /**
+   * Only indicators modified since this time, on every default (owner-only) request of the container,
+   * typed filter objects included, whatever the order of the calls (decisions.md 1.7). A `Date` is sent
+   * as `YYYY-MM-DDTHH:MM:SSZ`; a string as given.
+   */
+  setModifiedSince(since: string | Date): this {
+    if (since instanceof Date) {
+      if (Number.isNaN(since.getTime())) throw new ValidationError('setModifiedSince: the Date is invalid');
+      this.#modifiedSince = formatModifiedSince(since);
+    } else if (typeof since === 'string' && Number.isFinite(Date.parse(since))) {
+      this.#modifiedSince = since;
+    } else {
+      throw new ValidationError(`setModifiedSince: ${describeValue(since)} is not a valid date`);
+    }
+    return this;
+  }
+
+  protected override modifiedSince(): string | undefined {
+    return this.#modifiedSince;
+  }
+}
+
+/** `tc.groups()`: every group type. */
+export class GroupsContainer extends Container<Group, 'groups'> {
+  /** @internal */
+  constructor(context: ResourceContext) {
+    super(context, {
+      target: { kind: 'groups', label: 'groups', detectBranch: detectBranch(context) },
+      resourceType: ResourceType.GROUPS,
+      ownerCheck: true,
+      parse: (item) => parseGroup(item, context),
+    });
+  }
+}
+
+/** `tc.adversaries()`, `tc.campaigns()`, `tc.documents()`, `tc.emails()`, `tc.incidents()`, `tc.signatures()`, `tc.threats()`. */
+export class GroupTypeContainer extends Container<Group, 'groupType'> {
+  /** The group type of this container. */
+  readonly kind: GroupKind;
+
+  /** @internal */
+  constructor(context: ResourceContext, kind: GroupKind) {
+    super(context, {
+      target: {
+        kind: 'groupType',
+        label: kind.branch,
+        branch: kind.branch,
+        detectBranch: detectBranch(context),
+      },
+      resourceType: kind.resourceType,
+      ownerCheck: true,
+      parse: (item) => parseGroup(item, context, kind),
+    });
+    this.kind = kind;
+  }
+}
+
+/** `tc.victims()`. Victims are not owner-checked, as in the original. */
+export class VictimsContainer extends Container<Victim, 'victims'> {
+  /** @internal */
+  constructor(context: ResourceContext) {
+    super(context, {
+      target: { kind: 'victims', label: 'victims', detectBranch: detectBranch(context) },
+      resourceType: ResourceType.VICTIMS,
+      ownerCheck: false,
+      parse: (item) => parseVictim(item, context),
+    });
+  }
+}
+
+/** `tc.tasks()`. */
+export class TasksContainer extends Container<Task, 'tasks'> {
+  /** @internal */
+  constructor(context: ResourceContext) {
+    super(context, {
+      target: { kind: 'tasks', label: 'tasks', detectBranch: detectBranch(context) },
+      resourceType: ResourceType.TASKS,
+      ownerCheck: true,
+      parse: (item) => parseTask(item, context),
+    });
+  }
+}
+
+/** `tc.owners()`: the owners the API user may access. */
+export class OwnersContainer extends Container<Owner, 'owners'> {
+  /** @internal */
+  constructor(context: ResourceContext) {
+    super(context, {
+      target: { kind: 'owners', label: 'owners', detectBranch: detectBranch(context) },
+      resourceType: ResourceType.OWNERS,
+      ownerCheck: false,
+      parse: (item) => parseOwner(item),
+    });
+  }
+}
+
+/** The group kind of a `tc.<plural>()` accessor. */
+export function groupKind(branch: string): GroupKind {
+  const kind = GROUP_KINDS.find((k) => k.branch === branch);
+  if (kind === undefined) throw new ValidationError(`${branch} is not a group type`);
+  return kind;
+}

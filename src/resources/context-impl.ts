@@ -1,0 +1,60 @@
+/**
+ * The resource context of one client: its requester, its indicator patterns, and the indicator types
+ * of `/v2/types/indicatorTypes`, read once on first use (the original read them again for every
+ * container it created).
+ */
+import { IndicatorType } from '../core/enums.js';
+import { RequestObject } from '../core/request-object.js';
+import type { Requester } from '../pipeline/requester.js';
+import type { IndicatorDetector, ResourceContext } from './context.js';
+import { INDICATOR_KIND_BY_TYPE, type IndicatorKind } from './kinds.js';
+import { readString } from './values.js';
+
+/** A custom type's table entry from its `/v2/types/indicatorTypes` item. */
+function customKind(item: Record<string, unknown>): IndicatorKind | undefined {
+  const type = readString(item.name);
+  const branch = readString(item.apiBranch);
+  const entity = readString(item.apiEntity);
+  if (type === undefined || branch === undefined || entity === undefined) return undefined;
+  const labels = ['value1Label', 'value2Label', 'value3Label']
+    .map((key) => readString(item[key]))
+    .filter((label): label is string => label !== undefined && label !== '');
+  return Object.freeze({
+    type,
+    branch,
+    entity,
+    listKey: entity,
+    indicatorType: IndicatorType.CUSTOM_INDICATORS,
+    valueFields: labels.length > 0 ? labels : ['summary'],
+    builtIn: false,
+  });
+}
+
+export function createResourceContext(requester: Requester, detector: IndicatorDetector): ResourceContext {
+  let kinds: Promise<ReadonlyMap<string, IndicatorKind>> | undefined;
+  const load = async (signal?: AbortSignal): Promise<ReadonlyMap<string, IndicatorKind>> => {
+    const out = new Map<string, IndicatorKind>(INDICATOR_KIND_BY_TYPE);
+    const ro = new RequestObject().setHttpMethod('GET').setRequestUri('/v2/types/indicatorTypes');
+    for await (const item of requester
+      .pages<Record<string, unknown>>(ro, { signal, countsAsApiFilter: false })
+      .items()) {
+      const name = readString(item.name);
+      if (name === undefined || out.has(name)) continue;
+      const kind = customKind(item);
+      if (kind !== undefined) out.set(name, kind);
+    }
+    return out;
+  };
+  return {
+    requester,
+    detector,
+    indicatorKinds(signal) {
+      // One read per client; a failed read is tried again next time.
+      kinds ??= load(signal).catch((error: unknown) => {
+        kinds = undefined;
+        throw error;
+      });
+      return kinds;
+    },
+  };
+}

@@ -1,0 +1,243 @@
+/**
+ * The retrieval engine (sdk-behaviour.md 3.6, decisions.md 1.4 and 1.7): each filter object's
+ * requests, sent once per owner when they can carry one (else once, with the results kept for each
+ * owner whose name matches), paged through the requester's page-window limiter, owner-checked,
+ * post-filtered object by object, and de-duplicated by id. Filter objects combine left to right by
+ * their operator; results come out in first-seen order.
+ */
+import { NotFoundError } from '../core/errors.js';
+import { RequestObject } from '../core/request-object.js';
+import type { ResourceType } from '../core/enums.js';
+import type { FilterObject } from '../filters/filter.js';
+import type { PostFilter } from '../filters/post-filters.js';
+import { type ApiRequestSpec, defaultRequestSpec, type FilterTarget } from '../filters/requests.js';
+import type { ResourceContext } from './context.js';
+
+/** Options of `retrieve()` and `stream()` (decisions.md 1.7). */
+export interface RetrieveOptions {
+  /** Page windows in flight, 1 to 32. @default the client's `concurrency` */
+  readonly concurrency?: number | undefined;
+  readonly signal?: AbortSignal | undefined;
+  /** Ask the server for each item's tags (`includeTags=true`). Set by itself for a tag post filter. */
+  readonly includeTags?: boolean | undefined;
+  /** Ask the server for each item's attributes. Set by itself for an attribute post filter. */
+  readonly includeAttributes?: boolean | undefined;
+}
+
+/** An object the engine can place: its id and owner. */
+export interface Retrieved {
+  readonly id: number;
+  readonly ownerName?: string | undefined;
+}
+
+/** What a container tells the engine. */
+export interface RetrievalPlan<T extends Retrieved> {
+  readonly context: ResourceContext;
+  readonly target: FilterTarget;
+  readonly resourceType: ResourceType;
+  /** Whether results are dropped unless their `ownerName` is the owner asked for (not owners, victims). */
+  readonly ownerCheck: boolean;
+  readonly modifiedSince?: string | undefined;
+  /** Turns a wire item into the container's object (the same instance for an id already known). */
+  parse(item: Record<string, unknown>, spec: ApiRequestSpec): T | Promise<T>;
+}
+
+/** The message of the 404 that retrieval reads as an empty result (decisions.md 1.4). */
+const NOT_FOUND_MESSAGE = 'The requested resource was not found';
+
+function sameOwner(a: string | undefined, b: string): boolean {
+  return a === undefined || a.toUpperCase() === b.toUpperCase();
+}
+
+function buildRequest<T extends Retrieved>(
+  plan: RetrievalPlan<T>,
+  spec: ApiRequestSpec,
+  owner: string | undefined,
+  include: { tags: boolean; attributes: boolean },
+): RequestObject {
+  const ro = new RequestObject().setHttpMethod('GET').setRequestUri(spec.requestUri);
+  ro.setResourceType(plan.resourceType);
+  let description = spec.description;
+  if (owner !== undefined && spec.ownerAllowed) ro.setOwner(owner);
+  if (spec.isDefault && plan.modifiedSince !== undefined) {
+    ro.addPayload('modifiedSince', plan.modifiedSince);
+    description = `${owner === undefined ? 'Owner Filter' : 'Indicator Owner Filter'} modified since ${plan.modifiedSince}`;
+  } else if (spec.isDefault && owner === undefined) description = 'None';
+  if (include.tags) ro.addPayload('includeTags', 'true');
+  if (include.attributes) ro.addPayload('includeAttributes', 'true');
+  return ro.setDescription(description);
+}
+
+/** The objects of one request for one owner (or for none), as they arrive. */
+async function* fetchRequest<T extends Retrieved>(
+  plan: RetrievalPlan<T>,
+  spec: ApiRequestSpec,
+  owner: string | undefined,
+  options: RetrieveOptions,
+  include: { tags: boolean; attributes: boolean },
+): AsyncGenerator<T> {
+  const { requester } = plan.context;
+  const ro = buildRequest(plan, spec, owner, include);
+  try {
+    if (spec.single) {
+      const response = await requester.request(ro, {
+        throwOnError: true,
+        countsAsApiFilter: true,
+        signal: options.signal,
+      });
+      const data = response.json<{ data?: Record<string, unknown> }>().data ?? {};
+      const item = Object.values(data).find((v) => typeof v === 'object' && v !== null && !Array.isArray(v));
+      if (item === undefined) return;
+      requester.recorder.addUnfilteredResults(1);
+      yield await plan.parse(item as Record<string, unknown>, spec);
+      return;
+    }
+    const pages = requester.pages<Record<string, unknown>>(ro, {
+      concurrency: options.concurrency,
+      signal: options.signal,
+      countsAsApiFilter: true,
+      failedWindows: 'incomplete',
+    });
+    for await (const page of pages) {
+      requester.recorder.addUnfilteredResults(page.items.length);
+      for (const item of page.items) yield await plan.parse(item, spec);
+    }
+  } catch (error) {
+    // The original's useful case: filtering on a missing resource is an empty result (the report
+    // keeps the failure).
+    if (error instanceof NotFoundError && error.message === NOT_FOUND_MESSAGE) return;
+    throw error;
+  }
+}
+
+/**
+ * The objects of one filter object, de-duplicated and post-filtered, in first-seen order. Memory: the
+ * ids seen (for the union of its requests and owners).
+ */
+export async function* streamFilterObject<T extends Retrieved>(
+  plan: RetrievalPlan<T>,
+  filter: FilterObject | undefined,
+  defaultOrg: string,
+  options: RetrieveOptions,
+): AsyncGenerator<T> {
+  const post: readonly PostFilter[] = filter?.postFilters ?? [];
+  const include = {
+    tags: options.includeTags === true || post.some((p) => p.needs === 'tags'),
+    attributes: options.includeAttributes === true || post.some((p) => p.needs === 'attributes'),
+  };
+  const { recorder } = plan.context.requester;
+  if (filter === undefined) {
+    // No filter object: the container's base listing, no owner (the API user's default org).
+    for await (const object of fetchRequest(
+      plan,
+      defaultRequestSpec(plan.target),
+      undefined,
+      options,
+      include,
+    )) {
+      yield object;
+    }
+    return;
+  }
+  const owners = filter.owners.length > 0 ? filter.owners : [defaultOrg];
+  const requests = filter.apiRequests.length > 0 ? filter.apiRequests : [defaultRequestSpec(plan.target)];
+  // One report entry per post filter and owner, as the original counted them.
+  for (let i = 0; i < owners.length; i += 1) {
+    for (const p of post) {
+      recorder.recordPostFilter({
+        description: p.description,
+        filter: p.filter,
+        method: p.method,
+        operator: p.operator,
+      });
+    }
+  }
+  const seen = new Set<number>();
+  const keep = (object: T, allowed: readonly string[]): boolean => {
+    if (seen.has(object.id)) return false;
+    if (plan.ownerCheck && !allowed.some((o) => sameOwner(object.ownerName, o))) return false;
+    if (!post.every((p) => p.test(object as never))) return false;
+    seen.add(object.id);
+    return true;
+  };
+  for (const spec of requests) {
+    if (spec.ownerAllowed) {
+      for (const owner of owners) {
+        for await (const object of fetchRequest(plan, spec, owner, options, include)) {
+          if (keep(object, [owner])) yield object;
+        }
+      }
+    } else {
+      // Sent once; its results are kept for each owner whose name matches (decisions.md 1.7).
+      for await (const object of fetchRequest(plan, spec, undefined, options, include)) {
+        if (keep(object, owners)) yield object;
+      }
+    }
+  }
+}
+
+/**
+ * Every filter object combined left to right. Streams directly when each filter object after the first
+ * is OR'd (memory: ids). With an AND, the later filter objects are walked first for their ids (and the
+ * objects of OR'd ones kept), then the first streams through the combined set.
+ */
+export async function* streamAll<T extends Retrieved>(
+  plan: RetrievalPlan<T>,
+  filters: readonly FilterObject[],
+  defaultOrg: string,
+  options: RetrieveOptions,
+): AsyncGenerator<T> {
+  if (filters.length === 0) {
+    yield* streamFilterObject(plan, undefined, defaultOrg, options);
+    return;
+  }
+  const [first, ...rest] = filters as [FilterObject, ...FilterObject[]];
+  if (rest.every((f) => f.operator === 'or')) {
+    const seen = new Set<number>();
+    for (const filter of filters) {
+      for await (const object of streamFilterObject(plan, filter, defaultOrg, options)) {
+        if (!seen.has(object.id)) {
+          seen.add(object.id);
+          yield object;
+        }
+      }
+    }
+    return;
+  }
+  // Later filter objects first: their id sets decide membership; OR'd ones keep their objects too.
+  const later: { operator: string; ids: Set<number>; objects: T[] }[] = [];
+  for (const filter of rest) {
+    const ids = new Set<number>();
+    const objects: T[] = [];
+    for await (const object of streamFilterObject(plan, filter, defaultOrg, options)) {
+      ids.add(object.id);
+      if (filter.operator === 'or') objects.push(object);
+    }
+    later.push({ operator: filter.operator, ids, objects });
+  }
+  // Whether an object in set position `from` survives the operators after it.
+  const survives = (id: number, from: number): boolean => {
+    let member = true;
+    for (let i = from; i < later.length; i += 1) {
+      const step = later[i];
+      if (step === undefined) continue;
+      member = step.operator === 'and' ? member && step.ids.has(id) : member || step.ids.has(id);
+    }
+    return member;
+  };
+  const yielded = new Set<number>();
+  for await (const object of streamFilterObject(plan, first, defaultOrg, options)) {
+    if (!yielded.has(object.id) && survives(object.id, 0)) {
+      yielded.add(object.id);
+      yield object;
+    }
+  }
+  for (let i = 0; i < later.length; i += 1) {
+    for (const object of later[i]?.objects ?? []) {
+      if (!yielded.has(object.id) && survives(object.id, i + 1)) {
+        yielded.add(object.id);
+        yield object;
+      }
+    }
+  }
+}
