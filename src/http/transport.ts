@@ -6,7 +6,7 @@
  * timeout on the headers and between body chunks, so a large download that keeps flowing is never cut.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Duplex } from 'node:stream';
+import { type Duplex, Readable } from 'node:stream';
 import { rootCertificates } from 'node:tls';
 import { Agent, type Dispatcher, ProxyAgent, request } from 'undici';
 import type { AttemptRequest, AttemptResponse } from './types.js';
@@ -329,7 +329,7 @@ export class HttpTransport {
       const response = await request(req.url, {
         method: req.method,
         headers: req.headers,
-        ...(req.body === undefined ? {} : { body: req.body }),
+        ...(req.body === undefined ? {} : { body: uploadBody(req.body, precise ? arm : undefined) }),
         dispatcher: precise ? this.#watched : this.#agent,
         ...(signal === undefined ? {} : { signal }),
         headersTimeout: precise ? timeoutMs + 2000 : timeoutMs,
@@ -398,4 +398,29 @@ export class HttpTransport {
   async close(): Promise<void> {
     await this.#agent.close();
   }
+}
+
+/** Bodies above this are sent in chunks, so that a slow upload keeps both idle timers alive. */
+const CHUNKED_UPLOAD_ABOVE_BYTES = 1024 * 1024;
+const UPLOAD_CHUNK_BYTES = 64 * 1024;
+
+/**
+ * The body as undici should send it. A large body goes as an iterable of 64 KiB slices: undici then
+ * writes it piece by piece and re-arms its own headers timer at each piece the socket takes, and our
+ * idle timer is re-armed at each piece undici asks for. A Buffer given whole would be queued in one
+ * write, and a slow upload would time out although bytes keep flowing. A new stream per attempt.
+ */
+function uploadBody(
+  body: string | Buffer | Uint8Array,
+  onProgress: (() => void) | undefined,
+): string | Buffer | Uint8Array | Readable {
+  const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+  if (bytes.byteLength <= CHUNKED_UPLOAD_ABOVE_BYTES) return body;
+  function* slices(): Generator<Uint8Array> {
+    for (let offset = 0; offset < bytes.byteLength; offset += UPLOAD_CHUNK_BYTES) {
+      onProgress?.();
+      yield bytes.subarray(offset, offset + UPLOAD_CHUNK_BYTES);
+    }
+  }
+  return Readable.from(slices(), { objectMode: false, highWaterMark: UPLOAD_CHUNK_BYTES });
 }
