@@ -418,6 +418,8 @@ export async function connect(
   let target: ReturnType<typeof resolveTarget>;
   let closeSandbox: (() => Promise<void>) | undefined;
   if (flags.sandbox === true) {
+    const caCertificate =
+      flags.caCert === undefined ? undefined : readFlagFile(commandName, '--ca-cert', flags.caCert);
     // Loaded only now: the sandbox (and SQLite) is never imported by the rest of the CLI.
     const { startSandbox } = await import('../sandbox/index.js');
     const sandbox = await startSandbox({ seedIndicators: 1000 });
@@ -427,15 +429,13 @@ export async function connect(
       defaultOrg: sandbox.defaultOrg,
       accessId: sandbox.accessId,
       secretKey: sandbox.secretKey,
-      ...(flags.caCert === undefined
-        ? {}
-        : { caCertificate: readFlagFile(commandName, '--ca-cert', flags.caCert) }),
+      ...(caCertificate === undefined ? {} : { caCertificate }),
     };
   } else {
     try {
       target = resolveTarget(flags, io, commandName);
     } catch (error) {
-      if (error instanceof ConfigError) throw new CliError(commandName, error.message);
+      if (error instanceof ConfigError) throw new CliError(commandName, error.message, 1, { cause: error });
       throw error;
     }
   }
@@ -471,7 +471,8 @@ export async function connect(
     };
   } catch (error) {
     await closeSandbox?.();
-    if (error instanceof ConfigError) throw new CliError(commandName, flagMessage(error.message));
+    if (error instanceof ConfigError)
+      throw new CliError(commandName, flagMessage(error.message), 1, { cause: error });
     throw error;
   }
 }

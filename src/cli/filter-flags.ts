@@ -70,7 +70,7 @@ const API_FLAGS: readonly ApiFlagSpec[] = [
     key: 'indicator',
     flag: '--indicator',
     method: 'addIndicator',
-    option: textOption('--indicator', 'value', 'this indicator (groups: the groups associated with it)'),
+    option: textOption('--indicator', 'value', 'an indicator value (its type is detected)'),
   },
   {
     key: 'adversaryId',

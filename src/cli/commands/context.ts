@@ -2,6 +2,7 @@
 import { type Command, CommanderError } from 'commander';
 import { CliError, describeError, describeErrorDetail, InterruptedError } from '../cli-error.js';
 import type { Io } from '../io.js';
+import { isBrokenPipe } from '../output.js';
 
 /** One run of the program. */
 export interface CommandContext {
@@ -42,6 +43,10 @@ export function action<F extends { debug?: boolean }>(
       await run(flags, command, operands);
     } catch (error) {
       if (error instanceof CommanderError) throw error;
+      if (isBrokenPipe(error)) {
+        // The reader went away (`threatconnect indicators | head`): it has what it wanted.
+        return;
+      }
       if (error instanceof InterruptedError || context.io.interrupt.aborted) {
         context.io.stderr.write(`threatconnect ${name}: interrupted\n`);
         context.exitCode = context.io.interruptCode();

@@ -28,7 +28,12 @@ function downloadCommand(context: CommandContext): Command {
     .addArgument(new Argument('<id>', 'the document id').argParser(integer('ID', 0)))
     .option('--owner <name>', 'the owner parameter', text('--owner'))
     .option('--output <file>', 'write to this file, complete or not at all (default: stdout)');
-  addConnectionOptions(command);
+  addConnectionOptions(command).addHelpText(
+    'after',
+    `
+Example:
+  threatconnect document download 19 --output document-19.txt`,
+  );
   return command.action(
     action<DownloadFlags>(context, 'document download', async (flags, cmd) => {
       const { io } = context;
@@ -93,7 +98,12 @@ function uploadCommand(context: CommandContext): Command {
     .argument('<file>', 'the file to upload (read into memory)')
     .option('--owner <name>', 'the owner to create it in (default: the default org)', text('--owner'))
     .option('--file-name <name>', "the document's fileName (default: FILE's base name)", text('--file-name'));
-  addConnectionOptions(command);
+  addConnectionOptions(command).addHelpText(
+    'after',
+    `
+Example:
+  threatconnect document upload 'Quarterly report' report.pdf --owner 'Example Community'`,
+  );
   return command.action(
     action<UploadFlags>(context, 'document upload', async (flags, cmd, [name, file]) => {
       const { io } = context;

@@ -45,7 +45,14 @@ export function groupsCommand(context: CommandContext): Command {
     .addArgument(new Argument('<type>', 'the plural group type').choices(TYPES));
   addListingOptions(command);
   addFilterOptions(command, 'groups');
-  addConnectionOptions(command);
+  addConnectionOptions(command).addHelpText(
+    'after',
+    `
+Examples:
+  threatconnect groups adversaries --sandbox --owner 'Example Community' --pf-name 'Bad Guy'
+  threatconnect groups all --indicator 10.20.30.40 --owner 'Example Community'
+  threatconnect groups signatures --pf-file-type YARA --format json`,
+  );
   return command.action(
     action<ListingFlags>(context, 'groups', (flags, cmd, [type]) =>
       runListing(context, cmd, flags, {

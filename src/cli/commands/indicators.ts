@@ -33,7 +33,15 @@ export function indicatorsCommand(context: CommandContext): Command {
     );
   addListingOptions(command);
   addFilterOptions(command, 'indicators');
-  addConnectionOptions(command);
+  addConnectionOptions(command).addHelpText(
+    'after',
+    `
+Examples:
+  threatconnect indicators --sandbox --owner 'Example Community' --tag APT
+  threatconnect indicators --type host --pf-rating '>=3' --pf-date-added '>2024-01-01T00:00:00Z'
+  threatconnect indicators --threat-id 38 --security-label 'TLP Red' --format json --output red.json
+  threatconnect indicators --modified-since 2024-06-01T00:00:00Z --limit 100 --report`,
+  );
   return command.action(
     action<IndicatorsFlags>(context, 'indicators', (flags, cmd) =>
       runListing(context, cmd, flags, {

@@ -59,7 +59,15 @@ export function requestCommand(context: CommandContext): Command {
     .option('--paginate', 'page through a listing and print the items of every page as JSON lines')
     .option('--throw-on-error', 'exit 1 with the message when the status is not 200, 201 or 202')
     .option('--output <file>', 'write the body to this file, complete or not at all (default: stdout)');
-  addConnectionOptions(command);
+  addConnectionOptions(command).addHelpText(
+    'after',
+    `
+Examples:
+  threatconnect request GET /v2/owners/mine
+  threatconnect request GET /v2/indicators --owner 'Example Community' --paginate
+  threatconnect request POST /v2/groups/threats --body '{"name":"New threat"}' --throw-on-error
+  threatconnect request PUT /v2/groups/documents/19/upload --body @report.pdf --content-type application/octet-stream`,
+  );
   return command.action(
     action<RequestFlags>(context, 'request', async (flags, cmd) => {
       const { io } = context;

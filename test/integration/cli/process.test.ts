@@ -173,6 +173,19 @@ describe('threatconnect as a process', () => {
     assert.equal(jsonLines(run.stdout).length, 20);
   });
 
+  it('a reader that goes away (| head) ends the run quietly with 0', async () => {
+    await setFaults(sandbox, { latencyMs: 50 });
+    try {
+      const run = startCli(['indicators', '--result-limit', '5', '--concurrency', '1'], env);
+      await waitFor('a record on stdout', () => (run.stdout().includes('\n') ? true : undefined));
+      run.child.stdout?.destroy();
+      assert.deepEqual(await within('the run to end', run.closed), { code: 0, signal: null });
+      assert.equal(run.stderr(), '');
+    } finally {
+      await setFaults(sandbox, {});
+    }
+  });
+
   it('SIGINT ends the run with 130: complete lines on stdout, no partial --output file', async () => {
     // Slow pages, so the run is still going when the signal comes.
     await setFaults(sandbox, { latencyMs: 100 });
