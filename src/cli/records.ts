@@ -17,13 +17,6 @@ export type OwnerRecord = Yielded<ReturnType<ThreatConnect['owners']>>;
 /** What a listing command prints: decides the view and the formats that apply. */
 export type RecordKind = 'indicator' | 'group' | 'owner';
 
-/** The record of each kind. */
-export interface RecordOf {
-  indicator: IndicatorRecord;
-  group: GroupRecord;
-  owner: OwnerRecord;
-}
-
 const INDICATOR_FIELDS = [
   'id',
   'type',
