@@ -163,7 +163,8 @@ async function main(): Promise<void> {
     // Warm-up: one walk each.
     const expected = (await time(bare, 4)).items;
     const sdkItems = (await time(viaSdk, 4)).items;
-    if (sdkItems !== expected) throw new Error(`the two sides listed different counts: bare ${expected}, SDK ${sdkItems}`);
+    if (sdkItems !== expected)
+      throw new Error(`the two sides listed different counts: bare ${expected}, SDK ${sdkItems}`);
     console.log(`${expected} indicators in ${owners.length} owners, pages of ${LIMIT}, ${rounds} rounds`);
     for (const concurrency of [1, 4]) {
       const times = { bare: [] as number[], sdk: [] as number[] };

@@ -36,7 +36,8 @@ import {
 } from './resources/containers.js';
 import type { ResourceContext } from './resources/context.js';
 import { createResourceContext } from './resources/context-impl.js';
-import { InterimDetector } from './resources/interim-detector.js';
+import { type DetectableIndicatorType, IndicatorRegexes } from './resources/detect.js';
+import { CLIENT_INTERNALS, type ClientInternals } from './resources/internals.js';
 
 export type { ApiPage };
 
@@ -87,9 +88,10 @@ export class ThreatConnect {
   /** Open or closed; closing aborts calls in flight and a token renewal. */
   readonly #lifecycle = new ClientLifecycle();
   #resources: ResourceContext | undefined;
-  readonly #detector = new InterimDetector();
   /** Tokens obtained by renewal: secrets like the configured one, scrubbed from logs. */
   readonly #renewedTokens = new Set<string>();
+  /** This client's indicator patterns (`setIndicatorRegex`); never shared with other clients. */
+  readonly #detector = new IndicatorRegexes();
 
   /** `new ThreatConnect(accessId, secretKey, defaultOrg, baseUrl)`, as in the seed. */
   constructor(accessId: string, secretKey: string, defaultOrg: string, baseUrl: string);
@@ -239,6 +241,17 @@ export class ThreatConnect {
   /** `'python-sdk'` reproduces the original's output bytes; undefined gives the spec-correct formats. */
   setOutputCompat(mode: 'python-sdk' | undefined): void {
     this.#update({ compat: mode });
+  }
+
+  /**
+   * Replaces the patterns that detect and validate indicators of `type`, for this client only
+   * (sdk-behaviour.md 7.4). A value is of a type when one of its patterns matches the whole value;
+   * flags are kept (`/…/i` for the original's inline `(?i)`).
+   * @throws {ConfigError} for a type other than ADDRESSES, EMAIL_ADDRESSES, FILES, HOSTS or URLS, or
+   *   a pattern that is not a RegExp.
+   */
+  setIndicatorRegex(type: DetectableIndicatorType, regex: RegExp | readonly RegExp[]): void {
+    this.#detector.set(type, regex);
   }
 
   /** The current settings (frozen; secrets are not enumerable). */
@@ -409,6 +422,11 @@ export class ThreatConnect {
     else yield auth.apiToken;
     yield* this.#renewedTokens;
     yield proxy?.password;
+  }
+
+  /** @internal The resource layer's way in (src/resources/internals.ts); not public API. */
+  [CLIENT_INTERNALS](): ClientInternals {
+    return { requester: this.#requester, detector: this.#detector };
   }
 
   [inspect.custom](): string {

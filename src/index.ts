@@ -38,3 +38,12 @@ export {
 export { RequestObject } from './core/request-object.js';
 export { ApiResponse } from './core/response.js';
 export type { PostFilterEntry, Report, ReportEntry, RequestEntry } from './report/index.js';
+// Resource objects (what the containers' add() and retrieval give).
+export { Group } from './resources/group.js';
+export { Indicator } from './resources/indicator.js';
+export type { CallOptions, ItemKind, Phase } from './resources/item.js';
+export type { GroupKind, IndicatorKind } from './resources/kinds.js';
+export { Owner } from './resources/owner.js';
+export { Task } from './resources/task.js';
+export type { AttributeValue } from './resources/values.js';
+export { Victim } from './resources/victim.js';

@@ -96,7 +96,8 @@ export function splitBaseUrl(baseUrl: string): { readonly origin: string; readon
 
 // No `'`: the WHATWG parser percent-encodes it in a query (special-query set), though not in a path.
 const SAFE_TARGET = /^\/[A-Za-z0-9\-._~%!$&()*+,;=:@/?]*$/;
-const DOT_SEGMENT = /\/\.\.?(?:[/?]|$)/;
+// `.` and `..` segments, also written as `%2e` (the parser resolves both), and an empty final query.
+const DOT_SEGMENT = /\/(?:\.|%2e){1,2}(?:[/?]|$)|\?$/i;
 
 /**
  * The path and query exactly as undici puts them on the wire. undici parses the URL with the WHATWG

@@ -9,6 +9,7 @@ import { describeValue } from '../core/validators.js';
 import type { Filter } from '../filters/filter.js';
 import type { FilterTarget } from '../filters/requests.js';
 import { Container } from './container.js';
+import { createGroup, createIndicator, createTask, createVictim } from './create.js';
 import type { ResourceContext } from './context.js';
 import { type Group, parseGroup } from './group.js';
 import { type Indicator, parseIndicator } from './indicator.js';
@@ -108,6 +109,15 @@ export class IndicatorsContainer extends Container<Indicator, 'indicators'> {
   protected override modifiedSince(): string | undefined {
     return this.#modifiedSince;
   }
+
+  /**
+   * A new indicator to `commit()`. Its type is detected with the client's patterns (full match); a
+   * given `indicatorType` skips detection and the pattern check, as the seed's type override does.
+   * @throws {ValidationError} for a value no type matches, before any request.
+   */
+  add(value: string, owner?: string, indicatorType?: IndicatorType | IndicatorKind): Indicator {
+    return createIndicator(value, owner, indicatorType, this.context);
+  }
 }
 
 /** `tc.groups()`: every group type. */
@@ -143,6 +153,11 @@ export class GroupTypeContainer extends Container<Group, 'groupType'> {
     });
     this.kind = kind;
   }
+
+  /** A new group of this type to `commit()`; required fields are checked at commit. */
+  add(name: string, owner?: string): Group {
+    return createGroup(this.kind, name, owner, this.context);
+  }
 }
 
 /** `tc.victims()`. Victims are not owner-checked, as in the original. */
@@ -156,6 +171,11 @@ export class VictimsContainer extends Container<Victim, 'victims'> {
       parse: (item) => parseVictim(item, context),
     });
   }
+
+  /** A new victim to `commit()`. */
+  add(name: string, owner?: string): Victim {
+    return createVictim(name, owner, this.context);
+  }
 }
 
 /** `tc.tasks()`. */
@@ -168,6 +188,11 @@ export class TasksContainer extends Container<Task, 'tasks'> {
       ownerCheck: true,
       parse: (item) => parseTask(item, context),
     });
+  }
+
+  /** A new task to `commit()`. */
+  add(name: string, owner?: string): Task {
+    return createTask(name, owner, this.context);
   }
 }
 

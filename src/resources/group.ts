@@ -1,56 +1,422 @@
 /**
  * A group (rest-api-v2.md 7): adversaries, campaigns, documents, emails, incidents, signatures and
- * threats. The read side lives here; setters, `commit()`, `delete()`, associations and document
- * contents build on it.
+ * threats. Read from list items and single objects, written back with each type's setters, metadata,
+ * associations, `commit()` and `delete()` (sdk-behaviour.md 8.3; the shared write side is in item.ts),
+ * and for documents and signatures their contents (`upload()`, `download()`; sdk-behaviour.md 5).
  */
+import type { Readable } from 'node:stream';
 import { inspect } from 'node:util';
+import type { IndicatorType, ResourceType } from '../core/enums.js';
+import { ValidationError } from '../core/errors.js';
+import { formatModifiedSince } from '../core/request-object.js';
+import { describeValue } from '../core/validators.js';
 import type { ResourceContext } from './context.js';
-import { GROUP_KIND_BY_TYPE, type GroupKind } from './kinds.js';
-import {
-  type AttributeValue,
-  readAttributes,
-  readNumber,
-  readOwnerName,
-  readString,
-  readTags,
-} from './values.js';
+import type { Indicator } from './indicator.js';
+import { type CallOptions, Item, type ItemKind, type Phase, annotate, checkText } from './item.js';
+import { GROUP_KIND_BY_TYPE, type GroupKind, type IndicatorKind } from './kinds.js';
+import { groupTarget, idTarget, indicatorTarget } from './targets.js';
+import { readAttributes, readNumber, readOwnerName, readString, readTags } from './values.js';
+import type { Victim } from './victim.js';
 
-export class Group {
-  id: number;
+/** The archive password ThreatConnect uses for malware documents, as the original defaulted it. */
+export const DEFAULT_MALWARE_PASSWORD = 'TCinfected';
+
+/** Fields each type requires on create, besides `name` (rest-api-v2.md 7.1), with their setters. */
+const REQUIRED: Readonly<Record<string, readonly (readonly [string, string])[]>> = {
+  Document: [['fileName', 'setFileName']],
+  Email: [
+    ['subject', 'setSubject'],
+    ['header', 'setHeader'],
+    ['body', 'setBody'],
+  ],
+  Incident: [['eventDate', 'setEventDate']],
+  Signature: [
+    ['fileName', 'setFileName'],
+    ['fileType', 'setFileType'],
+    ['fileText', 'setFileText'],
+  ],
+};
+
+/** Fields never stored in `fields` (write-only on the wire). */
+const WRITE_ONLY = new Set(['password']);
+
+/** A date field: an ISO 8601 string, or a Date (sent as `YYYY-MM-DDTHH:MM:SSZ`). */
+function checkDate(value: unknown, label: string): string {
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime()))
+      throw new ValidationError(`${label} must be a valid date, got Invalid Date`);
+    return formatModifiedSince(value);
+  }
+  if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) {
+    throw new ValidationError(
+      `${label} must be a date (an ISO 8601 string such as '2024-01-02T03:04:05Z', or a Date), got ${describeValue(value)}`,
+    );
+  }
+  return value;
+}
+
+function checkString(value: unknown, label: string): string {
+  if (typeof value !== 'string')
+    throw new ValidationError(`${label} must be a string, got ${describeValue(value)}`);
+  return value;
+}
+
+export class Group extends Item {
   /** `Adversary`, `Campaign`, …; a type the SDK does not model keeps its name with no kind. */
   readonly type: string;
   readonly kind: GroupKind | undefined;
   name: string | undefined;
-  ownerName: string | undefined;
   dateAdded: string | undefined;
+  lastModified: string | undefined;
   webLink: string | undefined;
-  /** The type's own fields as read (`eventDate`, `fileName`, `fileType`, `fileSize`, `status`, `subject`, …). */
+  /** The type's own fields as read or set (`eventDate`, `fileName`, `fileType`, `fileSize`, `status`, `subject`, …). */
   readonly fields: Record<string, unknown>;
-  tags: string[] | undefined;
-  attributes: AttributeValue[] | undefined;
-  securityLabels: string[] | undefined;
-  /** @internal */
-  readonly context: ResourceContext;
 
-  /** @internal Built by {@link parseGroup} and by `container.add()`. */
-  constructor(init: { id: number; type: string; kind: GroupKind | undefined; context: ResourceContext }) {
-    this.id = init.id;
+  /** @internal Built by {@link parseGroup} and by `createGroup()` (`container.add()`). */
+  constructor(init: {
+    id: number;
+    type: string;
+    kind: GroupKind | undefined;
+    context: ResourceContext;
+    phase?: Phase | undefined;
+  }) {
+    super(init.id, init.context, init.phase ?? 'clean');
     this.type = init.type;
     this.kind = init.kind;
-    this.context = init.context;
     this.name = undefined;
-    this.ownerName = undefined;
     this.dateAdded = undefined;
+    this.lastModified = undefined;
     this.webLink = undefined;
     this.fields = {};
-    this.tags = undefined;
-    this.attributes = undefined;
-    this.securityLabels = undefined;
   }
+
+  get itemKind(): ItemKind {
+    return 'group';
+  }
+
+  get label(): string {
+    const id = this.phase === 'new' ? '(new)' : String(this.id);
+    return `${this.type} ${id} ${JSON.stringify(this.name ?? '')}`;
+  }
+
+  // ---- type fields, as read --------------------------------------------------------------------
 
   /** A signature's or document's file type, for `addPfFileType`. */
   get fileType(): string | undefined {
     return readString(this.fields.fileType);
+  }
+  /** Document and signature file name. */
+  get fileName(): string | undefined {
+    return readString(this.fields.fileName);
+  }
+  /** Document size in bytes (set by the server). */
+  get fileSize(): number | undefined {
+    return readNumber(this.fields.fileSize);
+  }
+  /** Document upload status or incident status. */
+  get status(): string | undefined {
+    return readString(this.fields.status);
+  }
+  /** Signature text. */
+  get fileText(): string | undefined {
+    return readString(this.fields.fileText);
+  }
+  /** Email subject. */
+  get subject(): string | undefined {
+    return readString(this.fields.subject);
+  }
+  /** Email header. */
+  get header(): string | undefined {
+    return readString(this.fields.header);
+  }
+  /** Email body. */
+  get body(): string | undefined {
+    return readString(this.fields.body);
+  }
+  /** Email sender. */
+  get from(): string | undefined {
+    return readString(this.fields.from);
+  }
+  /** Email recipient. */
+  get to(): string | undefined {
+    return readString(this.fields.to);
+  }
+  /** Email score (set by the server; read-only). */
+  get score(): number | undefined {
+    return readNumber(this.fields.score);
+  }
+  /** Incident event date. */
+  get eventDate(): string | undefined {
+    return readString(this.fields.eventDate);
+  }
+  /** Campaign first-seen date. */
+  get firstSeen(): string | undefined {
+    return readString(this.fields.firstSeen);
+  }
+
+  // ---- setters ---------------------------------------------------------------------------------
+
+  #set(field: string, value: unknown, method: string, types: readonly string[]): this {
+    if (!types.includes(this.type)) {
+      throw new ValidationError(
+        `${method}() applies to ${types.join(' and ')} groups only, not to ${this.label}`,
+      );
+    }
+    this.change(field, value, method);
+    if (!WRITE_ONLY.has(field)) this.fields[field] = value;
+    return this;
+  }
+
+  /** The group's name (required on create). */
+  setName(name: string): this {
+    const text = checkText(name, 'name');
+    this.change('name', text, 'setName');
+    this.name = text;
+    return this;
+  }
+
+  /** Document or signature file name (required on create). */
+  setFileName(fileName: string): this {
+    return this.#set('fileName', checkText(fileName, 'fileName'), 'setFileName', ['Document', 'Signature']);
+  }
+
+  /** Marks a document as malware: its content must be a password-protected zip. */
+  setMalware(malware: boolean): this {
+    if (typeof malware !== 'boolean') {
+      throw new ValidationError(`malware must be a boolean, got ${describeValue(malware)}`);
+    }
+    return this.#set('malware', malware, 'setMalware', ['Document']);
+  }
+
+  /** A malware document's archive password. @default 'TCinfected' when `setMalware(true)` */
+  setPassword(password: string): this {
+    return this.#set('password', checkText(password, 'password'), 'setPassword', ['Document']);
+  }
+
+  /** Email subject (required on create). */
+  setSubject(subject: string): this {
+    return this.#set('subject', checkText(subject, 'subject'), 'setSubject', ['Email']);
+  }
+
+  /** Email header (required on create). */
+  setHeader(header: string): this {
+    return this.#set('header', checkText(header, 'header'), 'setHeader', ['Email']);
+  }
+
+  /** Email body (required on create). */
+  setBody(body: string): this {
+    return this.#set('body', checkText(body, 'body'), 'setBody', ['Email']);
+  }
+
+  /** Email sender. */
+  setFrom(from: string): this {
+    return this.#set('from', checkString(from, 'from'), 'setFrom', ['Email']);
+  }
+
+  /** Email recipient. */
+  setTo(to: string): this {
+    return this.#set('to', checkString(to, 'to'), 'setTo', ['Email']);
+  }
+
+  /** Incident event date (required on create): an ISO 8601 string or a Date. */
+  setEventDate(date: string | Date): this {
+    return this.#set('eventDate', checkDate(date, 'eventDate'), 'setEventDate', ['Incident']);
+  }
+
+  /** Incident status (`New`, `Open`, `Stalled`, `Containment Achieved`, …, `Closed`). */
+  setStatus(status: string): this {
+    return this.#set('status', checkText(status, 'status'), 'setStatus', ['Incident']);
+  }
+
+  /** Campaign first-seen date: an ISO 8601 string or a Date. */
+  setFirstSeen(date: string | Date): this {
+    return this.#set('firstSeen', checkDate(date, 'firstSeen'), 'setFirstSeen', ['Campaign']);
+  }
+
+  /** Signature file type (`Snort`, `YARA`, …; required on create). */
+  setFileType(fileType: string): this {
+    return this.#set('fileType', checkText(fileType, 'fileType'), 'setFileType', ['Signature']);
+  }
+
+  /** Signature text (required on create). */
+  setFileText(fileText: string): this {
+    return this.#set('fileText', checkText(fileText, 'fileText'), 'setFileText', ['Signature']);
+  }
+
+  // ---- contents (documents and signatures) -----------------------------------------------------
+
+  #contentsPath(method: string): string {
+    if (this.type !== 'Document' && this.type !== 'Signature') {
+      throw new ValidationError(
+        `${method}() applies to Document and Signature groups only, not to ${this.label}`,
+      );
+    }
+    return `${this.itemPath()}/${method}`;
+  }
+
+  /**
+   * The content of a document (or a signature's text). On a new document the upload is queued and
+   * sent by `commit()` right after the create (POST); on a committed one it is sent at once and
+   * replaces the content (PUT). The bytes are sent as given (`application/octet-stream`).
+   */
+  async upload(content: string | Uint8Array, options: CallOptions = {}): Promise<void> {
+    this.#contentsPath('upload');
+    if (typeof content !== 'string' && !(content instanceof Uint8Array)) {
+      throw new ValidationError(
+        `content must be a string, Buffer or Uint8Array, got ${describeValue(content)}`,
+      );
+    }
+    const size = typeof content === 'string' ? Buffer.byteLength(content) : content.byteLength;
+    if (this.phase === 'new') {
+      this.unqueue('upload(');
+      this.queue(
+        `upload(${size} bytes)`,
+        async (signal) => {
+          await this.call('POST', this.#contentsPath('upload'), {
+            bytes: content,
+            owner: this.requestOwner,
+            signal,
+          });
+        },
+        'upload',
+      );
+      return;
+    }
+    this.assertCommitted('upload');
+    try {
+      await this.call('PUT', this.#contentsPath('upload'), {
+        bytes: content,
+        owner: this.requestOwner,
+        signal: options.signal,
+      });
+    } catch (error) {
+      throw annotate(error, `${this.label}: upload(${size} bytes) failed`);
+    }
+  }
+
+  /** The content of a committed document (or a signature's text) as bytes, or as a stream. */
+  download(options?: CallOptions & { stream?: false | undefined }): Promise<Buffer>;
+  download(options: CallOptions & { stream: true }): Promise<Readable>;
+  async download(options: CallOptions & { stream?: boolean | undefined } = {}): Promise<Buffer | Readable> {
+    const path = this.#contentsPath('download');
+    this.assertCommitted('download');
+    const stream = options.stream === true;
+    try {
+      const response = await this.call('GET', path, {
+        owner: this.requestOwner,
+        signal: options.signal,
+        stream,
+      });
+      return stream ? response.body : response.content;
+    } catch (error) {
+      throw annotate(error, `${this.label}: download failed`);
+    }
+  }
+
+  // ---- associations ----------------------------------------------------------------------------
+
+  /** Queues `POST {group}/indicators/{type}/{value}`; an indicator object, or a type, value and owner. */
+  associateIndicator(indicator: Indicator): this;
+  associateIndicator(type: IndicatorType | IndicatorKind, value: string, owner?: string): this;
+  associateIndicator(
+    target: Indicator | IndicatorType | IndicatorKind,
+    value?: string,
+    owner?: string,
+  ): this {
+    return this.queueAssociation('POST', 'associateIndicator', indicatorTarget(target, value, owner));
+  }
+
+  /** Queues `DELETE {group}/indicators/{type}/{value}`. */
+  disassociateIndicator(indicator: Indicator): this;
+  disassociateIndicator(type: IndicatorType | IndicatorKind, value: string, owner?: string): this;
+  disassociateIndicator(
+    target: Indicator | IndicatorType | IndicatorKind,
+    value?: string,
+    owner?: string,
+  ): this {
+    return this.queueAssociation('DELETE', 'disassociateIndicator', indicatorTarget(target, value, owner));
+  }
+
+  /** Queues `POST {group}/groups/{type}/{id}`. */
+  associateGroup(group: Group): this;
+  associateGroup(type: ResourceType | GroupKind, id: number): this;
+  associateGroup(target: Group | ResourceType | GroupKind, id?: number): this {
+    return this.queueAssociation('POST', 'associateGroup', groupTarget(target, id));
+  }
+
+  /** Queues `DELETE {group}/groups/{type}/{id}`. */
+  disassociateGroup(group: Group): this;
+  disassociateGroup(type: ResourceType | GroupKind, id: number): this;
+  disassociateGroup(target: Group | ResourceType | GroupKind, id?: number): this {
+    return this.queueAssociation('DELETE', 'disassociateGroup', groupTarget(target, id));
+  }
+
+  /** Queues `POST {group}/victims/{id}`. */
+  associateVictim(victim: Victim | number): this {
+    return this.queueAssociation('POST', 'associateVictim', idTarget('victims', victim));
+  }
+
+  /** Queues `DELETE {group}/victims/{id}`. */
+  disassociateVictim(victim: Victim | number): this {
+    return this.queueAssociation('DELETE', 'disassociateVictim', idTarget('victims', victim));
+  }
+
+  // ---- what commit() needs ---------------------------------------------------------------------
+
+  #branch(): string {
+    if (this.kind === undefined) {
+      throw new ValidationError(
+        `${this.label}: the SDK does not model the group type ${JSON.stringify(this.type)}`,
+      );
+    }
+    return this.kind.branch;
+  }
+
+  protected itemPath(): string {
+    return `/v2/groups/${this.#branch()}/${this.id}`;
+  }
+
+  protected get entityKey(): string {
+    return this.kind?.entity ?? 'group';
+  }
+
+  protected override checkCreate(): void {
+    this.#branch();
+    const missing = (REQUIRED[this.type] ?? []).filter(([field]) => {
+      const value = this.fields[field];
+      return value === undefined || value === '';
+    });
+    if (this.name === undefined || this.name === '') missing.unshift(['name', 'setName']);
+    if (missing.length > 0) {
+      throw new ValidationError(
+        `${this.label} cannot be created without ${missing.map(([f]) => f).join(', ')} (${missing.map(([, s]) => `${s}()`).join(', ')})`,
+      );
+    }
+  }
+
+  protected saveRequest(
+    creating: boolean,
+    changes: ReadonlyMap<string, unknown>,
+  ): { path: string; body: Record<string, unknown> } {
+    const body: Record<string, unknown> = {};
+    if (creating || this.type === 'Signature') {
+      // A signature update needs its name, file name and file type again (rest-api-v2.md 7.1).
+      if (this.name !== undefined) body.name = this.name;
+      if (this.type === 'Signature') {
+        if (this.fileName !== undefined) body.fileName = this.fileName;
+        if (this.fileType !== undefined) body.fileType = this.fileType;
+      }
+    }
+    for (const [field, value] of changes) body[field] = value;
+    if (creating && body.malware === true && body.password === undefined)
+      body.password = DEFAULT_MALWARE_PASSWORD;
+    return { path: creating ? `/v2/groups/${this.#branch()}` : this.itemPath(), body };
+  }
+
+  protected applySaved(item: Record<string, unknown>): void {
+    const id = readNumber(item.id);
+    if (id !== undefined) this.id = id;
+    readFields(this, item);
   }
 
   [inspect.custom](): string {
@@ -70,6 +436,18 @@ const COMMON = new Set([
   'attribute',
 ]);
 
+function readFields(group: Group, item: Record<string, unknown>): void {
+  group.name = readString(item.name) ?? group.name;
+  const ownerName = readOwnerName(item);
+  if (ownerName !== undefined) group.ownerName = ownerName;
+  group.dateAdded = readString(item.dateAdded) ?? group.dateAdded;
+  group.lastModified = readString(item.lastModified) ?? group.lastModified;
+  group.webLink = readString(item.webLink) ?? group.webLink;
+  group.tags = readTags(item.tag) ?? group.tags;
+  group.attributes = readAttributes(item.attribute) ?? group.attributes;
+  for (const [key, value] of Object.entries(item)) if (!COMMON.has(key)) group.fields[key] = value;
+}
+
 /** A group from a wire item; `kind` names the type of a typed listing (whose items carry no `type`). */
 export function parseGroup(item: Record<string, unknown>, context: ResourceContext, kind?: GroupKind): Group {
   const typeName = readString(item.type) ?? kind?.type ?? 'Group';
@@ -79,12 +457,6 @@ export function parseGroup(item: Record<string, unknown>, context: ResourceConte
     kind: kind ?? GROUP_KIND_BY_TYPE.get(typeName),
     context,
   });
-  group.name = readString(item.name);
-  group.ownerName = readOwnerName(item);
-  group.dateAdded = readString(item.dateAdded);
-  group.webLink = readString(item.webLink);
-  group.tags = readTags(item.tag);
-  group.attributes = readAttributes(item.attribute);
-  for (const [key, value] of Object.entries(item)) if (!COMMON.has(key)) group.fields[key] = value;
+  readFields(group, item);
   return group;
 }

@@ -1,25 +1,31 @@
 /**
- * An indicator (rest-api-v2.md 6): read from list items, typed listings and single objects alike.
- *
- * The read side lives here; setters, `commit()`, `delete()` and metadata loading build on it.
+ * An indicator (rest-api-v2.md 6): read from list items, typed listings and single objects alike, and
+ * written back with setters, metadata, associations, `commit()` and `delete()` (sdk-behaviour.md 8.1,
+ * 8.2; the shared write side is in item.ts).
  */
 import { inspect } from 'node:util';
+import type { ResourceType } from '../core/enums.js';
+import { ValidationError } from '../core/errors.js';
+import { quotePathSegment } from '../core/url.js';
+import { describeValue } from '../core/validators.js';
 import type { ResourceContext } from './context.js';
-import { FILE, INDICATOR_KIND_BY_TYPE, type IndicatorKind } from './kinds.js';
-import {
-  type AttributeValue,
-  readAttributes,
-  readNumber,
-  readOwnerName,
-  readString,
-  readTags,
-} from './values.js';
+import type { Group } from './group.js';
+import { Item, type ItemKind, type Phase, checkText } from './item.js';
+import { FILE, HOST, INDICATOR_KIND_BY_TYPE, type GroupKind, type IndicatorKind } from './kinds.js';
+import { groupTarget, idTarget } from './targets.js';
+import { readAttributes, readNumber, readOwnerName, readString, readTags } from './values.js';
+import type { Victim } from './victim.js';
 
 const HASH_BY_LENGTH: Readonly<Record<number, 'md5' | 'sha1' | 'sha256'>> = {
   32: 'md5',
   40: 'sha1',
   64: 'sha256',
 };
+
+/** The hash field a value of this length goes to: `md5` (32), `sha1` (40), `sha256` (64). */
+export function hashField(value: string): 'md5' | 'sha1' | 'sha256' | undefined {
+  return HASH_BY_LENGTH[value.length];
+}
 
 /** Splits a file `summary` (`md5 : sha1 : sha256`, any subset) into its hashes, by length. */
 export function splitFileSummary(summary: string): { md5?: string; sha1?: string; sha256?: string } {
@@ -32,21 +38,47 @@ export function splitFileSummary(summary: string): { md5?: string; sha1?: string
   return out;
 }
 
+/** The fields `commit()` sends besides the value, in body order. */
+const MUTABLE = ['rating', 'confidence', 'dnsActive', 'whoisActive', 'size'] as const;
+
+/** `rating` as sent: a number 0–5, from a number or a plain decimal string such as `'2.0'`. */
+export function checkRating(value: unknown): number {
+  const n = typeof value === 'string' && /^\s*\d+(?:\.\d+)?\s*$/.test(value) ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isFinite(n) || n < 0 || n > 5) {
+    throw new ValidationError(
+      `rating must be a number from 0 to 5 or a numeric string such as '2.0', got ${describeValue(value)}`,
+    );
+  }
+  return n;
+}
+
+/** `confidence`: an integer 0–100. */
+export function checkConfidence(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 100) {
+    throw new ValidationError(`confidence must be an integer from 0 to 100, got ${describeValue(value)}`);
+  }
+  return value;
+}
+
+function checkFlag(value: unknown, label: string): 'true' | 'false' {
+  if (value === true || value === 'true') return 'true';
+  if (value === false || value === 'false') return 'false';
+  throw new ValidationError(`${label} must be a boolean, got ${describeValue(value)}`);
+}
+
 /** An indicator of any type, custom ones included. */
-export class Indicator {
-  /** The API id (a temporary negative id before the first commit of a new indicator). */
-  id: number;
+export class Indicator extends Item {
   /** `Address`, `EmailAddress`, `File`, `Host`, `URL`, or a custom type's name. */
   readonly type: string;
   /** The type's table entry; undefined for a type the client has not seen in `/v2/types/indicatorTypes`. */
   readonly kind: IndicatorKind | undefined;
-  ownerName: string | undefined;
   dateAdded: string | undefined;
   lastModified: string | undefined;
   rating: number | undefined;
   confidence: number | undefined;
   threatAssessRating: number | undefined;
   threatAssessConfidence: number | undefined;
+  /** The displayed Description attribute's value, as the API reports it (`setDescription` writes it). */
   description: string | undefined;
   webLink: string | undefined;
   /** The value fields (`ip`, `hostName`, `md5`/`sha1`/`sha256`, `text`, `address`, custom ones). */
@@ -56,23 +88,19 @@ export class Indicator {
   whoisActive: string | undefined;
   /** File size in bytes. */
   size: number | undefined;
-  /** Tag names, when read with `includeTags` or `loadTags()`. */
-  tags: string[] | undefined;
-  /** Attributes, when read with `includeAttributes` or `loadAttributes()`. */
-  attributes: AttributeValue[] | undefined;
-  /** Security label names, after `loadSecurityLabels()`. */
-  securityLabels: string[] | undefined;
-  /** @internal */
-  readonly context: ResourceContext;
 
-  /** @internal Built by {@link parseIndicator} and by `indicators.add()`. */
-  constructor(init: { id: number; type: string; kind: IndicatorKind | undefined; context: ResourceContext }) {
-    this.id = init.id;
+  /** @internal Built by {@link parseIndicator} and by `createIndicator()` (`indicators.add()`). */
+  constructor(init: {
+    id: number;
+    type: string;
+    kind: IndicatorKind | undefined;
+    context: ResourceContext;
+    phase?: Phase | undefined;
+  }) {
+    super(init.id, init.context, init.phase ?? 'clean');
     this.type = init.type;
     this.kind = init.kind;
-    this.context = init.context;
     this.values = {};
-    this.ownerName = undefined;
     this.dateAdded = undefined;
     this.lastModified = undefined;
     this.rating = undefined;
@@ -84,9 +112,10 @@ export class Indicator {
     this.dnsActive = undefined;
     this.whoisActive = undefined;
     this.size = undefined;
-    this.tags = undefined;
-    this.attributes = undefined;
-    this.securityLabels = undefined;
+  }
+
+  get itemKind(): ItemKind {
+    return 'indicator';
   }
 
   /** The indicator's value: the value field, or for a file the hashes present joined by ` : `. */
@@ -105,15 +134,238 @@ export class Indicator {
     return this.summary;
   }
 
+  get label(): string {
+    return `${this.type} ${JSON.stringify(this.summary)}`;
+  }
+
+  // ---- setters (sdk-behaviour.md 8.1) ----------------------------------------------------------
+
+  /** Confidence, an integer from 0 to 100; sent by `commit()`. */
+  setConfidence(confidence: number): this {
+    const value = checkConfidence(confidence);
+    this.change('confidence', value, 'setConfidence');
+    this.confidence = value;
+    return this;
+  }
+
+  /** Rating, a number from 0 to 5 or a numeric string (`'2.0'`); sent as a number by `commit()`. */
+  setRating(rating: number | string): this {
+    const value = checkRating(rating);
+    this.change('rating', value, 'setRating');
+    this.rating = value;
+    return this;
+  }
+
+  /**
+   * The description. The API reports an indicator's `description` from its displayed Description
+   * attribute, so `commit()` updates that attribute, or adds one when there is none. (The original
+   * stored the description and never sent it.)
+   */
+  setDescription(description: string): this {
+    const text = checkText(description, 'description');
+    this.assertNotDeleted('setDescription');
+    this.unqueue('setDescription(');
+    this.queue(
+      `setDescription(${JSON.stringify(text)})`,
+      async (signal) => {
+        const path = `${this.itemPath()}/attributes`;
+        const current = (readAttributes(await this.list(path, this.requestOwner, signal)) ?? []).find(
+          (a) => a.type === 'Description' && a.displayed === true && a.id !== undefined,
+        );
+        if (current?.id !== undefined) {
+          if (current.value !== text) {
+            await this.call('PUT', `${path}/${current.id}`, {
+              json: { value: text },
+              owner: this.requestOwner,
+              signal,
+            });
+          }
+        } else {
+          await this.call('POST', path, {
+            json: { type: 'Description', value: text, displayed: true },
+            owner: this.requestOwner,
+            signal,
+          });
+        }
+        this.attributes = undefined;
+      },
+      'setDescription',
+    );
+    this.description = text;
+    return this;
+  }
+
+  /** A host's DNS flag (sent as `"true"`/`"false"`). */
+  setDnsActive(active: boolean): this {
+    this.#requireKind(HOST, 'setDnsActive');
+    const value = checkFlag(active, 'dnsActive');
+    this.change('dnsActive', value, 'setDnsActive');
+    this.dnsActive = value;
+    return this;
+  }
+
+  /** A host's WHOIS flag (sent as `"true"`/`"false"`). */
+  setWhoisActive(active: boolean): this {
+    this.#requireKind(HOST, 'setWhoisActive');
+    const value = checkFlag(active, 'whoisActive');
+    this.change('whoisActive', value, 'setWhoisActive');
+    this.whoisActive = value;
+    return this;
+  }
+
+  /** A file's size in bytes, an integer ≥ 0. */
+  setSize(bytes: number): this {
+    this.#requireKind(FILE, 'setSize');
+    if (typeof bytes !== 'number' || !Number.isSafeInteger(bytes) || bytes < 0) {
+      throw new ValidationError(`size must be an integer >= 0, got ${describeValue(bytes)}`);
+    }
+    this.change('size', bytes, 'setSize');
+    this.size = bytes;
+    return this;
+  }
+
+  #requireKind(kind: IndicatorKind, method: string): void {
+    if (this.kind !== kind) {
+      throw new ValidationError(`${method}() applies to ${kind.type} indicators only, not to ${this.label}`);
+    }
+  }
+
+  // ---- associations ----------------------------------------------------------------------------
+
+  /** Queues `POST {indicator}/groups/{type}/{id}`: with a group object, or a group ResourceType and id. */
+  associateGroup(group: Group): this;
+  associateGroup(type: ResourceType | GroupKind, id: number): this;
+  associateGroup(target: Group | ResourceType | GroupKind, id?: number): this {
+    return this.queueAssociation('POST', 'associateGroup', groupTarget(target, id));
+  }
+
+  /** Queues `DELETE {indicator}/groups/{type}/{id}`. */
+  disassociateGroup(group: Group): this;
+  disassociateGroup(type: ResourceType | GroupKind, id: number): this;
+  disassociateGroup(target: Group | ResourceType | GroupKind, id?: number): this {
+    return this.queueAssociation('DELETE', 'disassociateGroup', groupTarget(target, id));
+  }
+
+  /** Queues `POST {indicator}/victims/{id}`. */
+  associateVictim(victim: Victim | number): this {
+    return this.queueAssociation('POST', 'associateVictim', idTarget('victims', victim));
+  }
+
+  /** Queues `DELETE {indicator}/victims/{id}`. */
+  disassociateVictim(victim: Victim | number): this {
+    return this.queueAssociation('DELETE', 'disassociateVictim', idTarget('victims', victim));
+  }
+
+  // ---- what commit() needs ---------------------------------------------------------------------
+
+  #branch(): string {
+    if (this.kind === undefined) {
+      throw new ValidationError(
+        `${this.label}: the client does not know the indicator type ${JSON.stringify(this.type)}, so it cannot address it`,
+      );
+    }
+    return this.kind.branch;
+  }
+
+  protected itemPath(): string {
+    return `/v2/indicators/${this.#branch()}/${quotePathSegment(this.referenceValue)}`;
+  }
+
+  protected get entityKey(): string {
+    return this.kind?.entity ?? 'indicator';
+  }
+
+  protected override checkCreate(): void {
+    const fields = this.kind?.valueFields ?? [];
+    const present = fields.filter((f) => (this.values[f] ?? '') !== '');
+    const complete = this.kind === FILE ? present.length > 0 : present.length === fields.length;
+    if (this.kind === undefined || !complete) {
+      throw new ValidationError(`${this.label} cannot be created: its value is incomplete`);
+    }
+  }
+
+  protected saveRequest(
+    creating: boolean,
+    changes: ReadonlyMap<string, unknown>,
+  ): { path: string; body: Record<string, unknown> } {
+    const body: Record<string, unknown> = {};
+    if (creating) {
+      for (const field of this.kind?.valueFields ?? []) {
+        const value = this.values[field];
+        if (value !== undefined && value !== '') body[field] = value;
+      }
+    }
+    for (const field of MUTABLE) if (changes.has(field)) body[field] = changes.get(field);
+    return { path: creating ? `/v2/indicators/${this.#branch()}` : this.itemPath(), body };
+  }
+
+  protected applySaved(item: Record<string, unknown>): void {
+    const id = readNumber(item.id);
+    if (id !== undefined) this.id = id;
+    readFields(this, item, this.kind);
+  }
+
   [inspect.custom](): string {
     return `Indicator { id: ${this.id}, type: ${JSON.stringify(this.type)}, summary: ${JSON.stringify(this.summary)}, ownerName: ${JSON.stringify(this.ownerName ?? null)} }`;
   }
 }
 
+/** Reads the wire fields of `item` into `indicator` (only those present). */
+function readFields(
+  indicator: Indicator,
+  item: Record<string, unknown>,
+  kind: IndicatorKind | undefined,
+): void {
+  const ownerName = readOwnerName(item);
+  if (ownerName !== undefined) indicator.ownerName = ownerName;
+  indicator.dateAdded = readString(item.dateAdded) ?? indicator.dateAdded;
+  indicator.lastModified = readString(item.lastModified) ?? indicator.lastModified;
+  indicator.rating = readNumber(item.rating) ?? indicator.rating;
+  indicator.confidence = readNumber(item.confidence) ?? indicator.confidence;
+  indicator.threatAssessRating = readNumber(item.threatAssessRating) ?? indicator.threatAssessRating;
+  indicator.threatAssessConfidence =
+    readNumber(item.threatAssessConfidence) ?? indicator.threatAssessConfidence;
+  indicator.description = readString(item.description) ?? indicator.description;
+  indicator.webLink = readString(item.webLink) ?? indicator.webLink;
+  indicator.dnsActive = readString(item.dnsActive) ?? indicator.dnsActive;
+  indicator.whoisActive = readString(item.whoisActive) ?? indicator.whoisActive;
+  indicator.size = readNumber(item.size) ?? indicator.size;
+  indicator.tags = readTags(item.tag) ?? indicator.tags;
+  indicator.attributes = readAttributes(item.attribute) ?? indicator.attributes;
+  for (const field of kind?.valueFields ?? []) {
+    const value = readString(item[field]);
+    if (value !== undefined) indicator.values[field] = value;
+  }
+  const summary = readString(item.summary);
+  if (summary !== undefined) {
+    if (kind === FILE) Object.assign(indicator.values, { ...splitFileSummary(summary), ...indicator.values });
+    else if (kind?.builtIn === true && kind.valueFields[0] !== undefined) {
+      indicator.values[kind.valueFields[0]] ??= summary;
+    } else indicator.values.summary = summary;
+  }
+}
+
+/** Read values that break the SDK's own write rules: kept as read, reported once per object. */
+function warnOutOfRange(indicator: Indicator): void {
+  const problems: string[] = [];
+  const { rating, confidence } = indicator;
+  if (rating !== undefined && (rating < 0 || rating > 5))
+    problems.push(`rating ${rating} is not from 0 to 5`);
+  if (confidence !== undefined && (!Number.isInteger(confidence) || confidence < 0 || confidence > 100)) {
+    problems.push(`confidence ${confidence} is not an integer from 0 to 100`);
+  }
+  if (problems.length === 0) return;
+  indicator.context.requester.logger.warning(
+    `Indicator ${indicator.id} (${indicator.label}, owner ${JSON.stringify(indicator.ownerName ?? null)}) was read with ${problems.join(' and ')}; kept as read`,
+    { indicatorId: indicator.id, type: indicator.type },
+  );
+}
+
 /**
  * An indicator from a wire item. `kind` names the type when the listing was typed (its items carry no
  * `type`); otherwise the item's `type` picks it, and a type the client does not know is kept as a
- * generic indicator with its `summary` (decisions.md 1.7), never dropped.
+ * generic indicator with its `summary` (decisions.md 1.7), never dropped. A rating or confidence out
+ * of the API's range is kept as read, with one warning in the client's log.
  */
 export function parseIndicator(
   item: Record<string, unknown>,
@@ -124,31 +376,7 @@ export function parseIndicator(
   const typeName = readString(item.type) ?? kind?.type ?? 'Indicator';
   const resolved = kind ?? kinds?.get(typeName) ?? INDICATOR_KIND_BY_TYPE.get(typeName);
   const indicator = new Indicator({ id: readNumber(item.id) ?? 0, type: typeName, kind: resolved, context });
-  indicator.ownerName = readOwnerName(item);
-  indicator.dateAdded = readString(item.dateAdded);
-  indicator.lastModified = readString(item.lastModified);
-  indicator.rating = readNumber(item.rating);
-  indicator.confidence = readNumber(item.confidence);
-  indicator.threatAssessRating = readNumber(item.threatAssessRating);
-  indicator.threatAssessConfidence = readNumber(item.threatAssessConfidence);
-  indicator.description = readString(item.description);
-  indicator.webLink = readString(item.webLink);
-  indicator.dnsActive = readString(item.dnsActive);
-  indicator.whoisActive = readString(item.whoisActive);
-  indicator.size = readNumber(item.size);
-  indicator.tags = readTags(item.tag);
-  indicator.attributes = readAttributes(item.attribute);
-  const summary = readString(item.summary);
-  for (const field of resolved?.valueFields ?? []) {
-    const value = readString(item[field]);
-    if (value !== undefined) indicator.values[field] = value;
-  }
-  if (summary !== undefined) {
-    if (resolved === FILE)
-      Object.assign(indicator.values, { ...splitFileSummary(summary), ...indicator.values });
-    else if (resolved?.builtIn === true && resolved.valueFields[0] !== undefined) {
-      indicator.values[resolved.valueFields[0]] ??= summary;
-    } else indicator.values.summary = summary;
-  }
+  readFields(indicator, item, resolved);
+  warnOutOfRange(indicator);
   return indicator;
 }

@@ -86,3 +86,30 @@ export const GROUP_KIND_BY_TYPE: ReadonlyMap<string, GroupKind> = new Map(
 export const GROUP_KIND_BY_BRANCH: ReadonlyMap<string, GroupKind> = new Map(
   GROUP_KINDS.map((g) => [g.branch, g]),
 );
+
+/**
+ * The kind of one item of `/v2/types/indicatorTypes` (rest-api-v2.md 6.1): a built-in type's own
+ * entry, or a custom type with its `apiBranch`, `apiEntity` and `value1Label`… as value fields.
+ * Undefined for an item without `name`, `apiBranch` and `apiEntity`.
+ */
+export function indicatorKindFromApi(item: Readonly<Record<string, unknown>>): IndicatorKind | undefined {
+  const { name, apiBranch, apiEntity } = item;
+  if (typeof name !== 'string' || typeof apiBranch !== 'string' || typeof apiEntity !== 'string') {
+    return undefined;
+  }
+  const builtIn = INDICATOR_KIND_BY_TYPE.get(name);
+  if (builtIn !== undefined && String(item.custom) !== 'true') return builtIn;
+  const valueFields: string[] = [];
+  for (let n = 1; typeof item[`value${n}Label`] === 'string'; n += 1) {
+    valueFields.push(item[`value${n}Label`] as string);
+  }
+  return Object.freeze({
+    type: name,
+    branch: apiBranch,
+    entity: apiEntity,
+    listKey: apiEntity,
+    indicatorType: IndicatorType.CUSTOM_INDICATORS,
+    valueFields: Object.freeze(valueFields.length > 0 ? valueFields : ['summary']),
+    builtIn: false,
+  });
+}

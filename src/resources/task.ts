@@ -1,42 +1,187 @@
-/** A task (rest-api-v2.md 7.5): read side. */
+/** A task (rest-api-v2.md 8): read side, setters, metadata, associations, `commit()` and `delete()`. */
 import { inspect } from 'node:util';
+import type { IndicatorType, ResourceType } from '../core/enums.js';
+import { ValidationError } from '../core/errors.js';
+import { formatModifiedSince } from '../core/request-object.js';
+import { describeValue } from '../core/validators.js';
 import type { ResourceContext } from './context.js';
-import {
-  type AttributeValue,
-  readAttributes,
-  readNumber,
-  readOwnerName,
-  readString,
-  readTags,
-} from './values.js';
+import type { Group } from './group.js';
+import type { Indicator } from './indicator.js';
+import { Item, type ItemKind, type Phase, checkText } from './item.js';
+import type { GroupKind, IndicatorKind } from './kinds.js';
+import { groupTarget, idTarget, indicatorTarget } from './targets.js';
+import { readAttributes, readNumber, readOwnerName, readString, readTags } from './values.js';
+import type { Victim } from './victim.js';
 
-export class Task {
-  id: number;
+function checkDate(value: unknown, label: string): string {
+  if (value instanceof Date && !Number.isNaN(value.getTime())) return formatModifiedSince(value);
+  if (typeof value === 'string' && !Number.isNaN(Date.parse(value))) return value;
+  throw new ValidationError(
+    `${label} must be a date (an ISO 8601 string or a Date), got ${value instanceof Date ? 'Invalid Date' : describeValue(value)}`,
+  );
+}
+
+function checkUsers(value: unknown, label: string): { userName: string }[] {
+  if (!Array.isArray(value)) {
+    throw new ValidationError(`${label} must be an array of user names, got ${describeValue(value)}`);
+  }
+  return value.map((user, i) => ({ userName: checkText(user, `${label}[${i}]`) }));
+}
+
+export class Task extends Item {
   name: string | undefined;
-  ownerName: string | undefined;
   dateAdded: string | undefined;
+  lastModified: string | undefined;
   webLink: string | undefined;
-  /** `status`, `dueDate`, `escalated`, `reminded`, … as read. */
+  /** `status`, `dueDate`, `escalated`, `reminded`, `assignee`, … as read or set. */
   readonly fields: Record<string, unknown> = {};
-  tags: string[] | undefined;
-  attributes: AttributeValue[] | undefined;
-  /** @internal */
-  readonly context: ResourceContext;
 
-  /** @internal */
-  constructor(id: number, context: ResourceContext) {
-    this.id = id;
-    this.context = context;
+  /** @internal Built by {@link parseTask} and by `createTask()`. */
+  constructor(id: number, context: ResourceContext, phase: Phase = 'clean') {
+    super(id, context, phase);
     this.name = undefined;
-    this.ownerName = undefined;
     this.dateAdded = undefined;
+    this.lastModified = undefined;
     this.webLink = undefined;
-    this.tags = undefined;
-    this.attributes = undefined;
+  }
+
+  get itemKind(): ItemKind {
+    return 'task';
   }
 
   get type(): string {
     return 'Task';
+  }
+
+  get label(): string {
+    return `Task ${this.phase === 'new' ? '(new)' : this.id} ${JSON.stringify(this.name ?? '')}`;
+  }
+
+  /** `Not Started`, `In Progress`, `Completed`, `Waiting on Someone` or `Deferred`. */
+  get status(): string | undefined {
+    return readString(this.fields.status);
+  }
+  get dueDate(): string | undefined {
+    return readString(this.fields.dueDate);
+  }
+
+  // ---- setters ---------------------------------------------------------------------------------
+
+  #set(field: string, value: unknown, method: string): this {
+    this.change(field, value, method);
+    this.fields[field] = value;
+    return this;
+  }
+
+  /** The task's name (required). */
+  setName(name: string): this {
+    const text = checkText(name, 'name');
+    this.change('name', text, 'setName');
+    this.name = text;
+    return this;
+  }
+  /** `Not Started`, `In Progress`, `Completed`, `Waiting on Someone` or `Deferred`. */
+  setStatus(status: string): this {
+    return this.#set('status', checkText(status, 'status'), 'setStatus');
+  }
+  setDescription(description: string): this {
+    if (typeof description !== 'string') {
+      throw new ValidationError(`description must be a string, got ${describeValue(description)}`);
+    }
+    return this.#set('description', description, 'setDescription');
+  }
+  setDueDate(date: string | Date): this {
+    return this.#set('dueDate', checkDate(date, 'dueDate'), 'setDueDate');
+  }
+  setReminderDate(date: string | Date): this {
+    return this.#set('reminderDate', checkDate(date, 'reminderDate'), 'setReminderDate');
+  }
+  setEscalationDate(date: string | Date): this {
+    return this.#set('escalationDate', checkDate(date, 'escalationDate'), 'setEscalationDate');
+  }
+  /** The users the task is assigned to, by user name (replaces the list). */
+  setAssignees(userNames: readonly string[]): this {
+    return this.#set('assignee', checkUsers(userNames, 'assignees'), 'setAssignees');
+  }
+  /** The users the task escalates to, by user name (replaces the list). */
+  setEscalatees(userNames: readonly string[]): this {
+    return this.#set('escalatee', checkUsers(userNames, 'escalatees'), 'setEscalatees');
+  }
+
+  // ---- associations ----------------------------------------------------------------------------
+
+  /** Queues `POST /v2/tasks/{id}/groups/{type}/{id}`. */
+  associateGroup(group: Group): this;
+  associateGroup(type: ResourceType | GroupKind, id: number): this;
+  associateGroup(target: Group | ResourceType | GroupKind, id?: number): this {
+    return this.queueAssociation('POST', 'associateGroup', groupTarget(target, id));
+  }
+
+  disassociateGroup(group: Group): this;
+  disassociateGroup(type: ResourceType | GroupKind, id: number): this;
+  disassociateGroup(target: Group | ResourceType | GroupKind, id?: number): this {
+    return this.queueAssociation('DELETE', 'disassociateGroup', groupTarget(target, id));
+  }
+
+  /** Queues `POST /v2/tasks/{id}/indicators/{type}/{value}`. */
+  associateIndicator(indicator: Indicator): this;
+  associateIndicator(type: IndicatorType | IndicatorKind, value: string, owner?: string): this;
+  associateIndicator(
+    target: Indicator | IndicatorType | IndicatorKind,
+    value?: string,
+    owner?: string,
+  ): this {
+    return this.queueAssociation('POST', 'associateIndicator', indicatorTarget(target, value, owner));
+  }
+
+  disassociateIndicator(indicator: Indicator): this;
+  disassociateIndicator(type: IndicatorType | IndicatorKind, value: string, owner?: string): this;
+  disassociateIndicator(
+    target: Indicator | IndicatorType | IndicatorKind,
+    value?: string,
+    owner?: string,
+  ): this {
+    return this.queueAssociation('DELETE', 'disassociateIndicator', indicatorTarget(target, value, owner));
+  }
+
+  /** Queues `POST /v2/tasks/{id}/victims/{id}`. */
+  associateVictim(victim: Victim | number): this {
+    return this.queueAssociation('POST', 'associateVictim', idTarget('victims', victim));
+  }
+
+  disassociateVictim(victim: Victim | number): this {
+    return this.queueAssociation('DELETE', 'disassociateVictim', idTarget('victims', victim));
+  }
+
+  // ---- what commit() needs ---------------------------------------------------------------------
+
+  protected itemPath(): string {
+    return `/v2/tasks/${this.id}`;
+  }
+
+  protected get entityKey(): string {
+    return 'task';
+  }
+
+  protected override checkCreate(): void {
+    if (this.name === undefined || this.name === '') {
+      throw new ValidationError(`${this.label} cannot be created without a name (setName())`);
+    }
+  }
+
+  protected saveRequest(
+    creating: boolean,
+    changes: ReadonlyMap<string, unknown>,
+  ): { path: string; body: Record<string, unknown> } {
+    const body: Record<string, unknown> = creating && this.name !== undefined ? { name: this.name } : {};
+    for (const [field, value] of changes) body[field] = value;
+    return { path: creating ? '/v2/tasks' : this.itemPath(), body };
+  }
+
+  protected applySaved(item: Record<string, unknown>): void {
+    const id = readNumber(item.id);
+    if (id !== undefined) this.id = id;
+    readFields(this, item);
   }
 
   [inspect.custom](): string {
@@ -46,14 +191,20 @@ export class Task {
 
 const COMMON = new Set(['id', 'name', 'ownerName', 'owner', 'dateAdded', 'webLink', 'tag', 'attribute']);
 
+function readFields(task: Task, item: Record<string, unknown>): void {
+  task.name = readString(item.name) ?? task.name;
+  const ownerName = readOwnerName(item);
+  if (ownerName !== undefined) task.ownerName = ownerName;
+  task.dateAdded = readString(item.dateAdded) ?? task.dateAdded;
+  task.lastModified = readString(item.lastModified) ?? task.lastModified;
+  task.webLink = readString(item.webLink) ?? task.webLink;
+  task.tags = readTags(item.tag) ?? task.tags;
+  task.attributes = readAttributes(item.attribute) ?? task.attributes;
+  for (const [key, value] of Object.entries(item)) if (!COMMON.has(key)) task.fields[key] = value;
+}
+
 export function parseTask(item: Record<string, unknown>, context: ResourceContext): Task {
   const task = new Task(readNumber(item.id) ?? 0, context);
-  task.name = readString(item.name);
-  task.ownerName = readOwnerName(item);
-  task.dateAdded = readString(item.dateAdded);
-  task.webLink = readString(item.webLink);
-  task.tags = readTags(item.tag);
-  task.attributes = readAttributes(item.attribute);
-  for (const [key, value] of Object.entries(item)) if (!COMMON.has(key)) task.fields[key] = value;
+  readFields(task, item);
   return task;
 }

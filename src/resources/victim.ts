@@ -1,41 +1,163 @@
-/** A victim (rest-api-v2.md 8): read side. */
+/**
+ * A victim (rest-api-v2.md 8): read side, setters, metadata, associations, `commit()` and `delete()`.
+ * Victims carry no owner on the wire; `ownerName` is the owner they were created or listed in.
+ */
 import { inspect } from 'node:util';
+import type { IndicatorType, ResourceType } from '../core/enums.js';
+import { describeValue } from '../core/validators.js';
+import { ValidationError } from '../core/errors.js';
 import type { ResourceContext } from './context.js';
-import {
-  type AttributeValue,
-  readAttributes,
-  readNumber,
-  readOwnerName,
-  readString,
-  readTags,
-} from './values.js';
+import type { Group } from './group.js';
+import type { Indicator } from './indicator.js';
+import { Item, type ItemKind, type Phase, checkText } from './item.js';
+import type { GroupKind, IndicatorKind } from './kinds.js';
+import { groupTarget, indicatorTarget } from './targets.js';
+import { readAttributes, readNumber, readOwnerName, readString, readTags } from './values.js';
 
-export class Victim {
-  id: number;
+export class Victim extends Item {
   name: string | undefined;
-  ownerName: string | undefined;
   webLink: string | undefined;
-  /** `org`, `suborg`, `workLocation`, `nationality`, … as read. */
+  /** `description`, `org`, `suborg`, `workLocation`, `nationality`, … as read or set. */
   readonly fields: Record<string, unknown> = {};
-  tags: string[] | undefined;
-  attributes: AttributeValue[] | undefined;
-  /** @internal */
-  readonly context: ResourceContext;
 
-  /** @internal */
-  constructor(id: number, context: ResourceContext) {
-    this.id = id;
-    this.context = context;
+  /** @internal Built by {@link parseVictim} and by `createVictim()`. */
+  constructor(id: number, context: ResourceContext, phase: Phase = 'clean') {
+    super(id, context, phase);
     this.name = undefined;
-    this.ownerName = undefined;
     this.webLink = undefined;
-    this.tags = undefined;
-    this.attributes = undefined;
+  }
+
+  get itemKind(): ItemKind {
+    return 'victim';
   }
 
   /** Victims have no `type` on the wire; post filters see `Victim`. */
   get type(): string {
     return 'Victim';
+  }
+
+  get label(): string {
+    return `Victim ${this.phase === 'new' ? '(new)' : this.id} ${JSON.stringify(this.name ?? '')}`;
+  }
+
+  get description(): string | undefined {
+    return readString(this.fields.description);
+  }
+  get org(): string | undefined {
+    return readString(this.fields.org);
+  }
+  get suborg(): string | undefined {
+    return readString(this.fields.suborg);
+  }
+  get workLocation(): string | undefined {
+    return readString(this.fields.workLocation);
+  }
+  get nationality(): string | undefined {
+    return readString(this.fields.nationality);
+  }
+
+  // ---- setters ---------------------------------------------------------------------------------
+
+  #set(field: string, value: unknown, method: string): this {
+    if (typeof value !== 'string') {
+      throw new ValidationError(`${field} must be a string, got ${describeValue(value)}`);
+    }
+    this.change(field, value, method);
+    this.fields[field] = value;
+    return this;
+  }
+
+  /** The victim's name (required). */
+  setName(name: string): this {
+    const text = checkText(name, 'name');
+    this.change('name', text, 'setName');
+    this.name = text;
+    return this;
+  }
+  setDescription(description: string): this {
+    return this.#set('description', description, 'setDescription');
+  }
+  setOrg(org: string): this {
+    return this.#set('org', org, 'setOrg');
+  }
+  setSuborg(suborg: string): this {
+    return this.#set('suborg', suborg, 'setSuborg');
+  }
+  setWorkLocation(workLocation: string): this {
+    return this.#set('workLocation', workLocation, 'setWorkLocation');
+  }
+  setNationality(nationality: string): this {
+    return this.#set('nationality', nationality, 'setNationality');
+  }
+
+  // ---- associations ----------------------------------------------------------------------------
+
+  /** Queues `POST /v2/victims/{id}/groups/{type}/{id}`. */
+  associateGroup(group: Group): this;
+  associateGroup(type: ResourceType | GroupKind, id: number): this;
+  associateGroup(target: Group | ResourceType | GroupKind, id?: number): this {
+    return this.queueAssociation('POST', 'associateGroup', groupTarget(target, id));
+  }
+
+  /** Queues `DELETE /v2/victims/{id}/groups/{type}/{id}`. */
+  disassociateGroup(group: Group): this;
+  disassociateGroup(type: ResourceType | GroupKind, id: number): this;
+  disassociateGroup(target: Group | ResourceType | GroupKind, id?: number): this {
+    return this.queueAssociation('DELETE', 'disassociateGroup', groupTarget(target, id));
+  }
+
+  /** Queues `POST /v2/victims/{id}/indicators/{type}/{value}`. */
+  associateIndicator(indicator: Indicator): this;
+  associateIndicator(type: IndicatorType | IndicatorKind, value: string, owner?: string): this;
+  associateIndicator(
+    target: Indicator | IndicatorType | IndicatorKind,
+    value?: string,
+    owner?: string,
+  ): this {
+    return this.queueAssociation('POST', 'associateIndicator', indicatorTarget(target, value, owner));
+  }
+
+  /** Queues `DELETE /v2/victims/{id}/indicators/{type}/{value}`. */
+  disassociateIndicator(indicator: Indicator): this;
+  disassociateIndicator(type: IndicatorType | IndicatorKind, value: string, owner?: string): this;
+  disassociateIndicator(
+    target: Indicator | IndicatorType | IndicatorKind,
+    value?: string,
+    owner?: string,
+  ): this {
+    return this.queueAssociation('DELETE', 'disassociateIndicator', indicatorTarget(target, value, owner));
+  }
+
+  // ---- what commit() needs ---------------------------------------------------------------------
+
+  protected itemPath(): string {
+    return `/v2/victims/${this.id}`;
+  }
+
+  protected get entityKey(): string {
+    return 'victim';
+  }
+
+  protected override checkCreate(): void {
+    if (this.name === undefined || this.name === '') {
+      throw new ValidationError(`${this.label} cannot be created without a name (setName())`);
+    }
+  }
+
+  protected saveRequest(
+    creating: boolean,
+    changes: ReadonlyMap<string, unknown>,
+  ): { path: string; body: Record<string, unknown> } {
+    // The name is required on update too (rest-api-v2.md 8).
+    const body: Record<string, unknown> = this.name === undefined ? {} : { name: this.name };
+    for (const [field, value] of changes) body[field] = value;
+    return { path: creating ? '/v2/victims' : this.itemPath(), body };
+  }
+
+  protected applySaved(item: Record<string, unknown>): void {
+    const id = readNumber(item.id);
+    if (id !== undefined) this.id = id;
+    readFields(this, item);
   }
 
   [inspect.custom](): string {
@@ -45,13 +167,18 @@ export class Victim {
 
 const COMMON = new Set(['id', 'name', 'ownerName', 'owner', 'webLink', 'tag', 'attribute']);
 
+function readFields(victim: Victim, item: Record<string, unknown>): void {
+  victim.name = readString(item.name) ?? victim.name;
+  const ownerName = readOwnerName(item);
+  if (ownerName !== undefined) victim.ownerName = ownerName;
+  victim.webLink = readString(item.webLink) ?? victim.webLink;
+  victim.tags = readTags(item.tag) ?? victim.tags;
+  victim.attributes = readAttributes(item.attribute) ?? victim.attributes;
+  for (const [key, value] of Object.entries(item)) if (!COMMON.has(key)) victim.fields[key] = value;
+}
+
 export function parseVictim(item: Record<string, unknown>, context: ResourceContext): Victim {
   const victim = new Victim(readNumber(item.id) ?? 0, context);
-  victim.name = readString(item.name);
-  victim.ownerName = readOwnerName(item);
-  victim.webLink = readString(item.webLink);
-  victim.tags = readTags(item.tag);
-  victim.attributes = readAttributes(item.attribute);
-  for (const [key, value] of Object.entries(item)) if (!COMMON.has(key)) victim.fields[key] = value;
+  readFields(victim, item);
   return victim;
 }

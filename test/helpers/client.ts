@@ -1,4 +1,8 @@
-/** A client for a test sandbox, with fast retry waits. */
+/**
+ * A client for a test sandbox, with fast retry waits. The timeout is the SDK's default (30 s): a test
+ * that wants one to fire sets its own, and a shorter one here could cut a 20 MB upload short on a
+ * loaded machine (the idle timer is not re-armed while the request body goes out).
+ */
 import { type ClientOptions, ThreatConnect } from '../../src/index.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
 
@@ -9,7 +13,7 @@ export function clientFor(sandbox: Sandbox, options: Partial<ClientOptions> = {}
     defaultOrg: sandbox.defaultOrg,
     baseUrl: sandbox.baseUrl,
     apiSleep: 0.005,
-    apiRequestTimeout: 5,
+    apiRequestTimeout: 30,
     ...(sandbox.caCertificate === undefined ? {} : { caCertificate: sandbox.caCertificate }),
     ...options,
   });

@@ -6,6 +6,17 @@ import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 
+/** base64(HMAC-SHA256(secretKey, `<pathAndQuery>:<method>:<timestamp>`)), the signature of rest-api-v2.md 2.1. */
+export function signature(
+  secretKey: string,
+  method: string,
+  pathAndQuery: string,
+  timestamp: number,
+): string {
+  return createHmac('sha256', secretKey).update(`${pathAndQuery}:${method}:${timestamp}`).digest('base64');
+}
+
+/** The `Timestamp` and `Authorization` headers of a request signed with HMAC. */
 export function signHeaders(
   accessId: string,
   secretKey: string,
@@ -13,10 +24,10 @@ export function signHeaders(
   pathAndQuery: string,
   timestamp: number,
 ): Record<string, string> {
-  const signature = createHmac('sha256', secretKey)
-    .update(`${pathAndQuery}:${method}:${timestamp}`)
-    .digest('base64');
-  return { Timestamp: String(timestamp), Authorization: `TC ${accessId}:${signature}` };
+  return {
+    Timestamp: String(timestamp),
+    Authorization: `TC ${accessId}:${signature(secretKey, method, pathAndQuery, timestamp)}`,
+  };
 }
 
 export interface RawResponse {

@@ -4,25 +4,15 @@
  * so the caller gets the closed-client error itself, not a RetryExhaustedError wrapping it.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { ClientClosedError, RetryExhaustedError } from '../../../src/index.js';
-import type { Sandbox } from '../../../src/sandbox/index.js';
-import { clientFor } from '../../helpers/client.js';
-import { withSandbox } from '../../helpers/sandbox.js';
-import { recordingClock, rejection, request, resetSandbox, setRules } from '../client/support.js';
+import { recordingClock, rejection, request, setRules, useSandboxClient } from './support.js';
 
 describe('review: close() during a retry wait', () => {
-  let sandbox: Sandbox;
-  before(async () => {
-    sandbox = await withSandbox();
-  });
-  after(async () => {
-    await resetSandbox(sandbox);
-    await sandbox.close();
-  });
+  const fx = useSandboxClient({ resetEach: true });
 
   it('the call rejects with ClientClosedError', async () => {
-    await setRules(sandbox, { kind: 'status', status: 503 });
+    await setRules(fx.sandbox, { kind: 'status', status: 503 });
     let closing: Promise<void> | undefined;
     const clock = recordingClock({
       onSleep: () => {
@@ -30,7 +20,7 @@ describe('review: close() during a retry wait', () => {
         return closing;
       },
     });
-    const tc = clientFor(sandbox, { apiRetries: 3, clock });
+    const tc = fx.client({ apiRetries: 3, clock });
     const error = await rejection(() => tc.apiRequest(request('GET', '/v2/owners')));
     await closing;
     assert.ok(!(error instanceof RetryExhaustedError), String(error));
@@ -41,14 +31,10 @@ describe('review: close() during a retry wait', () => {
   });
 
   it('a transport failure after a retry is still a RetryExhaustedError', async () => {
-    await setRules(sandbox, { kind: 'reset' });
-    const tc = clientFor(sandbox, { apiRetries: 1, clock: recordingClock() });
-    try {
-      const error = await rejection(() => tc.apiRequest(request('GET', '/v2/owners')));
-      assert.ok(error instanceof RetryExhaustedError, String(error));
-      assert.equal(error.attempts.length, 2);
-    } finally {
-      await tc.close();
-    }
+    await setRules(fx.sandbox, { kind: 'reset' });
+    const tc = fx.client({ apiRetries: 1, clock: recordingClock() });
+    const error = await rejection(() => tc.apiRequest(request('GET', '/v2/owners')));
+    assert.ok(error instanceof RetryExhaustedError, String(error));
+    assert.equal(error.attempts.length, 2);
   });
 });

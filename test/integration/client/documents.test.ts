@@ -7,11 +7,9 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { RequestObject, type ThreatConnect, ThreatConnectError } from '../../../src/index.js';
-import type { Sandbox } from '../../../src/sandbox/index.js';
-import { clientFor } from '../../helpers/client.js';
-import { admin, withSandbox } from '../../helpers/sandbox.js';
+import { admin, useSandboxClient } from '../../helpers/sandbox.js';
 
 const OWNER = 'Example Community';
 
@@ -85,15 +83,10 @@ async function streamDigest(body: Readable): Promise<{ size: number; sha256: str
 }
 
 describe('documents through apiRequest', () => {
-  let sandbox: Sandbox;
+  const fx = useSandboxClient();
   let tc: ThreatConnect;
-  before(async () => {
-    sandbox = await withSandbox();
-    tc = clientFor(sandbox);
-  });
-  after(async () => {
-    await tc.close();
-    await sandbox.close();
+  before(() => {
+    tc = fx.client();
   });
 
   it('downloads document 19 as the seed shows', async () => {
@@ -116,7 +109,7 @@ describe('documents through apiRequest', () => {
   });
 
   it('creates and uploads as the seed does, with the recorded wire requests', async () => {
-    await admin(sandbox, 'DELETE', 'requests');
+    await admin(fx.sandbox, 'DELETE', 'requests');
     const ro = createRequest('Raw Upload Example', 'raw_example.txt');
     // The create body as Python's json.dumps wrote it is 61 bytes; JSON.stringify writes no spaces.
     assert.equal(
@@ -148,7 +141,7 @@ describe('documents through apiRequest', () => {
     assert.equal(download.status, 200);
     assert.equal(download.content.toString('utf8'), 'Raw upload example file Contents.');
 
-    const log = (await admin(sandbox, 'GET', 'requests')).json() as {
+    const log = (await admin(fx.sandbox, 'GET', 'requests')).json() as {
       requests: { method: string; target: string; status: number }[];
     };
     assert.deepEqual(

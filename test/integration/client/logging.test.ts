@@ -8,13 +8,10 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { ConfigError, type ThreatConnect } from '../../../src/index.js';
-import type { Sandbox } from '../../../src/sandbox/index.js';
-import { clientFor } from '../../helpers/client.js';
-import { withSandbox } from '../../helpers/sandbox.js';
-import { rejection, request, resetSandbox, setRules } from './support.js';
+import { ConfigError } from '../../../src/index.js';
+import { rejection, request, setRules, useSandboxClient } from './support.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const MISSING = '/v2/groups/incidents/708996/groups/adversaries';
@@ -47,14 +44,9 @@ await tc.close();
 `;
 
 describe('logging of calls to the sandbox', () => {
-  let sandbox: Sandbox;
+  const fx = useSandboxClient({ client: { apiRetries: 1 }, resetEach: true });
   let dir: string;
-  const clients: ThreatConnect[] = [];
-  const make = () => {
-    const tc = clientFor(sandbox, { apiRetries: 1 });
-    clients.push(tc);
-    return tc;
-  };
+  const make = () => fx.client();
 
   /** Runs the child script with the sandbox's credentials; resolves with its exit code and output. */
   const runChild = (consoleLevel?: string) => {
@@ -63,10 +55,10 @@ describe('logging of calls to the sandbox', () => {
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
       SDK_URL: pathToFileURL(path.join(ROOT, 'src/index.ts')).href,
-      TC_API_ACCESS_ID: sandbox.accessId,
-      TC_API_SECRET_KEY: sandbox.secretKey,
-      TC_API_DEFAULT_ORG: sandbox.defaultOrg,
-      TC_API_BASE_URL: sandbox.baseUrl,
+      TC_API_ACCESS_ID: fx.sandbox.accessId,
+      TC_API_SECRET_KEY: fx.sandbox.secretKey,
+      TC_API_DEFAULT_ORG: fx.sandbox.defaultOrg,
+      TC_API_BASE_URL: fx.sandbox.baseUrl,
       ...(consoleLevel === undefined ? {} : { CONSOLE_LEVEL: consoleLevel }),
     };
     return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
@@ -82,17 +74,11 @@ describe('logging of calls to the sandbox', () => {
     });
   };
 
-  before(async () => {
-    sandbox = await withSandbox();
+  before(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'tc-client-logging-'));
   });
-  after(async () => {
-    await Promise.all(clients.map((tc) => tc.close()));
-    await sandbox.close();
+  after(() => {
     rmSync(dir, { recursive: true, force: true });
-  });
-  beforeEach(async () => {
-    await resetSandbox(sandbox);
   });
 
   it('setTclFile(path, "debug") creates the folder and writes NDJSON debug records of a request', async () => {
@@ -101,8 +87,10 @@ describe('logging of calls to the sandbox', () => {
     assert.equal(existsSync(path.dirname(file)), false);
     tc.setTclFile(file, 'debug');
     assert.equal(existsSync(file), true);
+    const started = Date.now();
     assert.equal((await tc.apiRequest(request('GET', '/v2/owners'))).status, 200);
-    const url = `${sandbox.baseUrl}/v2/owners?createActivityLog=false`;
+    const ended = Date.now();
+    const url = `${fx.sandbox.baseUrl}/v2/owners?createActivityLog=false`;
     const records = readRecords(file);
     assert.deepEqual(
       records.map((r) => [r.level, r.name, r.msg]),
@@ -111,21 +99,21 @@ describe('logging of calls to the sandbox', () => {
         [20, 'threatconnect', `GET ${url} -> 200 (1 attempt(s))`],
       ],
     );
-    for (const r of records) assert.ok(Math.abs(r.time - Date.now()) < 60_000);
+    for (const r of records) assert.ok(r.time >= started && r.time <= ended, `time ${r.time}`);
     const text = readFileSync(file, 'utf8');
-    assert.ok(!text.includes(sandbox.secretKey), 'the secret key is never written');
+    assert.ok(!text.includes(fx.sandbox.secretKey), 'the secret key is never written');
   });
 
   it('the file level filters: at "error" only the failures are written', async () => {
     // The second request gets a 503, is retried, then answers 404: only the call's final failure is an
     // ERROR line; the WARNING of the retried attempt, the INFO line of the wait and DEBUG lines are not.
-    await setRules(sandbox, { kind: 'status', status: 503, every: 2 });
+    await setRules(fx.sandbox, { kind: 'status', status: 503, every: 2 });
     const tc = make();
     const file = path.join(dir, 'error', 'tc.log');
     tc.setTclFile(file, 'error');
     assert.equal((await tc.apiRequest(request('GET', '/v2/owners'))).status, 200);
     assert.equal((await tc.apiRequest(request('GET', MISSING))).status, 404);
-    const base = sandbox.baseUrl;
+    const base = fx.sandbox.baseUrl;
     assert.deepEqual(
       readRecords(file).map((r) => [r.level, r.msg]),
       [[50, `GET ${base}${MISSING}?createActivityLog=false failed: HTTP 404 (2 attempts)`]],
@@ -143,7 +131,7 @@ describe('logging of calls to the sandbox', () => {
   });
 
   it('by default the console shows nothing below critical', async () => {
-    await setRules(sandbox, { kind: 'status', status: 503, every: 2, pathPrefix: '/v2/owners' });
+    await setRules(fx.sandbox, { kind: 'status', status: 503, every: 2, pathPrefix: '/v2/owners' });
     const { code, stdout, stderr } = await runChild();
     assert.equal(stdout, '200\n200\n404\n');
     assert.equal(stderr, '');
@@ -152,13 +140,13 @@ describe('logging of calls to the sandbox', () => {
 
   it('setTclConsoleLevel("info") writes human lines to stderr: time - threatconnect - LEVEL - message', async () => {
     // The second request (/v2/owners/mine) gets a 503 and is retried: a WARNING and an INFO line.
-    await setRules(sandbox, { kind: 'status', status: 503, every: 2, pathPrefix: '/v2/owners' });
+    await setRules(fx.sandbox, { kind: 'status', status: 503, every: 2, pathPrefix: '/v2/owners' });
     const { code, stdout, stderr } = await runChild('info');
     assert.equal(stdout, '200\n200\n404\n');
     assert.equal(code, 0);
     const lines = stderr.trimEnd().split('\n');
     const time = String.raw`\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2},\d{3}`;
-    const base = sandbox.baseUrl.replace(/[.]/g, '\\.');
+    const base = fx.sandbox.baseUrl.replace(/[.]/g, '\\.');
     const expected = [
       `WARNING - Attempt 1 of GET ${base}/v2/owners/mine\\?createActivityLog=false failed: HTTP 503`,
       String.raw`INFO - Pausing for \d+\.\d{3} seconds before retry 1\.`,
@@ -168,7 +156,7 @@ describe('logging of calls to the sandbox', () => {
     lines.forEach((line, i) => {
       assert.match(line, new RegExp(`^${time} - threatconnect - ${expected[i] ?? ''}$`));
     });
-    assert.ok(!stderr.includes(sandbox.secretKey));
+    assert.ok(!stderr.includes(fx.sandbox.secretKey));
   });
 
   describe('bad log settings', () => {

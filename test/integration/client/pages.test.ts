@@ -4,7 +4,7 @@
  * own parameters, a short window, a 404 and 503s on a page.
  */
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   type ApiPage,
   type ClientOptions,
@@ -14,18 +14,15 @@ import {
   ServerError,
   type ThreatConnect,
 } from '../../../src/index.js';
-import { type Sandbox, sampleData } from '../../../src/sandbox/index.js';
-import { clientFor } from '../../helpers/client.js';
-import { withSandbox } from '../../helpers/sandbox.js';
-import { recordingClock, rejection, request, requestLog, resetSandbox, setRules } from './support.js';
+import { sampleData } from '../../../src/sandbox/index.js';
+import { recordingClock, rejection, request, requestLog, setRules, useSandboxClient } from './support.js';
 
 const SEED = 600;
 const OWNER = 'Example Community';
 const LIMIT = 100;
 
 describe('apiRequestPages against the sandbox', () => {
-  let sandbox: Sandbox;
-  const clients: ThreatConnect[] = [];
+  const fx = useSandboxClient({ sandbox: { seedIndicators: SEED }, resetEach: true });
   const data = sampleData(SEED);
   const owned = data.indicators.filter((i) => i.ownerName === OWNER && i.active);
   /** Active Example Community indicators, in id order (the listing's order). */
@@ -33,9 +30,8 @@ describe('apiRequestPages against the sandbox', () => {
 
   // One window at a time, so the request log's order is fixed; pages-concurrency.test.ts covers more.
   const make = (options: Partial<ClientOptions> = {}) => {
-    const tc = clientFor(sandbox, { apiRetries: 2, clock: recordingClock(), concurrency: 1, ...options });
+    const tc = fx.client({ apiRetries: 2, clock: recordingClock(), concurrency: 1, ...options });
     tc.setApiResultLimit(LIMIT);
-    clients.push(tc);
     return tc;
   };
   const collect = async (tc: ThreatConnect, ro: RequestObject, into: ApiPage[] = []) => {
@@ -45,17 +41,6 @@ describe('apiRequestPages against the sandbox', () => {
   const ids = (pages: ApiPage[]) => pages.flatMap((p) => p.items.map((item) => (item as { id: number }).id));
   const target = (query: string, start: number) =>
     `/api/v2/indicators?${query}&resultLimit=${LIMIT}&resultStart=${start}`;
-
-  before(async () => {
-    sandbox = await withSandbox({ seedIndicators: SEED });
-  });
-  after(async () => {
-    await Promise.all(clients.map((tc) => tc.close()));
-    await sandbox.close();
-  });
-  beforeEach(async () => {
-    await resetSandbox(sandbox);
-  });
 
   it('yields every page in order, with the total from the first page: exactly the sample records', async () => {
     assert.ok(expected.length > 2 * LIMIT, `${expected.length} indicators: at least three pages`);
@@ -70,7 +55,7 @@ describe('apiRequestPages against the sandbox', () => {
     assert.ok(pages.every((p) => p.items === p.data.indicator));
     assert.deepEqual(ids(pages), expected);
     assert.deepEqual(
-      (await requestLog(sandbox)).map((e) => e.target),
+      (await requestLog(fx.sandbox)).map((e) => e.target),
       starts.map((start) => target('createActivityLog=false&owner=Example+Community', start)),
     );
   });
@@ -90,7 +75,7 @@ describe('apiRequestPages against the sandbox', () => {
     assert.deepEqual(ids(pages), recent);
     const query = 'createActivityLog=true&modifiedSince=2023-01-01T00%3A00%3A00Z&owner=Example+Community';
     assert.deepEqual(
-      (await requestLog(sandbox)).map((e) => e.target),
+      (await requestLog(fx.sandbox)).map((e) => e.target),
       pages.map((p) => target(query, p.resultStart)),
     );
   });
@@ -101,7 +86,7 @@ describe('apiRequestPages against the sandbox', () => {
     const pages = await collect(tc, ro);
     assert.deepEqual(ids(pages), expected);
     assert.deepEqual(
-      (await requestLog(sandbox)).map((e) => e.target),
+      (await requestLog(fx.sandbox)).map((e) => e.target),
       pages.map((p) => target('createActivityLog=false&owner=Example+Community', p.resultStart)),
     );
   });
@@ -111,7 +96,7 @@ describe('apiRequestPages against the sandbox', () => {
     [3, 200, 18],
   ] as const) {
     it(`a short page at resultStart=${start}: IncompleteResultError with its window`, async () => {
-      await setRules(sandbox, { kind: 'shortPage', drop: 3, every });
+      await setRules(fx.sandbox, { kind: 'shortPage', drop: 3, every });
       const tc = make();
       const pages: ApiPage[] = [];
       const error = await rejection(() =>
@@ -127,7 +112,7 @@ describe('apiRequestPages against the sandbox', () => {
         `The page at resultStart=${start} has ${kept} items where ${want} were expected (resultCount ${expected.length})`,
       );
       assert.equal(pages.length, start / LIMIT, 'the pages before it were yielded');
-      assert.equal((await requestLog(sandbox)).length, start / LIMIT + 1);
+      assert.equal((await requestLog(fx.sandbox)).length, start / LIMIT + 1);
     });
   }
 
@@ -141,16 +126,16 @@ describe('apiRequestPages against the sandbox', () => {
     assert.equal(error.message, 'The requested resource was not found');
     assert.equal(
       error.request?.url,
-      `${sandbox.baseUrl}/v2/groups/incidents/708996/groups/adversaries?createActivityLog=false&resultLimit=${LIMIT}&resultStart=0`,
+      `${fx.sandbox.baseUrl}/v2/groups/incidents/708996/groups/adversaries?createActivityLog=false&resultLimit=${LIMIT}&resultStart=0`,
     );
     assert.deepEqual(
-      (await requestLog(sandbox)).map((e) => e.status),
+      (await requestLog(fx.sandbox)).map((e) => e.status),
       [404],
     );
   });
 
   it('503s on pages (every second request) are retried and the pages stay complete', async () => {
-    await setRules(sandbox, { kind: 'status', status: 503, every: 2 });
+    await setRules(fx.sandbox, { kind: 'status', status: 503, every: 2 });
     const tc = make();
     const pages = await collect(tc, request('GET', '/v2/indicators', { owner: OWNER }));
     assert.deepEqual(ids(pages), expected);
@@ -159,17 +144,17 @@ describe('apiRequestPages against the sandbox', () => {
       [1, 2, 2],
     );
     assert.deepEqual(
-      (await requestLog(sandbox)).map((e) => e.status),
+      (await requestLog(fx.sandbox)).map((e) => e.status),
       [200, 503, 200, 503, 200],
     );
   });
 
   it('503s until retries run out: ServerError after the retries', async () => {
-    await setRules(sandbox, { kind: 'status', status: 503 });
+    await setRules(fx.sandbox, { kind: 'status', status: 503 });
     const tc = make({ apiRetries: 1 });
     const error = await rejection(() => collect(tc, request('GET', '/v2/indicators', { owner: OWNER })));
     assert.ok(error instanceof ServerError, String(error));
     assert.equal(error.message, 'Injected fault 503');
-    assert.equal((await requestLog(sandbox)).length, 2);
+    assert.equal((await requestLog(fx.sandbox)).length, 2);
   });
 });

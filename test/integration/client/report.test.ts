@@ -4,12 +4,16 @@
  * and toJSON() with retries, attempts and latency percentiles.
  */
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { type ClientOptions, type RequestEntry, ThreatConnect } from '../../../src/index.js';
-import type { Sandbox } from '../../../src/sandbox/index.js';
-import { clientFor } from '../../helpers/client.js';
-import { withSandbox } from '../../helpers/sandbox.js';
-import { clearFaults, recordingClock, request, resetSandbox, setFaults } from './support.js';
+import {
+  clearFaults,
+  recordingClock,
+  request,
+  resetSandbox,
+  setFaults,
+  useSandboxClient,
+} from './support.js';
 
 // The original's layout (python-sdk-observed.md 4.6): '{0!s:_^80}' title bars, 40-wide headings,
 // '  {0!s:<29}{1!s:<50}' rows and '{0!s:<30}: {1!s:<50}' property rows.
@@ -58,24 +62,8 @@ function statsText({ apiCalls, methods, statuses, times }: Counts): string {
 }
 
 describe('the report after calls to the sandbox', () => {
-  let sandbox: Sandbox;
-  const clients: ThreatConnect[] = [];
-  const make = (options: Partial<ClientOptions> = {}) => {
-    const tc = clientFor(sandbox, options);
-    clients.push(tc);
-    return tc;
-  };
-
-  before(async () => {
-    sandbox = await withSandbox();
-  });
-  after(async () => {
-    await Promise.all(clients.map((tc) => tc.close()));
-    await sandbox.close();
-  });
-  beforeEach(async () => {
-    await resetSandbox(sandbox);
-  });
+  const fx = useSandboxClient({ resetEach: true });
+  const make = (options: Partial<ClientOptions> = {}) => fx.client(options);
 
   it('the layout helpers of this test match the spec literal lines', () => {
     assert.equal(
@@ -96,12 +84,12 @@ describe('the report after calls to the sandbox', () => {
     const clock = recordingClock({
       fixedNow: Date.now(),
       advanceOnSleep: true,
-      onSleep: () => clearFaults(sandbox),
+      onSleep: () => clearFaults(fx.sandbox),
     });
     const times: Counts['times'] = ['0:00:00.750000', '0:00:00.250500', '0:00:01.000500'];
     before(async () => {
-      await resetSandbox(sandbox);
-      await setFaults(sandbox, { rules: [{ kind: 'status', status: 503 }] });
+      await resetSandbox(fx.sandbox);
+      await setFaults(fx.sandbox, { rules: [{ kind: 'status', status: 503 }] });
       tc = make({ apiSleep: 1, apiRetries: 1, clock });
       tc.reportEnable();
       const calls = [
@@ -150,7 +138,7 @@ describe('the report after calls to the sandbox', () => {
       const [failure] = failures as [RequestEntry];
       assert.equal(failure.status, 404);
       assert.equal(failure.failMessage, NOT_FOUND_BODY);
-      const url = `${sandbox.baseUrl}${MISSING}?createActivityLog=false`;
+      const url = `${fx.sandbox.baseUrl}${MISSING}?createActivityLog=false`;
       assert.equal(failure.url, url);
       const text = [
         '',
@@ -173,7 +161,7 @@ describe('the report after calls to the sandbox', () => {
         row('Payload', "{'createActivityLog': 'false'}"),
       ].join('\n');
       assert.equal(String(failure), `${text}\n`);
-      assert.ok(!String(failure).includes(sandbox.secretKey));
+      assert.ok(!String(failure).includes(fx.sandbox.secretKey));
     });
 
     it('iteration gives every entry in call order', () => {
@@ -240,14 +228,14 @@ describe('the report after calls to the sandbox', () => {
   });
 
   it('toJSON: version 1, retries, attempts, bytes and p50/p95 latency', async () => {
-    await setFaults(sandbox, { latencyMs: 20, rules: [{ kind: 'status', status: 503 }] });
+    await setFaults(fx.sandbox, { latencyMs: 20, rules: [{ kind: 'status', status: 503 }] });
     const tc = make({
       apiRetries: 2,
-      clock: recordingClock({ onSleep: () => setFaults(sandbox, { latencyMs: 20 }) }),
+      clock: recordingClock({ onSleep: () => setFaults(fx.sandbox, { latencyMs: 20 }) }),
     });
     assert.equal((await tc.apiRequest(request('GET', '/v2/owners'))).status, 200);
     assert.equal((await tc.apiRequest(request('GET', '/v2/owners/mine'))).status, 200);
-    await clearFaults(sandbox);
+    await clearFaults(fx.sandbox);
     assert.equal((await tc.apiRequest(request('GET', '/v2/owners/mine'))).status, 200);
     const json = tc.report.toJSON();
     assert.equal(json.version, 1);
@@ -269,18 +257,19 @@ describe('the report after calls to the sandbox', () => {
   });
 
   it('a token client: the failure text and the JSON carry no token', async () => {
-    const tc = new ThreatConnect({
-      apiToken: sandbox.apiToken,
-      apiTokenExpires: sandbox.apiTokenExpires,
-      defaultOrg: sandbox.defaultOrg,
-      baseUrl: sandbox.baseUrl,
-    });
-    clients.push(tc);
+    const tc = fx.track(
+      new ThreatConnect({
+        apiToken: fx.sandbox.apiToken,
+        apiTokenExpires: fx.sandbox.apiTokenExpires,
+        defaultOrg: fx.sandbox.defaultOrg,
+        baseUrl: fx.sandbox.baseUrl,
+      }),
+    );
     tc.reportEnable();
     assert.equal((await tc.apiRequest(request('GET', MISSING))).status, 404);
     const [failure] = tc.report.failures;
-    assert.equal(failure?.url, `${sandbox.baseUrl}${MISSING}?createActivityLog=false`);
-    assert.ok(!String(failure).includes(sandbox.apiToken));
-    assert.ok(!JSON.stringify(tc.report.toJSON()).includes(sandbox.apiToken));
+    assert.equal(failure?.url, `${fx.sandbox.baseUrl}${MISSING}?createActivityLog=false`);
+    assert.ok(!String(failure).includes(fx.sandbox.apiToken));
+    assert.ok(!JSON.stringify(tc.report.toJSON()).includes(fx.sandbox.apiToken));
   });
 });

@@ -5,7 +5,7 @@
  * report, and no duplicate POST under faults.
  */
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   type ApiResponse,
   type ClientOptions,
@@ -13,11 +13,7 @@ import {
   RateLimitError,
   RetryExhaustedError,
   ServerError,
-  type ThreatConnect,
 } from '../../../src/index.js';
-import type { Sandbox } from '../../../src/sandbox/index.js';
-import { clientFor } from '../../helpers/client.js';
-import { withSandbox } from '../../helpers/sandbox.js';
 import { call } from '../../helpers/signer.js';
 import {
   type RecordingClockOptions,
@@ -27,8 +23,8 @@ import {
   rejection,
   request,
   requestLog,
-  resetSandbox,
   setRules,
+  useSandboxClient,
 } from './support.js';
 
 type Method = 'GET' | 'DELETE' | 'POST' | 'PUT';
@@ -87,32 +83,19 @@ const STATUS_TABLE: readonly [Method, number, boolean][] = [
 ];
 
 describe('retries against the sandbox (decisions.md 1.6)', () => {
-  let sandbox: Sandbox;
-  const clients: ThreatConnect[] = [];
+  const fx = useSandboxClient({ resetEach: true });
 
   /** A client with a recording clock: apiSleep 1 s, jitter draw 0.5, so retry n waits 750 × 2^(n−1) ms. */
   const make = (options: Partial<ClientOptions> = {}, clockOptions: RecordingClockOptions = {}) => {
     const clock = recordingClock(clockOptions);
-    const tc = clientFor(sandbox, { apiSleep: 1, apiRetries: 2, clock, ...options });
-    clients.push(tc);
+    const tc = fx.client({ apiSleep: 1, apiRetries: 2, clock, ...options });
     return { tc, clock };
   };
-
-  before(async () => {
-    sandbox = await withSandbox();
-  });
-  after(async () => {
-    await Promise.all(clients.map((tc) => tc.close()));
-    await sandbox.close();
-  });
-  beforeEach(async () => {
-    await resetSandbox(sandbox);
-  });
 
   describe('HTTP statuses', () => {
     for (const [method, status, retried] of STATUS_TABLE) {
       it(`${method} answered ${status} is ${retried ? 'retried' : 'not retried'}`, async () => {
-        await setRules(sandbox, { kind: 'status', status });
+        await setRules(fx.sandbox, { kind: 'status', status });
         const { tc, clock } = make();
         const response = await tc.apiRequest(ENDPOINTS[method]());
         const attempts = retried ? 3 : 1;
@@ -120,7 +103,7 @@ describe('retries against the sandbox (decisions.md 1.6)', () => {
         assert.equal(response.attempts, attempts);
         assert.deepEqual(response.json(), { status: 'Failure', message: `Injected fault ${status}` });
         assert.deepEqual(clock.sleeps, retried ? [750, 1500] : []);
-        const log = await requestLog(sandbox);
+        const log = await requestLog(fx.sandbox);
         assert.deepEqual(
           log.map((e) => [e.method, e.target.split('?')[0], e.status, e.fault]),
           Array.from({ length: attempts }, () => [method, WIRE_PATH[method], status, 'status']),
@@ -139,10 +122,10 @@ describe('retries against the sandbox (decisions.md 1.6)', () => {
           // A reset or truncate fires only after the handler succeeded, so a DELETE needs its tag back
           // before every attempt.
           const addTag = async () => {
-            if (method === 'DELETE') assert.equal((await call(sandbox, 'POST', TAG_PATH)).status, 201);
+            if (method === 'DELETE') assert.equal((await call(fx.sandbox, 'POST', TAG_PATH)).status, 201);
           };
           await addTag();
-          await setRules(sandbox, { kind, method });
+          await setRules(fx.sandbox, { kind, method });
           const { tc, clock } = make({}, { onSleep: addTag });
           const error = await rejection(() => tc.apiRequest(ENDPOINTS[method]()));
           assert.ok(error instanceof RetryExhaustedError, String(error));
@@ -160,7 +143,7 @@ describe('retries against the sandbox (decisions.md 1.6)', () => {
           assert.equal(error.cause.kind, errorKind);
           assert.equal(error.message, `The request failed after 3 attempts: ${error.cause.message}`);
           assert.deepEqual(clock.sleeps, [750, 1500]);
-          const log = (await requestLog(sandbox)).filter((e) => e.method === method);
+          const log = (await requestLog(fx.sandbox)).filter((e) => e.method === method);
           assert.deepEqual(
             log.map((e) => [e.method, e.status, e.fault]),
             [
@@ -173,7 +156,7 @@ describe('retries against the sandbox (decisions.md 1.6)', () => {
       }
       for (const method of ['POST', 'PUT'] as const) {
         it(`${method} with a ${kind} is not retried: the ConnectionError itself`, async () => {
-          await setRules(sandbox, { kind });
+          await setRules(fx.sandbox, { kind });
           const { tc, clock } = make({ apiRetries: 3 });
           const error = await rejection(() => tc.apiRequest(ENDPOINTS[method]()));
           assert.ok(error instanceof ConnectionError, String(error));
@@ -181,7 +164,7 @@ describe('retries against the sandbox (decisions.md 1.6)', () => {
           assert.equal(error.kind, errorKind);
           assert.equal(error.code, 'TC_CONNECTION');
           assert.deepEqual(clock.sleeps, []);
-          const log = await requestLog(sandbox);
+          const log = await requestLog(fx.sandbox);
           assert.deepEqual(
             log.map((e) => [e.method, e.status, e.fault]),
             [[method, null, kind]],
@@ -209,27 +192,27 @@ describe('retries against the sandbox (decisions.md 1.6)', () => {
     }
 
     it('a single attempt that fails with no retry allowed throws the ConnectionError itself', async () => {
-      await setRules(sandbox, { kind: 'reset' });
+      await setRules(fx.sandbox, { kind: 'reset' });
       const { tc, clock } = make({ apiRetries: 0 });
       const error = await rejection(() => tc.apiRequest(ENDPOINTS.GET()));
       assert.ok(error instanceof ConnectionError, String(error));
       assert.ok(!(error instanceof RetryExhaustedError));
       assert.equal(error.kind, 'reset');
       assert.deepEqual(clock.sleeps, []);
-      assert.equal((await requestLog(sandbox)).length, 1);
+      assert.equal((await requestLog(fx.sandbox)).length, 1);
     });
   });
 
   describe('Retry-After', () => {
     for (const method of ['GET', 'POST'] as const) {
       it(`${method}: a 429 with Retry-After: 1 waits exactly 1000 ms, then succeeds`, async () => {
-        await setRules(sandbox, { kind: 'status', status: 429, retryAfter: 1 });
-        const { tc, clock } = make({}, { onSleep: () => clearFaults(sandbox) });
+        await setRules(fx.sandbox, { kind: 'status', status: 429, retryAfter: 1 });
+        const { tc, clock } = make({}, { onSleep: () => clearFaults(fx.sandbox) });
         const response = await tc.apiRequest(ENDPOINTS[method]());
         assert.equal(response.status, method === 'GET' ? 200 : 201);
         assert.equal(response.attempts, 2);
         assert.deepEqual(clock.sleeps, [1000]);
-        const log = await requestLog(sandbox);
+        const log = await requestLog(fx.sandbox);
         assert.deepEqual(
           log.map((e) => [e.method, e.status]),
           [
@@ -241,15 +224,15 @@ describe('retries against the sandbox (decisions.md 1.6)', () => {
     }
 
     it('a Retry-After of exactly 300 s is still waited', async () => {
-      await setRules(sandbox, { kind: 'status', status: 503, retryAfter: 300 });
-      const { tc, clock } = make({}, { onSleep: () => clearFaults(sandbox) });
+      await setRules(fx.sandbox, { kind: 'status', status: 503, retryAfter: 300 });
+      const { tc, clock } = make({}, { onSleep: () => clearFaults(fx.sandbox) });
       const response = await tc.apiRequest(ENDPOINTS.GET());
       assert.equal(response.status, 200);
       assert.deepEqual(clock.sleeps, [300_000]);
     });
 
     it('a Retry-After above 300 s ends the retries: the 429 response, or RateLimitError', async () => {
-      await setRules(sandbox, { kind: 'status', status: 429, retryAfter: 301 });
+      await setRules(fx.sandbox, { kind: 'status', status: 429, retryAfter: 301 });
       const { tc, clock } = make({ apiRetries: 5 });
       const response = await tc.apiRequest(ENDPOINTS.POST());
       assert.equal(response.status, 429);
@@ -262,11 +245,11 @@ describe('retries against the sandbox (decisions.md 1.6)', () => {
       assert.equal(error.retryAfterMs, 301_000);
       assert.equal(error.message, 'Injected fault 429');
       assert.deepEqual(clock.sleeps, []);
-      assert.equal((await requestLog(sandbox)).length, 2);
+      assert.equal((await requestLog(fx.sandbox)).length, 2);
     });
 
     it('a 503 with a Retry-After above 300 s: ServerError with the hint', async () => {
-      await setRules(sandbox, { kind: 'status', status: 503, retryAfter: 400 });
+      await setRules(fx.sandbox, { kind: 'status', status: 503, retryAfter: 400 });
       const { tc, clock } = make();
       const error = await rejection(() => tc.apiRequest(ENDPOINTS.GET(), { throwOnError: true }));
       assert.ok(error instanceof ServerError, String(error));
@@ -274,7 +257,7 @@ describe('retries against the sandbox (decisions.md 1.6)', () => {
       assert.equal(error.retryAfterMs, 400_000);
       assert.equal(error.message, 'Injected fault 503');
       assert.deepEqual(clock.sleeps, []);
-      assert.equal((await requestLog(sandbox)).length, 1);
+      assert.equal((await requestLog(fx.sandbox)).length, 1);
     });
   });
 
@@ -284,7 +267,7 @@ describe('retries against the sandbox (decisions.md 1.6)', () => {
       [0, [5000, 10_000, 20_000, 40_000, 80_000, 150_000]],
     ] as const) {
       it(`waits min(300 s, apiSleep × 2^(n−1)) × (0.5 + random/2) with random ${random}`, async () => {
-        await setRules(sandbox, { kind: 'status', status: 503 });
+        await setRules(fx.sandbox, { kind: 'status', status: 503 });
         const { tc, clock } = make({ apiSleep: 10, apiRetries: 6 }, { random });
         tc.reportEnable();
         const response = await tc.apiRequest(ENDPOINTS.GET());
@@ -297,27 +280,27 @@ describe('retries against the sandbox (decisions.md 1.6)', () => {
           entry.attempts.map((a) => a.delayMs),
           [0, ...waits],
         );
-        assert.equal((await requestLog(sandbox)).length, 7);
+        assert.equal((await requestLog(fx.sandbox)).length, 7);
       });
     }
 
     it('apiRetries 0 makes exactly one attempt', async () => {
-      await setRules(sandbox, { kind: 'status', status: 503 });
+      await setRules(fx.sandbox, { kind: 'status', status: 503 });
       const { tc, clock } = make({ apiRetries: 0 });
       const response = await tc.apiRequest(ENDPOINTS.POST());
       assert.equal(response.status, 503);
       assert.equal(response.attempts, 1);
       assert.deepEqual(clock.sleeps, []);
-      assert.equal((await requestLog(sandbox)).length, 1);
+      assert.equal((await requestLog(fx.sandbox)).length, 1);
     });
 
     it('N retries make up to N+1 attempts, and stop at the first success', async () => {
-      await setRules(sandbox, { kind: 'status', status: 503 });
+      await setRules(fx.sandbox, { kind: 'status', status: 503 });
       const { tc, clock } = make(
         { apiRetries: 4 },
         {
           onSleep: async (_ms, count) => {
-            if (count === 2) await clearFaults(sandbox);
+            if (count === 2) await clearFaults(fx.sandbox);
           },
         },
       );
@@ -326,19 +309,19 @@ describe('retries against the sandbox (decisions.md 1.6)', () => {
       assert.equal(response.attempts, 3);
       assert.deepEqual(clock.sleeps, [750, 1500]);
       assert.deepEqual(
-        (await requestLog(sandbox)).map((e) => e.status),
+        (await requestLog(fx.sandbox)).map((e) => e.status),
         [503, 503, 200],
       );
     });
 
     it('exhausted on a status: apiRequest resolves with the last 503; throwOnError gives ServerError', async () => {
-      await setRules(sandbox, { kind: 'status', status: 503 });
+      await setRules(fx.sandbox, { kind: 'status', status: 503 });
       const { tc } = make({ apiRetries: 3 });
       const response = await tc.apiRequest(ENDPOINTS.GET());
       assert.equal(response.status, 503);
       assert.equal(response.statusCode, 503);
       assert.equal(response.attempts, 4);
-      assert.equal((await requestLog(sandbox)).length, 4);
+      assert.equal((await requestLog(fx.sandbox)).length, 4);
 
       const error = await rejection(() => tc.apiRequest(ENDPOINTS.GET(), { throwOnError: true }));
       assert.ok(error instanceof ServerError, String(error));
@@ -347,20 +330,20 @@ describe('retries against the sandbox (decisions.md 1.6)', () => {
       assert.equal(error.code, 'TC_SERVER');
       assert.equal(error.retryAfterMs, undefined);
       assert.equal(error.body, '{"status":"Failure","message":"Injected fault 503"}');
-      assert.equal(error.request?.url, `${sandbox.baseUrl}/v2/owners?createActivityLog=false`);
-      assert.equal((await requestLog(sandbox)).length, 8);
+      assert.equal(error.request?.url, `${fx.sandbox.baseUrl}/v2/owners?createActivityLog=false`);
+      assert.equal((await requestLog(fx.sandbox)).length, 8);
     });
   });
 
   describe('the report', () => {
     it('records every attempt of a call in its entry: error, status, delay', async () => {
-      await setRules(sandbox, { kind: 'reset' });
+      await setRules(fx.sandbox, { kind: 'reset' });
       const { tc } = make(
         { apiRetries: 3 },
         {
           onSleep: async (_ms, count) => {
-            if (count === 1) await setRules(sandbox, { kind: 'status', status: 503 });
-            else await clearFaults(sandbox);
+            if (count === 1) await setRules(fx.sandbox, { kind: 'status', status: 503 });
+            else await clearFaults(fx.sandbox);
           },
         },
       );
@@ -387,7 +370,7 @@ describe('retries against the sandbox (decisions.md 1.6)', () => {
     });
 
     it('a call that ends without an answer has an entry with every attempt and the final error', async () => {
-      await setRules(sandbox, { kind: 'reset' });
+      await setRules(fx.sandbox, { kind: 'reset' });
       const { tc } = make();
       tc.reportEnable();
       await rejection(() => tc.apiRequest(ENDPOINTS.GET()));
@@ -413,7 +396,7 @@ describe('retries against the sandbox (decisions.md 1.6)', () => {
     // never two.
     const path = '/v2/groups/incidents';
     await setRules(
-      sandbox,
+      fx.sandbox,
       { kind: 'status', status: 503, every: 3, method: 'POST', pathPrefix: path },
       { kind: 'reset', every: 2, method: 'POST', pathPrefix: path },
     );
@@ -432,7 +415,7 @@ describe('retries against the sandbox (decisions.md 1.6)', () => {
         outcomes.push({ name, error });
       }
     }
-    await clearFaults(sandbox);
+    await clearFaults(fx.sandbox);
 
     const succeeded = outcomes.filter((o) => o.response !== undefined);
     const reset = outcomes.filter((o) => o.error instanceof ConnectionError && o.error.kind === 'reset');
@@ -464,7 +447,7 @@ describe('retries against the sandbox (decisions.md 1.6)', () => {
     );
 
     // The wire agrees: POST attempts = the client's attempts; rows = 201s + resets.
-    const posts = (await requestLog(sandbox)).filter((e) => e.method === 'POST');
+    const posts = (await requestLog(fx.sandbox)).filter((e) => e.method === 'POST');
     const attempts = succeeded.reduce((n, o) => n + (o.response?.attempts ?? 0), 0) + reset.length;
     assert.equal(posts.length, attempts);
     assert.equal(posts.filter((e) => e.status === 201).length, succeeded.length);

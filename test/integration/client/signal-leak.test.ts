@@ -5,12 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { getEventListeners } from 'node:events';
-import { after, before, describe, it } from 'node:test';
-import { AbortError, RequestObject, type ThreatConnect } from '../../../src/index.js';
-import type { Sandbox } from '../../../src/sandbox/index.js';
-import { clientFor } from '../../helpers/client.js';
-import { withSandbox } from '../../helpers/sandbox.js';
-import { rejection, resetSandbox, setRules } from '../client/support.js';
+import { describe, it } from 'node:test';
+import { AbortError, RequestObject } from '../../../src/index.js';
+import { rejection, setRules, useSandboxClient } from './support.js';
 
 /** The size of Node's internal set of signals that depend on `signal` (0 when Node has none). */
 function dependants(signal: AbortSignal): number {
@@ -23,20 +20,21 @@ function dependants(signal: AbortSignal): number {
 const owners = () => new RequestObject().setHttpMethod('GET').setRequestUri('/v2/owners');
 
 describe('review: a long-lived AbortSignal across many calls', () => {
-  let sandbox: Sandbox;
-  const clients: ThreatConnect[] = [];
-  before(async () => {
-    sandbox = await withSandbox();
-  });
-  after(async () => {
-    await Promise.all(clients.map((tc) => tc.close()));
-    await sandbox.close();
+  /** Resolves at the sandbox's next clock read, which it makes as it authenticates a request. */
+  let arrived: () => void = () => undefined;
+  const fx = useSandboxClient({
+    sandbox: {
+      clock: () => {
+        arrived();
+        return Date.now();
+      },
+    },
+    resetEach: true,
   });
 
   for (const seconds of [1, 30]) {
     it(`with a ${seconds} s timeout, 40 calls leave no listener and no dependant on the signal`, async () => {
-      const tc = clientFor(sandbox, { apiRequestTimeout: seconds });
-      clients.push(tc);
+      const tc = fx.client({ apiRequestTimeout: seconds });
       const controller = new AbortController();
       for (let i = 0; i < 40; i += 1) {
         const response = await tc.apiRequest(owners(), { signal: controller.signal });
@@ -51,19 +49,19 @@ describe('review: a long-lived AbortSignal across many calls', () => {
   }
 
   it('the signal still aborts a call in flight (short timeout)', async () => {
-    await setRules(sandbox, { kind: 'stall', ms: 300 });
-    try {
-      const tc = clientFor(sandbox, { apiRequestTimeout: 2 });
-      clients.push(tc);
-      const controller = new AbortController();
-      setTimeout(() => {
-        controller.abort(new Error('stop'));
-      }, 30);
-      const error = await rejection(() => tc.apiRequest(owners(), { signal: controller.signal }));
-      assert.ok(error instanceof AbortError, String(error));
-      assert.equal(getEventListeners(controller.signal, 'abort').length, 0);
-    } finally {
-      await resetSandbox(sandbox);
-    }
+    await setRules(fx.sandbox, { kind: 'stall', ms: 1000 });
+    const tc = fx.client({ apiRequestTimeout: 2 });
+    const controller = new AbortController();
+    const atServer = new Promise<void>((resolve) => {
+      arrived = resolve;
+    });
+    const pending = rejection(() => tc.apiRequest(owners(), { signal: controller.signal }));
+    // The sandbox has the request and holds its answer: the call is in flight.
+    await atServer;
+    arrived = () => undefined;
+    controller.abort(new Error('stop'));
+    const error = await pending;
+    assert.ok(error instanceof AbortError, String(error));
+    assert.equal(getEventListeners(controller.signal, 'abort').length, 0);
   });
 });

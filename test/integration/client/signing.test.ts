@@ -5,12 +5,9 @@
  * `createActivityLog` first.
  */
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
-import type { ClientOptions, ThreatConnect } from '../../../src/index.js';
+import { describe, it } from 'node:test';
+import type { ClientOptions } from '../../../src/index.js';
 import { quotePathSegment } from '../../../src/core/url.js';
-import type { Sandbox } from '../../../src/sandbox/index.js';
-import { clientFor } from '../../helpers/client.js';
-import { withSandbox } from '../../helpers/sandbox.js';
 import { call } from '../../helpers/signer.js';
 import {
   activityLog,
@@ -18,9 +15,9 @@ import {
   recordingClock,
   request,
   requestLog,
-  resetSandbox,
   setRules,
   setServerClock,
+  useSandboxClient,
 } from './support.js';
 
 /** An organization whose name has a space, `&` and `+` (form-encoded as `+`, `%26`, `%2B`). */
@@ -28,34 +25,18 @@ const ORG = 'Acme & Partners + Co';
 const ORG_QUERY = 'owner=Acme+%26+Partners+%2B+Co';
 
 describe('signing against the sandbox', () => {
-  let sandbox: Sandbox;
-  const clients: ThreatConnect[] = [];
-  const make = (options: Partial<ClientOptions> = {}) => {
-    const tc = clientFor(sandbox, { apiRetries: 0, ...options });
-    clients.push(tc);
-    return tc;
-  };
-
-  before(async () => {
-    sandbox = await withSandbox({ defaultOrg: ORG });
-  });
-  after(async () => {
-    await Promise.all(clients.map((tc) => tc.close()));
-    await sandbox.close();
-  });
-  beforeEach(async () => {
-    await resetSandbox(sandbox);
-  });
+  const fx = useSandboxClient({ sandbox: { defaultOrg: ORG }, client: { apiRetries: 0 }, resetEach: true });
+  const make = (options: Partial<ClientOptions> = {}) => fx.client(options);
 
   it('re-signs every attempt: a retry after both clocks moved 400 s still succeeds', async () => {
-    await setRules(sandbox, { kind: 'status', status: 503 });
+    await setRules(fx.sandbox, { kind: 'status', status: 503 });
     // During the retry wait, the client clock and the sandbox clock both move 400 s on: more than
     // the 300 s window, so a retry that reused the first Timestamp and signature would get a 401.
     const clock = recordingClock({
       onSleep: async () => {
         clock.offsetMs += 400_000;
-        await setServerClock(sandbox, 400);
-        await clearFaults(sandbox);
+        await setServerClock(fx.sandbox, 400);
+        await clearFaults(fx.sandbox);
       },
     });
     const tc = make({ apiRetries: 1, apiSleep: 1, clock });
@@ -63,19 +44,19 @@ describe('signing against the sandbox', () => {
     assert.equal(response.status, 200);
     assert.equal(response.attempts, 2);
     assert.deepEqual(clock.sleeps, [750]);
-    const log = await requestLog(sandbox);
+    const log = await requestLog(fx.sandbox);
     assert.deepEqual(
       log.map((e) => [e.status, e.accessId]),
       [
-        [503, sandbox.accessId],
-        [200, sandbox.accessId],
+        [503, fx.sandbox.accessId],
+        [200, fx.sandbox.accessId],
       ],
     );
     const [first, second] = log.map((e) => Date.parse(e.time));
     assert.ok((second ?? 0) - (first ?? 0) >= 399_000, 'the second attempt came after the clock moved');
 
     // The control: a request signed with a Timestamp from before the move is refused now.
-    const stale = await call(sandbox, 'GET', '/v2/owners/mine?createActivityLog=false', {
+    const stale = await call(fx.sandbox, 'GET', '/v2/owners/mine?createActivityLog=false', {
       timestamp: Math.floor(Date.now() / 1000),
     });
     assert.equal(stale.status, 401);
@@ -100,7 +81,7 @@ describe('signing against the sandbox', () => {
       .incident;
     assert.ok(incidents.some((g) => g.name === name && g.ownerName === ORG));
     assert.deepEqual(
-      (await requestLog(sandbox)).map((e) => [e.method, e.target, e.status]),
+      (await requestLog(fx.sandbox)).map((e) => [e.method, e.target, e.status]),
       [
         ['POST', `/api/v2/groups/incidents?createActivityLog=false&${ORG_QUERY}`, 201],
         ['GET', `/api/v2/groups/incidents?createActivityLog=false&${ORG_QUERY}`, 200],
@@ -119,7 +100,7 @@ describe('signing against the sandbox', () => {
       { throwOnError: true },
     );
     assert.equal(response.json<{ data: { url: { id: number; text: string } } }>().data.url.text, value);
-    const [entry] = await requestLog(sandbox);
+    const [entry] = await requestLog(fx.sandbox);
     assert.equal(
       entry?.target,
       `/api/v2/indicators/urls/${encoded}?createActivityLog=false&owner=Example+Community`,
@@ -144,7 +125,7 @@ describe('signing against the sandbox', () => {
     });
     assert.equal(read.json<{ data: { tag: { name: string } } }>().data.tag.name, tag);
     assert.deepEqual(
-      (await requestLog(sandbox)).map((e) => [e.target, e.status]),
+      (await requestLog(fx.sandbox)).map((e) => [e.target, e.status]),
       [
         [`/api/v2/groups/incidents/804/tags/${quoted}?createActivityLog=false`, 201],
         [`/api/v2/tags/${component}?createActivityLog=false&owner=Example+Org`, 200],
@@ -172,7 +153,7 @@ describe('signing against the sandbox', () => {
     }
     assert.deepEqual(statuses, [404, 404, 200]);
     assert.deepEqual(
-      (await requestLog(sandbox)).map((e) => [e.target, e.status]),
+      (await requestLog(fx.sandbox)).map((e) => [e.target, e.status]),
       cases.map(([, target], i) => [target, statuses[i]]),
     );
   });
@@ -183,12 +164,12 @@ describe('signing against the sandbox', () => {
       const ro = request('GET', '/v2/groups/incidents', { owner: 'Example Community' });
       ro.addPayload('resultLimit', 5);
       assert.equal((await tc.apiRequest(ro)).status, 200);
-      const [entry] = await requestLog(sandbox);
+      const [entry] = await requestLog(fx.sandbox);
       assert.equal(
         entry?.target,
         '/api/v2/groups/incidents?createActivityLog=false&owner=Example+Community&resultLimit=5',
       );
-      assert.deepEqual(await activityLog(sandbox), []);
+      assert.deepEqual(await activityLog(fx.sandbox), []);
     });
 
     it('on: createActivityLog=true is the first parameter, and the sandbox records the request', async () => {
@@ -200,17 +181,17 @@ describe('signing against the sandbox', () => {
       assert.equal((await tc.apiRequest(ro)).status, 200);
       const target = '/api/v2/groups/incidents?createActivityLog=true&owner=Example+Community&resultLimit=5';
       assert.deepEqual(
-        (await requestLog(sandbox)).map((e) => e.target),
+        (await requestLog(fx.sandbox)).map((e) => e.target),
         [target],
       );
       assert.deepEqual(
-        (await activityLog(sandbox)).map((e) => [e.method, e.target, e.status]),
+        (await activityLog(fx.sandbox)).map((e) => [e.method, e.target, e.status]),
         [['GET', target, 200]],
       );
 
       tc.setActivityLog(false);
       assert.equal((await tc.apiRequest(request('GET', '/v2/owners/mine'))).status, 200);
-      assert.equal((await activityLog(sandbox)).length, 1, 'off again: nothing more recorded');
+      assert.equal((await activityLog(fx.sandbox)).length, 1, 'off again: nothing more recorded');
     });
   });
 });

@@ -4,7 +4,7 @@
  * renewal on a 401 when the expiry is unknown, and a failed renewal.
  */
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   AuthenticationError,
   type ClientOptions,
@@ -12,8 +12,6 @@ import {
   ThreatConnect,
 } from '../../../src/index.js';
 import { startProxy } from '../../helpers/proxy.js';
-import type { Sandbox } from '../../../src/sandbox/index.js';
-import { withSandbox } from '../../helpers/sandbox.js';
 import { call } from '../../helpers/signer.js';
 import {
   type RequestLogEntry,
@@ -22,9 +20,9 @@ import {
   rejection,
   request,
   requestLog,
-  resetSandbox,
   setRules,
   setServerClock,
+  useSandboxClient,
 } from './support.js';
 
 const TTL_SECONDS = 120;
@@ -35,49 +33,42 @@ const MINE = '/api/v2/owners/mine';
 const APP_AUTH = '/api/appAuth';
 
 describe('token authentication against the sandbox', () => {
-  let sandbox: Sandbox;
-  const clients: ThreatConnect[] = [];
+  const fx = useSandboxClient({ sandbox: { tokenTtlSeconds: TTL_SECONDS }, resetEach: true });
 
   /** A token of its own for each test: renewals issue new tokens and leave the old ones valid. */
   const freshToken = async (): Promise<{ apiToken: string; apiTokenExpires: string }> => {
-    const r = await call(sandbox, 'GET', `/appAuth?expiredToken=${encodeURIComponent(sandbox.apiToken)}`, {
-      unsigned: true,
-    });
+    const r = await call(
+      fx.sandbox,
+      'GET',
+      `/appAuth?expiredToken=${encodeURIComponent(fx.sandbox.apiToken)}`,
+      {
+        unsigned: true,
+      },
+    );
     assert.equal(r.status, 200, r.text);
     const body = r.json() as { apiToken: string; apiTokenExpires: string };
-    assert.equal((await admin(sandbox, 'DELETE', 'requests')).status, 200);
+    assert.equal((await admin(fx.sandbox, 'DELETE', 'requests')).status, 200);
     return body;
   };
 
-  const make = (options: Partial<ClientOptions>) => {
-    const tc = new ThreatConnect({
-      defaultOrg: sandbox.defaultOrg,
-      baseUrl: sandbox.baseUrl,
-      apiSleep: 0.005,
-      ...options,
-    });
-    clients.push(tc);
-    return tc;
-  };
-
-  before(async () => {
-    sandbox = await withSandbox({ tokenTtlSeconds: TTL_SECONDS });
-  });
-  after(async () => {
-    await Promise.all(clients.map((tc) => tc.close()));
-    await sandbox.close();
-  });
-  beforeEach(async () => {
-    await resetSandbox(sandbox);
-  });
+  /** A token client: clientFor() would add the HMAC credentials. */
+  const make = (options: Partial<ClientOptions>) =>
+    fx.track(
+      new ThreatConnect({
+        defaultOrg: fx.sandbox.defaultOrg,
+        baseUrl: fx.sandbox.baseUrl,
+        apiSleep: 0.005,
+        ...options,
+      }),
+    );
 
   it('a client built with apiToken and apiTokenExpires works, without renewing', async () => {
-    const tc = make({ apiToken: sandbox.apiToken, apiTokenExpires: sandbox.apiTokenExpires });
+    const tc = make({ apiToken: fx.sandbox.apiToken, apiTokenExpires: fx.sandbox.apiTokenExpires });
     const response = await tc.apiRequest(request('GET', '/v2/owners/mine'));
     assert.equal(response.status, 200);
-    const log = await requestLog(sandbox);
+    const log = await requestLog(fx.sandbox);
     assert.deepEqual(summary(log), [['GET', MINE, 200]]);
-    assert.equal(log[0]?.accessId, sandbox.accessId);
+    assert.equal(log[0]?.accessId, fx.sandbox.accessId);
   });
 
   it('renews through /appAuth before a request made within 60 s of the expiry', async () => {
@@ -87,7 +78,7 @@ describe('token authentication against the sandbox', () => {
     clock.offsetMs = 70_000;
     const tc = make({ apiToken, apiTokenExpires, clock });
     assert.equal((await tc.apiRequest(request('GET', '/v2/owners/mine'))).status, 200);
-    const log = await requestLog(sandbox);
+    const log = await requestLog(fx.sandbox);
     assert.deepEqual(summary(log), [
       ['GET', APP_AUTH, 200],
       ['GET', MINE, 200],
@@ -98,7 +89,7 @@ describe('token authentication against the sandbox', () => {
 
     // The renewed token is fresh: the next request does not renew again.
     assert.equal((await tc.apiRequest(request('GET', '/v2/owners/mine'))).status, 200);
-    assert.deepEqual(summary((await requestLog(sandbox)).slice(2)), [['GET', MINE, 200]]);
+    assert.deepEqual(summary((await requestLog(fx.sandbox)).slice(2)), [['GET', MINE, 200]]);
   });
 
   it('concurrent requests near the expiry share one renewal', async () => {
@@ -113,7 +104,7 @@ describe('token authentication against the sandbox', () => {
       responses.map((r) => r.status),
       [200, 200, 200, 200, 200],
     );
-    assert.deepEqual(summary(await requestLog(sandbox)), [
+    assert.deepEqual(summary(await requestLog(fx.sandbox)), [
       ['GET', APP_AUTH, 200],
       ...Array.from({ length: 5 }, () => ['GET', MINE, 200]),
     ]);
@@ -122,24 +113,24 @@ describe('token authentication against the sandbox', () => {
   it('with an unknown expiry, an expired token is renewed once on the 401 and the request succeeds', async () => {
     const { apiToken } = await freshToken();
     const tc = make({ apiToken });
-    await setServerClock(sandbox, TTL_SECONDS + 10);
+    await setServerClock(fx.sandbox, TTL_SECONDS + 10);
     assert.equal((await tc.apiRequest(request('GET', '/v2/owners/mine'))).status, 200);
-    assert.deepEqual(summary(await requestLog(sandbox)), [
+    assert.deepEqual(summary(await requestLog(fx.sandbox)), [
       ['GET', MINE, 401],
       ['GET', APP_AUTH, 200],
       ['GET', MINE, 200],
     ]);
     assert.equal((await tc.apiRequest(request('GET', '/v2/owners/mine'))).status, 200);
-    assert.equal((await requestLog(sandbox)).length, 4, 'no second renewal');
+    assert.equal((await requestLog(fx.sandbox)).length, 4, 'no second renewal');
   });
 
   it('a 401 on the renewed token is final: one renewal, no loop', async () => {
     const { apiToken } = await freshToken();
-    await setRules(sandbox, { kind: 'status', status: 401, pathPrefix: '/v2/owners' });
+    await setRules(fx.sandbox, { kind: 'status', status: 401, pathPrefix: '/v2/owners' });
     const tc = make({ apiToken });
     const response = await tc.apiRequest(request('GET', '/v2/owners/mine'));
     assert.equal(response.status, 401);
-    assert.deepEqual(summary(await requestLog(sandbox)), [
+    assert.deepEqual(summary(await requestLog(fx.sandbox)), [
       ['GET', MINE, 401],
       ['GET', APP_AUTH, 200],
       ['GET', MINE, 401],
@@ -157,8 +148,8 @@ describe('token authentication against the sandbox', () => {
       assert.equal(error.message, message);
       assert.equal(error.status, 401);
       assert.equal(error.code, 'TC_AUTH');
-      assert.equal(error.request?.url, `${sandbox.baseUrl}/appAuth?expiredToken=[REDACTED]`);
-      assert.deepEqual(summary(await requestLog(sandbox)), [
+      assert.equal(error.request?.url, `${fx.sandbox.baseUrl}/appAuth?expiredToken=[REDACTED]`);
+      assert.deepEqual(summary(await requestLog(fx.sandbox)), [
         ['GET', MINE, 401],
         ['GET', APP_AUTH, 401],
       ]);
@@ -173,7 +164,7 @@ describe('token authentication against the sandbox', () => {
       const error = await rejection(() => tc.apiRequest(request('GET', '/v2/owners/mine')));
       assert.ok(error instanceof AuthenticationError, String(error));
       assert.equal(error.message, message);
-      assert.deepEqual(summary(await requestLog(sandbox)), [['GET', APP_AUTH, 401]]);
+      assert.deepEqual(summary(await requestLog(fx.sandbox)), [['GET', APP_AUTH, 401]]);
     });
   });
 
@@ -185,7 +176,7 @@ describe('token authentication against the sandbox', () => {
       const { apiToken } = await freshToken();
       const tc = make({ apiToken });
       tc.reportEnable();
-      await setServerClock(sandbox, TTL_SECONDS + 10);
+      await setServerClock(fx.sandbox, TTL_SECONDS + 10);
       const response = await tc.apiRequest(request('GET', '/v2/owners/mine'));
       assert.equal(response.status, 200);
       assert.equal(response.attempts, 3);
@@ -232,12 +223,12 @@ describe('token authentication against the sandbox', () => {
 
     it('a renewal that gets a reset is retried like a GET, and each try is recorded', async () => {
       // every 2: freshToken()'s own /appAuth passes, the client's first try is reset, its retry passes.
-      await setRules(sandbox, { kind: 'reset', pathPrefix: '/appAuth', every: 2 });
+      await setRules(fx.sandbox, { kind: 'reset', pathPrefix: '/appAuth', every: 2 });
       const { apiToken } = await freshToken();
       const clock = recordingClock();
       const tc = make({ apiToken, clock, apiRetries: 2 });
       tc.reportEnable();
-      await setServerClock(sandbox, TTL_SECONDS + 10);
+      await setServerClock(fx.sandbox, TTL_SECONDS + 10);
       const response = await tc.apiRequest(request('GET', '/v2/owners/mine'));
       assert.equal(response.status, 200);
       assert.equal(response.attempts, 4);
@@ -257,10 +248,10 @@ describe('token authentication against the sandbox', () => {
 
     it('a renewal reset on every try fails the call with the connection error after the retries', async () => {
       const { apiToken } = await freshToken();
-      await setRules(sandbox, { kind: 'reset', pathPrefix: '/appAuth' });
+      await setRules(fx.sandbox, { kind: 'reset', pathPrefix: '/appAuth' });
       const tc = make({ apiToken, clock: recordingClock(), apiRetries: 2, consoleLevel: 'off' });
       tc.reportEnable();
-      await setServerClock(sandbox, TTL_SECONDS + 10);
+      await setServerClock(fx.sandbox, TTL_SECONDS + 10);
       const error = await rejection(() => tc.apiRequest(request('GET', '/v2/owners/mine')));
       assert.ok(error instanceof ConnectionError, String(error));
       const [entry] = tc.report.entries;
@@ -274,7 +265,7 @@ describe('token authentication against the sandbox', () => {
           ['tokenRenewal', 'TC_CONNECTION'],
         ],
       );
-      assert.deepEqual(summary(await requestLog(sandbox)), [
+      assert.deepEqual(summary(await requestLog(fx.sandbox)), [
         ['GET', MINE, 401],
         ['GET', APP_AUTH, null],
         ['GET', APP_AUTH, null],
@@ -287,15 +278,15 @@ describe('token authentication against the sandbox', () => {
       try {
         const { apiToken } = await freshToken();
         const tc = make({ apiToken, proxy: { host: proxy.host, port: proxy.port } });
-        await setServerClock(sandbox, TTL_SECONDS + 10);
+        await setServerClock(fx.sandbox, TTL_SECONDS + 10);
         assert.equal((await tc.apiRequest(request('GET', '/v2/owners/mine'))).status, 200);
-        assert.deepEqual(summary(await requestLog(sandbox)), [
+        assert.deepEqual(summary(await requestLog(fx.sandbox)), [
           ['GET', MINE, 401],
           ['GET', APP_AUTH, 200],
           ['GET', MINE, 200],
         ]);
         // Plain HTTP through the proxy is tunnelled (CONNECT), so the proxy sees the sandbox's address.
-        const sandboxHost = new URL(sandbox.baseUrl).host;
+        const sandboxHost = new URL(fx.sandbox.baseUrl).host;
         assert.ok(proxy.log.length >= 1);
         assert.ok(proxy.log.every((r) => r.method === 'CONNECT' && r.target === sandboxHost));
       } finally {

@@ -15,13 +15,20 @@ describe('review: transport swap on a setter', () => {
   let server: http.Server;
   let baseUrl: string;
   const open = new Set<Socket>();
-  let delayMs = 0;
+  /** While set, the server holds each answer until the test calls `release()`. */
+  let held: { arrived: () => void; released: Promise<void> } | undefined;
   before(async () => {
     server = http.createServer((_req, res) => {
-      setTimeout(() => {
+      const answer = () => {
         res.writeHead(200, { 'Content-Type': 'application/json' });
         res.end('{"status":"Success","data":{"owner":[]}}');
-      }, delayMs);
+      };
+      if (held === undefined) {
+        answer();
+        return;
+      }
+      held.arrived();
+      void held.released.then(answer);
     });
     server.keepAliveTimeout = 60_000;
     server.on('connection', (socket: Socket) => {
@@ -40,9 +47,34 @@ describe('review: transport swap on a setter', () => {
   const client = () =>
     new ThreatConnect({ accessId: 'id', secretKey: 'key', defaultOrg: 'Example Org', baseUrl, apiSleep: 0 });
 
+  /**
+   * Waits until at most `atMost` sockets are open (their close events come on later ticks), and
+   * returns how many are. The limit only ends a hung test; nothing asserts how long this took.
+   */
   async function openSockets(atMost: number): Promise<number> {
-    for (let i = 0; i < 100 && open.size > atMost; i += 1) await new Promise((r) => setTimeout(r, 10));
+    const deadline = performance.now() + 30_000;
+    while (open.size > atMost && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     return open.size;
+  }
+
+  /** Holds the server's answers: resolves when the first held request has arrived. */
+  function hold(): { arrived: Promise<void>; release: () => void } {
+    let arrived: () => void = () => undefined;
+    let release: () => void = () => undefined;
+    const arrival = new Promise<void>((resolve) => {
+      arrived = resolve;
+    });
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    held = { arrived, released };
+    return {
+      arrived: arrival,
+      release: () => {
+        held = undefined;
+        release();
+      },
+    };
   }
 
   it('old dispatchers release their sockets once their requests are done', async () => {
@@ -61,33 +93,36 @@ describe('review: transport swap on a setter', () => {
 
   it('a request in flight on the old dispatcher still completes after the swap', async () => {
     const tc = client();
-    delayMs = 100;
+    const server = hold();
     try {
       const pending = tc.apiRequest(owners());
-      await new Promise((r) => setTimeout(r, 20));
+      // The server has the request: it is in flight on the first dispatcher when the setter swaps it.
+      await server.arrived;
       tc.setApiRequestTimeout(7);
-      const [first, second] = await Promise.all([pending, tc.apiRequest(owners())]);
+      const second = tc.apiRequest(owners());
+      server.release();
+      const [first, after] = await Promise.all([pending, second]);
       assert.equal(first.status, 200);
-      assert.equal(second.status, 200);
+      assert.equal(after.status, 200);
     } finally {
-      delayMs = 0;
+      server.release();
       await tc.close();
     }
   });
 
   it('close() aborts the request in flight on a retired dispatcher and releases its sockets', async () => {
     const tc = client();
-    delayMs = 100;
+    const server = hold();
     try {
       const pending = tc.apiRequest(owners());
       pending.catch(() => undefined); // asserted below
-      await new Promise((r) => setTimeout(r, 20));
+      await server.arrived;
       tc.setApiRequestTimeout(7);
       await tc.close();
       await assert.rejects(pending, ClientClosedError);
       assert.equal(await openSockets(0), 0);
     } finally {
-      delayMs = 0;
+      server.release();
     }
   });
 });

@@ -4,31 +4,22 @@
  * must be signed in its encoded form.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { RequestObject, type ThreatConnect } from '../../../src/index.js';
-import type { Sandbox } from '../../../src/sandbox/index.js';
-import { clientFor } from '../../helpers/client.js';
-import { withSandbox } from '../../helpers/sandbox.js';
-import { requestLog, resetSandbox } from '../client/support.js';
+import { requestLog, useSandboxClient } from './support.js';
 
 describe('review: signed target equals the wire target', () => {
-  let sandbox: Sandbox;
+  const fx = useSandboxClient({ resetEach: true });
   let tc: ThreatConnect;
-  before(async () => {
-    sandbox = await withSandbox();
-    tc = clientFor(sandbox);
-  });
-  after(async () => {
-    await tc.close();
-    await sandbox.close();
+  before(() => {
+    tc = fx.client();
   });
 
   it("a request URI with ' in its query is signed as sent (no 401)", async () => {
-    await resetSandbox(sandbox);
     const ro = new RequestObject().setHttpMethod('GET').setRequestUri("/v2/owners?note='x'");
     const response = await tc.apiRequest(ro);
     assert.equal(response.status, 200, response.text());
-    const [entry] = await requestLog(sandbox);
+    const [entry] = await requestLog(fx.sandbox);
     assert.equal(entry?.target, '/api/v2/owners?note=%27x%27&createActivityLog=false');
   });
 

@@ -236,7 +236,7 @@ describe('sandbox fault injection (decisions.md 2.3)', () => {
       assert.equal(entry.fault, 'stall');
 
       // The write is visible to other clients while its own answer is still held.
-      await setFaults(sandbox, { rules: [{ kind: 'stall', ms: 150, method: 'POST' }] });
+      await setFaults(sandbox, { rules: [{ kind: 'stall', ms: 1000, method: 'POST' }] });
       let answered = false;
       const post = createHost(sandbox, 'stall-fault.example.com').then((response) => {
         answered = true;
@@ -468,14 +468,14 @@ describe('sandbox fault injection (decisions.md 2.3)', () => {
 
     it('exempts the admin endpoints from rules and latency', async () => {
       await setFaults(sandbox, {
-        latencyMs: 2000,
+        latencyMs: 60_000,
         rules: [{ kind: 'status', status: 503 }, { kind: 'reset' }],
       });
       const started = performance.now();
       const r = await admin(sandbox, 'GET', 'faults');
-      assert.ok(performance.now() - started < 1000, 'admin calls are not delayed');
+      assert.ok(performance.now() - started < 30_000, 'admin calls are not delayed');
       assert.equal(r.status, 200);
-      assert.equal((r.json() as { latencyMs: number }).latencyMs, 2000);
+      assert.equal((r.json() as { latencyMs: number }).latencyMs, 60_000);
       assert.equal((await admin(sandbox, 'GET', 'requests')).status, 200);
       assert.equal((await admin(sandbox, 'GET', 'clock')).status, 200);
       assert.equal((await admin(sandbox, 'DELETE', 'faults')).status, 200);

@@ -11,7 +11,7 @@ import {
   type ReportRecorder,
   RequestEntry,
 } from '../../../src/report/index.js';
-import { createSequenceClock } from '../core/fake-clock.js';
+import { createSequenceClock } from '../../helpers/clock.js';
 
 const URL_BASE = 'http://127.0.0.1:<port>/api';
 const NOT_FOUND = '{"status":"Failure","message":"The requested resource was not found"}';

@@ -676,16 +676,16 @@ describe('sampleData', () => {
     });
   });
 
-  describe('speed', () => {
-    it('builds 100,000 indicators in well under the seeding budget', (t) => {
-      const start = performance.now();
+  // How fast this is belongs to bench/ (a time limit here fails on a loaded machine); what matters here is
+  // that the data stays right at the scale the benchmarks seed.
+  describe('at scale', () => {
+    it('builds 100,000 indicators: n generated, ids in order, one indicator per owner, type and value', () => {
       const data = sampleData(100_000);
-      const ms = performance.now() - start;
-      t.diagnostic(
-        `sampleData(100000): ${ms.toFixed(0)} ms, ${data.indicators.length} indicators, ${data.groups.length} groups, ${data.associations.length} associations, ${data.attributes.length} attributes`,
-      );
       assert.equal(data.indicators.filter((i) => !isFixed(i)).length, 100_000);
-      assert.ok(ms < 5000, `took ${ms.toFixed(0)} ms`);
+      assertSortedUniqueIds('indicators', data.indicators);
+      assertSortedUniqueIds('groups', data.groups);
+      const values = new Set(data.indicators.map((i) => `${i.ownerName}|${i.type}|${i.summary}`));
+      assert.equal(values.size, data.indicators.length, 'a value repeats within an owner and type');
     });
   });
 });
