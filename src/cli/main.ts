@@ -1,49 +1,50 @@
 #!/usr/bin/env node
-/** The `threatconnect` command-line program. */
-import { readFileSync } from 'node:fs';
-import { Command, CommanderError } from 'commander';
-import { CliError } from './cli-error.js';
-import { sandboxCommand } from './sandbox-command.js';
-
 /**
- * The package's version, from the package.json two folders up: this module is `src/cli/main.ts` in
- * a checkout and `dist/cli/main.js` in a build or an installed package.
+ * The `threatconnect` command-line program: the process around {@link runProgram}. It wires stdout,
+ * stderr and the environment, turns SIGINT and SIGTERM into the run's interrupt, and sets the exit code.
  */
-export function packageVersion(): string {
-  const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
-  const { version } = JSON.parse(text) as { version?: unknown };
-  if (typeof version !== 'string') throw new Error('package.json has no version');
-  return version;
-}
+import { rmSync } from 'node:fs';
+import type { Io } from './io.js';
+import { runProgram } from './program.js';
 
-export function createProgram(): Command {
-  const program = new Command('threatconnect')
-    .description('ThreatConnect v2 command-line client and local sandbox')
-    .version(packageVersion(), '-V, --version', 'print the version and exit')
-    .showHelpAfterError();
-  program.addCommand(sandboxCommand());
-  // Sub-commands do not inherit exitOverride; every usage error must exit 2 (decisions.md 4).
-  for (const command of program.commands) command.exitOverride();
-  return program;
-}
+const SIGNAL_CODES: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 143 };
 
 async function main(): Promise<void> {
-  const program = createProgram();
-  program.exitOverride();
-  try {
-    await program.parseAsync(process.argv);
-  } catch (error) {
-    if (error instanceof CommanderError) {
-      // Usage errors exit 2 (decisions.md 4); help and version exit 0.
-      process.exitCode = error.exitCode === 1 ? 2 : error.exitCode;
-    } else if (error instanceof CliError) {
-      // One line, no stack: the message names the flag or the resource at fault.
-      process.stderr.write(`threatconnect ${error.command}: ${error.message}\n`);
-      process.exitCode = error.exitCode;
-    } else {
-      process.stderr.write(`threatconnect: ${error instanceof Error ? error.message : String(error)}\n`);
-      process.exitCode = 1;
+  const controller = new AbortController();
+  let interruptCode = 130;
+  const tempFiles = new Set<string>();
+  const removeTempFiles = (): void => {
+    for (const file of tempFiles) rmSync(file, { force: true });
+  };
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (controller.signal.aborted) {
+      // A second interrupt: stop at once, still leaving no partial --output file.
+      removeTempFiles();
+      process.exit(interruptCode);
     }
+    interruptCode = SIGNAL_CODES[signal] ?? 130;
+    controller.abort();
+  };
+  const io: Io = {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    interrupt: controller.signal,
+    interruptCode: () => interruptCode,
+    tempFiles,
+  };
+  const argv = process.argv;
+  // `threatconnect sandbox` handles its own signals (it serves until interrupted).
+  const handlesSignals = argv[2] !== 'sandbox';
+  if (handlesSignals) {
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  }
+  process.on('exit', removeTempFiles);
+  process.exitCode = await runProgram(argv, io);
+  if (handlesSignals) {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }
 

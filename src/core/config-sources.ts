@@ -118,6 +118,48 @@ export function configOptionsFromIni(text: string, source = 'tc.conf'): ClientOp
 }
 
 /**
+ * The options a `tc.conf` file gives, none of them required: for a caller that merges the file with
+ * other sources field by field (the CLI's flags and environment). The same keys as
+ * {@link configOptionsFromIni}; each value present is checked, and messages name the file key.
+ *
+ * @throws {ConfigError} when the file cannot be read, has no `[threatconnect]` section, or holds an
+ *   invalid value.
+ */
+export function readConfigFileOptions(path: string): Partial<ClientOptions> {
+  const source = path;
+  const sections = parseIni(readTextFile(path, 'config file'), source);
+  const section = sections[CONFIG_FILE_SECTION];
+  if (section === undefined) throw new ConfigError(`${source} has no [${CONFIG_FILE_SECTION}] section`);
+  const label = (key: string): string => `\`${key}\` in ${source}`;
+  const value = (key: string): string | undefined => {
+    const v = section[key];
+    return v === undefined || v.length === 0 ? undefined : v;
+  };
+  const out: { -readonly [K in keyof ClientOptions]?: ClientOptions[K] } = {};
+  const defaultOrg = value('api_default_org');
+  if (defaultOrg !== undefined) out.defaultOrg = validateDefaultOrg(defaultOrg, label('api_default_org'));
+  const baseUrl = value('api_base_url');
+  if (baseUrl !== undefined) out.baseUrl = validateBaseUrl(baseUrl, label('api_base_url'));
+  const accessId = value('api_access_id');
+  if (accessId !== undefined) out.accessId = validateAccessId(accessId, label('api_access_id'));
+  const secretKey = value('api_secret_key');
+  if (secretKey !== undefined) out.secretKey = validateSecretKey(secretKey, label('api_secret_key'));
+  const apiToken = value('api_token');
+  if (apiToken !== undefined) out.apiToken = apiToken;
+  const expires = value('api_token_expires');
+  if (expires !== undefined) {
+    validateApiTokenExpires(expires, label('api_token_expires'));
+    out.apiTokenExpires = expires;
+  }
+  const limit = value('api_result_limit');
+  if (limit !== undefined) {
+    const n = /^[+-]?\d+$/.test(limit) ? Number(limit) : limit;
+    out.apiResultLimit = validateApiResultLimit(n, label('api_result_limit'));
+  }
+  return out;
+}
+
+/**
  * Reads a `tc.conf` file (see {@link configOptionsFromIni}).
  *
  * @throws {ConfigError} when the file cannot be read or holds a missing or invalid value.

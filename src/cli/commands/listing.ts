@@ -1,0 +1,127 @@
+/**
+ * What `indicators` and `groups` share: the output options, and the run that streams a container's
+ * records to stdout or an `--output` file with a progress counter, `--limit`, `--report` and
+ * `--report-json`.
+ */
+import { type Command, Option } from 'commander';
+import type { ThreatConnect } from '../../index.js';
+import { CliError } from '../cli-error.js';
+import { type Connection, type ConnectionFlags, connect } from '../connection.js';
+import { type AnyRecord, createWriter, FORMAT_NAMES, type FormatName } from '../formats.js';
+import { integer } from '../parsers.js';
+import { checkWritable, openSink, writeFileAtomically } from '../output.js';
+import { createProgress } from '../progress.js';
+import type { RecordKind } from '../records.js';
+import { type CommandContext, interrupted, isUsageError } from './context.js';
+
+export interface ListingFlags extends ConnectionFlags {
+  format: FormatName;
+  output?: string;
+  limit?: number;
+  report?: boolean;
+  reportJson?: string;
+  [filter: string]: unknown;
+}
+
+/** `--format`, `--output`, `--limit`, `--report`, `--report-json`. */
+export function addListingOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option('--format <name>', 'output format')
+        .choices(FORMAT_NAMES)
+        .default('jsonl' satisfies FormatName),
+    )
+    .option('--output <file>', 'write to this file, complete or not at all (default: stdout)')
+    .option('--limit <n>', 'emit at most this many records, then stop', integer('--limit', 1))
+    .option('--report', 'print the run report (report.stats) on stderr at the end')
+    .option('--report-json <file>', 'write the run report as JSON (report.toJSON()) to this file');
+}
+
+/** What a listing command supplies: the records it streams, once connected. */
+export interface ListingSpec {
+  readonly name: string;
+  readonly kind: RecordKind;
+  /** Builds the container and its filters (usage errors happen here), and returns its stream. */
+  stream(tc: ThreatConnect, signal: AbortSignal): AsyncIterable<AnyRecord>;
+}
+
+/** Runs a listing command from its parsed flags. */
+export async function runListing(
+  context: CommandContext,
+  command: Command,
+  flags: ListingFlags,
+  spec: ListingSpec,
+): Promise<void> {
+  const { io } = context;
+  const made = createWriter(flags.format, { kind: spec.kind, compat: flags.compat });
+  if ('problem' in made) {
+    if (made.problem.reason === 'kind') command.error(`error: ${made.problem.message}`, { exitCode: 2 });
+    throw new CliError(spec.name, made.problem.message);
+  }
+  const writer = made.writer;
+  // Before any request: a folder that does not exist fails at once.
+  if (flags.output !== undefined) checkWritable(spec.name, '--output', flags.output);
+  if (flags.reportJson !== undefined) checkWritable(spec.name, '--report-json', flags.reportJson);
+  const connection: Connection = await connect(flags, io, command, spec.name);
+  context.baseUrl = connection.baseUrl;
+  const { tc } = connection;
+  let failure: unknown;
+  try {
+    const records = spec.stream(tc, io.interrupt);
+    if (flags.report === true || flags.reportJson !== undefined) tc.reportEnable();
+    const sink = await openSink(io, spec.name, flags.output);
+    const progress = createProgress(io.stderr, {
+      label: spec.name,
+      total: flags.limit,
+      dataToTerminal: flags.output === undefined && io.stdout.isTTY === true,
+    });
+    try {
+      await sink.write(writer.begin());
+      let count = 0;
+      // Leaving the loop (at --limit) ends the stream, which aborts its requests in flight.
+      for await (const record of records) {
+        await sink.write(writer.record(record));
+        progress.increment();
+        count += 1;
+        if (flags.limit !== undefined && count >= flags.limit) break;
+      }
+      await sink.write(writer.end());
+      progress.stop();
+      await sink.commit();
+    } catch (error) {
+      progress.stop();
+      await sink.abort();
+      throw io.interrupt.aborted ? interrupted() : error;
+    }
+  } catch (error) {
+    failure = error;
+  }
+  try {
+    // After the run, failed or not (a usage error aside): the report says how far it got.
+    if (!isUsageError(failure)) await writeReports(context, spec.name, flags, tc);
+  } catch (error) {
+    failure ??= error;
+  } finally {
+    await connection.close();
+  }
+  if (failure !== undefined) throw failure as Error;
+}
+
+/** `--report` on stderr and `--report-json` to its file, after the run, failed or not. */
+async function writeReports(
+  context: CommandContext,
+  name: string,
+  flags: ListingFlags,
+  tc: ThreatConnect,
+): Promise<void> {
+  if (flags.report === true) context.io.stderr.write(tc.report.stats);
+  if (flags.reportJson !== undefined) {
+    await writeFileAtomically(
+      context.io,
+      name,
+      '--report-json',
+      flags.reportJson,
+      `${JSON.stringify(tc.report)}\n`,
+    );
+  }
+}

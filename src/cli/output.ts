@@ -1,0 +1,195 @@
+/**
+ * Where data goes: stdout, or an `--output FILE` that appears only once complete. The file is
+ * written to a temporary file in the same folder and renamed over the target on success, so a failed
+ * or interrupted run leaves no partial file (and an existing file stays as it was). Writes wait for
+ * `drain`, so output goes out in constant memory however fast records arrive.
+ */
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, renameSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { finished } from 'node:stream/promises';
+import { CliError, InterruptedError } from './cli-error.js';
+import type { Io, OutputStream } from './io.js';
+
+export interface Sink {
+  /** Writes a chunk, resolving once the stream can take more (backpressure). */
+  write(chunk: string | Uint8Array): Promise<void>;
+  /** Success: flushes, and for a file renames it into place. */
+  commit(): Promise<void>;
+  /** Failure or interrupt: for a file, removes the temporary file. Never throws. */
+  abort(): Promise<void>;
+}
+
+/**
+ * Writes `chunk` and waits for `drain` when the stream's buffer is full. Rejects on a stream error
+ * (a closed pipe) and on the interrupt.
+ */
+async function writeWithBackpressure(
+  stream: OutputStream,
+  chunk: string | Uint8Array,
+  signal: AbortSignal,
+  failed: () => Error | undefined,
+): Promise<void> {
+  const error = failed();
+  if (error !== undefined) throw error;
+  if (signal.aborted) throw new InterruptedError();
+  if (stream.write(chunk)) return;
+  await new Promise<void>((resolve, reject) => {
+    const done = (outcome?: Error): void => {
+      stream.off('drain', onDrain);
+      stream.off('error', onError);
+      stream.off('close', onClose);
+      signal.removeEventListener('abort', onAbort);
+      if (outcome === undefined) resolve();
+      else reject(outcome);
+    };
+    const onDrain = (): void => {
+      done();
+    };
+    const onError = (e: Error): void => {
+      done(e);
+    };
+    const onClose = (): void => {
+      done(failed() ?? new Error('the output was closed'));
+    };
+    const onAbort = (): void => {
+      done(new InterruptedError());
+    };
+    stream.on('drain', onDrain);
+    stream.on('error', onError);
+    stream.on('close', onClose);
+    signal.addEventListener('abort', onAbort);
+  });
+}
+
+/** An error a closed reader causes (`threatconnect … | head`). */
+export function isBrokenPipe(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED';
+}
+
+function stdoutSink(io: Io): Sink {
+  let error: Error | undefined;
+  const onError = (e: Error): void => {
+    error = e;
+  };
+  io.stdout.on('error', onError);
+  return {
+    write: (chunk) => writeWithBackpressure(io.stdout, chunk, io.interrupt, () => error),
+    commit: () => {
+      io.stdout.off('error', onError);
+      return error === undefined ? Promise.resolve() : Promise.reject(error);
+    },
+    abort: () => {
+      io.stdout.off('error', onError);
+      return Promise.resolve();
+    },
+  };
+}
+
+/** Why `file` cannot be written, or undefined when its folder exists and it is not a folder itself. */
+function targetProblem(target: string): string | undefined {
+  try {
+    if (statSync(target).isDirectory()) return 'it is a directory';
+  } catch {
+    // Absent: the usual case.
+  }
+  const folder = path.dirname(target);
+  try {
+    return statSync(folder).isDirectory() ? undefined : `${folder} is not a directory`;
+  } catch {
+    return `the directory ${folder} does not exist`;
+  }
+}
+
+/** Refuses, before any request, an output file whose folder does not exist (exit 1, naming the flag). */
+export function checkWritable(commandName: string, flag: string, file: string): void {
+  const problem = targetProblem(path.resolve(file));
+  if (problem !== undefined) throw new CliError(commandName, `cannot write ${flag} ${file}: ${problem}`);
+}
+
+async function fileSink(
+  io: Io,
+  commandName: string,
+  flag: string,
+  file: string,
+  signal: AbortSignal,
+): Promise<Sink> {
+  const target = path.resolve(file);
+  checkWritable(commandName, flag, file);
+  const temp = path.join(
+    path.dirname(target),
+    `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
+  );
+  io.tempFiles.add(temp);
+  const stream = createWriteStream(temp, { flags: 'wx' });
+  let error: Error | undefined;
+  stream.on('error', (e) => {
+    error = e;
+  });
+  const remove = async (): Promise<void> => {
+    stream.destroy();
+    await finished(stream).catch(() => undefined);
+    rmSync(temp, { force: true });
+    io.tempFiles.delete(temp);
+  };
+  try {
+    await new Promise<void>((resolve, reject) => {
+      stream.once('ready', () => {
+        resolve();
+      });
+      stream.once('error', reject);
+    });
+  } catch (e) {
+    await remove();
+    throw new CliError(commandName, `cannot write ${flag} ${file}: ${(e as Error).message}`);
+  }
+  return {
+    write: (chunk) => writeWithBackpressure(stream, chunk, signal, () => error),
+    commit: async () => {
+      try {
+        stream.end();
+        await finished(stream);
+        renameSync(temp, target);
+        io.tempFiles.delete(temp);
+      } catch (e) {
+        await remove();
+        throw new CliError(commandName, `cannot write ${flag} ${file}: ${(e as Error).message}`);
+      }
+    },
+    abort: remove,
+  };
+}
+
+/** stdout, or the `--output` file (`flag` names it in messages). */
+export function openSink(
+  io: Io,
+  commandName: string,
+  file: string | undefined,
+  flag = '--output',
+): Promise<Sink> {
+  return file === undefined
+    ? Promise.resolve(stdoutSink(io))
+    : fileSink(io, commandName, flag, file, io.interrupt);
+}
+
+/**
+ * Writes `text` to `file` through a temporary file and a rename (`--report-json`), so a reader never
+ * sees half of it. It is written after an interrupt too.
+ */
+export async function writeFileAtomically(
+  io: Io,
+  commandName: string,
+  flag: string,
+  file: string,
+  text: string,
+): Promise<void> {
+  const sink = await fileSink(io, commandName, flag, file, new AbortController().signal);
+  try {
+    await sink.write(text);
+    await sink.commit();
+  } catch (error) {
+    await sink.abort();
+    throw error;
+  }
+}

@@ -1,0 +1,85 @@
+/** The `threatconnect` program: its commands, and one run of it with given arguments and I/O. */
+import { readFileSync } from 'node:fs';
+import { type Command, Command as CommanderCommand, CommanderError } from 'commander';
+import { CliError } from './cli-error.js';
+import { addCommand } from './commands/add.js';
+import type { CommandContext } from './commands/context.js';
+import { documentCommand } from './commands/document.js';
+import { groupsCommand } from './commands/groups.js';
+import { indicatorsCommand } from './commands/indicators.js';
+import { ownersCommand } from './commands/owners.js';
+import { requestCommand } from './commands/request.js';
+import type { Io } from './io.js';
+import { sandboxCommand } from './sandbox-command.js';
+
+/**
+ * The package's version, from the package.json two folders up: this module is `src/cli/program.ts` in
+ * a checkout and `dist/cli/program.js` in a build or an installed package.
+ */
+export function packageVersion(): string {
+  const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
+  const { version } = JSON.parse(text) as { version?: unknown };
+  if (typeof version !== 'string') throw new Error('package.json has no version');
+  return version;
+}
+
+/** Every command below `command`, itself included. */
+function tree(command: Command): Command[] {
+  return [command, ...command.commands.flatMap((c) => tree(c))];
+}
+
+/** The program for one run; `context` carries its I/O and receives its exit code. */
+export function createProgram(context: CommandContext): Command {
+  const { io } = context;
+  const program = new CommanderCommand('threatconnect')
+    .description('ThreatConnect v2 command-line client and local sandbox')
+    .version(packageVersion(), '-V, --version', 'print the version and exit')
+    .showHelpAfterError();
+  program.addCommand(indicatorsCommand(context));
+  program.addCommand(groupsCommand(context));
+  program.addCommand(ownersCommand(context));
+  program.addCommand(requestCommand(context));
+  program.addCommand(documentCommand(context));
+  program.addCommand(addCommand(context));
+  program.addCommand(sandboxCommand());
+  for (const command of tree(program)) {
+    // Sub-commands do not inherit exitOverride or the output settings; every usage error must exit 2
+    // (decisions.md 4), and everything must go to the run's streams.
+    command.exitOverride().configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    });
+    if (command !== program && command.name() !== 'sandbox' && command.commands.length === 0) {
+      command.showHelpAfterError(`(threatconnect ${fullName(command)} --help lists the options)`);
+    }
+  }
+  return program;
+}
+
+function fullName(command: Command): string {
+  const names: string[] = [];
+  for (let c = command; c.parent !== null; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
+
+/** Runs the program with `argv` (as `process.argv`: node and script first) and resolves to the exit code. */
+export async function runProgram(argv: readonly string[], io: Io): Promise<number> {
+  const context: CommandContext = { io, baseUrl: undefined, exitCode: 0 };
+  const program = createProgram(context);
+  try {
+    await program.parseAsync([...argv]);
+    return context.exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Usage errors exit 2 (decisions.md 4); help and version exit 0.
+      return error.exitCode === 1 ? 2 : error.exitCode;
+    }
+    if (error instanceof CliError) {
+      // One line, no stack: the message names the flag or the resource at fault.
+      io.stderr.write(`threatconnect ${error.command}: ${error.message}\n`);
+      return error.exitCode;
+    }
+    io.stderr.write(`threatconnect: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}
