@@ -18,7 +18,7 @@ import {
   type PostFiltersOf,
 } from './definitions.js';
 import { createPostFilter, type PostFilter } from './post-filters.js';
-import { type ApiRequestSpec, type FilterTarget, apiRequestSpec } from './requests.js';
+import { type ApiRequestSpec, type FilterTarget, apiRequestSpec, defaultRequestSpec } from './requests.js';
 
 const SET_OPERATORS = new Set<string>(Object.values(FilterSetOperator));
 
@@ -69,6 +69,14 @@ export class FilterObject {
 
   get postFilters(): readonly PostFilter[] {
     return [...this.#post];
+  }
+
+  /**
+   * @internal The request sent when this object has no API filter: its own container's base listing
+   * (`/v2/indicators/hosts` for a filter object of `addFilter(IndicatorType.HOSTS)`).
+   */
+  get defaultRequest(): ApiRequestSpec {
+    return defaultRequestSpec(this.#target);
   }
 
   /** The container's filter names: API filters sorted, then post filters sorted (as the original's). */

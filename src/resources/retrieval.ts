@@ -140,7 +140,7 @@ export async function* streamFilterObject<T extends Retrieved>(
     return;
   }
   const owners = filter.owners.length > 0 ? filter.owners : [defaultOrg];
-  const requests = filter.apiRequests.length > 0 ? filter.apiRequests : [defaultRequestSpec(plan.target)];
+  const requests = filter.apiRequests.length > 0 ? filter.apiRequests : [filter.defaultRequest];
   // One report entry per post filter and owner, as the original counted them.
   for (let i = 0; i < owners.length; i += 1) {
     for (const p of post) {
