@@ -58,11 +58,12 @@ function buildRequest<T extends Retrieved>(
   const ro = new RequestObject().setHttpMethod('GET').setRequestUri(spec.requestUri);
   ro.setResourceType(plan.resourceType);
   let description = spec.description;
-  if (owner !== undefined && spec.ownerAllowed) ro.setOwner(owner);
+  // `modifiedSince` before `owner`, as the original sent them (python-sdk-observed.md 3.2).
   if (spec.isDefault && plan.modifiedSince !== undefined) {
     ro.addPayload('modifiedSince', plan.modifiedSince);
     description = `${owner === undefined ? 'Owner Filter' : 'Indicator Owner Filter'} modified since ${plan.modifiedSince}`;
   } else if (spec.isDefault && owner === undefined) description = 'None';
+  if (owner !== undefined && spec.ownerAllowed) ro.setOwner(owner);
   if (include.tags) ro.addPayload('includeTags', 'true');
   if (include.attributes) ro.addPayload('includeAttributes', 'true');
   return ro.setDescription(description);
