@@ -54,25 +54,34 @@ export abstract class Container<T extends Retrieved, K extends ContainerKind> im
     return undefined;
   }
 
-  /** `identity`: an id seen before gives the same object (retrieve); a stream keeps no objects. */
-  #plan(identity: boolean): RetrievalPlan<T> {
-    const parse = this.#spec.parse.bind(this.#spec);
+  #plan(): RetrievalPlan<T> {
     return {
       context: this.context,
       target: this.#spec.target,
       resourceType: this.#spec.resourceType,
       ownerCheck: this.#spec.ownerCheck,
       modifiedSince: this.modifiedSince(),
-      parse: !identity
-        ? parse
-        : async (item, spec) => {
-            const object = await parse(item, spec);
-            const known = this.#known.get(object.id);
-            if (known !== undefined) return known;
-            this.#known.set(object.id, object);
-            return object;
-          },
+      parse: this.#spec.parse.bind(this.#spec),
     };
+  }
+
+  /**
+   * The known object of this id (identity, sdk-behaviour.md 3.6), or this one, now known. Post filters
+   * and the owner check have already run on the object as this request read it, so a known object
+   * read earlier without tags or attributes is not judged on what it lacks; it gains them instead.
+   */
+  #adopt(object: T): T {
+    const known = this.#known.get(object.id);
+    if (known === undefined) {
+      this.#known.set(object.id, object);
+      return object;
+    }
+    const from = object as unknown as Record<string, unknown>;
+    const to = known as unknown as Record<string, unknown>;
+    for (const key of ['tags', 'attributes']) {
+      if (to[key] === undefined && from[key] !== undefined) to[key] = from[key];
+    }
+    return known;
   }
 
   /**
@@ -89,14 +98,9 @@ export abstract class Container<T extends Retrieved, K extends ContainerKind> im
     const { requester } = this.context;
     let count = 0;
     try {
-      for await (const object of streamAll(
-        this.#plan(identity),
-        filters,
-        requester.config.defaultOrg,
-        options,
-      )) {
+      for await (const object of streamAll(this.#plan(), filters, requester.config.defaultOrg, options)) {
         count += 1;
-        yield object;
+        yield identity ? this.#adopt(object) : object;
       }
     } finally {
       requester.recorder.addFilteredResults(count);
