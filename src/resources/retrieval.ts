@@ -11,6 +11,7 @@ import type { ResourceType } from '../core/enums.js';
 import type { FilterObject } from '../filters/filter.js';
 import type { PostFilter } from '../filters/post-filters.js';
 import { type ApiRequestSpec, defaultRequestSpec, type FilterTarget } from '../filters/requests.js';
+import { checkConcurrency } from '../pipeline/requester.js';
 import type { ResourceContext } from './context.js';
 
 /** Options of `retrieve()` and `stream()` (decisions.md 1.7). */
@@ -188,6 +189,8 @@ export async function* streamAll<T extends Retrieved>(
   defaultOrg: string,
   options: RetrieveOptions,
 ): AsyncGenerator<T> {
+  // Before any request, single-object requests included.
+  checkConcurrency(options.concurrency);
   if (filters.length === 0) {
     yield* streamFilterObject(plan, undefined, defaultOrg, options);
     return;

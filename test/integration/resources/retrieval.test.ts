@@ -11,7 +11,9 @@ import {
   FilterOperator,
   FilterSetOperator,
   IndicatorType,
+  RequestObject,
   type ThreatConnect,
+  ValidationError,
 } from '../../../src/index.js';
 import { type Sandbox, sampleData } from '../../../src/sandbox/index.js';
 import { clientFor } from '../../helpers/client.js';
@@ -324,6 +326,34 @@ describe('retrieval: identity, streams, counters, preflight, early exit', () => 
         assert.deepEqual(streamed, expected);
       });
     }
+
+    it('an invalid concurrency throws ValidationError before any request', async () => {
+      const tc = make();
+      for (const bad of [0, 33, 1.5, Number.NaN]) {
+        const c = tc.indicators();
+        c.addFilter().addOwner(EC);
+        const error = await rejection(() => c.retrieve({ concurrency: bad }));
+        assert.ok(error instanceof ValidationError, String(error));
+        assert.equal(error.message, `\`concurrency\` must be an integer from 1 to 32, got ${String(bad)}`);
+        c.addFilter().addOwner(EC);
+        const streamError = await rejection(async () => {
+          for await (const x of c.stream({ concurrency: bad })) assert.fail(`yielded ${x.id}`);
+        });
+        assert.ok(streamError instanceof ValidationError, String(streamError));
+        // A single-object request is no exception.
+        const single = tc.adversaries();
+        single.addFilter().addOwner(EC).addId(700);
+        assert.ok((await rejection(() => single.retrieve({ concurrency: bad }))) instanceof ValidationError);
+        // Nor is apiRequestPages.
+        const ro = new RequestObject().setHttpMethod('GET').setRequestUri('/v2/indicators');
+        const pagesError = await rejection(async () => {
+          for await (const page of tc.apiRequestPages(ro, { concurrency: bad }))
+            assert.fail(String(page.resultStart));
+        });
+        assert.ok(pagesError instanceof ValidationError, String(pagesError));
+      }
+      assert.deepEqual(await targets(sandbox), []);
+    });
   });
 
   it('typed and untyped filter objects of one container combine by their operators', async () => {
