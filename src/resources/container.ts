@@ -46,7 +46,8 @@ export abstract class Container<T extends Retrieved, K extends ContainerKind> im
 
   /** A new filter object; API filters in it are OR'd, post filters AND'd. */
   addFilter(): Filter<K> {
-    return this.filterFor(this.#spec.target);
+    // A filter object has every filter; the view shows the container's (a missing one throws).
+    return this.filterFor(this.#spec.target) as unknown as Filter<K>;
   }
 
   /** @internal `modifiedSince` for the default requests (indicators only). */
