@@ -110,7 +110,11 @@ export abstract class Container<T extends Retrieved, K extends ContainerKind> im
 
   /** Runs the filter objects and adds their results to the container; resolves to the container. */
   async retrieve(options: RetrieveOptions = {}): Promise<this> {
-    for await (const object of this.#walk(options, true)) this.#results.set(object.id, object);
+    // All or nothing: a retrieval that throws (IncompleteResultError, ApiError, an abort) leaves the
+    // container's results as they were, so no partial result hides behind a caught error.
+    const found: T[] = [];
+    for await (const object of this.#walk(options, true)) found.push(object);
+    for (const object of found) this.#results.set(object.id, object);
     return this;
   }
 
