@@ -19,7 +19,7 @@ import { type Sandbox, sampleData } from '../../../src/sandbox/index.js';
 import { clientFor } from '../../helpers/client.js';
 import { withSandbox } from '../../helpers/sandbox.js';
 import { FilterOracle } from './oracle.js';
-import { ids, rejection, resetSandbox, setRules, targets } from './support.js';
+import { ids, rejection, resetSandbox, setRules, targets, waitForLog } from './support.js';
 
 const SEED = 300;
 const LIMIT = 50;
@@ -248,6 +248,23 @@ describe('retrieval: identity, streams, counters, preflight, early exit', () => 
       assert.ok(r.stats.includes(`  Post Filters                 ${'4'.padEnd(50)}`));
     });
 
+    it('while reporting is off, API filters are not counted; results and post filters are', async () => {
+      const tc = make();
+      const container = tc.indicators();
+      container.addFilter().addOwner(EC).addTag('APT').addPfConfidence(50, FilterOperator.GE);
+      await container.retrieve();
+      const r = tc.report;
+      assert.equal(r.apiFilters, 0);
+      assert.equal(r.postFilters, 1);
+      assert.equal(r.totalFilters, 1);
+      assert.equal(r.resultsUnfiltered, aptEC.length);
+      assert.equal(
+        r.resultsFiltered,
+        data.indicators.filter((i) => aptEC.includes(i.id) && (i.confidence ?? -1) >= 50).length,
+      );
+      assert.equal(r.entries.length, 0);
+    });
+
     it('a 404 "not found" pivot is an empty result and a report failure; a stream counts what it yielded', async () => {
       const tc = make();
       tc.reportEnable();
@@ -293,6 +310,33 @@ describe('retrieval: identity, streams, counters, preflight, early exit', () => 
       assert.equal(aborted.length, inFlight, JSON.stringify(requests.map((e) => e.toJSON())));
       assert.ok(aborted.every((e) => e.error?.message.endsWith('the page loop ended early')));
       assert.equal(requests.filter((e) => e.status === 200).length, 1);
+    });
+
+    it('a slow reader holds the page window only: no window past it is requested until it reads on', async () => {
+      const tc = make({ concurrency: 2, apiResultLimit: 20 });
+      const container = tc.indicators();
+      container.addFilter().addOwner(EC);
+      const owned = data.indicators.filter((i) => i.ownerName === EC && i.active).map((i) => i.id);
+      const windows = Math.ceil(owned.length / 20);
+      assert.ok(windows >= 4, `${windows} windows`);
+      const got: number[] = [];
+      let held = -1;
+      for await (const x of container.stream()) {
+        got.push(x.id);
+        if (got.length === 1) {
+          // The first page and the two windows after it: requested and answered; then nothing more
+          // while this reader waits.
+          await waitForLog(sandbox, 3);
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          held = (await targets(sandbox)).length;
+        }
+      }
+      assert.equal(held, 3);
+      assert.deepEqual(
+        got,
+        [...owned].sort((a, b) => a - b),
+      );
+      assert.equal((await targets(sandbox)).filter((t) => t.startsWith('/v2/indicators')).length, windows);
     });
 
     it('a caller signal aborts a retrieve()', async () => {
