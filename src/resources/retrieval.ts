@@ -114,7 +114,7 @@ async function* fetchRequest<T extends Retrieved>(
 
 /**
  * The objects of one filter object, de-duplicated and post-filtered, in first-seen order. Memory: the
- * ids seen (for the union of its requests and owners).
+ * ids seen, when it has several requests (for their union); nothing beyond the pages when it has one.
  */
 export async function* streamFilterObject<T extends Retrieved>(
   plan: RetrievalPlan<T>,
@@ -154,12 +154,21 @@ export async function* streamFilterObject<T extends Retrieved>(
       });
     }
   }
+  // The ids seen, for the union of the requests and owners. One request cannot give an object twice
+  // when it is sent once, or once per owner with the owner check telling the owners apart (an object
+  // has one owner): then only objects without an owner are remembered, and memory stays flat.
+  const only = requests.length === 1 ? requests[0] : undefined;
+  const disjoint =
+    only !== undefined &&
+    (owners.length === 1 ||
+      !only.ownerAllowed ||
+      (plan.ownerCheck && new Set(owners.map((o) => o.toUpperCase())).size === owners.length));
   const seen = new Set<number>();
   const keep = (object: T, allowed: readonly string[]): boolean => {
     if (seen.has(object.id)) return false;
     if (plan.ownerCheck && !allowed.some((o) => sameOwner(object.ownerName, o))) return false;
     if (!post.every((p) => p.test(object as never))) return false;
-    seen.add(object.id);
+    if (!disjoint || object.ownerName === undefined) seen.add(object.id);
     return true;
   };
   for (const spec of requests) {
@@ -196,6 +205,11 @@ export async function* streamAll<T extends Retrieved>(
     return;
   }
   const [first, ...rest] = filters as [FilterObject, ...FilterObject[]];
+  if (rest.length === 0) {
+    // One filter object: it de-duplicates itself.
+    yield* streamFilterObject(plan, first, defaultOrg, options);
+    return;
+  }
   if (rest.every((f) => f.operator === 'or')) {
     const seen = new Set<number>();
     for (const filter of filters) {

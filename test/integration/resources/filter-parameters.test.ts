@@ -6,7 +6,13 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { FilterSetOperator, IndicatorType, type ThreatConnect, ValidationError } from '../../../src/index.js';
+import {
+  FilterSetOperator,
+  IndicatorType,
+  RequestObject,
+  type ThreatConnect,
+  ValidationError,
+} from '../../../src/index.js';
 import { type Sandbox, sampleData } from '../../../src/sandbox/index.js';
 import { clientFor } from '../../helpers/client.js';
 import { withSandbox } from '../../helpers/sandbox.js';
@@ -306,6 +312,46 @@ describe('filter parameters: owners, modified-since, indicator types', () => {
       both.addFilter().addOwner(CC).addThreatId(38);
       await both.retrieve();
       assert.deepEqual(ids(both), [100010, 100011]);
+    });
+
+    it('an owner given twice in another case: each request twice, each object once', async () => {
+      for (const mode of ['retrieve', 'stream'] as const) {
+        await resetSandbox(sandbox);
+        const container = tc.indicators();
+        container.addFilter().addOwner([EC, EC.toUpperCase()]).addTag('EXAMPLE');
+        const got: number[] = [];
+        if (mode === 'retrieve') {
+          await container.retrieve();
+          got.push(...ids(container));
+        } else for await (const x of container.stream()) got.push(x.id);
+        const expected = data.indicators
+          .filter((i) => i.ownerName === EC && i.tags.includes('EXAMPLE'))
+          .map((i) => i.id)
+          .sort((a, b) => a - b);
+        assert.deepEqual(got, expected, mode);
+        assert.equal((await targets(sandbox)).length, 2, mode);
+      }
+    });
+
+    it('victims are not owner-checked: one victim reached through two owners comes once', async () => {
+      // Link Example Org's 10.20.30.40 to victim 10, which Example Community's 10.20.30.40 reaches too.
+      const link = new RequestObject()
+        .setHttpMethod('POST')
+        .setOwner(ORG)
+        .setRequestUri('/v2/indicators/addresses/10.20.30.40/victims/10');
+      assert.equal((await tc.apiRequest(link)).status, 201);
+      try {
+        await resetSandbox(sandbox);
+        const container = tc.victims();
+        container.addFilter().addOwner([EC, ORG]).addIndicator('10.20.30.40');
+        const got: number[] = [];
+        for await (const x of container.stream()) got.push(x.id);
+        assert.deepEqual(got, [10]);
+        // Both owners were asked, and both answered victim 10.
+        assert.equal((await targets(sandbox)).length, 2);
+      } finally {
+        assert.equal((await tc.apiRequest(link.setHttpMethod('DELETE'))).status, 200);
+      }
     });
 
     it('victims and owners are not owner-checked', async () => {
