@@ -22,22 +22,25 @@ import { type ApiRequestSpec, type FilterTarget, apiRequestSpec, defaultRequestS
 
 const SET_OPERATORS = new Set<string>(Object.values(FilterSetOperator));
 
-/** What every filter object has, whatever its container. */
-type CommonMembers =
+/** What every filter object has, whatever its container, besides the methods that chain. */
+type CommonMembers = 'owners' | 'operator' | 'filters' | 'apiRequests' | 'postFilters' | 'toString';
+
+/** The methods of a container kind's filter object that return the filter object. */
+type ChainedMembers<K extends ContainerKind> =
   | 'addOwner'
   | 'addFilterOperator'
-  | 'owners'
-  | 'operator'
-  | 'filters'
-  | 'apiRequests'
-  | 'postFilters'
-  | 'toString';
+  | ApiFiltersOf<K>
+  | PostFiltersOf<K>;
 
-/** The filter object of a container kind: only that container's filters exist on its type. */
-export type Filter<K extends ContainerKind> = Pick<
-  FilterObject,
-  CommonMembers | ApiFiltersOf<K> | PostFiltersOf<K>
->;
+/**
+ * The filter object of a container kind: only that container's filters exist on its type, and a chain
+ * (`addOwner(o).addTag(t)`) keeps that view (a plain `Pick` would return the full `FilterObject`).
+ */
+export type Filter<K extends ContainerKind> = Pick<FilterObject, CommonMembers> & {
+  readonly [P in ChainedMembers<K>]: FilterObject[P] extends (...args: infer A) => FilterObject
+    ? (...args: A) => Filter<K>
+    : never;
+};
 
 /** The implementation behind every {@link Filter}; a filter the container lacks throws. */
 export class FilterObject {

@@ -68,10 +68,21 @@ function compare<T extends number | string>(a: T, b: T, operator: FilterOperator
   }
 }
 
-/** Epoch ms of a date value (a Date or an ISO string with or without offset), or throws. */
+/** An ISO 8601 date, or date and time with an optional offset. */
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
+
+/**
+ * Epoch ms of a date value (a Date, or an ISO 8601 string with or without offset), or throws. A string
+ * without an offset is UTC, as a date-only string is in JavaScript: the same filter gives the same
+ * result on every machine (the original's dates depended on the machine's zone).
+ */
 export function parseFilterDate(value: unknown, method: string): number {
-  const ms =
-    value instanceof Date ? value.getTime() : typeof value === 'string' ? Date.parse(value) : Number.NaN;
+  let ms = Number.NaN;
+  if (value instanceof Date) ms = value.getTime();
+  else if (typeof value === 'string') {
+    const iso = ISO_DATE.exec(value);
+    if (iso !== null) ms = Date.parse(iso[1] === undefined && /t/i.test(value) ? `${value}Z` : value);
+  }
   if (!Number.isFinite(ms)) {
     throw new ValidationError(
       `${method}: ${describeValue(value)} is not a valid date (use a Date or an ISO 8601 string)`,

@@ -13,6 +13,7 @@ import { type RequestObject, requestParams, requestTarget } from '../core/reques
 import { ApiResponse } from '../core/response.js';
 import { errorFromResponse } from '../core/response-errors.js';
 import { buildPathAndQuery, wireTarget } from '../core/url.js';
+import { describeValue } from '../core/validators.js';
 import type { Logger } from '../logging/logger.js';
 import type { ReportRecorder } from '../report/report.js';
 import { type CallContext, type CallResult, type Next, SUCCESS_STATUSES } from './call.js';
@@ -121,6 +122,7 @@ export class PipelineRequester implements Requester {
   async *#walk<T>(ro: RequestObject, options: PagesOptions): AsyncGenerator<ApiPage<T>> {
     this.#deps.lifecycle.assertOpen();
     throwIfAborted(options.signal);
+    const concurrency = checkConcurrency(options.concurrency);
     if (!ro.resourcePagination) {
       throw new ValidationError(
         'This request object has `resourcePagination` off: call setResourcePagination(true) to page it, or use apiRequest()',
@@ -138,7 +140,7 @@ export class PipelineRequester implements Requester {
     let key: string | undefined;
     const pages = paginate({
       resultLimit: config.apiResultLimit,
-      concurrency: options.concurrency ?? config.concurrency,
+      concurrency: concurrency ?? config.concurrency,
       signal: options.signal,
       fetchWindow: async (window, signal) => {
         const pathAndQuery = wireTarget(
@@ -268,6 +270,18 @@ export class PipelineRequester implements Requester {
       retryAfterMs: decision?.retryAfterMs,
     });
   }
+}
+
+/**
+ * A per-call `concurrency` (retrieval, `apiRequestPages`): an integer from 1 to 32, as the client
+ * option. Checked before any request; undefined means the client's.
+ */
+export function checkConcurrency(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 32) {
+    throw new ValidationError(`\`concurrency\` must be an integer from 1 to 32, got ${describeValue(value)}`);
+  }
+  return value;
 }
 
 /** `setOwnerAllowed(false)` says the request must not carry an owner. */

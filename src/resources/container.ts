@@ -46,7 +46,8 @@ export abstract class Container<T extends Retrieved, K extends ContainerKind> im
 
   /** A new filter object; API filters in it are OR'd, post filters AND'd. */
   addFilter(): Filter<K> {
-    return this.filterFor(this.#spec.target);
+    // A filter object has every filter; the view shows the container's (a missing one throws).
+    return this.filterFor(this.#spec.target) as unknown as Filter<K>;
   }
 
   /** @internal `modifiedSince` for the default requests (indicators only). */
@@ -54,25 +55,34 @@ export abstract class Container<T extends Retrieved, K extends ContainerKind> im
     return undefined;
   }
 
-  /** `identity`: an id seen before gives the same object (retrieve); a stream keeps no objects. */
-  #plan(identity: boolean): RetrievalPlan<T> {
-    const parse = this.#spec.parse.bind(this.#spec);
+  #plan(): RetrievalPlan<T> {
     return {
       context: this.context,
       target: this.#spec.target,
       resourceType: this.#spec.resourceType,
       ownerCheck: this.#spec.ownerCheck,
       modifiedSince: this.modifiedSince(),
-      parse: !identity
-        ? parse
-        : async (item, spec) => {
-            const object = await parse(item, spec);
-            const known = this.#known.get(object.id);
-            if (known !== undefined) return known;
-            this.#known.set(object.id, object);
-            return object;
-          },
+      parse: this.#spec.parse.bind(this.#spec),
     };
+  }
+
+  /**
+   * The known object of this id (identity, sdk-behaviour.md 3.6), or this one, now known. Post filters
+   * and the owner check have already run on the object as this request read it, so a known object
+   * read earlier without tags or attributes is not judged on what it lacks; it gains them instead.
+   */
+  #adopt(object: T): T {
+    const known = this.#known.get(object.id);
+    if (known === undefined) {
+      this.#known.set(object.id, object);
+      return object;
+    }
+    const from = object as unknown as Record<string, unknown>;
+    const to = known as unknown as Record<string, unknown>;
+    for (const key of ['tags', 'attributes']) {
+      if (to[key] === undefined && from[key] !== undefined) to[key] = from[key];
+    }
+    return known;
   }
 
   /**
@@ -89,14 +99,9 @@ export abstract class Container<T extends Retrieved, K extends ContainerKind> im
     const { requester } = this.context;
     let count = 0;
     try {
-      for await (const object of streamAll(
-        this.#plan(identity),
-        filters,
-        requester.config.defaultOrg,
-        options,
-      )) {
+      for await (const object of streamAll(this.#plan(), filters, requester.config.defaultOrg, options)) {
         count += 1;
-        yield object;
+        yield identity ? this.#adopt(object) : object;
       }
     } finally {
       requester.recorder.addFilteredResults(count);
@@ -105,7 +110,11 @@ export abstract class Container<T extends Retrieved, K extends ContainerKind> im
 
   /** Runs the filter objects and adds their results to the container; resolves to the container. */
   async retrieve(options: RetrieveOptions = {}): Promise<this> {
-    for await (const object of this.#walk(options, true)) this.#results.set(object.id, object);
+    // All or nothing: a retrieval that throws (IncompleteResultError, ApiError, an abort) leaves the
+    // container's results as they were, so no partial result hides behind a caught error.
+    const found: T[] = [];
+    for await (const object of this.#walk(options, true)) found.push(object);
+    for (const object of found) this.#results.set(object.id, object);
     return this;
   }
 

@@ -11,6 +11,7 @@ import type { ResourceType } from '../core/enums.js';
 import type { FilterObject } from '../filters/filter.js';
 import type { PostFilter } from '../filters/post-filters.js';
 import { type ApiRequestSpec, defaultRequestSpec, type FilterTarget } from '../filters/requests.js';
+import { checkConcurrency } from '../pipeline/requester.js';
 import type { ResourceContext } from './context.js';
 
 /** Options of `retrieve()` and `stream()` (decisions.md 1.7). */
@@ -58,11 +59,12 @@ function buildRequest<T extends Retrieved>(
   const ro = new RequestObject().setHttpMethod('GET').setRequestUri(spec.requestUri);
   ro.setResourceType(plan.resourceType);
   let description = spec.description;
-  if (owner !== undefined && spec.ownerAllowed) ro.setOwner(owner);
+  // `modifiedSince` before `owner`, as the original sent them (python-sdk-observed.md 3.2).
   if (spec.isDefault && plan.modifiedSince !== undefined) {
     ro.addPayload('modifiedSince', plan.modifiedSince);
     description = `${owner === undefined ? 'Owner Filter' : 'Indicator Owner Filter'} modified since ${plan.modifiedSince}`;
   } else if (spec.isDefault && owner === undefined) description = 'None';
+  if (owner !== undefined && spec.ownerAllowed) ro.setOwner(owner);
   if (include.tags) ro.addPayload('includeTags', 'true');
   if (include.attributes) ro.addPayload('includeAttributes', 'true');
   return ro.setDescription(description);
@@ -112,7 +114,7 @@ async function* fetchRequest<T extends Retrieved>(
 
 /**
  * The objects of one filter object, de-duplicated and post-filtered, in first-seen order. Memory: the
- * ids seen (for the union of its requests and owners).
+ * ids seen, when it has several requests (for their union); nothing beyond the pages when it has one.
  */
 export async function* streamFilterObject<T extends Retrieved>(
   plan: RetrievalPlan<T>,
@@ -152,12 +154,21 @@ export async function* streamFilterObject<T extends Retrieved>(
       });
     }
   }
+  // The ids seen, for the union of the requests and owners. One request cannot give an object twice
+  // when it is sent once, or once per owner with the owner check telling the owners apart (an object
+  // has one owner): then only objects without an owner are remembered, and memory stays flat.
+  const only = requests.length === 1 ? requests[0] : undefined;
+  const disjoint =
+    only !== undefined &&
+    (owners.length === 1 ||
+      !only.ownerAllowed ||
+      (plan.ownerCheck && new Set(owners.map((o) => o.toUpperCase())).size === owners.length));
   const seen = new Set<number>();
   const keep = (object: T, allowed: readonly string[]): boolean => {
     if (seen.has(object.id)) return false;
     if (plan.ownerCheck && !allowed.some((o) => sameOwner(object.ownerName, o))) return false;
     if (!post.every((p) => p.test(object as never))) return false;
-    seen.add(object.id);
+    if (!disjoint || object.ownerName === undefined) seen.add(object.id);
     return true;
   };
   for (const spec of requests) {
@@ -187,11 +198,18 @@ export async function* streamAll<T extends Retrieved>(
   defaultOrg: string,
   options: RetrieveOptions,
 ): AsyncGenerator<T> {
+  // Before any request, single-object requests included.
+  checkConcurrency(options.concurrency);
   if (filters.length === 0) {
     yield* streamFilterObject(plan, undefined, defaultOrg, options);
     return;
   }
   const [first, ...rest] = filters as [FilterObject, ...FilterObject[]];
+  if (rest.length === 0) {
+    // One filter object: it de-duplicates itself.
+    yield* streamFilterObject(plan, first, defaultOrg, options);
+    return;
+  }
   if (rest.every((f) => f.operator === 'or')) {
     const seen = new Set<number>();
     for (const filter of filters) {

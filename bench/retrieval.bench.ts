@@ -1,0 +1,384 @@
+/**
+ * Retrieval benchmark (issue 8, filters; decisions.md 6): the resource containers' `stream()` and
+ * `retrieve()` against a bare loop of undici requests over the same pages, their peak memory, and two
+ * filter shapes.
+ *
+ * 1. Floor: every indicator of an N-indicator sandbox (a filter object with the three owners: each
+ *    owner's `/v2/indicators`, pages of 500) by `stream()` and by `retrieve()`, against a bare loop of
+ *    signed undici requests + `JSON.parse` fetching the same windows at the same concurrency (1 and 4).
+ *    Runs alternate (bare, stream, retrieve, then rotated), medians over the rounds. Target: <= 1.2x.
+ * 2. Memory: each side in a child process of its own, which reports its peak RSS (`VmHWM` of
+ *    /proc/self/status): `stream()` of N and of M (1,000,000) indicators next to the bare loop's peak in
+ *    the same run. Targets: stream <= 1.3x bare, and flat: stream(M) <= 1.1x stream(N). `retrieve()` of N
+ *    is printed for the record (it keeps every object).
+ * 3. Filters over N, each in a child process: a union of three tag filters, and an intersection of it
+ *    with the base listing under two post filters; time, peak RSS, and the count checked against
+ *    `sampleData(N)`.
+ *
+ * - Each database is built beforehand (`threatconnect sandbox --db FILE --seed-only --seed-indicators N`)
+ *   and the sandbox runs in a separate process on it.
+ * - The BUILT package (dist/) is measured; `npm run bench:retrieval` builds it first.
+ *
+ * Run alone on the machine: `npm run bench:retrieval [-- --indicators 100000] [-- --large 1000000]
+ * [-- --rounds 5]`; `--large 0` skips the large database.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { Agent, request } from 'undici';
+import type * as Sdk from '../src/index.js';
+
+const LIMIT = 500;
+const root = path.resolve(import.meta.dirname, '..');
+const OWNERS = ['Example Org', 'Example Community', 'Common Community'];
+const UNION_TAGS = ['APT', 'Phishing', 'C2'];
+
+function flag(name: string, fallback: number, min = 1): number {
+  const index = process.argv.indexOf(name);
+  if (index === -1) return fallback;
+  const value = Number(process.argv[index + 1]);
+  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer >= ${min}`);
+  return value;
+}
+
+function option(name: string): string | undefined {
+  const index = process.argv.indexOf(name);
+  return index === -1 ? undefined : process.argv[index + 1];
+}
+
+interface SandboxDetails {
+  baseUrl: string;
+  accessId: string;
+  secretKey: string;
+  defaultOrg: string;
+}
+
+type Mode = 'bare' | 'stream' | 'retrieve' | 'union' | 'intersection';
+
+interface Measure {
+  mode: Mode;
+  items: number;
+  ms: number;
+  /** Peak resident set size, KiB. */
+  peakKb: number;
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[mid] ?? Number.NaN)
+    : ((sorted[mid - 1] ?? Number.NaN) + (sorted[mid] ?? Number.NaN)) / 2;
+}
+
+/** This process's peak RSS in KiB: `VmHWM` on Linux, else `maxRSS`. */
+function peakRssKb(): number {
+  try {
+    const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (match?.[1] !== undefined) return Number(match[1]);
+  } catch {
+    // not Linux
+  }
+  return process.resourceUsage().maxRSS;
+}
+
+const mb = (kb: number) => `${(kb / 1024).toFixed(1)} MB`;
+
+function cli(args: string[]): string[] {
+  return ['--import', 'tsx', 'src/cli/main.ts', 'sandbox', ...args];
+}
+
+function seed(dbPath: string, indicators: number): number {
+  const started = performance.now();
+  const seeded = spawnSync(
+    process.execPath,
+    cli(['--db', dbPath, '--seed-only', '--seed-indicators', String(indicators)]),
+    { cwd: root, stdio: 'inherit' },
+  );
+  if (seeded.status !== 0) throw new Error(`seeding ${indicators} indicators failed`);
+  return performance.now() - started;
+}
+
+async function startSandboxProcess(dbPath: string): Promise<{ details: SandboxDetails; stop: () => void }> {
+  const child = spawn(process.execPath, cli(['--db', dbPath, '--json', '--no-exit-with-parent']), {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const line = await new Promise<string>((resolve, reject) => {
+    const rl = createInterface({ input: child.stdout });
+    rl.once('line', resolve);
+    child.once('exit', (code) => {
+      reject(new Error(`sandbox exited with ${String(code)}`));
+    });
+  });
+  return { details: JSON.parse(line) as SandboxDetails, stop: () => child.kill('SIGTERM') };
+}
+
+async function loadBuiltSdk(): Promise<typeof Sdk> {
+  const entry = new URL('../dist/index.js', import.meta.url).href;
+  return (await import(entry)) as typeof Sdk;
+}
+
+/** The bare side: signed undici requests, the same windows and concurrency, `JSON.parse` per page. */
+function bareLister(details: SandboxDetails, agent: Agent) {
+  const base = new URL(details.baseUrl);
+  const page = async (owner: string, start: number): Promise<{ count: number; total?: number }> => {
+    const wire =
+      `${base.pathname}/v2/indicators?createActivityLog=false&owner=${encodeURIComponent(owner).replace(/%20/g, '+')}` +
+      `&resultLimit=${LIMIT}&resultStart=${start}`;
+    const timestamp = Math.floor(Date.now() / 1000);
+    const signature = createHmac('sha256', details.secretKey)
+      .update(`${wire}:GET:${timestamp}`)
+      .digest('base64');
+    const response = await request(`${base.origin}${wire}`, {
+      method: 'GET',
+      headers: { Timestamp: String(timestamp), Authorization: `TC ${details.accessId}:${signature}` },
+      dispatcher: agent,
+    });
+    const text = await response.body.text();
+    if (response.statusCode !== 200) throw new Error(`bare: ${response.statusCode} ${text}`);
+    const data = (JSON.parse(text) as { data: { resultCount?: number; indicator?: unknown[] } }).data;
+    return {
+      count: data.indicator?.length ?? 0,
+      ...(data.resultCount === undefined ? {} : { total: data.resultCount }),
+    };
+  };
+  return async (concurrency: number): Promise<number> => {
+    let items = 0;
+    for (const owner of OWNERS) {
+      const first = await page(owner, 0);
+      items += first.count;
+      const starts: number[] = [];
+      for (let start = LIMIT; start < (first.total ?? 0); start += LIMIT) starts.push(start);
+      let next = 0;
+      const worker = async (): Promise<void> => {
+        while (next < starts.length) {
+          const start = starts[next++] ?? 0;
+          const { count } = await page(owner, start);
+          items += count;
+        }
+      };
+      await Promise.all(Array.from({ length: concurrency }, worker));
+    }
+    return items;
+  };
+}
+
+/** The SDK side of each mode. */
+function sdkRunner(sdk: typeof Sdk, tc: Sdk.ThreatConnect) {
+  return async (mode: Exclude<Mode, 'bare'>, concurrency: number): Promise<number> => {
+    const container = tc.indicators();
+    if (mode === 'stream' || mode === 'retrieve') {
+      container.addFilter().addOwner(OWNERS);
+    } else {
+      const union = container.addFilter().addOwner(OWNERS);
+      for (const tag of UNION_TAGS) union.addTag(tag);
+      if (mode === 'intersection') {
+        container
+          .addFilter()
+          .addOwner(OWNERS)
+          .addFilterOperator(sdk.FilterSetOperator.AND)
+          .addPfConfidence(50, sdk.FilterOperator.GE)
+          .addPfRating(2, sdk.FilterOperator.GE);
+      }
+    }
+    if (mode === 'retrieve') {
+      await container.retrieve({ concurrency });
+      return container.length;
+    }
+    let items = 0;
+    for await (const indicator of container.stream({ concurrency })) {
+      if (indicator.id > 0) items += 1;
+    }
+    return items;
+  };
+}
+
+// ---- child: one measurement in a process of its own ----
+
+async function child(mode: Mode): Promise<void> {
+  const details = JSON.parse(process.env.TC_BENCH_SANDBOX ?? '{}') as SandboxDetails;
+  const concurrency = flag('--concurrency', 4);
+  const sdk = await loadBuiltSdk();
+  const agent = new Agent({ connections: 32, keepAliveTimeout: 10_000 });
+  const tc = new sdk.ThreatConnect({ ...details, apiResultLimit: LIMIT });
+  try {
+    const started = performance.now();
+    const items =
+      mode === 'bare'
+        ? await bareLister(details, agent)(concurrency)
+        : await sdkRunner(sdk, tc)(mode, concurrency);
+    const ms = performance.now() - started;
+    const measure: Measure = { mode, items, ms, peakKb: peakRssKb() };
+    console.log(JSON.stringify(measure));
+  } finally {
+    await tc.close();
+    await agent.close();
+  }
+}
+
+async function measureInChild(details: SandboxDetails, mode: Mode, concurrency = 4): Promise<Measure> {
+  const proc = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      path.join('bench', 'retrieval.bench.ts'),
+      '--child',
+      mode,
+      '--concurrency',
+      String(concurrency),
+    ],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, TC_BENCH_SANDBOX: JSON.stringify(details) },
+    },
+  );
+  let out = '';
+  proc.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+  const code = await new Promise<number | null>((resolve) => proc.once('exit', resolve));
+  if (code !== 0) throw new Error(`child ${mode} exited with ${String(code)}`);
+  return JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as Measure;
+}
+
+// ---- parent ----
+
+async function floor(sdk: typeof Sdk, details: SandboxDetails, rounds: number): Promise<number> {
+  const agent = new Agent({ connections: 32, keepAliveTimeout: 10_000 });
+  const tc = new sdk.ThreatConnect({ ...details, apiResultLimit: LIMIT });
+  try {
+    const bare = bareLister(details, agent);
+    const run = sdkRunner(sdk, tc);
+    const sides = {
+      bare: (c: number) => bare(c),
+      stream: (c: number) => run('stream', c),
+      retrieve: (c: number) => run('retrieve', c),
+    } as const;
+    // Warm-up, and the count every side must reach.
+    const expected = await bare(4);
+    for (const side of ['stream', 'retrieve'] as const) {
+      const got = await sides[side](4);
+      if (got !== expected) throw new Error(`${side} gave ${got} indicators, the bare loop ${expected}`);
+    }
+    console.log(
+      `\n1. Floor: ${expected} indicators in ${OWNERS.length} owners, pages of ${LIMIT}, ${rounds} rounds`,
+    );
+    const order = ['bare', 'stream', 'retrieve'] as const;
+    for (const concurrency of [1, 4]) {
+      const times = { bare: [] as number[], stream: [] as number[], retrieve: [] as number[] };
+      for (let round = 0; round < rounds; round += 1) {
+        for (let k = 0; k < order.length; k += 1) {
+          const side = order[(round + k) % order.length] ?? 'bare';
+          const started = performance.now();
+          const items = await sides[side](concurrency);
+          times[side].push(performance.now() - started);
+          if (items !== expected) throw new Error(`${side}: ${items} indicators, expected ${expected}`);
+        }
+      }
+      const b = median(times.bare);
+      for (const side of ['stream', 'retrieve'] as const) {
+        const ratio = median(times[side]) / b;
+        console.log(
+          `   concurrency ${concurrency}: bare undici ${b.toFixed(1)} ms, ${side}() ${median(times[side]).toFixed(1)} ms, ` +
+            `ratio ${ratio.toFixed(3)}x (target <= 1.2x: ${ratio <= 1.2 ? 'met' : 'NOT met'})`,
+        );
+      }
+    }
+    return expected;
+  } finally {
+    await tc.close();
+    await agent.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const childMode = option('--child');
+  if (childMode !== undefined) {
+    await child(childMode as Mode);
+    return;
+  }
+  const indicators = flag('--indicators', 100_000);
+  const large = flag('--large', 1_000_000, 0);
+  const rounds = flag('--rounds', 5);
+  const cpus = os.cpus();
+  console.log(`machine: ${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} cores, node ${process.version}`);
+  const sdk = await loadBuiltSdk();
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'tc-bench-retrieval-'));
+  const stops: (() => void)[] = [];
+  try {
+    const small = path.join(dir, 'small.sqlite');
+    console.log(`seeding ${indicators} indicators: ${(seed(small, indicators) / 1000).toFixed(1)} s`);
+    const sandbox = await startSandboxProcess(small);
+    stops.push(sandbox.stop);
+    const total = await floor(sdk, sandbox.details, rounds);
+
+    console.log('\n2. Memory: peak RSS of each side in a process of its own, concurrency 4');
+    const bareSmall = await measureInChild(sandbox.details, 'bare');
+    const streamSmall = await measureInChild(sandbox.details, 'stream');
+    const retrieveSmall = await measureInChild(sandbox.details, 'retrieve');
+    for (const m of [streamSmall, retrieveSmall]) {
+      if (m.items !== bareSmall.items)
+        throw new Error(`${m.mode}: ${m.items} indicators, bare ${bareSmall.items}`);
+    }
+    const ratioSmall = streamSmall.peakKb / bareSmall.peakKb;
+    console.log(
+      `   ${total} indicators: bare ${mb(bareSmall.peakKb)}, stream() ${mb(streamSmall.peakKb)}, ratio ` +
+        `${ratioSmall.toFixed(3)}x (target <= 1.3x: ${ratioSmall <= 1.3 ? 'met' : 'NOT met'}); ` +
+        `retrieve() ${mb(retrieveSmall.peakKb)} (for the record)`,
+    );
+    if (large > 0) {
+      const big = path.join(dir, 'large.sqlite');
+      console.log(`   seeding ${large} indicators: ${(seed(big, large) / 1000).toFixed(1)} s`);
+      const bigSandbox = await startSandboxProcess(big);
+      stops.push(bigSandbox.stop);
+      const bareLarge = await measureInChild(bigSandbox.details, 'bare');
+      const streamLarge = await measureInChild(bigSandbox.details, 'stream');
+      if (streamLarge.items !== bareLarge.items) {
+        throw new Error(`stream: ${streamLarge.items} indicators, bare ${bareLarge.items}`);
+      }
+      bigSandbox.stop();
+      const ratioLarge = streamLarge.peakKb / bareLarge.peakKb;
+      const flat = streamLarge.peakKb / streamSmall.peakKb;
+      console.log(
+        `   ${bareLarge.items} indicators: bare ${mb(bareLarge.peakKb)}, stream() ${mb(streamLarge.peakKb)}, ratio ` +
+          `${ratioLarge.toFixed(3)}x (target <= 1.3x: ${ratioLarge <= 1.3 ? 'met' : 'NOT met'})`,
+      );
+      console.log(
+        `   flat: stream() of ${bareLarge.items} / of ${total} = ${flat.toFixed(3)}x ` +
+          `(target <= 1.1x: ${flat <= 1.1 ? 'met' : 'NOT met'})`,
+      );
+    }
+
+    console.log(`\n3. Filters over ${total} indicators, concurrency 4, each in a process of its own`);
+    const { sampleData } = await import('../src/sandbox/index.js');
+    const data = sampleData(indicators);
+    const union = data.indicators.filter((i) => i.active && UNION_TAGS.some((t) => i.tags.includes(t)));
+    const both = union.filter((i) => (i.confidence ?? -1) >= 50 && (i.rating ?? -1) >= 2);
+    const expected = { union: union.length, intersection: both.length };
+    for (const mode of ['union', 'intersection'] as const) {
+      const m = await measureInChild(sandbox.details, mode);
+      if (m.items !== expected[mode])
+        throw new Error(`${mode}: ${m.items} indicators, expected ${expected[mode]}`);
+      const what =
+        mode === 'union'
+          ? `union of tags ${UNION_TAGS.join(', ')}`
+          : 'that union AND the base listing with confidence >= 50 and rating >= 2';
+      console.log(`   ${what}: ${m.items} indicators in ${m.ms.toFixed(1)} ms, peak RSS ${mb(m.peakKb)}`);
+    }
+    console.log(
+      `   (bare loop over all ${total}, same process shape: ${bareSmall.ms.toFixed(1)} ms, ${mb(bareSmall.peakKb)})`,
+    );
+  } finally {
+    for (const stop of stops) stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
