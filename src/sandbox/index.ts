@@ -9,11 +9,12 @@
 import type { FaultConfig } from './faults.js';
 import { parseFaultConfig } from './faults.js';
 import { Failure } from './reply.js';
-import { sampleData } from './sample-data.js';
+import { sampleDataBatches } from './sample-data.js';
+import { initialiseStore } from './seed.js';
 import { startServer } from './server.js';
 import { type Credentials, Store } from './store.js';
 
-export { sampleData } from './sample-data.js';
+export { sampleData, sampleDataBatches } from './sample-data.js';
 export type * from './sample-types.js';
 export type { FaultConfig, FaultRule, FaultKind } from './faults.js';
 export { faultDraw } from './faults.js';
@@ -144,7 +145,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       : undefined;
   let server: Awaited<ReturnType<typeof startServer>> | undefined;
   try {
-    const seeded = store.initialise(() => sampleData(seedIndicators), main ? { main } : {}, defaultOrg);
+    const seeded = initialiseStore(
+      store,
+      () => sampleDataBatches(seedIndicators),
+      main ? { main } : {},
+      defaultOrg,
+    );
     if (!seeded && options.seedIndicators !== undefined && options.dbPath !== undefined) {
       process.emitWarning(`Existing sandbox database ${options.dbPath} reused; seedIndicators ignored`, {
         code: 'TC_SANDBOX_REUSED',
