@@ -12,7 +12,7 @@ import { Failure } from './reply.js';
 import { sampleDataBatches } from './sample-data.js';
 import { initialiseStore } from './seed.js';
 import { startServer } from './server.js';
-import { type Credentials, Store } from './store.js';
+import { type Credentials, DEFAULT_LISTING_CACHE_BYTES, Store } from './store.js';
 
 export { sampleData, sampleDataBatches } from './sample-data.js';
 export type * from './sample-types.js';
@@ -47,6 +47,13 @@ export interface SandboxOptions {
   maxBodyBytes?: number;
   /** Largest octet-stream upload. @default 100 MiB */
   maxUploadBytes?: number;
+  /**
+   * Bound of the listing cache, which keeps the encoded JSON of listed indicators between writes
+   * (docs/sandbox.md, "Listing cache"). 0 turns it off: a test and debugging option, under which every
+   * listed item is built as an object and encoded with its page, as the cached texts must match.
+   * @default 64 MiB
+   */
+  listingCacheBytes?: number;
 }
 
 export interface Sandbox {
@@ -80,6 +87,7 @@ const KNOWN_OPTIONS = new Set([
   'clock',
   'maxBodyBytes',
   'maxUploadBytes',
+  'listingCacheBytes',
 ]);
 
 /** Errors in sandbox options. */
@@ -118,6 +126,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const tokenTtlSeconds = integerOption(options, 'tokenTtlSeconds', 3600, 1, 10 * 365 * 86400);
   const maxBodyBytes = integerOption(options, 'maxBodyBytes', 1024 * 1024, 1, 2 ** 31);
   const maxUploadBytes = integerOption(options, 'maxUploadBytes', 100 * 1024 * 1024, 1, 2 ** 40);
+  const listingCacheBytes = integerOption(
+    options,
+    'listingCacheBytes',
+    DEFAULT_LISTING_CACHE_BYTES,
+    0,
+    2 ** 40,
+  );
   const defaultOrg = options.defaultOrg ?? 'Example Org';
   if (typeof defaultOrg !== 'string' || defaultOrg.trim() === '') {
     throw new SandboxOptionsError('`defaultOrg` must be a non-empty string');
@@ -138,7 +153,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const db = new Database(options.dbPath ?? ':memory:');
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
-  const store = new Store(db);
+  const store = new Store(db, { listingCacheBytes });
   const main: Credentials | undefined =
     options.accessId !== undefined && options.secretKey !== undefined
       ? { accessId: options.accessId, secretKey: options.secretKey }

@@ -41,7 +41,29 @@ export interface RawReply {
   body: Buffer | Readable;
 }
 
-export type Reply = JsonReply | RawReply;
+/**
+ * A listing whose items are JSON texts already (the listing cache). Its body is what `listReply` with
+ * the parsed items would give, byte for byte: see {@link listText}.
+ */
+export interface ListReply {
+  kind: 'list';
+  status: number;
+  /** The list's key in `data` (`indicator`, `host`, ...). */
+  key: string;
+  items: readonly string[];
+  /** `resultCount`, sent only when `start` is 0 (rest-api-v2.md 4.1). */
+  total: number;
+  start: number;
+}
+
+export type Reply = JsonReply | RawReply | ListReply;
+
+/** The JSON text of a list reply, keeping its first `count` items (a shortPage fault keeps fewer). */
+export function listText(reply: ListReply, count = reply.items.length): string {
+  const items = count >= reply.items.length ? reply.items : reply.items.slice(0, Math.max(0, count));
+  const head = reply.start === 0 ? `"resultCount":${String(reply.total)},` : '';
+  return `{"status":"Success","data":{${head}${JSON.stringify(reply.key)}:[${items.join(',')}]}}`;
+}
 
 export function json(body: unknown, status = 200, listKey?: string): JsonReply {
   return listKey === undefined ? { kind: 'json', status, body } : { kind: 'json', status, body, listKey };

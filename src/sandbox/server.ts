@@ -17,7 +17,7 @@ import {
 } from './context.js';
 import { createJsonEncoder } from './encode.js';
 import { type FaultConfig, FaultEngine, type FaultRule, parseFaultConfig } from './faults.js';
-import { Failure, type JsonReply, NOT_FOUND, type Reply, json } from './reply.js';
+import { Failure, type JsonReply, NOT_FOUND, type Reply, json, listText } from './reply.js';
 import { createApiRouter } from './routes.js';
 import type { Store, UserRow } from './store.js';
 import { GROUP_BY_BRANCH, INDICATOR_BY_BRANCH } from './types.js';
@@ -175,7 +175,16 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
     body: unknown,
     headers: Record<string, string> = {},
   ) => {
-    const payload = Buffer.from(encode(body), 'utf8');
+    writeText(res, status, encode(body), headers);
+  };
+
+  const writeText = (
+    res: ServerResponse,
+    status: number,
+    text: string,
+    headers: Record<string, string> = {},
+  ) => {
+    const payload = Buffer.from(text, 'utf8');
     res.writeHead(status, {
       ...headers,
       // Exactly this value, no charset: the original Python client compares it literally.
@@ -205,9 +214,9 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
       return { status: null, fault };
     }
     if (rule?.kind === 'stall') await delay(rule.ms ?? 0);
-    if (reply.kind === 'json') {
-      let body = reply.body;
-      if (rule?.kind === 'shortPage' && reply.listKey !== undefined) {
+    if (reply.kind === 'json' || reply.kind === 'list') {
+      let body = reply.kind === 'json' ? reply.body : undefined;
+      if (reply.kind === 'json' && rule?.kind === 'shortPage' && reply.listKey !== undefined) {
         const envelope = body as { data: Record<string, unknown> };
         const items = envelope.data[reply.listKey];
         if (Array.isArray(items)) {
@@ -215,8 +224,12 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
           body = { ...envelope, data: { ...envelope.data, [reply.listKey]: kept } };
         }
       }
+      const text =
+        reply.kind === 'list'
+          ? listText(reply, reply.items.length - (rule?.kind === 'shortPage' ? (rule.drop ?? 0) : 0))
+          : encode(body);
       if (rule?.kind === 'truncate') {
-        const payload = Buffer.from(encode(body), 'utf8');
+        const payload = Buffer.from(text, 'utf8');
         res.writeHead(reply.status, {
           'Content-Type': 'application/json',
           'Content-Length': String(payload.length),
@@ -224,10 +237,11 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
         res.write(payload.subarray(0, Math.floor(payload.length / 2)), () => res.socket?.destroy());
         return { status: null, fault };
       }
-      writeJson(res, reply.status, body, reply.headers);
+      writeText(res, reply.status, text, reply.kind === 'json' ? reply.headers : undefined);
       return {
         status: reply.status,
-        fault: rule?.kind === 'shortPage' && reply.listKey === undefined ? null : fault,
+        fault:
+          rule?.kind === 'shortPage' && reply.kind === 'json' && reply.listKey === undefined ? null : fault,
       };
     }
     res.writeHead(reply.status, {

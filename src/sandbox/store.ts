@@ -2,12 +2,30 @@
  * The sandbox's SQLite store and its shared queries (seeding is in `seed.ts`).
  */
 import type { Database as Db, Statement } from 'better-sqlite3';
+import { FragmentCache } from './fragment-cache.js';
 import type { IndicatorTypeInfo, ItemKind } from './types.js';
 
 export const CHUNK_BYTES = 1024 * 1024;
 
 /** Listing id arrays kept between writes. */
 const ID_CACHE_ENTRIES = 64;
+
+/** Default bound of the listing cache (`listingCacheBytes`). */
+export const DEFAULT_LISTING_CACHE_BYTES = 64 * 1024 * 1024;
+
+/** Tables whose rows no listing shows: writing them keeps the cached listing ids. */
+const UNLISTED_TABLES = new Set(['tokens', 'meta', 'upload_chunks', 'document_chunks']);
+/** Tables an indicator list item is made of: writing them drops the cached item texts. */
+const ITEM_TABLES = new Set(['indicators', 'attributes', 'links', 'tags', 'security_labels', 'owners']);
+const WRITE_TARGET =
+  /^\s*(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|REPLACE\s+INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM)\s+["`[]?(\w+)/i;
+
+/** What a write statement may change; a statement whose table cannot be read changes everything. */
+function writeEffect(sql: string): { listings: boolean; items: boolean } {
+  const table = WRITE_TARGET.exec(sql)?.[1]?.toLowerCase();
+  if (table === undefined) return { listings: true, items: true };
+  return { listings: !UNLISTED_TABLES.has(table), items: ITEM_TABLES.has(table) };
+}
 
 export interface OwnerRow {
   id: number;
@@ -181,17 +199,55 @@ export interface SeedCredentials {
   restricted: Credentials;
 }
 
-/** Thin wrapper over the database with cached statements. */
+export interface StoreOptions {
+  /** Bound of the listing cache in bytes; 0 turns it off (listings are then built as objects). */
+  listingCacheBytes?: number;
+}
+
+/**
+ * Thin wrapper over the database with cached statements, and the caches of listings: the ordered ids of
+ * each listing query and the encoded text of each listed indicator ({@link FragmentCache}). Every write
+ * goes through {@link run}, which drops what the written table could change; a write that went around
+ * it (another statement of this connection) is noticed by SQLite's `total_changes()` before the next
+ * listing and drops everything.
+ */
 export class Store {
   readonly db: Db;
+  /** Encoded indicator list items (docs/sandbox.md, "Listing cache"). */
+  readonly fragments: FragmentCache;
   readonly #statements = new Map<string, Statement>();
   readonly #pluckStatements = new Map<string, Statement>();
   readonly #rawStatements = new Map<string, Statement>();
   readonly #idCache = new Map<string, { version: number; ids: readonly number[] }>();
+  readonly #writeEffects = new Map<string, { listings: boolean; items: boolean }>();
   #version = 0;
+  #totalChanges: Statement | undefined;
+  /** `total_changes()` after the last write this store made or noticed. */
+  #knownChanges = -1;
 
-  constructor(db: Db) {
+  constructor(db: Db, options: StoreOptions = {}) {
     this.db = db;
+    this.fragments = new FragmentCache(options.listingCacheBytes ?? DEFAULT_LISTING_CACHE_BYTES);
+  }
+
+  #changes(): number {
+    this.#totalChanges ??= this.db.prepare('SELECT total_changes()').pluck();
+    return this.#totalChanges.get() as number;
+  }
+
+  /** Drops every cached listing. */
+  #forgetListings(): void {
+    this.#version += 1;
+    this.fragments.clear();
+  }
+
+  /** Drops every cached listing when something wrote to the database without {@link run}. */
+  #noticeOtherWrites(): void {
+    const changes = this.#changes();
+    if (changes !== this.#knownChanges) {
+      this.#forgetListings();
+      this.#knownChanges = changes;
+    }
   }
 
   /** A cached prepared statement. */
@@ -214,6 +270,16 @@ export class Store {
     return (statement.all(...params) as unknown[][]).map(indicatorFromRaw);
   }
 
+  /** Rows of a query as arrays of column values, in the query's column order. */
+  rawRows(sql: string, ...params: unknown[]): unknown[][] {
+    let statement = this.#rawStatements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql).raw(true);
+      this.#rawStatements.set(sql, statement);
+    }
+    return statement.all(...params) as unknown[][];
+  }
+
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller's SQL fixes the row type
   get<T>(sql: string, ...params: unknown[]): T | undefined {
     return this.stmt(sql).get(...params) as T | undefined;
@@ -223,10 +289,23 @@ export class Store {
     return this.stmt(sql).all(...params) as T[];
   }
 
-  /** Runs a write. Every write moves the data version, which drops the cached listing ids. */
+  /**
+   * Runs a write. A write to a table that listings show moves the data version, which drops the cached
+   * listing ids; a write to a table that indicator items are made of drops the cached item texts.
+   */
   run(sql: string, ...params: unknown[]): { changes: number; lastInsertRowid: number | bigint } {
-    this.#version += 1;
-    return this.stmt(sql).run(...params);
+    let effect = this.#writeEffects.get(sql);
+    if (!effect) {
+      effect = writeEffect(sql);
+      this.#writeEffects.set(sql, effect);
+    }
+    if (effect.listings) this.#version += 1;
+    if (effect.items) this.fragments.clear();
+    try {
+      return this.stmt(sql).run(...params);
+    } finally {
+      this.#knownChanges = this.#changes();
+    }
   }
 
   /**
@@ -235,6 +314,7 @@ export class Store {
    * earlier row, and take their total from the array's length.
    */
   orderedIds(sql: string, params: readonly unknown[]): readonly number[] {
+    this.#noticeOtherWrites();
     const key = `${sql}\u0000${JSON.stringify(params)}`;
     const hit = this.#idCache.get(key);
     if (hit?.version === this.#version) return hit.ids;
@@ -252,8 +332,14 @@ export class Store {
     return ids;
   }
 
+  /** Runs `fn` in a transaction; one that rolls back drops every cached listing, to be safe. */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    try {
+      return this.db.transaction(fn)();
+    } catch (error) {
+      this.#forgetListings();
+      throw error;
+    }
   }
 
   isSeeded(): boolean {
