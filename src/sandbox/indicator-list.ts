@@ -1,9 +1,9 @@
 /**
  * One window of an indicator listing (`/v2/indicators[/{type}]` and the pivots that list indicators),
- * through the listing cache: the texts of the window's items come from {@link FragmentCache} when they
- * are there, and only a window with a missing item reads rows, and only the columns a list item shows
- * (docs/sandbox.md, "Listing cache"). With the cache off (`listingCacheBytes: 0`) every item is built as
- * an object and encoded with the page, the reference the tests compare the cached pages against.
+ * through the listing cache (docs/sandbox.md, "Listing cache"): a window served before is its cached
+ * page; another window is built from cached items, and only a window with a missing item reads rows,
+ * and only the columns a list item shows. With the cache off (`listingCacheBytes: 0`) every item is
+ * built as an object and encoded with its page: the reference the tests compare cached pages against.
  */
 import { type RequestContext, listReply } from './context.js';
 import { createJsonEncoder } from './encode.js';
@@ -17,6 +17,8 @@ export interface IndicatorWindow {
   /** The list's key in `data` (`indicator`, `host`, ...). */
   key: string;
   shape: 'generic' | 'typed';
+  /** What identifies the listing among others: the query of its ids and their parameters. */
+  listing: string;
   /** Every id the listing selects, in order (`Store.orderedIds`). */
   ids: readonly number[];
   start: number;
@@ -35,7 +37,7 @@ const ALL_COLUMNS = INDICATOR_COLUMNS.split(', ');
 export function indicatorListing(ctx: RequestContext, window: IndicatorWindow): Reply {
   const { key, shape, ids, start, limit } = window;
   const windowIds = ids.slice(start, start + limit);
-  const cache = ctx.store.fragments;
+  const cache = ctx.store.listingCache;
   if (!cache.enabled) {
     const { sql, params } = window.pageQuery(ALL_COLUMNS);
     const rows = windowIds.length === 0 ? [] : ctx.store.indicators(sql, ...params);
@@ -50,23 +52,33 @@ export function indicatorListing(ctx: RequestContext, window: IndicatorWindow): 
   const variant = cache.variant(
     `${shape}|${String(view.includeTags)}|${String(view.includeAttributes)}|${String(view.includeAdditional)}|${view.origin}`,
   );
-  let items: string[] = [];
+  const pageKey = `${key}\u0000${String(start)}\u0000${String(limit)}\u0000${window.listing}`;
+  const cached = variant.pages.get(pageKey);
+  if (cached) return { kind: 'list', status: 200, page: cached.page };
+
+  let items: Buffer[] = [];
+  let fresh: boolean[] = windowIds.map(() => false);
+  let itemIds: readonly number[] = windowIds;
   for (const id of windowIds) {
-    const cached = variant.get(id);
-    if (cached === undefined) break;
-    items.push(cached);
+    const item = variant.items.get(id);
+    if (item === undefined) break;
+    items.push(item);
   }
   if (items.length < windowIds.length) {
     const { sql, params } = window.pageQuery(shape === 'generic' ? GENERIC_COLUMNS : TYPED_COLUMNS);
-    items = ctx.store.rawRows(sql, ...params).map((row) => {
-      const id = row[0] as number;
-      let item = variant.get(id);
-      if (item === undefined) {
-        item = indicatorItemJson(view, row, shape, encode);
-        cache.add(variant, id, item);
-      }
-      return item;
+    const rows = ctx.store.rawRows(sql, ...params);
+    itemIds = rows.map((row) => row[0] as number);
+    fresh = [];
+    items = rows.map((row, i) => {
+      const item = variant.items.get(itemIds[i] as number);
+      fresh.push(item === undefined);
+      return item ?? Buffer.from(indicatorItemJson(view, row, shape, encode), 'utf8');
     });
   }
-  return { kind: 'list', status: 200, key, items, total: ids.length, start };
+  const head =
+    start === 0
+      ? `{"status":"Success","data":{"resultCount":${String(ids.length)},${JSON.stringify(key)}:[`
+      : `{"status":"Success","data":{${JSON.stringify(key)}:[`;
+  const page = cache.add(variant, pageKey, { head, ids: itemIds, items, fresh });
+  return { kind: 'list', status: 200, page };
 }

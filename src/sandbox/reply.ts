@@ -1,5 +1,6 @@
 /** What a sandbox handler answers, and the failure it can throw. */
 import type { Readable } from 'node:stream';
+import type { CachedPage } from './listing-cache.js';
 
 /** A handled failure: always answered with the v2 failure envelope. */
 export class Failure extends Error {
@@ -42,28 +43,16 @@ export interface RawReply {
 }
 
 /**
- * A listing whose items are JSON texts already (the listing cache). Its body is what `listReply` with
- * the parsed items would give, byte for byte: see {@link listText}.
+ * A listing window served from the listing cache: its body is what `listReply` with the parsed items
+ * would give, byte for byte (the tests compare the two).
  */
 export interface ListReply {
   kind: 'list';
   status: number;
-  /** The list's key in `data` (`indicator`, `host`, ...). */
-  key: string;
-  items: readonly string[];
-  /** `resultCount`, sent only when `start` is 0 (rest-api-v2.md 4.1). */
-  total: number;
-  start: number;
+  page: CachedPage;
 }
 
 export type Reply = JsonReply | RawReply | ListReply;
-
-/** The JSON text of a list reply, keeping its first `count` items (a shortPage fault keeps fewer). */
-export function listText(reply: ListReply, count = reply.items.length): string {
-  const items = count >= reply.items.length ? reply.items : reply.items.slice(0, Math.max(0, count));
-  const head = reply.start === 0 ? `"resultCount":${String(reply.total)},` : '';
-  return `{"status":"Success","data":{${head}${JSON.stringify(reply.key)}:[${items.join(',')}]}}`;
-}
 
 export function json(body: unknown, status = 200, listKey?: string): JsonReply {
   return listKey === undefined ? { kind: 'json', status, body } : { kind: 'json', status, body, listKey };

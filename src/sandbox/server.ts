@@ -17,7 +17,8 @@ import {
 } from './context.js';
 import { createJsonEncoder } from './encode.js';
 import { type FaultConfig, FaultEngine, type FaultRule, parseFaultConfig } from './faults.js';
-import { Failure, type JsonReply, NOT_FOUND, type Reply, json, listText } from './reply.js';
+import { pageBody } from './listing-cache.js';
+import { Failure, type JsonReply, NOT_FOUND, type Reply, json } from './reply.js';
 import { createApiRouter } from './routes.js';
 import type { Store, UserRow } from './store.js';
 import { GROUP_BY_BRANCH, INDICATOR_BY_BRANCH } from './types.js';
@@ -175,16 +176,15 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
     body: unknown,
     headers: Record<string, string> = {},
   ) => {
-    writeText(res, status, encode(body), headers);
+    writePayload(res, status, Buffer.from(encode(body), 'utf8'), headers);
   };
 
-  const writeText = (
+  const writePayload = (
     res: ServerResponse,
     status: number,
-    text: string,
+    payload: Buffer,
     headers: Record<string, string> = {},
   ) => {
-    const payload = Buffer.from(text, 'utf8');
     res.writeHead(status, {
       ...headers,
       // Exactly this value, no charset: the original Python client compares it literally.
@@ -224,12 +224,11 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
           body = { ...envelope, data: { ...envelope.data, [reply.listKey]: kept } };
         }
       }
-      const text =
+      const payload =
         reply.kind === 'list'
-          ? listText(reply, reply.items.length - (rule?.kind === 'shortPage' ? (rule.drop ?? 0) : 0))
-          : encode(body);
+          ? pageBody(reply.page, reply.page.ends.length - (rule?.kind === 'shortPage' ? (rule.drop ?? 0) : 0))
+          : Buffer.from(encode(body), 'utf8');
       if (rule?.kind === 'truncate') {
-        const payload = Buffer.from(text, 'utf8');
         res.writeHead(reply.status, {
           'Content-Type': 'application/json',
           'Content-Length': String(payload.length),
@@ -237,7 +236,7 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
         res.write(payload.subarray(0, Math.floor(payload.length / 2)), () => res.socket?.destroy());
         return { status: null, fault };
       }
-      writeText(res, reply.status, text, reply.kind === 'json' ? reply.headers : undefined);
+      writePayload(res, reply.status, payload, reply.kind === 'json' ? reply.headers : undefined);
       return {
         status: reply.status,
         fault:

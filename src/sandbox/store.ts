@@ -2,7 +2,7 @@
  * The sandbox's SQLite store and its shared queries (seeding is in `seed.ts`).
  */
 import type { Database as Db, Statement } from 'better-sqlite3';
-import { FragmentCache } from './fragment-cache.js';
+import { ListingCache } from './listing-cache.js';
 import type { IndicatorTypeInfo, ItemKind } from './types.js';
 
 export const CHUNK_BYTES = 1024 * 1024;
@@ -13,18 +13,15 @@ const ID_CACHE_ENTRIES = 64;
 /** Default bound of the listing cache (`listingCacheBytes`). */
 export const DEFAULT_LISTING_CACHE_BYTES = 64 * 1024 * 1024;
 
-/** Tables whose rows no listing shows: writing them keeps the cached listing ids. */
+/** Tables whose rows no listing shows: writing them keeps the cached listings. */
 const UNLISTED_TABLES = new Set(['tokens', 'meta', 'upload_chunks', 'document_chunks']);
-/** Tables an indicator list item is made of: writing them drops the cached item texts. */
-const ITEM_TABLES = new Set(['indicators', 'attributes', 'links', 'tags', 'security_labels', 'owners']);
 const WRITE_TARGET =
   /^\s*(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|REPLACE\s+INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM)\s+["`[]?(\w+)/i;
 
-/** What a write statement may change; a statement whose table cannot be read changes everything. */
-function writeEffect(sql: string): { listings: boolean; items: boolean } {
+/** Whether a write statement may change a listing; one whose table cannot be read may. */
+function changesListings(sql: string): boolean {
   const table = WRITE_TARGET.exec(sql)?.[1]?.toLowerCase();
-  if (table === undefined) return { listings: true, items: true };
-  return { listings: !UNLISTED_TABLES.has(table), items: ITEM_TABLES.has(table) };
+  return table === undefined || !UNLISTED_TABLES.has(table);
 }
 
 export interface OwnerRow {
@@ -206,20 +203,20 @@ export interface StoreOptions {
 
 /**
  * Thin wrapper over the database with cached statements, and the caches of listings: the ordered ids of
- * each listing query and the encoded text of each listed indicator ({@link FragmentCache}). Every write
- * goes through {@link run}, which drops what the written table could change; a write that went around
- * it (another statement of this connection) is noticed by SQLite's `total_changes()` before the next
- * listing and drops everything.
+ * each listing query, and the encoded pages and items of indicator listings ({@link ListingCache}).
+ * Every write goes through {@link run}, which drops both unless the written table is one no listing
+ * shows (tokens, meta, document content); a write that went around it (another statement of this
+ * connection) is noticed by SQLite's `total_changes()` before the next listing and drops them too.
  */
 export class Store {
   readonly db: Db;
-  /** Encoded indicator list items (docs/sandbox.md, "Listing cache"). */
-  readonly fragments: FragmentCache;
+  /** Encoded indicator listing pages and items (docs/sandbox.md, "Listing cache"). */
+  readonly listingCache: ListingCache;
   readonly #statements = new Map<string, Statement>();
   readonly #pluckStatements = new Map<string, Statement>();
   readonly #rawStatements = new Map<string, Statement>();
   readonly #idCache = new Map<string, { version: number; ids: readonly number[] }>();
-  readonly #writeEffects = new Map<string, { listings: boolean; items: boolean }>();
+  readonly #listedWrites = new Map<string, boolean>();
   #version = 0;
   #totalChanges: Statement | undefined;
   /** `total_changes()` after the last write this store made or noticed. */
@@ -227,7 +224,7 @@ export class Store {
 
   constructor(db: Db, options: StoreOptions = {}) {
     this.db = db;
-    this.fragments = new FragmentCache(options.listingCacheBytes ?? DEFAULT_LISTING_CACHE_BYTES);
+    this.listingCache = new ListingCache(options.listingCacheBytes ?? DEFAULT_LISTING_CACHE_BYTES);
   }
 
   #changes(): number {
@@ -238,7 +235,7 @@ export class Store {
   /** Drops every cached listing. */
   #forgetListings(): void {
     this.#version += 1;
-    this.fragments.clear();
+    this.listingCache.clear();
   }
 
   /** Drops every cached listing when something wrote to the database without {@link run}. */
@@ -290,17 +287,16 @@ export class Store {
   }
 
   /**
-   * Runs a write. A write to a table that listings show moves the data version, which drops the cached
-   * listing ids; a write to a table that indicator items are made of drops the cached item texts.
+   * Runs a write. A write to a table that a listing shows moves the data version, which drops the
+   * cached listing ids, and drops the cached pages and items.
    */
   run(sql: string, ...params: unknown[]): { changes: number; lastInsertRowid: number | bigint } {
-    let effect = this.#writeEffects.get(sql);
-    if (!effect) {
-      effect = writeEffect(sql);
-      this.#writeEffects.set(sql, effect);
+    let listed = this.#listedWrites.get(sql);
+    if (listed === undefined) {
+      listed = changesListings(sql);
+      this.#listedWrites.set(sql, listed);
     }
-    if (effect.listings) this.#version += 1;
-    if (effect.items) this.fragments.clear();
+    if (listed) this.#forgetListings();
     try {
       return this.stmt(sql).run(...params);
     } finally {

@@ -33,8 +33,10 @@ export function listIndicators(ctx: RequestContext, branch?: string): Reply {
     params.push(since);
   }
   const clause = where.join(' AND ');
-  const ids = ctx.store.orderedIds(`SELECT id FROM indicators WHERE ${clause} ORDER BY id`, params);
+  const idsQuery = `SELECT id FROM indicators WHERE ${clause} ORDER BY id`;
+  const ids = ctx.store.orderedIds(idsQuery, params);
   return indicatorListing(ctx, {
+    listing: `${idsQuery}\u0000${JSON.stringify(params)}`,
     key: info ? info.entity : 'indicator',
     shape: info ? 'typed' : 'generic',
     ids,

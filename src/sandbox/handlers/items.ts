@@ -206,9 +206,11 @@ function listLinked(ctx: RequestContext, item: ItemRef, spec: TargetSpec): Reply
           .map((c) => `t.${c}`)
           .join(', ');
   // Cached ids plus a keyset seek, as for the base listings (Store.orderedIds).
-  const ids = ctx.store.orderedIds(`SELECT l.b_id ${from} ORDER BY l.b_id`, params);
+  const idsQuery = `SELECT l.b_id ${from} ORDER BY l.b_id`;
+  const ids = ctx.store.orderedIds(idsQuery, params);
   if (spec.kind === 'indicator') {
     return indicatorListing(ctx, {
+      listing: `${idsQuery}\u0000${JSON.stringify(params)}`,
       key: spec.key,
       shape: spec.shape,
       ids,

@@ -1,12 +1,19 @@
 /**
- * The listing cache's parts (docs/sandbox.md, "Listing cache"): the bounded fragment cache, the store's
- * invalidation on writes, and the direct item encoder against the object view it replaces.
+ * The listing cache's parts (docs/sandbox.md, "Listing cache"): the bounded cache of pages and items,
+ * the store's invalidation on writes, and the direct item encoder against the object view it replaces.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { createJsonEncoder } from '../../../src/sandbox/encode.js';
-import { ENTRY_OVERHEAD_BYTES, FragmentCache } from '../../../src/sandbox/fragment-cache.js';
+import {
+  ITEM_OVERHEAD_BYTES,
+  ListingCache,
+  PAGE_OVERHEAD_BYTES,
+  type PageParts,
+  buildPage,
+  pageBody,
+} from '../../../src/sandbox/listing-cache.js';
 import { sampleDataBatches } from '../../../src/sandbox/sample-data.js';
 import { initialiseStore } from '../../../src/sandbox/seed.js';
 import { INDICATOR_COLUMNS, Store } from '../../../src/sandbox/store.js';
@@ -27,60 +34,99 @@ function seededStore(n: number, listingCacheBytes?: number): Store {
   return store;
 }
 
-describe('FragmentCache', () => {
-  it('keeps entries by variant and id, within its bound, dropping the oldest first', () => {
-    const text = 'x'.repeat(100);
-    const size = text.length + ENTRY_OVERHEAD_BYTES;
-    const cache = new FragmentCache(size * 10);
-    const a = cache.variant('a');
-    const b = cache.variant('b');
-    assert.equal(cache.variant('a'), a);
-    for (let id = 1; id <= 8; id += 1) cache.add(a, id, text);
-    for (let id = 1; id <= 8; id += 1) cache.add(b, id, text);
-    assert.equal(cache.entries, 10);
-    assert.ok(cache.bytes <= cache.maxBytes);
-    assert.deepEqual([...a.keys()], [7, 8]);
-    assert.deepEqual([...b.keys()], [1, 2, 3, 4, 5, 6, 7, 8]);
-    // A hit does not refresh an entry: first in, first out.
-    assert.equal(a.get(7), text);
-    cache.add(b, 100, text);
-    assert.deepEqual([a.has(7), a.has(8), b.has(1), b.has(100)], [false, true, true, true]);
+/** A window of `count` items with ids from `first`, each item `size` bytes, all just encoded. */
+function window(first: number, count: number, size = 100): PageParts {
+  const ids = Array.from({ length: count }, (_, i) => first + i);
+  return {
+    head: '{"status":"Success","data":{"indicator":[',
+    ids,
+    items: ids.map((id) => Buffer.from(`{"id":${String(id)},"x":"${'x'.repeat(Math.max(0, size - 20))}"}`)),
+    fresh: ids.map(() => true),
+  };
+}
+
+describe('ListingCache', () => {
+  it('keeps a page and its items, the items as views into the page body', () => {
+    const cache = new ListingCache(1_000_000);
+    const v = cache.variant('generic');
+    assert.equal(cache.variant('generic'), v);
+    const parts = window(1, 3);
+    const page = cache.add(v, 'p1', parts);
+    assert.equal(page.body.toString(), `${parts.head}${parts.items.map(String).join(',')}]}}`);
+    assert.equal(v.pages.get('p1')?.page, page);
+    assert.deepEqual([...v.items.keys()], [1, 2, 3]);
+    assert.equal(v.items.get(2)?.toString(), parts.items[1]?.toString());
+    assert.equal(v.items.get(2)?.buffer, page.body.buffer);
+    // Cut for a shortPage fault.
+    const cut = JSON.parse(pageBody(page, 1).toString()) as { data: { indicator: unknown[] } };
+    assert.equal(cut.data.indicator.length, 1);
+    assert.equal(pageBody(page, 0).toString(), `${parts.head}]}}`);
+    assert.equal(pageBody(page), page.body);
+    assert.equal(cache.bytes, page.body.length + PAGE_OVERHEAD_BYTES + 3 * ITEM_OVERHEAD_BYTES);
   });
 
-  it('evicts through many rounds and stays within its bound', () => {
-    const cache = new FragmentCache(10_000);
-    const map = cache.variant('v');
-    for (let id = 0; id < 50_000; id += 1) cache.add(map, id, `item ${String(id)}`);
-    assert.ok(cache.bytes <= 10_000);
-    assert.equal(map.size, cache.entries);
-    assert.ok(map.has(49_999) && !map.has(0));
+  it('makes a page of an empty window', () => {
+    const page = buildPage({ head: '{"data":{"indicator":[', ids: [], items: [], fresh: [] });
+    assert.equal(page.body.toString(), '{"data":{"indicator":[]}}');
+    assert.deepEqual(pageBody(page, 0), page.body);
   });
 
-  it('takes no text larger than its bound, and nothing when off', () => {
-    const cache = new FragmentCache(50);
-    cache.add(cache.variant('v'), 1, 'y'.repeat(51));
-    assert.equal(cache.entries, 0);
-    const off = new FragmentCache(0);
-    assert.equal(off.enabled, false);
-    off.add(off.variant('v'), 1, 'z');
-    assert.equal(off.entries, 0);
+  it('owns only the items it encoded', () => {
+    const cache = new ListingCache(1_000_000);
+    const v = cache.variant('generic');
+    const first = cache.add(v, 'p1', window(1, 4));
+    const second = window(3, 4);
+    second.items = [v.items.get(3) as Buffer, v.items.get(4) as Buffer, ...second.items.slice(2)];
+    second.fresh = [false, false, true, true];
+    const page = cache.add(v, 'p2', second);
+    assert.equal(v.items.get(3)?.buffer, first.body.buffer);
+    assert.equal(v.items.get(5)?.buffer, page.body.buffer);
+  });
+
+  it('stays within its bound, dropping the oldest page and its items first', () => {
+    // Ids of four digits, so that every page has the same size.
+    const at = (p: number): PageParts => window(1000 + p * 10, 10);
+    const one = buildPage(at(0)).body.length + PAGE_OVERHEAD_BYTES + 10 * ITEM_OVERHEAD_BYTES;
+    const cache = new ListingCache(one * 3);
+    const v = cache.variant('generic');
+    for (let p = 0; p < 5; p += 1) cache.add(v, `p${String(p)}`, at(p));
+    assert.equal(cache.pages, 3);
+    assert.equal(cache.bytes, one * 3);
+    assert.deepEqual([...v.pages.keys()], ['p2', 'p3', 'p4']);
+    assert.equal(v.items.has(1019), false);
+    assert.equal(v.items.has(1020), true);
+    // A hit does not refresh a page: first in, first out.
+    assert.ok(v.pages.get('p2'));
+    cache.add(v, 'p5', at(5));
+    assert.deepEqual([...v.pages.keys()], ['p3', 'p4', 'p5']);
+    for (let p = 6; p < 500; p += 1) cache.add(v, `p${String(p)}`, at(p));
+    assert.equal(cache.pages, 3);
+    assert.equal(v.items.size, 30);
+  });
+
+  it('keeps no page larger than its bound, and nothing when off', () => {
+    const cache = new ListingCache(1000);
+    const page = cache.add(cache.variant('v'), 'big', window(1, 20));
+    assert.ok(page.body.length > 1000);
+    assert.deepEqual([cache.pages, cache.bytes, cache.variant('v').items.size], [0, 0, 0]);
+    assert.equal(new ListingCache(0).enabled, false);
   });
 
   it('clear drops everything', () => {
-    const cache = new FragmentCache(10_000);
-    cache.add(cache.variant('v'), 1, 'a');
+    const cache = new ListingCache(1_000_000);
+    cache.add(cache.variant('v'), 'p', window(1, 2));
     cache.clear();
-    assert.deepEqual([cache.entries, cache.bytes, cache.variant('v').size], [0, 0, 0]);
+    assert.deepEqual([cache.pages, cache.bytes, cache.variant('v').items.size], [0, 0, 0]);
   });
 });
 
 describe('Store invalidation', () => {
   const warm = (store: Store): void => {
     store.orderedIds('SELECT id FROM indicators ORDER BY id', []);
-    store.fragments.add(store.fragments.variant('v'), 1, 'cached');
+    store.listingCache.add(store.listingCache.variant('v'), 'p', window(1, 2));
   };
 
-  it('drops the item texts on a write to a table items are made of', () => {
+  it('drops the cached pages on a write to a table a listing shows', () => {
     const store = seededStore(10);
     for (const [sql, params] of [
       ['UPDATE indicators SET rating = ? WHERE id = ?', [2, 355999]],
@@ -89,20 +135,22 @@ describe('Store invalidation', () => {
       ['DELETE FROM attributes WHERE id = ?', [1]],
       ['DELETE FROM security_labels WHERE id = ?', [1]],
       ['UPDATE owners SET name = ? WHERE id = ?', ['Another Org', 3]],
+      ["UPDATE groups SET name = 'Renamed' WHERE id = 38", []],
+      ['  delete   from   victims where id = ?', [10]],
+      ['WITH x AS (SELECT 1) UPDATE tasks SET name = ? WHERE id = 1', ['unread target']],
     ] as const) {
       warm(store);
       store.run(sql, ...params);
-      assert.equal(store.fragments.entries, 0, sql);
+      assert.equal(store.listingCache.pages, 0, sql);
     }
   });
 
-  it('keeps them on a write that no item shows', () => {
+  it('keeps them on a write that no listing shows', () => {
     const store = seededStore(10);
     warm(store);
     store.run('INSERT INTO tokens (token, user_id, expires) VALUES (?, ?, ?)', 'T', 1, 0);
-    store.run("UPDATE groups SET name = 'Renamed' WHERE id = 38");
-    warm(store);
-    assert.equal(store.fragments.entries, 1);
+    store.run("UPDATE meta SET value = value WHERE key = 'schemaVersion'");
+    assert.equal(store.listingCache.pages, 1);
   });
 
   it('notices a write made around run() before the next listing', () => {
@@ -111,7 +159,7 @@ describe('Store invalidation', () => {
     const before = store.orderedIds('SELECT id FROM indicators WHERE rating = 5 ORDER BY id', []);
     store.db.prepare('UPDATE indicators SET rating = 5 WHERE id = 100000').run();
     const after = store.orderedIds('SELECT id FROM indicators WHERE rating = 5 ORDER BY id', []);
-    assert.equal(store.fragments.entries, 0);
+    assert.equal(store.listingCache.pages, 0);
     assert.deepEqual(
       after,
       [...before, 100000].sort((x, y) => x - y),
@@ -126,7 +174,7 @@ describe('Store invalidation', () => {
         throw new Error('rolled back');
       }),
     );
-    assert.equal(store.fragments.entries, 0);
+    assert.equal(store.listingCache.pages, 0);
   });
 });
 
