@@ -69,6 +69,12 @@ export interface Sandbox {
   caCertificate?: string;
   /** Whether this start seeded the database (false when an existing `dbPath` was reused). */
   seeded: boolean;
+  /**
+   * The indicators in the database at start. Listings show only the `active` ones; an inactive one is
+   * found by its value. About 5% of the generated indicators are inactive, so `seedIndicators: 100000`
+   * lists about 95,000 (docs/decisions.md).
+   */
+  indicators: { total: number; active: number };
   close(): Promise<void>;
 }
 
@@ -197,6 +203,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const org = user ? store.ownerById(user.org_owner_id) : undefined;
     if (!user || !restricted || !org) throw new SandboxOptionsError('The sandbox database has no API users');
     const token = server.issueToken(user.id);
+    const counts = store.get<{ total: number; active: number | null }>(
+      'SELECT COUNT(*) AS total, SUM(active) AS active FROM indicators',
+    );
     const running = server;
     const result: Sandbox = {
       baseUrl: `${server.origin}/api`,
@@ -207,6 +216,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       apiTokenExpires: token.expires,
       restrictedUser: { accessId: restricted.access_id, secretKey: restricted.secret_key },
       seeded,
+      indicators: { total: counts?.total ?? 0, active: counts?.active ?? 0 },
       close: async () => {
         await running.close();
         db.close();
