@@ -11,7 +11,7 @@
  *   their ids, which order an item's tags on the wire, are those of the list.
  * - The secondary indexes are built after the bulk load, in the same transaction.
  */
-import type { Statement } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import type { SampleData, SampleIndicator, SampleItemKind } from './sample-types.js';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
@@ -61,11 +61,19 @@ export function initialiseStore(
     db.exec(SCHEMA_INDEXES_SQL);
     return false;
   }
-  store.transaction(() => {
-    seedFromParts(store, parts(), credentials, defaultOrg);
-    db.exec(SCHEMA_INDEXES_SQL);
-    store.setMeta('schemaVersion', String(SCHEMA_VERSION));
-  });
+  // A new file is seeded with a rollback journal, which holds next to nothing for pages that did not
+  // exist before; in WAL mode every page would be written twice (to the log, then back to the file).
+  const journal = String(db.pragma('journal_mode', { simple: true }));
+  if (journal === 'wal') db.pragma('journal_mode = DELETE');
+  try {
+    store.transaction(() => {
+      seedFromParts(store, parts(), credentials, defaultOrg);
+      db.exec(SCHEMA_INDEXES_SQL);
+      store.setMeta('schemaVersion', String(SCHEMA_VERSION));
+    });
+  } finally {
+    if (journal === 'wal') db.pragma('journal_mode = WAL');
+  }
   return true;
 }
 
@@ -138,6 +146,39 @@ const GROUP_FIELDS = [
 
 const KIND_CODES: readonly SampleItemKind[] = ['indicator', 'group', 'victim', 'task'];
 
+/** Rows per INSERT of {@link BulkInsert}: fewer, larger statements cost less per row. */
+const ROWS_PER_INSERT = 64;
+
+/** Inserts rows into one table, {@link ROWS_PER_INSERT} at a time; {@link flush} writes the rest. */
+class BulkInsert {
+  readonly #many: Statement;
+  readonly #one: Statement;
+  readonly #width: number;
+  #values: unknown[] = [];
+
+  constructor(db: Database, verb: string, table: string, columns: readonly string[]) {
+    const row = `(${columns.map(() => '?').join(', ')})`;
+    const head = `${verb} INTO ${table} (${columns.join(', ')}) VALUES `;
+    this.#many = db.prepare(head + Array.from({ length: ROWS_PER_INSERT }, () => row).join(', '));
+    this.#one = db.prepare(head + row);
+    this.#width = columns.length;
+  }
+
+  add(...values: unknown[]): void {
+    for (const value of values) this.#values.push(value);
+    if (this.#values.length === this.#width * ROWS_PER_INSERT) {
+      this.#many.run(this.#values);
+      this.#values = [];
+    }
+  }
+
+  flush(): void {
+    for (let i = 0; i < this.#values.length; i += this.#width)
+      this.#one.run(this.#values.slice(i, i + this.#width));
+    this.#values = [];
+  }
+}
+
 /** Inserts the records of every part; the caller runs it in one transaction. */
 function seedFromParts(
   store: Store,
@@ -152,11 +193,7 @@ function seedFromParts(
     'INSERT INTO users (id, role, access_id, secret_key, user_name, first_name, last_name, org_owner_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   );
   const insertUserOwner = prepare('INSERT OR IGNORE INTO user_owners (user_id, owner_id) VALUES (?, ?)');
-  const insertIndicator = prepare(
-    `INSERT INTO indicators (${INDICATOR_COLUMNS}) VALUES (${INDICATOR_COLUMNS.split(',')
-      .map(() => '?')
-      .join(', ')})`,
-  );
+  const insertIndicator = new BulkInsert(db, 'INSERT', 'indicators', INDICATOR_COLUMNS.split(', '));
   const insertGroup = prepare(
     'INSERT INTO groups (id, owner_id, type, name, date_added, last_modified, web_link, fields) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   );
@@ -173,10 +210,19 @@ function seedFromParts(
   const insertLabel = prepare(
     'INSERT INTO security_labels (owner_id, name, description, date_added, color) VALUES (?, ?, ?, ?, ?)',
   );
-  const insertAttribute = prepare(
-    'INSERT INTO attributes (id, kind, item_id, type, value, displayed, source, date_added, last_modified) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-  );
-  const insertLink = prepare('INSERT OR IGNORE INTO links (a_kind, a_id, b_kind, b_id) VALUES (?, ?, ?, ?)');
+  const insertAttribute = new BulkInsert(db, 'INSERT', 'attributes', [
+    'id',
+    'kind',
+    'item_id',
+    'type',
+    'value',
+    'displayed',
+    'source',
+    'date_added',
+    'last_modified',
+  ]);
+  // OR IGNORE: a link listed twice (both directions given by the data) is kept once.
+  const insertLink = new BulkInsert(db, 'INSERT OR IGNORE', 'links', ['a_kind', 'a_id', 'b_kind', 'b_id']);
   const insertChunk = prepare('INSERT INTO document_chunks (group_id, seq, data) VALUES (?, ?, ?)');
 
   const ownerIds = new Map<string, number>();
@@ -208,7 +254,7 @@ function seedFromParts(
       const labelId = labelIds.get(`${record.ownerName}\u0000${name}`);
       if (labelId === undefined)
         throw new Error(`sample data: unknown security label ${name} in ${record.ownerName}`);
-      insertLink.run(kind, record.id, 'label', labelId);
+      insertLink.add(kind, record.id, 'label', labelId);
     }
   };
 
@@ -262,7 +308,7 @@ function seedFromParts(
     }
 
     for (const ind of part.indicators) {
-      insertIndicator.run(...indicatorRowValues(ind, ownerId(ind.ownerName)));
+      insertIndicator.add(...indicatorRowValues(ind, ownerId(ind.ownerName)));
       metadata('indicator', ind);
     }
 
@@ -324,7 +370,7 @@ function seedFromParts(
     }
 
     for (const a of part.attributes) {
-      insertAttribute.run(
+      insertAttribute.add(
         a.id,
         a.itemKind,
         a.itemId,
@@ -337,7 +383,7 @@ function seedFromParts(
       );
     }
 
-    for (const assoc of part.associations) insertLink.run(assoc.a.kind, assoc.a.id, assoc.b.kind, assoc.b.id);
+    for (const assoc of part.associations) insertLink.add(assoc.a.kind, assoc.a.id, assoc.b.kind, assoc.b.id);
 
     for (const doc of part.documents) {
       for (
@@ -362,9 +408,12 @@ function seedFromParts(
     const [ownerName = '', name = ''] = key.split('\u0000');
     const tagId = tagIds.get(key) ?? store.ensureTag(ownerId(ownerName), name).id;
     for (let k = 0; k < items.length; k += 2) {
-      insertLink.run(KIND_CODES[items[k] ?? 0], items[k + 1], 'tag', tagId);
+      insertLink.add(KIND_CODES[items[k] ?? 0], items[k + 1], 'tag', tagId);
     }
   }
+  insertIndicator.flush();
+  insertAttribute.flush();
+  insertLink.flush();
   // Every link in the other direction too, in key order.
   db.prepare(
     'INSERT OR IGNORE INTO links (a_kind, a_id, b_kind, b_id) SELECT b_kind, b_id, a_kind, a_id FROM links ORDER BY b_kind, b_id, a_kind, a_id',
