@@ -339,8 +339,12 @@ async function main(): Promise<void> {
         }
         recorded.set(wirePrefix + pathAndQuery, { headers, body: answer.body });
       });
+      const bodies = [...recorded.values()].reduce((sum, r) => sum + r.body.length, 0);
+      // As the listing cache counts them (src/sandbox/listing-cache.ts): bodies, 512 a page, 128 an item.
+      const cached = bodies + recorded.size * 512 + listed * 128;
       console.log(
-        `listing: ${String(listed)} indicators of ${String(OWNERS.length)} owners in ${String(recorded.size)} pages of up to ${String(PAGE)}`,
+        `listing: ${String(listed)} indicators of ${String(OWNERS.length)} owners in ${String(recorded.size)} pages of up to ${String(PAGE)}, ` +
+          `${mb(bodies)} of JSON; the listing cache counts ${mb(cached)} for them`,
       );
 
       // 3. Pages against the baseline, alternating, then the sandbox's CPU for each alone.
