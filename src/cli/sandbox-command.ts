@@ -182,9 +182,12 @@ export function sandboxCommand(): Command {
         if (error instanceof SandboxOptionsError) throw optionsError(error.message, flags);
         throw startError(error, flags) ?? error;
       }
+      // Listings show only active indicators, so say how many there are (docs/decisions.md).
+      const { total, active } = sandbox.indicators;
+      const counts = `threatconnect sandbox: ${String(total)} indicators, ${String(active)} of them active; listings show only the active ones\n`;
       if (flags.seedOnly === true) {
         await sandbox.close();
-        process.stderr.write(`Seeded ${flags.db ?? ''}\n`);
+        process.stderr.write(`${counts}Seeded ${flags.db ?? ''}\n`);
         return;
       }
       let caCertFile: string | undefined;
@@ -221,7 +224,9 @@ export function sandboxCommand(): Command {
       process.stdout.on('error', ignore);
       process.stderr.on('error', ignore);
       process.stdout.write(flags.json === true ? `${JSON.stringify(details)}\n` : envText);
-      process.stderr.write(`threatconnect sandbox listening on ${sandbox.baseUrl} (Ctrl-C to stop)\n`);
+      process.stderr.write(
+        `${counts}threatconnect sandbox listening on ${sandbox.baseUrl} (Ctrl-C to stop)\n`,
+      );
 
       const reason = await untilStopped(flags.exitWithParent);
       if (reason !== undefined) process.stderr.write(`threatconnect sandbox: ${reason}; stopping\n`);

@@ -31,3 +31,15 @@ export function createJsonEncoder(): JsonEncoder {
     return text.includes(NONCE) ? text.replace(MARKER, '$1') : text;
   };
 }
+
+const TWO_DECIMALS = /^-?[0-9]+\.[0-9]{2}$/;
+
+/**
+ * The JSON text that an encoder gives for `new Decimal2(value)`, without the marker pass: the listing
+ * encoder writes its ratings with it (`3.00`).
+ */
+export function decimal2Json(value: number): string {
+  const text = value.toFixed(2);
+  // A value that toFixed cannot write as a plain decimal keeps its marker, as the encoder leaves it.
+  return TWO_DECIMALS.test(text) ? text : JSON.stringify(NONCE + text);
+}

@@ -9,11 +9,12 @@
 import type { FaultConfig } from './faults.js';
 import { parseFaultConfig } from './faults.js';
 import { Failure } from './reply.js';
-import { sampleData } from './sample-data.js';
+import { sampleDataBatches } from './sample-data.js';
+import { initialiseStore } from './seed.js';
 import { startServer } from './server.js';
-import { type Credentials, Store } from './store.js';
+import { type Credentials, DEFAULT_LISTING_CACHE_BYTES, Store } from './store.js';
 
-export { sampleData } from './sample-data.js';
+export { sampleData, sampleDataBatches } from './sample-data.js';
 export type * from './sample-types.js';
 export type { FaultConfig, FaultRule, FaultKind } from './faults.js';
 export { faultDraw } from './faults.js';
@@ -51,6 +52,13 @@ export interface SandboxOptions {
    * `maxUploadBytes` in the database (in memory without `dbPath`) before it is accepted. @default 4
    */
   maxConcurrentUploads?: number;
+  /**
+   * Bound of the listing cache, which keeps the encoded JSON of listed indicators between writes
+   * (docs/sandbox.md, "Listing cache"). 0 turns it off: a test and debugging option, under which every
+   * listed item is built as an object and encoded with its page, as the cached texts must match.
+   * @default 64 MiB
+   */
+  listingCacheBytes?: number;
 }
 
 export interface Sandbox {
@@ -71,6 +79,12 @@ export interface Sandbox {
    * answered 500 with the failure envelope and written to stderr with its stack. Tests assert it is 0.
    */
   readonly internalErrors: number;
+  /**
+   * The indicators in the database at start. Listings show only the `active` ones; an inactive one is
+   * found by its value. About 5% of the generated indicators are inactive, so `seedIndicators: 100000`
+   * lists about 95,000 (docs/decisions.md).
+   */
+  indicators: { total: number; active: number };
   close(): Promise<void>;
 }
 
@@ -90,6 +104,7 @@ const KNOWN_OPTIONS = new Set([
   'maxBodyBytes',
   'maxUploadBytes',
   'maxConcurrentUploads',
+  'listingCacheBytes',
 ]);
 
 /** Errors in sandbox options. */
@@ -129,6 +144,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const maxBodyBytes = integerOption(options, 'maxBodyBytes', 1024 * 1024, 1, 2 ** 31);
   const maxUploadBytes = integerOption(options, 'maxUploadBytes', 100 * 1024 * 1024, 1, 2 ** 40);
   const maxConcurrentUploads = integerOption(options, 'maxConcurrentUploads', 4, 1, 1000);
+  const listingCacheBytes = integerOption(
+    options,
+    'listingCacheBytes',
+    DEFAULT_LISTING_CACHE_BYTES,
+    0,
+    2 ** 40,
+  );
   const defaultOrg = options.defaultOrg ?? 'Example Org';
   if (typeof defaultOrg !== 'string' || defaultOrg.trim() === '') {
     throw new SandboxOptionsError('`defaultOrg` must be a non-empty string');
@@ -154,7 +176,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   db.pragma('synchronous = NORMAL');
   // The WAL file of a large upload's swap is cut back to this size at the next checkpoint.
   db.pragma(`journal_size_limit = ${8 * 1024 * 1024}`);
-  const store = new Store(db);
+  const store = new Store(db, { listingCacheBytes });
   if (db.memory) store.stageOnDisk();
   const main: Credentials | undefined =
     options.accessId !== undefined && options.secretKey !== undefined
@@ -162,7 +184,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       : undefined;
   let server: Awaited<ReturnType<typeof startServer>> | undefined;
   try {
-    const seeded = store.initialise(() => sampleData(seedIndicators), main ? { main } : {}, defaultOrg);
+    const seeded = initialiseStore(
+      store,
+      () => sampleDataBatches(seedIndicators),
+      main ? { main } : {},
+      defaultOrg,
+    );
     if (!seeded && options.seedIndicators !== undefined && options.dbPath !== undefined) {
       process.emitWarning(`Existing sandbox database ${options.dbPath} reused; seedIndicators ignored`, {
         code: 'TC_SANDBOX_REUSED',
@@ -196,6 +223,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const org = user ? store.ownerById(user.org_owner_id) : undefined;
     if (!user || !restricted || !org) throw new SandboxOptionsError('The sandbox database has no API users');
     const token = server.issueToken(user.id);
+    const counts = store.get<{ total: number; active: number | null }>(
+      'SELECT COUNT(*) AS total, SUM(active) AS active FROM indicators',
+    );
     const running = server;
     const result: Sandbox = {
       baseUrl: `${server.origin}/api`,
@@ -209,6 +239,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       get internalErrors() {
         return running.internalErrors;
       },
+      indicators: { total: counts?.total ?? 0, active: counts?.active ?? 0 },
       close: async () => {
         await running.close();
         db.close();

@@ -1,5 +1,6 @@
 /** What a sandbox handler answers, and the failure it can throw. */
 import type { Readable } from 'node:stream';
+import type { CachedPage } from './listing-cache.js';
 
 /** A handled failure: always answered with the v2 failure envelope. */
 export class Failure extends Error {
@@ -41,7 +42,17 @@ export interface RawReply {
   body: Buffer | Readable;
 }
 
-export type Reply = JsonReply | RawReply;
+/**
+ * A listing window served from the listing cache: its body is what `listReply` with the parsed items
+ * would give, byte for byte (the tests compare the two).
+ */
+export interface ListReply {
+  kind: 'list';
+  status: number;
+  page: CachedPage;
+}
+
+export type Reply = JsonReply | RawReply | ListReply;
 
 export function json(body: unknown, status = 200, listKey?: string): JsonReply {
   return listKey === undefined ? { kind: 'json', status, body } : { kind: 'json', status, body, listKey };

@@ -11,6 +11,7 @@ import { type Limits, type RequestContext, UploadSlots, discardBody, isTrue, rea
 import { createJsonEncoder } from './encode.js';
 import { type FaultConfig, FaultEngine, type FaultRule, parseFaultConfig } from './faults.js';
 import { hasUnreadBody, lingerAfterAnswer } from './linger.js';
+import { pageBody } from './listing-cache.js';
 import { Failure, type JsonReply, NOT_FOUND, type Reply, json } from './reply.js';
 import { RequestLog } from './request-log.js';
 import { createApiRouter } from './routes.js';
@@ -172,7 +173,15 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
     body: unknown,
     headers: Record<string, string> = {},
   ) => {
-    const payload = Buffer.from(encode(body), 'utf8');
+    writePayload(res, status, Buffer.from(encode(body), 'utf8'), headers);
+  };
+
+  const writePayload = (
+    res: ServerResponse,
+    status: number,
+    payload: Buffer,
+    headers: Record<string, string> = {},
+  ) => {
     res.writeHead(status, {
       ...headers,
       // Exactly this value, no charset: the original Python client compares it literally.
@@ -214,9 +223,9 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
       return { status: null, fault };
     }
     if (rule?.kind === 'stall') await delay(rule.ms ?? 0);
-    if (reply.kind === 'json') {
-      let body = reply.body;
-      if (rule?.kind === 'shortPage' && reply.listKey !== undefined) {
+    if (reply.kind === 'json' || reply.kind === 'list') {
+      let body = reply.kind === 'json' ? reply.body : undefined;
+      if (reply.kind === 'json' && rule?.kind === 'shortPage' && reply.listKey !== undefined) {
         const envelope = body as { data: Record<string, unknown> };
         const items = envelope.data[reply.listKey];
         if (Array.isArray(items)) {
@@ -224,8 +233,11 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
           body = { ...envelope, data: { ...envelope.data, [reply.listKey]: kept } };
         }
       }
+      const payload =
+        reply.kind === 'list'
+          ? pageBody(reply.page, reply.page.ends.length - (rule?.kind === 'shortPage' ? (rule.drop ?? 0) : 0))
+          : Buffer.from(encode(body), 'utf8');
       if (rule?.kind === 'truncate') {
-        const payload = Buffer.from(encode(body), 'utf8');
         res.writeHead(reply.status, {
           'Content-Type': 'application/json',
           'Content-Length': String(payload.length),
@@ -233,10 +245,11 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
         res.write(payload.subarray(0, Math.floor(payload.length / 2)), () => res.socket?.destroy());
         return { status: null, fault };
       }
-      writeJson(res, reply.status, body, reply.headers);
+      writePayload(res, reply.status, payload, reply.kind === 'json' ? reply.headers : undefined);
       return {
         status: reply.status,
-        fault: rule?.kind === 'shortPage' && reply.listKey === undefined ? null : fault,
+        fault:
+          rule?.kind === 'shortPage' && reply.kind === 'json' && reply.listKey === undefined ? null : fault,
       };
     }
     res.writeHead(reply.status, {

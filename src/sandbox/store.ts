@@ -1,16 +1,28 @@
 /**
- * The sandbox's SQLite store: opening, seeding from `sampleData`, and the shared queries.
+ * The sandbox's SQLite store and its shared queries (seeding is in `seed.ts`).
  */
 import type { Database as Db, Statement } from 'better-sqlite3';
-import { randomBytes } from 'node:crypto';
-import type { SampleData, SampleIndicator } from './sample-types.js';
-import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
-import { INDICATOR_BY_NAME, type IndicatorTypeInfo, type ItemKind } from './types.js';
+import { ListingCache } from './listing-cache.js';
+import type { IndicatorTypeInfo, ItemKind } from './types.js';
 
 export const CHUNK_BYTES = 1024 * 1024;
 
 /** Listing id arrays kept between writes. */
 const ID_CACHE_ENTRIES = 64;
+
+/** Default bound of the listing cache (`listingCacheBytes`). */
+export const DEFAULT_LISTING_CACHE_BYTES = 64 * 1024 * 1024;
+
+/** Tables whose rows no listing shows: writing them keeps the cached listings. */
+const UNLISTED_TABLES = new Set(['tokens', 'meta', 'upload_chunks', 'document_chunks']);
+const WRITE_TARGET =
+  /^\s*(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|REPLACE\s+INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM)\s+["`[]?(\w+)/i;
+
+/** Whether a write statement may change a listing; one whose table cannot be read may. */
+function changesListings(sql: string): boolean {
+  const table = WRITE_TARGET.exec(sql)?.[1]?.toLowerCase();
+  return table === undefined || !UNLISTED_TABLES.has(table);
+}
 
 export interface OwnerRow {
   id: number;
@@ -128,49 +140,6 @@ export function dateMs(value: string): number {
   return Date.parse(value);
 }
 
-/** The store's row for an indicator record, computed from its wire fields. */
-function indicatorRowValues(ind: SampleIndicator, ownerId: number): unknown[] {
-  const info = INDICATOR_BY_NAME.get(ind.type);
-  if (!info) throw new Error(`sample data: unknown indicator type ${ind.type}`);
-  let lookup: string | null = null;
-  let vals: string | null = null;
-  if (ind.type === 'File') {
-    lookup = null;
-  } else if (info.custom) {
-    const record = ind as unknown as Record<string, string | undefined>;
-    const values = info.fields.map((f) => record[f] ?? '');
-    vals = JSON.stringify(values);
-    lookup = lookupKey(info, values.join(' : '));
-  } else {
-    lookup = lookupKey(info, ind.summary);
-  }
-  return [
-    ind.id,
-    ownerId,
-    ind.type,
-    ind.summary,
-    lookup,
-    ind.md5?.toUpperCase() ?? null,
-    ind.sha1?.toUpperCase() ?? null,
-    ind.sha256?.toUpperCase() ?? null,
-    vals,
-    ind.dateAdded,
-    ind.lastModified,
-    dateMs(ind.lastModified),
-    ind.rating ?? null,
-    ind.confidence ?? null,
-    ind.threatAssessRating ?? null,
-    ind.threatAssessConfidence ?? null,
-    ind.webLink,
-    ind.description ?? null,
-    ind.source ?? null,
-    ind.size ?? null,
-    ind.dnsActive ?? null,
-    ind.whoisActive ?? null,
-    ind.active ? 1 : 0,
-  ];
-}
-
 export const INDICATOR_COLUMNS =
   'id, owner_id, type, summary, lookup, md5, sha1, sha256, vals, date_added, last_modified, last_modified_ms, ' +
   'rating, confidence, threat_assess_rating, threat_assess_confidence, web_link, description, source, size, ' +
@@ -227,26 +196,57 @@ export interface SeedCredentials {
   restricted: Credentials;
 }
 
-function randomCredentials(): Credentials {
-  return {
-    accessId: randomBytes(10).toString('hex').toUpperCase().slice(0, 20),
-    secretKey: randomBytes(32).toString('base64url'),
-  };
+export interface StoreOptions {
+  /** Bound of the listing cache in bytes; 0 turns it off (listings are then built as objects). */
+  listingCacheBytes?: number;
 }
 
-/** Thin wrapper over the database with cached statements. */
+/**
+ * Thin wrapper over the database with cached statements, and the caches of listings: the ordered ids of
+ * each listing query, and the encoded pages and items of indicator listings ({@link ListingCache}).
+ * Every write goes through {@link run}, which drops both unless the written table is one no listing
+ * shows (tokens, meta, document content); a write that went around it (another statement of this
+ * connection) is noticed by SQLite's `total_changes()` before the next listing and drops them too.
+ */
 export class Store {
   readonly db: Db;
+  /** Encoded indicator listing pages and items (docs/sandbox.md, "Listing cache"). */
+  readonly listingCache: ListingCache;
   readonly #statements = new Map<string, Statement>();
   readonly #pluckStatements = new Map<string, Statement>();
   readonly #rawStatements = new Map<string, Statement>();
   readonly #idCache = new Map<string, { version: number; ids: readonly number[] }>();
+  readonly #listedWrites = new Map<string, boolean>();
   #version = 0;
   #stagingTable = 'upload_chunks';
   #stagingAttached = false;
+  #totalChanges: Statement | undefined;
+  /** `total_changes()` after the last write this store made or noticed. */
+  #knownChanges = -1;
 
-  constructor(db: Db) {
+  constructor(db: Db, options: StoreOptions = {}) {
     this.db = db;
+    this.listingCache = new ListingCache(options.listingCacheBytes ?? DEFAULT_LISTING_CACHE_BYTES);
+  }
+
+  #changes(): number {
+    this.#totalChanges ??= this.db.prepare('SELECT total_changes()').pluck();
+    return this.#totalChanges.get() as number;
+  }
+
+  /** Drops every cached listing. */
+  #forgetListings(): void {
+    this.#version += 1;
+    this.listingCache.clear();
+  }
+
+  /** Drops every cached listing when something wrote to the database without {@link run}. */
+  #noticeOtherWrites(): void {
+    const changes = this.#changes();
+    if (changes !== this.#knownChanges) {
+      this.#forgetListings();
+      this.#knownChanges = changes;
+    }
   }
 
   /** A cached prepared statement. */
@@ -269,6 +269,16 @@ export class Store {
     return (statement.all(...params) as unknown[][]).map(indicatorFromRaw);
   }
 
+  /** Rows of a query as arrays of column values, in the query's column order. */
+  rawRows(sql: string, ...params: unknown[]): unknown[][] {
+    let statement = this.#rawStatements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql).raw(true);
+      this.#rawStatements.set(sql, statement);
+    }
+    return statement.all(...params) as unknown[][];
+  }
+
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller's SQL fixes the row type
   get<T>(sql: string, ...params: unknown[]): T | undefined {
     return this.stmt(sql).get(...params) as T | undefined;
@@ -278,10 +288,22 @@ export class Store {
     return this.stmt(sql).all(...params) as T[];
   }
 
-  /** Runs a write. Every write moves the data version, which drops the cached listing ids. */
+  /**
+   * Runs a write. A write to a table that a listing shows moves the data version, which drops the
+   * cached listing ids, and drops the cached pages and items.
+   */
   run(sql: string, ...params: unknown[]): { changes: number; lastInsertRowid: number | bigint } {
-    this.#version += 1;
-    return this.stmt(sql).run(...params);
+    let listed = this.#listedWrites.get(sql);
+    if (listed === undefined) {
+      listed = changesListings(sql);
+      this.#listedWrites.set(sql, listed);
+    }
+    if (listed) this.#forgetListings();
+    try {
+      return this.stmt(sql).run(...params);
+    } finally {
+      this.#knownChanges = this.#changes();
+    }
   }
 
   /**
@@ -290,6 +312,7 @@ export class Store {
    * earlier row, and take their total from the array's length.
    */
   orderedIds(sql: string, params: readonly unknown[]): readonly number[] {
+    this.#noticeOtherWrites();
     const key = `${sql}\u0000${JSON.stringify(params)}`;
     const hit = this.#idCache.get(key);
     if (hit?.version === this.#version) return hit.ids;
@@ -307,8 +330,14 @@ export class Store {
     return ids;
   }
 
+  /** Runs `fn` in a transaction; one that rolls back drops every cached listing, to be safe. */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    try {
+      return this.db.transaction(fn)();
+    } catch (error) {
+      this.#forgetListings();
+      throw error;
+    }
   }
 
   isSeeded(): boolean {
@@ -527,258 +556,5 @@ export class Store {
     const removed = this.run('DELETE FROM main.upload_chunks').changes;
     if (removed > 0) this.reclaimSpace();
     return removed;
-  }
-
-  // ---- seeding ----
-
-  /**
-   * Creates the schema, and seeds from `data` when the database is new. Returns true when it seeded.
-   * A database of another schema version is refused rather than half-read.
-   */
-  initialise(data: () => SampleData, credentials: Partial<SeedCredentials>, defaultOrg: string): boolean {
-    const hasMeta =
-      this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get() !==
-      undefined;
-    const version = hasMeta ? this.meta('schemaVersion') : undefined;
-    if (version !== undefined && version !== String(SCHEMA_VERSION)) {
-      throw new SchemaVersionError(
-        `The sandbox database has schema ${version}; this sandbox needs schema ${SCHEMA_VERSION} ` +
-          '(tags and security labels belong to an owner). Delete the file to have it seeded anew.',
-      );
-    }
-    this.db.exec(SCHEMA_SQL);
-    if (this.isSeeded()) return false;
-    const sample = data();
-    this.transaction(() => {
-      this.seed(sample, credentials, defaultOrg);
-      this.setMeta('schemaVersion', String(SCHEMA_VERSION));
-    });
-    return true;
-  }
-
-  private seed(sample: SampleData, credentials: Partial<SeedCredentials>, defaultOrg: string): void {
-    const ownerIds = new Map<string, number>();
-    for (const owner of sample.owners) {
-      this.run('INSERT INTO owners (id, name, type) VALUES (?, ?, ?)', owner.id, owner.name, owner.type);
-      ownerIds.set(owner.name, owner.id);
-    }
-    if (!ownerIds.has(defaultOrg)) {
-      const id = Math.max(...ownerIds.values()) + 1;
-      this.run('INSERT INTO owners (id, name, type) VALUES (?, ?, ?)', id, defaultOrg, 'Organization');
-      ownerIds.set(defaultOrg, id);
-    }
-    const ownerId = (name: string): number => {
-      const id = ownerIds.get(name);
-      if (id === undefined) throw new Error(`sample data: unknown owner ${name}`);
-      return id;
-    };
-
-    let userId = 0;
-    for (const user of sample.users) {
-      userId += 1;
-      const creds = (user.role === 'main' ? credentials.main : credentials.restricted) ?? randomCredentials();
-      const owners =
-        user.role === 'main' ? [defaultOrg, ...user.owners.filter((o) => o !== defaultOrg)] : user.owners;
-      const orgId = ownerId(owners[0] ?? defaultOrg);
-      this.run(
-        'INSERT INTO users (id, role, access_id, secret_key, user_name, first_name, last_name, org_owner_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-        userId,
-        user.role,
-        creds.accessId,
-        creds.secretKey,
-        user.userName,
-        user.firstName,
-        user.lastName,
-        orgId,
-      );
-      for (const name of owners)
-        this.run(
-          'INSERT OR IGNORE INTO user_owners (user_id, owner_id) VALUES (?, ?)',
-          userId,
-          ownerId(name),
-        );
-    }
-
-    const insertIndicator = this.db.prepare(
-      `INSERT INTO indicators (${INDICATOR_COLUMNS}) VALUES (${INDICATOR_COLUMNS.split(',')
-        .map(() => '?')
-        .join(', ')})`,
-    );
-    for (const ind of sample.indicators)
-      insertIndicator.run(...indicatorRowValues(ind, ownerId(ind.ownerName)));
-
-    const insertGroup = this.db.prepare(
-      'INSERT INTO groups (id, owner_id, type, name, date_added, last_modified, web_link, fields) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-    );
-    for (const g of sample.groups) {
-      const fields: Record<string, unknown> = {};
-      for (const key of [
-        'firstSeen',
-        'fileName',
-        'fileSize',
-        'status',
-        'malware',
-        'subject',
-        'header',
-        'body',
-        'from',
-        'to',
-        'score',
-        'eventDate',
-        'fileType',
-        'fileText',
-      ] as const) {
-        if (g[key] !== undefined) fields[key] = g[key];
-      }
-      insertGroup.run(
-        g.id,
-        ownerId(g.ownerName),
-        g.type,
-        g.name,
-        g.dateAdded,
-        g.lastModified,
-        g.webLink,
-        JSON.stringify(fields),
-      );
-    }
-
-    for (const v of sample.victims) {
-      this.run(
-        'INSERT INTO victims (id, owner_id, name, description, org, suborg, work_location, nationality, web_link) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-        v.id,
-        ownerId(v.ownerName),
-        v.name,
-        v.description ?? null,
-        v.org ?? null,
-        v.suborg ?? null,
-        v.workLocation ?? null,
-        v.nationality ?? null,
-        v.webLink,
-      );
-      for (const asset of v.assets) {
-        this.run(
-          'INSERT INTO victim_assets (id, victim_id, type, name, fields) VALUES (?, ?, ?, ?, ?)',
-          asset.id,
-          v.id,
-          asset.type,
-          asset.name,
-          JSON.stringify(asset.fields),
-        );
-      }
-    }
-
-    for (const t of sample.tasks) {
-      const fields: Record<string, unknown> = {
-        status: t.status,
-        escalated: t.escalated,
-        reminded: t.reminded,
-        overdue: t.overdue,
-        assignee: t.assignee,
-        escalatee: t.escalatee,
-      };
-      for (const key of ['dueDate', 'reminderDate', 'escalationDate', 'description'] as const) {
-        if (t[key] !== undefined) fields[key] = t[key];
-      }
-      this.run(
-        'INSERT INTO tasks (id, owner_id, name, date_added, last_modified, web_link, fields) VALUES (?, ?, ?, ?, ?, ?, ?)',
-        t.id,
-        ownerId(t.ownerName),
-        t.name,
-        t.dateAdded,
-        t.lastModified,
-        t.webLink,
-        JSON.stringify(fields),
-      );
-    }
-
-    // Tags and labels belong to an owner: ids are kept per (owner, name).
-    const tagIds = new Map<string, number>();
-    for (const tag of sample.tags) {
-      const info = this.run(
-        'INSERT INTO tags (owner_id, name, description) VALUES (?, ?, ?)',
-        ownerId(tag.ownerName),
-        tag.name,
-        tag.description ?? null,
-      );
-      tagIds.set(`${tag.ownerName}\u0000${tag.name}`, Number(info.lastInsertRowid));
-    }
-    const labelIds = new Map<string, number>();
-    // An extra default org gets the built-in labels too, as every owner has them.
-    const firstOwner = sample.owners[0]?.name;
-    const extraLabels =
-      ownerIds.has(defaultOrg) && !sample.owners.some((o) => o.name === defaultOrg)
-        ? sample.securityLabels
-            .filter((l) => l.ownerName === firstOwner)
-            .map((l) => ({ ...l, ownerName: defaultOrg }))
-        : [];
-    for (const label of [...sample.securityLabels, ...extraLabels]) {
-      const info = this.run(
-        'INSERT INTO security_labels (owner_id, name, description, date_added, color) VALUES (?, ?, ?, ?, ?)',
-        ownerId(label.ownerName),
-        label.name,
-        label.description,
-        label.dateAdded,
-        label.color ?? null,
-      );
-      labelIds.set(`${label.ownerName}\u0000${label.name}`, Number(info.lastInsertRowid));
-    }
-
-    const insertAttribute = this.db.prepare(
-      'INSERT INTO attributes (id, kind, item_id, type, value, displayed, source, date_added, last_modified) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    );
-    for (const a of sample.attributes) {
-      insertAttribute.run(
-        a.id,
-        a.itemKind,
-        a.itemId,
-        a.type,
-        a.value,
-        a.displayed ? 1 : 0,
-        a.source ?? null,
-        a.dateAdded,
-        a.lastModified,
-      );
-    }
-
-    const insertLink = this.db.prepare(
-      'INSERT OR IGNORE INTO links (a_kind, a_id, b_kind, b_id) VALUES (?, ?, ?, ?)',
-    );
-    const linkBoth = (aKind: string, aId: number, bKind: string, bId: number): void => {
-      insertLink.run(aKind, aId, bKind, bId);
-      insertLink.run(bKind, bId, aKind, aId);
-    };
-    for (const assoc of sample.associations) linkBoth(assoc.a.kind, assoc.a.id, assoc.b.kind, assoc.b.id);
-    const metadata = (
-      kind: ItemKind,
-      record: { id: number; ownerName: string; tags: string[]; securityLabels: string[] },
-    ): void => {
-      for (const name of record.tags) {
-        const key = `${record.ownerName}\u0000${name}`;
-        const tagId = tagIds.get(key) ?? this.ensureTag(ownerId(record.ownerName), name).id;
-        tagIds.set(key, tagId);
-        linkBoth(kind, record.id, 'tag', tagId);
-      }
-      for (const name of record.securityLabels) {
-        const labelId = labelIds.get(`${record.ownerName}\u0000${name}`);
-        if (labelId === undefined)
-          throw new Error(`sample data: unknown security label ${name} in ${record.ownerName}`);
-        linkBoth(kind, record.id, 'label', labelId);
-      }
-    };
-    for (const r of sample.indicators) metadata('indicator', r);
-    for (const r of sample.groups) metadata('group', r);
-    for (const r of sample.victims) metadata('victim', r);
-    for (const r of sample.tasks) metadata('task', r);
-
-    const insertChunk = this.db.prepare('INSERT INTO document_chunks (group_id, seq, data) VALUES (?, ?, ?)');
-    for (const doc of sample.documents) {
-      for (
-        let offset = 0, seq = 0;
-        offset < doc.content.length || seq === 0;
-        offset += CHUNK_BYTES, seq += 1
-      ) {
-        insertChunk.run(doc.groupId, seq, doc.content.subarray(offset, offset + CHUNK_BYTES));
-      }
-    }
   }
 }

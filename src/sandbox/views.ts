@@ -15,7 +15,7 @@ import type {
   TaskRow,
   VictimRow,
 } from './store.js';
-import { Decimal2 } from './encode.js';
+import { Decimal2, decimal2Json } from './encode.js';
 import { GROUP_BY_NAME, INDICATOR_BY_NAME, type ItemKind } from './types.js';
 
 export type Shape = 'generic' | 'typed' | 'single';
@@ -117,6 +117,122 @@ export function indicatorView(ctx: ViewContext, row: IndicatorRow, shape: Shape)
   }
   putMetadata(ctx, out, 'indicator', row.id);
   return out;
+}
+
+/**
+ * The columns an indicator list item is made of, in the order {@link indicatorItemJson} reads them.
+ * Generic items need the first 13; typed items also need the value columns.
+ */
+export const ITEM_COLUMNS = [
+  'id',
+  'owner_id',
+  'type',
+  'summary',
+  'date_added',
+  'last_modified',
+  'rating',
+  'confidence',
+  'threat_assess_rating',
+  'threat_assess_confidence',
+  'web_link',
+  'description',
+  'active',
+  'md5',
+  'sha1',
+  'sha256',
+  'vals',
+  'size',
+  'dns_active',
+  'whois_active',
+] as const;
+export const GENERIC_ITEM_COLUMN_COUNT = 13;
+
+const text = (value: unknown): string => JSON.stringify(value);
+
+/**
+ * The JSON text of an indicator list item, from a row of {@link ITEM_COLUMNS}: exactly what encoding
+ * `indicatorView(ctx, row, shape)` gives (the tests compare the two), written directly, without building
+ * the object or a marker pass for the ratings. Custom types, whose value fields come from the type's
+ * definition, go through `indicatorView`.
+ */
+export function indicatorItemJson(
+  ctx: ViewContext,
+  a: readonly unknown[],
+  shape: 'generic' | 'typed',
+  encode: (value: unknown) => string,
+): string {
+  const id = a[0] as number;
+  const type = a[2] as string;
+  if (type !== 'Address' && type !== 'EmailAddress' && type !== 'Host' && type !== 'URL' && type !== 'File') {
+    return encode(indicatorView(ctx, rowFromItemColumns(a), shape));
+  }
+  let out = `{"id":${text(id)},"ownerName":${text(owner(ctx, a[1] as number).name)}`;
+  if (shape === 'generic') out += `,"type":${text(type)}`;
+  out += `,"dateAdded":${text(a[4])},"lastModified":${text(a[5])}`;
+  if (a[6] !== null) out += `,"rating":${decimal2Json(a[6] as number)}`;
+  if (a[7] !== null) out += `,"confidence":${text(a[7])}`;
+  if (a[8] !== null) out += `,"threatAssessRating":${decimal2Json(a[8] as number)}`;
+  if (a[9] !== null) out += `,"threatAssessConfidence":${text(a[9])}`;
+  out += `,"webLink":${text(webLink(ctx, a[10] as string | null))}`;
+  if (a[11] !== null) out += `,"description":${text(a[11])}`;
+  if (shape === 'generic') {
+    out += `,"summary":${text(a[3])}`;
+  } else {
+    switch (type) {
+      case 'Address':
+        out += `,"ip":${text(a[3])}`;
+        break;
+      case 'EmailAddress':
+        out += `,"address":${text(a[3])}`;
+        break;
+      case 'Host':
+        out += `,"hostName":${text(a[3])},"dnsActive":${text(a[18] ?? 'false')},"whoisActive":${text(a[19] ?? 'false')}`;
+        break;
+      case 'URL':
+        out += `,"text":${text(a[3])}`;
+        break;
+      case 'File':
+        if (a[13] !== null) out += `,"md5":${text(a[13])}`;
+        if (a[14] !== null) out += `,"sha1":${text(a[14])}`;
+        if (a[15] !== null) out += `,"sha256":${text(a[15])}`;
+        if (a[17] !== null) out += `,"size":${text(a[17])}`;
+        break;
+    }
+  }
+  if (ctx.includeAdditional) out += `,"active":${a[12] === 1 ? 'true' : 'false'},"privateFlag":false`;
+  if (ctx.includeAttributes)
+    out += `,"attribute":${text(ctx.store.attributesOf('indicator', id).map(attributeView))}`;
+  if (ctx.includeTags) out += `,"tag":${text(ctx.store.tagsOf('indicator', id).map((t) => tagView(ctx, t)))}`;
+  return `${out}}`;
+}
+
+/** An {@link IndicatorRow} from a typed row of {@link ITEM_COLUMNS}; what no list item shows is left empty. */
+function rowFromItemColumns(a: readonly unknown[]): IndicatorRow {
+  return {
+    id: a[0] as number,
+    owner_id: a[1] as number,
+    type: a[2] as string,
+    summary: a[3] as string,
+    lookup: null,
+    md5: (a[13] ?? null) as string | null,
+    sha1: (a[14] ?? null) as string | null,
+    sha256: (a[15] ?? null) as string | null,
+    vals: (a[16] ?? null) as string | null,
+    date_added: a[4] as string,
+    last_modified: a[5] as string,
+    last_modified_ms: 0,
+    rating: a[6] as number | null,
+    confidence: a[7] as number | null,
+    threat_assess_rating: a[8] as number | null,
+    threat_assess_confidence: a[9] as number | null,
+    web_link: a[10] as string | null,
+    description: a[11] as string | null,
+    source: null,
+    size: (a[17] ?? null) as number | null,
+    dns_active: (a[18] ?? null) as string | null,
+    whois_active: (a[19] ?? null) as string | null,
+    active: a[12] as number,
+  };
 }
 
 export function groupFields(row: GroupRow): Record<string, unknown> {

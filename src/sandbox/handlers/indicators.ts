@@ -1,14 +1,7 @@
 /** Indicator listings and CRUD (rest-api-v2.md section 6). */
 import { isIP } from 'node:net';
-import {
-  type RequestContext,
-  isoNow,
-  listReply,
-  pageWindow,
-  readObject,
-  requestOwner,
-  windowed,
-} from '../context.js';
+import { type RequestContext, isoNow, pageWindow, readObject, requestOwner, windowed } from '../context.js';
+import { indicatorListing } from '../indicator-list.js';
 import { Failure, type Reply, badRequest, notFound, single, success } from '../reply.js';
 import { INDICATOR_COLUMNS, type IndicatorRow, type OwnerRow, dateMs, lookupKey } from '../store.js';
 import { INDICATOR_BY_NAME, INDICATOR_TYPES, type IndicatorTypeInfo } from '../types.js';
@@ -40,26 +33,20 @@ export function listIndicators(ctx: RequestContext, branch?: string): Reply {
     params.push(since);
   }
   const clause = where.join(' AND ');
-  const ids = ctx.store.orderedIds(`SELECT id FROM indicators WHERE ${clause} ORDER BY id`, params);
-  const first = ids[start];
-  const rows =
-    first === undefined
-      ? []
-      : ctx.store.indicators(
-          `SELECT ${INDICATOR_COLUMNS} FROM indicators WHERE ${clause} AND id >= ? ORDER BY id LIMIT ?`,
-          ...params,
-          first,
-          limit,
-        );
-  const total = ids.length;
-  const key = info ? info.entity : 'indicator';
-  const shape = info ? 'typed' : 'generic';
-  return listReply(
-    key,
-    rows.map((r) => indicatorView(ctx.view, r, shape)),
-    total,
+  const idsQuery = `SELECT id FROM indicators WHERE ${clause} ORDER BY id`;
+  const ids = ctx.store.orderedIds(idsQuery, params);
+  return indicatorListing(ctx, {
+    listing: `${idsQuery}\u0000${JSON.stringify(params)}`,
+    key: info ? info.entity : 'indicator',
+    shape: info ? 'typed' : 'generic',
+    ids,
     start,
-  );
+    limit,
+    pageQuery: (columns) => ({
+      sql: `SELECT ${columns.join(', ')} FROM indicators WHERE ${clause} AND id >= ? ORDER BY id LIMIT ?`,
+      params: [...params, ids[start], limit],
+    }),
+  });
 }
 
 export function getIndicator(ctx: RequestContext, branch: string, value: string): Reply {

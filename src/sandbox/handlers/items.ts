@@ -13,6 +13,7 @@ import {
   requestOwner,
   windowed,
 } from '../context.js';
+import { indicatorListing } from '../indicator-list.js';
 import { type Reply, badRequest, notFound, single, success } from '../reply.js';
 import {
   type AttributeRow,
@@ -205,15 +206,25 @@ function listLinked(ctx: RequestContext, item: ItemRef, spec: TargetSpec): Reply
           .map((c) => `t.${c}`)
           .join(', ');
   // Cached ids plus a keyset seek, as for the base listings (Store.orderedIds).
-  const ids = ctx.store.orderedIds(`SELECT l.b_id ${from} ORDER BY l.b_id`, params);
+  const idsQuery = `SELECT l.b_id ${from} ORDER BY l.b_id`;
+  const ids = ctx.store.orderedIds(idsQuery, params);
+  if (spec.kind === 'indicator') {
+    return indicatorListing(ctx, {
+      listing: `${idsQuery}\u0000${JSON.stringify(params)}`,
+      key: spec.key,
+      shape: spec.shape,
+      ids,
+      start,
+      limit,
+      pageQuery: (names) => ({
+        sql: `SELECT ${names.map((c) => `t.${c}`).join(', ')} ${from} AND l.b_id >= ? ORDER BY l.b_id LIMIT ?`,
+        params: [...params, ids[start], limit],
+      }),
+    });
+  }
   const first = ids[start];
   const page = `SELECT ${columns} ${from} AND l.b_id >= ? ORDER BY l.b_id LIMIT ?`;
-  const rows: unknown[] =
-    first === undefined
-      ? []
-      : spec.kind === 'indicator'
-        ? ctx.store.indicators(page, ...params, first, limit)
-        : ctx.store.all(page, ...params, first, limit);
+  const rows: unknown[] = first === undefined ? [] : ctx.store.all(page, ...params, first, limit);
   const total = ids.length;
   return listReply(
     spec.key,

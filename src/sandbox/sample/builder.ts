@@ -1,6 +1,7 @@
 /**
  * Collects the sample records while they are built, keeps the link arrays of both ends and the
- * top-level lists in step, and checks that indicator values stay unique per (owner, type).
+ * top-level lists in step, and checks that indicator values stay unique per (owner, type). The records
+ * leave it in parts ({@link SampleBuilder.take}), so that a large data set never has to be held whole.
  */
 import type {
   SampleAssociation,
@@ -46,6 +47,8 @@ export class SampleBuilder {
   nextAttributeId = 1;
   nextAssetId = 1;
   readonly #values = new Map<string, Map<SampleIndicatorType, Set<string>>>();
+  /** The tags of the records taken so far, per owner. */
+  readonly #tagNames = new Map<string, Set<string>>(OWNERS.map((o) => [o.name, new Set<string>()]));
 
   /**
    * Marks `value` as used in (owner, type). Returns false when it was already used there. Values are
@@ -215,18 +218,18 @@ export class SampleBuilder {
   }
 
   /**
-   * Sorts every list and link array, and derives the tag list from the records: an item's tags belong
-   * to its owner (decisions.md 2.4). Every owner has every built-in label.
+   * Takes the records collected since the last call, as one part of the sample data: every list holds
+   * only those records, and `owners`, `users`, `tags` and `securityLabels` are empty. Link arrays are
+   * sorted, and the tags each record carries are noted for {@link finish}. A record must be complete
+   * when it is taken: the caller adds it to the builder only once nothing will link to it any more.
    */
-  finish(): SampleData {
-    const byId = (x: { id: number }, y: { id: number }): number => x.id - y.id;
+  take(): SampleData {
     const numeric = (x: number, y: number): number => x - y;
-    const tagNames = new Map<string, Set<string>>(OWNERS.map((o) => [o.name, new Set<string>()]));
     const tidy = (
       item: { ownerName: string; tags: string[]; securityLabels: string[] },
       links: number[][],
     ): void => {
-      const owned = tagNames.get(item.ownerName);
+      const owned = this.#tagNames.get(item.ownerName);
       if (!owned) throw new Error(`sample data: unknown owner ${item.ownerName}`);
       for (const t of item.tags) owned.add(t);
       for (const label of item.securityLabels) {
@@ -239,32 +242,94 @@ export class SampleBuilder {
     for (const g of this.groups) tidy(g, [g.indicatorIds, g.groupIds, g.victimIds, g.taskIds]);
     for (const v of this.victims) tidy(v, [v.indicatorIds, v.groupIds, v.taskIds]);
     for (const t of this.tasks) tidy(t, [t.indicatorIds, t.groupIds, t.victimIds]);
-    const rank = (x: SampleAssociation, y: SampleAssociation): number =>
-      KIND_RANK[x.a.kind] - KIND_RANK[y.a.kind] ||
-      x.a.id - y.a.id ||
-      KIND_RANK[x.b.kind] - KIND_RANK[y.b.kind] ||
-      x.b.id - y.b.id;
+    const part: SampleData = {
+      owners: [],
+      users: [],
+      indicators: this.indicators.splice(0),
+      groups: this.groups.splice(0),
+      victims: this.victims.splice(0),
+      tasks: this.tasks.splice(0),
+      tags: [],
+      securityLabels: [],
+      attributes: this.attributes.splice(0),
+      associations: this.associations.splice(0),
+      documents: this.documents.splice(0),
+    };
+    return part;
+  }
+
+  /** The owners, users and built-in labels: the constant part, which comes first. */
+  static head(): Pick<SampleData, 'owners' | 'users' | 'securityLabels'> {
     return {
       owners: OWNERS.map((o) => ({ ...o })),
       users: USERS.map((u) => ({ ...u, owners: [...u.owners] })),
-      indicators: this.indicators.sort(byId),
-      groups: this.groups.sort(byId),
-      victims: this.victims.sort(byId),
-      tasks: this.tasks.sort(byId),
-      tags: OWNERS.flatMap((owner) =>
-        [...(tagNames.get(owner.name) ?? [])].sort().map((name) => {
-          const description = TAG_DESCRIPTIONS[name];
-          return description === undefined
-            ? { ownerName: owner.name, name }
-            : { ownerName: owner.name, name, description };
-        }),
-      ),
       securityLabels: OWNERS.flatMap((owner) =>
         SECURITY_LABELS.map((l) => ({ ownerName: owner.name, ...l })),
       ),
-      attributes: this.attributes.sort(byId),
-      associations: this.associations.sort(rank),
-      documents: this.documents.sort((x, y) => x.groupId - y.groupId),
     };
   }
+
+  /**
+   * The last part: the records still held (as {@link take} gives them) and the tag list, derived from
+   * every record taken: an item's tags belong to its owner (decisions.md 2.4).
+   */
+  finish(): SampleData {
+    const part = this.take();
+    part.tags = OWNERS.flatMap((owner) =>
+      [...(this.#tagNames.get(owner.name) ?? [])].sort().map((name) => {
+        const description = TAG_DESCRIPTIONS[name];
+        return description === undefined
+          ? { ownerName: owner.name, name }
+          : { ownerName: owner.name, name, description };
+      }),
+    );
+    return part;
+  }
+}
+
+/** Joins the parts of the sample data into one, every list sorted as `sampleData(n)` gives it. */
+export function joinParts(parts: Iterable<SampleData>): SampleData {
+  const all: SampleData = {
+    owners: [],
+    users: [],
+    indicators: [],
+    groups: [],
+    victims: [],
+    tasks: [],
+    tags: [],
+    securityLabels: [],
+    attributes: [],
+    associations: [],
+    documents: [],
+  };
+  const append = <T>(target: T[], items: readonly T[]): void => {
+    for (const item of items) target.push(item);
+  };
+  for (const part of parts) {
+    append(all.owners, part.owners);
+    append(all.users, part.users);
+    append(all.indicators, part.indicators);
+    append(all.groups, part.groups);
+    append(all.victims, part.victims);
+    append(all.tasks, part.tasks);
+    append(all.tags, part.tags);
+    append(all.securityLabels, part.securityLabels);
+    append(all.attributes, part.attributes);
+    append(all.associations, part.associations);
+    append(all.documents, part.documents);
+  }
+  const byId = (x: { id: number }, y: { id: number }): number => x.id - y.id;
+  const rank = (x: SampleAssociation, y: SampleAssociation): number =>
+    KIND_RANK[x.a.kind] - KIND_RANK[y.a.kind] ||
+    x.a.id - y.a.id ||
+    KIND_RANK[x.b.kind] - KIND_RANK[y.b.kind] ||
+    x.b.id - y.b.id;
+  all.indicators.sort(byId);
+  all.groups.sort(byId);
+  all.victims.sort(byId);
+  all.tasks.sort(byId);
+  all.attributes.sort(byId);
+  all.associations.sort(rank);
+  all.documents.sort((x, y) => x.groupId - y.groupId);
+  return all;
 }

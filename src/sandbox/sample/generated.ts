@@ -1,12 +1,20 @@
 /**
  * The generated part of the sample data: n indicators over the five base types and the three owners,
  * with groups, victims and tasks whose counts grow gently with n. Ids start at 1,000,001, dates are `Z`
- * dates before a fixed epoch, and everything comes from one seeded generator.
+ * dates before a fixed epoch, and everything comes from two seeded generators: one for the groups and
+ * indicators, one for the victims and tasks and their links to indicators.
+ *
+ * The indicators leave in parts of `batchSize` as soon as they are complete, so n can be large without
+ * holding every record at once. That is why victims and tasks are made before the indicators (each
+ * indicator may link to one of its owner's victims and tasks; nothing links to an indicator after it
+ * is made), and why groups, victims and tasks, whose link arrays grow until the last indicator, leave
+ * at the end.
  */
 import type {
+  SampleData,
   SampleGroup,
-  SampleIndicator,
   SampleIndicatorType,
+  SampleTask,
   SampleVictim,
   SampleVictimAsset,
 } from '../sample-types.js';
@@ -46,6 +54,8 @@ export const SAMPLE_EPOCH = '2024-01-01T00:00:00Z';
 const EPOCH_SECONDS = Date.parse(SAMPLE_EPOCH) / 1000;
 const SPAN_SECONDS = 730 * 86_400;
 const SEED = 0x7c0ffee;
+/** The victims' and tasks' own generator, so that the indicators are as the single generator made them. */
+const PEOPLE_SEED = 0x51c7e5;
 
 const INDICATOR_TYPES: readonly SampleIndicatorType[] = ['Address', 'Host', 'File', 'URL', 'EmailAddress'];
 const INDICATOR_TYPE_WEIGHTS: readonly number[] = [30, 25, 20, 15, 10];
@@ -95,27 +105,33 @@ class DateFormatter {
   }
 }
 
-class Generator {
+class SampleGenerator {
   readonly #b: SampleBuilder;
+  /** Groups and indicators. */
   readonly #r = new SeededRandom(SEED);
+  /** Victims, tasks, and which indicators link to them. */
+  readonly #people = new SeededRandom(PEOPLE_SEED);
   readonly #dates = new DateFormatter();
   readonly #groupsByOwner = new Map<string, SampleGroup[]>();
-  readonly #indicatorsByOwner = new Map<string, SampleIndicator[]>();
+  readonly #victimsByOwner = new Map<string, SampleVictim[]>();
+  readonly #tasksByOwner = new Map<string, SampleTask[]>();
   readonly #groups: SampleGroup[] = [];
   readonly #victims: SampleVictim[] = [];
+  readonly #tasks: SampleTask[] = [];
 
   constructor(b: SampleBuilder) {
     this.#b = b;
     for (const owner of OWNER_NAMES) {
       this.#groupsByOwner.set(owner, []);
-      this.#indicatorsByOwner.set(owner, []);
+      this.#victimsByOwner.set(owner, []);
+      this.#tasksByOwner.set(owner, []);
     }
   }
 
   /** [dateAdded, lastModified] in seconds: within two years before the epoch, lastModified >= dateAdded. */
-  #dateRange(): [number, number] {
-    const added = EPOCH_SECONDS - 1 - this.#r.int(SPAN_SECONDS);
-    const modified = this.#r.chance(0.3) ? added : added + this.#r.int(EPOCH_SECONDS - added);
+  #dateRange(r: SeededRandom = this.#r): [number, number] {
+    const added = EPOCH_SECONDS - 1 - r.int(SPAN_SECONDS);
+    const modified = r.chance(0.3) ? added : added + r.int(EPOCH_SECONDS - added);
     return [added, modified];
   }
 
@@ -128,8 +144,11 @@ class Generator {
   }
 
   /** A few tags (APT among them, unless the record is an adversary) and at most one label. */
-  #metadata(item: { tags: string[]; securityLabels: string[] }, aptAllowed: boolean): void {
-    const r = this.#r;
+  #metadata(
+    item: { tags: string[]; securityLabels: string[] },
+    aptAllowed: boolean,
+    r: SeededRandom = this.#r,
+  ): void {
     if (aptAllowed && r.chance(0.08)) item.tags.push(TAG_APT);
     if (r.chance(0.25)) {
       const first = r.pick(GENERATED_TAGS);
@@ -216,8 +235,7 @@ class Generator {
     return { value: this.#unique(owner, type, candidate, sequence) };
   }
 
-  #attributes(target: ItemTarget, dateAdded: string, lastModified: string): void {
-    const r = this.#r;
+  #attributes(target: ItemTarget, dateAdded: string, lastModified: string, r: SeededRandom = this.#r): void {
     if (r.chance(0.4)) {
       const value = `${r.pick(ADJECTIVES)} activity seen by ${r.pick(WORDS)} sensors.`;
       this.#b.addAttribute(target, {
@@ -253,18 +271,17 @@ class Generator {
   }
 
   /** A random group, of `owner` most of the time. */
-  #someGroup(owner: string): SampleGroup | undefined {
+  #someGroup(owner: string, r: SeededRandom = this.#r): SampleGroup | undefined {
     const own = this.#groupsByOwner.get(owner) ?? [];
-    const pool = own.length > 0 && this.#r.chance(0.85) ? own : this.#groups;
-    return pool.length > 0 ? this.#r.pick(pool) : undefined;
+    const pool = own.length > 0 && r.chance(0.85) ? own : this.#groups;
+    return pool.length > 0 ? r.pick(pool) : undefined;
   }
 
-  #someIndicator(owner: string): SampleIndicator | undefined {
-    const own = this.#indicatorsByOwner.get(owner) ?? [];
-    return own.length > 0 ? this.#r.pick(own) : undefined;
-  }
-
-  run(n: number): void {
+  /**
+   * Makes the records, yielding the indicators (with their attributes and links) every `batchSize`
+   * indicators; the groups, victims and tasks stay in the builder for its last part.
+   */
+  *run(n: number, batchSize: number): Generator<SampleData> {
     const counts = generatedCounts(n);
     for (let i = 0; i < counts.groups; i += 1) this.#group(i);
     for (const group of this.#groups) {
@@ -272,9 +289,28 @@ class Generator {
       const other = this.#someGroup(group.ownerName);
       if (other) this.#b.linkGroups(group, other);
     }
-    for (let i = 0; i < n; i += 1) this.#indicator(i);
     for (let i = 0; i < counts.victims; i += 1) this.#victim(i);
     for (let i = 0; i < counts.tasks; i += 1) this.#task(i);
+    // As many links on average as when victims picked 0-3 indicators and tasks 0-2.
+    const links = {
+      victim: Math.min(1, (1.5 * counts.victims) / Math.max(1, n)),
+      task: Math.min(1, counts.tasks / Math.max(1, n)),
+    };
+    for (let i = 0; i < n; i += 1) {
+      this.#indicator(i, links);
+      if ((i + 1) % batchSize === 0 && i + 1 < n) yield this.#b.take();
+    }
+    // Attribute ids follow the indicators' for the victims and tasks, whose attributes come last.
+    const p = this.#people;
+    for (const victim of this.#victims) {
+      const [added, modified] = this.#dateRange(p);
+      this.#attributes({ kind: 'victim', item: victim }, this.#iso(added), this.#iso(modified), p);
+    }
+    for (const task of this.#tasks)
+      this.#attributes({ kind: 'task', item: task }, task.dateAdded, task.lastModified, p);
+    for (const group of this.#groups) this.#b.addGroup(group);
+    for (const victim of this.#victims) this.#b.addVictim(victim);
+    for (const task of this.#tasks) this.#b.addTask(task);
   }
 
   #group(i: number): void {
@@ -332,7 +368,6 @@ class Generator {
     group.name = name;
     this.#metadata(group, type !== 'Adversary');
     this.#attributes({ kind: 'group', item: group }, group.dateAdded, group.lastModified);
-    this.#b.addGroup(group);
     if (type === 'Document') {
       const lines = [name, `Owner: ${owner}`];
       for (let k = r.int(4); k > 0; k -= 1)
@@ -343,7 +378,8 @@ class Generator {
     this.#groupsByOwner.get(owner)?.push(group);
   }
 
-  #indicator(i: number): void {
+  /** Indicator i; `links` gives the chance that it links to one of its owner's victims, and to a task. */
+  #indicator(i: number, links: { victim: number; task: number }): void {
     const r = this.#r;
     const id = GENERATED_ID_START + i;
     const owner = this.#owner();
@@ -373,17 +409,26 @@ class Generator {
     this.#metadata(indicator, true);
     this.#attributes({ kind: 'indicator', item: indicator }, indicator.dateAdded, indicator.lastModified);
     this.#b.addIndicator(indicator);
-    this.#indicatorsByOwner.get(owner)?.push(indicator);
-    const links = r.next();
-    const groupCount = links < 0.35 ? 1 : links < 0.45 ? 2 : 0;
+    const draw = r.next();
+    const groupCount = draw < 0.35 ? 1 : draw < 0.45 ? 2 : 0;
     for (let k = 0; k < groupCount; k += 1) {
       const group = this.#someGroup(owner);
       if (group) this.#b.linkIndicatorGroup(indicator, group);
     }
+    const p = this.#people;
+    if (p.chance(links.victim)) {
+      const victims = this.#victimsByOwner.get(owner) ?? [];
+      if (victims.length > 0) this.#b.linkVictimIndicator(p.pick(victims), indicator);
+    }
+    if (p.chance(links.task)) {
+      const tasks = this.#tasksByOwner.get(owner) ?? [];
+      if (tasks.length > 0) this.#b.linkTaskIndicator(p.pick(tasks), indicator);
+    }
   }
 
+  /** Victim i, without its attributes, which come after the indicators'. */
   #victim(i: number): void {
-    const r = this.#r;
+    const r = this.#people;
     const id = GENERATED_ID_START + i;
     const owner = OWNER_NAMES[i % OWNER_NAMES.length] ?? EXAMPLE_ORG;
     const first = r.pick(FIRST_NAMES);
@@ -417,27 +462,22 @@ class Generator {
       victim.assets.push({ id: this.#b.nextAssetId, type, name, fields });
       this.#b.nextAssetId += 1;
     }
-    this.#metadata(victim, true);
-    const [added, modified] = this.#dateRange();
-    this.#attributes({ kind: 'victim', item: victim }, this.#iso(added), this.#iso(modified));
-    this.#b.addVictim(victim);
+    this.#metadata(victim, true, r);
     this.#victims.push(victim);
+    this.#victimsByOwner.get(owner)?.push(victim);
     for (let k = r.between(1, 2); k > 0; k -= 1) {
-      const group = this.#someGroup(owner);
+      const group = this.#someGroup(owner, r);
       if (group) this.#b.linkVictimGroup(victim, group);
-    }
-    for (let k = r.int(4); k > 0; k -= 1) {
-      const indicator = this.#someIndicator(owner);
-      if (indicator) this.#b.linkVictimIndicator(victim, indicator);
     }
   }
 
+  /** Task i, without its attributes, which come after the indicators'. */
   #task(i: number): void {
-    const r = this.#r;
+    const r = this.#people;
     const id = GENERATED_ID_START + i;
     const owner = OWNER_NAMES[i % OWNER_NAMES.length] ?? EXAMPLE_ORG;
     const status = r.pick(TASK_STATUSES);
-    const [added, modified] = this.#dateRange();
+    const [added, modified] = this.#dateRange(r);
     const task = newTask(
       id,
       `${r.pick(TASK_ACTIONS)} ${r.pick(TASK_OBJECTS)}`,
@@ -464,18 +504,14 @@ class Generator {
     }
     task.assignee.push({ ...MAIN_USER });
     if (owner === EXAMPLE_ORG && r.chance(0.5)) task.assignee.push({ ...RESTRICTED_USER });
-    this.#metadata(task, true);
-    this.#attributes({ kind: 'task', item: task }, task.dateAdded, task.lastModified);
-    this.#b.addTask(task);
+    this.#metadata(task, true, r);
+    this.#tasks.push(task);
+    this.#tasksByOwner.get(owner)?.push(task);
     for (let k = r.int(3); k > 0; k -= 1) {
-      const group = this.#someGroup(owner);
+      const group = this.#someGroup(owner, r);
       if (group) this.#b.linkTaskGroup(task, group);
     }
-    for (let k = r.int(3); k > 0; k -= 1) {
-      const indicator = this.#someIndicator(owner);
-      if (indicator) this.#b.linkTaskIndicator(task, indicator);
-    }
-    const ownVictims = this.#victims.filter((v) => v.ownerName === owner);
+    const ownVictims = this.#victimsByOwner.get(owner) ?? [];
     if (ownVictims.length > 0 && r.chance(0.4)) this.#b.linkTaskVictim(task, r.pick(ownVictims));
   }
 }
@@ -496,9 +532,12 @@ function signatureText(fileType: string, ruleName: string, i: number): string {
   return `# ${fileType} signature ${ruleName}\n${ruleName.toLowerCase()}\n`;
 }
 
-/** Adds the generated records for n indicators, in their own id range. */
-export function addGeneratedRecords(b: SampleBuilder, n: number): void {
+/**
+ * Makes the generated records for n indicators, in their own id range, yielding a part of the builder
+ * every `batchSize` indicators; the rest stays in the builder for its last part.
+ */
+export function* generatedRecords(b: SampleBuilder, n: number, batchSize: number): Generator<SampleData> {
   b.nextAttributeId = GENERATED_ID_START;
   b.nextAssetId = GENERATED_ID_START;
-  if (n > 0) new Generator(b).run(n);
+  if (n > 0) yield* new SampleGenerator(b).run(n, batchSize);
 }

@@ -164,6 +164,10 @@ describe('threatconnect sandbox (CLI)', () => {
     );
 
     assert.match(cli.stderr(), /threatconnect sandbox listening on http:\/\/127\.0\.0\.1:\d+\/api/);
+    assert.match(
+      cli.stderr(),
+      /^threatconnect sandbox: \d+ indicators, \d+ of them active; listings show only the active ones$/m,
+    );
     cli.child.kill('SIGTERM');
     assert.deepEqual(await cli.exit, { code: 0, signal: null });
     await assert.rejects(call(target, 'GET', '/v2/owners/mine'), { code: 'ECONNREFUSED' });
@@ -241,7 +245,11 @@ describe('threatconnect sandbox (CLI)', () => {
     const result = await runCli(['--db', dbPath, '--seed-only', '--seed-indicators', '10']);
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout, '');
-    assert.equal(result.stderr, `Seeded ${dbPath}\n`);
+    const seeded = sampleData(10).indicators;
+    assert.equal(
+      result.stderr,
+      `threatconnect sandbox: ${String(seeded.length)} indicators, ${String(seeded.filter((i) => i.active).length)} of them active; listings show only the active ones\nSeeded ${dbPath}\n`,
+    );
     assert.ok(existsSync(dbPath));
     const sandbox = await startSandbox({ dbPath });
     try {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { sampleData } from '../../../src/sandbox/sample-data.js';
+import { DEFAULT_BATCH_SIZE, sampleData, sampleDataBatches } from '../../../src/sandbox/sample-data.js';
 import type {
   SampleData,
   SampleGroup,
@@ -673,6 +673,79 @@ describe('sampleData', () => {
         }
       }
       assert.deepEqual([...new Set(big.tasks.map((t) => t.status))].sort(), [...TASK_STATUSES].sort());
+    });
+  });
+
+  describe('sampleDataBatches', () => {
+    /** The parts as JSON taken when each was yielded, so a record changed after its part left would show. */
+    function snapshots(n: number, batchSize?: number): SampleData[] {
+      const out: SampleData[] = [];
+      for (const part of sampleDataBatches(n, batchSize))
+        out.push(JSON.parse(JSON.stringify(part)) as SampleData);
+      return out;
+    }
+    const json = (data: SampleData): string => JSON.stringify(data);
+    /** Joins parts as sampleData does: every list appended, then sorted by id (associations by their ends). */
+    function join(parts: SampleData[]): SampleData {
+      const all = { ...parts[0]! };
+      for (const k of Object.keys(all) as (keyof SampleData)[]) {
+        (all[k] as unknown[]) = parts.flatMap((p) => p[k] as unknown[]);
+      }
+      const rank: Record<SampleItemKind, number> = { indicator: 0, group: 1, victim: 2, task: 3 };
+      for (const k of ['indicators', 'groups', 'victims', 'tasks', 'attributes'] as const)
+        (all[k] as { id: number }[]).sort((x, y) => x.id - y.id);
+      all.associations.sort(
+        (x, y) =>
+          rank[x.a.kind] - rank[y.a.kind] ||
+          x.a.id - y.a.id ||
+          rank[x.b.kind] - rank[y.b.kind] ||
+          x.b.id - y.b.id,
+      );
+      all.documents.sort((x, y) => x.groupId - y.groupId);
+      return all;
+    }
+
+    for (const n of [0, 1, 7, 2500]) {
+      it(`gives the records of sampleData(${n}), complete when yielded, whatever the batch size`, () => {
+        const expected = json(JSON.parse(JSON.stringify(sampleData(n))) as SampleData);
+        for (const size of [1, 3, 1000, DEFAULT_BATCH_SIZE, 100_000]) {
+          const parts = snapshots(n, size);
+          assert.equal(json(join(parts)), expected, `batch size ${size}`);
+          const indicatorParts = parts.slice(1, -1);
+          assert.equal(indicatorParts.length, Math.max(0, Math.ceil(n / size) - 1), `batch size ${size}`);
+          for (const part of indicatorParts) assert.equal(part.indicators.length, size);
+        }
+      });
+    }
+
+    it('puts the owners, users and labels in the first part and the tags in the last', () => {
+      const parts = snapshots(2500, 1000);
+      const first = parts[0]!;
+      const rest = parts.slice(1);
+      const last = parts.at(-1)!;
+      const data = sampleData(2500);
+      assert.deepEqual(first.owners, data.owners);
+      assert.deepEqual(first.users, data.users);
+      assert.deepEqual(first.securityLabels, data.securityLabels);
+      assert.ok(first.indicators.every(isFixed));
+      assert.deepEqual(last.tags, JSON.parse(JSON.stringify(data.tags)));
+      for (const part of rest) assert.deepEqual([part.owners, part.users, part.securityLabels], [[], [], []]);
+      for (const part of parts.slice(0, -1)) assert.deepEqual(part.tags, []);
+      // Each indicator appears once.
+      const ids = parts.flatMap((p) => p.indicators.map((i) => i.id));
+      assert.equal(new Set(ids).size, ids.length);
+    });
+
+    it('rejects a batch size that is not a positive integer', () => {
+      for (const bad of [0, -1, 1.5, Number.NaN]) {
+        assert.throws(
+          () => sampleDataBatches(10, bad),
+          (error: unknown) =>
+            error instanceof RangeError &&
+            error.message === `sampleDataBatches: batchSize must be a positive integer, got ${String(bad)}`,
+        );
+      }
+      assert.throws(() => sampleDataBatches(-1), RangeError);
     });
   });
 
