@@ -83,6 +83,8 @@ export class ThreatConnect {
   #transport: HttpTransport | undefined;
   /** Closes of retired dispatchers still waiting for their in-flight requests. */
   readonly #retiring = new Set<Promise<void>>();
+  /** Those retired dispatchers, for close() to destroy. */
+  readonly #retired = new Set<HttpTransport>();
   #authenticator: Authenticator | undefined;
   readonly #requester: PipelineRequester;
   /** Open or closed; closing aborts calls in flight and a token renewal. */
@@ -131,6 +133,7 @@ export class ThreatConnect {
       authenticator: () => this.#auth(),
       settings: () => this.#config,
       send: (request) => this.#transportFor().send(request),
+      closing: this.#lifecycle.signal,
     });
     this.#requester = new PipelineRequester({
       origin,
@@ -168,9 +171,14 @@ export class ThreatConnect {
     if (TRANSPORT_KEYS.some((key) => key in patch) && this.#transport) {
       // In-flight requests finish on the old dispatcher: a graceful close waits for them, then frees
       // its sockets. Only the pending close is kept, for close() to await.
-      const closing = this.#transport.close().catch(() => undefined);
+      const retired = this.#transport;
+      const closing = retired.close().catch(() => undefined);
       this.#retiring.add(closing);
-      void closing.then(() => this.#retiring.delete(closing));
+      this.#retired.add(retired);
+      void closing.then(() => {
+        this.#retiring.delete(closing);
+        this.#retired.delete(retired);
+      });
       this.#transport = undefined;
     }
   }
@@ -365,7 +373,10 @@ export class ThreatConnect {
     this.#lifecycle.close();
     const current = this.#transport;
     this.#transport = undefined;
-    await Promise.all([...this.#retiring, ...(current ? [current.close()] : [])]);
+    // Destroying the pools ends the requests in flight (they reject with ClientClosedError) and frees
+    // every socket, the retired pools' too.
+    const retired = [...this.#retired].map((transport) => transport.destroy().catch(() => undefined));
+    await Promise.all([...retired, ...this.#retiring, ...(current ? [current.destroy()] : [])]);
     this.#logger.close();
   }
 

@@ -254,8 +254,12 @@ export class AbortError extends ThreatConnectError {
   static {
     defineName(this, 'AbortError');
   }
-  constructor(message = 'The operation was aborted', options: BaseOptions = {}) {
-    super(message, { ...options, code: 'TC_ABORT' });
+  constructor(
+    message = 'The operation was aborted',
+    options: BaseOptions = {},
+    code: ErrorCode = 'TC_ABORT',
+  ) {
+    super(message, { ...options, code });
   }
 
   /** An AbortError for a fired signal, keeping the signal's reason as `cause`. */
@@ -309,13 +313,16 @@ export class IncompleteResultError extends ThreatConnectError {
   }
 }
 
-/** The client was closed (`close()`, or `await using` leaving its scope) before or during the call. */
-export class ClientClosedError extends ThreatConnectError {
+/**
+ * The client was closed (`close()`, or `await using` leaving its scope) before or during the call. An
+ * {@link AbortError}: the call was aborted, by the client's close rather than the caller's signal.
+ */
+export class ClientClosedError extends AbortError {
   static {
     defineName(this, 'ClientClosedError');
   }
   constructor(message = 'This client has been closed', options: BaseOptions = {}) {
-    super(message, { ...options, code: 'TC_CLOSED' });
+    super(message, options, 'TC_CLOSED');
   }
 }
 

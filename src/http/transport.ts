@@ -394,9 +394,14 @@ export class HttpTransport {
     }
   }
 
-  /** Releases the sockets. */
+  /** Releases the sockets once the requests in flight are done. */
   async close(): Promise<void> {
     await this.#agent.close();
+  }
+
+  /** Ends the requests in flight and releases the sockets now. */
+  async destroy(): Promise<void> {
+    await this.#agent.destroy();
   }
 }
 

@@ -72,6 +72,8 @@ export interface PipelineDeps {
   readonly authenticator: () => Authenticator;
   readonly settings: () => PipelineSettings;
   readonly send: SendFn;
+  /** Fires when the client closes: a retry wait ends, and no further attempt is made. */
+  readonly closing?: AbortSignal | undefined;
 }
 
 /** The statuses the seed counts as success. */

@@ -1,6 +1,8 @@
 /**
- * The client's open/closed state as its calls see it: a closed client refuses new calls, and closing
- * aborts the calls in flight.
+ * The client's open/closed state as its calls see it: a closed client refuses new calls. Closing
+ * fires `signal`, which ends retry waits and token renewals; the client destroys its connection pools
+ * at the same time, which ends the requests in flight. A call then rejects with ClientClosedError.
+ * Calls carry no signal of their own for this: one per call cost more than the whole pipeline.
  */
 import { AbortError, ClientClosedError } from '../core/errors.js';
 import type { CallLifecycle } from './requester.js';
@@ -24,27 +26,5 @@ export class ClientLifecycle implements CallLifecycle {
 
   assertOpen(): void {
     if (this.closed) throw new ClientClosedError();
-  }
-
-  begin(signal: AbortSignal | undefined): { readonly signal: AbortSignal; end(): void } {
-    const closing = this.#closing.signal;
-    // One controller per call, fed by the caller's signal and the client's close; both listeners are
-    // removed when the call ends, so neither long-lived signal grows.
-    const controller = new AbortController();
-    const onAbort = (): void => {
-      controller.abort(signal?.aborted === true ? signal.reason : closing.reason);
-    };
-    if (signal?.aborted === true || closing.aborted) onAbort();
-    else {
-      signal?.addEventListener('abort', onAbort, { once: true });
-      closing.addEventListener('abort', onAbort, { once: true });
-    }
-    return {
-      signal: controller.signal,
-      end: () => {
-        signal?.removeEventListener('abort', onAbort);
-        closing.removeEventListener('abort', onAbort);
-      },
-    };
   }
 }

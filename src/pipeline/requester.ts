@@ -43,12 +43,11 @@ export interface PagesOptions {
   readonly failedWindows?: 'throw' | 'incomplete' | undefined;
 }
 
-/** How the client lets the requester know it is open, and aborts calls in flight when it closes. */
+/** How the client lets the requester know it is open or closed. */
 export interface CallLifecycle {
   /** @throws {ClientClosedError} once the client is closed. */
   assertOpen(): void;
-  /** A signal for one call: fires when `signal` fires or the client closes. Call `end()` after. */
-  begin(signal: AbortSignal | undefined): { readonly signal: AbortSignal; end(): void };
+  readonly closed: boolean;
 }
 
 /** The internal interface resource containers call the API through. */
@@ -196,14 +195,13 @@ export class PipelineRequester implements Requester {
     const url = origin + pathAndQuery;
     const method = ro.httpMethod;
     const { activityLog } = this.#deps.config();
-    const scope = lifecycle.begin(options.signal);
     const ctx: CallContext = {
       method,
       url,
       pathAndQuery,
       headers: ro.headers,
       body: ro.body,
-      signal: scope.signal,
+      signal: options.signal,
       stream: options.stream,
       attempts: [],
       report: {
@@ -226,15 +224,13 @@ export class PipelineRequester implements Requester {
     try {
       result = await this.#deps.pipeline(ctx);
     } catch (error) {
-      // A call cut short by close() says so, rather than looking like the caller's abort.
-      if (scope.signal.aborted && options.signal?.aborted !== true) {
+      // A call cut short by close() says so, rather than looking like a connection failure.
+      if (lifecycle.closed && options.signal?.aborted !== true && !(error instanceof ClientClosedError)) {
         throw new ClientClosedError('The client was closed while the request was in flight', {
           cause: error,
         });
       }
       throw error;
-    } finally {
-      scope.end();
     }
     if (debug) {
       logger.debug(

@@ -4,7 +4,13 @@
  * renewal cures is sent again at once: the renewal's own attempts and the re-sent request are
  * recorded too, and the re-send does not use up a retry.
  */
-import { AbortError, ConnectionError, RetryExhaustedError, throwIfAborted } from '../core/errors.js';
+import {
+  AbortError,
+  ClientClosedError,
+  ConnectionError,
+  RetryExhaustedError,
+  throwIfAborted,
+} from '../core/errors.js';
 import { redactUrl } from '../core/redact.js';
 import { decideRetry } from '../core/retry.js';
 import {
@@ -27,8 +33,13 @@ export function retryMiddleware(deps: PipelineDeps): Middleware {
       let delayMs = 0;
       let tries = 0;
       let resends = 0;
+      const closedError = (cause?: unknown): ClientClosedError =>
+        new ClientClosedError('The client was closed while the request was in flight', { cause });
+      // A function, not a property read: the close happens while the loop awaits.
+      const isClosed = (): boolean => deps.closing?.aborted === true;
       for (;;) {
         throwIfAborted(ctx.signal);
+        if (isClosed()) throw closedError();
         tries += 1;
         const started = clock.now();
         const settings = deps.settings();
@@ -47,6 +58,7 @@ export function retryMiddleware(deps: PipelineDeps): Middleware {
             : { delayMs, durationMs, status: result.response.status },
         );
         if (failure instanceof AbortError) throw failure;
+        if (failure !== undefined && isClosed()) throw closedError(failure);
         // A success ends the call at once; the policy is asked only about failures.
         if (result !== undefined && SUCCESS_STATUSES.has(result.response.status)) {
           return { ...result, attempts: ctx.attempts };
@@ -86,8 +98,38 @@ export function retryMiddleware(deps: PipelineDeps): Middleware {
         logger.warning(`Attempt ${tries} of ${ctx.method} ${redactUrl(ctx.url)} failed: ${what}`);
         logger.info(`Pausing for ${(decision.delayMs / 1000).toFixed(3)} seconds before retry ${tries}.`);
         delayMs = decision.delayMs;
-        await clock.sleep(decision.delayMs, ctx.signal);
+        await sleepUnlessClosed(clock, decision.delayMs, ctx.signal, deps.closing, closedError);
       }
     },
   };
+}
+
+/** Waits out a retry delay; the caller's signal or the client's close end it early. */
+async function sleepUnlessClosed(
+  clock: PipelineDeps['clock'],
+  ms: number,
+  signal: AbortSignal | undefined,
+  closing: AbortSignal | undefined,
+  closedError: (cause?: unknown) => ClientClosedError,
+): Promise<void> {
+  if (closing === undefined) return clock.sleep(ms, signal);
+  // Only a retry wait pays for a combined signal; the listeners go when the wait ends.
+  const controller = new AbortController();
+  const forward = (source: AbortSignal) => () => {
+    controller.abort(source.reason);
+  };
+  const onCaller = signal === undefined ? undefined : forward(signal);
+  const onClose = forward(closing);
+  if (signal !== undefined && onCaller !== undefined)
+    signal.addEventListener('abort', onCaller, { once: true });
+  closing.addEventListener('abort', onClose, { once: true });
+  try {
+    await clock.sleep(ms, controller.signal);
+  } catch (error) {
+    if (closing.aborted && signal?.aborted !== true) throw closedError(error);
+    throw error;
+  } finally {
+    if (signal !== undefined && onCaller !== undefined) signal.removeEventListener('abort', onCaller);
+    closing.removeEventListener('abort', onClose);
+  }
 }
