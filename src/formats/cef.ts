@@ -1,0 +1,127 @@
+/**
+ * CEF (ArcSight Common Event Format, revision 25), decisions.md 3.1: indicators only.
+ *
+ * `CEF:0|threatconnect|threatconnect|2|<id>|<Name>|<Severity>|<extension>`, with the header fields
+ * escaped (`\`, `|`; CR and LF become a space) and the extension's values escaped (`\`, `=`, CR and LF
+ * as `\r` and `\n`), never quoted; null fields are omitted, other C0 controls dropped.
+ */
+import { ValidationError } from '../core/errors.js';
+import { compatCef } from './compat.js';
+import type { LooseRecord } from './loose.js';
+import { type FormatOptions, isCompat } from './options.js';
+import { checkRecord, type IndicatorRecord, isGroupRecord } from './records.js';
+import { cefHeader, cefValue, isoToEpochMs } from './text.js';
+import { hashText, intText, ratingText, severity, stringText } from './values.js';
+
+/** Checks that `record` is an indicator record (CEF and LEEF print indicators only). */
+export function checkIndicator(record: unknown, format: string): asserts record is IndicatorRecord {
+  checkRecord(record);
+  if (isGroupRecord(record)) {
+    throw new ValidationError(`${format} is printed for indicators only, not for a ${record.type} group`);
+  }
+}
+
+function flagText(value: unknown): string {
+  return stringText(value) ?? '';
+}
+
+/** Text that needs no escaping: digits of a number. */
+function isNumber(value: unknown): boolean {
+  return typeof value === 'number';
+}
+
+/** The spec-correct CEF line of an indicator record. */
+export function cefLine(record: IndicatorRecord): string {
+  const r = record as LooseRecord;
+  const type = stringText(r.type) ?? '';
+  const id = intText(r.id);
+  const description = stringText(r.description);
+  const ownerName = stringText(r.ownerName);
+  const weblink = stringText(r.weblink);
+  // The type's value field(s); a file's three hashes.
+  let value: string | null = null;
+  let sha1: string | null = null;
+  let sha256: string | null = null;
+  let flags: string | null = null;
+  switch (type) {
+    case 'Address':
+      value = stringText(r.ip);
+      break;
+    case 'Host': {
+      value = stringText(r.hostName);
+      const dns = r.dnsActive ?? null;
+      const whois = r.whoisActive ?? null;
+      if (dns !== null || whois !== null) flags = `${flagText(dns)},${flagText(whois)}`;
+      break;
+    }
+    case 'URL':
+      value = stringText(r.text);
+      break;
+    case 'EmailAddress':
+      value = stringText(r.address);
+      break;
+    case 'File':
+      value = hashText(r.md5);
+      sha1 = hashText(r.sha1);
+      sha256 = hashText(r.sha256);
+      break;
+    default:
+      value = stringText(r.summary);
+  }
+  const head = cefHeader;
+  const esc = cefValue;
+  const name = description === null || description === '' ? `${type} indicator` : description;
+  const idHeader = id === null ? '' : isNumber(r.id) ? id : head(id);
+  let out = `CEF:0|threatconnect|threatconnect|2|${idHeader}|${head(name)}|${severity(r.rating)}|cat=${esc(type)}`;
+  switch (type) {
+    case 'Address':
+      if (value !== null)
+        out += value.includes(':') ? ` c6a3Label=address c6a3=${esc(value)}` : ` dst=${esc(value)}`;
+      break;
+    case 'Host':
+      if (value !== null) out += ` dhost=${esc(value)}`;
+      break;
+    case 'URL':
+      if (value !== null) out += ` request=${esc(value)}`;
+      break;
+    case 'EmailAddress':
+      if (value !== null) out += ` duser=${esc(value)}`;
+      break;
+    case 'File': {
+      const best = sha256 ?? sha1 ?? value;
+      if (best !== null) out += ` fileHash=${esc(best)}`;
+      if (value !== null) out += ` cs4Label=md5 cs4=${esc(value)}`;
+      if (sha1 !== null) out += ` cs5Label=sha1 cs5=${esc(sha1)}`;
+      if (sha256 !== null) out += ` cs6Label=sha256 cs6=${esc(sha256)}`;
+      break;
+    }
+    default:
+      if (value !== null) out += ` cs4Label=summary cs4=${esc(value)}`;
+  }
+  if (id !== null) out += ` externalId=${isNumber(r.id) ? id : esc(id)}`;
+  if (description !== null) out += ` msg=${esc(description)}`;
+  if (ownerName !== null) out += ` cs1Label=ownerName cs1=${esc(ownerName)}`;
+  const confidence = intText(r.confidence);
+  if (confidence !== null)
+    out += ` cn1Label=confidence cn1=${isNumber(r.confidence) ? confidence : esc(confidence)}`;
+  const rating = ratingText(r.rating);
+  if (rating !== null) out += ` cfp1Label=rating cfp1=${isNumber(r.rating) ? rating : esc(rating)}`;
+  const dateAdded = stringText(r.dateAdded);
+  const added = dateAdded === null ? null : isoToEpochMs(dateAdded);
+  if (added !== null) out += ` deviceCustomDate1Label=dateAdded deviceCustomDate1=${added}`;
+  const lastModified = stringText(r.lastModified);
+  const modified = lastModified === null ? null : isoToEpochMs(lastModified);
+  if (modified !== null) out += ` rt=${modified}`;
+  if (weblink !== null) out += ` cs2Label=webLink cs2=${esc(weblink)}`;
+  if (flags !== null) out += ` cs3Label=dnsActive,whoisActive cs3=${esc(flags)}`;
+  return out;
+}
+
+/**
+ * One indicator as a CEF line, without a line ending (decisions.md 3.1). With
+ * `{ compat: 'python-sdk' }`, the original's line instead (decisions.md 3.2): not valid CEF.
+ */
+export function formatCef(record: IndicatorRecord, options?: FormatOptions): string {
+  checkIndicator(record, 'CEF');
+  return isCompat(options) ? compatCef(record) : cefLine(record);
+}
