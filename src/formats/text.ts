@@ -236,17 +236,17 @@ export function isoToEpochMs(text: string): number | null {
     at += 3;
     if (text.charCodeAt(at) === 0x2e || text.charCodeAt(at) === 0x2c) {
       at += 1;
+      // Milliseconds from the first three digits; further digits are truncated.
       const first = at;
       let scale = 100;
       while (at < length) {
         const d = digit(text, at);
         if (d < 0) break;
         millis += d * scale;
-        scale /= 10;
+        scale = scale === 1 ? 0 : scale / 10;
         at += 1;
       }
       if (at === first) return null;
-      millis = Math.floor(millis + 1e-9);
     }
   }
   ms += hour * 3_600_000 + minute * 60_000 + second * 1000 + millis;
