@@ -10,7 +10,7 @@ import { compatCef } from './compat.js';
 import type { LooseRecord } from './loose.js';
 import { type FormatOptions, isCompat } from './options.js';
 import { checkRecord, type IndicatorRecord, isGroupRecord } from './records.js';
-import { cefHeader, cefValue, isoToEpochMs } from './text.js';
+import { cefBoth, cefDescription, cefHeader, cefValue, isoToEpochMs } from './text.js';
 import { hashText, intText, ratingText, severity, stringText } from './values.js';
 
 /** Checks that `record` is an indicator record (CEF and LEEF print indicators only). */
@@ -43,6 +43,8 @@ export function cefLine(record: IndicatorRecord): string {
   let sha1: string | null = null;
   let sha256: string | null = null;
   let flags: string | null = null;
+  // The modelled types' names need no escaping.
+  let known = true;
   switch (type) {
     case 'Address':
       value = stringText(r.ip);
@@ -66,13 +68,23 @@ export function cefLine(record: IndicatorRecord): string {
       sha256 = hashText(r.sha256);
       break;
     default:
+      known = false;
       value = stringText(r.summary);
   }
   const head = cefHeader;
   const esc = cefValue;
-  const name = description === null || description === '' ? `${type} indicator` : description;
+  let name: string;
+  let msg: string | null = null;
+  if (description === null || description === '') {
+    name = known ? `${type} indicator` : head(`${type} indicator`);
+    msg = description;
+  } else {
+    cefDescription(description);
+    name = cefBoth.header;
+    msg = cefBoth.value;
+  }
   const idHeader = id === null ? '' : isNumber(r.id) ? id : head(id);
-  let out = `CEF:0|threatconnect|threatconnect|2|${idHeader}|${head(name)}|${severity(r.rating)}|cat=${esc(type)}`;
+  let out = `CEF:0|threatconnect|threatconnect|2|${idHeader}|${name}|${severity(r.rating)}|cat=${known ? type : esc(type)}`;
   switch (type) {
     case 'Address':
       if (value !== null)
@@ -99,7 +111,7 @@ export function cefLine(record: IndicatorRecord): string {
       if (value !== null) out += ` cs4Label=summary cs4=${esc(value)}`;
   }
   if (id !== null) out += ` externalId=${isNumber(r.id) ? id : esc(id)}`;
-  if (description !== null) out += ` msg=${esc(description)}`;
+  if (msg !== null) out += ` msg=${msg}`;
   if (ownerName !== null) out += ` cs1Label=ownerName cs1=${esc(ownerName)}`;
   const confidence = intText(r.confidence);
   if (confidence !== null)

@@ -40,6 +40,8 @@ function attributes(record: IndicatorRecord, sep: string, c: (text: string) => s
   let value3: string | null = null;
   let key4 = '';
   let value4: string | null = null;
+  // The modelled types' names need no cleaning.
+  let known = true;
   switch (type) {
     case 'Address':
       key1 = 'dst';
@@ -76,6 +78,7 @@ function attributes(record: IndicatorRecord, sep: string, c: (text: string) => s
       break;
     }
     default:
+      known = false;
       value = stringText(r.summary);
   }
   const description = stringText(r.description);
@@ -83,7 +86,7 @@ function attributes(record: IndicatorRecord, sep: string, c: (text: string) => s
   const confidence = intText(r.confidence);
   const rating = ratingText(r.rating);
   const weblink = stringText(r.weblink);
-  let out = `cat=${c(type)}`;
+  let out = `cat=${known ? type : c(type)}`;
   if (value !== null) out += `${sep}${key1}=${c(value)}`;
   if (value2 !== null) out += `${sep}${key2}=${c(value2)}`;
   if (value3 !== null) out += `${sep}${key3}=${c(value3)}`;

@@ -82,6 +82,23 @@ function prefixEach(text: string, char: string, prefix: string): string {
   return out + text.slice(start);
 }
 
+/**
+ * The description both ways, scanned once: as the CEF header's Name (`header`) and as the `msg` value
+ * (`value`). Kept in module state to return two strings without allocating; read them at once.
+ */
+export const cefBoth = { header: '', value: '' };
+
+/** Sets {@link cefBoth} for `text`. */
+export function cefDescription(text: string): void {
+  if (CEF_CLEAN.test(text)) {
+    cefBoth.header = prefixEach(text, '|', '\\');
+    cefBoth.value = prefixEach(text, '=', '\\');
+  } else {
+    cefBoth.header = applyTable(text, CEF_HEADER, CEF_HEADER_CLEAN);
+    cefBoth.value = applyTable(text, CEF_VALUE, CEF_VALUE_CLEAN);
+  }
+}
+
 /** A CEF header field: `\` and `|` escaped, CR and LF become a space, other C0 controls dropped. */
 export function cefHeader(text: string): string {
   if (CEF_CLEAN.test(text)) return prefixEach(text, '|', '\\');
@@ -207,6 +224,18 @@ function twoDigits(text: string, at: number): number {
  * midnight UTC, and so is a time without an offset). Anything else, or an impossible date, is `null`.
  */
 export function isoToEpochMs(text: string): number | null {
+  // `lastModified` often equals `dateAdded`: the last answer is kept.
+  if (text === lastIso) return lastMs;
+  const ms = parseIso(text);
+  lastIso = text;
+  lastMs = ms;
+  return ms;
+}
+
+let lastIso = '';
+let lastMs: number | null = null;
+
+function parseIso(text: string): number | null {
   const length = text.length;
   if (length < 10) return null;
   const y0 = digit(text, 0);
