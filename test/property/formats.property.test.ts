@@ -51,10 +51,7 @@ function checkCef(record: FormatRecord): string | null {
 }
 
 function checkLeef(record: FormatRecord, delimiter?: string): string | null {
-  const line = formatLeef(
-    record,
-    delimiter === undefined ? undefined : { version: '2.0', delimiter },
-  );
+  const line = formatLeef(record, delimiter === undefined ? undefined : { version: '2.0', delimiter });
   const event = parseLeef(line);
   const header = [
     'threatconnect',
