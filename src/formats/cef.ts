@@ -10,7 +10,7 @@ import { compatCef } from './compat.js';
 import type { LooseRecord } from './loose.js';
 import { type FormatOptions, isCompat } from './options.js';
 import { checkRecord, type IndicatorRecord, isGroupRecord } from './records.js';
-import { cefBoth, cefDescription, cefHeader, cefValue, isoToEpochMs } from './text.js';
+import { cefBoth, cefDescription, cefHeader, cefValue, epochText, isoToEpochMs } from './text.js';
 import { hashText, intText, ratingText, severity, stringText } from './values.js';
 
 /** Checks that `record` is an indicator record (CEF and LEEF print indicators only). */
@@ -120,10 +120,10 @@ export function cefLine(record: IndicatorRecord): string {
   if (rating !== null) out += ` cfp1Label=rating cfp1=${isNumber(r.rating) ? rating : esc(rating)}`;
   const dateAdded = stringText(r.dateAdded);
   const added = dateAdded === null ? null : isoToEpochMs(dateAdded);
-  if (added !== null) out += ` deviceCustomDate1Label=dateAdded deviceCustomDate1=${added}`;
+  if (added !== null) out += ` deviceCustomDate1Label=dateAdded deviceCustomDate1=${epochText(added)}`;
   const lastModified = stringText(r.lastModified);
   const modified = lastModified === null ? null : isoToEpochMs(lastModified);
-  if (modified !== null) out += ` rt=${modified}`;
+  if (modified !== null) out += ` rt=${epochText(modified)}`;
   if (weblink !== null) out += ` cs2Label=webLink cs2=${esc(weblink)}`;
   if (flags !== null) out += ` cs3Label=dnsActive,whoisActive cs3=${esc(flags)}`;
   return out;

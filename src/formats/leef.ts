@@ -16,6 +16,7 @@ import { hashText, intText, ratingText, severity, stringText } from './values.js
 
 /** The header's event id: digits as they are; anything else loses `|`, `\` and control characters. */
 function headerId(value: unknown): string {
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
   const id = intText(value);
   if (id === null) return '';
   let out = '';
@@ -98,8 +99,10 @@ function attributes(record: IndicatorRecord, sep: string, c: (text: string) => s
   out += `${sep}sev=${severity(r.rating)}`;
   if (description !== null) out += `${sep}description=${c(description)}`;
   if (ownerName !== null) out += `${sep}ownerName=${c(ownerName)}`;
-  if (confidence !== null) out += `${sep}confidence=${c(confidence)}`;
-  if (rating !== null) out += `${sep}rating=${c(rating)}`;
+  // The text of a number needs no cleaning.
+  if (confidence !== null)
+    out += `${sep}confidence=${typeof r.confidence === 'number' ? confidence : c(confidence)}`;
+  if (rating !== null) out += `${sep}rating=${typeof r.rating === 'number' ? rating : c(rating)}`;
   if (weblink !== null) out += `${sep}weblink=${c(weblink)}`;
   return out;
 }

@@ -34,7 +34,7 @@ export function isGroup(record: FormatRecord): boolean {
 /** Every key of the record's type, sorted (decisions.md 3.1: KeyVal and JSON). */
 export function sortedKeys(record: FormatRecord): string[] {
   const base = isGroup(record)
-    ? ['dateAdded', 'id', 'name', 'ownerName', 'type', 'weblink', ...(GROUP_EXTRAS[record.type] ?? [])]
+    ? ['dateAdded', 'id', 'name', 'ownerName', 'type', 'weblink', ...(GROUP_EXTRAS[record.type] as string[])]
     : [
         'confidence',
         'dateAdded',
@@ -45,7 +45,9 @@ export function sortedKeys(record: FormatRecord): string[] {
         'rating',
         'type',
         'weblink',
-        ...(INDICATOR_EXTRAS[record.type] ?? ['summary']),
+        ...(Object.hasOwn(INDICATOR_EXTRAS, record.type)
+          ? (INDICATOR_EXTRAS[record.type] as string[])
+          : ['summary']),
       ];
   return base.sort();
 }

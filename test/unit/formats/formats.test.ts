@@ -313,6 +313,16 @@ describe('the mapping choices (docs/decisions.md "Formats")', () => {
     assert.match(formatKeyval({ type: 'Host', dnsActive: false }, compat), /dnsActive="False"/);
   });
 
+  it('type names that are also Object.prototype keys are plain custom types', () => {
+    for (const type of ['valueOf', 'constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      const record: IndicatorRecord = { type, summary: 'x' };
+      assert.equal(formatKeyval(record), `summary="x" type="${type}"`);
+      assert.equal(formatCsv(record), `,,,,x,,,,${type},`);
+      assert.equal(ext(formatCef(record)).cs4, 'x');
+      assert.deepEqual(Object.keys(JSON.parse(formatJson(record)) as object).length, 10);
+    }
+  });
+
   it('a custom type: cs4Label=summary in CEF, summary in LEEF, the indicator column in CSV', () => {
     const asn: IndicatorRecord = { type: 'ASN', summary: 'ASN64500', rating: 2 };
     assert.deepEqual(ext(formatCef(asn)), {
