@@ -43,6 +43,7 @@ export function cefLine(record: IndicatorRecord): string {
   let sha1: string | null = null;
   let sha256: string | null = null;
   let flags: string | null = null;
+  let flagsSafe = true;
   // The modelled types' names need no escaping.
   let known = true;
   switch (type) {
@@ -54,6 +55,9 @@ export function cefLine(record: IndicatorRecord): string {
       const dns = r.dnsActive ?? null;
       const whois = r.whoisActive ?? null;
       if (dns !== null || whois !== null) flags = `${flagText(dns)},${flagText(whois)}`;
+      // Booleans print `true`/`false`: nothing to escape.
+      flagsSafe =
+        (dns === null || typeof dns === 'boolean') && (whois === null || typeof whois === 'boolean');
       break;
     }
     case 'URL':
@@ -100,11 +104,15 @@ export function cefLine(record: IndicatorRecord): string {
       if (value !== null) out += ` duser=${esc(value)}`;
       break;
     case 'File': {
-      const best = sha256 ?? sha1 ?? value;
-      if (best !== null) out += ` fileHash=${esc(best)}`;
-      if (value !== null) out += ` cs4Label=md5 cs4=${esc(value)}`;
-      if (sha1 !== null) out += ` cs5Label=sha1 cs5=${esc(sha1)}`;
-      if (sha256 !== null) out += ` cs6Label=sha256 cs6=${esc(sha256)}`;
+      // Each hash escaped once; fileHash repeats the strongest.
+      const md5Text = value === null ? null : esc(value);
+      const sha1Text = sha1 === null ? null : esc(sha1);
+      const sha256Text = sha256 === null ? null : esc(sha256);
+      const best = sha256Text ?? sha1Text ?? md5Text;
+      if (best !== null) out += ` fileHash=${best}`;
+      if (md5Text !== null) out += ` cs4Label=md5 cs4=${md5Text}`;
+      if (sha1Text !== null) out += ` cs5Label=sha1 cs5=${sha1Text}`;
+      if (sha256Text !== null) out += ` cs6Label=sha256 cs6=${sha256Text}`;
       break;
     }
     default:
@@ -125,7 +133,7 @@ export function cefLine(record: IndicatorRecord): string {
   const modified = lastModified === null ? null : isoToEpochMs(lastModified);
   if (modified !== null) out += ` rt=${epochText(modified)}`;
   if (weblink !== null) out += ` cs2Label=webLink cs2=${esc(weblink)}`;
-  if (flags !== null) out += ` cs3Label=dnsActive,whoisActive cs3=${esc(flags)}`;
+  if (flags !== null) out += ` cs3Label=dnsActive,whoisActive cs3=${flagsSafe ? flags : esc(flags)}`;
   return out;
 }
 

@@ -226,8 +226,8 @@ const OTHER_GROUP_FIELDS = fieldSet('group', GROUP_BASE);
  */
 export function isGroupRecord(record: FormatRecord): record is GroupRecord {
   const type = record.type;
-  if (GROUP_TYPES.has(type)) return true;
   if (INDICATOR_TYPES.has(type)) return false;
+  if (GROUP_TYPES.has(type)) return true;
   return 'name' in record && !('summary' in record);
 }
 

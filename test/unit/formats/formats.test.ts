@@ -304,6 +304,8 @@ describe('the mapping choices (docs/decisions.md "Formats")', () => {
     assert.equal(ext(formatCef({ type: 'Host', dnsActive: true, whoisActive: false })).cs3, 'true,false');
     assert.equal(ext(formatCef({ type: 'Host', dnsActive: true })).cs3, 'true,');
     assert.equal(ext(formatCef({ type: 'Host' })).cs3, undefined);
+    // Flags that are not booleans (hand-made records) are escaped like any text.
+    assert.equal(ext(formatCef({ type: 'Host', dnsActive: 'a=b\\' as never })).cs3, 'a=b\\,');
     assert.deepEqual(attrs(formatLeef({ type: 'Host', hostName: 'h', whoisActive: true })), {
       cat: 'Host',
       identHostName: 'h',
