@@ -10,8 +10,11 @@ import { checkRecord, type FormatRecord, field, fieldsOf, isGroupRecord } from '
 import { keyvalValue } from './text.js';
 import { valueText } from './values.js';
 
-/** `out` with the pair ` key="value"` appended; `out` itself for no value. */
-function pair(out: string, key: string, value: unknown, float: boolean): string {
+/**
+ * `out` with the pair ` key="value"` appended (`key="value"` when `out` is empty); `out` itself for no
+ * value. `lead` is the constant ` key="`, so the pair costs three string joins, not five.
+ */
+function pair(out: string, lead: string, value: unknown, float: boolean): string {
   let shown: string;
   if (typeof value === 'string') shown = keyvalValue(value);
   else {
@@ -20,7 +23,7 @@ function pair(out: string, key: string, value: unknown, float: boolean): string 
     // Numbers and booleans print nothing that needs escaping.
     shown = typeof value === 'number' || typeof value === 'boolean' ? text : keyvalValue(text);
   }
-  return out === '' ? `${key}="${shown}"` : `${out} ${key}="${shown}"`;
+  return `${out === '' ? lead.slice(1) : out + lead}${shown}"`;
 }
 
 /**
@@ -29,40 +32,40 @@ function pair(out: string, key: string, value: unknown, float: boolean): string 
  */
 function indicatorLine(r: LooseRecord): string {
   const type = r.type;
-  let out = type === 'EmailAddress' ? pair('', 'address', r.address, false) : '';
-  out = pair(out, 'confidence', r.confidence, false);
-  out = pair(out, 'dateAdded', r.dateAdded, false);
-  out = pair(out, 'description', r.description, false);
+  let out = type === 'EmailAddress' ? pair('', ' address="', r.address, false) : '';
+  out = pair(out, ' confidence="', r.confidence, false);
+  out = pair(out, ' dateAdded="', r.dateAdded, false);
+  out = pair(out, ' description="', r.description, false);
   if (type === 'Host') {
-    out = pair(out, 'dnsActive', r.dnsActive, false);
-    out = pair(out, 'hostName', r.hostName, false);
+    out = pair(out, ' dnsActive="', r.dnsActive, false);
+    out = pair(out, ' hostName="', r.hostName, false);
   }
-  out = pair(out, 'id', r.id, false);
-  if (type === 'Address') out = pair(out, 'ip', r.ip, false);
-  out = pair(out, 'lastModified', r.lastModified, false);
-  if (type === 'File') out = pair(out, 'md5', r.md5, false);
-  out = pair(out, 'ownerName', r.ownerName, false);
-  out = pair(out, 'rating', r.rating, true);
+  out = pair(out, ' id="', r.id, false);
+  if (type === 'Address') out = pair(out, ' ip="', r.ip, false);
+  out = pair(out, ' lastModified="', r.lastModified, false);
+  if (type === 'File') out = pair(out, ' md5="', r.md5, false);
+  out = pair(out, ' ownerName="', r.ownerName, false);
+  out = pair(out, ' rating="', r.rating, true);
   switch (type) {
     case 'File':
-      out = pair(out, 'sha1', r.sha1, false);
-      out = pair(out, 'sha256', r.sha256, false);
-      out = pair(out, 'size', r.size, false);
+      out = pair(out, ' sha1="', r.sha1, false);
+      out = pair(out, ' sha256="', r.sha256, false);
+      out = pair(out, ' size="', r.size, false);
       break;
     case 'URL':
-      out = pair(out, 'source', r.source, false);
-      out = pair(out, 'text', r.text, false);
+      out = pair(out, ' source="', r.source, false);
+      out = pair(out, ' text="', r.text, false);
       break;
     case 'Address':
     case 'EmailAddress':
     case 'Host':
       break;
     default:
-      out = pair(out, 'summary', r.summary, false);
+      out = pair(out, ' summary="', r.summary, false);
   }
-  out = pair(out, 'type', type, false);
-  out = pair(out, 'weblink', r.weblink, false);
-  if (type === 'Host') out = pair(out, 'whoisActive', r.whoisActive, false);
+  out = pair(out, ' type="', type, false);
+  out = pair(out, ' weblink="', r.weblink, false);
+  if (type === 'Host') out = pair(out, ' whoisActive="', r.whoisActive, false);
   return out;
 }
 

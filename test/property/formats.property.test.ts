@@ -30,14 +30,16 @@ import {
 import {
   compareFields,
   comparePairs,
+  epochMs,
   expectedCef,
   expectedCsv,
   expectedJson,
   expectedKeyval,
   expectedLeef,
 } from '../helpers/format-model.js';
+import { epochText, isoToEpochMs } from '../../src/formats/text.js';
 import { parseCef, parseCsv, parseKeyval, parseLeef } from '../helpers/format-parsers.js';
-import { arbGroup, arbIndicator, arbRecord, prng, randomRecord } from '../helpers/format-records.js';
+import { arbDate, arbGroup, arbIndicator, arbRecord, prng, randomRecord } from '../helpers/format-records.js';
 
 const RUNS = { numRuns: 400 };
 
@@ -153,6 +155,25 @@ describe('KeyVal round trip', () => {
 describe('JSON round trip', () => {
   it('one line; JSON.parse gives every field, null kept', () => {
     fc.assert(fc.property(arbRecord, holds(checkJson)), RUNS);
+  });
+});
+
+describe('dates', () => {
+  it('isoToEpochMs reads what the model reads (Date.UTC), and nothing else', () => {
+    fc.assert(
+      fc.property(arbDate, (text) => {
+        assert.equal(isoToEpochMs(text), epochMs(text));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+  it('epoch milliseconds print as String() prints them', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -8.64e15, max: 8.64e15 }), (ms) => {
+        assert.equal(epochText(ms), String(ms));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
 
