@@ -36,6 +36,9 @@ export {
   ValidationError,
 } from './core/errors.js';
 export { RequestObject } from './core/request-object.js';
+// The output formats (decisions.md 3): formatCef, formatLeef, formatCsv, csvHeader, formatKeyval, formatJson, their
+// records and streams; src/formats/index.ts lists them.
+export * from './formats/index.js';
 export { ApiResponse } from './core/response.js';
 export type { PostFilterEntry, Report, ReportEntry, RequestEntry } from './report/index.js';
 // Resource objects (what the containers' add() and retrieval give).
