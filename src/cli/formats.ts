@@ -5,7 +5,7 @@
  * `src/formats` (decisions.md 3) by filling their entries below. Until then they are `undefined`, and
  * asking for one is an error: "format csv is not available yet".
  */
-import type { CompatMode } from '../index.js';
+import { type CompatMode, csvHeader, type Group, type Indicator } from '../index.js';
 import type { GroupRecord, IndicatorRecord, OwnerRecord, RecordKind } from './records.js';
 import { viewOf } from './records.js';
 
@@ -81,10 +81,52 @@ const json: FormatEntry = {
 export const FORMATS: Readonly<Record<FormatName, FormatEntry | undefined>> = {
   json,
   jsonl,
-  csv: undefined,
-  cef: undefined,
-  leef: undefined,
-  keyval: undefined,
+  csv: {
+    kinds: ['indicator', 'group'],
+    create: ({ kind, compat }) => {
+      const options = compat === undefined ? {} : { compat };
+      // RFC 4180: CRLF after every record, the header included; the original wrote LF.
+      const end = compat === undefined ? '\r\n' : '\n';
+      return {
+        begin: () => `${csvHeader(kind === 'group' ? 'group' : 'indicator', options)}${end}`,
+        record: (record) => `${(record as Indicator | Group).toCsv(options)}${end}`,
+        end: () => '',
+      };
+    },
+  },
+  cef: {
+    kinds: ['indicator'],
+    create: ({ compat }) => {
+      const options = compat === undefined ? {} : { compat };
+      return {
+        begin: () => '',
+        record: (record) => `${(record as Indicator).toCef(options)}\n`,
+        end: () => '',
+      };
+    },
+  },
+  leef: {
+    kinds: ['indicator'],
+    create: ({ compat }) => {
+      const options = compat === undefined ? {} : { compat };
+      return {
+        begin: () => '',
+        record: (record) => `${(record as Indicator).toLeef(options)}\n`,
+        end: () => '',
+      };
+    },
+  },
+  keyval: {
+    kinds: ['indicator', 'group'],
+    create: ({ compat }) => {
+      const options = compat === undefined ? {} : { compat };
+      return {
+        begin: () => '',
+        record: (record) => `${(record as Indicator | Group).toKeyval(options)}\n`,
+        end: () => '',
+      };
+    },
+  },
 };
 
 /** Why a format cannot print: not built yet (exit 1), or not for this kind of record (usage, exit 2). */

@@ -4,6 +4,8 @@
  * associations, `commit()` and `delete()` (sdk-behaviour.md 8.3; the shared write side is in item.ts),
  * and for documents and signatures their contents (`upload()`, `download()`; sdk-behaviour.md 5).
  */
+import type { FormatOptions, RecordData } from '../formats/index.js';
+import { clientCompat, groupOutput } from './output.js';
 import type { Readable } from 'node:stream';
 import { inspect } from 'node:util';
 import type { IndicatorType, ResourceType } from '../core/enums.js';
@@ -88,6 +90,38 @@ export class Group extends Item {
     this.lastModified = undefined;
     this.webLink = undefined;
     this.fields = {};
+  }
+
+  // ---- output formats (decisions.md 3; groups have CSV, KeyVal and JSON) ----
+
+  /** One CSV record (RFC 4180), no line ending. */
+  get csv(): string {
+    return groupOutput.csv(this, clientCompat(this));
+  }
+  /** The CSV header of groups. */
+  get csvHeader(): string {
+    return groupOutput.csvHeader(clientCompat(this));
+  }
+  /** Sorted `key="value"` pairs. */
+  get keyval(): string {
+    return groupOutput.keyval(this, clientCompat(this));
+  }
+  /** Compact JSON with sorted keys. */
+  get json(): string {
+    return groupOutput.json(this, clientCompat(this));
+  }
+  /** The object `json` prints. */
+  get data(): RecordData {
+    return groupOutput.data(this);
+  }
+  toCsv(options: FormatOptions = clientCompat(this)): string {
+    return groupOutput.csv(this, options);
+  }
+  toKeyval(options: FormatOptions = clientCompat(this)): string {
+    return groupOutput.keyval(this, options);
+  }
+  toJson(options: FormatOptions = clientCompat(this)): string {
+    return groupOutput.json(this, options);
   }
 
   get itemKind(): ItemKind {

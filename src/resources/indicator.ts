@@ -3,6 +3,8 @@
  * written back with setters, metadata, associations, `commit()` and `delete()` (sdk-behaviour.md 8.1,
  * 8.2; the shared write side is in item.ts).
  */
+import type { FormatOptions, LeefOptions, RecordData } from '../formats/index.js';
+import { clientCompat, indicatorOutput } from './output.js';
 import { inspect } from 'node:util';
 import type { ResourceType } from '../core/enums.js';
 import { ValidationError } from '../core/errors.js';
@@ -136,6 +138,52 @@ export class Indicator extends Item {
 
   get label(): string {
     return `${this.type} ${JSON.stringify(this.summary)}`;
+  }
+
+  // ---- output formats (decisions.md 3; the properties follow the client's compat setting) ----
+
+  /** One CEF line (ArcSight CEF rev 25; `compat: 'python-sdk'` gives the original's bytes). */
+  get cef(): string {
+    return indicatorOutput.cef(this, clientCompat(this));
+  }
+  /** One LEEF 1.0 line. */
+  get leef(): string {
+    return indicatorOutput.leef(this, clientCompat(this));
+  }
+  /** One CSV record (RFC 4180), no line ending. */
+  get csv(): string {
+    return indicatorOutput.csv(this, clientCompat(this));
+  }
+  /** The CSV header of indicators. */
+  get csvHeader(): string {
+    return indicatorOutput.csvHeader(clientCompat(this));
+  }
+  /** Sorted `key="value"` pairs. */
+  get keyval(): string {
+    return indicatorOutput.keyval(this, clientCompat(this));
+  }
+  /** Compact JSON with sorted keys (compat: the seed's 4-space form). */
+  get json(): string {
+    return indicatorOutput.json(this, clientCompat(this));
+  }
+  /** The object `json` prints. */
+  get data(): RecordData {
+    return indicatorOutput.data(this);
+  }
+  toCef(options: FormatOptions = clientCompat(this)): string {
+    return indicatorOutput.cef(this, options);
+  }
+  toLeef(options: LeefOptions = clientCompat(this)): string {
+    return indicatorOutput.leef(this, options);
+  }
+  toCsv(options: FormatOptions = clientCompat(this)): string {
+    return indicatorOutput.csv(this, options);
+  }
+  toKeyval(options: FormatOptions = clientCompat(this)): string {
+    return indicatorOutput.keyval(this, options);
+  }
+  toJson(options: FormatOptions = clientCompat(this)): string {
+    return indicatorOutput.json(this, options);
   }
 
   // ---- setters (sdk-behaviour.md 8.1) ----------------------------------------------------------

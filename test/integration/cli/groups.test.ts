@@ -194,7 +194,11 @@ describe('threatconnect groups', () => {
     const cef = await run(['threats', '--format', 'cef']);
     assert.deepEqual(
       { code: cef.code, stderr: cef.stderr },
-      { code: 1, stderr: 'threatconnect groups: format cef is not available yet\n' },
+      {
+        code: 2,
+        stderr:
+          'error: format cef does not apply to groups\n(threatconnect groups --help lists the options)\n',
+      },
     );
     assert.deepEqual(await requestLog(sandbox), []);
   });

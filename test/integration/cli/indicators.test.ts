@@ -5,6 +5,7 @@
  * `--report-json`, `--output` written whole or not at all, an interrupt, and the progress counter.
  */
 import assert from 'node:assert/strict';
+import { OBSERVED } from '../../unit/formats/fixtures/vectors.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { Sandbox } from '../../../src/sandbox/index.js';
@@ -396,17 +397,29 @@ describe('threatconnect indicators', () => {
     assert.ok(pages.length >= 2 && pages.length <= 4, pages.join('\n'));
   });
 
-  it('--format csv, cef, leef and keyval are not available yet: exit 1, before any request', async () => {
-    for (const format of ['csv', 'cef', 'leef', 'keyval']) {
-      const result = await run(['--format', format]);
-      assert.deepEqual(result, {
-        code: 1,
-        stdout: '',
-        bytes: Buffer.alloc(0),
-        stderr: `threatconnect indicators: format ${format} is not available yet\n`,
-      });
-    }
-    assert.deepEqual(await requestLog(sandbox), []);
+  it('--format csv, cef, leef and keyval print one line per indicator (compat: the original bytes)', async () => {
+    const base = ['--owner', COMMUNITY, '--tag', 'APT'];
+    const jsonl = await run([...base, '--format', 'jsonl']);
+    assert.equal(jsonl.code, 0, jsonl.stderr);
+    const count = jsonl.stdout.trimEnd().split('\n').length;
+    const lines = (stdout: string) => stdout.replace(/\r?\n$/, '').split(/\r?\n/);
+    const cef = await run([...base, '--format', 'cef']);
+    assert.equal(cef.code, 0, cef.stderr);
+    assert.equal(lines(cef.stdout).length, count);
+    assert.ok(lines(cef.stdout).every((line) => line.startsWith('CEF:0|threatconnect|threatconnect|2|')));
+    const leef = await run([...base, '--format', 'leef']);
+    assert.ok(lines(leef.stdout).every((line) => line.startsWith('LEEF:1.0|threatconnect|threatconnect|2|')));
+    const csv = await run([...base, '--format', 'csv']);
+    assert.ok(csv.stdout.endsWith('\r\n'), 'RFC 4180: CRLF after every record');
+    assert.equal(
+      lines(csv.stdout)[0],
+      'confidence,dateAdded,description,id,indicator,lastModified,ownerName,rating,type,weblink',
+    );
+    assert.equal(lines(csv.stdout).length, count + 1);
+    const keyval = await run([...base, '--format', 'keyval']);
+    assert.equal(lines(keyval.stdout).length, count);
+    const compat = await run([...base, '--format', 'cef', '--compat', 'python-sdk']);
+    assert.ok(lines(compat.stdout).includes(OBSERVED.cef[2]), 'record 355999 as the original printed it');
   });
 
   it('--report prints report.stats on stderr; --report-json writes report.toJSON()', async () => {

@@ -107,20 +107,20 @@ describe('OPVALUE', () => {
 });
 
 describe('format registry', () => {
-  it('json and jsonl are built; csv, cef, leef and keyval are slots for src/formats', () => {
+  it('every format is built; CEF and LEEF print indicators only', () => {
     assert.deepEqual(
-      Object.entries(FORMATS).map(([name, entry]) => [name, entry !== undefined]),
+      Object.entries(FORMATS).map(([name, entry]) => [name, entry?.kinds]),
       [
-        ['json', true],
-        ['jsonl', true],
-        ['csv', false],
-        ['cef', false],
-        ['leef', false],
-        ['keyval', false],
+        ['json', ['indicator', 'group', 'owner']],
+        ['jsonl', ['indicator', 'group', 'owner']],
+        ['csv', ['indicator', 'group']],
+        ['cef', ['indicator']],
+        ['leef', ['indicator']],
+        ['keyval', ['indicator', 'group']],
       ],
     );
-    assert.deepEqual(createWriter('csv', { kind: 'indicator', compat: undefined }), {
-      problem: { reason: 'unavailable', message: 'format csv is not available yet' },
+    assert.deepEqual(createWriter('cef', { kind: 'group', compat: undefined }), {
+      problem: { reason: 'kind', message: 'format cef does not apply to groups' },
     });
   });
 
