@@ -10,7 +10,7 @@ import { parseIndicatorFile } from '../../../src/cli/commands/add.js';
 import type { Sandbox } from '../../../src/sandbox/index.js';
 import { withSandbox } from '../../helpers/sandbox.js';
 import { requestLog, resetSandbox } from '../client/support.js';
-import { jsonLines, runInProcess, sandboxEnv, tempFolder } from './in-process.js';
+import { Capture, jsonLines, runInProcess, sandboxEnv, tempFolder } from './in-process.js';
 
 describe('threatconnect add', () => {
   let sandbox: Sandbox;
@@ -210,6 +210,20 @@ describe('threatconnect add', () => {
     assert.equal((host.data as { host: Record<string, unknown> }).host.description, 'quoted, with comma');
     const missing = await cli(['request', 'GET', '/v2/indicators/addresses/10.88.0.2']);
     assert.match(missing.stdout, /not found/);
+  });
+
+  it('--from-file shows progress only on a terminal stderr, then the summary', async () => {
+    const file = folder.file('progress.txt', '10.99.0.1\n10.99.0.2\n');
+    const plain = await cli(['add', 'indicator', '--from-file', file]);
+    assert.equal(plain.stderr, 'threatconnect add indicator: 2 created, 0 updated, 0 failed (2 rows)\n');
+    assert.equal(plain.code, 0);
+    const tty = await runInProcess(['add', 'indicator', '--from-file', file], {
+      env,
+      stderr: new Capture(true),
+    });
+    assert.equal(tty.code, 0, tty.stderr);
+    assert.match(tty.stderr, /rows \[.*\] \d\/2 /);
+    assert.match(tty.stderr, /0 created, 2 updated, 0 failed \(2 rows\)\n$/);
   });
 
   it('parseIndicatorFile reads plain lines, CSV without a header, comments and problems', () => {
