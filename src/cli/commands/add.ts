@@ -337,9 +337,14 @@ async function addFromFile(
     total: rows.length,
     dataToTerminal: io.stdout.isTTY === true,
   });
+  /** The row in flight when an interrupt came, and how many rows were never started. */
+  let cut: { line: number | undefined; left: number } | undefined;
   try {
-    for (const row of rows) {
-      if (io.interrupt.aborted) throw interrupted();
+    for (const [index, row] of rows.entries()) {
+      if (stopped()) {
+        cut = { line: undefined, left: rows.length - index };
+        break;
+      }
       const spec = rowSpec(row, defaults);
       if (typeof spec === 'string') {
         failed.push({ line: row.line, reason: spec });
@@ -354,7 +359,10 @@ async function addFromFile(
         else created += 1;
         io.stdout.write(`${JSON.stringify(indicatorView(indicator))}\n`);
       } catch (error) {
-        if (stopped()) throw interrupted();
+        if (stopped()) {
+          cut = { line: row.line, left: rows.length - index - 1 };
+          break;
+        }
         failed.push({ line: row.line, reason: describeError(error, { baseUrl: context.baseUrl }) });
       }
       progress.increment();
@@ -364,10 +372,15 @@ async function addFromFile(
   }
   failed.sort((a, b) => a.line - b.line);
   const total = rows.length + problems.length;
+  const interruptedText =
+    cut === undefined
+      ? ''
+      : `; interrupted${cut.line === undefined ? '' : ` at line ${cut.line}, whose outcome is unknown`}, ${cut.left} rows not attempted`;
   io.stderr.write(
-    `threatconnect add indicator: ${created} created, ${updated} updated, ${failed.length} failed (${total} rows)\n`,
+    `threatconnect add indicator: ${created} created, ${updated} updated, ${failed.length} failed (${total} rows)${interruptedText}\n`,
   );
   for (const problem of failed) io.stderr.write(`  line ${problem.line}: ${problem.reason}\n`);
+  if (cut !== undefined) throw interrupted();
   if (failed.length > 0) context.exitCode = 1;
 }
 

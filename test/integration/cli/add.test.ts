@@ -226,6 +226,34 @@ describe('threatconnect add', () => {
     assert.match(tty.stderr, /0 created, 2 updated, 0 failed \(2 rows\)\n$/);
   });
 
+  it('--from-file interrupted: the summary says where it stopped, exit 130', async () => {
+    const file = folder.file('interrupt.txt', '10.98.0.1\n10.98.0.2\n10.98.0.3\n10.98.0.4\n');
+    const controller = new AbortController();
+    /** Fires the interrupt once the first indicator is printed. */
+    class AbortingCapture extends Capture {
+      override _write(
+        chunk: Buffer,
+        encoding: BufferEncoding,
+        callback: (error?: Error | null) => void,
+      ): void {
+        super._write(chunk, encoding, callback);
+        controller.abort();
+      }
+    }
+    const result = await runInProcess(['add', 'indicator', '--from-file', file], {
+      env,
+      stdout: new AbortingCapture(),
+      interrupt: controller.signal,
+    });
+    assert.equal(result.code, 130);
+    assert.equal(jsonLines(result.stdout).length, 1);
+    assert.equal(
+      result.stderr,
+      'threatconnect add indicator: 1 created, 0 updated, 0 failed (4 rows); interrupted, 3 rows not attempted\n' +
+        'threatconnect add indicator: interrupted\n',
+    );
+  });
+
   it('parseIndicatorFile reads plain lines, CSV without a header, comments and problems', () => {
     const parsed = parseIndicatorFile('\uFEFF10.0.0.1\r\n  # comment\n10.0.0.2,address,1\n,host\n');
     assert.deepEqual(parsed.rows, [
