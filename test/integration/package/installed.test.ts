@@ -10,6 +10,10 @@
  * node_modules/.bin, and symlinks each runtime dependency of package.json (only those) to this
  * checkout's installed copy, whose own dependencies resolve from there. Only the tarball's files (the
  * `files` of package.json) are in the project, so anything else needed at run time fails the test.
+ *
+ * Also `npm run demo` (README's first command), in this file so that the two never run
+ * `build-if-stale` at the same time (test files run in parallel, and two builds would write dist/
+ * together): it exits 0 with the seed page's section headers, in order, in under 30 s.
  */
 import assert from 'node:assert/strict';
 import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
@@ -131,5 +135,42 @@ describe('the package, installed from its tarball', () => {
     `;
     const stdout = ok(run(process.execPath, ['--no-warnings', '-e', script], project), 'CommonJS require');
     assert.equal(stdout, 'function true https://tc.example.com/api\n');
+  });
+});
+
+describe('npm run demo', () => {
+  it('exits 0 with every section header, in order, in under 30 s', () => {
+    const started = Date.now();
+    const result = spawnSync('npm', ['run', '--silent', 'demo'], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    assert.equal(result.status, 0, `${result.stdout}\n${result.stderr}`);
+    const headers = result.stdout.split('\n').filter((line) => line.startsWith('== '));
+    assert.deepEqual(
+      headers.map((h) => /^== (\d)\. /.exec(h)?.[1]),
+      ['1', '2', '3', '4', '5', '6', '7'],
+      result.stdout,
+    );
+    for (const words of [
+      'API settings',
+      'filtering',
+      'Manual API calls',
+      'Documents',
+      'Output formats',
+      'override',
+      'Reporting',
+    ]) {
+      assert.ok(
+        headers.some((h) => h.includes(words)),
+        words,
+      );
+    }
+    assert.match(result.stdout, /Demo done in/);
+    // The demo itself: under 30 s even with a build before it on a busy machine is not promised.
+    const seconds = Number(/Demo done in ([\d.]+) s/.exec(result.stdout)?.[1]);
+    assert.ok(seconds < 30, `${seconds} s`);
+    assert.ok(Date.now() - started < 120_000);
   });
 });
