@@ -138,7 +138,12 @@ describe('threatconnect as a process', () => {
         2,
         /^error: command-argument value 'people' is invalid for argument 'type'\./,
       ],
-      [['add', 'indicator', '10.1.2.3'], env, 1, /^threatconnect add indicator: not available yet: /],
+      [
+        ['add', 'indicator', 'not an indicator'],
+        env,
+        1,
+        /^threatconnect add indicator: "not an indicator" is not a valid indicator: /,
+      ],
       [
         ['owners', '--retries', '1', '--retry-sleep', '0.01'],
         { ...env, TC_API_BASE_URL: `http://127.0.0.1:${port}/api` },

@@ -283,20 +283,4 @@ describe('threatconnect request, owners and document', () => {
     );
     assert.deepEqual(await requestLog(sandbox), []);
   });
-
-  it('add indicator and add group are not available yet (exit 1)', async () => {
-    const indicator = await cli(['add', 'indicator', '10.1.2.3', '--rating', '3']);
-    assert.deepEqual(
-      { code: indicator.code, stdout: indicator.stdout, stderr: indicator.stderr },
-      {
-        code: 1,
-        stdout: '',
-        stderr:
-          "threatconnect add indicator: not available yet: it needs the SDK's indicator write side, which a later version adds\n",
-      },
-    );
-    const group = await cli(['add', 'group', 'threats', 'Name']);
-    assert.equal(group.code, 1);
-    assert.match(group.stderr, /^threatconnect add group: not available yet/);
-  });
 });

@@ -116,7 +116,7 @@ describe('scripts/build-if-stale.mjs', () => {
     const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
       scripts: Record<string, string>;
     };
-    assert.equal(pkg.scripts.demo, 'node scripts/build-if-stale.mjs && node dist/cli/demo.js');
+    assert.equal(pkg.scripts.demo, 'node scripts/build-if-stale.mjs && tsx examples/demo.ts');
     assert.equal(pkg.scripts.prepare, 'npm run build');
   });
 });
