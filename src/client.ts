@@ -3,7 +3,8 @@
  * manual API calls (`apiRequest`, `apiRequestPages`), and the report (`tc.report`).
  */
 import { inspect } from 'node:util';
-import { type Authenticator, createAuthenticator, createTokenRenewer } from './auth/index.js';
+import type { Authenticator } from './auth/index.js';
+import { createClientAuthenticator, createClientTransport, optionsFromArguments } from './client-wiring.js';
 import { readConfigFile, readEnvConfig } from './core/config-sources.js';
 import type {
   ClientOptions,
@@ -13,12 +14,11 @@ import type {
   SettableOptions,
 } from './core/config-types.js';
 import { resolveConfig, updateConfig } from './core/config.js';
-import { ConfigError } from './core/errors.js';
 import type { RequestObject } from './core/request-object.js';
 import type { ApiResponse } from './core/response.js';
 import { splitBaseUrl } from './core/url.js';
 import { validateLogFile, validateLogLevel } from './core/validators.js';
-import { HttpTransport } from './http/transport.js';
+import type { HttpTransport } from './http/transport.js';
 import { type SdkLogger, createLogger } from './logging/logger.js';
 import { createPipeline } from './pipeline/index.js';
 import type { ApiPage, PageIterable } from './pipeline/pages.js';
@@ -100,19 +100,7 @@ export class ThreatConnect {
   /** `new ThreatConnect({ accessId, secretKey, defaultOrg, baseUrl, ... })` with the keys of decisions.md 1.2. */
   constructor(options: ClientOptions);
   constructor(...args: unknown[]) {
-    let options: ClientOptions;
-    if (args.length === 1 && typeof args[0] === 'object' && args[0] !== null) {
-      options = args[0] as ClientOptions;
-    } else if (args.length === 4) {
-      const [accessId, secretKey, defaultOrg, baseUrl] = args;
-      options = { accessId, secretKey, defaultOrg, baseUrl } as ClientOptions;
-    } else {
-      throw new ConfigError(
-        'ThreatConnect takes (accessId, secretKey, defaultOrg, baseUrl) or one options object, got ' +
-          `${args.length} argument${args.length === 1 ? '' : 's'}`,
-      );
-    }
-    this.#config = resolveConfig(options);
+    this.#config = resolveConfig(optionsFromArguments(args));
     const { origin, basePath } = splitBaseUrl(this.#config.baseUrl);
     this.#origin = origin;
     this.#basePath = basePath;
@@ -391,38 +379,24 @@ export class ThreatConnect {
 
   #transportFor(): HttpTransport {
     this.#assertOpen();
-    this.#transport ??= new HttpTransport({
-      timeoutMs: this.#config.apiRequestTimeoutMs,
-      proxy: this.#config.proxy && {
-        scheme: this.#config.proxy.scheme,
-        host: this.#config.proxy.host,
-        port: this.#config.proxy.port,
-        user: this.#config.proxy.user,
-        password: this.#config.proxy.password,
-      },
-      verifySsl: this.#config.verifySsl,
-      caCertificate: this.#config.caCertificate,
-    });
+    this.#transport ??= createClientTransport(this.#config);
     return this.#transport;
   }
 
   #auth(): Authenticator {
-    this.#authenticator ??= createAuthenticator(this.#config.auth, {
-      renewToken: createTokenRenewer({
-        origin: this.#origin,
-        basePath: this.#basePath,
-        send: (request) => this.#transportFor().send(request),
-        settings: () => this.#config,
-        clock: this.#config.clock,
-        signal: () => this.#lifecycle.signal,
-        onRenewed: (token) => {
-          this.#renewedTokens.add(token);
-          this.#logger.info('Renewed the API token.');
-        },
-        onFailed: (message) => {
-          this.#logger.critical(message);
-        },
-      }),
+    this.#authenticator ??= createClientAuthenticator({
+      origin: this.#origin,
+      basePath: this.#basePath,
+      config: () => this.#config,
+      transport: () => this.#transportFor(),
+      closing: this.#lifecycle.signal,
+      onRenewed: (token) => {
+        this.#renewedTokens.add(token);
+        this.#logger.info('Renewed the API token.');
+      },
+      onFailed: (message) => {
+        this.#logger.critical(message);
+      },
     });
     return this.#authenticator;
   }
