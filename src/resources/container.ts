@@ -99,9 +99,11 @@ export abstract class Container<T extends Retrieved, K extends ContainerKind> im
     const { requester } = this.context;
     let count = 0;
     try {
-      for await (const object of streamAll(this.#plan(), filters, requester.config.defaultOrg, options)) {
-        count += 1;
-        yield identity ? this.#adopt(object) : object;
+      for await (const batch of streamAll(this.#plan(), filters, requester.config.defaultOrg, options)) {
+        for (const object of batch) {
+          count += 1;
+          yield identity ? this.#adopt(object) : object;
+        }
       }
     } finally {
       requester.recorder.addFilteredResults(count);

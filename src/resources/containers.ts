@@ -34,21 +34,24 @@ function detectBranch(context: ResourceContext): (value: string) => string | und
 const BRANCH_TO_KIND = new Map([...INDICATOR_KINDS.values()].map((k) => [k.branch, k]));
 
 /** Parses an indicator item, reading `/v2/types/indicatorTypes` (once per client) for a type it does not know. */
-async function indicatorFrom(
+function indicatorFrom(
   context: ResourceContext,
   item: Record<string, unknown>,
   branch: string | undefined,
-): Promise<Indicator> {
+): Indicator | Promise<Indicator> {
   const typeName = typeof item.type === 'string' ? item.type : undefined;
   let kind: IndicatorKind | undefined =
     branch === undefined ? undefined : (BRANCH_TO_KIND.get(branch) ?? undefined);
   if (kind === undefined && typeName !== undefined) kind = INDICATOR_KIND_BY_TYPE.get(typeName);
-  if (kind === undefined && (typeName !== undefined || branch !== undefined)) {
-    const kinds = await context.indicatorKinds();
-    kind =
-      typeName === undefined ? [...kinds.values()].find((k) => k.branch === branch) : kinds.get(typeName);
+  // A built-in type is parsed at once; only another type waits for the type table.
+  if (kind !== undefined || (typeName === undefined && branch === undefined)) {
+    return parseIndicator(item, context, kind);
   }
-  return parseIndicator(item, context, kind);
+  return context.indicatorKinds().then((kinds) => {
+    const found =
+      typeName === undefined ? [...kinds.values()].find((k) => k.branch === branch) : kinds.get(typeName);
+    return parseIndicator(item, context, found);
+  });
 }
 
 /** `tc.indicators()`: every indicator type; `addFilter(IndicatorType.X)` narrows one filter object to a type. */

@@ -70,14 +70,17 @@ function buildRequest<T extends Retrieved>(
   return ro.setDescription(description);
 }
 
-/** The objects of one request for one owner (or for none), as they arrive. */
+/**
+ * The objects of one request for one owner (or for none), a page at a time: the layers of the engine
+ * pass batches, so a listing costs one generator step per page, not per object.
+ */
 async function* fetchRequest<T extends Retrieved>(
   plan: RetrievalPlan<T>,
   spec: ApiRequestSpec,
   owner: string | undefined,
   options: RetrieveOptions,
   include: { tags: boolean; attributes: boolean },
-): AsyncGenerator<T> {
+): AsyncGenerator<T[]> {
   const { requester } = plan.context;
   const ro = buildRequest(plan, spec, owner, include);
   try {
@@ -91,7 +94,7 @@ async function* fetchRequest<T extends Retrieved>(
       const item = Object.values(data).find((v) => typeof v === 'object' && v !== null && !Array.isArray(v));
       if (item === undefined) return;
       requester.recorder.addUnfilteredResults(1);
-      yield await plan.parse(item as Record<string, unknown>, spec);
+      yield [await plan.parse(item as Record<string, unknown>, spec)];
       return;
     }
     const pages = requester.pages<Record<string, unknown>>(ro, {
@@ -102,7 +105,12 @@ async function* fetchRequest<T extends Retrieved>(
     });
     for await (const page of pages) {
       requester.recorder.addUnfilteredResults(page.items.length);
-      for (const item of page.items) yield await plan.parse(item, spec);
+      const batch: T[] = [];
+      for (const item of page.items) {
+        const parsed = plan.parse(item, spec);
+        batch.push(parsed instanceof Promise ? await parsed : parsed);
+      }
+      yield batch;
     }
   } catch (error) {
     // The original's useful case: filtering on a missing resource is an empty result (the report
@@ -121,7 +129,7 @@ export async function* streamFilterObject<T extends Retrieved>(
   filter: FilterObject | undefined,
   defaultOrg: string,
   options: RetrieveOptions,
-): AsyncGenerator<T> {
+): AsyncGenerator<T[]> {
   const post: readonly PostFilter[] = filter?.postFilters ?? [];
   const include = {
     tags: options.includeTags === true || post.some((p) => p.needs === 'tags'),
@@ -130,15 +138,7 @@ export async function* streamFilterObject<T extends Retrieved>(
   const { recorder } = plan.context.requester;
   if (filter === undefined) {
     // No filter object: the container's base listing, no owner (the API user's default org).
-    for await (const object of fetchRequest(
-      plan,
-      defaultRequestSpec(plan.target),
-      undefined,
-      options,
-      include,
-    )) {
-      yield object;
-    }
+    yield* fetchRequest(plan, defaultRequestSpec(plan.target), undefined, options, include);
     return;
   }
   const owners = filter.owners.length > 0 ? filter.owners : [defaultOrg];
@@ -174,14 +174,17 @@ export async function* streamFilterObject<T extends Retrieved>(
   for (const spec of requests) {
     if (spec.ownerAllowed) {
       for (const owner of owners) {
-        for await (const object of fetchRequest(plan, spec, owner, options, include)) {
-          if (keep(object, [owner])) yield object;
+        const allowed = [owner];
+        for await (const batch of fetchRequest(plan, spec, owner, options, include)) {
+          const kept = batch.filter((object) => keep(object, allowed));
+          if (kept.length > 0) yield kept;
         }
       }
     } else {
       // Sent once; its results are kept for each owner whose name matches (decisions.md 1.7).
-      for await (const object of fetchRequest(plan, spec, undefined, options, include)) {
-        if (keep(object, owners)) yield object;
+      for await (const batch of fetchRequest(plan, spec, undefined, options, include)) {
+        const kept = batch.filter((object) => keep(object, owners));
+        if (kept.length > 0) yield kept;
       }
     }
   }
@@ -197,7 +200,7 @@ export async function* streamAll<T extends Retrieved>(
   filters: readonly FilterObject[],
   defaultOrg: string,
   options: RetrieveOptions,
-): AsyncGenerator<T> {
+): AsyncGenerator<T[]> {
   // Before any request, single-object requests included.
   checkConcurrency(options.concurrency);
   if (filters.length === 0) {
@@ -213,11 +216,13 @@ export async function* streamAll<T extends Retrieved>(
   if (rest.every((f) => f.operator === 'or')) {
     const seen = new Set<number>();
     for (const filter of filters) {
-      for await (const object of streamFilterObject(plan, filter, defaultOrg, options)) {
-        if (!seen.has(object.id)) {
+      for await (const batch of streamFilterObject(plan, filter, defaultOrg, options)) {
+        const fresh = batch.filter((object) => {
+          if (seen.has(object.id)) return false;
           seen.add(object.id);
-          yield object;
-        }
+          return true;
+        });
+        if (fresh.length > 0) yield fresh;
       }
     }
     return;
@@ -227,9 +232,11 @@ export async function* streamAll<T extends Retrieved>(
   for (const filter of rest) {
     const ids = new Set<number>();
     const objects: T[] = [];
-    for await (const object of streamFilterObject(plan, filter, defaultOrg, options)) {
-      ids.add(object.id);
-      if (filter.operator === 'or') objects.push(object);
+    for await (const batch of streamFilterObject(plan, filter, defaultOrg, options)) {
+      for (const object of batch) {
+        ids.add(object.id);
+        if (filter.operator === 'or') objects.push(object);
+      }
     }
     later.push({ operator: filter.operator, ids, objects });
   }
@@ -244,18 +251,19 @@ export async function* streamAll<T extends Retrieved>(
     return member;
   };
   const yielded = new Set<number>();
-  for await (const object of streamFilterObject(plan, first, defaultOrg, options)) {
-    if (!yielded.has(object.id) && survives(object.id, 0)) {
+  const take =
+    (from: number) =>
+    (object: T): boolean => {
+      if (yielded.has(object.id) || !survives(object.id, from)) return false;
       yielded.add(object.id);
-      yield object;
-    }
+      return true;
+    };
+  for await (const batch of streamFilterObject(plan, first, defaultOrg, options)) {
+    const kept = batch.filter(take(0));
+    if (kept.length > 0) yield kept;
   }
   for (let i = 0; i < later.length; i += 1) {
-    for (const object of later[i]?.objects ?? []) {
-      if (!yielded.has(object.id) && survives(object.id, i + 1)) {
-        yielded.add(object.id);
-        yield object;
-      }
-    }
+    const kept = (later[i]?.objects ?? []).filter(take(i + 1));
+    if (kept.length > 0) yield kept;
   }
 }
