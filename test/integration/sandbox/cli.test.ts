@@ -118,14 +118,17 @@ describe('threatconnect sandbox (CLI)', () => {
   });
 
   it('prints env lines, serves signed and token calls, and exits 0 on SIGTERM', async () => {
+    const before = Math.floor(Date.now() / 1000);
     const cli = startCli(['--port', '0', '--seed-indicators', '10']);
     const lines = await cli.readUntil((line) => line.startsWith('TC_API_TOKEN_EXPIRES='));
+    const after = Math.ceil(Date.now() / 1000);
     const env = parseEnv(lines);
     assert.deepEqual([...env.keys()], ENV_KEYS);
     assert.match(env.get('TC_API_BASE_URL') ?? '', /^http:\/\/127\.0\.0\.1:\d+\/api$/);
     assert.equal(env.get('TC_API_DEFAULT_ORG'), 'Example Org');
     const expires = Number(env.get('TC_API_TOKEN_EXPIRES'));
-    assert.ok(Math.abs(expires - (Math.floor(Date.now() / 1000) + 3600)) <= 5, `expires ${expires}`);
+    // Issued between the start and the printed line: an hour after some moment in that interval.
+    assert.ok(expires >= before + 3600 && expires <= after + 3600, `expires ${expires}`);
 
     const target = targetFromEnv(env);
     const mine = await call(target, 'GET', '/v2/owners/mine');

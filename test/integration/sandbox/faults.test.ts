@@ -467,15 +467,15 @@ describe('sandbox fault injection (decisions.md 2.3)', () => {
     });
 
     it('exempts the admin endpoints from rules and latency', async () => {
+      // Ten minutes of latency: a delayed admin call would not answer before the test runner's limit,
+      // so the test fails without timing anything itself.
       await setFaults(sandbox, {
-        latencyMs: 60_000,
+        latencyMs: 600_000,
         rules: [{ kind: 'status', status: 503 }, { kind: 'reset' }],
       });
-      const started = performance.now();
       const r = await admin(sandbox, 'GET', 'faults');
-      assert.ok(performance.now() - started < 30_000, 'admin calls are not delayed');
       assert.equal(r.status, 200);
-      assert.equal((r.json() as { latencyMs: number }).latencyMs, 60_000);
+      assert.equal((r.json() as { latencyMs: number }).latencyMs, 600_000);
       assert.equal((await admin(sandbox, 'GET', 'requests')).status, 200);
       assert.equal((await admin(sandbox, 'GET', 'clock')).status, 200);
       assert.equal((await admin(sandbox, 'DELETE', 'faults')).status, 200);
