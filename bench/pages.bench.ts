@@ -13,14 +13,20 @@
  *
  * Run alone on the machine: `npm run bench:pages [-- --indicators 100000] [-- --rounds 5]`.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { createHmac } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { Agent, request } from 'undici';
-import type * as Sdk from '../src/index.js';
+import { Agent } from 'undici';
+import {
+  barePage,
+  loadBuiltSdk,
+  median,
+  root,
+  type SandboxDetails,
+  sandboxCli,
+  startSandboxProcess,
+} from './support.js';
 
 function flag(name: string, fallback: number): number {
   const index = process.argv.indexOf(name);
@@ -33,71 +39,11 @@ function flag(name: string, fallback: number): number {
 const indicators = flag('--indicators', 100_000);
 const rounds = flag('--rounds', 5);
 const LIMIT = 500;
-const root = path.resolve(import.meta.dirname, '..');
-
-interface SandboxDetails {
-  baseUrl: string;
-  accessId: string;
-  secretKey: string;
-  defaultOrg: string;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[mid] ?? Number.NaN)
-    : ((sorted[mid - 1] ?? Number.NaN) + (sorted[mid] ?? Number.NaN)) / 2;
-}
-
-function cli(args: string[]): string[] {
-  return ['--import', 'tsx', 'src/cli/main.ts', 'sandbox', ...args];
-}
-
-async function startSandboxProcess(dbPath: string): Promise<{ details: SandboxDetails; stop: () => void }> {
-  const child = spawn(process.execPath, cli(['--db', dbPath, '--json', '--no-exit-with-parent']), {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const line = await new Promise<string>((resolve, reject) => {
-    const rl = createInterface({ input: child.stdout });
-    rl.once('line', resolve);
-    child.once('exit', (code) => {
-      reject(new Error(`sandbox exited with ${String(code)}`));
-    });
-  });
-  return { details: JSON.parse(line) as SandboxDetails, stop: () => child.kill('SIGTERM') };
-}
-
-async function loadBuiltSdk(): Promise<typeof Sdk> {
-  const entry = new URL('../dist/index.js', import.meta.url).href;
-  return (await import(entry)) as typeof Sdk;
-}
 
 /** The bare side: signed undici requests, the same windows and concurrency, JSON.parse per page. */
 function bareLister(details: SandboxDetails, agent: Agent) {
-  const base = new URL(details.baseUrl);
-  const page = async (owner: string, start: number): Promise<{ count: number; total?: number }> => {
-    const wire =
-      `${base.pathname}/v2/indicators?createActivityLog=false&owner=${encodeURIComponent(owner).replace(/%20/g, '+')}` +
-      `&resultLimit=${LIMIT}&resultStart=${start}`;
-    const timestamp = Math.floor(Date.now() / 1000);
-    const signature = createHmac('sha256', details.secretKey)
-      .update(`${wire}:GET:${timestamp}`)
-      .digest('base64');
-    const response = await request(`${base.origin}${wire}`, {
-      method: 'GET',
-      headers: { Timestamp: String(timestamp), Authorization: `TC ${details.accessId}:${signature}` },
-      dispatcher: agent,
-    });
-    const text = await response.body.text();
-    if (response.statusCode !== 200) throw new Error(`bare: ${response.statusCode} ${text}`);
-    const data = (JSON.parse(text) as { data: { resultCount?: number; indicator?: unknown[] } }).data;
-    return {
-      count: data.indicator?.length ?? 0,
-      ...(data.resultCount === undefined ? {} : { total: data.resultCount }),
-    };
-  };
+  const page = (owner: string, start: number) => barePage(details, agent, owner, start, LIMIT);
+
   return async (owners: readonly string[], concurrency: number): Promise<number> => {
     let items = 0;
     for (const owner of owners) {
@@ -128,7 +74,7 @@ async function main(): Promise<void> {
   const dbPath = path.join(dir, 'pages.sqlite');
   const seeded = spawnSync(
     process.execPath,
-    cli(['--db', dbPath, '--seed-only', '--seed-indicators', String(indicators)]),
+    sandboxCli(['--db', dbPath, '--seed-only', '--seed-indicators', String(indicators)]),
     {
       cwd: root,
       stdio: 'inherit',

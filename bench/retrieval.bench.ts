@@ -23,16 +23,22 @@
  * [-- --rounds 5]`; `--large 0` skips the large database.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { Agent, request } from 'undici';
+import { Agent } from 'undici';
+import {
+  barePage,
+  loadBuiltSdk,
+  median,
+  root,
+  type SandboxDetails,
+  sandboxCli,
+  startSandboxProcess,
+} from './support.js';
 import type * as Sdk from '../src/index.js';
 
 const LIMIT = 500;
-const root = path.resolve(import.meta.dirname, '..');
 const OWNERS = ['Example Org', 'Example Community', 'Common Community'];
 const UNION_TAGS = ['APT', 'Phishing', 'C2'];
 
@@ -49,13 +55,6 @@ function option(name: string): string | undefined {
   return index === -1 ? undefined : process.argv[index + 1];
 }
 
-interface SandboxDetails {
-  baseUrl: string;
-  accessId: string;
-  secretKey: string;
-  defaultOrg: string;
-}
-
 type Mode = 'bare' | 'stream' | 'retrieve' | 'union' | 'intersection';
 
 interface Measure {
@@ -64,14 +63,6 @@ interface Measure {
   ms: number;
   /** Peak resident set size, KiB. */
   peakKb: number;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[mid] ?? Number.NaN)
-    : ((sorted[mid - 1] ?? Number.NaN) + (sorted[mid] ?? Number.NaN)) / 2;
 }
 
 /** This process's peak RSS in KiB: `VmHWM` on Linux, else `maxRSS`. */
@@ -87,65 +78,21 @@ function peakRssKb(): number {
 
 const mb = (kb: number) => `${(kb / 1024).toFixed(1)} MB`;
 
-function cli(args: string[]): string[] {
-  return ['--import', 'tsx', 'src/cli/main.ts', 'sandbox', ...args];
-}
-
 function seed(dbPath: string, indicators: number): number {
   const started = performance.now();
   const seeded = spawnSync(
     process.execPath,
-    cli(['--db', dbPath, '--seed-only', '--seed-indicators', String(indicators)]),
+    sandboxCli(['--db', dbPath, '--seed-only', '--seed-indicators', String(indicators)]),
     { cwd: root, stdio: 'inherit' },
   );
   if (seeded.status !== 0) throw new Error(`seeding ${indicators} indicators failed`);
   return performance.now() - started;
 }
 
-async function startSandboxProcess(dbPath: string): Promise<{ details: SandboxDetails; stop: () => void }> {
-  const child = spawn(process.execPath, cli(['--db', dbPath, '--json', '--no-exit-with-parent']), {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const line = await new Promise<string>((resolve, reject) => {
-    const rl = createInterface({ input: child.stdout });
-    rl.once('line', resolve);
-    child.once('exit', (code) => {
-      reject(new Error(`sandbox exited with ${String(code)}`));
-    });
-  });
-  return { details: JSON.parse(line) as SandboxDetails, stop: () => child.kill('SIGTERM') };
-}
-
-async function loadBuiltSdk(): Promise<typeof Sdk> {
-  const entry = new URL('../dist/index.js', import.meta.url).href;
-  return (await import(entry)) as typeof Sdk;
-}
-
 /** The bare side: signed undici requests, the same windows and concurrency, `JSON.parse` per page. */
 function bareLister(details: SandboxDetails, agent: Agent) {
-  const base = new URL(details.baseUrl);
-  const page = async (owner: string, start: number): Promise<{ count: number; total?: number }> => {
-    const wire =
-      `${base.pathname}/v2/indicators?createActivityLog=false&owner=${encodeURIComponent(owner).replace(/%20/g, '+')}` +
-      `&resultLimit=${LIMIT}&resultStart=${start}`;
-    const timestamp = Math.floor(Date.now() / 1000);
-    const signature = createHmac('sha256', details.secretKey)
-      .update(`${wire}:GET:${timestamp}`)
-      .digest('base64');
-    const response = await request(`${base.origin}${wire}`, {
-      method: 'GET',
-      headers: { Timestamp: String(timestamp), Authorization: `TC ${details.accessId}:${signature}` },
-      dispatcher: agent,
-    });
-    const text = await response.body.text();
-    if (response.statusCode !== 200) throw new Error(`bare: ${response.statusCode} ${text}`);
-    const data = (JSON.parse(text) as { data: { resultCount?: number; indicator?: unknown[] } }).data;
-    return {
-      count: data.indicator?.length ?? 0,
-      ...(data.resultCount === undefined ? {} : { total: data.resultCount }),
-    };
-  };
+  const page = (owner: string, start: number) => barePage(details, agent, owner, start, LIMIT);
+
   return async (concurrency: number): Promise<number> => {
     let items = 0;
     for (const owner of OWNERS) {

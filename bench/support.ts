@@ -1,0 +1,89 @@
+/**
+ * Pieces the listing benchmarks share: the sandbox in a process of its own, the built SDK, medians,
+ * and the bare side's signed page request (undici plus `JSON.parse`, as a hand-written client would).
+ */
+import { spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { type Agent, request } from 'undici';
+import type * as Sdk from '../src/index.js';
+
+export const root = path.resolve(import.meta.dirname, '..');
+
+export interface SandboxDetails {
+  baseUrl: string;
+  accessId: string;
+  secretKey: string;
+  defaultOrg: string;
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[mid] ?? Number.NaN)
+    : ((sorted[mid - 1] ?? Number.NaN) + (sorted[mid] ?? Number.NaN)) / 2;
+}
+
+/** Node arguments that run `threatconnect sandbox …` from the sources. */
+export function sandboxCli(args: string[]): string[] {
+  return ['--import', 'tsx', 'src/cli/main.ts', 'sandbox', ...args];
+}
+
+/** `threatconnect sandbox --db FILE` in its own process, once it prints its connection details. */
+export async function startSandboxProcess(
+  dbPath: string,
+): Promise<{ details: SandboxDetails; stop: () => void }> {
+  const child = spawn(process.execPath, sandboxCli(['--db', dbPath, '--json', '--no-exit-with-parent']), {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const line = await new Promise<string>((resolve, reject) => {
+    const rl = createInterface({ input: child.stdout });
+    rl.once('line', resolve);
+    child.once('exit', (code) => {
+      reject(new Error(`sandbox exited with ${String(code)}`));
+    });
+  });
+  return { details: JSON.parse(line) as SandboxDetails, stop: () => child.kill('SIGTERM') };
+}
+
+/**
+ * The BUILT package (dist/), which is what is measured. The specifier is computed so that type-checking
+ * does not need dist/ on a fresh clone; the types are those of the sources dist is compiled from.
+ */
+export async function loadBuiltSdk(): Promise<typeof Sdk> {
+  const entry = new URL('../dist/index.js', import.meta.url).href;
+  return (await import(entry)) as typeof Sdk;
+}
+
+/** One window of an owner's `/v2/indicators`, signed by hand: its item count, and the total on the first. */
+export async function barePage(
+  details: SandboxDetails,
+  agent: Agent,
+  owner: string,
+  start: number,
+  limit: number,
+): Promise<{ count: number; total?: number }> {
+  const base = new URL(details.baseUrl);
+  const wire =
+    `${base.pathname}/v2/indicators?createActivityLog=false&owner=${encodeURIComponent(owner).replace(/%20/g, '+')}` +
+    `&resultLimit=${limit}&resultStart=${start}`;
+  const timestamp = Math.floor(Date.now() / 1000);
+  const signature = createHmac('sha256', details.secretKey)
+    .update(`${wire}:GET:${timestamp}`)
+    .digest('base64');
+  const response = await request(`${base.origin}${wire}`, {
+    method: 'GET',
+    headers: { Timestamp: String(timestamp), Authorization: `TC ${details.accessId}:${signature}` },
+    dispatcher: agent,
+  });
+  const text = await response.body.text();
+  if (response.statusCode !== 200) throw new Error(`bare: ${response.statusCode} ${text}`);
+  const data = (JSON.parse(text) as { data: { resultCount?: number; indicator?: unknown[] } }).data;
+  return {
+    count: data.indicator?.length ?? 0,
+    ...(data.resultCount === undefined ? {} : { total: data.resultCount }),
+  };
+}
