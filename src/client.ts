@@ -285,30 +285,39 @@ export class ThreatConnect {
   groups(): GroupsContainer {
     return new GroupsContainer(this.#context());
   }
+  /** Adversary groups (`/v2/groups/adversaries`). */
   adversaries(): GroupTypeContainer {
     return new GroupTypeContainer(this.#context(), groupKind('adversaries'));
   }
+  /** Campaign groups (`/v2/groups/campaigns`). */
   campaigns(): GroupTypeContainer {
     return new GroupTypeContainer(this.#context(), groupKind('campaigns'));
   }
+  /** Document groups (`/v2/groups/documents`), with file upload and download. */
   documents(): GroupTypeContainer {
     return new GroupTypeContainer(this.#context(), groupKind('documents'));
   }
+  /** E-mail groups (`/v2/groups/emails`). */
   emails(): GroupTypeContainer {
     return new GroupTypeContainer(this.#context(), groupKind('emails'));
   }
+  /** Incident groups (`/v2/groups/incidents`). */
   incidents(): GroupTypeContainer {
     return new GroupTypeContainer(this.#context(), groupKind('incidents'));
   }
+  /** Signature groups (`/v2/groups/signatures`). */
   signatures(): GroupTypeContainer {
     return new GroupTypeContainer(this.#context(), groupKind('signatures'));
   }
+  /** Threat groups (`/v2/groups/threats`). */
   threats(): GroupTypeContainer {
     return new GroupTypeContainer(this.#context(), groupKind('threats'));
   }
+  /** Victims (`/v2/victims`) and their assets. */
   victims(): VictimsContainer {
     return new VictimsContainer(this.#context());
   }
+  /** Tasks (`/v2/tasks`) with their assignees and escalatees. */
   tasks(): TasksContainer {
     return new TasksContainer(this.#context());
   }
@@ -414,6 +423,7 @@ export class ThreatConnect {
     return { requester: this.#requester, detector: this.#detector };
   }
 
+  /** What `console.log` and `util.inspect` print: the server and owner, never a secret. */
   [inspect.custom](): string {
     const { auth, defaultOrg, baseUrl } = this.#config;
     const who =
@@ -423,6 +433,7 @@ export class ThreatConnect {
     return `ThreatConnect { baseUrl: ${JSON.stringify(baseUrl)}, defaultOrg: ${JSON.stringify(defaultOrg)}, ${who} }`;
   }
 
+  /** What `JSON.stringify` writes: the base URL, default org and access id, never a secret. */
   toJSON(): Record<string, unknown> {
     const { auth, defaultOrg, baseUrl } = this.#config;
     return { baseUrl, defaultOrg, ...(auth.kind === 'hmac' ? { accessId: auth.accessId } : {}) };

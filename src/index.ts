@@ -50,3 +50,58 @@ export { Owner } from './resources/owner.js';
 export { Task } from './resources/task.js';
 export type { AttributeValue } from './resources/values.js';
 export { Victim } from './resources/victim.js';
+// Types that the public API refers to, exported so that users can name them (and the API reference
+// lists them).
+export type { ResolvedClock } from './core/clock.js';
+export type {
+  LOG_LEVELS,
+  ResolvedAuth,
+  ResolvedConfig,
+  ResolvedHmacAuth,
+  ResolvedProxy,
+  ResolvedTokenAuth,
+} from './core/config-types.js';
+export type {
+  ApiErrorOptions,
+  AttemptRecord,
+  BaseOptions,
+  ConnectionErrorOptions,
+  IncompleteResultErrorOptions,
+  InvalidResponseErrorOptions,
+  RetryExhaustedErrorOptions,
+  RetryHintOptions,
+  TimeoutErrorOptions,
+  TimeoutPhase,
+} from './core/errors.js';
+export type { RedactedRequest, RequestLike } from './core/redact.js';
+export type { FailureCallback, RequestBody, SuccessCallback } from './core/request-object.js';
+export type { ApiResponseInit } from './core/response.js';
+export type { Bool, Num, Text } from './formats/records.js';
+export type {
+  AttemptSummary,
+  ErrorSummary,
+  PostFilterEntryFields,
+  RequestEntryFields,
+} from './report/entries.js';
+export type {
+  GroupTypeContainer,
+  GroupsContainer,
+  IndicatorsContainer,
+  OwnersContainer,
+  TasksContainer,
+  VictimsContainer,
+} from './resources/containers.js';
+export type { DetectableIndicatorType } from './resources/detect.js';
+export type {
+  API_FILTERS,
+  ApiFilterName,
+  ApiFiltersOf,
+  ContainerKind,
+  POST_FILTERS,
+  PostFilterName,
+  PostFiltersOf,
+} from './filters/definitions.js';
+export type { ChainedMembers, CommonMembers, Filter, FilterObject } from './filters/filter.js';
+export type { FilterableObject, PostFilter } from './filters/post-filters.js';
+export type { ApiRequestSpec } from './filters/requests.js';
+export type { RetrieveOptions } from './resources/retrieval.js';

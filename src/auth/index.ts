@@ -79,10 +79,12 @@ export class HmacAuthenticator implements Authenticator {
     return Promise.resolve(false);
   }
 
+  /** What `util.inspect` and `console.log` print for this object. */
   [inspect.custom](): string {
     return `HmacAuthenticator { accessId: ${JSON.stringify(this.accessId)}, secretKey: [REDACTED] }`;
   }
 
+  /** The plain object that `JSON.stringify` writes for this object. */
   toJSON(): Record<string, unknown> {
     return { kind: this.kind, accessId: this.accessId };
   }

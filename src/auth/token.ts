@@ -189,11 +189,13 @@ export class TokenAuthenticator implements Authenticator {
     return true;
   }
 
+  /** What `util.inspect` and `console.log` print for this object. */
   [inspect.custom](): string {
     const expires = this.#expiresMs === undefined ? 'unknown' : new Date(this.#expiresMs).toISOString();
     return `TokenAuthenticator { token: [REDACTED], expires: ${expires} }`;
   }
 
+  /** The plain object that `JSON.stringify` writes for this object. */
   toJSON(): Record<string, unknown> {
     return { kind: this.kind, expiresMs: this.#expiresMs };
   }

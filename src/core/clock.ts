@@ -16,8 +16,11 @@ export interface Clock {
 
 /** A clock with every member present. */
 export interface ResolvedClock {
+  /** The time in milliseconds since the epoch. */
   now(): number;
+  /** Waits `ms` milliseconds; rejects with `AbortError` when `signal` fires. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /** A number in [0, 1), for retry jitter. */
   random(): number;
 }
 

@@ -10,6 +10,7 @@ import type { Clock, ResolvedClock } from './clock.js';
 
 /** Log levels of the seed, lowest first. */
 export const LOG_LEVELS = ['debug', 'info', 'warning', 'error', 'critical'] as const;
+/** A log level: `debug`, `info`, `warning`, `error` or `critical`. */
 export type LogLevel = (typeof LOG_LEVELS)[number];
 /** The console also takes `off`. */
 export type ConsoleLevel = LogLevel | 'off';
@@ -21,18 +22,25 @@ export type CompatMode = 'python-sdk';
 export interface ProxyOptions {
   /** Host name or address; an `http://` or `https://` prefix is kept as the proxy's scheme. */
   readonly host: string;
+  /** The proxy's port. */
   readonly port: number;
+  /** User name for proxy authentication, if the proxy asks for it. */
   readonly user?: string | undefined;
+  /** Password for proxy authentication; masked in logs, errors and the report. */
   readonly password?: string | undefined;
 }
 
 /** Options of `new ThreatConnect({...})`: exactly the keys of decisions.md 1.2. */
 export interface ClientOptions {
+  /** API user access id, for HMAC signing (with `secretKey`). */
   readonly accessId?: string | undefined;
+  /** API user secret key, for HMAC signing; never logged or printed. */
   readonly secretKey?: string | undefined;
+  /** API token, instead of `accessId` and `secretKey`; never logged or printed. */
   readonly apiToken?: string | undefined;
   /** Epoch seconds, a number or a numeric string. Unknown: renew once on a 401. */
   readonly apiTokenExpires?: number | string | undefined;
+  /** The owner used when a call names none (required). */
   readonly defaultOrg: string;
   /** A trailing `/` is removed. */
   readonly baseUrl: string;
@@ -42,23 +50,27 @@ export interface ClientOptions {
   readonly apiRetries?: number | undefined;
   /** Seconds, fractions allowed: the base of the retry backoff. @default 59 */
   readonly apiSleep?: number | undefined;
-  /** @default 200 */
+  /** Page size of listings, 1–500. @default 200 */
   readonly apiResultLimit?: number | undefined;
-  /** @default false */
+  /** Whether the server logs API activity for these calls. @default false */
   readonly activityLog?: boolean | undefined;
+  /** An HTTP proxy for every request (`setProxies`). */
   readonly proxy?: ProxyOptions | undefined;
-  /** @default true */
+  /** Whether TLS certificates are verified. @default true */
   readonly verifySsl?: boolean | undefined;
   /** PEM text. @default the system CAs */
   readonly caCertificate?: string | Uint8Array | undefined;
+  /** Path of an NDJSON log file (`setTclFile`); missing folders are created. */
   readonly logFile?: string | undefined;
-  /** @default 'info' */
+  /** Least level written to `logFile`. @default 'info' */
   readonly logFileLevel?: LogLevel | undefined;
-  /** @default 'critical' */
+  /** Least level written to the console, or `off`. @default 'critical' */
   readonly consoleLevel?: ConsoleLevel | undefined;
   /** Page windows in flight. @default 4 */
   readonly concurrency?: number | undefined;
+  /** `'python-sdk'` for output byte-compatible with the original SDK (`setOutputCompat`). */
   readonly compat?: CompatMode | undefined;
+  /** Time source for retries, renewals and the report; tests inject one. @default real time */
   readonly clock?: Clock | undefined;
 }
 
@@ -95,6 +107,7 @@ export interface ResolvedTokenAuth {
   readonly apiTokenExpiresMs: number | undefined;
 }
 
+/** The resolved credentials: HMAC or token. */
 export type ResolvedAuth = ResolvedHmacAuth | ResolvedTokenAuth;
 
 /** A validated proxy. `password` is non-enumerable. */

@@ -43,7 +43,8 @@ export interface AttemptRecord {
   readonly purpose?: 'tokenRenewal';
 }
 
-interface BaseOptions {
+/** Options every SDK error takes. */
+export interface BaseOptions {
   readonly cause?: unknown;
   readonly request?: RequestLike | undefined;
 }
@@ -295,7 +296,9 @@ export class RetryExhaustedError extends ThreatConnectError {
 
 /** Options of {@link IncompleteResultError}. */
 export interface IncompleteResultErrorOptions extends BaseOptions {
+  /** Offset of the page window that came back short or failed. */
   readonly resultStart: number;
+  /** Size of that page window. */
   readonly resultLimit: number;
 }
 
@@ -304,7 +307,9 @@ export class IncompleteResultError extends ThreatConnectError {
   static {
     defineName(this, 'IncompleteResultError');
   }
+  /** Offset of the page window that came back short or failed. */
   readonly resultStart: number;
+  /** Size of that page window. */
   readonly resultLimit: number;
   constructor(message: string, options: IncompleteResultErrorOptions) {
     super(message, { ...options, code: 'TC_INCOMPLETE' });

@@ -14,7 +14,7 @@ export interface RedactedRequest {
 /** Header values as they arrive from an HTTP stack: repeated headers may come as arrays. */
 export type HeaderValues = Readonly<Record<string, string | readonly string[] | number | undefined>>;
 
-/** The input of {@link redactRequest}: a request that may still hold secrets. */
+/** The input of the SDK's request redaction: a request that may still hold secrets. */
 export interface RequestLike {
   readonly method: string;
   readonly url: string;

@@ -330,12 +330,15 @@ export class RequestObject {
 
   // --- getters ----------------------------------------------------------------------------
 
+  /** The body set by `setBody`, if any. */
   get body(): RequestBody | undefined {
     return this.#body;
   }
+  /** The `Content-Type` set by `setContentType`, if any. */
   get contentType(): string | undefined {
     return this.#contentType;
   }
+  /** The description set by `setDescription`, used in logs and the report. */
   get description(): string | undefined {
     return this.#description;
   }
@@ -345,15 +348,19 @@ export class RequestObject {
     for (const { name, value } of this.#headers.values()) out[name] = value;
     return out;
   }
+  /** The HTTP method (`GET` unless `setHttpMethod` changed it). */
   get httpMethod(): HttpMethod {
     return this.#httpMethod;
   }
+  /** The owner set by `setOwner`, sent as the `owner` query parameter when allowed. */
   get owner(): string | undefined {
     return this.#owner;
   }
+  /** Whether the `owner` parameter is sent with this request. */
   get ownerAllowed(): boolean {
     return this.#ownerAllowed;
   }
+  /** The path set by `setPathUrl`, if any. */
   get pathUrl(): string | undefined {
     return this.#pathUrl;
   }
@@ -361,24 +368,31 @@ export class RequestObject {
   get payload(): Record<string, string> {
     return Object.fromEntries(this.#payload);
   }
+  /** How many results remain to be read (`setRemainingResults`). */
   get remainingResults(): number {
     return this.#remainingResults;
   }
+  /** The request URI built by `setRequestUri`, if any. */
   get requestUri(): string | undefined {
     return this.#requestUri;
   }
+  /** Whether the request reads every page (`setResourcePagination`). */
   get resourcePagination(): boolean {
     return this.#resourcePagination;
   }
+  /** The resource type set by `setResourceType`, if any. */
   get resourceType(): ResourceType | undefined {
     return this.#resourceType;
   }
+  /** The page size (`resultLimit` query parameter). */
   get resultLimit(): number {
     return this.#resultLimit;
   }
+  /** The offset of the first result (`resultStart` query parameter). */
   get resultStart(): number {
     return this.#resultStart;
   }
+  /** Whether the response body is returned as a stream (`setStream`). */
   get stream(): boolean {
     return this.#stream;
   }
@@ -386,9 +400,11 @@ export class RequestObject {
   get countsAsApiFilter(): boolean {
     return this.#countsAsApiFilter;
   }
+  /** The callback run on an HTTP failure (`setFailureCallback`), if any. */
   get failureCallback(): FailureCallback | undefined {
     return this.#failureCallback;
   }
+  /** The callback run on success (`setSuccessCallback`), if any. */
   get successCallback(): SuccessCallback | undefined {
     return this.#successCallback;
   }
@@ -434,6 +450,7 @@ export class RequestObject {
     return `${lines.join('\n')}\n`;
   }
 
+  /** What `util.inspect` and `console.log` print for this object. */
   [inspect.custom](): string {
     return this.toString();
   }

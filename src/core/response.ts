@@ -7,6 +7,7 @@ import { inspect } from 'node:util';
 import { InvalidResponseError, ThreatConnectError } from './errors.js';
 import { redactUrl } from './redact.js';
 
+/** What an {@link ApiResponse} is built from. */
 export interface ApiResponseInit {
   status: number;
   headers: Record<string, string>;
@@ -104,6 +105,7 @@ export class ApiResponse {
     }
   }
 
+  /** What `util.inspect` and `console.log` print for this object. */
   [inspect.custom](): string {
     const size = this.#content === undefined ? 'streamed' : `${this.#content.length} bytes`;
     return `ApiResponse { status: ${this.status}, content-type: ${JSON.stringify(this.headers['content-type'] ?? null)}, body: ${size} }`;

@@ -23,10 +23,10 @@ import { type ApiRequestSpec, type FilterTarget, apiRequestSpec, defaultRequestS
 const SET_OPERATORS = new Set<string>(Object.values(FilterSetOperator));
 
 /** What every filter object has, whatever its container, besides the methods that chain. */
-type CommonMembers = 'owners' | 'operator' | 'filters' | 'apiRequests' | 'postFilters' | 'toString';
+export type CommonMembers = 'owners' | 'operator' | 'filters' | 'apiRequests' | 'postFilters' | 'toString';
 
 /** The methods of a container kind's filter object that return the filter object. */
-type ChainedMembers<K extends ContainerKind> =
+export type ChainedMembers<K extends ContainerKind> =
   | 'addOwner'
   | 'addFilterOperator'
   | ApiFiltersOf<K>
@@ -70,6 +70,7 @@ export class FilterObject {
     return [...this.#requests];
   }
 
+  /** The post filters, applied to every item after retrieval, in the order they were added. */
   get postFilters(): readonly PostFilter[] {
     return [...this.#post];
   }
@@ -114,21 +115,27 @@ export class FilterObject {
 
   // --- API filters (OR'd) -------------------------------------------------------------------
 
+  /** Items associated with the adversary of this id. */
   addAdversaryId(id: number): this {
     return this.#api('addAdversaryId', id);
   }
+  /** Items associated with the campaign of this id. */
   addCampaignId(id: number): this {
     return this.#api('addCampaignId', id);
   }
+  /** Items associated with the document of this id. */
   addDocumentId(id: number): this {
     return this.#api('addDocumentId', id);
   }
+  /** Items associated with the e-mail of this id. */
   addEmailId(id: number): this {
     return this.#api('addEmailId', id);
   }
+  /** The item of this id. */
   addId(id: number): this {
     return this.#api('addId', id);
   }
+  /** Items associated with the incident of this id. */
   addIncidentId(id: number): this {
     return this.#api('addIncidentId', id);
   }
@@ -136,30 +143,38 @@ export class FilterObject {
   addIndicator(indicator: string): this {
     return this.#api('addIndicator', indicator);
   }
+  /** Items that carry this security label. */
   addSecurityLabel(label: string): this {
     return this.#api('addSecurityLabel', label);
   }
+  /** Items associated with the signature of this id. */
   addSignatureId(id: number): this {
     return this.#api('addSignatureId', id);
   }
+  /** Items that carry this tag. */
   addTag(tag: string): this {
     return this.#api('addTag', tag);
   }
+  /** Items associated with the task of this id. */
   addTaskId(id: number): this {
     return this.#api('addTaskId', id);
   }
+  /** Items associated with the threat of this id. */
   addThreatId(id: number): this {
     return this.#api('addThreatId', id);
   }
+  /** Items associated with the victim of this id. */
   addVictimId(id: number): this {
     return this.#api('addVictimId', id);
   }
 
   // --- post filters (AND'd) -----------------------------------------------------------------
 
+  /** Post filter: items with an attribute of this type (the SDK asks for attributes inline). */
   addPfAttribute(type: string, operator: FilterOperator = FilterOperator.EQ): this {
     return this.#pf('addPfAttribute', type, operator);
   }
+  /** Post filter on `confidence` (0–100). */
   addPfConfidence(confidence: number, operator: FilterOperator = FilterOperator.EQ): this {
     return this.#pf('addPfConfidence', confidence, operator);
   }
@@ -167,12 +182,15 @@ export class FilterObject {
   addPfDateAdded(date: Date | string, operator: FilterOperator = FilterOperator.EQ): this {
     return this.#pf('addPfDateAdded', date, operator);
   }
+  /** Post filter on a document's `fileType`. */
   addPfFileType(fileType: string, operator: FilterOperator = FilterOperator.EQ): this {
     return this.#pf('addPfFileType', fileType, operator);
   }
+  /** Post filter on `lastModified`: a `Date` or an ISO 8601 string, compared as instants. */
   addPfLastModified(date: Date | string, operator: FilterOperator = FilterOperator.EQ): this {
     return this.#pf('addPfLastModified', date, operator);
   }
+  /** Post filter on a group's `name`. */
   addPfName(name: string, operator: FilterOperator = FilterOperator.EQ): this {
     return this.#pf('addPfName', name, operator);
   }
@@ -180,15 +198,19 @@ export class FilterObject {
   addPfRating(rating: number | string, operator: FilterOperator = FilterOperator.EQ): this {
     return this.#pf('addPfRating', rating, operator);
   }
+  /** Post filter: items that carry this tag (the SDK asks for tags inline). */
   addPfTag(tag: string, operator: FilterOperator = FilterOperator.EQ): this {
     return this.#pf('addPfTag', tag, operator);
   }
+  /** Post filter on `threatAssessConfidence`. */
   addPfThreatAssessConfidence(confidence: number, operator: FilterOperator = FilterOperator.EQ): this {
     return this.#pf('addPfThreatAssessConfidence', confidence, operator);
   }
+  /** Post filter on `threatAssessRating` (a number 0–5 or a numeric string). */
   addPfThreatAssessRating(rating: number | string, operator: FilterOperator = FilterOperator.EQ): this {
     return this.#pf('addPfThreatAssessRating', rating, operator);
   }
+  /** Post filter on the item's type name, such as `Host` or `Address`. */
   addPfType(type: string, operator: FilterOperator = FilterOperator.EQ): this {
     return this.#pf('addPfType', type, operator);
   }
@@ -235,6 +257,7 @@ export class FilterObject {
     return `${lines.join('\n')}\n`;
   }
 
+  /** What `util.inspect` and `console.log` print for this object. */
   [inspect.custom](): string {
     return this.toString();
   }

@@ -37,6 +37,7 @@ export interface PostFilter {
   readonly operator: FilterOperator;
   /** Needs `includeTags` / `includeAttributes` on the listing. */
   readonly needs?: 'tags' | 'attributes' | undefined;
+  /** Whether an item passes this filter. */
   test(object: FilterableObject): boolean;
 }
 

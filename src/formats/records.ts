@@ -6,9 +6,12 @@
  */
 import { ValidationError } from '../core/errors.js';
 
-type Text = string | null | undefined;
-type Num = number | null | undefined;
-type Bool = boolean | null | undefined;
+/** A text field of a record; null or undefined when absent. */
+export type Text = string | null | undefined;
+/** A numeric field of a record; null or undefined when absent. */
+export type Num = number | null | undefined;
+/** A boolean field of a record; null or undefined when absent. */
+export type Bool = boolean | null | undefined;
 
 /** The indicator types the SDK models; any other type name is a custom type such as `ASN`. */
 export type IndicatorTypeName = 'Address' | 'EmailAddress' | 'File' | 'Host' | 'URL';
@@ -80,6 +83,7 @@ export interface CustomIndicatorRecord extends IndicatorFields {
   readonly summary?: Text;
 }
 
+/** A record of any indicator type, as the formatters take it. */
 export type IndicatorRecord =
   | AddressRecord
   | EmailAddressRecord
@@ -134,6 +138,7 @@ export interface ThreatRecord extends GroupFields {
   readonly type: 'Threat';
 }
 
+/** A record of any group type, as the formatters take it. */
 export type GroupRecord =
   | AdversaryRecord
   | CampaignRecord

@@ -263,6 +263,7 @@ export class SdkLogger implements Logger {
     this.#pino = this.#build();
   }
 
+  /** What `util.inspect` and `console.log` print for this object. */
   [inspect.custom](): string {
     const file = this.#file === undefined ? 'none' : `${this.#file.path} (${this.#file.level})`;
     return `SdkLogger { file: ${file}, console: ${this.#consoleLevel} }`;

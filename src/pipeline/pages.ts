@@ -5,12 +5,15 @@ import type { ApiResponse } from '../core/response.js';
 
 /** One page of a listing. */
 export interface ApiPage<T = unknown> {
+  /** The page's response, as `apiRequest` returns it. */
   response: ApiResponse;
   /** The envelope's `data` object. */
   data: Record<string, unknown>;
   /** The one array under `data`. */
   items: T[];
+  /** Offset of the page's first item. */
   resultStart: number;
+  /** Page size asked for. */
   resultLimit: number;
   /** The total from the first page. */
   resultCount: number;
@@ -28,6 +31,7 @@ export class PageIterable<T = unknown> implements AsyncIterable<ApiPage<T>> {
     this.#walk = walk;
   }
 
+  /** Iterates over the pages, in order. */
   [Symbol.asyncIterator](): AsyncIterator<ApiPage<T>> {
     return this.#walk();
   }

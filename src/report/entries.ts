@@ -57,7 +57,9 @@ export function summarizeAttempt(record: AttemptRecord): AttemptSummary {
 
 /** The fields of a {@link RequestEntry}. */
 export interface RequestEntryFields {
+  /** HTTP method. */
   readonly method: string;
+  /** The request URI as set on the request object, before the query. */
   readonly requestUri: string | undefined;
   /** Full URL with query, already redacted. */
   readonly url: string;
@@ -67,8 +69,11 @@ export interface RequestEntryFields {
   readonly error: ErrorSummary | undefined;
   /** Body of a failing answer (or the error text); undefined on success. */
   readonly failMessage: string | undefined;
+  /** The request object's description. */
   readonly description: string | undefined;
+  /** The request object's resource type. */
   readonly resourceType: ResourceType | undefined;
+  /** The request's `Content-Type`. */
   readonly contentType: string | undefined;
   /** The request body as printed: text, `<binary body, N bytes>`, or undefined. */
   readonly body: string | undefined;
@@ -76,10 +81,15 @@ export interface RequestEntryFields {
   readonly payload: readonly (readonly [string, string])[];
   /** A filter retrieval request (counted as an API filter). */
   readonly countsAsApiFilter: boolean;
+  /** Every attempt, retries and token renewals included. */
   readonly attempts: readonly AttemptSummary[];
+  /** Start, in milliseconds since the client was built. */
   readonly startMs: number;
+  /** Duration of the whole call, retries included, in milliseconds. */
   readonly durationMs: number;
+  /** Bytes of request bodies sent, over every attempt. */
   readonly bytesSent: number;
+  /** Bytes of response bodies received, over every attempt. */
   readonly bytesReceived: number;
 }
 
@@ -153,10 +163,12 @@ export class RequestEntry implements RequestEntryFields {
     return `${lines.join('\n')}\n`;
   }
 
+  /** What `util.inspect` and `console.log` print for this object. */
   [inspect.custom](): string {
     return this.toString();
   }
 
+  /** The plain object that `JSON.stringify` writes for this object. */
   toJSON(): Record<string, unknown> {
     return {
       kind: this.kind,
@@ -223,10 +235,12 @@ export class PostFilterEntry implements PostFilterEntryFields {
     return `${lines.join('\n')}\n`;
   }
 
+  /** What `util.inspect` and `console.log` print for this object. */
   [inspect.custom](): string {
     return this.toString();
   }
 
+  /** The plain object that `JSON.stringify` writes for this object. */
   toJSON(): Record<string, unknown> {
     return {
       kind: this.kind,

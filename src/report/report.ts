@@ -3,8 +3,8 @@
  * byte as the original printed it, `failures`, and `toJSON()` for machines.
  *
  * Two sides over one state (docs/decisions.md, Client core 20): {@link Report} is what users read
- * (`tc.report`), with no method that records anything; {@link ReportRecorder} is the write side,
- * which only the client, its pipeline and its resources hold. {@link createReport} makes the pair.
+ * (`tc.report`), with no method that records anything; `ReportRecorder` is the write side,
+ * which only the client, its pipeline and its resources hold. `createReport` makes the pair.
  *
  * What is counted when:
  * - always: API calls, unfiltered and filtered results, post filters, and the three times;
@@ -17,8 +17,8 @@
  * page windows it does not count overlapping time twice, so processing time never goes negative.
  *
  * Memory is bounded (docs/decisions.md, Client core 21): latency percentiles come from a fixed
- * histogram, and the entry and failure lists keep their most recent {@link MAX_REPORT_ENTRIES} and
- * {@link MAX_REPORT_FAILURES} items.
+ * histogram, and the entry and failure lists keep their most recent `MAX_REPORT_ENTRIES` and
+ * `MAX_REPORT_FAILURES` items.
  */
 import { inspect } from 'node:util';
 import type { FilterOperator, ResourceType } from '../core/enums.js';
@@ -48,12 +48,12 @@ export const MAX_REPORT_ENTRIES = 10_000;
 /** The most recent failures kept (`report.failures`); older ones are counted in `droppedFailures`. */
 export const MAX_REPORT_FAILURES = 1_000;
 
-/** Options of {@link createReport}. */
+/** Options of `createReport`. */
 export interface ReportOptions {
   readonly clock?: ReportClock | undefined;
-  /** Entries kept; {@link MAX_REPORT_ENTRIES} by default. */
+  /** Entries kept; `MAX_REPORT_ENTRIES` by default. */
   readonly maxEntries?: number | undefined;
-  /** Failures kept; {@link MAX_REPORT_FAILURES} by default. */
+  /** Failures kept; `MAX_REPORT_FAILURES` by default. */
   readonly maxFailures?: number | undefined;
 }
 
@@ -107,7 +107,7 @@ function increment<K>(map: Map<K, number>, key: K): void {
   map.set(key, (map.get(key) ?? 0) + 1);
 }
 
-/** The report's state: written through a {@link ReportRecorder}, read through a {@link Report}. */
+/** The report's state: written through a `ReportRecorder`, read through a {@link Report}. */
 class ReportState {
   readonly clock: ReportClock;
   readonly startMs: number;
@@ -314,7 +314,7 @@ let wrapState: (state: ReportState) => Report;
 
 /**
  * The report of one client (`tc.report`): read-only. Its counters, entries and texts are written by
- * the client through the {@link ReportRecorder} made with it by {@link createReport}.
+ * the client through the `ReportRecorder` made with it by `createReport`.
  */
 export class Report {
   readonly #state: ReportState;
@@ -350,9 +350,11 @@ export class Report {
   get apiCalls(): number {
     return this.#state.apiCalls;
   }
+  /** Items read from the API before post filters. */
   get resultsUnfiltered(): number {
     return this.#state.resultsUnfiltered;
   }
+  /** Items kept after post filters. */
   get resultsFiltered(): number {
     return this.#state.resultsFiltered;
   }
@@ -360,9 +362,11 @@ export class Report {
   get apiFilters(): number {
     return this.#state.apiFilters;
   }
+  /** Post filters applied during retrieval. */
   get postFilters(): number {
     return this.#state.postFilters;
   }
+  /** API filters plus post filters. */
   get totalFilters(): number {
     return this.#state.apiFilters + this.#state.postFilters;
   }
@@ -382,14 +386,14 @@ export class Report {
     return this.runtime - this.#state.busyMs;
   }
 
-  /** A copy of the collected entries, in order: the most recent {@link MAX_REPORT_ENTRIES}. */
+  /** A copy of the collected entries, in order: the most recent `MAX_REPORT_ENTRIES`. */
   get entries(): ReportEntry[] {
     return this.#state.entries.toArray();
   }
 
   /**
    * Request entries whose call did not end with 200, 201 or 202, in order: the most recent
-   * {@link MAX_REPORT_FAILURES}, kept even when their entries have left `entries`.
+   * `MAX_REPORT_FAILURES`, kept even when their entries have left `entries`.
    */
   get failures(): RequestEntry[] {
     return this.#state.failures.toArray();
@@ -405,6 +409,7 @@ export class Report {
     return this.#state.failures.dropped;
   }
 
+  /** Iterates over the kept entries, oldest first. */
   [Symbol.iterator](): Iterator<ReportEntry> {
     return this.entries[Symbol.iterator]();
   }
@@ -470,6 +475,7 @@ export class Report {
     return this.stats;
   }
 
+  /** What `util.inspect` and `console.log` print for this object. */
   [inspect.custom](): string {
     const s = this.#state;
     return `Report { apiCalls: ${s.apiCalls}, entries: ${s.entries.length}, enabled: ${s.enabled} }`;
@@ -478,7 +484,7 @@ export class Report {
 
 /**
  * Makes a client's report: the read-only {@link Report} it hands to users as `tc.report`, and the
- * {@link ReportRecorder} that only the client and its pipeline write through.
+ * `ReportRecorder` that only the client and its pipeline write through.
  */
 export function createReport(options: ReportOptions = {}): { report: Report; recorder: ReportRecorder } {
   const state = new ReportState(options);

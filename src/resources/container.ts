@@ -136,6 +136,7 @@ export abstract class Container<T extends Retrieved, K extends ContainerKind> im
     return object;
   }
 
+  /** What `util.inspect` and `console.log` print for this object. */
   [inspect.custom](): string {
     return `${this.constructor.name} { length: ${this.length} }`;
   }

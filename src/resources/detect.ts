@@ -13,7 +13,12 @@ import { describeValue } from '../core/validators.js';
 import type { IndicatorDetector } from './context.js';
 
 /** The indicator types that have patterns: every type but CUSTOM_INDICATORS. */
-export type DetectableIndicatorType = Exclude<IndicatorType, typeof IndicatorType.CUSTOM_INDICATORS>;
+export type DetectableIndicatorType = (typeof IndicatorType)[
+  | 'ADDRESSES'
+  | 'EMAIL_ADDRESSES'
+  | 'FILES'
+  | 'HOSTS'
+  | 'URLS'];
 
 /**
  * The order in which {@link IndicatorRegexes.detect} tries the types: the original's (its Python 2

@@ -63,6 +63,7 @@ function checkString(value: unknown, label: string): string {
   return value;
 }
 
+/** A group of any type (adversary, campaign, document, e-mail, incident, signature, threat): fields, setters, metadata, associations, `commit()` and `delete()`. */
 export class Group extends Item {
   /** `Adversary`, `Campaign`, …; a type the SDK does not model keeps its name with no kind. */
   readonly type: string;
@@ -114,12 +115,15 @@ export class Group extends Item {
   get data(): RecordData {
     return groupOutput.data(this);
   }
+  /** This group as one CSV row (`formatCsv`). */
   toCsv(options: FormatOptions = clientCompat(this)): string {
     return groupOutput.csv(this, options);
   }
+  /** This group as one key=value line (`formatKeyval`). */
   toKeyval(options: FormatOptions = clientCompat(this)): string {
     return groupOutput.keyval(this, options);
   }
+  /** This group as one JSON line (`formatJson`). */
   toJson(options: FormatOptions = clientCompat(this)): string {
     return groupOutput.json(this, options);
   }
@@ -453,6 +457,7 @@ export class Group extends Item {
     readFields(this, item);
   }
 
+  /** What `util.inspect` and `console.log` print for this object. */
   [inspect.custom](): string {
     return `Group { id: ${this.id}, type: ${JSON.stringify(this.type)}, name: ${JSON.stringify(this.name ?? null)}, ownerName: ${JSON.stringify(this.ownerName ?? null)} }`;
   }

@@ -170,18 +170,23 @@ export class Indicator extends Item {
   get data(): RecordData {
     return indicatorOutput.data(this);
   }
+  /** This indicator as one CEF line (`formatCef`). */
   toCef(options: FormatOptions = clientCompat(this)): string {
     return indicatorOutput.cef(this, options);
   }
+  /** This indicator as one LEEF line (`formatLeef`). */
   toLeef(options: LeefOptions = clientCompat(this)): string {
     return indicatorOutput.leef(this, options);
   }
+  /** This indicator as one CSV row (`formatCsv`; the header is `csvHeader`). */
   toCsv(options: FormatOptions = clientCompat(this)): string {
     return indicatorOutput.csv(this, options);
   }
+  /** This indicator as one key=value line (`formatKeyval`). */
   toKeyval(options: FormatOptions = clientCompat(this)): string {
     return indicatorOutput.keyval(this, options);
   }
+  /** This indicator as one JSON line (`formatJson`). */
   toJson(options: FormatOptions = clientCompat(this)): string {
     return indicatorOutput.json(this, options);
   }
@@ -353,6 +358,7 @@ export class Indicator extends Item {
     readFields(this, item, this.kind);
   }
 
+  /** What `util.inspect` and `console.log` print for this object. */
   [inspect.custom](): string {
     return `Indicator { id: ${this.id}, type: ${JSON.stringify(this.type)}, summary: ${JSON.stringify(this.summary)}, ownerName: ${JSON.stringify(this.ownerName ?? null)} }`;
   }

@@ -2,6 +2,7 @@
 import { inspect } from 'node:util';
 import { readNumber, readString } from './values.js';
 
+/** An owner the API user can see, as listed by `tc.owners()`. */
 export class Owner {
   readonly id: number;
   readonly name: string | undefined;
@@ -20,6 +21,7 @@ export class Owner {
     return this.name;
   }
 
+  /** What `util.inspect` and `console.log` print for this object. */
   [inspect.custom](): string {
     return `Owner { id: ${this.id}, name: ${JSON.stringify(this.name ?? null)}, type: ${JSON.stringify(this.type ?? null)} }`;
   }

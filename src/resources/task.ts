@@ -28,6 +28,7 @@ function checkUsers(value: unknown, label: string): { userName: string }[] {
   return value.map((user, i) => ({ userName: checkText(user, `${label}[${i}]`) }));
 }
 
+/** A task (rest-api-v2.md 8): read side, setters, assignees and escalatees, associations, `commit()` and `delete()`. */
 export class Task extends Item {
   name: string | undefined;
   dateAdded: string | undefined;
@@ -49,6 +50,7 @@ export class Task extends Item {
     return 'task';
   }
 
+  /** Always `Task` (tasks have no type on the wire; post filters see this). */
   get type(): string {
     return 'Task';
   }
@@ -61,6 +63,7 @@ export class Task extends Item {
   get status(): string | undefined {
     return readString(this.fields.status);
   }
+  /** The due date as the server sent it (ISO 8601), if any. */
   get dueDate(): string | undefined {
     return readString(this.fields.dueDate);
   }
@@ -84,18 +87,22 @@ export class Task extends Item {
   setStatus(status: string): this {
     return this.#set('status', checkText(status, 'status'), 'setStatus');
   }
+  /** The task's description. */
   setDescription(description: string): this {
     if (typeof description !== 'string') {
       throw new ValidationError(`description must be a string, got ${describeValue(description)}`);
     }
     return this.#set('description', description, 'setDescription');
   }
+  /** The due date: an ISO 8601 string or a `Date`. */
   setDueDate(date: string | Date): this {
     return this.#set('dueDate', checkDate(date, 'dueDate'), 'setDueDate');
   }
+  /** The reminder date: an ISO 8601 string or a `Date`. */
   setReminderDate(date: string | Date): this {
     return this.#set('reminderDate', checkDate(date, 'reminderDate'), 'setReminderDate');
   }
+  /** The escalation date: an ISO 8601 string or a `Date`. */
   setEscalationDate(date: string | Date): this {
     return this.#set('escalationDate', checkDate(date, 'escalationDate'), 'setEscalationDate');
   }
@@ -117,6 +124,7 @@ export class Task extends Item {
     return this.queueAssociation('POST', 'associateGroup', groupTarget(target, id));
   }
 
+  /** Queues `DELETE /v2/tasks/{id}/groups/{type}/{id}`. */
   disassociateGroup(group: Group): this;
   disassociateGroup(type: ResourceType | GroupKind, id: number): this;
   disassociateGroup(target: Group | ResourceType | GroupKind, id?: number): this {
@@ -134,6 +142,7 @@ export class Task extends Item {
     return this.queueAssociation('POST', 'associateIndicator', indicatorTarget(target, value, owner));
   }
 
+  /** Queues `DELETE /v2/tasks/{id}/indicators/{type}/{value}`. */
   disassociateIndicator(indicator: Indicator): this;
   disassociateIndicator(type: IndicatorType | IndicatorKind, value: string, owner?: string): this;
   disassociateIndicator(
@@ -149,6 +158,7 @@ export class Task extends Item {
     return this.queueAssociation('POST', 'associateVictim', idTarget('victims', victim));
   }
 
+  /** Queues `DELETE /v2/tasks/{id}/victims/{id}`. */
   disassociateVictim(victim: Victim | number): this {
     return this.queueAssociation('DELETE', 'disassociateVictim', idTarget('victims', victim));
   }
@@ -184,6 +194,7 @@ export class Task extends Item {
     readFields(this, item);
   }
 
+  /** What `util.inspect` and `console.log` print for this object. */
   [inspect.custom](): string {
     return `Task { id: ${this.id}, name: ${JSON.stringify(this.name ?? null)} }`;
   }

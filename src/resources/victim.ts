@@ -14,6 +14,7 @@ import type { GroupKind, IndicatorKind } from './kinds.js';
 import { groupTarget, indicatorTarget } from './targets.js';
 import { readAttributes, readNumber, readOwnerName, readString, readTags } from './values.js';
 
+/** A victim: the person or organization an incident targeted, with its assets. */
 export class Victim extends Item {
   name: string | undefined;
   webLink: string | undefined;
@@ -40,18 +41,23 @@ export class Victim extends Item {
     return `Victim ${this.phase === 'new' ? '(new)' : this.id} ${JSON.stringify(this.name ?? '')}`;
   }
 
+  /** The victim's description, if any. */
   get description(): string | undefined {
     return readString(this.fields.description);
   }
+  /** The victim's organization, if any. */
   get org(): string | undefined {
     return readString(this.fields.org);
   }
+  /** The victim's sub-organization, if any. */
   get suborg(): string | undefined {
     return readString(this.fields.suborg);
   }
+  /** Where the victim works, if known. */
   get workLocation(): string | undefined {
     return readString(this.fields.workLocation);
   }
+  /** The victim's nationality, if known. */
   get nationality(): string | undefined {
     return readString(this.fields.nationality);
   }
@@ -74,18 +80,23 @@ export class Victim extends Item {
     this.name = text;
     return this;
   }
+  /** The victim's description. */
   setDescription(description: string): this {
     return this.#set('description', description, 'setDescription');
   }
+  /** The victim's organization. */
   setOrg(org: string): this {
     return this.#set('org', org, 'setOrg');
   }
+  /** The victim's sub-organization. */
   setSuborg(suborg: string): this {
     return this.#set('suborg', suborg, 'setSuborg');
   }
+  /** Where the victim works. */
   setWorkLocation(workLocation: string): this {
     return this.#set('workLocation', workLocation, 'setWorkLocation');
   }
+  /** The victim's nationality. */
   setNationality(nationality: string): this {
     return this.#set('nationality', nationality, 'setNationality');
   }
@@ -160,6 +171,7 @@ export class Victim extends Item {
     readFields(this, item);
   }
 
+  /** What `util.inspect` and `console.log` print for this object. */
   [inspect.custom](): string {
     return `Victim { id: ${this.id}, name: ${JSON.stringify(this.name ?? null)} }`;
   }

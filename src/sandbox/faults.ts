@@ -3,24 +3,40 @@
  */
 import { badRequest } from './reply.js';
 
+/** What a fault rule does (decisions.md 2.3): answer a status, reset, truncate, stall, or shorten a page. */
 export type FaultKind = 'status' | 'reset' | 'truncate' | 'stall' | 'shortPage';
 
+/** One fault rule; rules are evaluated in order and the first that fires wins. */
 export interface FaultRule {
+  /** What the rule does. */
   kind: FaultKind;
+  /** `status`: the 4xx or 5xx to answer, before the handler runs. */
   status?: number;
+  /** `status` 429: the `Retry-After` seconds to send. */
   retryAfter?: number;
+  /** `stall`: how long the answer is held, in milliseconds. */
   ms?: number;
+  /** `shortPage`: how many items a listing page loses (its `resultCount` is unchanged). */
   drop?: number;
+  /** Fires on the Nth, 2Nth, … matching request, counted per rule from 1. */
   every?: number;
+  /** Fires with this probability, drawn deterministically from the seed (docs/sandbox.md). */
   probability?: number;
+  /** Matches only this HTTP method. */
   method?: string;
+  /** Matches only raw paths (after `/api`) that start with this, such as `/v2/indicators`. */
   pathPrefix?: string;
 }
 
+/** The sandbox's fault configuration, as `POST /_sandbox/faults` takes it (decisions.md 2.3). */
 export interface FaultConfig {
+  /** Seed of the probability draws. */
   seed: number;
+  /** Latency added before every handler, in milliseconds. */
   latencyMs: number;
+  /** Random extra latency, up to this many milliseconds. */
   jitterMs: number;
+  /** The rules, evaluated in order. */
   rules: FaultRule[];
 }
 

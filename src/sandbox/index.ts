@@ -18,8 +18,10 @@ export { sampleData, sampleDataBatches } from './sample-data.js';
 export type * from './sample-types.js';
 export type { FaultConfig, FaultRule, FaultKind } from './faults.js';
 export { faultDraw } from './faults.js';
+export type { Credentials } from './store.js';
 export type { RequestLogEntry } from './server.js';
 
+/** Options of {@link startSandbox}; unknown keys are refused. */
 export interface SandboxOptions {
   /** Interface to listen on. @default '127.0.0.1' */
   host?: string;
@@ -35,7 +37,9 @@ export interface SandboxOptions {
   maxResultLimit?: number;
   /** Fault configuration (decisions.md 2.3), as `POST /_sandbox/faults` takes it. */
   faults?: FaultConfig | Partial<FaultConfig>;
+  /** The API user's access id (with `secretKey`); a new database makes random credentials without it. */
   accessId?: string;
+  /** The API user's secret key (with `accessId`). */
   secretKey?: string;
   /** The API user's organization. @default 'Example Org' */
   defaultOrg?: string;
@@ -61,14 +65,21 @@ export interface SandboxOptions {
   listingCacheBytes?: number;
 }
 
+/** A running sandbox: where it listens, the credentials to use, and `close()`. */
 export interface Sandbox {
+  /** The API's base URL, such as `http://127.0.0.1:41234/api`. */
   baseUrl: string;
+  /** The API user's access id. */
   accessId: string;
+  /** The API user's secret key. */
   secretKey: string;
+  /** The API user's organization. */
   defaultOrg: string;
+  /** An API token for the same user, valid until `apiTokenExpires`. */
   apiToken: string;
   /** Epoch seconds. */
   apiTokenExpires: number;
+  /** A second user, `sandbox.restricted`, who sees `Example Org` only. */
   restrictedUser: Credentials;
   /** PEM text of the self-signed certificate, in HTTPS mode. */
   caCertificate?: string;
@@ -84,7 +95,13 @@ export interface Sandbox {
    * found by its value. About 5% of the generated indicators are inactive, so `seedIndicators: 100000`
    * lists about 95,000 (docs/decisions.md).
    */
-  indicators: { total: number; active: number };
+  indicators: {
+    /** Every indicator in the database. */
+    total: number;
+    /** The active ones, which listings show. */
+    active: number;
+  };
+  /** Stops listening, waits for open requests, and closes the database. */
   close(): Promise<void>;
 }
 

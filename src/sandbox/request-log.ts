@@ -9,13 +9,21 @@ export const LOG_CAPACITY = 10_000;
 export const TARGET_LIMIT = 2048;
 const ELLIPSIS = '…';
 
+/** One request as the sandbox's request log (`GET /_sandbox/requests`) shows it. */
 export interface RequestLogEntry {
+  /** Position in the log, from 1. */
   seq: number;
+  /** The HTTP method. */
   method: string;
+  /** The request target (path and query), shortened with `…` when very long. */
   target: string;
+  /** The status answered, or null when the socket was reset before an answer. */
   status: number | null;
+  /** The API user that signed the request, if any. */
   accessId: string | null;
+  /** When it arrived, by the sandbox's clock (ISO 8601). */
   time: string;
+  /** The fault rule that fired, if any. */
   fault: string | null;
 }
 

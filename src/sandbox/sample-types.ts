@@ -10,8 +10,10 @@
 /** Kinds of item that can carry metadata and take part in associations. */
 export type SampleItemKind = 'indicator' | 'group' | 'victim' | 'task';
 
+/** The kind of an owner. */
 export type SampleOwnerType = 'Organization' | 'Community' | 'Source';
 
+/** An owner of the sample data. */
 export interface SampleOwner {
   id: number;
   name: string;
@@ -32,6 +34,7 @@ export interface SampleUser {
   owners: string[];
 }
 
+/** An attribute as the sample data holds it. */
 export interface SampleAttribute {
   id: number;
   type: string;
@@ -48,8 +51,10 @@ export interface SampleItemAttribute extends SampleAttribute {
   itemId: number;
 }
 
+/** The indicator types of the sample data (ASN is the custom type). */
 export type SampleIndicatorType = 'Address' | 'EmailAddress' | 'File' | 'Host' | 'URL' | 'ASN';
 
+/** An indicator of the sample data, in the wire shape of a list item plus its links. */
 export interface SampleIndicator {
   id: number;
   ownerName: string;
@@ -97,6 +102,7 @@ export interface SampleIndicator {
   taskIds: number[];
 }
 
+/** The group types of the sample data. */
 export type SampleGroupType =
   | 'Adversary'
   | 'Campaign'
@@ -106,6 +112,7 @@ export type SampleGroupType =
   | 'Signature'
   | 'Threat';
 
+/** A group of the sample data, in the wire shape of a list item plus its links. */
 export interface SampleGroup {
   id: number;
   name: string;
@@ -143,8 +150,10 @@ export interface SampleGroup {
   taskIds: number[];
 }
 
+/** The kinds of victim asset. */
 export type SampleVictimAssetType = 'EmailAddress' | 'NetworkAccount' | 'Phone' | 'SocialNetwork' | 'WebSite';
 
+/** A victim asset of the sample data. */
 export interface SampleVictimAsset {
   id: number;
   type: SampleVictimAssetType;
@@ -154,6 +163,7 @@ export interface SampleVictimAsset {
   fields: Record<string, string>;
 }
 
+/** A victim of the sample data, with its assets and links. */
 export interface SampleVictim {
   id: number;
   name: string;
@@ -174,6 +184,7 @@ export interface SampleVictim {
   taskIds: number[];
 }
 
+/** The statuses a task can have. */
 export type SampleTaskStatus =
   | 'Not Started'
   | 'In Progress'
@@ -181,12 +192,14 @@ export type SampleTaskStatus =
   | 'Waiting on Someone'
   | 'Deferred';
 
+/** A user named as a task's assignee or escalatee. */
 export interface SampleTaskUser {
   userName: string;
   firstName: string;
   lastName: string;
 }
 
+/** A task of the sample data, with its users and links. */
 export interface SampleTask {
   id: number;
   name: string;
@@ -228,6 +241,7 @@ export interface SampleSecurityLabel {
   color?: string;
 }
 
+/** A reference to an item of the sample data by kind and id. */
 export interface SampleItemRef {
   kind: SampleItemKind;
   id: number;
@@ -239,12 +253,14 @@ export interface SampleAssociation {
   b: SampleItemRef;
 }
 
+/** The stored content of a sample document or signature. */
 export interface SampleDocument {
   groupId: number;
   fileName: string;
   content: Buffer;
 }
 
+/** Everything `sampleData(n)` returns: the records the sandbox seeds its database with. */
 export interface SampleData {
   owners: SampleOwner[];
   users: SampleUser[];

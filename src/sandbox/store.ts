@@ -186,8 +186,11 @@ export class SchemaVersionError extends Error {
   }
 }
 
+/** An API user's HMAC credentials. */
 export interface Credentials {
+  /** The access id. */
   accessId: string;
+  /** The secret key. */
   secretKey: string;
 }
 
