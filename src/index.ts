@@ -50,3 +50,5 @@ export { Owner } from './resources/owner.js';
 export { Task } from './resources/task.js';
 export type { AttributeValue } from './resources/values.js';
 export { Victim } from './resources/victim.js';
+// Syslog delivery (issue 12): createSyslogSink, a writable stream of lines to a UDP, TCP or TLS collector.
+export * from './delivery/index.js';
