@@ -11,8 +11,14 @@
  * connection is lost, a new one is opened and the whole tail is written again: nothing is lost, and
  * the messages the collector did read before the loss arrive twice (counted in `resent`).
  *
+ * One race remains: a collector that shuts down at the moment the sink ends a connection also
+ * closes cleanly, possibly without having read everything. So an acknowledged tail is kept until a
+ * later connection to the collector has been acknowledged too (a collector that went away cannot
+ * take it); if that later connection fails, the kept tail is written again with the current one.
+ * `flush()` and `close()` end with an empty connection for this confirmation.
+ *
  * The transport asks for an acknowledgement when the tail reaches `maxUnacknowledgedBytes`, on
- * `flush()` and on `close()`.
+ * `flush()` and on `close()`. It holds at most twice that many bytes (tail and kept tail).
  */
 import { AbortError } from '../core/errors.js';
 import { type Link, LinkError, linkError, openLink } from './connection.js';
@@ -30,6 +36,8 @@ export class StreamTransport implements Transport {
   #tailBytes = 0;
   /** How many tail frames were written to some connection: rewriting one of those is a resend. */
   #tailWritten = 0;
+  /** The last acknowledged tail, awaiting confirmation by a later acknowledged connection. */
+  #kept: Buffer[] = [];
   /** Failed attempts since the last acknowledgement. */
   #attempts = 0;
   #failure: SyslogDeliveryError | undefined;
@@ -59,7 +67,8 @@ export class StreamTransport implements Transport {
 
   async flush(): Promise<void> {
     if (this.#failure !== undefined) throw this.#failure;
-    if (this.#tail.length > 0) await this.#deliver(true);
+    // The tail, then an empty connection that confirms it.
+    while (this.#tail.length > 0 || this.#kept.length > 0) await this.#deliver(true);
   }
 
   async close(): Promise<void> {
@@ -71,10 +80,20 @@ export class StreamTransport implements Transport {
   destroy(): number {
     this.#link?.socket.destroy();
     this.#link = undefined;
-    const dropped = this.#tail.length;
+    const dropped = this.#tail.length + this.#kept.length;
     this.#counts.failed += dropped;
+    this.#kept = [];
     this.#clearTail();
     return dropped;
+  }
+
+  /** The kept tail goes back in front of the tail: it is written again on the next connection. */
+  #restoreKept(): void {
+    if (this.#kept.length === 0) return;
+    this.#tail = [...this.#kept, ...this.#tail];
+    this.#tailBytes += this.#kept.reduce((sum, frame) => sum + frame.length, 0);
+    this.#tailWritten += this.#kept.length;
+    this.#kept = [];
   }
 
   #clearTail(): void {
@@ -109,13 +128,16 @@ export class StreamTransport implements Transport {
         if (!acknowledge) return;
         this.#link = undefined;
         await link.closeCleanly();
-        this.#counts.sent += this.#tail.length;
+        // This clean close confirms the kept tail; the tail becomes the kept one.
+        this.#counts.sent += this.#kept.length;
+        this.#kept = this.#tail;
         this.#clearTail();
         this.#attempts = 0;
         return;
       } catch (error) {
         this.#link?.socket.destroy();
         this.#link = undefined;
+        this.#restoreKept();
         if (error instanceof AbortError) throw this.#giveUp(error, error);
         const link = linkError(error);
         this.#attempts += 1;
@@ -138,6 +160,7 @@ export class StreamTransport implements Transport {
 
   /** Delivery failed for good: the tail counts as failed, and every later message too. */
   #giveUp(error: Error | LinkError, abort?: unknown): Error {
+    this.#restoreKept();
     this.#counts.failed += this.#tail.length;
     this.#clearTail();
     if (abort !== undefined || !(error instanceof LinkError)) return error;
