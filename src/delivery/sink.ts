@@ -77,7 +77,7 @@ export class SyslogSink extends Writable {
   readonly #onAbort: (() => void) | undefined;
 
   constructor(options: ResolvedSyslogOptions) {
-    super({ objectMode: true, highWaterMark: 16 });
+    super({ objectMode: true, highWaterMark: 64 });
     this.#options = options;
     this.#transport =
       options.url.transport === 'udp'
@@ -172,41 +172,7 @@ export class SyslogSink extends Writable {
   }
 
   override _write(chunk: unknown, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    if (isFlush(chunk)) {
-      this.#markers.delete(chunk);
-      this.#transport.flush().then(
-        () => {
-          chunk[FLUSH].resolve();
-          callback();
-        },
-        (error: unknown) => {
-          chunk[FLUSH].reject(error as Error);
-          callback(error as Error);
-        },
-      );
-      return;
-    }
-    this.#queued -= 1;
-    let message: Buffer;
-    try {
-      const { line, severity } = readChunk(chunk);
-      message = Buffer.from(
-        buildMessage(this.#options.header, severity, this.#options.clock.now(), line),
-        'utf8',
-      );
-    } catch (error) {
-      this.#counts.failed += 1;
-      callback(error as Error);
-      return;
-    }
-    const max = this.#options.maxBytes;
-    if (max !== undefined && message.length > max) {
-      this.#counts.refused += 1;
-      this.emit('refused', { bytes: message.length, maxBytes: max });
-      callback();
-      return;
-    }
-    this.#transport.send(message).then(
+    this.#writeBatch([chunk]).then(
       () => {
         callback();
       },
@@ -214,6 +180,61 @@ export class SyslogSink extends Writable {
         callback(error as Error);
       },
     );
+  }
+
+  override _writev(
+    chunks: { chunk: unknown; encoding: BufferEncoding }[],
+    callback: (error?: Error | null) => void,
+  ): void {
+    this.#writeBatch(chunks.map((c) => c.chunk)).then(
+      () => {
+        callback();
+      },
+      (error: unknown) => {
+        callback(error as Error);
+      },
+    );
+  }
+
+  /** Messages in order, handed to the transport together; a flush marker waits for those before it. */
+  async #writeBatch(chunks: readonly unknown[]): Promise<void> {
+    let batch: Buffer[] = [];
+    for (const chunk of chunks) {
+      if (isFlush(chunk)) {
+        this.#markers.delete(chunk);
+        try {
+          if (batch.length > 0) await this.#transport.sendBatch(batch);
+          batch = [];
+          await this.#transport.flush();
+        } catch (error) {
+          chunk[FLUSH].reject(error as Error);
+          throw error;
+        }
+        chunk[FLUSH].resolve();
+        continue;
+      }
+      this.#queued -= 1;
+      let message: Buffer;
+      try {
+        const { line, severity } = readChunk(chunk);
+        message = Buffer.from(
+          buildMessage(this.#options.header, severity, this.#options.clock.now(), line),
+          'utf8',
+        );
+      } catch (error) {
+        this.#counts.failed += 1;
+        if (batch.length > 0) await this.#transport.sendBatch(batch);
+        throw error;
+      }
+      const max = this.#options.maxBytes;
+      if (max !== undefined && message.length > max) {
+        this.#counts.refused += 1;
+        this.emit('refused', { bytes: message.length, maxBytes: max });
+        continue;
+      }
+      batch.push(message);
+    }
+    if (batch.length > 0) await this.#transport.sendBatch(batch);
   }
 
   override _final(callback: (error?: Error | null) => void): void {

@@ -54,14 +54,20 @@ export class StreamTransport implements Transport {
     return this.#failure;
   }
 
-  async send(message: Buffer): Promise<void> {
+  send(message: Buffer): Promise<void> {
+    return this.sendBatch([message]);
+  }
+
+  async sendBatch(messages: readonly Buffer[]): Promise<void> {
     if (this.#failure !== undefined) {
-      this.#counts.failed += 1;
+      this.#counts.failed += messages.length;
       throw this.#failure;
     }
-    const frame = octetCounted(message);
-    this.#tail.push(frame);
-    this.#tailBytes += frame.length;
+    for (const message of messages) {
+      const frame = octetCounted(message);
+      this.#tail.push(frame);
+      this.#tailBytes += frame.length;
+    }
     await this.#deliver(this.#tailBytes >= this.#options.maxUnacknowledgedBytes);
   }
 
@@ -115,12 +121,13 @@ export class StreamTransport implements Transport {
           link = await this.#open(this.#options);
           this.#link = link;
         }
-        while (link.written < this.#tail.length) {
-          const frame = this.#tail[link.written] as Buffer;
-          if (link.written < this.#tailWritten) this.#counts.resent += 1;
-          link.written += 1;
+        if (link.written < this.#tail.length) {
+          // The frames this connection lacks, in one write.
+          const frames = this.#tail.slice(link.written);
+          this.#counts.resent += Math.max(0, Math.min(this.#tailWritten, this.#tail.length) - link.written);
+          link.written = this.#tail.length;
           this.#tailWritten = Math.max(this.#tailWritten, link.written);
-          const room = link.socket.write(frame);
+          const room = link.socket.write(frames.length === 1 ? (frames[0] as Buffer) : Buffer.concat(frames));
           const now = link.lost();
           if (now !== undefined) throw now;
           if (!room) await link.drained();

@@ -16,6 +16,8 @@ export interface Transport {
    * SyslogDeliveryError once delivery has failed for good.
    */
   send(message: Buffer): Promise<void>;
+  /** Takes several messages at once (written together where the transport can). */
+  sendBatch(messages: readonly Buffer[]): Promise<void>;
   /**
    * Resolves when every message taken so far is delivered as far as this transport can confirm
    * (see docs/siem.md); rejects as `send` does.

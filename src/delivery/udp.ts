@@ -76,6 +76,10 @@ export class UdpTransport implements Transport {
     }
   }
 
+  async sendBatch(messages: readonly Buffer[]): Promise<void> {
+    for (const message of messages) await this.send(message);
+  }
+
   flush(): Promise<void> {
     if (this.#counts.failed > 0 && this.#failure === undefined) {
       const detail = this.#lastError === undefined ? '' : `: ${this.#lastError.message}`;
