@@ -105,3 +105,5 @@ export type { ChainedMembers, CommonMembers, Filter, FilterObject } from './filt
 export type { FilterableObject, PostFilter } from './filters/post-filters.js';
 export type { ApiRequestSpec } from './filters/requests.js';
 export type { RetrieveOptions } from './resources/retrieval.js';
+// Syslog delivery (issue 12): createSyslogSink, a writable stream of lines to a UDP, TCP or TLS collector.
+export * from './delivery/index.js';

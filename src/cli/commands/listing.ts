@@ -12,9 +12,16 @@ import { integer } from '../parsers.js';
 import { checkWritable, openSink, writeFileAtomically } from '../output.js';
 import { createProgress } from '../progress.js';
 import type { RecordKind } from '../records.js';
+import {
+  addSyslogOptions,
+  checkSyslogUsage,
+  openSyslogOutput,
+  type SyslogFlags,
+  type SyslogOutput,
+} from '../syslog-options.js';
 import { type CommandContext, interrupted, isUsageError } from './context.js';
 
-export interface ListingFlags extends ConnectionFlags {
+export interface ListingFlags extends ConnectionFlags, SyslogFlags {
   format: FormatName;
   output?: string;
   limit?: number;
@@ -23,9 +30,9 @@ export interface ListingFlags extends ConnectionFlags {
   [filter: string]: unknown;
 }
 
-/** `--format`, `--output`, `--limit`, `--report`, `--report-json`. */
+/** `--format`, `--output`, `--limit`, `--report`, `--report-json`, and `--syslog` with its flags. */
 export function addListingOptions(command: Command): Command {
-  return command
+  command
     .addOption(
       new Option('--format <name>', 'output format')
         .choices(FORMAT_NAMES)
@@ -35,6 +42,13 @@ export function addListingOptions(command: Command): Command {
     .option('--limit <n>', 'emit at most this many records, then stop', integer('--limit', 1))
     .option('--report', 'print the run report (report.stats) on stderr at the end')
     .option('--report-json <file>', 'write the run report as JSON (report.toJSON()) to this file');
+  return addSyslogOptions(command);
+}
+
+/** A record's threat rating, which maps to the syslog severity (groups have none). */
+function ratingOf(record: AnyRecord): number | null {
+  const rating = (record as { rating?: unknown }).rating;
+  return typeof rating === 'number' ? rating : null;
 }
 
 /** What a listing command supplies: the records it streams, once connected. */
@@ -59,6 +73,7 @@ export async function runListing(
     throw new CliError(spec.name, made.problem.message);
   }
   const writer = made.writer;
+  checkSyslogUsage(command, flags, flags.format);
   // Before any request: a folder that does not exist fails at once.
   if (flags.output !== undefined) checkWritable(spec.name, '--output', flags.output);
   if (flags.reportJson !== undefined) checkWritable(spec.name, '--report-json', flags.reportJson);
@@ -69,28 +84,40 @@ export async function runListing(
   try {
     const records = spec.stream(tc, io.interrupt);
     if (flags.report === true || flags.reportJson !== undefined) tc.reportEnable();
-    const sink = await openSink(io, spec.name, flags.output);
+    const syslog: SyslogOutput | undefined =
+      flags.syslog === undefined ? undefined : openSyslogOutput(io, spec.name, flags);
+    const sink = syslog === undefined ? await openSink(io, spec.name, flags.output) : undefined;
     const progress = createProgress(io.stderr, {
       label: spec.name,
       total: flags.limit,
-      dataToTerminal: flags.output === undefined && io.stdout.isTTY === true,
+      dataToTerminal: flags.output === undefined && syslog === undefined && io.stdout.isTTY === true,
     });
     try {
-      await sink.write(writer.begin());
+      // The syslog formats have no text before or after the records (SYSLOG_FORMATS).
+      await sink?.write(writer.begin());
       let count = 0;
       // Leaving the loop (at --limit) ends the stream, which aborts its requests in flight.
       for await (const record of records) {
-        await sink.write(writer.record(record));
+        const text = writer.record(record);
+        if (syslog === undefined) await sink?.write(text);
+        else await syslog.write(text, ratingOf(record));
         progress.increment();
         count += 1;
         if (flags.limit !== undefined && count >= flags.limit) break;
       }
-      await sink.write(writer.end());
+      await sink?.write(writer.end());
       progress.stop();
-      await sink.commit();
+      await sink?.commit();
+      const result = await syslog?.close();
+      if (result !== undefined && result.resent > 0) {
+        io.stderr.write(
+          `threatconnect ${spec.name}: note: ${result.resent} syslog messages were sent again after a lost connection; the collector may hold duplicates of them\n`,
+        );
+      }
     } catch (error) {
       progress.stop();
-      await sink.abort();
+      await sink?.abort();
+      await syslog?.abort();
       throw io.interrupt.aborted ? interrupted() : error;
     }
   } catch (error) {
