@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { createPostFilter } from '../../src/filters/post-filters.js';
+import { type FilterableObject, createPostFilter } from '../../src/filters/post-filters.js';
 import { type Sandbox, sampleData } from '../../src/sandbox/index.js';
 import { clientFor } from '../helpers/client.js';
 import { withSandbox } from '../helpers/sandbox.js';
@@ -60,6 +60,7 @@ interface Field {
   readonly ops: readonly Sym[];
   readonly values: readonly (string | number)[];
   readonly postFilter?:
+    | undefined
     | 'addPfDateAdded'
     | 'addPfRating'
     | 'addPfConfidence'
@@ -67,7 +68,7 @@ interface Field {
     | 'addPfThreatAssessConfidence'
     | 'addPfName';
   /** For fields without a post filter (or operators it lacks): the spec's comparison on the wire item. */
-  readonly wire?: string;
+  readonly wire?: string | undefined;
   readonly kind?: 'date' | 'text';
 }
 
@@ -167,7 +168,7 @@ interface Expression {
 function passes(item: Item, def: Field, e: Expression): boolean {
   const postOperator = POST_OPERATOR[e.op];
   if (def.postFilter !== undefined && postOperator !== undefined)
-    return createPostFilter(def.postFilter, e.value, postOperator).test(item);
+    return createPostFilter(def.postFilter, e.value, postOperator).test(item as FilterableObject);
   const raw = item[def.wire ?? e.field];
   if (typeof raw !== 'string') return false;
   if (def.kind === 'date') {
