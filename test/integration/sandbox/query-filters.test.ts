@@ -174,13 +174,18 @@ describe('filters and orParams on v2 listings', () => {
 
     it('groups: campaign firstSeen and incident eventDate', async () => {
       const campaigns = data.groups.filter((g) => g.ownerName === ORG && g.type === 'Campaign');
-      const cut = '2023-01-01';
+      // The earliest first-seen instant, with its offset: strictly after it drops that campaign.
+      const seen = campaigns.flatMap((g) => (g.firstSeen === undefined ? [] : [g.firstSeen]));
+      const first = seen.reduce((a, b) => (Date.parse(a) <= Date.parse(b) ? a : b));
+      const later = campaigns
+        .filter((g) => g.firstSeen !== undefined && Date.parse(g.firstSeen) > Date.parse(first))
+        .map((g) => g.id);
+      assert.ok(later.length < campaigns.length);
       assert.deepEqual(
-        await all(`/v2/groups/campaigns?filters=firstSeen%3E${cut}`, 'campaign'),
-        campaigns
-          .filter((g) => g.firstSeen !== undefined && Date.parse(g.firstSeen) > Date.parse(cut))
-          .map((g) => g.id),
+        await all(`/v2/groups/campaigns?filters=firstSeen%3E${encodeURIComponent(first)}`, 'campaign'),
+        later,
       );
+      const cut = '2023-01-01';
       const incidents = data.groups.filter((g) => g.ownerName === ORG && g.type === 'Incident');
       const expected = incidents
         .filter((g) => g.eventDate !== undefined && Date.parse(g.eventDate) < Date.parse(cut))
