@@ -17,6 +17,7 @@
  *    machine slows both alike; each server's time is the sum of its pages. The static server is a tiny
  *    node:http server in this file, run in its own process like the sandbox, so that both answer from
  *    another process. Target: the sandbox takes at most 1.3x the static server's time.
+ *    Then filtered pages (`filters=`), warm and cold, against the same baseline (no target).
  * 5. Pages per second with 8 and 32 concurrent clients.
  *
  * Run alone on the machine: `npm run bench:sandbox`, or
@@ -415,6 +416,26 @@ async function main(): Promise<void> {
         `page of ${String(PAGE)} indicators (warm): median ${pageMedian.toFixed(2)} ms, p95 ${percentile(pages, 0.95).toFixed(2)} ms, ` +
           `sandbox CPU ${pageCpu.toFixed(2)} ms per page; ratio to baseline ${(pageMedian / baseMedian).toFixed(2)}x ` +
           `(target <= 2x, ${verdict(pageMedian / baseMedian <= 2)}); CPU ratio ${(pageCpu / baseCpu).toFixed(2)}x`,
+      );
+
+      // 3b. Filtered pages (rest-api-v2.md 4.2): warm (the same filter again, served by the caches) and
+      // cold (a filter not seen before: its ids are selected over the owner's indicators). No target.
+      const filtered = (filter: string): string =>
+        `${pageAt(0)}&filters=${encodeURIComponent(filter).replace(/%2C/g, ',')}`;
+      const warm: number[] = [];
+      const cold: number[] = [];
+      await signedGet(client, sandbox.details, filtered('rating>1,confidence>10'));
+      // Apart, so that a cold request's garbage is not collected during a warm one.
+      for (let i = 0; i < 100; i += 1)
+        warm.push((await signedGet(client, sandbox.details, filtered('rating>1,confidence>10'))).ms);
+      for (let i = 0; i < 100; i += 1) {
+        const filter = `confidence>${String(i % 90)},dateAdded>2015-01-0${String(1 + (i % 9))}`;
+        cold.push((await signedGet(client, sandbox.details, filtered(filter))).ms);
+      }
+      console.log(
+        `filtered page of up to ${String(PAGE)}: warm median ${median(warm).toFixed(2)} ms ` +
+          `(${(median(warm) / baseMedian).toFixed(2)}x baseline), cold median ${median(cold).toFixed(2)} ms ` +
+          `(${(median(cold) / baseMedian).toFixed(2)}x baseline; a new filter selects its ids over the owner's indicators)`,
       );
 
       // 4. A bare client listing everything, sandbox against the static replay, alternating.

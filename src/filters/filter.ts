@@ -83,6 +83,11 @@ export class FilterObject {
     return defaultRequestSpec(this.#target);
   }
 
+  /** @internal The container this filter object lists (server-side filters depend on it). */
+  get target(): FilterTarget {
+    return this.#target;
+  }
+
   /** The container's filter names: API filters sorted, then post filters sorted (as the original's). */
   get filters(): string[] {
     const kind = this.#target.kind;

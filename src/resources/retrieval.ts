@@ -5,11 +5,13 @@
  * post-filtered object by object, and de-duplicated by id. Filter objects combine left to right by
  * their operator; results come out in first-seen order.
  */
-import { NotFoundError } from '../core/errors.js';
+import { NotFoundError, ValidationError } from '../core/errors.js';
+import { describeValue } from '../core/validators.js';
 import { RequestObject } from '../core/request-object.js';
 import type { ResourceType } from '../core/enums.js';
 import type { FilterObject } from '../filters/filter.js';
 import type { PostFilter } from '../filters/post-filters.js';
+import { serverFilterValue } from '../filters/server-filters.js';
 import { type ApiRequestSpec, defaultRequestSpec, type FilterTarget } from '../filters/requests.js';
 import { checkConcurrency } from '../pipeline/requester.js';
 import type { ResourceContext } from './context.js';
@@ -23,6 +25,12 @@ export interface RetrieveOptions {
   readonly includeTags?: boolean | undefined;
   /** Ask the server for each item's attributes. Set by itself for an attribute post filter. */
   readonly includeAttributes?: boolean | undefined;
+  /**
+   * Also send the post filters the listing can filter on as a server-side `filters=` parameter, which
+   * cuts the traffic; the post filters still run on every object, so the results are the same
+   * (docs/filters.md, "Server-side filters"). @default false
+   */
+  readonly serverFilters?: boolean | undefined;
 }
 
 /** An object the engine can place: its id and owner. */
@@ -50,13 +58,26 @@ function sameOwner(a: string | undefined, b: string): boolean {
   return a === undefined || a.toUpperCase() === b.toUpperCase();
 }
 
+/** What every request of one filter object adds: inline tags and attributes, server-side filters. */
+interface RequestExtras {
+  readonly tags: boolean;
+  readonly attributes: boolean;
+  /** The `filters` value for listings (not single objects), already encoded. */
+  readonly filters?: string | undefined;
+}
+
 function buildRequest<T extends Retrieved>(
   plan: RetrievalPlan<T>,
   spec: ApiRequestSpec,
   owner: string | undefined,
-  include: { tags: boolean; attributes: boolean },
+  include: RequestExtras,
 ): RequestObject {
-  const ro = new RequestObject().setHttpMethod('GET').setRequestUri(spec.requestUri);
+  // In the request URI, so that its commas stay literal (rest-api-v2.md 4.2); payload values are form-encoded.
+  const uri =
+    include.filters === undefined || spec.single
+      ? spec.requestUri
+      : `${spec.requestUri}?filters=${include.filters}`;
+  const ro = new RequestObject().setHttpMethod('GET').setRequestUri(uri);
   ro.setResourceType(plan.resourceType);
   let description = spec.description;
   // `modifiedSince` before `owner`, as the original sent them (python-sdk-observed.md 3.2).
@@ -79,7 +100,7 @@ async function* fetchRequest<T extends Retrieved>(
   spec: ApiRequestSpec,
   owner: string | undefined,
   options: RetrieveOptions,
-  include: { tags: boolean; attributes: boolean },
+  include: RequestExtras,
 ): AsyncGenerator<T[]> {
   const { requester } = plan.context;
   const ro = buildRequest(plan, spec, owner, include);
@@ -131,9 +152,13 @@ export async function* streamFilterObject<T extends Retrieved>(
   options: RetrieveOptions,
 ): AsyncGenerator<T[]> {
   const post: readonly PostFilter[] = filter?.postFilters ?? [];
-  const include = {
+  const include: RequestExtras = {
     tags: options.includeTags === true || post.some((p) => p.needs === 'tags'),
     attributes: options.includeAttributes === true || post.some((p) => p.needs === 'attributes'),
+    filters:
+      options.serverFilters === true && filter !== undefined
+        ? serverFilterValue(filter.target, post)
+        : undefined,
   };
   const { recorder } = plan.context.requester;
   if (filter === undefined) {
@@ -203,6 +228,11 @@ export async function* streamAll<T extends Retrieved>(
 ): AsyncGenerator<T[]> {
   // Before any request, single-object requests included.
   checkConcurrency(options.concurrency);
+  if (options.serverFilters !== undefined && typeof options.serverFilters !== 'boolean') {
+    throw new ValidationError(
+      `serverFilters must be true or false, got ${describeValue(options.serverFilters)}`,
+    );
+  }
   if (filters.length === 0) {
     yield* streamFilterObject(plan, undefined, defaultOrg, options);
     return;

@@ -55,6 +55,8 @@ export interface RequestContext {
   /** Set when the handler has consumed the request body completely. */
   bodyConsumed: boolean;
   uploads: UploadSlots;
+  /** Set when a listing has read `filters`/`orParams` (query-filters.ts); unread filters are a 400. */
+  filtersRead?: boolean;
 }
 
 export const DEFAULT_RESULT_LIMIT = 100;
@@ -135,25 +137,36 @@ interface OwnerTables {
   victims: VictimRow;
 }
 
-/** One window of the requesting owner's rows of `table`, by id; the total is counted on the first window only. */
+/** A listing's extra SQL condition (a compiled `filters` parameter) and its parameters. */
+export interface ListingCondition {
+  readonly clause: string;
+  readonly params: readonly unknown[];
+}
+
+/**
+ * One window of the requesting owner's rows of `table`, by id, kept by `filter` when given; the total is
+ * counted on the first window only.
+ */
 export function ownerListing<K extends keyof OwnerTables>(
   ctx: RequestContext,
   table: K,
   key: string,
   map: (row: OwnerTables[K]) => unknown,
+  filter: ListingCondition | null = null,
 ): JsonReply {
   const owner = requestOwner(ctx);
   const { start, limit } = pageWindow(ctx);
+  const where = filter === null ? 'owner_id = ?' : `owner_id = ? AND ${filter.clause}`;
+  const params = filter === null ? [owner.id] : [owner.id, ...filter.params];
   const rows = ctx.store.all<OwnerTables[K]>(
-    `SELECT * FROM ${table} WHERE owner_id = ? ORDER BY id LIMIT ? OFFSET ?`,
-    owner.id,
+    `SELECT * FROM ${table} WHERE ${where} ORDER BY id LIMIT ? OFFSET ?`,
+    ...params,
     limit,
     start,
   );
   const total =
     start === 0
-      ? (ctx.store.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table} WHERE owner_id = ?`, owner.id)?.n ??
-        0)
+      ? (ctx.store.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table} WHERE ${where}`, ...params)?.n ?? 0)
       : 0;
   return listReply(key, rows.map(map), total, start);
 }

@@ -12,6 +12,7 @@ import { createJsonEncoder } from './encode.js';
 import { type FaultConfig, FaultEngine, type FaultRule, parseFaultConfig } from './faults.js';
 import { hasUnreadBody, lingerAfterAnswer } from './linger.js';
 import { pageBody } from './listing-cache.js';
+import { refuseUnreadFilters } from './query-filters.js';
 import { Failure, type JsonReply, NOT_FOUND, type Reply, json } from './reply.js';
 import { RequestLog } from './request-log.js';
 import { createApiRouter } from './routes.js';
@@ -459,6 +460,9 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
       const matched = router.match(method, segments.slice(1));
       if (!matched) throw new Failure(404, NOT_FOUND);
       const reply = await matched.handler(ctx, matched.params, matched.rest);
+      // A listing without filters refuses them rather than answer unfiltered (rest-api-v2.md 4.2).
+      if (reply.kind === 'list' || (reply.kind === 'json' && reply.listKey !== undefined))
+        refuseUnreadFilters(ctx);
       consumed = ctx.bodyConsumed;
       outcome = await deliver(res, reply, rule);
     } catch (error) {

@@ -11,6 +11,7 @@ import {
   requestOwner,
   tooLarge,
 } from '../context.js';
+import { readFilters } from '../query-filters.js';
 import { Failure, type Reply, badRequest, notFound, single, success } from '../reply.js';
 import { CHUNK_BYTES, type GroupRow } from '../store.js';
 import { type GroupTypeInfo, INCIDENT_STATUSES, SIGNATURE_FILE_TYPES } from '../types.js';
@@ -21,8 +22,13 @@ export function listGroups(ctx: RequestContext, branch?: string): Reply {
   const info = branch === undefined ? undefined : groupType(branch);
   const owner = requestOwner(ctx);
   const { start, limit } = pageWindow(ctx);
-  const where = info ? 'owner_id = ? AND type = ?' : 'owner_id = ?';
+  const filter = readFilters(ctx, { kind: 'group', type: info?.name });
+  let where = info ? 'owner_id = ? AND type = ?' : 'owner_id = ?';
   const params: unknown[] = info ? [owner.id, info.name] : [owner.id];
+  if (filter !== null) {
+    where += ` AND ${filter.clause}`;
+    params.push(...filter.params);
+  }
   const rows = ctx.store.all<GroupRow>(
     `SELECT * FROM groups WHERE ${where} ORDER BY id LIMIT ? OFFSET ?`,
     ...params,

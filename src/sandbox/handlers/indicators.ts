@@ -2,6 +2,7 @@
 import { isIP } from 'node:net';
 import { type RequestContext, isoNow, pageWindow, readObject, requestOwner, windowed } from '../context.js';
 import { indicatorListing } from '../indicator-list.js';
+import { readFilters } from '../query-filters.js';
 import { Failure, type Reply, badRequest, notFound, single, success } from '../reply.js';
 import { INDICATOR_COLUMNS, type IndicatorRow, type OwnerRow, dateMs, lookupKey } from '../store.js';
 import { INDICATOR_BY_NAME, INDICATOR_TYPES, type IndicatorTypeInfo } from '../types.js';
@@ -22,7 +23,9 @@ export function listIndicators(ctx: RequestContext, branch?: string): Reply {
   const owner = requestOwner(ctx);
   const { start, limit } = pageWindow(ctx);
   const since = modifiedSince(ctx);
-  const where = ['owner_id = ?', 'active = 1'];
+  const filter = readFilters(ctx, { kind: 'indicator', type: info?.name });
+  // Active indicators only, unless the filter names `active` (rest-api-v2.md 4.2's example lists both).
+  const where = filter?.fields.has('active') === true ? ['owner_id = ?'] : ['owner_id = ?', 'active = 1'];
   const params: unknown[] = [owner.id];
   if (info) {
     where.push('type = ?');
@@ -31,6 +34,10 @@ export function listIndicators(ctx: RequestContext, branch?: string): Reply {
   if (since !== null) {
     where.push('last_modified_ms >= ?');
     params.push(since);
+  }
+  if (filter !== null) {
+    where.push(filter.clause);
+    params.push(...filter.params);
   }
   const clause = where.join(' AND ');
   const idsQuery = `SELECT id FROM indicators WHERE ${clause} ORDER BY id`;

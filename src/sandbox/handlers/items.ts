@@ -14,6 +14,7 @@ import {
   windowed,
 } from '../context.js';
 import { indicatorListing } from '../indicator-list.js';
+import { readFilters } from '../query-filters.js';
 import { type Reply, badRequest, notFound, single, success } from '../reply.js';
 import {
   type AttributeRow,
@@ -196,7 +197,13 @@ function listLinked(ctx: RequestContext, item: ItemRef, spec: TargetSpec): Reply
     where.push('t.type = ?');
     params.push(spec.typeName);
   }
-  if (spec.kind === 'indicator') where.push('t.active = 1');
+  const filter = readFilters(ctx, { kind: spec.kind, type: spec.typeName }, 't.');
+  // Active indicators only, unless the filter names `active` (as on the base listings).
+  if (spec.kind === 'indicator' && filter?.fields.has('active') !== true) where.push('t.active = 1');
+  if (filter !== null) {
+    where.push(filter.clause);
+    params.push(...filter.params);
+  }
   const from = `FROM links l JOIN ${spec.table} t ON t.id = l.b_id WHERE ${where.join(' AND ')}`;
   const columns =
     spec.columns === '*'
@@ -379,17 +386,17 @@ function victimsViaGroups(ctx: RequestContext, item: ItemRef, rest: string[]): R
     return single('victim', victimView(ctx.view, row));
   }
   const { start, limit } = pageWindow(ctx);
+  const filter = readFilters(ctx, { kind: 'victim' }, 't.');
+  const where = filter === null ? from : `${from} AND ${filter.clause}`;
+  const params = [item.id, item.id, ...(filter?.params ?? [])];
   const rows = ctx.store.all<VictimRow>(
-    `SELECT t.* ${from} ORDER BY t.id LIMIT ? OFFSET ?`,
-    item.id,
-    item.id,
+    `SELECT t.* ${where} ORDER BY t.id LIMIT ? OFFSET ?`,
+    ...params,
     limit,
     start,
   );
   const total =
-    start === 0
-      ? (ctx.store.get<{ n: number }>(`SELECT COUNT(*) AS n ${from}`, item.id, item.id)?.n ?? 0)
-      : 0;
+    start === 0 ? (ctx.store.get<{ n: number }>(`SELECT COUNT(*) AS n ${where}`, ...params)?.n ?? 0) : 0;
   return listReply(
     'victim',
     rows.map((row) => victimView(ctx.view, row)),

@@ -10,6 +10,7 @@ import {
   requestOwner,
   windowed,
 } from '../context.js';
+import { readFilters } from '../query-filters.js';
 import { type Reply, badRequest, notFound, single, success } from '../reply.js';
 import type { LabelRow, OwnerRow, TagRow } from '../store.js';
 import { labelView, ownerView, tagView } from '../views.js';
@@ -23,15 +24,18 @@ import { tagName } from './shared.js';
 export function listTags(ctx: RequestContext): Reply {
   const owner = requestOwner(ctx);
   const { start, limit } = pageWindow(ctx);
+  const filter = readFilters(ctx, { kind: 'tag' });
+  const where = filter === null ? 'owner_id = ?' : `owner_id = ? AND ${filter.clause}`;
+  const params = [owner.id, ...(filter?.params ?? [])];
   const rows = ctx.store.all<TagRow>(
-    'SELECT id, owner_id, name, description FROM tags WHERE owner_id = ? ORDER BY id LIMIT ? OFFSET ?',
-    owner.id,
+    `SELECT id, owner_id, name, description FROM tags WHERE ${where} ORDER BY id LIMIT ? OFFSET ?`,
+    ...params,
     limit,
     start,
   );
   const total =
     start === 0
-      ? (ctx.store.get<{ n: number }>('SELECT COUNT(*) AS n FROM tags WHERE owner_id = ?', owner.id)?.n ?? 0)
+      ? (ctx.store.get<{ n: number }>(`SELECT COUNT(*) AS n FROM tags WHERE ${where}`, ...params)?.n ?? 0)
       : 0;
   return listReply(
     'tag',
@@ -101,9 +105,13 @@ export function deleteTag(ctx: RequestContext, name: string): Reply {
 }
 
 export function listLabels(ctx: RequestContext): Reply {
+  const owner = requestOwner(ctx);
+  const filter = readFilters(ctx, { kind: 'label' });
+  const where = filter === null ? 'owner_id = ?' : `owner_id = ? AND ${filter.clause}`;
   const rows = ctx.store.all<LabelRow>(
-    'SELECT * FROM security_labels WHERE owner_id = ? ORDER BY id',
-    requestOwner(ctx).id,
+    `SELECT * FROM security_labels WHERE ${where} ORDER BY id`,
+    owner.id,
+    ...(filter?.params ?? []),
   );
   return windowed(ctx, 'securityLabel', rows, labelView);
 }

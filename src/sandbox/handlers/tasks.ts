@@ -1,5 +1,6 @@
 /** Tasks, their assignees and escalatees (rest-api-v2.md section 8). */
 import { type RequestContext, isoNow, ownerListing, readObject, requestOwner, windowed } from '../context.js';
+import { readFilters } from '../query-filters.js';
 import { type Reply, badRequest, notFound, single, success } from '../reply.js';
 import type { UserRow } from '../store.js';
 import { TASK_STATUSES } from '../types.js';
@@ -13,7 +14,8 @@ interface TaskUser {
 }
 
 export function listTasks(ctx: RequestContext): Reply {
-  return ownerListing(ctx, 'tasks', 'task', (r) => taskView(ctx.view, r, 'typed'));
+  const filter = readFilters(ctx, { kind: 'task' });
+  return ownerListing(ctx, 'tasks', 'task', (r) => taskView(ctx.view, r, 'typed'), filter);
 }
 
 export function getTask(ctx: RequestContext, rawId: string): Reply {

@@ -7,6 +7,7 @@ import {
   requestOwner,
   windowed,
 } from '../context.js';
+import { readFilters } from '../query-filters.js';
 import { type Reply, badRequest, notFound, single, success } from '../reply.js';
 import { VICTIM_ASSET_TYPES } from '../types.js';
 import { victimView } from '../views.js';
@@ -22,7 +23,8 @@ const VICTIM_FIELDS = [
 ] as const;
 
 export function listVictims(ctx: RequestContext): Reply {
-  return ownerListing(ctx, 'victims', 'victim', (r) => victimView(ctx.view, r));
+  const filter = readFilters(ctx, { kind: 'victim' });
+  return ownerListing(ctx, 'victims', 'victim', (r) => victimView(ctx.view, r), filter);
 }
 
 export function getVictim(ctx: RequestContext, id: string): Reply {
