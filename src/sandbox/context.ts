@@ -1,5 +1,6 @@
 /** The per-request context handed to sandbox handlers, with the helpers they share. */
 import type { IncomingMessage } from 'node:http';
+import type { BatchJobs } from './batch/jobs.js';
 import { hasUnreadBody } from './linger.js';
 import { Failure, badRequest, json, type JsonReply } from './reply.js';
 import type { OwnerRow, Store, TaskRow, UserRow, VictimRow } from './store.js';
@@ -55,6 +56,8 @@ export interface RequestContext {
   /** Set when the handler has consumed the request body completely. */
   bodyConsumed: boolean;
   uploads: UploadSlots;
+  /** The server's batch jobs. */
+  batch: BatchJobs;
 }
 
 export const DEFAULT_RESULT_LIMIT = 100;
