@@ -177,6 +177,7 @@ describe('tc.batch', () => {
     const host = tc.indicators().add('obj.example.com', 'Example Org');
     host.setRating(3);
     async function* input() {
+      await Promise.resolve();
       yield { type: 'Adversary', name: 'Batch Adversary', xid: 'adv-1' };
       yield { type: 'Incident', name: 'No date', xid: 'inc-1' };
       yield host;

@@ -213,9 +213,10 @@ describe('sandbox batch API', () => {
       ],
     });
     const row = await host('meta.batch.example.com');
-    assert.equal(row?.rating, 4);
-    assert.equal(row?.confidence, 70);
-    assert.equal(row?.description, 'seen');
+    assert.ok(row);
+    assert.equal(row.rating, 4);
+    assert.equal(row.confidence, 70);
+    assert.equal(row.description, 'seen');
     assert.deepEqual(await names('/v2/indicators/hosts/meta.batch.example.com/tags', 'tag'), ['One', 'Two']);
     assert.deepEqual(
       await names('/v2/indicators/hosts/meta.batch.example.com/securityLabels', 'securityLabel'),
