@@ -4,6 +4,8 @@
  */
 import { inspect } from 'node:util';
 import type { Authenticator } from './auth/index.js';
+import { runBatch } from './batch/run.js';
+import type { BatchInputRecord, BatchOptions, BatchResult } from './batch/types.js';
 import { createClientAuthenticator, createClientTransport, optionsFromArguments } from './client-wiring.js';
 import { readConfigFile, readEnvConfig } from './core/config-sources.js';
 import type {
@@ -324,6 +326,23 @@ export class ThreatConnect {
   /** The owners the API user may access. */
   owners(): OwnersContainer {
     return new OwnersContainer(this.#context());
+  }
+
+  // ---- batch ingest ----
+
+  /**
+   * Writes indicators and groups in volume through the batch API (decisions.md 1.8, docs/batch.md):
+   * splits `records` into jobs of at most 25,000 indicators and 2,000,000 bytes, uploads and polls
+   * each, and maps every error back to the input index of its record.
+   * @throws {ValidationError} for a bad owner or option, before anything is read or sent.
+   * @throws {ConfigError} when `stateFile` cannot be read or written.
+   */
+  batch(
+    owner: string,
+    records: Iterable<BatchInputRecord> | AsyncIterable<BatchInputRecord>,
+    options?: BatchOptions,
+  ): Promise<BatchResult> {
+    return runBatch(this.#context(), owner, records, options);
   }
 
   // ---- manual API calls ----

@@ -11,6 +11,21 @@ export {
   ThreatConnect,
 } from './client.js';
 export type { PageIterable } from './pipeline/pages.js';
+export type {
+  BatchAction,
+  BatchAttributeWriteType,
+  BatchFileMergeMode,
+  BatchGroupRecord,
+  BatchHashCollisionMode,
+  BatchIndicatorRecord,
+  BatchInputRecord,
+  BatchJobResult,
+  BatchMetadataWriteType,
+  BatchOptions,
+  BatchProgress,
+  BatchRecordError,
+  BatchResult,
+} from './batch/types.js';
 export type { Clock } from './core/clock.js';
 export type { ClientOptions, CompatMode, ConsoleLevel, LogLevel, ProxyOptions } from './core/config-types.js';
 export { FilterOperator, FilterSetOperator, IndicatorType, ResourceType } from './core/enums.js';

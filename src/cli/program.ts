@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { type Command, Command as CommanderCommand, CommanderError } from 'commander';
 import { CliError } from './cli-error.js';
 import { addCommand } from './commands/add.js';
+import { batchCommand } from './commands/batch.js';
 import type { CommandContext } from './commands/context.js';
 import { documentCommand } from './commands/document.js';
 import { groupsCommand } from './commands/groups.js';
@@ -41,6 +42,7 @@ export function createProgram(context: CommandContext): Command {
   program.addCommand(requestCommand(context));
   program.addCommand(documentCommand(context));
   program.addCommand(addCommand(context));
+  program.addCommand(batchCommand(context));
   program.addCommand(sandboxCommand());
   for (const command of tree(program)) {
     // Sub-commands do not inherit exitOverride or the output settings; every usage error must exit 2

@@ -1,5 +1,6 @@
 /** The per-request context handed to sandbox handlers, with the helpers they share. */
 import type { IncomingMessage } from 'node:http';
+import type { BatchJobs } from './batch/jobs.js';
 import { hasUnreadBody } from './linger.js';
 import { Failure, badRequest, json, type JsonReply } from './reply.js';
 import type { OwnerRow, Store, TaskRow, UserRow, VictimRow } from './store.js';
@@ -57,6 +58,8 @@ export interface RequestContext {
   uploads: UploadSlots;
   /** Set when a listing has read `filters`/`orParams` (query-filters.ts); unread filters are a 400. */
   filtersRead?: boolean;
+  /** The server's batch jobs. */
+  batch: BatchJobs;
 }
 
 export const DEFAULT_RESULT_LIMIT = 100;

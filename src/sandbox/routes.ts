@@ -17,6 +17,7 @@ import {
   listIndicators,
   updateIndicator,
 } from './handlers/indicators.js';
+import { batchErrors, batchResults, createBatch, getBatch, uploadBatch } from './handlers/batch.js';
 import { itemSubresource, resolvePivot } from './handlers/items.js';
 import {
   createTag,
@@ -143,6 +144,13 @@ export function createApiRouter(): Router<Handler> {
     }
   }
   for (const method of ['GET', 'POST', 'PUT', 'DELETE']) r.add(method, 'tasks/:id/*rest', pivot('tasks'));
+
+  // batch ingest
+  r.add('POST', 'batch', (ctx) => createBatch(ctx));
+  r.add('POST', 'batch/:id', (ctx, params) => uploadBatch(ctx, param(params, 'id')));
+  r.add('GET', 'batch/:id', (ctx, params) => getBatch(ctx, param(params, 'id')));
+  r.add('GET', 'batch/:id/errors', (ctx, params) => batchErrors(ctx, param(params, 'id')));
+  r.add('GET', 'batch/:id/results', (ctx, params) => batchResults(ctx, param(params, 'id')));
 
   // tags and security labels
   r.add('GET', 'tags', (ctx) => listTags(ctx));

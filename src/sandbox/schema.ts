@@ -5,6 +5,9 @@
  * so that one query shape serves every pivot listing of rest-api-v2.md section 10 from either end.
  * Tags and security labels belong to an owner (schema 2, decisions.md 2.4): the same name in two owners
  * is two rows, and an item links only to its own owner's.
+ *
+ * `group_xids` holds the external ids (`xid`) batch jobs give groups. It was added without a new schema
+ * version: every start creates the tables that are missing, so an older database gains it.
  */
 export const SCHEMA_VERSION = 2;
 
@@ -163,6 +166,13 @@ CREATE TABLE IF NOT EXISTS attributes (
   last_modified TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS attributes_item ON attributes (kind, item_id, id);
+
+CREATE TABLE IF NOT EXISTS group_xids (
+  owner_id INTEGER NOT NULL,
+  xid TEXT NOT NULL,
+  group_id INTEGER NOT NULL,
+  PRIMARY KEY (owner_id, xid)
+);
 
 CREATE TABLE IF NOT EXISTS links (
   a_kind TEXT NOT NULL,

@@ -7,6 +7,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
+import { BatchJobs } from './batch/jobs.js';
 import { type Limits, type RequestContext, UploadSlots, discardBody, isTrue, readObject } from './context.js';
 import { createJsonEncoder } from './encode.js';
 import { type FaultConfig, FaultEngine, type FaultRule, parseFaultConfig } from './faults.js';
@@ -97,6 +98,7 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
   const baseClock = settings.clock ?? Date.now;
   const nowMs = (): number => baseClock() + clockOffsetSeconds * 1000;
   const isoTime = (): string => new Date(nowMs()).toISOString();
+  const batch = new BatchJobs(store, () => new Date(nowMs()).toISOString().replace(/\.\d{3}Z$/, 'Z'));
   const sockets = new Set<Socket>();
   let origin = '';
   let internalErrors = 0;
@@ -433,6 +435,7 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
         },
         bodyConsumed: false,
         uploads,
+        batch,
       };
       if (segments[0] === '_sandbox' && segments.length === 2) {
         logged = false;
@@ -551,12 +554,15 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
     close: async () => {
       closing = true;
       const closed = once(server, 'close');
+      const jobsStopped = batch.stop();
       server.close();
       for (const socket of sockets) socket.destroy();
       await closed;
       // Handlers still running (a body read cut short, a stalled answer) finish before the caller
       // closes the database under them; a stalled one is not waited for beyond a second.
       await Promise.race([Promise.allSettled(inFlight), delay(1000, undefined, { ref: false })]);
+      // A batch job stops after its current chunk, before the caller closes the database.
+      await jobsStopped;
     },
   };
 }

@@ -441,6 +441,7 @@ export class Store {
     this.run('DELETE FROM links WHERE a_kind = ? AND a_id = ?', kind, id);
     this.run('DELETE FROM links WHERE b_kind = ? AND b_id = ?', kind, id);
     this.run('DELETE FROM attributes WHERE kind = ? AND item_id = ?', kind, id);
+    if (kind === 'group') this.run('DELETE FROM group_xids WHERE group_id = ?', id);
   }
 
   tagsOf(kind: ItemKind, id: number): TagRow[] {

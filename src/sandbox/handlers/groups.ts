@@ -13,10 +13,10 @@ import {
 } from '../context.js';
 import { readFilters } from '../query-filters.js';
 import { Failure, type Reply, badRequest, notFound, single, success } from '../reply.js';
-import { CHUNK_BYTES, type GroupRow } from '../store.js';
+import { CHUNK_BYTES, type GroupRow, type OwnerRow } from '../store.js';
 import { type GroupTypeInfo, INCIDENT_STATUSES, SIGNATURE_FILE_TYPES } from '../types.js';
 import { groupFields, groupView } from '../views.js';
-import { checkText, groupType, parseBoolean, requireGroup } from './shared.js';
+import { type StoreScope, checkText, groupType, parseBoolean, requireGroup } from './shared.js';
 
 export function listGroups(ctx: RequestContext, branch?: string): Reply {
   const info = branch === undefined ? undefined : groupType(branch);
@@ -127,45 +127,75 @@ export async function createGroup(ctx: RequestContext, branch: string): Promise<
   const info = groupType(branch);
   const owner = requestOwner(ctx);
   const body = await readObject(ctx);
+  const now = isoNow(ctx);
+  const id = ctx.store.transaction(() => insertGroup(ctx, info, owner, body, now));
+  const row = ctx.store.get<GroupRow>('SELECT * FROM groups WHERE id = ?', id) as GroupRow;
+  return single(info.entity, groupView(ctx.view, row, 'single'), 201);
+}
+
+/**
+ * Checks a create body and inserts the group; returns its id. Run inside a transaction. Batch jobs
+ * create groups through it, so a batch writes what `POST /v2/groups/{branch}` would.
+ */
+export function insertGroup(
+  ctx: StoreScope,
+  info: GroupTypeInfo,
+  owner: OwnerRow,
+  body: Record<string, unknown>,
+  now: string,
+): number {
   const name = nameOf(body, info, true) as string;
   const fields = groupBodyFields(info, body, true);
   if (info.name === 'Document') Object.assign(fields, { fileSize: 0, status: 'Awaiting Upload' });
   if (info.name === 'Email') fields.score = 0;
   if (info.name === 'Incident' && fields.status === undefined) fields.status = 'New';
-  const now = isoNow(ctx);
-  const id = ctx.store.transaction(() => {
-    const newId = ctx.store.nextId('groups');
-    ctx.store.run(
-      'INSERT INTO groups (id, owner_id, type, name, date_added, last_modified, web_link, fields) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      newId,
-      owner.id,
-      info.name,
-      name,
-      now,
-      now,
-      `/auth/${info.entity}/${info.entity}.xhtml?${info.entity}=${newId}`,
-      JSON.stringify(fields),
-    );
-    return newId;
-  });
-  const row = ctx.store.get<GroupRow>('SELECT * FROM groups WHERE id = ?', id) as GroupRow;
-  return single(info.entity, groupView(ctx.view, row, 'single'), 201);
+  const newId = ctx.store.nextId('groups');
+  ctx.store.run(
+    'INSERT INTO groups (id, owner_id, type, name, date_added, last_modified, web_link, fields) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    newId,
+    owner.id,
+    info.name,
+    name,
+    now,
+    now,
+    `/auth/${info.entity}/${info.entity}.xhtml?${info.entity}=${newId}`,
+    JSON.stringify(fields),
+  );
+  return newId;
+}
+
+/** Applies an update body to a group (as `PUT /v2/groups/{branch}/{id}`). Run inside a transaction. */
+export function changeGroup(
+  ctx: StoreScope,
+  info: GroupTypeInfo,
+  row: GroupRow,
+  body: Record<string, unknown>,
+  now: string,
+): void {
+  const name = nameOf(body, info, false);
+  const fields = { ...groupFields(row), ...groupBodyFields(info, body, false) };
+  ctx.store.run(
+    'UPDATE groups SET name = ?, fields = ?, last_modified = ? WHERE id = ?',
+    name ?? row.name,
+    JSON.stringify(fields),
+    now,
+    row.id,
+  );
+}
+
+/** Deletes a group with its content, links and attributes (the single-item DELETE, and batch deletes). */
+export function removeGroup(ctx: StoreScope, id: number): void {
+  ctx.store.run('DELETE FROM groups WHERE id = ?', id);
+  ctx.store.run('DELETE FROM document_chunks WHERE group_id = ?', id);
+  ctx.store.forgetItem('group', id);
 }
 
 export async function updateGroup(ctx: RequestContext, branch: string, rawId: string): Promise<Reply> {
   const info = groupType(branch);
   const row = requireGroup(ctx, branch, rawId);
   const body = await readObject(ctx);
-  const name = nameOf(body, info, false);
-  const fields = { ...groupFields(row), ...groupBodyFields(info, body, false) };
   ctx.store.transaction(() => {
-    ctx.store.run(
-      'UPDATE groups SET name = ?, fields = ?, last_modified = ? WHERE id = ?',
-      name ?? row.name,
-      JSON.stringify(fields),
-      isoNow(ctx),
-      row.id,
-    );
+    changeGroup(ctx, info, row, body, isoNow(ctx));
   });
   const updated = ctx.store.get<GroupRow>('SELECT * FROM groups WHERE id = ?', row.id) as GroupRow;
   return single(info.entity, groupView(ctx.view, updated, 'single'));
@@ -174,9 +204,7 @@ export async function updateGroup(ctx: RequestContext, branch: string, rawId: st
 export function deleteGroup(ctx: RequestContext, branch: string, rawId: string): Reply {
   const row = requireGroup(ctx, branch, rawId);
   ctx.store.transaction(() => {
-    ctx.store.run('DELETE FROM groups WHERE id = ?', row.id);
-    ctx.store.run('DELETE FROM document_chunks WHERE group_id = ?', row.id);
-    ctx.store.forgetItem('group', row.id);
+    removeGroup(ctx, row.id);
   });
   if (row.type === 'Document') ctx.store.reclaimSpace();
   return success();

@@ -7,7 +7,7 @@ import { Failure, type Reply, badRequest, notFound, single, success } from '../r
 import { INDICATOR_COLUMNS, type IndicatorRow, type OwnerRow, dateMs, lookupKey } from '../store.js';
 import { INDICATOR_BY_NAME, INDICATOR_TYPES, type IndicatorTypeInfo } from '../types.js';
 import { indicatorView } from '../views.js';
-import { checkText, findIndicator, indicatorType, requireIndicator } from './shared.js';
+import { type StoreScope, checkText, findIndicator, indicatorType, requireIndicator } from './shared.js';
 
 /** `modifiedSince` as epoch ms, or a 400 for a value that is not a date. */
 function modifiedSince(ctx: RequestContext): number | null {
@@ -159,7 +159,7 @@ interface Mutable {
   size?: number | undefined;
 }
 
-function mutableFields(info: IndicatorTypeInfo, body: Record<string, unknown>): Mutable {
+export function mutableFields(info: IndicatorTypeInfo, body: Record<string, unknown>): Mutable {
   const out: Mutable = { rating: parseRating(body.rating), confidence: parseConfidence(body.confidence) };
   if (info.name === 'Host') {
     out.dnsActive = parseFlag(body.dnsActive, 'dnsActive');
@@ -169,7 +169,7 @@ function mutableFields(info: IndicatorTypeInfo, body: Record<string, unknown>): 
   return out;
 }
 
-function applyMutable(ctx: RequestContext, id: number, fields: Mutable, now: string): void {
+export function applyMutable(ctx: StoreScope, id: number, fields: Mutable, now: string): void {
   const columns: [string, unknown][] = [
     ['rating', fields.rating],
     ['confidence', fields.confidence],
@@ -188,7 +188,7 @@ function applyMutable(ctx: RequestContext, id: number, fields: Mutable, now: str
   );
 }
 
-function byId(ctx: RequestContext, id: number): IndicatorRow {
+function byId(ctx: StoreScope, id: number): IndicatorRow {
   const row = ctx.store.get<IndicatorRow>(`SELECT ${INDICATOR_COLUMNS} FROM indicators WHERE id = ?`, id);
   if (!row) throw notFound();
   return row;
@@ -202,46 +202,58 @@ export async function createIndicator(ctx: RequestContext, branch: string): Prom
   const info = indicatorType(branch);
   const owner = requestOwner(ctx);
   const body = await readObject(ctx);
-  const fields = mutableFields(info, body);
   const now = isoNow(ctx);
-  const id = ctx.store.transaction(() => {
-    if (info.name === 'File') return upsertFile(ctx, info, owner, body, fields, now);
-    const values = info.fields.map((field) => stringField(body, field, info));
-    if (values.some((v) => v === undefined || v === '')) {
-      const missing =
-        info.fields.find((_, i) => values[i] === undefined || values[i] === '') ?? info.fields[0];
-      throw badRequest(`The ${missing} for this ${info.name} is invalid`);
-    }
-    const summary = (values as string[]).join(' : ');
-    validateValue(info, summary);
-    const existing = findIndicator(ctx, info, summary, owner.id);
-    if (existing) {
-      applyMutable(ctx, existing.id, fields, now);
-      return existing.id;
-    }
-    const newId = ctx.store.nextId('indicators');
-    ctx.store.run(
-      `INSERT INTO indicators (id, owner_id, type, summary, lookup, vals, date_added, last_modified, last_modified_ms, web_link, active)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
-      newId,
-      owner.id,
-      info.name,
-      summary,
-      lookupKey(info, summary),
-      info.custom ? JSON.stringify(values) : null,
-      now,
-      now,
-      dateMs(now),
-      webLinkPath(info, summary, owner, newId),
-    );
-    applyMutable(ctx, newId, fields, now);
-    return newId;
-  });
+  const id = ctx.store.transaction(() => writeIndicator(ctx, info, owner, body, now));
   return single(info.entity, indicatorView(ctx.view, byId(ctx, id), 'single'), 201);
 }
 
+/**
+ * Creates the indicator a create body describes, or updates the owner's indicator of that value;
+ * returns its id. Run inside a transaction. Batch jobs write through it too, so a batch writes what
+ * the single-item endpoint would.
+ */
+export function writeIndicator(
+  ctx: StoreScope,
+  info: IndicatorTypeInfo,
+  owner: OwnerRow,
+  body: Record<string, unknown>,
+  now: string,
+): number {
+  const fields = mutableFields(info, body);
+  if (info.name === 'File') return upsertFile(ctx, info, owner, body, fields, now);
+  const values = info.fields.map((field) => stringField(body, field, info));
+  if (values.some((v) => v === undefined || v === '')) {
+    const missing = info.fields.find((_, i) => values[i] === undefined || values[i] === '') ?? info.fields[0];
+    throw badRequest(`The ${missing} for this ${info.name} is invalid`);
+  }
+  const summary = (values as string[]).join(' : ');
+  validateValue(info, summary);
+  const existing = findIndicator(ctx, info, summary, owner.id);
+  if (existing) {
+    applyMutable(ctx, existing.id, fields, now);
+    return existing.id;
+  }
+  const newId = ctx.store.nextId('indicators');
+  ctx.store.run(
+    `INSERT INTO indicators (id, owner_id, type, summary, lookup, vals, date_added, last_modified, last_modified_ms, web_link, active)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
+    newId,
+    owner.id,
+    info.name,
+    summary,
+    lookupKey(info, summary),
+    info.custom ? JSON.stringify(values) : null,
+    now,
+    now,
+    dateMs(now),
+    webLinkPath(info, summary, owner, newId),
+  );
+  applyMutable(ctx, newId, fields, now);
+  return newId;
+}
+
 function upsertFile(
-  ctx: RequestContext,
+  ctx: StoreScope,
   info: IndicatorTypeInfo,
   owner: OwnerRow,
   body: Record<string, unknown>,
@@ -338,10 +350,15 @@ export async function updateIndicator(ctx: RequestContext, branch: string, value
 export function deleteIndicator(ctx: RequestContext, branch: string, value: string): Reply {
   const row = requireIndicator(ctx, branch, value);
   ctx.store.transaction(() => {
-    ctx.store.run('DELETE FROM indicators WHERE id = ?', row.id);
-    ctx.store.forgetItem('indicator', row.id);
+    removeIndicator(ctx, row.id);
   });
   return success();
+}
+
+/** Deletes an indicator with its links and attributes (the single-item DELETE, and batch deletes). */
+export function removeIndicator(ctx: StoreScope, id: number): void {
+  ctx.store.run('DELETE FROM indicators WHERE id = ?', id);
+  ctx.store.forgetItem('indicator', id);
 }
 
 /** `GET /v2/types/indicatorTypes[/{apiEntity}]`. */

@@ -42,6 +42,7 @@ import {
   requireIndicator,
   requireTask,
   requireVictim,
+  type StoreScope,
   tagName,
 } from './shared.js';
 
@@ -472,7 +473,7 @@ function itemLabels(
 // ---- attributes ----
 
 /** Keeps an indicator's `description`/`source` equal to its first displayed Description/Source attribute. */
-export function refreshDisplayed(ctx: RequestContext, item: ItemRef): void {
+export function refreshDisplayed(ctx: StoreScope, item: Pick<ItemRef, 'kind' | 'id'>): void {
   if (item.kind !== 'indicator') return;
   for (const [type, column] of [
     ['Description', 'description'],
@@ -508,19 +509,13 @@ async function itemAttributes(ctx: RequestContext, item: ItemRef, rest: string[]
       const id = ctx.store.transaction(() => {
         // The body was read asynchronously: the item may have been deleted meanwhile.
         if (!ctx.store.itemExists(item.kind, item.id)) throw notFound();
-        const newId = ctx.store.nextId('attributes');
-        ctx.store.run(
-          'INSERT INTO attributes (id, kind, item_id, type, value, displayed, source, date_added, last_modified) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-          newId,
-          item.kind,
-          item.id,
+        const newId = insertAttribute(ctx, item, {
           type,
           value,
-          displayed === true ? 1 : 0,
-          typeof body.source === 'string' ? body.source : null,
+          displayed: displayed === true,
+          source: typeof body.source === 'string' ? body.source : null,
           now,
-          now,
-        );
+        });
         refreshDisplayed(ctx, item);
         return newId;
       });
@@ -561,6 +556,28 @@ async function itemAttributes(ctx: RequestContext, item: ItemRef, rest: string[]
     return success();
   }
   throw notFound();
+}
+
+/** Inserts an attribute of an item; returns its id. The caller refreshes the displayed fields. */
+export function insertAttribute(
+  ctx: StoreScope,
+  item: Pick<ItemRef, 'kind' | 'id'>,
+  attribute: { type: string; value: string; displayed: boolean; source: string | null; now: string },
+): number {
+  const newId = ctx.store.nextId('attributes');
+  ctx.store.run(
+    'INSERT INTO attributes (id, kind, item_id, type, value, displayed, source, date_added, last_modified) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    newId,
+    item.kind,
+    item.id,
+    attribute.type,
+    attribute.value,
+    attribute.displayed ? 1 : 0,
+    attribute.source,
+    attribute.now,
+    attribute.now,
+  );
+  return newId;
 }
 
 function attributeById(ctx: RequestContext, item: ItemRef, id: number): AttributeRow {

@@ -83,9 +83,12 @@ export function groupType(branch: string | undefined): GroupTypeInfo {
   return info;
 }
 
+/** What writing and finding items needs: the store (a request's context, or a batch job's). */
+export type StoreScope = Pick<RequestContext, 'store'>;
+
 /** Finds an indicator by value in one owner; a file by any of its hashes. */
 export function findIndicator(
-  ctx: RequestContext,
+  ctx: StoreScope,
   info: IndicatorTypeInfo,
   value: string,
   ownerId: number,
