@@ -17,6 +17,12 @@ import {
   listIndicators,
   updateIndicator,
 } from './handlers/indicators.js';
+import {
+  INTELLIGENCE_RESOURCES,
+  indicatorIntelligence,
+  indicatorOwners,
+  observedIndicators,
+} from './handlers/intelligence.js';
 import { itemSubresource, resolvePivot } from './handlers/items.js';
 import {
   createTag,
@@ -76,6 +82,7 @@ export function createApiRouter(): Router<Handler> {
 
   // indicators
   r.add('GET', 'indicators', (ctx) => listIndicators(ctx));
+  r.add('GET', 'indicators/observed', (ctx) => observedIndicators(ctx));
   r.add('GET', 'indicators/:branch', (ctx, params) => listIndicators(ctx, param(params, 'branch')));
   r.add('POST', 'indicators/:branch', (ctx, params) => createIndicator(ctx, param(params, 'branch')));
   r.add('GET', 'indicators/:branch/:value', (ctx, params) =>
@@ -87,8 +94,17 @@ export function createApiRouter(): Router<Handler> {
   r.add('DELETE', 'indicators/:branch/:value', (ctx, params) =>
     deleteIndicator(ctx, param(params, 'branch'), param(params, 'value')),
   );
-  for (const method of ['GET', 'POST', 'PUT', 'DELETE'])
+  r.add('GET', 'indicators/:branch/:value/owners', (ctx, params) =>
+    indicatorOwners(ctx, param(params, 'branch'), param(params, 'value')),
+  );
+  for (const method of ['GET', 'POST', 'PUT', 'DELETE']) {
+    for (const resource of INTELLIGENCE_RESOURCES) {
+      r.add(method, `indicators/:branch/:value/${resource}/*rest`, (ctx, params, rest) =>
+        indicatorIntelligence(ctx, param(params, 'branch'), param(params, 'value'), resource, rest),
+      );
+    }
     r.add(method, 'indicators/:branch/:value/*rest', pivot('indicators'));
+  }
 
   // groups
   r.add('GET', 'groups', (ctx) => listGroups(ctx));
