@@ -14,20 +14,20 @@ export interface IntelligenceSummary {
   falsePositiveLastReported: string | null;
 }
 
+/** One statement for the four figures: `includeAdditional` listings run it once per item. */
+const SUMMARY_SQL = `SELECT
+  (SELECT COALESCE(SUM(count), 0) FROM observations WHERE indicator_id = @id),
+  (SELECT MAX(last_observed) FROM observations WHERE indicator_id = @id),
+  (SELECT COUNT(*) FROM false_positives WHERE indicator_id = @id),
+  (SELECT MAX(reported) FROM false_positives WHERE indicator_id = @id)`;
+
 export function intelligenceSummary(store: Store, indicatorId: number): IntelligenceSummary {
-  const observed = store.get<{ n: number; last: string | null }>(
-    'SELECT COALESCE(SUM(count), 0) AS n, MAX(last_observed) AS last FROM observations WHERE indicator_id = ?',
-    indicatorId,
-  );
-  const reported = store.get<{ n: number; last: string | null }>(
-    'SELECT COUNT(*) AS n, MAX(reported) AS last FROM false_positives WHERE indicator_id = ?',
-    indicatorId,
-  );
+  const [row] = store.rawRows(SUMMARY_SQL, { id: indicatorId });
   return {
-    observationCount: observed?.n ?? 0,
-    lastObserved: observed?.last ?? null,
-    falsePositiveCount: reported?.n ?? 0,
-    falsePositiveLastReported: reported?.last ?? null,
+    observationCount: (row?.[0] as number | undefined) ?? 0,
+    lastObserved: (row?.[1] as string | null | undefined) ?? null,
+    falsePositiveCount: (row?.[2] as number | undefined) ?? 0,
+    falsePositiveLastReported: (row?.[3] as string | null | undefined) ?? null,
   };
 }
 

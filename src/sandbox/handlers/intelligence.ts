@@ -161,8 +161,9 @@ export function observedIndicators(ctx: RequestContext): Reply {
   const raw = ctx.query.get('dateObserved');
   let day: string | undefined;
   if (raw !== null && raw !== '') {
-    const valid =
-      /^\d{4}-\d{2}-\d{2}$/.test(raw) && new Date(`${raw}T00:00:00Z`).toISOString().startsWith(raw);
+    const ms = /^\d{4}-\d{2}-\d{2}$/.test(raw) ? Date.parse(`${raw}T00:00:00Z`) : Number.NaN;
+    // Date.parse rolls 2015-02-30 over to March: the day must read back as given.
+    const valid = Number.isFinite(ms) && new Date(ms).toISOString().startsWith(raw);
     if (!valid)
       throw badRequest('The dateObserved parameter is invalid, please enter a date such as 2024-01-02');
     day = raw;

@@ -140,7 +140,7 @@ describe('indicator intelligence (sandbox)', () => {
     });
 
     it('refuses a malformed dateObserved parameter', async () => {
-      for (const bad of ['2015-6-19', '2015-02-30', 'today', '2015-06-19T00:00:00Z']) {
+      for (const bad of ['2015-6-19', '2015-02-30', '2015-13-01', 'today', '2015-06-19T00:00:00Z']) {
         failure(
           await get(`/v2/indicators/observed?dateObserved=${encodeURIComponent(bad)}`),
           400,
