@@ -87,12 +87,18 @@ describe('indicator intelligence (SDK)', () => {
       { count: 2, dateObserved: '2024-03-10T00:00:00Z' },
     ]);
     const before = await requestCount();
-    for (const bad of [0, -1, 1.5, Number.NaN, 2147483648, '3'] as unknown as number[]) {
+    const badCounts: [unknown, string][] = [
+      [0, '0'],
+      [-1, '-1'],
+      [1.5, '1.5'],
+      [Number.NaN, 'NaN'],
+      [2147483648, '2147483648'],
+      ['3', '"3"'],
+    ];
+    for (const [bad, shown] of badCounts) {
       await assert.rejects(
-        host.addObservation(bad),
-        invalid(
-          `addObservation: count must be an integer from 1 to 2147483647, got ${typeof bad === 'string' ? `"${bad}"` : String(bad)}`,
-        ),
+        host.addObservation(bad as number),
+        invalid(`addObservation: count must be an integer from 1 to 2147483647, got ${shown}`),
       );
     }
     await assert.rejects(
