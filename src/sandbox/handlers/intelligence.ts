@@ -70,6 +70,16 @@ export async function indicatorIntelligence(
 // ---- observations ----
 
 const midnight = (day: string): string => `${day}T00:00:00Z`;
+
+/**
+ * An ISO 8601 date or time in ms, NaN when it is none. A time without a zone is UTC, as a date alone is
+ * (Date.parse would read it in the machine's zone, and the sandbox must not depend on the machine).
+ */
+function isoMs(value: unknown): number {
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}/.test(value)) return Number.NaN;
+  const zoneless = /T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(value);
+  return Date.parse(zoneless ? `${value}Z` : value);
+}
 const isoSeconds = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 function listObservations(ctx: RequestContext, row: IndicatorRow): Reply {
@@ -110,7 +120,7 @@ function observationCountValue(value: unknown): number {
 function observationTime(ctx: RequestContext, value: unknown): number {
   const now = ctx.nowMs();
   if (value === undefined || value === null) return now;
-  const ms = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value) ? Date.parse(value) : Number.NaN;
+  const ms = isoMs(value);
   if (!Number.isFinite(ms)) {
     throw badRequest(
       'The dateObserved for this Observation is invalid, please enter an ISO 8601 date such as 2024-01-02 or 2024-01-02T03:04:05Z',
@@ -255,7 +265,7 @@ function occurrenceFields(body: Record<string, unknown>): Map<'file_name' | 'pat
     }
     if (typeof value !== 'string') throw badRequest(`The ${field} for this File Occurrence is invalid`);
     if (field === 'date') {
-      const ms = /^\d{4}-\d{2}-\d{2}/.test(value) ? Date.parse(value) : Number.NaN;
+      const ms = isoMs(value);
       if (!Number.isFinite(ms)) {
         throw badRequest(
           'The date for this File Occurrence is invalid, please enter an ISO 8601 date such as 2024-01-02T03:04:05Z',
