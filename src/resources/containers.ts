@@ -13,6 +13,7 @@ import { createGroup, createIndicator, createTask, createVictim } from './create
 import type { ResourceContext } from './context.js';
 import { type Group, parseGroup } from './group.js';
 import { type Indicator, parseIndicator } from './indicator.js';
+import { type ObservedIndicator, type ObservedOptions, observed } from './intelligence.js';
 import {
   GROUP_KINDS,
   type GroupKind,
@@ -120,6 +121,15 @@ export class IndicatorsContainer extends Container<Indicator, 'indicators'> {
    */
   add(value: string, owner?: string, indicatorType?: IndicatorType | IndicatorKind): Indicator {
     return createIndicator(value, owner, indicatorType, this.context);
+  }
+
+  /**
+   * The observed indicators of an owner (`GET /v2/indicators/observed`), latest first, at most 20,000,
+   * in one call; with `date`, that day's observations only (docs/intelligence.md).
+   * @throws {ValidationError} for a `date` that is not a day, before any request.
+   */
+  observed(options: ObservedOptions = {}): Promise<ObservedIndicator[]> {
+    return observed(this.context, options);
   }
 }
 

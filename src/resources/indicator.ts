@@ -12,61 +12,19 @@ import { quotePathSegment } from '../core/url.js';
 import { describeValue } from '../core/validators.js';
 import type { ResourceContext } from './context.js';
 import type { Group } from './group.js';
-import { Item, type ItemKind, type Phase, checkText } from './item.js';
+import type { Owner } from './owner.js';
+import * as intel from './intelligence.js';
+import { type CallOptions, Item, type ItemKind, type Phase, checkText } from './item.js';
 import { FILE, HOST, INDICATOR_KIND_BY_TYPE, type GroupKind, type IndicatorKind } from './kinds.js';
 import { groupTarget, idTarget } from './targets.js';
+import { checkConfidence, checkFlag, checkRating, splitFileSummary } from './indicator-values.js';
 import { readAttributes, readNumber, readOwnerName, readString, readTags } from './values.js';
 import type { Victim } from './victim.js';
 
-const HASH_BY_LENGTH: Readonly<Record<number, 'md5' | 'sha1' | 'sha256'>> = {
-  32: 'md5',
-  40: 'sha1',
-  64: 'sha256',
-};
-
-/** The hash field a value of this length goes to: `md5` (32), `sha1` (40), `sha256` (64). */
-export function hashField(value: string): 'md5' | 'sha1' | 'sha256' | undefined {
-  return HASH_BY_LENGTH[value.length];
-}
-
-/** Splits a file `summary` (`md5 : sha1 : sha256`, any subset) into its hashes, by length. */
-export function splitFileSummary(summary: string): { md5?: string; sha1?: string; sha256?: string } {
-  const out: { md5?: string; sha1?: string; sha256?: string } = {};
-  for (const part of summary.split(':')) {
-    const hash = part.trim();
-    const key = HASH_BY_LENGTH[hash.length];
-    if (key !== undefined && /^[0-9a-fA-F]+$/.test(hash)) out[key] ??= hash;
-  }
-  return out;
-}
+export { checkConfidence, checkRating, hashField, splitFileSummary } from './indicator-values.js';
 
 /** The fields `commit()` sends besides the value, in body order. */
 const MUTABLE = ['rating', 'confidence', 'dnsActive', 'whoisActive', 'size'] as const;
-
-/** `rating` as sent: a number 0–5, from a number or a plain decimal string such as `'2.0'`. */
-export function checkRating(value: unknown): number {
-  const n = typeof value === 'string' && /^\s*\d+(?:\.\d+)?\s*$/.test(value) ? Number(value) : value;
-  if (typeof n !== 'number' || !Number.isFinite(n) || n < 0 || n > 5) {
-    throw new ValidationError(
-      `rating must be a number from 0 to 5 or a numeric string such as '2.0', got ${describeValue(value)}`,
-    );
-  }
-  return n;
-}
-
-/** `confidence`: an integer 0–100. */
-export function checkConfidence(value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 100) {
-    throw new ValidationError(`confidence must be an integer from 0 to 100, got ${describeValue(value)}`);
-  }
-  return value;
-}
-
-function checkFlag(value: unknown, label: string): 'true' | 'false' {
-  if (value === true || value === 'true') return 'true';
-  if (value === false || value === 'false') return 'false';
-  throw new ValidationError(`${label} must be a boolean, got ${describeValue(value)}`);
-}
 
 /** An indicator of any type, custom ones included. */
 export class Indicator extends Item {
@@ -307,6 +265,95 @@ export class Indicator extends Item {
   /** Queues `DELETE {indicator}/victims/{id}`. */
   disassociateVictim(victim: Victim | number): this {
     return this.queueAssociation('DELETE', 'disassociateVictim', idTarget('victims', victim));
+  }
+
+  // ---- intelligence (rest-api-v2.md 6.6; docs/intelligence.md). Sent at once, not queued. ------
+
+  #intel(method: string): intel.IntelligenceTarget {
+    this.assertCommitted(method);
+    const { context } = this;
+    return {
+      context,
+      path: this.itemPath(),
+      owner: this.requestOwner,
+      label: this.label,
+      kind: this.kind,
+      parse: (item, kind) => parseIndicator(item, context, kind),
+    };
+  }
+
+  /** Observations per day, every user together (`GET {indicator}/observations`, every page). */
+  async observations(options: CallOptions = {}): Promise<intel.Observation[]> {
+    return intel.observations(this.#intel('observations'), options.signal);
+  }
+
+  /** Everyone's observation count and the API user's own (`GET {indicator}/observationCount`). */
+  async observationCount(options: CallOptions = {}): Promise<intel.ObservationCount> {
+    return intel.observationCount(this.#intel('observationCount'), options.signal);
+  }
+
+  /** Adds `count` (an integer from 1 to 2147483647) to the API user's observations (`POST …/observations`). */
+  async addObservation(count: number, options: intel.AddObservationOptions = {}): Promise<void> {
+    const body = intel.observationBody(count, options.dateObserved);
+    return intel.addObservation(this.#intel('addObservation'), body, options.signal);
+  }
+
+  /** Reports the indicator as a false positive: counted once per user and day (`POST …/falsePositive`). */
+  async reportFalsePositive(options: CallOptions = {}): Promise<intel.FalsePositive> {
+    return intel.reportFalsePositive(this.#intel('reportFalsePositive'), options.signal);
+  }
+
+  /** The owners that hold this value, among those the API user may access (`GET …/owners`). */
+  async owners(options: CallOptions = {}): Promise<Owner[]> {
+    return intel.owners(this.#intel('owners'), options.signal);
+  }
+
+  /** A host's DNS resolutions, each date with its addresses (`GET …/dnsResolutions`, every page). */
+  async dnsResolutions(options: CallOptions = {}): Promise<intel.DnsResolution[]> {
+    return intel.dnsResolutions(this.#intel('dnsResolutions'), options.signal);
+  }
+
+  /** The hosts that resolved to an address (`GET …/dnsResolutions` of an address, every page). */
+  async dnsHosts(options: CallOptions = {}): Promise<Indicator[]> {
+    return intel.dnsHosts(this.#intel('dnsHosts'), options.signal);
+  }
+
+  /** A file's occurrences (`GET …/fileOccurrences`; the array and the single-object answer alike). */
+  async fileOccurrences(options: CallOptions = {}): Promise<intel.FileOccurrence[]> {
+    return intel.fileOccurrences(this.#intel('fileOccurrences'), options.signal);
+  }
+
+  /** One occurrence of a file, by id. */
+  async fileOccurrence(id: number, options: CallOptions = {}): Promise<intel.FileOccurrence> {
+    return intel.fileOccurrence(this.#intel('fileOccurrence'), id, options.signal);
+  }
+
+  /** Adds where a file was seen: at least one of `fileName`, `path` and `date`; returns it with its id. */
+  async addFileOccurrence(
+    occurrence: intel.FileOccurrenceInput,
+    options: CallOptions = {},
+  ): Promise<intel.FileOccurrence> {
+    const target = this.#intel('addFileOccurrence');
+    const body = intel.checkOccurrence(target, 'addFileOccurrence', occurrence);
+    return intel.addFileOccurrence(target, body, options.signal);
+  }
+
+  /** Changes the given fields of an occurrence (`null` clears one); returns it as stored. */
+  async updateFileOccurrence(
+    id: number,
+    changes: intel.FileOccurrenceInput,
+    options: CallOptions = {},
+  ): Promise<intel.FileOccurrence> {
+    const target = this.#intel('updateFileOccurrence');
+    const body = intel.checkOccurrence(target, 'updateFileOccurrence', changes, id);
+    return intel.updateFileOccurrence(target, id, body, options.signal);
+  }
+
+  /** Deletes an occurrence of a file. */
+  async deleteFileOccurrence(id: number, options: CallOptions = {}): Promise<void> {
+    const target = this.#intel('deleteFileOccurrence');
+    intel.checkOccurrence(target, 'deleteFileOccurrence', undefined, id);
+    return intel.deleteFileOccurrence(target, id, options.signal);
   }
 
   // ---- what commit() needs ---------------------------------------------------------------------

@@ -18,6 +18,12 @@ import {
   updateIndicator,
 } from './handlers/indicators.js';
 import { batchErrors, batchResults, createBatch, getBatch, uploadBatch } from './handlers/batch.js';
+import {
+  INTELLIGENCE_RESOURCES,
+  indicatorIntelligence,
+  indicatorOwners,
+  observedIndicators,
+} from './handlers/intelligence.js';
 import { itemSubresource, resolvePivot } from './handlers/items.js';
 import {
   createTag,
@@ -77,6 +83,7 @@ export function createApiRouter(): Router<Handler> {
 
   // indicators
   r.add('GET', 'indicators', (ctx) => listIndicators(ctx));
+  r.add('GET', 'indicators/observed', (ctx) => observedIndicators(ctx));
   r.add('GET', 'indicators/:branch', (ctx, params) => listIndicators(ctx, param(params, 'branch')));
   r.add('POST', 'indicators/:branch', (ctx, params) => createIndicator(ctx, param(params, 'branch')));
   r.add('GET', 'indicators/:branch/:value', (ctx, params) =>
@@ -88,8 +95,17 @@ export function createApiRouter(): Router<Handler> {
   r.add('DELETE', 'indicators/:branch/:value', (ctx, params) =>
     deleteIndicator(ctx, param(params, 'branch'), param(params, 'value')),
   );
-  for (const method of ['GET', 'POST', 'PUT', 'DELETE'])
+  r.add('GET', 'indicators/:branch/:value/owners', (ctx, params) =>
+    indicatorOwners(ctx, param(params, 'branch'), param(params, 'value')),
+  );
+  for (const method of ['GET', 'POST', 'PUT', 'DELETE']) {
+    for (const resource of INTELLIGENCE_RESOURCES) {
+      r.add(method, `indicators/:branch/:value/${resource}/*rest`, (ctx, params, rest) =>
+        indicatorIntelligence(ctx, param(params, 'branch'), param(params, 'value'), resource, rest),
+      );
+    }
     r.add(method, 'indicators/:branch/:value/*rest', pivot('indicators'));
+  }
 
   // groups
   r.add('GET', 'groups', (ctx) => listGroups(ctx));

@@ -5,6 +5,7 @@
 import { SampleBuilder, joinParts } from './sample/builder.js';
 import { addFixedRecords } from './sample/fixed.js';
 import { generatedRecords } from './sample/generated.js';
+import { addFixedIntelligence } from './sample/intelligence.js';
 import type { SampleData } from './sample-types.js';
 
 /** Generated indicators per part of {@link sampleDataBatches}, unless told otherwise. */
@@ -20,6 +21,7 @@ function checkCount(name: string, value: number, min: number): void {
 function* parts(n: number, batchSize: number): Generator<SampleData> {
   const builder = new SampleBuilder();
   addFixedRecords(builder);
+  addFixedIntelligence(builder);
   yield { ...builder.take(), ...SampleBuilder.head() };
   yield* generatedRecords(builder, n, batchSize);
   yield builder.finish();
@@ -31,7 +33,8 @@ function* parts(n: number, batchSize: number): Generator<SampleData> {
  * lists of every part and sorting them as `sampleData` does gives exactly `sampleData(n)`, whatever
  * `batchSize` is. Every record is complete when its part is yielded, and appears in one part only.
  *
- * - The first part holds the owners, the users, the security labels and the fixed records.
+ * - The first part holds the owners, the users, the security labels and the fixed records, with the
+ *   indicator intelligence (observations, false positives, file occurrences, DNS resolutions).
  * - Then come the generated indicators, `batchSize` at a time, with their attributes and links.
  * - The last part holds the generated groups, victims and tasks, and the tag list, which is known only
  *   once every record has been made.

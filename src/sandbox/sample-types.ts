@@ -260,6 +260,46 @@ export interface SampleDocument {
   content: Buffer;
 }
 
+/**
+ * Observations of an indicator by one user on one UTC day (rest-api-v2.md 6.6): `count` of them, the
+ * last at `lastObserved`.
+ */
+export interface SampleObservation {
+  indicatorId: number;
+  userName: string;
+  /** `YYYY-MM-DD` */
+  dateObserved: string;
+  count: number;
+  /** ISO 8601, on `dateObserved`. */
+  lastObserved: string;
+}
+
+/** One false-positive report: one per user, per indicator, per UTC day. */
+export interface SampleFalsePositive {
+  indicatorId: number;
+  userName: string;
+  /** ISO 8601. */
+  reported: string;
+}
+
+/** Where a file was seen (files only). */
+export interface SampleFileOccurrence {
+  id: number;
+  indicatorId: number;
+  fileName?: string;
+  path?: string;
+  date?: string;
+}
+
+/** A host that resolved to an address on a date: one row per (host, date, address). */
+export interface SampleDnsResolution {
+  id: number;
+  hostId: number;
+  addressId: number;
+  /** ISO 8601. */
+  resolutionDate: string;
+}
+
 /** Everything `sampleData(n)` returns: the records the sandbox seeds its database with. */
 export interface SampleData {
   owners: SampleOwner[];
@@ -275,4 +315,12 @@ export interface SampleData {
   attributes: SampleItemAttribute[];
   associations: SampleAssociation[];
   documents: SampleDocument[];
+  /** Indicator intelligence (rest-api-v2.md 6.6), sorted by indicator id, user and date. */
+  observations: SampleObservation[];
+  /** Sorted by indicator id, then report time. */
+  falsePositives: SampleFalsePositive[];
+  /** Sorted by id. */
+  fileOccurrences: SampleFileOccurrence[];
+  /** Sorted by id. */
+  dnsResolutions: SampleDnsResolution[];
 }

@@ -173,6 +173,43 @@ CREATE TABLE IF NOT EXISTS group_xids (
   group_id INTEGER NOT NULL,
   PRIMARY KEY (owner_id, xid)
 );
+-- Indicator intelligence (rest-api-v2.md 6.6). Observations and false positives are counted per
+-- user and per UTC day (day is YYYY-MM-DD), and a DNS resolution is one host-to-address row of a date.
+CREATE TABLE IF NOT EXISTS observations (
+  indicator_id INTEGER NOT NULL,
+  user_name TEXT NOT NULL,
+  day TEXT NOT NULL,
+  count INTEGER NOT NULL,
+  last_observed TEXT NOT NULL,
+  PRIMARY KEY (indicator_id, user_name, day)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS observations_day ON observations (day, indicator_id);
+
+CREATE TABLE IF NOT EXISTS false_positives (
+  indicator_id INTEGER NOT NULL,
+  user_name TEXT NOT NULL,
+  day TEXT NOT NULL,
+  reported TEXT NOT NULL,
+  PRIMARY KEY (indicator_id, user_name, day)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS file_occurrences (
+  id INTEGER PRIMARY KEY,
+  indicator_id INTEGER NOT NULL,
+  file_name TEXT,
+  path TEXT,
+  date TEXT
+);
+CREATE INDEX IF NOT EXISTS file_occurrences_file ON file_occurrences (indicator_id, id);
+
+CREATE TABLE IF NOT EXISTS dns_resolutions (
+  id INTEGER PRIMARY KEY,
+  host_id INTEGER NOT NULL,
+  address_id INTEGER NOT NULL,
+  resolution_date TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS dns_resolutions_host ON dns_resolutions (host_id, resolution_date, address_id);
+CREATE INDEX IF NOT EXISTS dns_resolutions_address ON dns_resolutions (address_id, host_id);
 
 CREATE TABLE IF NOT EXISTS links (
   a_kind TEXT NOT NULL,

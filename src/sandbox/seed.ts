@@ -224,6 +224,18 @@ function seedFromParts(
   // OR IGNORE: a link listed twice (both directions given by the data) is kept once.
   const insertLink = new BulkInsert(db, 'INSERT OR IGNORE', 'links', ['a_kind', 'a_id', 'b_kind', 'b_id']);
   const insertChunk = prepare('INSERT INTO document_chunks (group_id, seq, data) VALUES (?, ?, ?)');
+  const insertObservation = prepare(
+    'INSERT INTO observations (indicator_id, user_name, day, count, last_observed) VALUES (?, ?, ?, ?, ?)',
+  );
+  const insertFalsePositive = prepare(
+    'INSERT INTO false_positives (indicator_id, user_name, day, reported) VALUES (?, ?, ?, ?)',
+  );
+  const insertOccurrence = prepare(
+    'INSERT INTO file_occurrences (id, indicator_id, file_name, path, date) VALUES (?, ?, ?, ?, ?)',
+  );
+  const insertResolution = prepare(
+    'INSERT INTO dns_resolutions (id, host_id, address_id, resolution_date) VALUES (?, ?, ?, ?)',
+  );
 
   const ownerIds = new Map<string, number>();
   const ownerId = (name: string): number => {
@@ -394,6 +406,14 @@ function seedFromParts(
         insertChunk.run(doc.groupId, seq, doc.content.subarray(offset, offset + CHUNK_BYTES));
       }
     }
+
+    for (const o of part.observations)
+      insertObservation.run(o.indicatorId, o.userName, o.dateObserved, o.count, o.lastObserved);
+    for (const f of part.falsePositives)
+      insertFalsePositive.run(f.indicatorId, f.userName, f.reported.slice(0, 10), f.reported);
+    for (const o of part.fileOccurrences)
+      insertOccurrence.run(o.id, o.indicatorId, o.fileName ?? null, o.path ?? null, o.date ?? null);
+    for (const r of part.dnsResolutions) insertResolution.run(r.id, r.hostId, r.addressId, r.resolutionDate);
 
     if (part.tags.length > 0) tags = part.tags;
   }

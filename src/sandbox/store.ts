@@ -436,12 +436,18 @@ export class Store {
     );
   }
 
-  /** Removes an item's links (both directions), attributes and, for documents, content. */
+  /** Removes an item's links (both directions), attributes and, for indicators, intelligence. */
   forgetItem(kind: ItemKind, id: number): void {
     this.run('DELETE FROM links WHERE a_kind = ? AND a_id = ?', kind, id);
     this.run('DELETE FROM links WHERE b_kind = ? AND b_id = ?', kind, id);
     this.run('DELETE FROM attributes WHERE kind = ? AND item_id = ?', kind, id);
     if (kind === 'group') this.run('DELETE FROM group_xids WHERE group_id = ?', id);
+    if (kind === 'indicator') {
+      // Its intelligence (rest-api-v2.md 6.6): a new indicator of the same value starts afresh.
+      for (const table of ['observations', 'false_positives', 'file_occurrences'])
+        this.run(`DELETE FROM ${table} WHERE indicator_id = ?`, id);
+      this.run('DELETE FROM dns_resolutions WHERE host_id = ? OR address_id = ?', id, id);
+    }
   }
 
   tagsOf(kind: ItemKind, id: number): TagRow[] {

@@ -16,6 +16,7 @@ import type {
   VictimRow,
 } from './store.js';
 import { Decimal2, decimal2Json } from './encode.js';
+import { intelligenceFields } from './intelligence.js';
 import { GROUP_BY_NAME, INDICATOR_BY_NAME, type ItemKind } from './types.js';
 
 export type Shape = 'generic' | 'typed' | 'single';
@@ -26,7 +27,10 @@ export interface ViewContext {
   origin: string;
   includeTags: boolean;
   includeAttributes: boolean;
-  /** `includeAdditional=true` (or `includes=additional`): indicators also carry `active` and `privateFlag`. */
+  /**
+   * `includeAdditional=true` (or `includes=additional`): indicators also carry `active`, `privateFlag`
+   * and their observation and false-positive totals (intelligence.ts).
+   */
   includeAdditional: boolean;
   ownerCache: Map<number, OwnerRow>;
 }
@@ -114,6 +118,7 @@ export function indicatorView(ctx: ViewContext, row: IndicatorRow, shape: Shape)
     out.active = row.active === 1;
     // The sandbox has no private indicators.
     out.privateFlag = false;
+    Object.assign(out, intelligenceFields(ctx.store, row.id));
   }
   putMetadata(ctx, out, 'indicator', row.id);
   return out;
@@ -199,7 +204,11 @@ export function indicatorItemJson(
         break;
     }
   }
-  if (ctx.includeAdditional) out += `,"active":${a[12] === 1 ? 'true' : 'false'},"privateFlag":false`;
+  if (ctx.includeAdditional) {
+    out += `,"active":${a[12] === 1 ? 'true' : 'false'},"privateFlag":false`;
+    for (const [field, value] of Object.entries(intelligenceFields(ctx.store, id)))
+      out += `,${text(field)}:${text(value)}`;
+  }
   if (ctx.includeAttributes)
     out += `,"attribute":${text(ctx.store.attributesOf('indicator', id).map(attributeView))}`;
   if (ctx.includeTags) out += `,"tag":${text(ctx.store.tagsOf('indicator', id).map((t) => tagView(ctx, t)))}`;

@@ -6,12 +6,16 @@
 import type {
   SampleAssociation,
   SampleData,
+  SampleDnsResolution,
   SampleDocument,
+  SampleFalsePositive,
+  SampleFileOccurrence,
   SampleGroup,
   SampleIndicator,
   SampleIndicatorType,
   SampleItemAttribute,
   SampleItemKind,
+  SampleObservation,
   SampleTask,
   SampleVictim,
 } from '../sample-types.js';
@@ -43,6 +47,10 @@ export class SampleBuilder {
   readonly attributes: SampleItemAttribute[] = [];
   readonly associations: SampleAssociation[] = [];
   readonly documents: SampleDocument[] = [];
+  readonly observations: SampleObservation[] = [];
+  readonly falsePositives: SampleFalsePositive[] = [];
+  readonly fileOccurrences: SampleFileOccurrence[] = [];
+  readonly dnsResolutions: SampleDnsResolution[] = [];
   /** Next id for attributes and for victim assets; the generated part moves them to a high range. */
   nextAttributeId = 1;
   nextAssetId = 1;
@@ -254,6 +262,10 @@ export class SampleBuilder {
       attributes: this.attributes.splice(0),
       associations: this.associations.splice(0),
       documents: this.documents.splice(0),
+      observations: this.observations.splice(0),
+      falsePositives: this.falsePositives.splice(0),
+      fileOccurrences: this.fileOccurrences.splice(0),
+      dnsResolutions: this.dnsResolutions.splice(0),
     };
     return part;
   }
@@ -301,6 +313,10 @@ export function joinParts(parts: Iterable<SampleData>): SampleData {
     attributes: [],
     associations: [],
     documents: [],
+    observations: [],
+    falsePositives: [],
+    fileOccurrences: [],
+    dnsResolutions: [],
   };
   const append = <T>(target: T[], items: readonly T[]): void => {
     for (const item of items) target.push(item);
@@ -317,6 +333,10 @@ export function joinParts(parts: Iterable<SampleData>): SampleData {
     append(all.attributes, part.attributes);
     append(all.associations, part.associations);
     append(all.documents, part.documents);
+    append(all.observations, part.observations);
+    append(all.falsePositives, part.falsePositives);
+    append(all.fileOccurrences, part.fileOccurrences);
+    append(all.dnsResolutions, part.dnsResolutions);
   }
   const byId = (x: { id: number }, y: { id: number }): number => x.id - y.id;
   const rank = (x: SampleAssociation, y: SampleAssociation): number =>
@@ -331,5 +351,7 @@ export function joinParts(parts: Iterable<SampleData>): SampleData {
   all.attributes.sort(byId);
   all.associations.sort(rank);
   all.documents.sort((x, y) => x.groupId - y.groupId);
+  all.fileOccurrences.sort(byId);
+  all.dnsResolutions.sort(byId);
   return all;
 }

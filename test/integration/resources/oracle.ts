@@ -361,6 +361,13 @@ export class FilterOracle {
         return [];
       }
       case 'addIndicator': {
+        if (c.kind === 'owners') {
+          // `/v2/indicators/{type}/{value}/owners`: every owner holding the value (the user may access all).
+          return d.owners
+            .filter((o) => this.#indicatorByValue(value, api[2], o.name) !== undefined)
+            .map(ownerItem)
+            .sort(byId);
+        }
         const type = c.kind === 'typedIndicators' ? c.type : api[2];
         const found = this.#indicatorByValue(value, type, owner ?? this.#defaultOrg);
         if (found === undefined) return [];
