@@ -230,7 +230,9 @@ describe('custom indicator types and the instance tables', () => {
         ],
       });
       const paged = fixture.client({ apiResultLimit: 1 });
-      assert.equal(((await paged.owners().members()) as { users: unknown[] }).users.length, 2);
+      const pagedMembers = await paged.owners().members();
+      assert.ok(!pagedMembers.anonymous);
+      assert.equal(pagedMembers.users.length, 2);
     });
 
     it('reads attribute and association types', async () => {
