@@ -40,6 +40,7 @@ import type { ResourceContext } from './resources/context.js';
 import { createResourceContext } from './resources/context-impl.js';
 import { type DetectableIndicatorType, IndicatorRegexes } from './resources/detect.js';
 import { CLIENT_INTERNALS, type ClientInternals } from './resources/internals.js';
+import { TypeLookups } from './resources/lookups.js';
 
 export type { ApiPage };
 
@@ -323,9 +324,13 @@ export class ThreatConnect {
   tasks(): TasksContainer {
     return new TasksContainer(this.#context());
   }
-  /** The owners the API user may access. */
+  /** The owners the API user may access; also their metrics and the organization's members. */
   owners(): OwnersContainer {
     return new OwnersContainer(this.#context());
+  }
+  /** The instance's indicator types (custom ones included, read once), attribute and association types. */
+  types(): TypeLookups {
+    return new TypeLookups(this.#context());
   }
 
   // ---- batch ingest ----

@@ -57,6 +57,7 @@ export * from './formats/index.js';
 export { ApiResponse } from './core/response.js';
 export type { PostFilterEntry, Report, ReportEntry, RequestEntry } from './report/index.js';
 // Resource objects (what the containers' add() and retrieval give).
+export type { AdversaryAsset, AdversaryAssets, AdversaryAssetType } from './resources/adversary-assets.js';
 export { Group } from './resources/group.js';
 export { Indicator } from './resources/indicator.js';
 export type {
@@ -71,8 +72,17 @@ export type {
   ObservedOptions,
   ObservedUser,
 } from './resources/intelligence-types.js';
+export type { AssociationTypeRef } from './resources/indicator-links.js';
 export type { CallOptions, ItemKind, Phase } from './resources/item.js';
 export type { GroupKind, IndicatorKind } from './resources/kinds.js';
+export type {
+  AssociationType,
+  AttributeType,
+  LookupOptions,
+  Members,
+  OwnerMetric,
+  TypeLookups,
+} from './resources/lookups.js';
 export { Owner } from './resources/owner.js';
 export { Task } from './resources/task.js';
 export type { AttributeValue } from './resources/values.js';

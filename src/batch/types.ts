@@ -2,10 +2,15 @@
 import type { Group } from '../resources/group.js';
 import type { Indicator } from '../resources/indicator.js';
 
+/** What a batch job does with its records: create (or update) them, or delete them. */
 export type BatchAction = 'Create' | 'Delete';
+/** How a job writes attributes onto existing items (rest-api-v2.md 11.2). */
 export type BatchAttributeWriteType = 'Append' | 'Replace' | 'Singleton' | 'Static';
+/** How a job writes tags and security labels onto existing items. */
 export type BatchMetadataWriteType = 'Append' | 'Replace';
+/** How a job merges file indicators that share a hash. */
 export type BatchFileMergeMode = 'Distribute' | 'Merge';
+/** What a job does when a file's hashes collide with another file's. */
 export type BatchHashCollisionMode =
   | 'FavorExisting'
   | 'FavorIncoming'
@@ -65,6 +70,7 @@ export interface BatchProgress {
   unprocessed: number;
 }
 
+/** Options of `tc.batch(owner, records, options)` (decisions.md 1.8). */
 export interface BatchOptions {
   /** @default 'Create' (which also updates) */
   action?: BatchAction | undefined;
@@ -84,9 +90,11 @@ export interface BatchOptions {
   stateFile?: string | undefined;
   /** Cancels the run, including the waits between polls. */
   signal?: AbortSignal | undefined;
+  /** Called as jobs are created, uploaded, polled and completed. */
   onProgress?: ((event: BatchProgress) => void) | undefined;
 }
 
+/** One job of a batch run: its id, final status and counts. */
 export interface BatchJobResult {
   batchId: number;
   status: string;
@@ -95,6 +103,7 @@ export interface BatchJobResult {
   unprocessCount: number;
 }
 
+/** A record that failed: its 0-based index in the input, the record, a code and the reason. */
 export interface BatchRecordError {
   /** The record's 0-based position in the input; -1 for a server error that names no input record. */
   index: number;
@@ -105,6 +114,7 @@ export interface BatchRecordError {
   reason: string;
 }
 
+/** What `tc.batch()` resolves to: the jobs, the counts, and every error mapped to its input record. */
 export interface BatchResult {
   jobs: BatchJobResult[];
   succeeded: number;

@@ -48,6 +48,8 @@ export class FilterObject {
   readonly #owners: string[] = [];
   #operator: FilterSetOperator = FilterSetOperator.AND;
   readonly #requests: ApiRequestSpec[] = [];
+  /** The API filter calls, to build the requests again for another target ({@link retarget}). */
+  readonly #calls: [ApiFilterName, unknown][] = [];
   readonly #post: PostFilter[] = [];
 
   /** @internal Built by `container.addFilter()`. */
@@ -223,7 +225,22 @@ export class FilterObject {
   #api(name: ApiFilterName, value: unknown): this {
     this.#allow(name, API_FILTERS[this.#target.kind]);
     this.#requests.push(apiRequestSpec(this.#target, name, value));
+    this.#calls.push([name, value]);
     return this;
+  }
+
+  /**
+   * @internal A copy of this filter object for another target of the same kind, its requests built
+   * again: a typed filter of a custom indicator type learns its branch from the type table at retrieval.
+   */
+  retarget(target: FilterTarget): FilterObject {
+    const copy = new FilterObject(target);
+    if (this.#owners.length > 0) copy.addOwner(this.#owners);
+    copy.#operator = this.#operator;
+    for (const [name, value] of this.#calls) copy.#requests.push(apiRequestSpec(target, name, value));
+    copy.#calls.push(...this.#calls);
+    copy.#post.push(...this.#post);
+    return copy;
   }
 
   #pf(name: PostFilterName, value: unknown, operator: unknown): this {

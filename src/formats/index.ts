@@ -26,6 +26,7 @@ export {
   type FieldValue,
   type FileRecord,
   type FormatRecord,
+  type FromApiIndicatorOptions,
   fromApiGroup,
   fromApiIndicator,
   type GroupFields,

@@ -411,6 +411,15 @@ function inferIndicatorType(item: Readonly<Record<string, unknown>>): IndicatorT
   return undefined;
 }
 
+/** Options of {@link fromApiIndicator}. */
+export interface FromApiIndicatorOptions {
+  /**
+   * A custom type's value fields, in order, from its definition (`value1Label`, `value2Label`…, as
+   * `IndicatorKind.valueFields` holds them): an item without `summary` takes them joined by ` : `.
+   */
+  readonly valueFields?: readonly string[] | undefined;
+}
+
 /**
  * Builds an indicator record from the API's JSON item: a list item (`ownerName`, `webLink`, `summary`
  * or the typed value field), or a single object (`owner: { name }`). Ratings and confidence may be
@@ -421,10 +430,15 @@ function inferIndicatorType(item: Readonly<Record<string, unknown>>): IndicatorT
  * entity (`host`) or branch (`hosts`); any other text is a custom type's name (`ASN`). Without either,
  * the type is inferred from the value field (`ip`, `hostName`, hashes, `text`, `address`).
  *
- * A custom type's value is its `summary`; without one (a typed listing), the item's other string
- * fields joined by ` : `, in their order (ThreatConnect's summary of a multi-value type).
+ * A custom type's value is its `summary`; without one (a typed listing), the `valueFields` of its
+ * definition joined by ` : ` when given, else the item's other string fields joined by ` : `, in their
+ * order (ThreatConnect's summary of a multi-value type).
  */
-export function fromApiIndicator(item: unknown, type?: string): IndicatorRecord {
+export function fromApiIndicator(
+  item: unknown,
+  type?: string,
+  options: FromApiIndicatorOptions = {},
+): IndicatorRecord {
   const wire = asObject(item, 'An indicator item');
   const wireType = text(wire.type);
   const named = wireType ?? type;
@@ -471,7 +485,13 @@ export function fromApiIndicator(item: unknown, type?: string): IndicatorRecord 
     }
     default: {
       let value = summary;
-      if (value === null) {
+      const labels = options.valueFields;
+      if (value === null && labels !== undefined && labels.length > 0) {
+        const parts = labels
+          .map((label) => text(wire[label]))
+          .filter((v): v is string => v !== null && v !== '');
+        value = parts.length === 0 ? null : parts.join(' : ');
+      } else if (value === null) {
         const parts: string[] = [];
         for (const [key, v] of Object.entries(wire))
           if (!NOT_A_VALUE.has(key) && typeof v === 'string') parts.push(v);

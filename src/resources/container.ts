@@ -8,6 +8,8 @@ import type { ResourceType } from '../core/enums.js';
 import type { ContainerKind } from '../filters/definitions.js';
 import { type Filter, FilterObject } from '../filters/filter.js';
 import type { ApiRequestSpec, FilterTarget } from '../filters/requests.js';
+import { AbortError } from '../core/errors.js';
+import { checkConcurrency } from '../pipeline/requester.js';
 import type { ResourceContext } from './context.js';
 import { type Retrieved, type RetrievalPlan, type RetrieveOptions, streamAll } from './retrieval.js';
 
@@ -93,12 +95,25 @@ export abstract class Container<T extends Retrieved, K extends ContainerKind> im
     return this.#walk(options, false);
   }
 
+  /**
+   * @internal The filter objects as retrieval sends them; a container whose filter objects need
+   * something read first (the indicator types of a custom type's filter) replaces them here.
+   */
+  protected prepareFilters(filters: FilterObject[], signal?: AbortSignal): Promise<FilterObject[]> {
+    return signal?.aborted === true
+      ? Promise.reject(AbortError.fromSignal(signal))
+      : Promise.resolve(filters);
+  }
+
   async *#walk(options: RetrieveOptions, identity: boolean): AsyncGenerator<T> {
-    const filters = this.#filters;
+    const taken = this.#filters;
     this.#filters = [];
     const { requester } = this.context;
     let count = 0;
     try {
+      // Checked before any request, the type table's read included.
+      checkConcurrency(options.concurrency);
+      const filters = await this.prepareFilters(taken, options.signal);
       for await (const batch of streamAll(this.#plan(), filters, requester.config.defaultOrg, options)) {
         for (const object of batch) {
           count += 1;

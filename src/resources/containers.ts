@@ -2,11 +2,11 @@
  * The containers of `tc.indicators()`, `tc.groups()`, `tc.adversaries()` … `tc.threats()`,
  * `tc.victims()`, `tc.tasks()` and `tc.owners()` (sdk-behaviour.md 3.3).
  */
-import { type IndicatorType, ResourceType } from '../core/enums.js';
+import { IndicatorType, ResourceType } from '../core/enums.js';
 import { ValidationError } from '../core/errors.js';
 import { formatModifiedSince } from '../core/request-object.js';
 import { describeValue } from '../core/validators.js';
-import type { Filter } from '../filters/filter.js';
+import type { Filter, FilterObject } from '../filters/filter.js';
 import type { FilterTarget } from '../filters/requests.js';
 import { Container } from './container.js';
 import { createGroup, createIndicator, createTask, createVictim } from './create.js';
@@ -21,6 +21,15 @@ import {
   INDICATOR_KINDS,
   type IndicatorKind,
 } from './kinds.js';
+import {
+  type LookupOptions,
+  type Members,
+  type OwnerMetric,
+  findIndicatorKind,
+  readMembers,
+  readOwnerMetrics,
+} from './lookups.js';
+import { indicatorKindOf } from './targets.js';
 import { type Owner, parseOwner } from './owner.js';
 import { parseTask, type Task } from './task.js';
 import { parseVictim, type Victim } from './victim.js';
@@ -55,6 +64,11 @@ function indicatorFrom(
   });
 }
 
+/** The target of a typed indicators filter object. */
+function typedTarget(branch: string, label: string): FilterTarget {
+  return { kind: 'typedIndicators', label, branch, detectBranch: () => branch };
+}
+
 /** `tc.indicators()`: every indicator type; `addFilter(IndicatorType.X)` narrows one filter object to a type. */
 export class IndicatorsContainer extends Container<Indicator, 'indicators'> {
   #modifiedSince: string | undefined;
@@ -74,23 +88,66 @@ export class IndicatorsContainer extends Container<Indicator, 'indicators'> {
     });
   }
 
-  /** A filter object over all types, or over one type (its results come from that type's listings). */
+  /** Typed filter objects of a custom type named by its id, resolved from the type table at retrieval. */
+  readonly #pending = new Map<FilterObject, string>();
+
+  /**
+   * A filter object over all types, or over one type, whose results come from that type's listings
+   * (`/v2/indicators/{apiBranch}`): a built-in `IndicatorType`, a type's `IndicatorKind` (from
+   * `tc.types()`), or `IndicatorType.CUSTOM_INDICATORS` with a custom type's `apiEntity` (`'asn'`; its
+   * `apiBranch` or name also work), looked up in `/v2/types/indicatorTypes` when the retrieval starts.
+   * @throws {ValidationError} for another argument; an id the instance does not know fails the retrieval.
+   */
   override addFilter(): Filter<'indicators'>;
-  override addFilter(indicatorType: IndicatorType): Filter<'typedIndicators'>;
-  override addFilter(indicatorType?: IndicatorType): Filter<'indicators'> | Filter<'typedIndicators'> {
+  override addFilter(indicatorType: IndicatorType | IndicatorKind): Filter<'typedIndicators'>;
+  override addFilter(
+    indicatorType: typeof IndicatorType.CUSTOM_INDICATORS,
+    apiEntity: string,
+  ): Filter<'typedIndicators'>;
+  override addFilter(
+    indicatorType?: IndicatorType | IndicatorKind,
+    apiEntity?: string,
+  ): Filter<'indicators'> | Filter<'typedIndicators'> {
     if (indicatorType === undefined) return super.addFilter();
-    const kind = INDICATOR_KINDS.get(indicatorType);
-    if (kind === undefined) {
+    if (indicatorType === IndicatorType.CUSTOM_INDICATORS) {
+      if (typeof apiEntity !== 'string' || apiEntity.trim() === '') {
+        throw new ValidationError(
+          `addFilter(IndicatorType.CUSTOM_INDICATORS, apiEntity): give the custom type's apiEntity (such as 'asn'), got ${describeValue(apiEntity)}`,
+        );
+      }
+      const filter = this.filterFor(typedTarget(apiEntity, `${apiEntity} indicators`));
+      this.#pending.set(filter, apiEntity);
+      return filter;
+    }
+    const kind =
+      typeof indicatorType === 'object'
+        ? indicatorKindOf(indicatorType, 'addFilter')
+        : INDICATOR_KINDS.get(indicatorType);
+    if (kind === undefined || apiEntity !== undefined) {
       throw new ValidationError(
-        `addFilter: ${describeValue(indicatorType)} is not an IndicatorType with a listing (ADDRESSES, EMAIL_ADDRESSES, FILES, HOSTS, URLS)`,
+        `addFilter: ${describeValue(indicatorType)}${apiEntity === undefined ? '' : ` with ${describeValue(apiEntity)}`} is not an indicator type with a listing: give ADDRESSES, EMAIL_ADDRESSES, FILES, HOSTS, URLS, a type's IndicatorKind, or CUSTOM_INDICATORS with an apiEntity`,
       );
     }
-    return this.filterFor({
-      kind: 'typedIndicators',
-      label: `${kind.branch} indicators`,
-      branch: kind.branch,
-      detectBranch: () => kind.branch,
-    });
+    return this.filterFor(typedTarget(kind.branch, `${kind.branch} indicators`));
+  }
+
+  /** Resolves the custom types of typed filter objects (one read of the type table per client). */
+  protected override async prepareFilters(
+    filters: FilterObject[],
+    signal: AbortSignal | undefined,
+  ): Promise<FilterObject[]> {
+    const out: FilterObject[] = [];
+    for (const filter of filters) {
+      const id = this.#pending.get(filter);
+      if (id === undefined) {
+        out.push(filter);
+        continue;
+      }
+      this.#pending.delete(filter);
+      const kind = await findIndicatorKind(this.context, id, signal);
+      out.push(filter.retarget(typedTarget(kind.branch, `${kind.branch} indicators`)));
+    }
+    return out;
   }
 
   /**
@@ -217,8 +274,24 @@ export class OwnersContainer extends Container<Owner, 'owners'> {
       target: { kind: 'owners', label: 'owners', detectBranch: detectBranch(context) },
       resourceType: ResourceType.OWNERS,
       ownerCheck: false,
-      parse: (item) => parseOwner(item),
+      parse: (item) => parseOwner(item, context),
     });
+  }
+
+  /**
+   * Today's metrics of every owner the API user may access (`GET /v2/owners/metrics`, rest-api-v2.md 5):
+   * one entry per owner, which the API does not name (use `owner.metrics()` for one owner).
+   */
+  metrics(options: LookupOptions = {}): Promise<OwnerMetric[]> {
+    return readOwnerMetrics(this.context, undefined, options);
+  }
+
+  /**
+   * The members of the API user's organization (`GET /v2/owners/mine/members`): their user names, or
+   * only pseudonyms (`anonymous: true`) when the organization's membership is anonymous.
+   */
+  members(options: LookupOptions = {}): Promise<Members> {
+    return readMembers(this.context, options);
   }
 }
 

@@ -4,6 +4,7 @@
  * container it created).
  */
 import { IndicatorType } from '../core/enums.js';
+import { AbortError, throwIfAborted } from '../core/errors.js';
 import { RequestObject } from '../core/request-object.js';
 import type { Requester } from '../pipeline/requester.js';
 import type { IndicatorDetector, ResourceContext } from './context.js';
@@ -30,13 +31,30 @@ function customKind(item: Record<string, unknown>): IndicatorKind | undefined {
   });
 }
 
+/** `promise`, or an AbortError as soon as `signal` fires (the promise itself goes on for other callers). */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise;
+  throwIfAborted(signal);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => {
+      reject(AbortError.fromSignal(signal));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise
+      .finally(() => {
+        signal.removeEventListener('abort', onAbort);
+      })
+      .then(resolve, reject);
+  });
+}
+
 export function createResourceContext(requester: Requester, detector: IndicatorDetector): ResourceContext {
   let kinds: Promise<ReadonlyMap<string, IndicatorKind>> | undefined;
-  const load = async (signal?: AbortSignal): Promise<ReadonlyMap<string, IndicatorKind>> => {
+  const load = async (): Promise<ReadonlyMap<string, IndicatorKind>> => {
     const out = new Map<string, IndicatorKind>(INDICATOR_KIND_BY_TYPE);
     const ro = new RequestObject().setHttpMethod('GET').setRequestUri('/v2/types/indicatorTypes');
     for await (const item of requester
-      .pages<Record<string, unknown>>(ro, { signal, countsAsApiFilter: false })
+      .pages<Record<string, unknown>>(ro, { countsAsApiFilter: false })
       .items()) {
       const name = readString(item.name);
       if (name === undefined || out.has(name)) continue;
@@ -49,12 +67,13 @@ export function createResourceContext(requester: Requester, detector: IndicatorD
     requester,
     detector,
     indicatorKinds(signal) {
-      // One read per client; a failed read is tried again next time.
-      kinds ??= load(signal).catch((error: unknown) => {
+      // One read per client, shared by concurrent callers: each caller's signal stops its own wait,
+      // not the read. A failed read is tried again next time.
+      kinds ??= load().catch((error: unknown) => {
         kinds = undefined;
         throw error;
       });
-      return kinds;
+      return abortable(kinds, signal);
     },
   };
 }

@@ -15,6 +15,7 @@ import { describeValue } from '../core/validators.js';
 import type { ResourceContext } from './context.js';
 import type { Indicator } from './indicator.js';
 import { type CallOptions, Item, type ItemKind, type Phase, annotate, checkText } from './item.js';
+import { AdversaryAssets } from './adversary-assets.js';
 import { GROUP_KIND_BY_TYPE, type GroupKind, type IndicatorKind } from './kinds.js';
 import { groupTarget, idTarget, indicatorTarget } from './targets.js';
 import { readAttributes, readNumber, readOwnerName, readString, readTags } from './values.js';
@@ -349,6 +350,20 @@ export class Group extends Item {
     } catch (error) {
       throw annotate(error, `${this.label}: download failed`);
     }
+  }
+
+  /**
+   * An adversary's assets (handles, phone numbers, URLs), read and written at once, not at `commit()`.
+   * @throws {ValidationError} for another group type; its methods, for an adversary not committed yet.
+   */
+  assets(): AdversaryAssets {
+    if (this.kind?.type !== 'Adversary') {
+      throw new ValidationError(`assets() applies to adversaries only, not to ${this.label}`);
+    }
+    return new AdversaryAssets(this.context, () => {
+      this.assertCommitted('assets');
+      return `${this.itemPath()}/adversaryAssets`;
+    });
   }
 
   // ---- associations ----------------------------------------------------------------------------

@@ -6,7 +6,7 @@
 import type { FormatOptions, LeefOptions, RecordData } from '../formats/index.js';
 import { clientCompat, indicatorOutput } from './output.js';
 import { inspect } from 'node:util';
-import type { ResourceType } from '../core/enums.js';
+import type { IndicatorType, ResourceType } from '../core/enums.js';
 import { ValidationError } from '../core/errors.js';
 import { quotePathSegment } from '../core/url.js';
 import { describeValue } from '../core/validators.js';
@@ -16,8 +16,15 @@ import type { Owner } from './owner.js';
 import * as intel from './intelligence.js';
 import { type CallOptions, Item, type ItemKind, type Phase, checkText } from './item.js';
 import { FILE, HOST, INDICATOR_KIND_BY_TYPE, type GroupKind, type IndicatorKind } from './kinds.js';
-import { groupTarget, idTarget } from './targets.js';
 import { checkConfidence, checkFlag, checkRating, splitFileSummary } from './indicator-values.js';
+import {
+  type AssociationTypeRef,
+  associationLabel,
+  checkAssociationRef,
+  linkSegment,
+  resolveAssociation,
+} from './indicator-links.js';
+import { groupTarget, idTarget, indicatorKindOf, indicatorTarget } from './targets.js';
 import { readAttributes, readNumber, readOwnerName, readString, readTags } from './values.js';
 import type { Victim } from './victim.js';
 
@@ -356,6 +363,90 @@ export class Indicator extends Item {
     return intel.deleteFileOccurrence(target, id, options.signal);
   }
 
+  /**
+   * Queues a typed association with another indicator (rest-api-v2.md 10): `POST {indicator}/associations/
+   * {type}/indicators/{b}/{v}`, or `/actions/{type}/…` for a file action. The association type is an
+   * `apiBranch` or name (`'asnToAddress'`, `'dnsQuery'`) or an `AssociationType` from `tc.types()`.
+   */
+  associateIndicator(associationType: AssociationTypeRef, indicator: Indicator): this;
+  associateIndicator(
+    associationType: AssociationTypeRef,
+    type: IndicatorType | IndicatorKind,
+    value: string,
+    owner?: string,
+  ): this;
+  associateIndicator(
+    associationType: AssociationTypeRef,
+    target: unknown,
+    value?: string,
+    owner?: string,
+  ): this {
+    return this.#typedLink('POST', 'associateIndicator', associationType, target, value, owner);
+  }
+
+  /** Queues the removal of a typed association (`DELETE` on the same path). */
+  disassociateIndicator(associationType: AssociationTypeRef, indicator: Indicator): this;
+  disassociateIndicator(
+    associationType: AssociationTypeRef,
+    type: IndicatorType | IndicatorKind,
+    value: string,
+    owner?: string,
+  ): this;
+  disassociateIndicator(
+    associationType: AssociationTypeRef,
+    target: unknown,
+    value?: string,
+    owner?: string,
+  ): this {
+    return this.#typedLink('DELETE', 'disassociateIndicator', associationType, target, value, owner);
+  }
+
+  #typedLink(
+    method: 'POST' | 'DELETE',
+    name: string,
+    associationType: unknown,
+    target: unknown,
+    value: string | undefined,
+    owner: string | undefined,
+  ): this {
+    const ref = checkAssociationRef(associationType);
+    const far = indicatorTarget(target, value, owner);
+    this.queue(
+      `${name}(${associationLabel(ref)}, ${far.description})`,
+      async (signal) => {
+        const type = await resolveAssociation(this.context, ref, signal);
+        await this.call(
+          method,
+          `${this.itemPath()}${linkSegment(type)}${far.suffix().slice('/indicators'.length)}`,
+          {
+            owner: far.owner() ?? this.requestOwner,
+            signal,
+          },
+        );
+      },
+      name,
+    );
+    return this;
+  }
+
+  /**
+   * The indicators a typed association links to this one (`GET {indicator}/associations/{type}/
+   * indicators[/{branch}]`), of every type or of `options.type`.
+   */
+  async associatedIndicators(
+    associationType: AssociationTypeRef,
+    options: { type?: IndicatorType | IndicatorKind; signal?: AbortSignal } = {},
+  ): Promise<Indicator[]> {
+    const ref = checkAssociationRef(associationType);
+    const kind = options.type === undefined ? undefined : indicatorKindOf(options.type, 'type');
+    this.assertCommitted('associatedIndicators');
+    const type = await resolveAssociation(this.context, ref, options.signal);
+    const path = `${this.itemPath()}${linkSegment(type)}${kind === undefined ? '' : `/${kind.branch}`}`;
+    const items = await this.list(path, this.requestOwner, options.signal);
+    const kinds = kind === undefined ? await this.context.indicatorKinds(options.signal) : undefined;
+    return items.map((item) => parseIndicator(item, this.context, kind, kinds));
+  }
+
   // ---- what commit() needs ---------------------------------------------------------------------
 
   #branch(): string {
@@ -442,7 +533,17 @@ function readFields(
     if (kind === FILE) Object.assign(indicator.values, { ...splitFileSummary(summary), ...indicator.values });
     else if (kind?.builtIn === true && kind.valueFields[0] !== undefined) {
       indicator.values[kind.valueFields[0]] ??= summary;
-    } else indicator.values.summary = summary;
+    } else {
+      indicator.values.summary = summary;
+      // A custom type's value fields, from a generic item's summary (`Key : Value`, rest-api-v2.md 6.3).
+      const fields = kind?.valueFields ?? [];
+      const parts = fields.length === 1 ? [summary] : summary.split(' : ');
+      if (kind !== undefined && fields[0] !== 'summary' && parts.length === fields.length) {
+        fields.forEach((field, i) => {
+          indicator.values[field] ??= parts[i];
+        });
+      }
+    }
   }
 }
 

@@ -235,7 +235,7 @@ export async function reportFalsePositive(
 export async function owners(target: IntelligenceTarget, signal: Signal): Promise<Owner[]> {
   // Owners are a value's, not an owner's: no `owner` parameter. One call: the list has no resultCount.
   const response = await send(target.context, 'GET', `${target.path}/owners`, undefined, signal);
-  return dataList(response, 'owner').map(parseOwner);
+  return dataList(response, 'owner').map((item) => parseOwner(item, target.context));
 }
 
 export async function dnsResolutions(target: IntelligenceTarget, signal: Signal): Promise<DnsResolution[]> {

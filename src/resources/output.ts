@@ -43,8 +43,9 @@ export function indicatorRecord(indicator: Indicator): IndicatorRecord {
     size: indicator.size,
     ...indicator.values,
   };
+  // A custom type's value is its summary: its value fields, from the type's definition, joined by ` : `.
   if (indicator.kind?.builtIn !== true) item.summary = indicator.summary;
-  return fromApiIndicator(item, indicator.type);
+  return fromApiIndicator(item, indicator.type, { valueFields: indicator.kind?.valueFields });
 }
 
 /** A group's format record. */

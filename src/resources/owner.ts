@@ -1,5 +1,7 @@
 /** An owner (rest-api-v2.md 3): an organization or a community. */
 import { inspect } from 'node:util';
+import type { ResourceContext } from './context.js';
+import { type LookupOptions, type OwnerMetric, readOwnerMetrics } from './lookups.js';
 import { readNumber, readString } from './values.js';
 
 /** An owner the API user can see, as listed by `tc.owners()`. */
@@ -8,12 +10,22 @@ export class Owner {
   readonly name: string | undefined;
   /** `Organization` or `Community`. */
   readonly type: string | undefined;
+  readonly #context: ResourceContext;
 
   /** @internal */
-  constructor(id: number, name: string | undefined, type: string | undefined) {
+  constructor(id: number, name: string | undefined, type: string | undefined, context: ResourceContext) {
     this.id = id;
     this.name = name;
     this.type = type;
+    this.#context = context;
+  }
+
+  /**
+   * The owner's metrics for each of the last 30 days (`GET /v2/owners/{id}/metrics`, rest-api-v2.md 5),
+   * in the API's order.
+   */
+  metrics(options: LookupOptions = {}): Promise<OwnerMetric[]> {
+    return readOwnerMetrics(this.#context, this.id, options);
   }
 
   /** Owners are listed as they are: the owner filter of other containers does not apply. */
@@ -27,6 +39,6 @@ export class Owner {
   }
 }
 
-export function parseOwner(item: Record<string, unknown>): Owner {
-  return new Owner(readNumber(item.id) ?? 0, readString(item.name), readString(item.type));
+export function parseOwner(item: Record<string, unknown>, context: ResourceContext): Owner {
+  return new Owner(readNumber(item.id) ?? 0, readString(item.name), readString(item.type), context);
 }

@@ -8,6 +8,7 @@
  */
 import type { FaultConfig } from './faults.js';
 import { parseFaultConfig } from './faults.js';
+import { type CustomIndicatorTypeDefinition, IndicatorTypeError, buildTypeTable } from './indicator-types.js';
 import { Failure } from './reply.js';
 import { sampleDataBatches } from './sample-data.js';
 import { initialiseStore } from './seed.js';
@@ -17,6 +18,7 @@ import { type Credentials, DEFAULT_LISTING_CACHE_BYTES, Store } from './store.js
 export { sampleData, sampleDataBatches } from './sample-data.js';
 export type * from './sample-types.js';
 export type { FaultConfig, FaultRule, FaultKind } from './faults.js';
+export type { CustomIndicatorTypeDefinition } from './indicator-types.js';
 export { faultDraw } from './faults.js';
 export type { Credentials } from './store.js';
 export type { RequestLogEntry } from './server.js';
@@ -63,6 +65,18 @@ export interface SandboxOptions {
    * @default 64 MiB
    */
   listingCacheBytes?: number;
+  /**
+   * Custom indicator types served besides the base types and ASN, in the shape
+   * `/v2/types/indicatorTypes` lists them (`name`, `apiBranch`, `apiEntity`, `casePreference`,
+   * `value1Label`… `value3Label`, `value1Type`…). They are kept in the database: a reused `dbPath`
+   * knows them without the option, and the option replaces a kept type of the same name.
+   */
+  indicatorTypes?: CustomIndicatorTypeDefinition[];
+  /**
+   * The organization has anonymous membership: `/v2/owners/mine/members` answers the un-enveloped
+   * `{anonymous, status, resultCount, members: [{pseudonym}]}` (rest-api-v2.md 5). @default false
+   */
+  anonymousMembers?: boolean;
 }
 
 /** A running sandbox: where it listens, the credentials to use, and `close()`. */
@@ -122,6 +136,8 @@ const KNOWN_OPTIONS = new Set([
   'maxUploadBytes',
   'maxConcurrentUploads',
   'listingCacheBytes',
+  'indicatorTypes',
+  'anonymousMembers',
 ]);
 
 /** Errors in sandbox options. */
@@ -184,6 +200,21 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
   }
 
+  const typeTable = (kept: unknown) => {
+    try {
+      return buildTypeTable(kept, options.indicatorTypes);
+    } catch (error) {
+      throw error instanceof IndicatorTypeError ? new SandboxOptionsError(error.message) : error;
+    }
+  };
+  // Checked before the database is opened: a bad option never touches a file.
+  typeTable(undefined);
+  if (options.anonymousMembers !== undefined && typeof options.anonymousMembers !== 'boolean') {
+    throw new SandboxOptionsError(
+      `\`anonymousMembers\` must be a boolean, got ${JSON.stringify(options.anonymousMembers)}`,
+    );
+  }
+
   const { default: Database } = await import('better-sqlite3');
   const db = new Database(options.dbPath ?? ':memory:');
   // A new database gives freed pages back (Store.reclaimSpace), so that a --db file does not stay at
@@ -219,6 +250,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         main.secretKey,
       );
     }
+    store.anonymousMembers = options.anonymousMembers === true;
+    const keptTypes = store.meta('indicatorTypes');
+    store.indicatorTypes = typeTable(keptTypes === undefined ? undefined : JSON.parse(keptTypes));
+    if (options.indicatorTypes !== undefined)
+      store.setMeta('indicatorTypes', JSON.stringify(store.indicatorTypes.extraDefinitions()));
     // Chunks staged by an upload that a killed process never finished; no upload is running yet.
     if (!seeded) store.clearStagedUploads();
     const tls =

@@ -24,7 +24,9 @@ import {
   indicatorOwners,
   observedIndicators,
 } from './handlers/intelligence.js';
+import { adversaryAssets } from './handlers/adversary-assets.js';
 import { itemSubresource, resolvePivot } from './handlers/items.js';
+import { allOwnerMetrics, associationTypes, attributeTypes, oneOwnerMetrics } from './handlers/lookups.js';
 import {
   createTag,
   deleteLabel,
@@ -49,6 +51,7 @@ import {
   updateVictim,
   victimAssets,
 } from './handlers/victims.js';
+import { typedAssociations } from './handlers/typed-associations.js';
 import type { Reply } from './reply.js';
 import { Router } from './router.js';
 
@@ -76,10 +79,16 @@ export function createApiRouter(): Router<Handler> {
   r.add('GET', 'owners', (ctx) => listOwners(ctx));
   r.add('GET', 'owners/mine', (ctx) => mine(ctx));
   r.add('GET', 'owners/mine/members', (ctx) => members(ctx));
+  r.add('GET', 'owners/metrics', (ctx) => allOwnerMetrics(ctx));
   r.add('GET', 'owners/:id', (ctx, params) => getOwner(ctx, param(params, 'id')));
+  r.add('GET', 'owners/:id/metrics', (ctx, params) => oneOwnerMetrics(ctx, param(params, 'id')));
   r.add('GET', 'whoami', (ctx) => whoami(ctx));
   r.add('GET', 'types/indicatorTypes', (ctx) => indicatorTypes(ctx));
   r.add('GET', 'types/indicatorTypes/:entity', (ctx, params) => indicatorTypes(ctx, param(params, 'entity')));
+  r.add('GET', 'types/attributeTypes', (ctx) => attributeTypes(ctx));
+  r.add('GET', 'types/attributeTypes/:name', (ctx, params) => attributeTypes(ctx, param(params, 'name')));
+  r.add('GET', 'types/associationTypes', (ctx) => associationTypes(ctx));
+  r.add('GET', 'types/associationTypes/:name', (ctx, params) => associationTypes(ctx, param(params, 'name')));
 
   // indicators
   r.add('GET', 'indicators', (ctx) => listIndicators(ctx));
@@ -98,6 +107,13 @@ export function createApiRouter(): Router<Handler> {
   r.add('GET', 'indicators/:branch/:value/owners', (ctx, params) =>
     indicatorOwners(ctx, param(params, 'branch'), param(params, 'value')),
   );
+  for (const via of ['associations', 'actions'] as const) {
+    for (const method of ['GET', 'POST', 'DELETE']) {
+      r.add(method, `indicators/:branch/:value/${via}/*rest`, (ctx, params, rest) =>
+        typedAssociations(ctx, param(params, 'branch'), param(params, 'value'), via, rest),
+      );
+    }
+  }
   for (const method of ['GET', 'POST', 'PUT', 'DELETE']) {
     for (const resource of INTELLIGENCE_RESOURCES) {
       r.add(method, `indicators/:branch/:value/${resource}/*rest`, (ctx, params, rest) =>
@@ -129,8 +145,12 @@ export function createApiRouter(): Router<Handler> {
   r.add('GET', 'groups/:branch/:id/download', (ctx, params) =>
     downloadContent(ctx, param(params, 'branch'), param(params, 'id')),
   );
-  for (const method of ['GET', 'POST', 'PUT', 'DELETE'])
+  for (const method of ['GET', 'POST', 'PUT', 'DELETE']) {
+    r.add(method, 'groups/:branch/:id/adversaryAssets/*rest', (ctx, params, rest) =>
+      adversaryAssets(ctx, param(params, 'branch'), param(params, 'id'), rest),
+    );
     r.add(method, 'groups/:branch/:id/*rest', pivot('groups'));
+  }
 
   // victims
   r.add('GET', 'victims', (ctx) => listVictims(ctx));

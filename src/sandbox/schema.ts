@@ -211,6 +211,24 @@ CREATE TABLE IF NOT EXISTS dns_resolutions (
 CREATE INDEX IF NOT EXISTS dns_resolutions_host ON dns_resolutions (host_id, resolution_date, address_id);
 CREATE INDEX IF NOT EXISTS dns_resolutions_address ON dns_resolutions (address_id, host_id);
 
+CREATE TABLE IF NOT EXISTS adversary_assets (
+  id INTEGER PRIMARY KEY,
+  group_id INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  value TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS adversary_assets_group ON adversary_assets (group_id, id);
+
+-- Typed indicator-to-indicator associations (rest-api-v2.md 10): custom association types are stored in
+-- both directions (they are symmetric), file actions from the file only.
+CREATE TABLE IF NOT EXISTS indicator_links (
+  assoc TEXT NOT NULL,
+  a_id INTEGER NOT NULL,
+  b_id INTEGER NOT NULL,
+  PRIMARY KEY (a_id, assoc, b_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS indicator_links_b ON indicator_links (b_id);
+
 CREATE TABLE IF NOT EXISTS links (
   a_kind TEXT NOT NULL,
   a_id INTEGER NOT NULL,

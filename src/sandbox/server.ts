@@ -18,7 +18,7 @@ import { Failure, type JsonReply, NOT_FOUND, type Reply, json } from './reply.js
 import { RequestLog } from './request-log.js';
 import { createApiRouter } from './routes.js';
 import type { Store, UserRow } from './store.js';
-import { GROUP_BY_BRANCH, INDICATOR_BY_BRANCH } from './types.js';
+import { GROUP_BY_BRANCH } from './types.js';
 import { expectedSignature, parseHmacAuthorization, signaturesMatch } from './verify-hmac.js';
 
 export const CLOCK_SKEW_SECONDS = 300;
@@ -76,12 +76,12 @@ const COLLECTIONS = new Set([
   'escalatees',
   'deleted',
 ]);
-function looksLikeListing(method: string, segments: readonly string[]): boolean {
+function looksLikeListing(store: Store, method: string, segments: readonly string[]): boolean {
   if (method !== 'GET') return false;
   const last = segments.at(-1) ?? '';
   const previous = segments.at(-2) ?? '';
   if (COLLECTIONS.has(last)) return true;
-  if (previous === 'indicators') return INDICATOR_BY_BRANCH.has(last);
+  if (previous === 'indicators') return store.indicatorTypes.byBranch(last) !== undefined;
   if (previous === 'groups') return GROUP_BY_BRANCH.has(last);
   return false;
 }
@@ -446,7 +446,11 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
       if (segments[0] !== 'v2') throw new Failure(404, NOT_FOUND);
       const latency = faults.nextLatencyMs();
       if (latency > 0) await delay(latency);
-      const rule = faults.evaluate({ method, path: apiPath, isListing: looksLikeListing(method, segments) });
+      const rule = faults.evaluate({
+        method,
+        path: apiPath,
+        isListing: looksLikeListing(store, method, segments),
+      });
       afterHandler = rule;
       if (rule?.kind === 'status') {
         const status = rule.status ?? 500;

@@ -2,6 +2,7 @@
  * The sandbox's SQLite store and its shared queries (seeding is in `seed.ts`).
  */
 import type { Database as Db, Statement } from 'better-sqlite3';
+import { IndicatorTypeTable } from './indicator-types.js';
 import { ListingCache } from './listing-cache.js';
 import type { IndicatorTypeInfo, ItemKind } from './types.js';
 
@@ -215,6 +216,10 @@ export class Store {
   readonly db: Db;
   /** Encoded indicator listing pages and items (docs/sandbox.md, "Listing cache"). */
   readonly listingCache: ListingCache;
+  /** The indicator types this sandbox serves (the base types, ASN and the `indicatorTypes` option). */
+  indicatorTypes = new IndicatorTypeTable();
+  /** `startSandbox({ anonymousMembers })`: `/v2/owners/mine/members` shows pseudonyms only. */
+  anonymousMembers = false;
   readonly #statements = new Map<string, Statement>();
   readonly #pluckStatements = new Map<string, Statement>();
   readonly #rawStatements = new Map<string, Statement>();
@@ -361,7 +366,16 @@ export class Store {
   }
 
   /** Next id for a table: one past the highest in use. */
-  nextId(table: 'indicators' | 'groups' | 'victims' | 'tasks' | 'attributes' | 'victim_assets'): number {
+  nextId(
+    table:
+      | 'indicators'
+      | 'groups'
+      | 'victims'
+      | 'tasks'
+      | 'attributes'
+      | 'victim_assets'
+      | 'adversary_assets',
+  ): number {
     const row = this.get<{ m: number | null }>(`SELECT MAX(id) AS m FROM ${table}`);
     return (row?.m ?? 0) + 1;
   }
@@ -436,7 +450,10 @@ export class Store {
     );
   }
 
-  /** Removes an item's links (both directions), attributes and, for indicators, intelligence. */
+  /**
+   * Removes an item's links (both directions), attributes, an indicator's intelligence and typed
+   * associations, and an adversary's assets.
+   */
   forgetItem(kind: ItemKind, id: number): void {
     this.run('DELETE FROM links WHERE a_kind = ? AND a_id = ?', kind, id);
     this.run('DELETE FROM links WHERE b_kind = ? AND b_id = ?', kind, id);
@@ -448,6 +465,8 @@ export class Store {
         this.run(`DELETE FROM ${table} WHERE indicator_id = ?`, id);
       this.run('DELETE FROM dns_resolutions WHERE host_id = ? OR address_id = ?', id, id);
     }
+    if (kind === 'indicator') this.run('DELETE FROM indicator_links WHERE a_id = ? OR b_id = ?', id, id);
+    if (kind === 'group') this.run('DELETE FROM adversary_assets WHERE group_id = ?', id);
   }
 
   tagsOf(kind: ItemKind, id: number): TagRow[] {

@@ -9,6 +9,8 @@ export interface IndicatorTypeInfo {
   entity: string;
   /** Value field names in summary order. */
   fields: readonly string[];
+  /** Custom types: `valueNType` of each field (`text` when absent). */
+  fieldTypes?: readonly string[];
   custom: boolean;
   /** How values are compared when addressed by value. */
   casePreference: 'upper' | 'lower' | 'sensitive';

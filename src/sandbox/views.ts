@@ -17,7 +17,7 @@ import type {
 } from './store.js';
 import { Decimal2, decimal2Json } from './encode.js';
 import { intelligenceFields } from './intelligence.js';
-import { GROUP_BY_NAME, INDICATOR_BY_NAME, type ItemKind } from './types.js';
+import { GROUP_BY_NAME, type ItemKind } from './types.js';
 
 export type Shape = 'generic' | 'typed' | 'single';
 
@@ -64,7 +64,7 @@ function putMetadata(ctx: ViewContext, out: Record<string, unknown>, kind: ItemK
 }
 
 /** The value fields of an indicator, as its typed objects carry them. */
-export function indicatorValueFields(row: IndicatorRow): Record<string, unknown> {
+export function indicatorValueFields(ctx: ViewContext, row: IndicatorRow): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   switch (row.type) {
     case 'Address':
@@ -88,7 +88,7 @@ export function indicatorValueFields(row: IndicatorRow): Record<string, unknown>
       if (row.size !== null) out.size = row.size;
       break;
     default: {
-      const info = INDICATOR_BY_NAME.get(row.type);
+      const info = ctx.store.indicatorTypes.byName(row.type);
       const values = row.vals === null ? [row.summary] : (JSON.parse(row.vals) as string[]);
       info?.fields.forEach((field, i) => {
         out[field] = values[i] ?? '';
@@ -99,7 +99,7 @@ export function indicatorValueFields(row: IndicatorRow): Record<string, unknown>
 }
 
 export function indicatorView(ctx: ViewContext, row: IndicatorRow, shape: Shape): Record<string, unknown> {
-  const info = INDICATOR_BY_NAME.get(row.type);
+  const info = ctx.store.indicatorTypes.byName(row.type);
   const out: Record<string, unknown> = { id: row.id };
   putOwner(ctx, out, row.owner_id, shape);
   if (shape === 'generic' || info?.custom === true) out.type = row.type;
@@ -113,7 +113,7 @@ export function indicatorView(ctx: ViewContext, row: IndicatorRow, shape: Shape)
   if (row.description !== null) out.description = row.description;
   if (row.source !== null && shape === 'single') out.source = row.source;
   if (shape === 'generic') out.summary = row.summary;
-  else Object.assign(out, indicatorValueFields(row));
+  else Object.assign(out, indicatorValueFields(ctx, row));
   if (ctx.includeAdditional) {
     out.active = row.active === 1;
     // The sandbox has no private indicators.

@@ -5,7 +5,7 @@ import { indicatorListing } from '../indicator-list.js';
 import { readFilters } from '../query-filters.js';
 import { Failure, type Reply, badRequest, notFound, single, success } from '../reply.js';
 import { INDICATOR_COLUMNS, type IndicatorRow, type OwnerRow, dateMs, lookupKey } from '../store.js';
-import { INDICATOR_BY_NAME, INDICATOR_TYPES, type IndicatorTypeInfo } from '../types.js';
+import type { IndicatorTypeInfo } from '../types.js';
 import { indicatorView } from '../views.js';
 import { type StoreScope, checkText, findIndicator, indicatorType, requireIndicator } from './shared.js';
 
@@ -19,7 +19,7 @@ function modifiedSince(ctx: RequestContext): number | null {
 }
 
 export function listIndicators(ctx: RequestContext, branch?: string): Reply {
-  const info = branch === undefined ? undefined : indicatorType(branch);
+  const info = branch === undefined ? undefined : indicatorType(ctx, branch);
   const owner = requestOwner(ctx);
   const { start, limit } = pageWindow(ctx);
   const since = modifiedSince(ctx);
@@ -58,7 +58,7 @@ export function listIndicators(ctx: RequestContext, branch?: string): Reply {
 
 export function getIndicator(ctx: RequestContext, branch: string, value: string): Reply {
   const row = requireIndicator(ctx, branch, value);
-  const info = indicatorType(branch);
+  const info = indicatorType(ctx, branch);
   return single(info.entity, indicatorView(ctx.view, row, 'single'));
 }
 
@@ -199,7 +199,7 @@ function byId(ctx: StoreScope, id: number): IndicatorRow {
  * indicator and answers 201 with its existing id (decisions.md 2.4).
  */
 export async function createIndicator(ctx: RequestContext, branch: string): Promise<Reply> {
-  const info = indicatorType(branch);
+  const info = indicatorType(ctx, branch);
   const owner = requestOwner(ctx);
   const body = await readObject(ctx);
   const now = isoNow(ctx);
@@ -338,7 +338,7 @@ function webLinkPath(info: IndicatorTypeInfo, value: string, owner: OwnerRow, id
 
 export async function updateIndicator(ctx: RequestContext, branch: string, value: string): Promise<Reply> {
   const row = requireIndicator(ctx, branch, value);
-  const info = indicatorType(branch);
+  const info = indicatorType(ctx, branch);
   const body = await readObject(ctx);
   const fields = mutableFields(info, body);
   ctx.store.transaction(() => {
@@ -361,8 +361,9 @@ export function removeIndicator(ctx: StoreScope, id: number): void {
   ctx.store.forgetItem('indicator', id);
 }
 
-/** `GET /v2/types/indicatorTypes[/{apiEntity}]`. */
+/** `GET /v2/types/indicatorTypes[/{apiEntity}]`: the sandbox's type table, custom types included. */
 export function indicatorTypes(ctx: RequestContext, entity?: string): Reply {
+  const table = ctx.store.indicatorTypes;
   const describe = (t: IndicatorTypeInfo): Record<string, unknown> => {
     const out: Record<string, unknown> = {
       name: t.name,
@@ -375,15 +376,19 @@ export function indicatorTypes(ctx: RequestContext, entity?: string): Reply {
       out.casePreference = t.casePreference;
       t.fields.forEach((field, i) => {
         out[`value${i + 1}Label`] = field;
-        out[`value${i + 1}Type`] = 'text';
+        out[`value${i + 1}Type`] = t.fieldTypes?.[i] ?? 'text';
       });
+    }
+    if (ctx.view.includeAdditional) {
+      // rest-api-v2.md 6.1: `keys` names the value fields (`{"key1":"ip"}`); the sandbox has no regexes.
+      out.keys = Object.fromEntries(t.fields.map((field, i) => [`key${i + 1}`, field]));
     }
     return out;
   };
   if (entity !== undefined) {
-    const info = INDICATOR_TYPES.find((t) => t.entity === entity) ?? INDICATOR_BY_NAME.get(entity);
+    const info = table.byEntity(entity) ?? table.byName(entity);
     if (!info) throw notFound();
     return single('indicatorType', describe(info));
   }
-  return windowed(ctx, 'indicatorType', INDICATOR_TYPES, describe);
+  return windowed(ctx, 'indicatorType', table.list, describe);
 }

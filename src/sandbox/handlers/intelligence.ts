@@ -437,7 +437,7 @@ function addressResolutions(ctx: RequestContext, address: IndicatorRow): Reply {
  * id, without `resultCount`; `includeAdditional` adds `itemId`. No owner holding it is an empty list.
  */
 export function indicatorOwners(ctx: RequestContext, branch: string, value: string): Reply {
-  const info = indicatorType(branch);
+  const info = indicatorType(ctx, branch);
   const owners: Record<string, unknown>[] = [];
   for (const ownerId of [...accessibleOwnerIds(ctx)].sort((x, y) => x - y)) {
     const row = findIndicator(ctx, info, value, ownerId);

@@ -36,6 +36,7 @@ import {
   victimView,
 } from '../views.js';
 import {
+  checkAttribute,
   indicatorType,
   parseBoolean,
   requireGroup,
@@ -120,7 +121,7 @@ interface TargetSpec {
   shape: 'generic' | 'typed';
 }
 
-function targetSpec(collection: string, branch: string | undefined): TargetSpec {
+function targetSpec(ctx: RequestContext, collection: string, branch: string | undefined): TargetSpec {
   switch (collection) {
     case 'indicators': {
       if (branch === undefined) {
@@ -132,7 +133,7 @@ function targetSpec(collection: string, branch: string | undefined): TargetSpec 
           shape: 'generic',
         };
       }
-      const info = indicatorType(branch);
+      const info = indicatorType(ctx, branch);
       return {
         kind: 'indicator',
         table: 'indicators',
@@ -283,7 +284,7 @@ function findLinkedIndicator(
   branch: string | undefined,
   value: string,
 ): IndicatorRow {
-  const info = indicatorType(branch);
+  const info = indicatorType(ctx, branch);
   const owners = listingOwners(ctx, item);
   const key = lookupKey(info, value);
   const row = ctx.store.get<IndicatorRow>(
@@ -328,7 +329,7 @@ const ASSOCIABLE: Record<string, readonly string[]> = {
 /** Association listings and link changes under an item (`{item}/indicators|groups|victims|tasks/...`). */
 function associations(ctx: RequestContext, item: ItemRef, rest: string[]): Reply {
   const collection = rest[0] ?? '';
-  const spec = targetSpec(collection, targetBranch(collection, rest));
+  const spec = targetSpec(ctx, collection, targetBranch(collection, rest));
   const idDepth = collection === 'victims' || collection === 'tasks' ? 2 : 3;
   if (item.kind === 'victim' && spec.kind === 'victim' && ctx.method === 'GET') {
     return victimsViaGroups(ctx, item, rest);
@@ -497,11 +498,11 @@ async function itemAttributes(ctx: RequestContext, item: ItemRef, rest: string[]
     }
     if (ctx.method === 'POST') {
       const body = await readObject(ctx);
-      const type = body.type;
       const value = body.value;
-      if (typeof type !== 'string' || type.trim() === '')
+      if (typeof body.type !== 'string' || body.type.trim() === '')
         throw badRequest('The requested attribute type was not found');
       if (typeof value !== 'string' || value === '') throw badRequest('This attribute requires a value');
+      const type = checkAttribute(body.type, value);
       const displayed = parseBoolean(body.displayed, 'displayed', 'Attribute');
       if (body.source !== undefined && typeof body.source !== 'string')
         throw badRequest('The source for this Attribute is invalid');
@@ -533,6 +534,7 @@ async function itemAttributes(ctx: RequestContext, item: ItemRef, rest: string[]
     if (body.value !== undefined && (typeof body.value !== 'string' || body.value === '')) {
       throw badRequest('This attribute requires a value');
     }
+    if (typeof body.value === 'string') checkAttribute(attribute.type, body.value);
     const displayed = parseBoolean(body.displayed, 'displayed', 'Attribute');
     ctx.store.transaction(() => {
       if (typeof body.value === 'string')

@@ -11,7 +11,7 @@ import {
   windowed,
 } from '../context.js';
 import { readFilters } from '../query-filters.js';
-import { type Reply, badRequest, notFound, single, success } from '../reply.js';
+import { type Reply, badRequest, json, notFound, single, success } from '../reply.js';
 import type { LabelRow, OwnerRow, TagRow } from '../store.js';
 import { labelView, ownerView, tagView } from '../views.js';
 import { tagName } from './shared.js';
@@ -158,11 +158,29 @@ export function getOwner(ctx: RequestContext, rawId: string): Reply {
   return single('owner', ownerView(row));
 }
 
+/** A member's pseudonym in an organization with anonymous membership. */
+function pseudonym(user: { id: number }): string {
+  return `Member ${user.id}`;
+}
+
+/**
+ * `GET /v2/owners/mine/members`: the users of the API user's organization. With anonymous membership
+ * (`startSandbox({ anonymousMembers: true })`) the body is un-enveloped and names pseudonyms only
+ * (rest-api-v2.md 5).
+ */
 export function members(ctx: RequestContext): Reply {
-  const rows = ctx.store.all<{ user_name: string; first_name: string; last_name: string }>(
-    'SELECT u.user_name, u.first_name, u.last_name FROM users u WHERE u.org_owner_id = ? ORDER BY u.id',
+  const rows = ctx.store.all<{ id: number; user_name: string; first_name: string; last_name: string }>(
+    'SELECT u.id, u.user_name, u.first_name, u.last_name FROM users u WHERE u.org_owner_id = ? ORDER BY u.id',
     ctx.user.org_owner_id,
   );
+  if (ctx.store.anonymousMembers) {
+    const { start, limit } = pageWindow(ctx);
+    const page = rows.slice(start, start + limit).map((u) => ({ pseudonym: pseudonym(u) }));
+    const body: Record<string, unknown> = { anonymous: true, status: 'Success' };
+    if (start === 0) body.resultCount = rows.length;
+    body.members = page;
+    return json(body, 200);
+  }
   return windowed(ctx, 'user', rows, (u) => ({
     userName: u.user_name,
     firstName: u.first_name,
@@ -176,7 +194,7 @@ export function whoami(ctx: RequestContext): Reply {
     userName: u.user_name,
     firstName: u.first_name,
     lastName: u.last_name,
-    pseudonym: u.user_name,
+    pseudonym: ctx.store.anonymousMembers ? pseudonym(u) : u.user_name,
     role: 'Api User',
   });
 }

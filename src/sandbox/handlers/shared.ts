@@ -14,12 +14,8 @@ import {
   type VictimRow,
   lookupKey,
 } from '../store.js';
-import {
-  GROUP_BY_BRANCH,
-  type GroupTypeInfo,
-  INDICATOR_BY_BRANCH,
-  type IndicatorTypeInfo,
-} from '../types.js';
+import { ATTRIBUTE_TYPE_BY_NAME } from '../metadata-types.js';
+import { GROUP_BY_BRANCH, type GroupTypeInfo, type IndicatorTypeInfo } from '../types.js';
 
 /** Longest tag name (rest-api-v2.md 9 and 12). */
 export const MAX_TAG_LENGTH = 128;
@@ -67,11 +63,33 @@ export function tagName(value: unknown): string {
   return checkText(value, 'name', 'Tag');
 }
 
+/**
+ * An attribute's type and value as the attribute endpoints accept them: a type of
+ * `/v2/types/attributeTypes` (any case; stored with the table's spelling), a value within its
+ * `maxSize` and matching its validation rule. Returns the type's name.
+ */
+export function checkAttribute(type: unknown, value: string): string {
+  const info = typeof type === 'string' ? ATTRIBUTE_TYPE_BY_NAME.get(type.toLowerCase()) : undefined;
+  if (!info) throw badRequest('The requested attribute type was not found');
+  if (value.length > info.maxSize) {
+    throw badRequest(
+      `The value for this ${info.name} attribute is invalid, it may have at most ${info.maxSize} characters`,
+    );
+  }
+  if (info.validationRule !== undefined && !new RegExp(info.validationRule.text).test(value)) {
+    throw badRequest(`Please enter a valid ${info.name}: ${info.validationRule.description}`);
+  }
+  return info.name;
+}
+
 const HASH_COLUMNS: Record<number, 'md5' | 'sha1' | 'sha256'> = { 32: 'md5', 40: 'sha1', 64: 'sha256' };
 
-/** The indicator type of a path branch (`hosts`); 404 for an unknown branch. */
-export function indicatorType(branch: string | undefined): IndicatorTypeInfo {
-  const info = branch === undefined ? undefined : INDICATOR_BY_BRANCH.get(branch);
+/**
+ * The indicator type of a path branch (`hosts`, or a custom type's `apiBranch` from the sandbox's type
+ * table); 404 for an unknown branch.
+ */
+export function indicatorType(ctx: RequestContext, branch: string | undefined): IndicatorTypeInfo {
+  const info = branch === undefined ? undefined : ctx.store.indicatorTypes.byBranch(branch);
   if (!info) throw notFound();
   return info;
 }
@@ -117,7 +135,7 @@ export function requireIndicator(
   value: string | undefined,
   owner: OwnerRow = requestOwner(ctx),
 ): IndicatorRow {
-  const info = indicatorType(branch);
+  const info = indicatorType(ctx, branch);
   const row = value === undefined ? undefined : findIndicator(ctx, info, value, owner.id);
   if (!row) throw notFound();
   return row;

@@ -118,15 +118,21 @@ describe('filter parameters: owners, modified-since, indicator types', () => {
 
     it('an unknown type throws ValidationError before any request', async () => {
       const container = tc.indicators();
-      for (const bad of [999, IndicatorType.CUSTOM_INDICATORS, 'HOSTS']) {
+      for (const bad of [999, 'HOSTS']) {
         assert.throws(
           () => container.addFilter(bad as IndicatorType),
           (e: unknown) =>
             e instanceof ValidationError &&
             e.message ===
-              `addFilter: ${typeof bad === 'string' ? `"${bad}"` : bad} is not an IndicatorType with a listing (ADDRESSES, EMAIL_ADDRESSES, FILES, HOSTS, URLS)`,
+              `addFilter: ${typeof bad === 'string' ? `"${bad}"` : bad} is not an indicator type with a listing: give ADDRESSES, EMAIL_ADDRESSES, FILES, HOSTS, URLS, a type's IndicatorKind, or CUSTOM_INDICATORS with an apiEntity`,
         );
       }
+      // CUSTOM_INDICATORS names no type by itself.
+      assert.throws(() => container.addFilter(IndicatorType.CUSTOM_INDICATORS as IndicatorType), {
+        name: 'ValidationError',
+        message:
+          "addFilter(IndicatorType.CUSTOM_INDICATORS, apiEntity): give the custom type's apiEntity (such as 'asn'), got undefined",
+      });
       assert.deepEqual(await targets(sandbox), []);
     });
   });
