@@ -44,6 +44,7 @@ export type { PostFilterEntry, Report, ReportEntry, RequestEntry } from './repor
 // Resource objects (what the containers' add() and retrieval give).
 export { Group } from './resources/group.js';
 export { Indicator } from './resources/indicator.js';
+export type { DeletedIndicator, DeletedOptions } from './resources/deleted.js';
 export type { CallOptions, ItemKind, Phase } from './resources/item.js';
 export type { GroupKind, IndicatorKind } from './resources/kinds.js';
 export { Owner } from './resources/owner.js';

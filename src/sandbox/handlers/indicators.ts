@@ -330,10 +330,7 @@ export async function updateIndicator(ctx: RequestContext, branch: string, value
 
 export function deleteIndicator(ctx: RequestContext, branch: string, value: string): Reply {
   const row = requireIndicator(ctx, branch, value);
-  ctx.store.transaction(() => {
-    ctx.store.run('DELETE FROM indicators WHERE id = ?', row.id);
-    ctx.store.forgetItem('indicator', row.id);
-  });
+  ctx.store.deleteIndicators([row.id], ctx.nowMs());
   return success();
 }
 
