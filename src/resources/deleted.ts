@@ -78,7 +78,8 @@ export function deletedIndicators(
   context: ResourceContext,
   options: DeletedOptions = {},
 ): AsyncGenerator<DeletedIndicator> {
-  if (typeof options !== 'object' || options === null) {
+  // JavaScript callers can pass anything.
+  if (typeof (options as unknown) !== 'object' || (options as unknown) === null) {
     throw new ValidationError(`deleted: options must be an object, got ${describeValue(options)}`);
   }
   for (const key of Object.keys(options)) {

@@ -177,7 +177,7 @@ describe('deleted indicators', () => {
     ];
     for (const [options, message] of cases) {
       assert.throws(
-        () => tc.indicators().deleted(options as never),
+        () => tc.indicators().deleted(options),
         (error: unknown) => error instanceof ValidationError && message.test(error.message),
         JSON.stringify(options),
       );
