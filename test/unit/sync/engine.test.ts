@@ -31,14 +31,18 @@ interface Rec extends ChangeRecord {
 function memorySource(world: { records: Rec[]; now: number; listed?: (string | undefined)[] }) {
   return {
     serverTime: () => Promise.resolve(world.now),
-    async *changes(modifiedSince: string | undefined) {
+    changes(modifiedSince: string | undefined): AsyncIterable<Rec> {
       world.listed?.push(modifiedSince);
-      for (const r of world.records) yield r;
+      return (async function* () {
+        await Promise.resolve();
+        yield* world.records;
+      })();
     },
-    // eslint-disable-next-line require-yield
-    async *deletions(): AsyncGenerator<DeletedIndicator> {
-      return;
-    },
+    deletions: (): AsyncIterable<DeletedIndicator> => ({
+      [Symbol.asyncIterator]: () => ({
+        next: () => Promise.resolve({ done: true as const, value: undefined }),
+      }),
+    }),
   };
 }
 
