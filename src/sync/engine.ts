@@ -4,12 +4,13 @@
  * checkpoint (and, with deletions, what was deleted), skip what the overlap window already delivered,
  * write the rest to the sink, make it durable, and only then write the new state.
  */
-import { rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import type { DeletedIndicator } from '../resources/deleted.js';
 import { exists } from './durable.js';
 import { SimulatedCrash } from './errors.js';
-import { acquireLock, type HeldLock } from './lock.js';
+import { acquireLock, type HeldLock, staleReason } from './lock.js';
 import { isPrepared, type SyncSink } from './sink.js';
 import {
   type Committed,
@@ -133,6 +134,33 @@ async function recover(state: SyncState, dryRun: boolean, notes: string[]): Prom
   return withCommitted(state, pending.next);
 }
 
+/**
+ * Removes what killed runs left next to the state: temporary copies of the state (nobody else writes
+ * it while we hold the lock) and the private files of lock attempts whose process is gone.
+ */
+async function removeLeftovers(statePath: string, keep: string | undefined): Promise<void> {
+  const dir = path.dirname(path.resolve(statePath));
+  const base = path.basename(statePath);
+  const lockTemp = new RegExp(`^${escapeRegExp(`${base}.lock.`)}(\\d+)\\.[0-9a-f]+\\.tmp$`);
+  // writeFileDurably's names: `.<base>.<8 hex digits>.tmp`.
+  const stateTemp = new RegExp(`^${escapeRegExp(`.${base}.`)}[0-9a-f]{8}\\.tmp$`);
+  for (const name of await readdir(dir)) {
+    const lockMatch = lockTemp.exec(name);
+    const isStateTemp = stateTemp.test(name);
+    if (path.join(dir, name) === keep) continue;
+    if (
+      !isStateTemp &&
+      !(lockMatch !== null && staleReason({ pid: Number(lockMatch[1]), host: hostname() }) !== undefined)
+    )
+      continue;
+    await rm(path.join(dir, name), { force: true });
+  }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 /** Runs one sync. @throws SyncLockedError, SyncStateError, the SDK's errors, the sink's errors. */
 export async function runSync<T extends ChangeRecord>(options: SyncRunOptions<T>): Promise<SyncResult> {
   const { statePath, dryRun } = options;
@@ -150,6 +178,7 @@ export async function runSync<T extends ChangeRecord>(options: SyncRunOptions<T>
   try {
     crash('after-lock', 0);
     let state = await loadState(statePath, options.selection);
+    if (!dryRun) await removeLeftovers(statePath, state.pending?.temp);
     const recovered = await recover(state, dryRun, notes);
     if (recovered !== state && !dryRun) await saveState(statePath, recovered);
     state = recovered;

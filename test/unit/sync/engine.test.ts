@@ -217,6 +217,28 @@ describe('sync engine', () => {
   });
 });
 
+describe('sync leftovers', () => {
+  it("removes killed runs' state copies and lock attempts, and keeps a pending output and others' files", async () => {
+    const dir = mkdtempSync(path.join(folder, 'left-'));
+    const file = path.join(dir, 's.json');
+    const world = { records: [], now: T0 };
+    await runSync(options(file, world, () => memoryStream()));
+    const names = [
+      '.s.json.0badf00d.tmp', // a state copy of a killed run
+      `s.json.lock.${DEAD_PID}.abcd1234.tmp`, // a lock attempt of a dead process
+      `s.json.lock.${process.pid}.abcd1234.tmp`, // a live process's
+      '.s.json.000002.tmp', // not a state copy
+      '.other.json.0badf00d.tmp',
+    ];
+    for (const name of names) writeFileSync(path.join(dir, name), '');
+    await runSync(options(file, world, () => memoryStream()));
+    assert.deepEqual(
+      names.map((name) => existsSync(path.join(dir, name))),
+      [false, false, true, true, true],
+    );
+  });
+});
+
 describe('sync lock', () => {
   it('refuses a live holder, takes over a dead one, a reused pid and a damaged file, and keeps a foreign host', async () => {
     const file = path.join(folder, 'held.lock');
