@@ -73,6 +73,7 @@ export type {
   ObservedUser,
 } from './resources/intelligence-types.js';
 export type { AssociationTypeRef } from './resources/indicator-links.js';
+export type { DeletedIndicator, DeletedOptions } from './resources/deleted.js';
 export type { CallOptions, ItemKind, Phase } from './resources/item.js';
 export type { GroupKind, IndicatorKind } from './resources/kinds.js';
 export type {

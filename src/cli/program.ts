@@ -10,6 +10,7 @@ import { groupsCommand } from './commands/groups.js';
 import { indicatorsCommand } from './commands/indicators.js';
 import { ownersCommand } from './commands/owners.js';
 import { requestCommand } from './commands/request.js';
+import { syncCommand } from './commands/sync.js';
 import type { Io } from './io.js';
 import { sandboxCommand } from './sandbox-command.js';
 
@@ -43,6 +44,7 @@ export function createProgram(context: CommandContext): Command {
   program.addCommand(documentCommand(context));
   program.addCommand(addCommand(context));
   program.addCommand(batchCommand(context));
+  program.addCommand(syncCommand(context));
   program.addCommand(sandboxCommand());
   for (const command of tree(program)) {
     // Sub-commands do not inherit exitOverride or the output settings; every usage error must exit 2

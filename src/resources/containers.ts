@@ -10,6 +10,7 @@ import type { Filter, FilterObject } from '../filters/filter.js';
 import type { FilterTarget } from '../filters/requests.js';
 import { Container } from './container.js';
 import { createGroup, createIndicator, createTask, createVictim } from './create.js';
+import { type DeletedIndicator, type DeletedOptions, deletedIndicators } from './deleted.js';
 import type { ResourceContext } from './context.js';
 import { type Group, parseGroup } from './group.js';
 import { type Indicator, parseIndicator } from './indicator.js';
@@ -169,6 +170,18 @@ export class IndicatorsContainer extends Container<Indicator, 'indicators'> {
 
   protected override modifiedSince(): string | undefined {
     return this.#modifiedSince;
+  }
+
+  /**
+   * The indicators deleted since `since` (`/v2/indicators/deleted`, or the `type`'s own listing), in
+   * the order the server deleted them, owner by owner (`owner`: one or several names; the default org
+   * when absent). Each is `{ ownerName, type, dateAdded, summary }`: the API gives neither an id nor
+   * the time of deletion, and keeps deletions for its retention time only. Independent of the
+   * container's filter objects.
+   * @throws {ValidationError} for a bad option, before any request.
+   */
+  deleted(options: DeletedOptions = {}): AsyncGenerator<DeletedIndicator> {
+    return deletedIndicators(this.context, options);
   }
 
   /**

@@ -25,6 +25,7 @@ import {
   observedIndicators,
 } from './handlers/intelligence.js';
 import { adversaryAssets } from './handlers/adversary-assets.js';
+import { listDeletedIndicators } from './handlers/deleted.js';
 import { itemSubresource, resolvePivot } from './handlers/items.js';
 import { allOwnerMetrics, associationTypes, attributeTypes, oneOwnerMetrics } from './handlers/lookups.js';
 import {
@@ -93,6 +94,12 @@ export function createApiRouter(): Router<Handler> {
   // indicators
   r.add('GET', 'indicators', (ctx) => listIndicators(ctx));
   r.add('GET', 'indicators/observed', (ctx) => observedIndicators(ctx));
+  // Before `indicators/:branch` and `indicators/:branch/:value`: `deleted` is no branch, and no
+  // indicator value is looked up under it.
+  r.add('GET', 'indicators/deleted', (ctx) => listDeletedIndicators(ctx));
+  r.add('GET', 'indicators/:branch/deleted', (ctx, params) =>
+    listDeletedIndicators(ctx, param(params, 'branch')),
+  );
   r.add('GET', 'indicators/:branch', (ctx, params) => listIndicators(ctx, param(params, 'branch')));
   r.add('POST', 'indicators/:branch', (ctx, params) => createIndicator(ctx, param(params, 'branch')));
   r.add('GET', 'indicators/:branch/:value', (ctx, params) =>

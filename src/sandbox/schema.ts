@@ -76,6 +76,19 @@ CREATE INDEX IF NOT EXISTS indicators_sha1 ON indicators (owner_id, sha1) WHERE 
 CREATE INDEX IF NOT EXISTS indicators_sha256 ON indicators (owner_id, sha256) WHERE sha256 IS NOT NULL;
 CREATE INDEX IF NOT EXISTS indicators_modified ON indicators (owner_id, last_modified_ms);
 
+-- Indicators deleted by any path (Store.recordIndicatorDeletions), for /v2/indicators/deleted.
+-- seq orders deletions, and rows older than the retention window are purged on the next deletion.
+CREATE TABLE IF NOT EXISTS deleted_indicators (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  indicator_id INTEGER NOT NULL,
+  owner_id INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  summary TEXT NOT NULL,
+  date_added TEXT NOT NULL,
+  deleted_ms INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS deleted_indicators_owner ON deleted_indicators (owner_id, deleted_ms);
+
 CREATE TABLE IF NOT EXISTS groups (
   id INTEGER PRIMARY KEY,
   owner_id INTEGER NOT NULL,

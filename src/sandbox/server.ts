@@ -364,6 +364,9 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
     const rawPath = queryAt === -1 ? target : target.slice(0, queryAt);
     const query = new URLSearchParams(queryAt === -1 ? '' : target.slice(queryAt + 1));
     const seen: { accessId: string | null } = { accessId: null };
+    // The Date header tells the server's time, offset included (decisions.md 2.2): clients such as
+    // `threatconnect sync` take their checkpoint from it.
+    res.setHeader('Date', new Date(nowMs()).toUTCString());
     let outcome: Outcome = { status: null, fault: null };
     let logged = true;
     let consumed = false;

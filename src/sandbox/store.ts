@@ -11,6 +11,12 @@ export const CHUNK_BYTES = 1024 * 1024;
 /** Listing id arrays kept between writes. */
 const ID_CACHE_ENTRIES = 64;
 
+/**
+ * How long `/v2/indicators/deleted` remembers a deletion: 30 days, the sandbox's stand-in for the real
+ * server's `indicatorDeleteRetentionTime` setting (docs/sandbox.md).
+ */
+export const DELETED_RETENTION_MS = 30 * 24 * 3600 * 1000;
+
 /** Default bound of the listing cache (`listingCacheBytes`). */
 export const DEFAULT_LISTING_CACHE_BYTES = 64 * 1024 * 1024;
 
@@ -467,6 +473,43 @@ export class Store {
     }
     if (kind === 'indicator') this.run('DELETE FROM indicator_links WHERE a_id = ? OR b_id = ?', id, id);
     if (kind === 'group') this.run('DELETE FROM adversary_assets WHERE group_id = ?', id);
+  }
+
+  // ---- indicator deletions ----
+
+  /**
+   * Deletes indicators by id, by whatever path (a single DELETE, a batch job): removes each row, its
+   * links and attributes, and records the deletion for `/v2/indicators/deleted`. Records older than
+   * {@link DELETED_RETENTION_MS} before `nowMs` are purged at the same time. Every deletion of an
+   * indicator goes through here, so none escapes the deleted listing. Returns how many were deleted.
+   */
+  deleteIndicators(ids: Iterable<number>, nowMs: number): number {
+    return this.transaction(() => {
+      let deleted = 0;
+      for (const id of ids) {
+        const row = this.get<{ owner_id: number; type: string; summary: string; date_added: string }>(
+          'SELECT owner_id, type, summary, date_added FROM indicators WHERE id = ?',
+          id,
+        );
+        if (row === undefined) continue;
+        this.run(
+          'INSERT INTO deleted_indicators (indicator_id, owner_id, type, summary, date_added, deleted_ms) VALUES (?, ?, ?, ?, ?, ?)',
+          id,
+          row.owner_id,
+          row.type,
+          row.summary,
+          row.date_added,
+          nowMs,
+        );
+        this.run('DELETE FROM indicators WHERE id = ?', id);
+        this.forgetItem('indicator', id);
+        deleted += 1;
+      }
+      if (deleted > 0) {
+        this.run('DELETE FROM deleted_indicators WHERE deleted_ms < ?', nowMs - DELETED_RETENTION_MS);
+      }
+      return deleted;
+    });
   }
 
   tagsOf(kind: ItemKind, id: number): TagRow[] {

@@ -7,7 +7,7 @@ import { isoDate } from '../parsers.js';
 import { action, type CommandContext } from './context.js';
 import { addListingOptions, type ListingFlags, runListing } from './listing.js';
 
-const TYPES = {
+export const INDICATOR_TYPE_FLAGS = {
   address: IndicatorType.ADDRESSES,
   emailAddress: IndicatorType.EMAIL_ADDRESSES,
   file: IndicatorType.FILES,
@@ -15,7 +15,8 @@ const TYPES = {
   url: IndicatorType.URLS,
 } as const;
 
-type TypeName = keyof typeof TYPES;
+type TypeName = keyof typeof INDICATOR_TYPE_FLAGS;
+const TYPES = INDICATOR_TYPE_FLAGS;
 
 interface IndicatorsFlags extends ListingFlags {
   type?: TypeName;

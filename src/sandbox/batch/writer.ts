@@ -136,7 +136,7 @@ export function writeIndicatorRecord(scope: WriteScope, raw: unknown): void {
   if (scope.config.action === 'Delete') {
     const row: IndicatorRow | undefined = existingIndicator(scope, info, body);
     if (!row) throw new RecordError(CODES.notFound, `The ${info.name} was not found in ${scope.owner.name}`);
-    removeIndicator(scope, row.id);
+    removeIndicator(scope, row.id, Date.parse(scope.now));
     return;
   }
   let ids: number[];
@@ -204,7 +204,7 @@ export function writeGroupRecord(scope: WriteScope, raw: unknown): void {
         "SELECT 1 FROM links WHERE a_kind = 'indicator' AND a_id = ? AND b_kind = 'group'",
         id,
       );
-      if (other === undefined) removeIndicator(scope, id);
+      if (other === undefined) removeIndicator(scope, id, Date.parse(scope.now));
     }
     return;
   }

@@ -349,16 +349,14 @@ export async function updateIndicator(ctx: RequestContext, branch: string, value
 
 export function deleteIndicator(ctx: RequestContext, branch: string, value: string): Reply {
   const row = requireIndicator(ctx, branch, value);
-  ctx.store.transaction(() => {
-    removeIndicator(ctx, row.id);
-  });
+  ctx.store.deleteIndicators([row.id], ctx.nowMs());
   return success();
 }
 
 /** Deletes an indicator with its links and attributes (the single-item DELETE, and batch deletes). */
-export function removeIndicator(ctx: StoreScope, id: number): void {
-  ctx.store.run('DELETE FROM indicators WHERE id = ?', id);
-  ctx.store.forgetItem('indicator', id);
+export function removeIndicator(ctx: StoreScope, id: number, nowMs: number): void {
+  // Through the store's one deletion path, which records it for `/v2/indicators/deleted`.
+  ctx.store.deleteIndicators([id], nowMs);
 }
 
 /** `GET /v2/types/indicatorTypes[/{apiEntity}]`: the sandbox's type table, custom types included. */
