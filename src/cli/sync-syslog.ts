@@ -1,30 +1,26 @@
 /**
- * `sync --syslog URL`: the run's lines to a syslog collector.
- *
- * ┌─────────────────────────────────────────────────────────────────────────────────────────────┐
- * │ MERGE POINT (temporary stub). The syslog delivery (`createSyslogSink(url, options)` in        │
- * │ src/delivery/, `addSyslogOptions(command)` / `openSyslogOutput(opts)` in                      │
- * │ src/cli/syslog-options.ts) is built on another branch. Until it is merged, `--syslog` is a    │
- * │ usage error. To connect it: call `addSyslogOptions(command)` in commands/sync.ts (see the     │
- * │ marked line there), and make {@link openSyncSyslogSink} return                               │
- * │ `ackedStreamSink(await openSyslogOutput(flags))` (src/sync/acked-stream-sink.ts).             │
- * └─────────────────────────────────────────────────────────────────────────────────────────────┘
+ * `sync --syslog URL`: the run's lines to a syslog collector, through the same delivery as
+ * `indicators --syslog` (src/cli/syslog-options.ts, src/delivery/). Each line is one message whose
+ * severity comes from the indicator's rating; `commit()` is the sink's acknowledged flush, so the state
+ * records only what the collector has confirmed (docs/sync.md, "Guarantees").
  */
-import type { Command } from 'commander';
+import type { Io } from './io.js';
+import { openSyslogOutput, type SyslogFlags, type SyslogOutput } from './syslog-options.js';
 import type { SyncSink } from '../sync/sink.js';
 
-/** Refuses `--syslog` before any request: a usage error (exit 2) in this build. */
-export function checkSyslogAvailable(url: string, command: Command): void {
-  command.error(`error: --syslog ${url}: syslog delivery is not available in this build`, { exitCode: 2 });
+/** A sync sink over an open syslog output, and the output itself (closed by the command at the end). */
+export function syncSyslogSink(output: SyslogOutput): SyncSink {
+  return {
+    mode: 'stream',
+    write: (line, rating) => output.write(line.replace(/\r?\n$/, ''), rating ?? undefined),
+    commit: async () => {
+      await output.flush();
+    },
+    abort: () => output.abort().catch(() => undefined),
+  };
 }
 
-/** The syslog sink of a run; a usage error (exit 2) in this build. */
-export function openSyncSyslogSink(
-  url: string,
-  _flags: Record<string, unknown>,
-  command: Command,
-): Promise<SyncSink> {
-  return command.error(`error: --syslog ${url}: syslog delivery is not available in this build`, {
-    exitCode: 2,
-  });
+/** Opens the collector of `--syslog` with the `--syslog-*` flags. */
+export function openSyncSyslogOutput(io: Io, flags: SyslogFlags): SyslogOutput {
+  return openSyslogOutput(io, 'sync', flags);
 }

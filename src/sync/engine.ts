@@ -51,6 +51,8 @@ export type CrashHook = (point: CrashPoint, lines: number) => void;
 export interface ChangeRecord {
   readonly id: number;
   readonly lastModified?: string | undefined;
+  /** Sets a syslog message's severity (docs/siem.md); absent for groups and custom records. */
+  readonly rating?: number | null | undefined;
 }
 
 /** Where the run reads from: the server's clock, the changed indicators, the deleted ones. */
@@ -232,12 +234,12 @@ async function runLocked<T extends ChangeRecord>(
     delivered: [...state.delivered, ...delivered.values()],
     deletions: [...state.deletions, ...listedDeletions.values()],
   });
-  const emit = async (line: string): Promise<void> => {
+  const emit = async (line: string, rating?: number | null): Promise<void> => {
     if (lines === 0) {
       const header = encoder.header();
       if (header !== '') await sink.write(header);
     }
-    await sink.write(line);
+    await sink.write(line, rating);
     lines += 1;
     crash('mid-output', lines);
     if (sink.mode === 'stream' && !dryRun) {
@@ -282,7 +284,7 @@ async function runLocked<T extends ChangeRecord>(
         }
         delivered.set(k, [record.id, lm]);
       }
-      await emit(encoder.change(record));
+      await emit(encoder.change(record), record.rating);
       changes += 1;
     }
     const keep = (lm: string): boolean => {

@@ -11,8 +11,11 @@
  */
 export interface SyncSink {
   readonly mode: 'transaction' | 'stream';
-  /** One line, its line ending included; resolves when the sink can take more (backpressure). */
-  write(line: string): Promise<void>;
+  /**
+   * One line, its line ending included; resolves when the sink can take more (backpressure). `rating`
+   * is the record's, for sinks that map it (syslog severity); the others ignore it.
+   */
+  write(line: string, rating?: number | null): Promise<void>;
   /** Makes what was written durable (transaction: publishes it; stream: flushed and acknowledged). */
   commit(): Promise<void>;
   /** Drops what is not committed, releasing resources. Never throws. */

@@ -19,7 +19,8 @@ import { addFilterOptions, applyFilters } from '../filter-flags.js';
 import { checkWritable, writeFileAtomically } from '../output.js';
 import { integer } from '../parsers.js';
 import { createSyncEncoder } from '../sync-encoder.js';
-import { checkSyslogAvailable, openSyncSyslogSink } from '../sync-syslog.js';
+import { addSyslogOptions, checkSyslogUsage, type SyslogOutput } from '../syslog-options.js';
+import { openSyncSyslogOutput, syncSyslogSink } from '../sync-syslog.js';
 import { action, type CommandContext } from './context.js';
 import { INDICATOR_TYPE_FLAGS } from './indicators.js';
 
@@ -67,6 +68,8 @@ const NOT_SELECTION = new Set([
   'logLevel',
   'consoleLevel',
   'debug',
+  'clientCert',
+  'clientKey',
 ]);
 
 /** The selection a state belongs to: filters, type, format, compat and deletions, in a stable order. */
@@ -91,7 +94,6 @@ export function syncCommand(context: CommandContext): Command {
       '--output <file>',
       'write each run to a new file FILE.<run>.<ext> (complete or not at all); - for stdout',
     )
-    .option('--syslog <url>', 'deliver to a syslog collector: udp://, tcp:// or tls://host:port')
     .option(
       '--overlap <seconds>',
       'window before the last run covered again, for clock skew and writes in flight (default 300)',
@@ -102,7 +104,7 @@ export function syncCommand(context: CommandContext): Command {
     .option('--dry-run', 'print what would be sent on stdout; write nothing, leave the state as it is')
     .option('--verbose', 'print a summary of the run on stderr (quiet by default)')
     .option('--report-json <file>', 'write the run report as JSON (report.toJSON() plus a sync summary)');
-  // MERGE POINT: addSyslogOptions(command) from src/cli/syslog-options.ts goes here (src/cli/sync-syslog.ts).
+  addSyslogOptions(command);
   addFilterOptions(command, 'indicators');
   addConnectionOptions(command).addHelpText(
     'after',
@@ -128,7 +130,7 @@ async function runSyncCommand(context: CommandContext, command: Command, flags: 
   if (flags.output === undefined && flags.syslog === undefined && !dryRun) {
     command.error('error: sync needs --output FILE or --syslog URL (or --dry-run)', { exitCode: 2 });
   }
-  if (flags.syslog !== undefined && !dryRun) checkSyslogAvailable(flags.syslog, command);
+  checkSyslogUsage(command, flags, flags.format);
   let crash;
   try {
     crash = crashHookFromEnv(io.env[KILL_AT_VARIABLE]);
@@ -150,6 +152,8 @@ async function runSyncCommand(context: CommandContext, command: Command, flags: 
   const { tc } = connection;
   let failure: unknown;
   let result: SyncResult | undefined;
+  /** The collector of `--syslog`, opened with the run's sink and closed (acknowledged) at the end. */
+  let syslog: SyslogOutput | undefined;
   try {
     if (flags.reportJson !== undefined) tc.reportEnable();
     const container = tc.indicators();
@@ -180,7 +184,10 @@ async function runSyncCommand(context: CommandContext, command: Command, flags: 
       encoder,
       openSink: (seq) => {
         if (dryRun || !toFile) {
-          if (!dryRun && flags.syslog !== undefined) return openSyncSyslogSink(flags.syslog, flags, command);
+          if (!dryRun && flags.syslog !== undefined) {
+            syslog ??= openSyncSyslogOutput(io, flags);
+            return Promise.resolve(syncSyslogSink(syslog));
+          }
           return Promise.resolve(writableSink(io.stdout));
         }
         return openFileSink(flags.output as string, seq);
@@ -188,8 +195,11 @@ async function runSyncCommand(context: CommandContext, command: Command, flags: 
       signal: io.interrupt,
       crash,
     });
+    // Everything was acknowledged at the run's last commit; this ends the connection cleanly.
+    await syslog?.close();
   } catch (error) {
     failure = mapError(error);
+    await syslog?.abort();
   }
   try {
     if (flags.reportJson !== undefined) {

@@ -206,8 +206,12 @@ describe('threatconnect sync', () => {
         /^error: sync takes --output FILE or --syslog URL, not both$/m,
       ],
       [
-        ['--state', state, '--syslog', 'tcp://127.0.0.1:601'],
-        /^error: --syslog tcp:\/\/127\.0\.0\.1:601: syslog delivery is not available in this build$/m,
+        ['--state', state, '--syslog', 'tcp://127.0.0.1:601', '--format', 'csv'],
+        /^error: --format csv cannot go to --syslog: use cef, leef, keyval, jsonl \(one message per record\)$/m,
+      ],
+      [
+        ['--state', state, '--output', output, '--client-key', 'k.pem'],
+        /^error: --client-key needs --syslog$/m,
       ],
       [
         ['--state', state, '--output', output, '--overlap', '-5'],
