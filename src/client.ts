@@ -4,6 +4,7 @@
  */
 import { inspect } from 'node:util';
 import type { Authenticator } from './auth/index.js';
+import { Bulk } from './bulk/bulk.js';
 import { createClientAuthenticator, createClientTransport, optionsFromArguments } from './client-wiring.js';
 import { readConfigFile, readEnvConfig } from './core/config-sources.js';
 import type {
@@ -315,6 +316,13 @@ export class ThreatConnect {
   /** The owners the API user may access. */
   owners(): OwnersContainer {
     return new OwnersContainer(this.#context());
+  }
+  /**
+   * An owner's bulk reports (docs/bulk.md): `status()`, and `json()` and `csv()` streaming the reports.
+   * @throws {ValidationError} when `owner` is not a non-empty string.
+   */
+  bulk(owner: string): Bulk {
+    return new Bulk(this.#context(), owner);
   }
 
   // ---- manual API calls ----

@@ -1,5 +1,6 @@
 /** The v2 route table of the sandbox. Paths are matched after `/api/v2`, on decoded segments. */
 import type { RequestContext } from './context.js';
+import { bulkDownload, bulkStatus } from './handlers/bulk.js';
 import {
   createGroup,
   deleteGroup,
@@ -74,7 +75,10 @@ export function createApiRouter(): Router<Handler> {
   r.add('GET', 'types/indicatorTypes', (ctx) => indicatorTypes(ctx));
   r.add('GET', 'types/indicatorTypes/:entity', (ctx, params) => indicatorTypes(ctx, param(params, 'entity')));
 
-  // indicators
+  // indicators (the bulk reports first: `bulk` is no indicator branch)
+  r.add('GET', 'indicators/bulk', (ctx) => bulkStatus(ctx));
+  r.add('GET', 'indicators/bulk/json', (ctx) => bulkDownload(ctx, 'json'));
+  r.add('GET', 'indicators/bulk/csv', (ctx) => bulkDownload(ctx, 'csv'));
   r.add('GET', 'indicators', (ctx) => listIndicators(ctx));
   r.add('GET', 'indicators/:branch', (ctx, params) => listIndicators(ctx, param(params, 'branch')));
   r.add('POST', 'indicators/:branch', (ctx, params) => createIndicator(ctx, param(params, 'branch')));
