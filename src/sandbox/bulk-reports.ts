@@ -291,6 +291,11 @@ export class BulkReports {
     return Readable.from(chunks(), { objectMode: true, highWaterMark: 2 });
   }
 
+  /** How many runs have chunks stored: the current ones, and replaced ones still being read. */
+  storedRuns(): number {
+    return this.#chunks.prepare('SELECT COUNT(DISTINCT run_id) FROM report_chunks').pluck().get() as number;
+  }
+
   /** Drops a replaced run's chunks once nothing reads them. */
   #release(run: RunState): void {
     if (!run.current && run.readers === 0) this.#drop(run.runId);

@@ -1,14 +1,20 @@
 /**
- * The incremental reader of the bulk JSON report (src/bulk/json-scanner.ts) against `JSON.parse` as
- * the oracle: random documents `{"indicator":[...], ...}` (any JSON values, other members around the
+ * The incremental readers of the bulk reports, fed random chunk boundaries.
+ *
+ * JSON (src/bulk/json-scanner.ts), against `JSON.parse` as the oracle: random documents `{"indicator":[...], ...}` (any JSON values, other members around the
  * array, random whitespace, non-ASCII text and escapes), split into chunks at random byte offsets
  * (inside multi-byte characters, escapes and numbers too), give exactly the elements `JSON.parse` finds;
  * every proper prefix of a document is refused; and a document with one byte replaced is read the same
  * as `JSON.parse` reads it, or refused when `JSON.parse` refuses it.
+ *
+ * CSV (src/bulk/csv-scanner.ts): random rows written as the sandbox writes them (RFC 4180 quoting,
+ * `null` for a missing rating or confidence, a quoted `"null"` for the text), CRLF or LF, with or
+ * without a final line ending, come back as the same rows.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import { type BulkCsvRow, BulkCsvScanner } from '../../src/bulk/csv-scanner.js';
 import { JsonArrayScanner } from '../../src/bulk/json-scanner.js';
 import { InvalidResponseError } from '../../src/index.js';
 
@@ -72,8 +78,16 @@ function withSpacing(value: unknown, space: string[]): string {
 const documents = fc
   .record({
     elements: fc.array(json, { maxLength: 8 }),
-    before: fc.dictionary(text.filter((k) => k !== 'indicator'), json, { maxKeys: 2 }),
-    after: fc.dictionary(text.filter((k) => k !== 'indicator'), json, { maxKeys: 2 }),
+    before: fc.dictionary(
+      text.filter((k) => k !== 'indicator'),
+      json,
+      { maxKeys: 2 },
+    ),
+    after: fc.dictionary(
+      text.filter((k) => k !== 'indicator'),
+      json,
+      { maxKeys: 2 },
+    ),
     space: fc.array(spacing, { minLength: 1, maxLength: 6 }),
     escapeKey: fc.boolean(),
   })
@@ -153,6 +167,67 @@ describe('bulk JSON scanner (property)', () => {
           const expected = oracle(changed);
           if (expected === undefined) assert.throws(() => scan(changed, cuts), InvalidResponseError);
           else assert.deepEqual(scan(changed, cuts), expected);
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  });
+});
+
+function csvField(value: string): string {
+  return /[",\r\n]/.test(value) || value === 'null' ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+function scanCsv(bytes: Uint8Array, cuts: readonly number[]): BulkCsvRow[] {
+  const scanner = new BulkCsvScanner({ what: 'the document', status: 200 });
+  const out: BulkCsvRow[] = [];
+  let from = 0;
+  for (const cut of [...cuts].sort((a, b) => a - b)) {
+    const at = Math.min(Math.max(cut, from), bytes.length);
+    out.push(...scanner.push(bytes.subarray(from, at)));
+    from = at;
+  }
+  out.push(...scanner.push(bytes.subarray(from)));
+  out.push(...scanner.end());
+  return out;
+}
+
+const csvRows = fc.array(
+  fc.record({
+    type: text,
+    value: fc.oneof(text, fc.constant('null')),
+    rating: fc.option(fc.integer({ min: 0, max: 500 }).map((n) => n / 100)),
+    confidence: fc.option(fc.integer({ min: 0, max: 100 })),
+  }),
+  { maxLength: 10 },
+);
+
+describe('bulk CSV scanner (property)', () => {
+  it('reads back the rows the sandbox writes, whatever the chunk boundaries', () => {
+    fc.assert(
+      fc.property(
+        csvRows,
+        fc.constantFrom('\r\n', '\n'),
+        fc.boolean(),
+        fc.array(fc.nat(), { maxLength: 30 }),
+        (rows, eol, finalEol, rawCuts) => {
+          const lines = [
+            'Type,Value,Rating,Confidence',
+            ...rows.map((r) =>
+              [
+                csvField(r.type),
+                csvField(r.value),
+                r.rating === null ? 'null' : r.rating.toFixed(2),
+                r.confidence === null ? 'null' : String(r.confidence),
+              ].join(','),
+            ),
+          ];
+          const bytes = Buffer.from(lines.join(eol) + (finalEol ? eol : ''), 'utf8');
+          const cuts = rawCuts.map((n) => n % (bytes.length + 1));
+          assert.deepEqual(
+            scanCsv(bytes, cuts),
+            rows.map((r) => ({ ...r })),
+          );
         },
       ),
       { numRuns: RUNS },
