@@ -186,6 +186,8 @@ export class Bulk {
             );
           }
           const indicator = await this.#parse(item as Record<string, unknown>, signal);
+          // A chunk holds many items: the signal is checked between them, not only between chunks.
+          throwIfAborted(signal);
           count += 1;
           yield indicator;
         }
@@ -224,7 +226,12 @@ export class Bulk {
     const { body, status, contentType } = await this.#download('csv', runNow, signal);
     const scanner = new BulkCsvScanner({ what: this.#what('CSV'), status, contentType });
     try {
-      for await (const chunk of body as AsyncIterable<Buffer>) yield* scanner.push(chunk);
+      for await (const chunk of body as AsyncIterable<Buffer>) {
+        for (const row of scanner.push(chunk)) {
+          throwIfAborted(signal);
+          yield row;
+        }
+      }
       yield* scanner.end();
     } finally {
       body.destroy();

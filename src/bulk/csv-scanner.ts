@@ -73,6 +73,9 @@ export class BulkCsvScanner {
     return this.#read(text);
   }
 
+  /** An error met after rows that were returned first; thrown by the next call. */
+  #failure: unknown;
+
   /** After the last chunk: the last record (when it has no line ending), and checks. */
   end(): BulkCsvRow[] {
     let rest: string;
@@ -89,8 +92,23 @@ export class BulkCsvScanner {
     return out;
   }
 
+  /**
+   * The rows completed by `text`. When it goes wrong after some rows, those are returned and the error
+   * is thrown by the next call (so that a caller handles every row before it).
+   */
   #read(text: string): BulkCsvRow[] {
+    if (this.#failure !== undefined) throw this.#failure;
     const out: BulkCsvRow[] = [];
+    try {
+      this.#scan(text, out);
+    } catch (error) {
+      if (out.length === 0) throw error;
+      this.#failure = error;
+    }
+    return out;
+  }
+
+  #scan(text: string, out: BulkCsvRow[]): void {
     for (let i = 0; i < text.length; i += 1) {
       const c = text[i] as string;
       if (this.#afterCr) {
@@ -139,7 +157,6 @@ export class BulkCsvScanner {
         this.#started = true;
       }
     }
-    return out;
   }
 
   #endField(): void {

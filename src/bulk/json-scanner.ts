@@ -90,14 +90,34 @@ export class JsonArrayScanner {
   #seenTarget = false;
   /** Bytes consumed before the current chunk. */
   #offset = 0;
+  /** An error met after elements that were returned first; thrown by the next call. */
+  #failure: unknown;
 
   constructor(options: JsonArrayScannerOptions) {
     this.#options = options;
   }
 
-  /** Elements completed by `chunk`. */
+  /**
+   * Elements completed by `chunk`. When the chunk goes wrong after some elements, those are returned
+   * and the error is thrown by the next call (so that a caller handles every element before it).
+   */
   push(chunk: Uint8Array): unknown[] {
+    this.#throwFailure();
     const out: unknown[] = [];
+    try {
+      this.#scan(chunk, out);
+    } catch (error) {
+      if (out.length === 0) throw error;
+      this.#failure = error;
+    }
+    return out;
+  }
+
+  #throwFailure(): void {
+    if (this.#failure !== undefined) throw this.#failure;
+  }
+
+  #scan(chunk: Uint8Array, out: unknown[]): void {
     /** Start of the value or key in this chunk, or -1 when it began in an earlier chunk. */
     let start = this.#at === At.InValue || this.#at === At.InKey ? -1 : 0;
     const length = chunk.length;
@@ -239,11 +259,11 @@ export class JsonArrayScanner {
       }
     }
     this.#offset += length;
-    return out;
   }
 
   /** After the last chunk: checks that the document was complete. */
   end(): void {
+    this.#throwFailure();
     if (this.#at === At.Start) throw this.#error('is empty');
     if (this.#at !== At.Done) {
       const inside =
