@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { type Command, Command as CommanderCommand, CommanderError } from 'commander';
 import { CliError } from './cli-error.js';
 import { addCommand } from './commands/add.js';
+import { bulkCommand } from './commands/bulk.js';
 import type { CommandContext } from './commands/context.js';
 import { documentCommand } from './commands/document.js';
 import { groupsCommand } from './commands/groups.js';
@@ -37,6 +38,7 @@ export function createProgram(context: CommandContext): Command {
     .showHelpAfterError();
   program.addCommand(indicatorsCommand(context));
   program.addCommand(groupsCommand(context));
+  program.addCommand(bulkCommand(context));
   program.addCommand(ownersCommand(context));
   program.addCommand(requestCommand(context));
   program.addCommand(documentCommand(context));
