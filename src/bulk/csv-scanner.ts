@@ -74,7 +74,7 @@ export class BulkCsvScanner {
   }
 
   /** An error met after rows that were returned first; thrown by the next call. */
-  #failure: unknown;
+  #failure: InvalidResponseError | undefined;
 
   /** After the last chunk: the last record (when it has no line ending), and checks. */
   end(): BulkCsvRow[] {
@@ -102,7 +102,7 @@ export class BulkCsvScanner {
     try {
       this.#scan(text, out);
     } catch (error) {
-      if (out.length === 0) throw error;
+      if (out.length === 0 || !(error instanceof InvalidResponseError)) throw error;
       this.#failure = error;
     }
     return out;

@@ -91,7 +91,7 @@ export class JsonArrayScanner {
   /** Bytes consumed before the current chunk. */
   #offset = 0;
   /** An error met after elements that were returned first; thrown by the next call. */
-  #failure: unknown;
+  #failure: InvalidResponseError | undefined;
 
   constructor(options: JsonArrayScannerOptions) {
     this.#options = options;
@@ -107,7 +107,7 @@ export class JsonArrayScanner {
     try {
       this.#scan(chunk, out);
     } catch (error) {
-      if (out.length === 0) throw error;
+      if (out.length === 0 || !(error instanceof InvalidResponseError)) throw error;
       this.#failure = error;
     }
     return out;
