@@ -58,8 +58,7 @@ describe('sandbox bulk reports: runs and downloads', () => {
     assert.equal(reports.current(owner.id), second);
     assert.equal(reports.storedRuns(), 2, 'the first run is still being read');
     const rest: Buffer[] = [head.value];
-    for (let r = await reading.next(); r.done !== true; r = await reading.next())
-      rest.push(r.value);
+    for (let r = await reading.next(); r.done !== true; r = await reading.next()) rest.push(r.value);
     assert.equal(Buffer.concat(rest).toString('utf8'), firstText);
     assert.equal(reports.storedRuns(), 1, 'the first run is dropped after its last download');
 
