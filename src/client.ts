@@ -6,6 +6,7 @@ import { inspect } from 'node:util';
 import type { Authenticator } from './auth/index.js';
 import { runBatch } from './batch/run.js';
 import type { BatchInputRecord, BatchOptions, BatchResult } from './batch/types.js';
+import { Bulk } from './bulk/bulk.js';
 import { createClientAuthenticator, createClientTransport, optionsFromArguments } from './client-wiring.js';
 import { readConfigFile, readEnvConfig } from './core/config-sources.js';
 import type {
@@ -348,6 +349,14 @@ export class ThreatConnect {
     options?: BatchOptions,
   ): Promise<BatchResult> {
     return runBatch(this.#context(), owner, records, options);
+  }
+
+  /**
+   * An owner's bulk reports (docs/bulk.md): `status()`, and `json()` and `csv()` streaming the reports.
+   * @throws {ValidationError} when `owner` is not a non-empty string.
+   */
+  bulk(owner: string): Bulk {
+    return new Bulk(this.#context(), owner);
   }
 
   // ---- manual API calls ----

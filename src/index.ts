@@ -26,6 +26,13 @@ export type {
   BatchRecordError,
   BatchResult,
 } from './batch/types.js';
+export {
+  Bulk,
+  type BulkCsvRow,
+  type BulkDownloadOptions,
+  type BulkStatus,
+  type BulkStatusOptions,
+} from './bulk/bulk.js';
 export type { Clock } from './core/clock.js';
 export type { ClientOptions, CompatMode, ConsoleLevel, LogLevel, ProxyOptions } from './core/config-types.js';
 export { FilterOperator, FilterSetOperator, IndicatorType, ResourceType } from './core/enums.js';

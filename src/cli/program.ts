@@ -4,6 +4,7 @@ import { type Command, Command as CommanderCommand, CommanderError } from 'comma
 import { CliError } from './cli-error.js';
 import { addCommand } from './commands/add.js';
 import { batchCommand } from './commands/batch.js';
+import { bulkCommand } from './commands/bulk.js';
 import type { CommandContext } from './commands/context.js';
 import { documentCommand } from './commands/document.js';
 import { groupsCommand } from './commands/groups.js';
@@ -39,6 +40,7 @@ export function createProgram(context: CommandContext): Command {
     .showHelpAfterError();
   program.addCommand(indicatorsCommand(context));
   program.addCommand(groupsCommand(context));
+  program.addCommand(bulkCommand(context));
   program.addCommand(ownersCommand(context));
   program.addCommand(requestCommand(context));
   program.addCommand(documentCommand(context));

@@ -92,8 +92,14 @@ export function retryMiddleware(deps: PipelineDeps): Middleware {
             request: { method: ctx.method, url: ctx.url },
           });
         }
-        // The answer of an attempt that will be retried is discarded; free a streamed body.
-        result?.response.body?.destroy();
+        // The answer of an attempt that will be retried is discarded; free a streamed body. Destroyed
+        // before its end, the body emits an abort error that nobody is left to read: without a
+        // listener it would be an uncaught exception.
+        const discarded = result?.response.body;
+        if (discarded !== undefined) {
+          discarded.on('error', () => undefined);
+          discarded.destroy();
+        }
         const what = result === undefined ? asSdkError(failure).message : `HTTP ${result.response.status}`;
         logger.warning(`Attempt ${tries} of ${ctx.method} ${redactUrl(ctx.url)} failed: ${what}`);
         logger.info(`Pausing for ${(decision.delayMs / 1000).toFixed(3)} seconds before retry ${tries}.`);

@@ -1,5 +1,6 @@
 /** The v2 route table of the sandbox. Paths are matched after `/api/v2`, on decoded segments. */
 import type { RequestContext } from './context.js';
+import { bulkDownload, bulkStatus } from './handlers/bulk.js';
 import {
   createGroup,
   deleteGroup,
@@ -91,7 +92,10 @@ export function createApiRouter(): Router<Handler> {
   r.add('GET', 'types/associationTypes', (ctx) => associationTypes(ctx));
   r.add('GET', 'types/associationTypes/:name', (ctx, params) => associationTypes(ctx, param(params, 'name')));
 
-  // indicators
+  // indicators (the bulk reports first: `bulk` is no indicator branch)
+  r.add('GET', 'indicators/bulk', (ctx) => bulkStatus(ctx));
+  r.add('GET', 'indicators/bulk/json', (ctx) => bulkDownload(ctx, 'json'));
+  r.add('GET', 'indicators/bulk/csv', (ctx) => bulkDownload(ctx, 'csv'));
   r.add('GET', 'indicators', (ctx) => listIndicators(ctx));
   r.add('GET', 'indicators/observed', (ctx) => observedIndicators(ctx));
   // Before `indicators/:branch` and `indicators/:branch/:value`: `deleted` is no branch, and no
