@@ -9,6 +9,7 @@ import type { ContainerKind } from '../filters/definitions.js';
 import { type Filter, FilterObject } from '../filters/filter.js';
 import type { ApiRequestSpec, FilterTarget } from '../filters/requests.js';
 import type { ResourceContext } from './context.js';
+import { ObjectStream } from './object-stream.js';
 import { type Retrieved, type RetrievalPlan, type RetrieveOptions, streamAll } from './retrieval.js';
 
 export type { RetrieveOptions } from './retrieval.js';
@@ -90,24 +91,20 @@ export abstract class Container<T extends Retrieved, K extends ContainerKind> im
    * what each shape keeps in memory). The filter objects are used up when the walk starts.
    */
   stream(options: RetrieveOptions = {}): AsyncGenerator<T> {
-    return this.#walk(options, false);
+    const { recorder } = this.context.requester;
+    return new ObjectStream<T>(
+      () => this.#batches(options),
+      (delivered) => {
+        recorder.addFilteredResults(delivered);
+      },
+    );
   }
 
-  async *#walk(options: RetrieveOptions, identity: boolean): AsyncGenerator<T> {
+  /** The batches of a walk; the filter objects are used up when it starts. */
+  #batches(options: RetrieveOptions): AsyncGenerator<T[]> {
     const filters = this.#filters;
     this.#filters = [];
-    const { requester } = this.context;
-    let count = 0;
-    try {
-      for await (const batch of streamAll(this.#plan(), filters, requester.config.defaultOrg, options)) {
-        for (const object of batch) {
-          count += 1;
-          yield identity ? this.#adopt(object) : object;
-        }
-      }
-    } finally {
-      requester.recorder.addFilteredResults(count);
-    }
+    return streamAll(this.#plan(), filters, this.context.requester.config.defaultOrg, options);
   }
 
   /** Runs the filter objects and adds their results to the container; resolves to the container. */
@@ -115,7 +112,13 @@ export abstract class Container<T extends Retrieved, K extends ContainerKind> im
     // All or nothing: a retrieval that throws (IncompleteResultError, ApiError, an abort) leaves the
     // container's results as they were, so no partial result hides behind a caught error.
     const found: T[] = [];
-    for await (const object of this.#walk(options, true)) found.push(object);
+    try {
+      for await (const batch of this.#batches(options)) {
+        for (const object of batch) found.push(this.#adopt(object));
+      }
+    } finally {
+      this.context.requester.recorder.addFilteredResults(found.length);
+    }
     for (const object of found) this.#results.set(object.id, object);
     return this;
   }
