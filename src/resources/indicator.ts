@@ -12,33 +12,14 @@ import { quotePathSegment } from '../core/url.js';
 import { describeValue } from '../core/validators.js';
 import type { ResourceContext } from './context.js';
 import type { Group } from './group.js';
-import { Item, type ItemKind, type Phase, checkText } from './item.js';
+import { IndicatorData, mayBeOutOfRange } from './indicator-data.js';
+import { type ItemKind, checkText } from './item.js';
 import { FILE, HOST, INDICATOR_KIND_BY_TYPE, type GroupKind, type IndicatorKind } from './kinds.js';
 import { groupTarget, idTarget } from './targets.js';
-import { readAttributes, readNumber, readOwnerName, readString, readTags } from './values.js';
+import { readAttributes, readNumber, readString } from './values.js';
+
+export { hashField, splitFileSummary } from './indicator-data.js';
 import type { Victim } from './victim.js';
-
-const HASH_BY_LENGTH: Readonly<Record<number, 'md5' | 'sha1' | 'sha256'>> = {
-  32: 'md5',
-  40: 'sha1',
-  64: 'sha256',
-};
-
-/** The hash field a value of this length goes to: `md5` (32), `sha1` (40), `sha256` (64). */
-export function hashField(value: string): 'md5' | 'sha1' | 'sha256' | undefined {
-  return HASH_BY_LENGTH[value.length];
-}
-
-/** Splits a file `summary` (`md5 : sha1 : sha256`, any subset) into its hashes, by length. */
-export function splitFileSummary(summary: string): { md5?: string; sha1?: string; sha256?: string } {
-  const out: { md5?: string; sha1?: string; sha256?: string } = {};
-  for (const part of summary.split(':')) {
-    const hash = part.trim();
-    const key = HASH_BY_LENGTH[hash.length];
-    if (key !== undefined && /^[0-9a-fA-F]+$/.test(hash)) out[key] ??= hash;
-  }
-  return out;
-}
 
 /** The fields `commit()` sends besides the value, in body order. */
 const MUTABLE = ['rating', 'confidence', 'dnsActive', 'whoisActive', 'size'] as const;
@@ -68,54 +49,8 @@ function checkFlag(value: unknown, label: string): 'true' | 'false' {
   throw new ValidationError(`${label} must be a boolean, got ${describeValue(value)}`);
 }
 
-/** An indicator of any type, custom ones included. */
-export class Indicator extends Item {
-  /** `Address`, `EmailAddress`, `File`, `Host`, `URL`, or a custom type's name. */
-  readonly type: string;
-  /** The type's table entry; undefined for a type the client has not seen in `/v2/types/indicatorTypes`. */
-  readonly kind: IndicatorKind | undefined;
-  dateAdded: string | undefined;
-  lastModified: string | undefined;
-  rating: number | undefined;
-  confidence: number | undefined;
-  threatAssessRating: number | undefined;
-  threatAssessConfidence: number | undefined;
-  /** The displayed Description attribute's value, as the API reports it (`setDescription` writes it). */
-  description: string | undefined;
-  webLink: string | undefined;
-  /** The value fields (`ip`, `hostName`, `md5`/`sha1`/`sha256`, `text`, `address`, custom ones). */
-  readonly values: Record<string, string | undefined>;
-  /** Host flags, as the API sends them (`'true'`/`'false'`). */
-  dnsActive: string | undefined;
-  whoisActive: string | undefined;
-  /** File size in bytes. */
-  size: number | undefined;
-
-  /** @internal Built by {@link parseIndicator} and by `createIndicator()` (`indicators.add()`). */
-  constructor(init: {
-    id: number;
-    type: string;
-    kind: IndicatorKind | undefined;
-    context: ResourceContext;
-    phase?: Phase | undefined;
-  }) {
-    super(init.id, init.context, init.phase ?? 'clean');
-    this.type = init.type;
-    this.kind = init.kind;
-    this.values = {};
-    this.dateAdded = undefined;
-    this.lastModified = undefined;
-    this.rating = undefined;
-    this.confidence = undefined;
-    this.threatAssessRating = undefined;
-    this.threatAssessConfidence = undefined;
-    this.description = undefined;
-    this.webLink = undefined;
-    this.dnsActive = undefined;
-    this.whoisActive = undefined;
-    this.size = undefined;
-  }
-
+/** An indicator of any type, custom ones included. Its fields are in {@link IndicatorData}. */
+export class Indicator extends IndicatorData {
   get itemKind(): ItemKind {
     return 'indicator';
   }
@@ -350,46 +285,11 @@ export class Indicator extends Item {
   protected applySaved(item: Record<string, unknown>): void {
     const id = readNumber(item.id);
     if (id !== undefined) this.id = id;
-    readFields(this, item, this.kind);
+    this.readWire(item);
   }
 
   [inspect.custom](): string {
     return `Indicator { id: ${this.id}, type: ${JSON.stringify(this.type)}, summary: ${JSON.stringify(this.summary)}, ownerName: ${JSON.stringify(this.ownerName ?? null)} }`;
-  }
-}
-
-/** Reads the wire fields of `item` into `indicator` (only those present). */
-function readFields(
-  indicator: Indicator,
-  item: Record<string, unknown>,
-  kind: IndicatorKind | undefined,
-): void {
-  const ownerName = readOwnerName(item);
-  if (ownerName !== undefined) indicator.ownerName = ownerName;
-  indicator.dateAdded = readString(item.dateAdded) ?? indicator.dateAdded;
-  indicator.lastModified = readString(item.lastModified) ?? indicator.lastModified;
-  indicator.rating = readNumber(item.rating) ?? indicator.rating;
-  indicator.confidence = readNumber(item.confidence) ?? indicator.confidence;
-  indicator.threatAssessRating = readNumber(item.threatAssessRating) ?? indicator.threatAssessRating;
-  indicator.threatAssessConfidence =
-    readNumber(item.threatAssessConfidence) ?? indicator.threatAssessConfidence;
-  indicator.description = readString(item.description) ?? indicator.description;
-  indicator.webLink = readString(item.webLink) ?? indicator.webLink;
-  indicator.dnsActive = readString(item.dnsActive) ?? indicator.dnsActive;
-  indicator.whoisActive = readString(item.whoisActive) ?? indicator.whoisActive;
-  indicator.size = readNumber(item.size) ?? indicator.size;
-  indicator.tags = readTags(item.tag) ?? indicator.tags;
-  indicator.attributes = readAttributes(item.attribute) ?? indicator.attributes;
-  for (const field of kind?.valueFields ?? []) {
-    const value = readString(item[field]);
-    if (value !== undefined) indicator.values[field] = value;
-  }
-  const summary = readString(item.summary);
-  if (summary !== undefined) {
-    if (kind === FILE) Object.assign(indicator.values, { ...splitFileSummary(summary), ...indicator.values });
-    else if (kind?.builtIn === true && kind.valueFields[0] !== undefined) {
-      indicator.values[kind.valueFields[0]] ??= summary;
-    } else indicator.values.summary = summary;
   }
 }
 
@@ -423,8 +323,13 @@ export function parseIndicator(
 ): Indicator {
   const typeName = readString(item.type) ?? kind?.type ?? 'Indicator';
   const resolved = kind ?? kinds?.get(typeName) ?? INDICATOR_KIND_BY_TYPE.get(typeName);
-  const indicator = new Indicator({ id: readNumber(item.id) ?? 0, type: typeName, kind: resolved, context });
-  readFields(indicator, item, resolved);
-  warnOutOfRange(indicator);
+  const indicator = new Indicator({
+    id: readNumber(item.id) ?? 0,
+    type: typeName,
+    kind: resolved,
+    context,
+    wire: item,
+  });
+  if (mayBeOutOfRange(item)) warnOutOfRange(indicator);
   return indicator;
 }
