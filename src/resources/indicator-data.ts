@@ -130,6 +130,34 @@ export abstract class IndicatorData extends Item {
     }
   }
 
+  /**
+   * The fields as data, for `JSON.stringify`, which does not see accessors: the fields an indicator
+   * had as own properties before they were read lazily, in their order (without the internal context).
+   */
+  toJSON(): Record<string, unknown> {
+    return {
+      id: this.id,
+      ownerName: this.ownerName,
+      tags: this.tags,
+      attributes: this.attributes,
+      securityLabels: this.securityLabels,
+      type: this.type,
+      kind: this.kind,
+      dateAdded: this.dateAdded,
+      lastModified: this.lastModified,
+      rating: this.rating,
+      confidence: this.confidence,
+      threatAssessRating: this.threatAssessRating,
+      threatAssessConfidence: this.threatAssessConfidence,
+      description: this.description,
+      webLink: this.webLink,
+      values: this.values,
+      dnsActive: this.dnsActive,
+      whoisActive: this.whoisActive,
+      size: this.size,
+    };
+  }
+
   /** The value fields (`ip`, `hostName`, `md5`/`sha1`/`sha256`, `text`, `address`, custom ones). */
   get values(): Record<string, string | undefined> {
     this.#load();
