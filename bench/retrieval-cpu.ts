@@ -11,10 +11,12 @@
  * printed, with the median over the rounds of each run's ratio to the bare run of its round.
  *
  * `npm run build && tsx bench/retrieval-cpu.ts [--indicators 20000] [--rounds 9] [--db FILE]
- * [--compare OTHER/dist] [--sdk OTHER/dist]` (`--sdk` measures another build instead of dist/;`--db` reuses a database seeded earlier with the same `--indicators`;
- * `--compare` adds the sides of another build, e.g. of the commit before a change, to the same
- * alternating rounds, which is the fairest before/after on a loaded machine). For a profile of one
- * side, add `--only stream --concurrency 4` and run node with `--cpu-prof`.
+ * [--sdk OTHER/dist] [--compare OTHER/dist] [--only SIDE,SIDE] [--concurrency N]`:
+ * - `--db` reuses a database seeded earlier with the same `--indicators`;
+ * - `--sdk` measures another build instead of dist/;
+ * - `--compare` adds the sides of another build (e.g. of the commit before a change, built in a copy
+ *   of the tree) to the same alternating rounds: the fairest before/after on a loaded machine;
+ * - `--only stream --concurrency 4`, with node's `--cpu-prof`, profiles one side.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
