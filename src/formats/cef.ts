@@ -10,7 +10,16 @@ import { compatCef } from './compat.js';
 import type { LooseRecord } from './loose.js';
 import { type FormatOptions, isCompat } from './options.js';
 import { checkRecord, type IndicatorRecord, isGroupRecord } from './records.js';
-import { cefBoth, cefDescription, cefHeader, cefValue, epochText, isoToEpochMs } from './text.js';
+import {
+  confidenceField,
+  flagsField,
+  isoEpochText,
+  KNOWN_NAME,
+  knownTail,
+  ownerField,
+  ratingField,
+} from './cef-parts.js';
+import { cefBoth, cefDescription, cefHeader, cefValue } from './text.js';
 import { hashText, intText, ratingText, severity, stringText } from './values.js';
 
 /** Checks that `record` is an indicator record (CEF and LEEF print indicators only). */
@@ -44,6 +53,7 @@ export function cefLine(record: IndicatorRecord): string {
   let sha256: string | null = null;
   let flags: string | null = null;
   let flagsSafe = true;
+  let flagsDone: string | undefined;
   // The modelled types' names need no escaping.
   let known = true;
   switch (type) {
@@ -54,7 +64,10 @@ export function cefLine(record: IndicatorRecord): string {
       value = stringText(r.hostName);
       const dns = r.dnsActive ?? null;
       const whois = r.whoisActive ?? null;
-      if (dns !== null || whois !== null) flags = `${flagText(dns)},${flagText(whois)}`;
+      flagsDone = flagsField(dns, whois);
+      if (flagsDone === undefined && (dns !== null || whois !== null)) {
+        flags = `${flagText(dns)},${flagText(whois)}`;
+      }
       // Booleans print `true`/`false`: nothing to escape.
       flagsSafe =
         (dns === null || typeof dns === 'boolean') && (whois === null || typeof whois === 'boolean');
@@ -80,7 +93,7 @@ export function cefLine(record: IndicatorRecord): string {
   let name: string;
   let msg: string | null = null;
   if (description === null || description === '') {
-    name = known ? `${type} indicator` : head(`${type} indicator`);
+    name = known ? (KNOWN_NAME[type] as string) : head(`${type} indicator`);
     msg = description;
   } else {
     cefDescription(description);
@@ -88,7 +101,10 @@ export function cefLine(record: IndicatorRecord): string {
     msg = cefBoth.value;
   }
   const idHeader = id === null ? '' : isNumber(r.id) ? id : head(id);
-  let out = `CEF:0|threatconnect|threatconnect|2|${idHeader}|${name}|${severity(r.rating)}|cat=${known ? type : esc(type)}`;
+  const sev = severity(r.rating);
+  let out = known
+    ? `CEF:0|threatconnect|threatconnect|2|${idHeader}|${name}${knownTail(type, sev)}`
+    : `CEF:0|threatconnect|threatconnect|2|${idHeader}|${name}|${sev}|cat=${esc(type)}`;
   switch (type) {
     case 'Address':
       if (value !== null)
@@ -120,20 +136,29 @@ export function cefLine(record: IndicatorRecord): string {
   }
   if (id !== null) out += ` externalId=${isNumber(r.id) ? id : esc(id)}`;
   if (msg !== null) out += ` msg=${msg}`;
-  if (ownerName !== null) out += ` cs1Label=ownerName cs1=${esc(ownerName)}`;
-  const confidence = intText(r.confidence);
-  if (confidence !== null)
-    out += ` cn1Label=confidence cn1=${isNumber(r.confidence) ? confidence : esc(confidence)}`;
-  const rating = ratingText(r.rating);
-  if (rating !== null) out += ` cfp1Label=rating cfp1=${isNumber(r.rating) ? rating : esc(rating)}`;
+  if (ownerName !== null) out += ownerField(ownerName);
+  const confidenceDone = confidenceField(r.confidence);
+  if (confidenceDone !== undefined) out += confidenceDone;
+  else {
+    const confidence = intText(r.confidence);
+    if (confidence !== null)
+      out += ` cn1Label=confidence cn1=${isNumber(r.confidence) ? confidence : esc(confidence)}`;
+  }
+  const ratingDone = ratingField(r.rating);
+  if (ratingDone !== undefined) out += ratingDone;
+  else {
+    const rating = ratingText(r.rating);
+    if (rating !== null) out += ` cfp1Label=rating cfp1=${isNumber(r.rating) ? rating : esc(rating)}`;
+  }
   const dateAdded = stringText(r.dateAdded);
-  const added = dateAdded === null ? null : isoToEpochMs(dateAdded);
-  if (added !== null) out += ` deviceCustomDate1Label=dateAdded deviceCustomDate1=${epochText(added)}`;
+  const added = dateAdded === null ? null : isoEpochText(dateAdded);
+  if (added !== null) out += ` deviceCustomDate1Label=dateAdded deviceCustomDate1=${added}`;
   const lastModified = stringText(r.lastModified);
-  const modified = lastModified === null ? null : isoToEpochMs(lastModified);
-  if (modified !== null) out += ` rt=${epochText(modified)}`;
+  const modified = lastModified === null ? null : isoEpochText(lastModified);
+  if (modified !== null) out += ` rt=${modified}`;
   if (weblink !== null) out += ` cs2Label=webLink cs2=${esc(weblink)}`;
-  if (flags !== null) out += ` cs3Label=dnsActive,whoisActive cs3=${flagsSafe ? flags : esc(flags)}`;
+  if (flagsDone !== undefined) out += flagsDone;
+  else if (flags !== null) out += ` cs3Label=dnsActive,whoisActive cs3=${flagsSafe ? flags : esc(flags)}`;
   return out;
 }
 

@@ -11,6 +11,7 @@ import type { ApiRequestSpec, FilterTarget } from '../filters/requests.js';
 import { AbortError } from '../core/errors.js';
 import { checkConcurrency } from '../pipeline/requester.js';
 import type { ResourceContext } from './context.js';
+import { ObjectStream } from './object-stream.js';
 import { type Retrieved, type RetrievalPlan, type RetrieveOptions, streamAll } from './retrieval.js';
 
 export type { RetrieveOptions } from './retrieval.js';
@@ -92,7 +93,13 @@ export abstract class Container<T extends Retrieved, K extends ContainerKind> im
    * what each shape keeps in memory). The filter objects are used up when the walk starts.
    */
   stream(options: RetrieveOptions = {}): AsyncGenerator<T> {
-    return this.#walk(options, false);
+    const { recorder } = this.context.requester;
+    return new ObjectStream<T>(
+      () => this.#batches(options),
+      (delivered) => {
+        recorder.addFilteredResults(delivered);
+      },
+    );
   }
 
   /**
@@ -105,24 +112,14 @@ export abstract class Container<T extends Retrieved, K extends ContainerKind> im
       : Promise.resolve(filters);
   }
 
-  async *#walk(options: RetrieveOptions, identity: boolean): AsyncGenerator<T> {
+  /** The batches of a walk; the filter objects are used up when it starts. */
+  async *#batches(options: RetrieveOptions): AsyncGenerator<T[]> {
     const taken = this.#filters;
     this.#filters = [];
-    const { requester } = this.context;
-    let count = 0;
-    try {
-      // Checked before any request, the type table's read included.
-      checkConcurrency(options.concurrency);
-      const filters = await this.prepareFilters(taken, options.signal);
-      for await (const batch of streamAll(this.#plan(), filters, requester.config.defaultOrg, options)) {
-        for (const object of batch) {
-          count += 1;
-          yield identity ? this.#adopt(object) : object;
-        }
-      }
-    } finally {
-      requester.recorder.addFilteredResults(count);
-    }
+    // Checked before any request, the type table's read included.
+    checkConcurrency(options.concurrency);
+    const filters = await this.prepareFilters(taken, options.signal);
+    yield* streamAll(this.#plan(), filters, this.context.requester.config.defaultOrg, options);
   }
 
   /** Runs the filter objects and adds their results to the container; resolves to the container. */
@@ -130,7 +127,13 @@ export abstract class Container<T extends Retrieved, K extends ContainerKind> im
     // All or nothing: a retrieval that throws (IncompleteResultError, ApiError, an abort) leaves the
     // container's results as they were, so no partial result hides behind a caught error.
     const found: T[] = [];
-    for await (const object of this.#walk(options, true)) found.push(object);
+    try {
+      for await (const batch of this.#batches(options)) {
+        for (const object of batch) found.push(this.#adopt(object));
+      }
+    } finally {
+      this.context.requester.recorder.addFilteredResults(found.length);
+    }
     for (const object of found) this.#results.set(object.id, object);
     return this;
   }

@@ -14,9 +14,10 @@ import type { ResourceContext } from './context.js';
 import type { Group } from './group.js';
 import type { Owner } from './owner.js';
 import * as intel from './intelligence.js';
-import { type CallOptions, Item, type ItemKind, type Phase, checkText } from './item.js';
+import { IndicatorData, mayBeOutOfRange } from './indicator-data.js';
+import { type CallOptions, type ItemKind, checkText } from './item.js';
 import { FILE, HOST, INDICATOR_KIND_BY_TYPE, type GroupKind, type IndicatorKind } from './kinds.js';
-import { checkConfidence, checkFlag, checkRating, splitFileSummary } from './indicator-values.js';
+import { checkConfidence, checkFlag, checkRating } from './indicator-values.js';
 import {
   type AssociationTypeRef,
   associationLabel,
@@ -25,7 +26,7 @@ import {
   resolveAssociation,
 } from './indicator-links.js';
 import { groupTarget, idTarget, indicatorKindOf, indicatorTarget } from './targets.js';
-import { readAttributes, readNumber, readOwnerName, readString, readTags } from './values.js';
+import { readAttributes, readNumber, readString } from './values.js';
 import type { Victim } from './victim.js';
 
 export { checkConfidence, checkRating, hashField, splitFileSummary } from './indicator-values.js';
@@ -33,54 +34,8 @@ export { checkConfidence, checkRating, hashField, splitFileSummary } from './ind
 /** The fields `commit()` sends besides the value, in body order. */
 const MUTABLE = ['rating', 'confidence', 'dnsActive', 'whoisActive', 'size'] as const;
 
-/** An indicator of any type, custom ones included. */
-export class Indicator extends Item {
-  /** `Address`, `EmailAddress`, `File`, `Host`, `URL`, or a custom type's name. */
-  readonly type: string;
-  /** The type's table entry; undefined for a type the client has not seen in `/v2/types/indicatorTypes`. */
-  readonly kind: IndicatorKind | undefined;
-  dateAdded: string | undefined;
-  lastModified: string | undefined;
-  rating: number | undefined;
-  confidence: number | undefined;
-  threatAssessRating: number | undefined;
-  threatAssessConfidence: number | undefined;
-  /** The displayed Description attribute's value, as the API reports it (`setDescription` writes it). */
-  description: string | undefined;
-  webLink: string | undefined;
-  /** The value fields (`ip`, `hostName`, `md5`/`sha1`/`sha256`, `text`, `address`, custom ones). */
-  readonly values: Record<string, string | undefined>;
-  /** Host flags, as the API sends them (`'true'`/`'false'`). */
-  dnsActive: string | undefined;
-  whoisActive: string | undefined;
-  /** File size in bytes. */
-  size: number | undefined;
-
-  /** @internal Built by {@link parseIndicator} and by `createIndicator()` (`indicators.add()`). */
-  constructor(init: {
-    id: number;
-    type: string;
-    kind: IndicatorKind | undefined;
-    context: ResourceContext;
-    phase?: Phase | undefined;
-  }) {
-    super(init.id, init.context, init.phase ?? 'clean');
-    this.type = init.type;
-    this.kind = init.kind;
-    this.values = {};
-    this.dateAdded = undefined;
-    this.lastModified = undefined;
-    this.rating = undefined;
-    this.confidence = undefined;
-    this.threatAssessRating = undefined;
-    this.threatAssessConfidence = undefined;
-    this.description = undefined;
-    this.webLink = undefined;
-    this.dnsActive = undefined;
-    this.whoisActive = undefined;
-    this.size = undefined;
-  }
-
+/** An indicator of any type, custom ones included. Its fields are in {@link IndicatorData}. */
+export class Indicator extends IndicatorData {
   get itemKind(): ItemKind {
     return 'indicator';
   }
@@ -493,57 +448,12 @@ export class Indicator extends Item {
   protected applySaved(item: Record<string, unknown>): void {
     const id = readNumber(item.id);
     if (id !== undefined) this.id = id;
-    readFields(this, item, this.kind);
+    this.readWire(item);
   }
 
   /** What `util.inspect` and `console.log` print for this object. */
   [inspect.custom](): string {
     return `Indicator { id: ${this.id}, type: ${JSON.stringify(this.type)}, summary: ${JSON.stringify(this.summary)}, ownerName: ${JSON.stringify(this.ownerName ?? null)} }`;
-  }
-}
-
-/** Reads the wire fields of `item` into `indicator` (only those present). */
-function readFields(
-  indicator: Indicator,
-  item: Record<string, unknown>,
-  kind: IndicatorKind | undefined,
-): void {
-  const ownerName = readOwnerName(item);
-  if (ownerName !== undefined) indicator.ownerName = ownerName;
-  indicator.dateAdded = readString(item.dateAdded) ?? indicator.dateAdded;
-  indicator.lastModified = readString(item.lastModified) ?? indicator.lastModified;
-  indicator.rating = readNumber(item.rating) ?? indicator.rating;
-  indicator.confidence = readNumber(item.confidence) ?? indicator.confidence;
-  indicator.threatAssessRating = readNumber(item.threatAssessRating) ?? indicator.threatAssessRating;
-  indicator.threatAssessConfidence =
-    readNumber(item.threatAssessConfidence) ?? indicator.threatAssessConfidence;
-  indicator.description = readString(item.description) ?? indicator.description;
-  indicator.webLink = readString(item.webLink) ?? indicator.webLink;
-  indicator.dnsActive = readString(item.dnsActive) ?? indicator.dnsActive;
-  indicator.whoisActive = readString(item.whoisActive) ?? indicator.whoisActive;
-  indicator.size = readNumber(item.size) ?? indicator.size;
-  indicator.tags = readTags(item.tag) ?? indicator.tags;
-  indicator.attributes = readAttributes(item.attribute) ?? indicator.attributes;
-  for (const field of kind?.valueFields ?? []) {
-    const value = readString(item[field]);
-    if (value !== undefined) indicator.values[field] = value;
-  }
-  const summary = readString(item.summary);
-  if (summary !== undefined) {
-    if (kind === FILE) Object.assign(indicator.values, { ...splitFileSummary(summary), ...indicator.values });
-    else if (kind?.builtIn === true && kind.valueFields[0] !== undefined) {
-      indicator.values[kind.valueFields[0]] ??= summary;
-    } else {
-      indicator.values.summary = summary;
-      // A custom type's value fields, from a generic item's summary (`Key : Value`, rest-api-v2.md 6.3).
-      const fields = kind?.valueFields ?? [];
-      const parts = fields.length === 1 ? [summary] : summary.split(' : ');
-      if (kind !== undefined && fields[0] !== 'summary' && parts.length === fields.length) {
-        fields.forEach((field, i) => {
-          indicator.values[field] ??= parts[i];
-        });
-      }
-    }
   }
 }
 
@@ -577,8 +487,13 @@ export function parseIndicator(
 ): Indicator {
   const typeName = readString(item.type) ?? kind?.type ?? 'Indicator';
   const resolved = kind ?? kinds?.get(typeName) ?? INDICATOR_KIND_BY_TYPE.get(typeName);
-  const indicator = new Indicator({ id: readNumber(item.id) ?? 0, type: typeName, kind: resolved, context });
-  readFields(indicator, item, resolved);
-  warnOutOfRange(indicator);
+  const indicator = new Indicator({
+    id: readNumber(item.id) ?? 0,
+    type: typeName,
+    kind: resolved,
+    context,
+    wire: item,
+  });
+  if (mayBeOutOfRange(item)) warnOutOfRange(indicator);
   return indicator;
 }

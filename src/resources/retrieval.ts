@@ -54,8 +54,17 @@ export interface RetrievalPlan<T extends Retrieved> {
 /** The message of the 404 that retrieval reads as an empty result (decisions.md 1.4). */
 const NOT_FOUND_MESSAGE = 'The requested resource was not found';
 
-function sameOwner(a: string | undefined, b: string): boolean {
-  return a === undefined || a.toUpperCase() === b.toUpperCase();
+/**
+ * Whether an object's owner is one of `allowed` (`upper`: the same names in upper case), case
+ * insensitively; an object without an owner passes. The exact name is tried first: it is the usual
+ * case, and it costs no new string.
+ */
+function ownedBy(name: string | undefined, allowed: readonly string[], upper: readonly string[]): boolean {
+  if (name === undefined) return true;
+  for (const owner of allowed) if (name === owner) return true;
+  const upperName = name.toUpperCase();
+  for (const owner of upper) if (upperName === owner) return true;
+  return false;
 }
 
 /** What every request of one filter object adds: inline tags and attributes, server-side filters. */
@@ -189,26 +198,31 @@ export async function* streamFilterObject<T extends Retrieved>(
       !only.ownerAllowed ||
       (plan.ownerCheck && new Set(owners.map((o) => o.toUpperCase())).size === owners.length));
   const seen = new Set<number>();
-  const keep = (object: T, allowed: readonly string[]): boolean => {
-    if (seen.has(object.id)) return false;
-    if (plan.ownerCheck && !allowed.some((o) => sameOwner(object.ownerName, o))) return false;
-    if (!post.every((p) => p.test(object as never))) return false;
-    if (!disjoint || object.ownerName === undefined) seen.add(object.id);
-    return true;
+  /** The filter of the results meant for `allowed` owners. */
+  const keeper = (allowed: readonly string[]) => {
+    const upper = allowed.map((o) => o.toUpperCase());
+    return (object: T): boolean => {
+      if (seen.has(object.id)) return false;
+      if (plan.ownerCheck && !ownedBy(object.ownerName, allowed, upper)) return false;
+      for (const p of post) if (!p.test(object as never)) return false;
+      if (!disjoint || object.ownerName === undefined) seen.add(object.id);
+      return true;
+    };
   };
   for (const spec of requests) {
     if (spec.ownerAllowed) {
       for (const owner of owners) {
-        const allowed = [owner];
+        const keep = keeper([owner]);
         for await (const batch of fetchRequest(plan, spec, owner, options, include)) {
-          const kept = batch.filter((object) => keep(object, allowed));
+          const kept = batch.filter(keep);
           if (kept.length > 0) yield kept;
         }
       }
     } else {
       // Sent once; its results are kept for each owner whose name matches (decisions.md 1.7).
+      const keep = keeper(owners);
       for await (const batch of fetchRequest(plan, spec, undefined, options, include)) {
-        const kept = batch.filter((object) => keep(object, owners));
+        const kept = batch.filter(keep);
         if (kept.length > 0) yield kept;
       }
     }

@@ -287,6 +287,55 @@ describe('indicator setters (sdk-behaviour.md 8.1; decisions.md 1.7)', () => {
 });
 
 describe('parsing indicators (decisions.md 1.7)', () => {
+  it('reads the wire item lazily: a field set before the first read wins, the others are as read', () => {
+    const wire = {
+      id: 5,
+      type: 'File',
+      ownerName: 'Example Org',
+      summary: `${SHA256} : ${MD5}`,
+      sha1: SHA1,
+      rating: '2.0',
+      confidence: 40,
+      dateAdded: '2020-01-02T03:04:05Z',
+      size: '12',
+      tag: [{ name: 'APT' }],
+    };
+    const early = parseIndicator({ ...wire }, offlineContext());
+    assert.equal(early.ownerName, 'Example Org');
+    assert.deepEqual(early.tags, ['APT']);
+    early.rating = 4;
+    assert.equal(early.rating, 4);
+    assert.equal(early.confidence, 40);
+    assert.equal(early.size, 12);
+    // A value field read first wins over the summary's; the summary's others follow in its order.
+    assert.deepEqual(Object.entries(early.values), [
+      ['sha1', SHA1],
+      ['sha256', SHA256],
+      ['md5', MD5],
+    ]);
+    const json = JSON.parse(JSON.stringify(early)) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(json), [
+      'id',
+      'ownerName',
+      'tags',
+      'type',
+      'kind',
+      'dateAdded',
+      'rating',
+      'confidence',
+      'values',
+      'size',
+    ]);
+    assert.equal(json.rating, 4);
+    assert.equal(json.dateAdded, '2020-01-02T03:04:05Z');
+    // The item is read once: a later change to it is not seen.
+    const item: Record<string, unknown> = { ...wire };
+    const late = parseIndicator(item, offlineContext());
+    assert.equal(late.dateAdded, '2020-01-02T03:04:05Z');
+    item.dateAdded = 'changed';
+    assert.equal(late.dateAdded, '2020-01-02T03:04:05Z');
+  });
+
   it('splits a file summary into its hashes by length', () => {
     assert.deepEqual(splitFileSummary(`${MD5} : ${SHA1} : ${SHA256}`), {
       md5: MD5,

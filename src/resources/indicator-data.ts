@@ -1,0 +1,271 @@
+/**
+ * An indicator's fields (rest-api-v2.md 6), read from its wire item when first used. A listing makes
+ * one object per item, and most readers of a stream touch a few fields of each (its id, its owner, a
+ * post filter's field) or none: the id, type, owner, tags and attributes are read at once, and the
+ * other fields the first time any of them is read or set, after which the wire item is let go. What
+ * a reader sees is the same either way.
+ */
+import type { ResourceContext } from './context.js';
+import { Item, type Phase } from './item.js';
+import { FILE, type IndicatorKind } from './kinds.js';
+import { splitFileSummary } from './indicator-values.js';
+import { readAttributes, readNumber, readOwnerName, readString, readTags } from './values.js';
+
+/** Stands for `values` until the wire item is read; never handed out. */
+const UNREAD: Record<string, string | undefined> = Object.freeze({});
+
+/** What builds an indicator: a new one (`add()`), or one read from the API (`wire`). */
+export interface IndicatorInit {
+  id: number;
+  type: string;
+  kind: IndicatorKind | undefined;
+  context: ResourceContext;
+  phase?: Phase | undefined;
+  /** The wire item the fields are read from, when first used. */
+  wire?: Record<string, unknown> | undefined;
+}
+
+/** The fields of {@link Indicator}; see the module comment. */
+export abstract class IndicatorData extends Item {
+  /** `Address`, `EmailAddress`, `File`, `Host`, `URL`, or a custom type's name. */
+  readonly type: string;
+  /** The type's table entry; undefined for a type the client has not seen in `/v2/types/indicatorTypes`. */
+  readonly kind: IndicatorKind | undefined;
+  /** The wire item whose fields have not been read yet. */
+  #wire: Record<string, unknown> | undefined;
+  #values: Record<string, string | undefined>;
+  #dateAdded: string | undefined = undefined;
+  #lastModified: string | undefined = undefined;
+  #rating: number | undefined = undefined;
+  #confidence: number | undefined = undefined;
+  #threatAssessRating: number | undefined = undefined;
+  #threatAssessConfidence: number | undefined = undefined;
+  #description: string | undefined = undefined;
+  #webLink: string | undefined = undefined;
+  #dnsActive: string | undefined = undefined;
+  #whoisActive: string | undefined = undefined;
+  #size: number | undefined = undefined;
+
+  /** @internal Built by `parseIndicator()` and by `createIndicator()` (`indicators.add()`). */
+  constructor(init: IndicatorInit) {
+    super(init.id, init.context, init.phase ?? 'clean');
+    this.type = init.type;
+    this.kind = init.kind;
+    const wire = init.wire;
+    this.#wire = wire;
+    this.#values = wire === undefined ? {} : UNREAD;
+    if (wire !== undefined) {
+      const ownerName = readOwnerName(wire);
+      if (ownerName !== undefined) this.ownerName = ownerName;
+      if (wire.tag !== undefined) this.tags = readTags(wire.tag);
+      if (wire.attribute !== undefined) this.attributes = readAttributes(wire.attribute);
+    }
+  }
+
+  /** Reads the fields of `item` that are present (a create or update answer): they replace the old ones. */
+  protected readWire(item: Record<string, unknown>): void {
+    this.#load();
+    const ownerName = readOwnerName(item);
+    if (ownerName !== undefined) this.ownerName = ownerName;
+    this.tags = readTags(item.tag) ?? this.tags;
+    this.attributes = readAttributes(item.attribute) ?? this.attributes;
+    this.#read(item);
+  }
+
+  #load(): void {
+    const wire = this.#wire;
+    if (wire === undefined) return;
+    this.#wire = undefined;
+    this.#values = {};
+    this.#read(wire);
+  }
+
+  #read(item: Record<string, unknown>): void {
+    this.#dateAdded = readString(item.dateAdded) ?? this.#dateAdded;
+    this.#lastModified = readString(item.lastModified) ?? this.#lastModified;
+    this.#rating = readNumber(item.rating) ?? this.#rating;
+    this.#confidence = readNumber(item.confidence) ?? this.#confidence;
+    this.#threatAssessRating = readNumber(item.threatAssessRating) ?? this.#threatAssessRating;
+    this.#threatAssessConfidence = readNumber(item.threatAssessConfidence) ?? this.#threatAssessConfidence;
+    this.#description = readString(item.description) ?? this.#description;
+    this.#webLink = readString(item.webLink) ?? this.#webLink;
+    this.#dnsActive = readString(item.dnsActive) ?? this.#dnsActive;
+    this.#whoisActive = readString(item.whoisActive) ?? this.#whoisActive;
+    this.#size = readNumber(item.size) ?? this.#size;
+    const values = this.#values;
+    const kind = this.kind;
+    for (const field of kind?.valueFields ?? []) {
+      const value = readString(item[field]);
+      if (value !== undefined) values[field] = value;
+    }
+    const summary = readString(item.summary);
+    if (summary !== undefined) {
+      if (kind === FILE) {
+        // The hashes in the order the summary gives them; a value field read above wins.
+        for (const [field, hash] of Object.entries(splitFileSummary(summary))) values[field] ??= hash;
+      } else if (kind?.builtIn === true && kind.valueFields[0] !== undefined) {
+        values[kind.valueFields[0]] ??= summary;
+      } else {
+        values.summary = summary;
+        // A custom type's value fields, from a generic item's summary (`Key : Value`, rest-api-v2.md 6.3).
+        const fields = kind?.valueFields ?? [];
+        const parts = fields.length === 1 ? [summary] : summary.split(' : ');
+        if (kind !== undefined && fields[0] !== 'summary' && parts.length === fields.length) {
+          fields.forEach((field, i) => {
+            values[field] ??= parts[i];
+          });
+        }
+      }
+    }
+  }
+
+  /**
+   * The fields as data, for `JSON.stringify`, which does not see accessors: the fields an indicator
+   * had as own properties before they were read lazily, in their order (without the internal context).
+   */
+  toJSON(): Record<string, unknown> {
+    return {
+      id: this.id,
+      ownerName: this.ownerName,
+      tags: this.tags,
+      attributes: this.attributes,
+      securityLabels: this.securityLabels,
+      type: this.type,
+      kind: this.kind,
+      dateAdded: this.dateAdded,
+      lastModified: this.lastModified,
+      rating: this.rating,
+      confidence: this.confidence,
+      threatAssessRating: this.threatAssessRating,
+      threatAssessConfidence: this.threatAssessConfidence,
+      description: this.description,
+      webLink: this.webLink,
+      values: this.values,
+      dnsActive: this.dnsActive,
+      whoisActive: this.whoisActive,
+      size: this.size,
+    };
+  }
+
+  /** The value fields (`ip`, `hostName`, `md5`/`sha1`/`sha256`, `text`, `address`, custom ones). */
+  get values(): Record<string, string | undefined> {
+    this.#load();
+    return this.#values;
+  }
+
+  get dateAdded(): string | undefined {
+    this.#load();
+    return this.#dateAdded;
+  }
+  set dateAdded(value: string | undefined) {
+    this.#load();
+    this.#dateAdded = value;
+  }
+
+  get lastModified(): string | undefined {
+    this.#load();
+    return this.#lastModified;
+  }
+  set lastModified(value: string | undefined) {
+    this.#load();
+    this.#lastModified = value;
+  }
+
+  get rating(): number | undefined {
+    this.#load();
+    return this.#rating;
+  }
+  set rating(value: number | undefined) {
+    this.#load();
+    this.#rating = value;
+  }
+
+  get confidence(): number | undefined {
+    this.#load();
+    return this.#confidence;
+  }
+  set confidence(value: number | undefined) {
+    this.#load();
+    this.#confidence = value;
+  }
+
+  get threatAssessRating(): number | undefined {
+    this.#load();
+    return this.#threatAssessRating;
+  }
+  set threatAssessRating(value: number | undefined) {
+    this.#load();
+    this.#threatAssessRating = value;
+  }
+
+  get threatAssessConfidence(): number | undefined {
+    this.#load();
+    return this.#threatAssessConfidence;
+  }
+  set threatAssessConfidence(value: number | undefined) {
+    this.#load();
+    this.#threatAssessConfidence = value;
+  }
+
+  /** The displayed Description attribute's value, as the API reports it (`setDescription` writes it). */
+  get description(): string | undefined {
+    this.#load();
+    return this.#description;
+  }
+  set description(value: string | undefined) {
+    this.#load();
+    this.#description = value;
+  }
+
+  get webLink(): string | undefined {
+    this.#load();
+    return this.#webLink;
+  }
+  set webLink(value: string | undefined) {
+    this.#load();
+    this.#webLink = value;
+  }
+
+  /** A host's DNS flag, as the API sends it (`'true'`/`'false'`). */
+  get dnsActive(): string | undefined {
+    this.#load();
+    return this.#dnsActive;
+  }
+  set dnsActive(value: string | undefined) {
+    this.#load();
+    this.#dnsActive = value;
+  }
+
+  /** A host's WHOIS flag, as the API sends it (`'true'`/`'false'`). */
+  get whoisActive(): string | undefined {
+    this.#load();
+    return this.#whoisActive;
+  }
+  set whoisActive(value: string | undefined) {
+    this.#load();
+    this.#whoisActive = value;
+  }
+
+  /** File size in bytes. */
+  get size(): number | undefined {
+    this.#load();
+    return this.#size;
+  }
+  set size(value: number | undefined) {
+    this.#load();
+    this.#size = value;
+  }
+}
+
+/**
+ * Whether a wire item's rating or confidence may break the SDK's write rules (rating 0–5, confidence
+ * an integer 0–100), without reading the item's other fields: the usual numbers in range say no.
+ */
+export function mayBeOutOfRange(item: Record<string, unknown>): boolean {
+  const { rating, confidence } = item;
+  const ratingOk = rating === undefined || (typeof rating === 'number' && rating >= 0 && rating <= 5);
+  const confidenceOk =
+    confidence === undefined ||
+    (typeof confidence === 'number' && Number.isInteger(confidence) && confidence >= 0 && confidence <= 100);
+  return !(ratingOk && confidenceOk);
+}

@@ -1,0 +1,121 @@
+/**
+ * What `container.stream()` returns: the objects of a source of pages (arrays), one at a time, with the
+ * behaviour of an async generator (nothing starts before the first `next()`; calls are served in
+ * order; `return()` and `throw()` close the source, which aborts the windows in flight), at the cost of
+ * one resolved promise per object. An async generator that yields each object of a page costs about
+ * three times that: every `yield` awaits its value and settles a queued request.
+ */
+
+/** When the walk ends, however it ends: the number of objects handed out. */
+export type StreamEnd = (delivered: number) => void;
+
+type Result<T> = IteratorResult<T, undefined>;
+
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
+
+export class ObjectStream<T> implements AsyncGenerator<T, undefined, unknown> {
+  readonly #open: () => AsyncGenerator<readonly T[]>;
+  readonly #onEnd: StreamEnd;
+  #source: AsyncGenerator<readonly T[]> | undefined;
+  #batch: readonly T[] = [];
+  #index = 0;
+  #delivered = 0;
+  #finished = false;
+  /** The call being served; later calls wait for it, as an async generator's queue does. */
+  #busy: Promise<unknown> | undefined;
+
+  /** `open` is called by the first `next()`; `onEnd` once, when the source ends, fails or is closed. */
+  constructor(open: () => AsyncGenerator<readonly T[]>, onEnd: StreamEnd) {
+    this.#open = open;
+    this.#onEnd = onEnd;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  next(): Promise<Result<T>> {
+    // The common case: an object of the page at hand, with no call in progress.
+    if (this.#busy === undefined && this.#index < this.#batch.length) {
+      this.#delivered += 1;
+      return Promise.resolve({ value: this.#batch[this.#index++] as T, done: false });
+    }
+    return this.#serve(() => this.#pull());
+  }
+
+  return(): Promise<Result<T>> {
+    return this.#serve(async () => {
+      await this.#close((source) => source.return(undefined));
+      return DONE;
+    });
+  }
+
+  throw(error: unknown): Promise<Result<T>> {
+    return this.#serve(async () => {
+      // As a `for await` loop left by an exception: the source is closed, then the error thrown.
+      await this.#close((source) => source.return(undefined));
+      throw error;
+    });
+  }
+
+  #serve(run: () => Promise<Result<T>>): Promise<Result<T>> {
+    const previous = this.#busy;
+    const call = previous === undefined ? run() : previous.then(run, run);
+    const settled = call.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#busy = settled;
+    void settled.then(() => {
+      if (this.#busy === settled) this.#busy = undefined;
+    });
+    return call;
+  }
+
+  async #pull(): Promise<Result<T>> {
+    while (this.#index >= this.#batch.length) {
+      if (this.#finished) return DONE;
+      this.#source ??= this.#open();
+      let step: IteratorResult<readonly T[]>;
+      try {
+        step = await this.#source.next();
+      } catch (error) {
+        this.#end();
+        throw error;
+      }
+      if (step.done === true) {
+        this.#end();
+        return DONE;
+      }
+      this.#batch = step.value;
+      this.#index = 0;
+    }
+    this.#delivered += 1;
+    return { value: this.#batch[this.#index++] as T, done: false };
+  }
+
+  /** Closes the source (its `finally` blocks run: windows in flight are aborted), then ends. */
+  async #close(how: (source: AsyncGenerator<readonly T[]>) => Promise<unknown>): Promise<void> {
+    const source = this.#finished ? undefined : this.#source;
+    this.#batch = [];
+    this.#index = 0;
+    if (source === undefined) {
+      this.#end();
+      return;
+    }
+    try {
+      await how(source);
+    } finally {
+      this.#end();
+    }
+  }
+
+  #end(): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    this.#batch = [];
+    this.#index = 0;
+    // A walk that never started reports nothing, as an async generator closed before it started.
+    if (this.#source !== undefined) this.#onEnd(this.#delivered);
+  }
+}

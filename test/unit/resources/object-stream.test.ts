@@ -1,0 +1,107 @@
+/**
+ * `ObjectStream`, what `container.stream()` returns: it must behave as the async generator it
+ * replaced (lazy start, calls served in order, `return()`/`throw()` close the source, the count of
+ * objects handed out reported once however the walk ends).
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ObjectStream } from '../../../src/resources/object-stream.js';
+
+interface Probe {
+  opened: number;
+  closed: boolean;
+  ends: number[];
+}
+
+function source(pages: number[][], probe: Probe, failAfter?: number) {
+  return async function* (): AsyncGenerator<number[]> {
+    probe.opened += 1;
+    try {
+      for (let i = 0; i < pages.length; i += 1) {
+        await new Promise((resolve) => setImmediate(resolve));
+        if (failAfter === i) throw new Error(`page ${i} failed`);
+        yield pages[i] ?? [];
+      }
+    } finally {
+      probe.closed = true;
+    }
+  };
+}
+
+function make(pages: number[][], failAfter?: number) {
+  const probe: Probe = { opened: 0, closed: false, ends: [] };
+  const stream: AsyncGenerator<number, undefined> = new ObjectStream<number>(
+    source(pages, probe, failAfter),
+    (n) => probe.ends.push(n),
+  );
+  return { stream, probe };
+}
+
+describe('ObjectStream', () => {
+  it('yields every object of every page in order, skipping empty pages, and reports the count once', async () => {
+    const { stream, probe } = make([[1, 2], [], [3], [4, 5, 6]]);
+    assert.equal(probe.opened, 0, 'nothing starts before the first next()');
+    const got: number[] = [];
+    for await (const x of stream) got.push(x);
+    assert.deepEqual(got, [1, 2, 3, 4, 5, 6]);
+    assert.deepEqual(probe.ends, [6]);
+    assert.deepEqual(await stream.next(), { value: undefined, done: true });
+    assert.deepEqual(probe.ends, [6]);
+  });
+
+  it('serves calls made without waiting in the order they were made', async () => {
+    const { stream, probe } = make([[1], [2, 3]]);
+    const results = await Promise.all([stream.next(), stream.next(), stream.next(), stream.next()]);
+    assert.deepEqual(
+      results.map((r): number | undefined => r.value),
+      [1, 2, 3, undefined],
+    );
+    assert.deepEqual(
+      results.map((r) => r.done),
+      [false, false, false, true],
+    );
+    assert.deepEqual(probe.ends, [3]);
+  });
+
+  it('breaking out of the loop closes the source and reports what was handed out', async () => {
+    const { stream, probe } = make([
+      [1, 2, 3],
+      [4, 5],
+    ]);
+    for await (const x of stream) if (x === 2) break;
+    assert.equal(probe.closed, true);
+    assert.deepEqual(probe.ends, [2]);
+    assert.deepEqual(await stream.next(), { value: undefined, done: true });
+  });
+
+  it('return() before the first next() never opens the source and reports nothing', async () => {
+    const { stream, probe } = make([[1]]);
+    assert.deepEqual(await stream.return(undefined), { value: undefined, done: true });
+    assert.deepEqual(await stream.next(), { value: undefined, done: true });
+    assert.equal(probe.opened, 0);
+    assert.deepEqual(probe.ends, []);
+  });
+
+  it('throw() closes the source and rejects with the error; before the start it only rejects', async () => {
+    const first = make([[1, 2], [3]]);
+    await first.stream.next();
+    const boom = new Error('boom');
+    await assert.rejects(first.stream.throw(boom), (e) => e === boom);
+    assert.equal(first.probe.closed, true);
+    assert.deepEqual(first.probe.ends, [1]);
+    assert.deepEqual(await first.stream.next(), { value: undefined, done: true });
+
+    const second = make([[1]]);
+    await assert.rejects(second.stream.throw(boom), (e) => e === boom);
+    assert.equal(second.probe.opened, 0);
+    assert.deepEqual(await second.stream.next(), { value: undefined, done: true });
+  });
+
+  it('a failing source rejects the next() that reaches it, once, then ends; the count is reported', async () => {
+    const { stream, probe } = make([[1], [2], [3]], 1);
+    assert.deepEqual(await stream.next(), { value: 1, done: false });
+    await assert.rejects(stream.next(), /page 1 failed/);
+    assert.deepEqual(probe.ends, [1]);
+    assert.deepEqual(await stream.next(), { value: undefined, done: true });
+  });
+});
