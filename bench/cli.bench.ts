@@ -14,11 +14,10 @@
  * Run alone on the machine: `npm run bench:cli [-- --indicators 100000] [-- --large 1000000] [-- --rounds 3]`;
  * `--large 0` skips the large database.
  */
-import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { median, root, type SandboxDetails, sandboxCli, startSandboxProcess } from './support.js';
+import { measureProcess, median, type SandboxDetails, seedDatabase, startSandboxProcess } from './support.js';
 
 const LIMIT = 500;
 const CONCURRENCY = 4;
@@ -41,17 +40,6 @@ interface Run {
 
 const mb = (kb: number) => `${(kb / 1024).toFixed(1)} MB`;
 
-function seed(dbPath: string, indicators: number): number {
-  const started = performance.now();
-  const seeded = spawnSync(
-    process.execPath,
-    sandboxCli(['--db', dbPath, '--seed-only', '--seed-indicators', String(indicators)]),
-    { cwd: root, stdio: 'inherit' },
-  );
-  if (seeded.status !== 0) throw new Error(`seeding ${indicators} indicators failed`);
-  return performance.now() - started;
-}
-
 function countLines(file: string): number {
   const text = readFileSync(file);
   let n = 0;
@@ -59,28 +47,12 @@ function countLines(file: string): number {
   return n;
 }
 
-/** Runs `node --import bench/peak-rss.mjs ARGS` and measures its wall time and peak RSS. */
-async function measure(args: string[], env: Record<string, string>, dir: string): Promise<number[]> {
-  const rssFile = path.join(dir, 'rss');
-  rmSync(rssFile, { force: true });
-  const started = performance.now();
-  const child = spawn(process.execPath, ['--import', './bench/peak-rss.mjs', ...args], {
-    cwd: root,
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, ...env, TC_BENCH_RSS_FILE: rssFile },
-  });
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  const ms = performance.now() - started;
-  if (code !== 0) throw new Error(`${args.join(' ')} exited with ${String(code)}`);
-  return [ms, Number(readFileSync(rssFile, 'utf8'))];
-}
-
 async function runCli(details: SandboxDetails, dir: string): Promise<Run> {
   const output = path.join(dir, 'cli.cef');
   const secretFile = path.join(dir, 'secret');
   writeFileSync(secretFile, details.secretKey, { mode: 0o600 });
   const owners = OWNERS.flatMap((owner) => ['--owner', owner]);
-  const [ms = 0, peakKb = 0] = await measure(
+  const { ms, peakKb } = await measureProcess(
     [
       'dist/cli/main.js',
       'indicators',
@@ -103,7 +75,7 @@ async function runCli(details: SandboxDetails, dir: string): Promise<Run> {
       String(CONCURRENCY),
     ],
     {},
-    dir,
+    path.join(dir, 'rss'),
   );
   return { ms, peakKb, lines: countLines(output) };
 }
@@ -111,10 +83,10 @@ async function runCli(details: SandboxDetails, dir: string): Promise<Run> {
 async function runBare(details: SandboxDetails, dir: string): Promise<Run> {
   const output = path.join(dir, 'bare.cef');
   const config = { ...details, owners: OWNERS, limit: LIMIT, concurrency: CONCURRENCY, output };
-  const [ms = 0, peakKb = 0] = await measure(
+  const { ms, peakKb } = await measureProcess(
     ['bench/cli-bare.mjs'],
     { TC_BENCH_BARE: JSON.stringify(config) },
-    dir,
+    path.join(dir, 'rss'),
   );
   return { ms, peakKb, lines: countLines(output) };
 }
@@ -162,7 +134,7 @@ async function main(): Promise<void> {
   const stops: (() => void)[] = [];
   try {
     const small = path.join(dir, 'small.sqlite');
-    console.log(`seeding ${indicators} indicators: ${(seed(small, indicators) / 1000).toFixed(1)} s`);
+    console.log(`seeding ${indicators} indicators: ${(seedDatabase(small, indicators) / 1000).toFixed(1)} s`);
     const sandbox = await startSandboxProcess(small);
     stops.push(sandbox.stop);
     const smallResult = await compare(sandbox.details, dir, rounds);
@@ -170,7 +142,7 @@ async function main(): Promise<void> {
     print(`${indicators} indicators`, smallResult);
     if (large > 0) {
       const big = path.join(dir, 'large.sqlite');
-      console.log(`seeding ${large} indicators: ${(seed(big, large) / 1000).toFixed(1)} s`);
+      console.log(`seeding ${large} indicators: ${(seedDatabase(big, large) / 1000).toFixed(1)} s`);
       const bigSandbox = await startSandboxProcess(big);
       stops.push(bigSandbox.stop);
       const largeResult = await compare(bigSandbox.details, dir, Math.min(rounds, 2));

@@ -2,7 +2,8 @@
  * Pieces the listing benchmarks share: the sandbox in a process of its own, the built SDK, medians,
  * and the bare side's signed page request (undici plus `JSON.parse`, as a hand-written client would).
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
 import { createHmac } from 'node:crypto';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -86,4 +87,38 @@ export async function barePage(
     count: data.indicator?.length ?? 0,
     ...(data.resultCount === undefined ? {} : { total: data.resultCount }),
   };
+}
+
+/** Builds a database of `indicators` generated indicators with `threatconnect sandbox --seed-only`; ms taken. */
+export function seedDatabase(dbPath: string, indicators: number): number {
+  const started = performance.now();
+  const seeded = spawnSync(
+    process.execPath,
+    sandboxCli(['--db', dbPath, '--seed-only', '--seed-indicators', String(indicators)]),
+    { cwd: root, stdio: 'inherit' },
+  );
+  if (seeded.status !== 0) throw new Error(`seeding ${indicators} indicators failed`);
+  return performance.now() - started;
+}
+
+/**
+ * Runs `node --import ./bench/peak-rss.mjs ARGS` in a process of its own (plain node: the built CLI or a
+ * plain-JavaScript bare loop) and measures its wall time and peak RSS (`VmHWM`, KiB).
+ */
+export async function measureProcess(
+  args: string[],
+  env: Record<string, string>,
+  rssFile: string,
+): Promise<{ ms: number; peakKb: number }> {
+  rmSync(rssFile, { force: true });
+  const started = performance.now();
+  const child = spawn(process.execPath, ['--import', './bench/peak-rss.mjs', ...args], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, ...env, TC_BENCH_RSS_FILE: rssFile },
+  });
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const ms = performance.now() - started;
+  if (code !== 0) throw new Error(`${args.join(' ')} exited with ${String(code)}`);
+  return { ms, peakKb: Number(readFileSync(rssFile, 'utf8')) };
 }

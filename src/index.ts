@@ -62,7 +62,16 @@ export { RequestObject } from './core/request-object.js';
 // records and streams; src/formats/index.ts lists them.
 export * from './formats/index.js';
 export { ApiResponse } from './core/response.js';
-export type { PostFilterEntry, Report, ReportEntry, RequestEntry } from './report/index.js';
+export type {
+  AttemptSummary,
+  ErrorSummary,
+  PostFilterEntry,
+  PostFilterEntryFields,
+  Report,
+  ReportEntry,
+  RequestEntry,
+  RequestEntryFields,
+} from './report/index.js';
 // Resource objects (what the containers' add() and retrieval give).
 export type { AdversaryAsset, AdversaryAssets, AdversaryAssetType } from './resources/adversary-assets.js';
 export { Group } from './resources/group.js';
@@ -122,12 +131,6 @@ export type { RedactedRequest, RequestLike } from './core/redact.js';
 export type { FailureCallback, RequestBody, SuccessCallback } from './core/request-object.js';
 export type { ApiResponseInit } from './core/response.js';
 export type { Bool, Num, Text } from './formats/records.js';
-export type {
-  AttemptSummary,
-  ErrorSummary,
-  PostFilterEntryFields,
-  RequestEntryFields,
-} from './report/entries.js';
 export type {
   GroupTypeContainer,
   GroupsContainer,

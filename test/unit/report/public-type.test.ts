@@ -117,10 +117,14 @@ describe('the public Report type has no write side', () => {
     const clause = declaration.exportClause;
     assert.ok(clause !== undefined && ts.isNamedExports(clause));
     assert.deepEqual(clause.elements.map((e) => e.name.text).sort(), [
+      'AttemptSummary',
+      'ErrorSummary',
       'PostFilterEntry',
+      'PostFilterEntryFields',
       'Report',
       'ReportEntry',
       'RequestEntry',
+      'RequestEntryFields',
     ]);
     assert.ok(!/createReport|ReportRecorder|CallRecorder/.test(text));
   });
