@@ -153,55 +153,67 @@ export abstract class IndicatorData extends Item {
     return this.#values;
   }
 
+  /** When the indicator was added (ISO 8601), as the server sent it. */
   get dateAdded(): string | undefined {
     this.#load();
     return this.#dateAdded;
   }
+  /** When the indicator was added (ISO 8601), as the server sent it. */
   set dateAdded(value: string | undefined) {
     this.#load();
     this.#dateAdded = value;
   }
 
+  /** When the indicator last changed (ISO 8601), as the server sent it. */
   get lastModified(): string | undefined {
     this.#load();
     return this.#lastModified;
   }
+  /** When the indicator last changed (ISO 8601), as the server sent it. */
   set lastModified(value: string | undefined) {
     this.#load();
     this.#lastModified = value;
   }
 
+  /** The threat rating, 0–5. */
   get rating(): number | undefined {
     this.#load();
     return this.#rating;
   }
+  /** The threat rating, 0–5. */
   set rating(value: number | undefined) {
     this.#load();
     this.#rating = value;
   }
 
+  /** The confidence, 0–100. */
   get confidence(): number | undefined {
     this.#load();
     return this.#confidence;
   }
+  /** The confidence, 0–100. */
   set confidence(value: number | undefined) {
     this.#load();
     this.#confidence = value;
   }
 
+  /** ThreatAssess rating, computed by the server. */
   get threatAssessRating(): number | undefined {
     this.#load();
     return this.#threatAssessRating;
   }
+  /** ThreatAssess rating, computed by the server. */
   set threatAssessRating(value: number | undefined) {
     this.#load();
     this.#threatAssessRating = value;
   }
 
+  /** ThreatAssess confidence, computed by the server. */
   get threatAssessConfidence(): number | undefined {
     this.#load();
     return this.#threatAssessConfidence;
   }
+  /** ThreatAssess confidence, computed by the server. */
   set threatAssessConfidence(value: number | undefined) {
     this.#load();
     this.#threatAssessConfidence = value;
@@ -212,15 +224,18 @@ export abstract class IndicatorData extends Item {
     this.#load();
     return this.#description;
   }
+  /** The displayed Description attribute's value, as the API reports it (`setDescription` writes it). */
   set description(value: string | undefined) {
     this.#load();
     this.#description = value;
   }
 
+  /** The link to the indicator in the ThreatConnect web application. */
   get webLink(): string | undefined {
     this.#load();
     return this.#webLink;
   }
+  /** The link to the indicator in the ThreatConnect web application. */
   set webLink(value: string | undefined) {
     this.#load();
     this.#webLink = value;
@@ -231,6 +246,7 @@ export abstract class IndicatorData extends Item {
     this.#load();
     return this.#dnsActive;
   }
+  /** A host's DNS flag, as the API sends it (`'true'`/`'false'`). */
   set dnsActive(value: string | undefined) {
     this.#load();
     this.#dnsActive = value;
@@ -241,6 +257,7 @@ export abstract class IndicatorData extends Item {
     this.#load();
     return this.#whoisActive;
   }
+  /** A host's WHOIS flag, as the API sends it (`'true'`/`'false'`). */
   set whoisActive(value: string | undefined) {
     this.#load();
     this.#whoisActive = value;
@@ -251,6 +268,7 @@ export abstract class IndicatorData extends Item {
     this.#load();
     return this.#size;
   }
+  /** A file's size in bytes. */
   set size(value: number | undefined) {
     this.#load();
     this.#size = value;

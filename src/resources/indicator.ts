@@ -34,7 +34,7 @@ export { checkConfidence, checkRating, hashField, splitFileSummary } from './ind
 /** The fields `commit()` sends besides the value, in body order. */
 const MUTABLE = ['rating', 'confidence', 'dnsActive', 'whoisActive', 'size'] as const;
 
-/** An indicator of any type, custom ones included. Its fields are in {@link IndicatorData}. */
+/** An indicator of any type, custom ones included. Its fields are read lazily from the wire item (`indicator-data.ts`). */
 export class Indicator extends IndicatorData {
   get itemKind(): ItemKind {
     return 'indicator';
