@@ -184,6 +184,27 @@ describe('threatconnect --syslog with rsyslogd', { skip }, () => {
     assert.ok(collected.every((m) => m.severity === 5 && m.facility === 16));
   });
 
+  it('sends the lines of a bulk report over TCP, as it prints them', async () => {
+    const app = 'cli-bulk';
+    const printed = await run(['bulk', COMMUNITY, '--format', 'keyval']);
+    assert.equal(printed.code, 0, printed.stderr);
+    const lines = printed.stdout.split('\n').filter((l) => l !== '');
+    assert.ok(lines.length > 20, String(lines.length));
+    const sent = await run([
+      'bulk',
+      COMMUNITY,
+      '--format',
+      'keyval',
+      '--syslog',
+      collector.urls.tcp,
+      '--syslog-app-name',
+      app,
+    ]);
+    assert.deepEqual([sent.code, sent.stdout, sent.stderr], [0, '', '']);
+    const collected = await collector.waitFor(app, lines.length);
+    assert.deepEqual(collected.map((m) => m.msg).sort(), [...lines].sort());
+  });
+
   it('exits 1 with one clear line when the collector refuses the client certificate', async () => {
     const result = await run([
       'indicators',
