@@ -95,7 +95,8 @@ function countByDay(
 /**
  * The metrics of one owner at the end of each of `days` (ascending `YYYY-MM-DD`): every count is of the
  * owner's items added up to that day (by `dateAdded`; the date part as written, without time zones).
- * The sandbox keeps no observation, false positive, track or result counts: those fields are 0.
+ * Observations and false positives (rest-api-v2.md 6.6) are counted the same way, by the day they
+ * were made, for the owner's indicators. The sandbox keeps no track or result counts: those are 0.
  */
 function ownerMetrics(
   ctx: RequestContext,
@@ -152,6 +153,23 @@ function ownerMetrics(
       WHERE l.a_kind = 'group' AND l.b_kind = 'indicator' AND g.owner_id = ? GROUP BY day`,
     owner.id,
   );
+  // Observations: one row per indicator and day (summed over users), with the indicator's type.
+  const observed = countByDay(
+    ctx,
+    `SELECT o.day AS day, i.type AS key, SUM(o.count) AS n, 0 AS rating, 0 AS rated,
+            o.indicator_id AS confidence, 0 AS sure
+       FROM observations o JOIN indicators i ON i.id = o.indicator_id
+      WHERE i.owner_id = ? GROUP BY o.day, o.indicator_id`,
+    owner.id,
+  );
+  const falsePositives = countByDay(
+    ctx,
+    `SELECT f.day AS day, 'FalsePositive' AS key, COUNT(*) AS n, 0 AS rating, 0 AS rated,
+            0 AS confidence, 0 AS sure
+       FROM false_positives f JOIN indicators i ON i.id = f.indicator_id
+      WHERE i.owner_id = ? GROUP BY f.day`,
+    owner.id,
+  );
   const tags =
     ctx.store.get<{ n: number }>('SELECT COUNT(*) AS n FROM tags WHERE owner_id = ?', owner.id)?.n ?? 0;
 
@@ -183,6 +201,24 @@ function ownerMetrics(
     for (const rows of [enriched, tasks, attributes, groupIndicators]) {
       for (const row of rows) if (row.day <= day) add(row.key, row.n);
     }
+    // Observations up to the day, that day's, and the indicators observed (the row's `confidence`
+    // column carries the indicator id).
+    const observedIds = new Set<number>();
+    let observationsToday = 0;
+    for (const row of observed) {
+      if (row.day > day) continue;
+      add('Observation', row.n);
+      const key = INDICATOR_KEYS[row.key];
+      if (key !== undefined) add(`Observation${key}`, row.n);
+      observedIds.add(row.confidence);
+      if (row.day === day) observationsToday += row.n;
+    }
+    let falsePositivesToday = 0;
+    for (const row of falsePositives) {
+      if (row.day > day) continue;
+      add('FalsePositive', row.n);
+      if (row.day === day) falsePositivesToday += row.n;
+    }
     const total = (key: string): number => totals.get(key) ?? 0;
     const round2 = (n: number): number => Math.round(n * 100) / 100;
     return {
@@ -211,16 +247,16 @@ function ownerMetrics(
       totalGroupIndicator: total('GroupIndicator'),
       averageIndicatorRating: rated === 0 ? 0 : round2(rating / rated),
       averageIndicatorConfidence: sure === 0 ? 0 : round2(confidence / sure),
-      totalObservation: 0,
-      totalObservationDaily: 0,
-      totalObservationIndicator: 0,
-      totalObservationAddress: 0,
-      totalObservationEmailAddress: 0,
-      totalObservationFile: 0,
-      totalObservationHost: 0,
-      totalObservationUrl: 0,
-      totalFalsePositiveDaily: 0,
-      totalFalsePositive: 0,
+      totalObservation: total('Observation'),
+      totalObservationDaily: observationsToday,
+      totalObservationIndicator: observedIds.size,
+      totalObservationAddress: total('ObservationAddress'),
+      totalObservationEmailAddress: total('ObservationEmailAddress'),
+      totalObservationFile: total('ObservationFile'),
+      totalObservationHost: total('ObservationHost'),
+      totalObservationUrl: total('ObservationUrl'),
+      totalFalsePositiveDaily: falsePositivesToday,
+      totalFalsePositive: total('FalsePositive'),
     };
   });
 }

@@ -86,6 +86,20 @@ describe('owners, types and assets', () => {
       const later = success(await get('/v2/owners/1/metrics')).ownerMetric as Record<string, number>[];
       assert.equal(later[29]?.totalHost, hosts + 1);
       assert.equal(later[28]?.totalHost, before[28]?.totalHost, 'yesterday is unchanged');
+
+      // Observations and false positives of the owner's indicators count on the day they are made.
+      const host = '/v2/indicators/hosts/metrics.example.org';
+      assert.ok([200, 204].includes((await send('POST', `${host}/observations`, { count: 3 })).status));
+      success(await send('POST', `${host}/falsePositive`));
+      const now = success(await get('/v2/owners/1/metrics')).ownerMetric as Record<string, number>[];
+      const grew = (key: string): number => Number(now[29]?.[key]) - Number(later[29]?.[key]);
+      assert.equal(grew('totalObservation'), 3);
+      assert.equal(grew('totalObservationDaily'), 3);
+      assert.equal(grew('totalObservationHost'), 3);
+      assert.equal(grew('totalObservationIndicator'), 1);
+      assert.equal(grew('totalFalsePositive'), 1);
+      assert.equal(grew('totalFalsePositiveDaily'), 1);
+      assert.equal(grew('totalObservationAddress'), 0);
     });
 
     it('refuses unknown owners (404) and owners out of reach (403)', async () => {
