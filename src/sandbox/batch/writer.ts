@@ -39,9 +39,10 @@ export function indicatorIdentity(raw: unknown): { type?: string | undefined; su
   return { type, summary: parts.length > 0 ? parts.join(' : ') : undefined };
 }
 
-function indicatorInfo(record: Record<string, unknown>): IndicatorTypeInfo {
+function indicatorInfo(scope: WriteScope, record: Record<string, unknown>): IndicatorTypeInfo {
   const type = record.type;
-  const info = typeof type === 'string' ? INDICATOR_BY_NAME.get(type) : undefined;
+  // The sandbox's own type table: custom types (the `indicatorTypes` option) included.
+  const info = typeof type === 'string' ? scope.store.indicatorTypes.byName(type) : undefined;
   if (!info) {
     throw new RecordError(
       CODES.invalidIndicator,
@@ -131,7 +132,7 @@ function existingIndicator(scope: WriteScope, info: IndicatorTypeInfo, body: Rec
 /** One `indicator[]` entry: Create writes it (with metadata and group links); Delete removes it. */
 export function writeIndicatorRecord(scope: WriteScope, raw: unknown): void {
   const record = asObject(raw, 'indicator');
-  const info = indicatorInfo(record);
+  const info = indicatorInfo(scope, record);
   const body = createBody(info, record);
   if (scope.config.action === 'Delete') {
     const row: IndicatorRow | undefined = existingIndicator(scope, info, body);
@@ -256,7 +257,7 @@ export function linkGroupRecord(scope: WriteScope, raw: unknown): void {
 }
 
 function indicatorRef(scope: WriteScope, type: unknown, summary: unknown): IndicatorRow {
-  const info = typeof type === 'string' ? INDICATOR_BY_NAME.get(type) : undefined;
+  const info = typeof type === 'string' ? scope.store.indicatorTypes.byName(type) : undefined;
   if (!info || typeof summary !== 'string')
     throw new RecordError(
       CODES.association,
