@@ -31,6 +31,11 @@ export interface EncodedBatch {
   readonly count: number;
   /** Bare messages only: where each message ends in `data`. */
   readonly ends: readonly number[] | undefined;
+  /**
+   * Gives `data`'s memory back for later batches: called once, by the transport, when no socket can
+   * read `data` any more (TCP/TLS: when its messages are confirmed; UDP: when every datagram is sent).
+   */
+  readonly release: () => void;
 }
 
 /** What {@link BatchEncoder.encode} made of the chunks from `from` on. */
@@ -45,8 +50,42 @@ export interface Encoded {
   readonly error: ValidationError | undefined;
 }
 
-/** About this many bytes of text make one batch at most, so a big write becomes several. */
-const BATCH_CHARS = 256 * 1024;
+/**
+ * The size of a batch at most, and of the buffers reused for batches: a batch ends before the
+ * message that would not fit, so a big write becomes several batches, and the text of one stays
+ * small enough for V8's young generation. A message longer than this alone gets a buffer of its own.
+ */
+const SLAB_BYTES = 64 * 1024;
+
+/**
+ * Buffers of {@link SLAB_BYTES}, reused: the batches a transport holds (the unacknowledged tail)
+ * come back when released, so the memory is that of the largest tail, not garbage that grows until
+ * the next full collection. At most `maxFree` are kept unused.
+ */
+class SlabPool {
+  readonly #free: Buffer[] = [];
+  readonly #maxFree: number;
+
+  constructor(maxBytes: number) {
+    this.#maxFree = Math.ceil(maxBytes / SLAB_BYTES) + 2;
+  }
+
+  /** `text` encoded as `bytes` bytes of UTF-8, in a reused buffer when it fits. */
+  encode(text: string, bytes: number): { data: Buffer; release: () => void } {
+    if (bytes > SLAB_BYTES) return { data: Buffer.from(text, 'utf8'), release: () => undefined };
+    const slab = this.#free.pop() ?? Buffer.allocUnsafeSlow(SLAB_BYTES);
+    const written = slab.write(text, 0, 'utf8');
+    let released = false;
+    return {
+      data: slab.subarray(0, written),
+      release: () => {
+        if (released) return;
+        released = true;
+        if (this.#free.length < this.#maxFree) this.#free.push(slab);
+      },
+    };
+  }
+}
 
 function stripLineEnd(line: string): string {
   const n = line.length;
@@ -82,13 +121,21 @@ export class BatchEncoder {
   readonly #framed: boolean;
   readonly #maxBytes: number | undefined;
   readonly #clock: ResolvedClock;
+  readonly #pool: SlabPool;
 
-  /** `framed`: octet counting (TCP/TLS); otherwise bare messages (UDP datagrams). */
-  constructor(header: MessageHeader, framed: boolean, maxBytes: number | undefined, clock: ResolvedClock) {
+  /**
+   * `framed`: octet counting (TCP/TLS); otherwise bare messages (UDP datagrams). `heldBytes`: how
+   * many bytes of batches the transport may hold at once, the most the pool keeps for reuse.
+   */
+  constructor(
+    header: MessageHeader,
+    options: { framed: boolean; maxBytes: number | undefined; clock: ResolvedClock; heldBytes: number },
+  ) {
     this.#heads = new HeaderCache(header);
-    this.#framed = framed;
-    this.#maxBytes = maxBytes;
-    this.#clock = clock;
+    this.#framed = options.framed;
+    this.#maxBytes = options.maxBytes;
+    this.#clock = options.clock;
+    this.#pool = new SlabPool(options.heldBytes);
   }
 
   /** Encodes the chunks from `from` up to the first chunk `stop` accepts, a bad chunk, or a batch's size. */
@@ -104,7 +151,7 @@ export class BatchEncoder {
     let offset = 0;
     let error: ValidationError | undefined;
     let i = from;
-    for (; i < chunks.length && text.length < BATCH_CHARS; i += 1) {
+    for (; i < chunks.length; i += 1) {
       const chunk = chunks[i];
       let line: string;
       let severity: number = UNKNOWN_RATING_SEVERITY;
@@ -133,16 +180,16 @@ export class BatchEncoder {
         refused.push(bytes);
         continue;
       }
+      const prefix = framed ? `${bytes} ` : '';
+      const size = prefix.length + bytes;
+      if (count > 0 && offset + size > SLAB_BYTES) break;
       count += 1;
-      if (framed) text += `${bytes} ${head}${line}`;
-      else {
-        text += head + line;
-        offset += bytes;
-        ends?.push(offset);
-      }
+      text += prefix + head + line;
+      offset += size;
+      ends?.push(offset);
     }
     return {
-      batch: count === 0 ? undefined : { data: Buffer.from(text, 'utf8'), count, ends },
+      batch: count === 0 ? undefined : { ...this.#pool.encode(text, offset), count, ends },
       next: i,
       refused,
       error,

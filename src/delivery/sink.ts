@@ -52,7 +52,13 @@ export class SyslogSink extends Writable {
     this.#transport = udp
       ? new UdpTransport(options, this.#counts)
       : new StreamTransport(options, this.#counts);
-    this.#encoder = new BatchEncoder(options.header, !udp, options.maxBytes, options.clock);
+    this.#encoder = new BatchEncoder(options.header, {
+      framed: !udp,
+      maxBytes: options.maxBytes,
+      clock: options.clock,
+      // TCP/TLS hold the tail and the kept tail (stream.ts); UDP only the batch being sent.
+      heldBytes: udp ? 0 : 2 * options.maxUnacknowledgedBytes,
+    });
     // Errors reach callers through write callbacks, flush() and close(); see the module comment.
     this.on('error', () => undefined);
     const { signal } = options;

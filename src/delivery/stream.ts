@@ -31,6 +31,8 @@ import type { Counts, Transport } from './transport.js';
 interface Piece {
   readonly data: Buffer;
   readonly count: number;
+  /** Gives the buffer back to the sink, once its messages are confirmed. */
+  readonly release: () => void;
 }
 
 function messagesIn(pieces: readonly Piece[], from = 0, to = pieces.length): number {
@@ -73,7 +75,7 @@ export class StreamTransport implements Transport {
       this.#counts.failed += batch.count;
       throw this.#failure;
     }
-    this.#tail.push({ data: batch.data, count: batch.count });
+    this.#tail.push({ data: batch.data, count: batch.count, release: batch.release });
     this.#tailBytes += batch.data.length;
     await this.#deliver(this.#tailBytes >= this.#options.maxUnacknowledgedBytes);
   }
@@ -150,6 +152,8 @@ export class StreamTransport implements Transport {
         await link.closeCleanly();
         // This clean close confirms the kept tail; the tail becomes the kept one.
         this.#counts.sent += messagesIn(this.#kept);
+        // Confirmed: no connection reads these buffers any more (every one that did is closed).
+        for (const piece of this.#kept) piece.release();
         this.#kept = this.#tail;
         this.#clearTail();
         this.#attempts = 0;

@@ -96,6 +96,8 @@ export class UdpTransport implements Transport {
       failure = error as Error;
     }
     if (pending > 0) await new Promise<void>((resolve) => (settled = resolve));
+    // Every datagram was handed over (or refused): the buffer is free.
+    batch.release();
     if (failure !== undefined) throw failure;
   }
 
