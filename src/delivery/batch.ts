@@ -52,8 +52,8 @@ export interface Encoded {
 
 /**
  * The size of a batch at most, and of the buffers reused for batches: a batch ends before the
- * message that would not fit, so a big write becomes several batches, and the text of one stays
- * small enough for V8's young generation. A message longer than this alone gets a buffer of its own.
+ * message that would not fit, so a big write becomes several batches. A message longer than this
+ * alone gets a buffer of its own.
  */
 const SLAB_BYTES = 64 * 1024;
 
@@ -70,14 +70,18 @@ class SlabPool {
     this.#maxFree = Math.ceil(maxBytes / SLAB_BYTES) + 2;
   }
 
-  /** `text` encoded as `bytes` bytes of UTF-8, in a reused buffer when it fits. */
-  encode(text: string, bytes: number): { data: Buffer; release: () => void } {
-    if (bytes > SLAB_BYTES) return { data: Buffer.from(text, 'utf8'), release: () => undefined };
+  /**
+   * A buffer of `bytes` bytes: part of a reused one when it fills at least half of one, so that a
+   * reused buffer is never mostly empty; otherwise one of its own.
+   */
+  take(bytes: number): { data: Buffer; release: () => void } {
+    if (bytes > SLAB_BYTES || bytes < SLAB_BYTES / 2) {
+      return { data: Buffer.allocUnsafe(bytes), release: () => undefined };
+    }
     const slab = this.#free.pop() ?? Buffer.allocUnsafeSlow(SLAB_BYTES);
-    const written = slab.write(text, 0, 'utf8');
     let released = false;
     return {
-      data: slab.subarray(0, written),
+      data: slab.subarray(0, bytes),
       release: () => {
         if (released) return;
         released = true;
@@ -85,6 +89,24 @@ class SlabPool {
       },
     };
   }
+}
+
+/** How many decimal digits `n` (a positive integer) has. */
+function decimalDigits(n: number): number {
+  let digits = 1;
+  for (let rest = n; rest >= 10; rest = Math.floor(rest / 10)) digits += 1;
+  return digits;
+}
+
+/** Writes `n` in decimal ASCII at `at`; returns the offset after it. */
+function putDecimal(buffer: Buffer, at: number, n: number): number {
+  const end = at + decimalDigits(n);
+  let rest = n;
+  for (let i = end - 1; i >= at; i -= 1) {
+    buffer[i] = 48 + (rest % 10);
+    rest = Math.floor(rest / 10);
+  }
+  return end;
 }
 
 function stripLineEnd(line: string): string {
@@ -138,17 +160,27 @@ export class BatchEncoder {
     this.#pool = new SlabPool(options.heldBytes);
   }
 
-  /** Encodes the chunks from `from` up to the first chunk `stop` accepts, a bad chunk, or a batch's size. */
+  /** The lines, headers and byte sizes of the batch being encoded (reused from batch to batch). */
+  readonly #lines: string[] = [];
+  readonly #headsOf: string[] = [];
+  readonly #sizes: number[] = [];
+
+  /**
+   * Encodes the chunks from `from` up to the first chunk `stop` accepts, a bad chunk, or a batch's
+   * size. The sizes come first (the header's length plus the line's UTF-8 length), then the frames
+   * are written straight into the batch's buffer: no string or Buffer per message.
+   */
   encode(chunks: readonly unknown[], from: number, stop: (chunk: unknown) => boolean): Encoded {
     const heads = this.#heads;
     heads.at(this.#clock.now());
     const framed = this.#framed;
     const max = this.#maxBytes;
-    const ends: number[] | undefined = framed ? undefined : [];
+    const lines = this.#lines;
+    const headsOf = this.#headsOf;
+    const sizes = this.#sizes;
     const refused: number[] = [];
-    let text = '';
     let count = 0;
-    let offset = 0;
+    let total = 0;
     let error: ValidationError | undefined;
     let i = from;
     for (; i < chunks.length; i += 1) {
@@ -180,19 +212,33 @@ export class BatchEncoder {
         refused.push(bytes);
         continue;
       }
-      const prefix = framed ? `${bytes} ` : '';
-      const size = prefix.length + bytes;
-      if (count > 0 && offset + size > SLAB_BYTES) break;
+      const size = framed ? decimalDigits(bytes) + 1 + bytes : bytes;
+      if (count > 0 && total + size > SLAB_BYTES) break;
+      lines[count] = line;
+      headsOf[count] = head;
+      sizes[count] = bytes;
       count += 1;
-      text += prefix + head + line;
-      offset += size;
-      ends?.push(offset);
+      total += size;
     }
-    return {
-      batch: count === 0 ? undefined : { ...this.#pool.encode(text, offset), count, ends },
-      next: i,
-      refused,
-      error,
-    };
+    let batch: EncodedBatch | undefined;
+    if (count > 0) {
+      const { data, release } = this.#pool.take(total);
+      const ends: number[] | undefined = framed ? undefined : [];
+      let at = 0;
+      for (let k = 0; k < count; k += 1) {
+        if (framed) {
+          at = putDecimal(data, at, sizes[k] as number);
+          data[at] = 0x20;
+          at += 1;
+        }
+        at += data.write(headsOf[k] as string, at, 'latin1');
+        at += data.write(lines[k] as string, at, 'utf8');
+        ends?.push(at);
+      }
+      // Let the lines go: the arrays are reused, their strings need not live on.
+      lines.fill('', 0, count);
+      batch = { data, count, ends, release };
+    }
+    return { batch, next: i, refused, error };
   }
 }

@@ -33,6 +33,9 @@ function isFlush(chunk: unknown): chunk is FlushMarker {
  */
 const HIGH_WATER_MARK = 1024;
 
+/** Fewer chunks than this are sent after a turn of the event loop (see `#writeBatch`). */
+const SMALL_BATCH = 16;
+
 /** The sink `createSyslogSink` returns. */
 export class SyslogSink extends Writable {
   readonly #options: ResolvedSyslogOptions;
@@ -176,6 +179,13 @@ export class SyslogSink extends Writable {
 
   /** Messages in order, encoded and handed to the transport in batches; a flush marker waits for those before it. */
   async #writeBatch(chunks: readonly unknown[]): Promise<void> {
+    if (chunks.length < SMALL_BATCH && !chunks.some(isFlush)) {
+      // A writer that awaits each write hands over a few chunks at a time: one turn of the event loop
+      // lets the stream buffer what it writes meanwhile, so that the next batch is a large one.
+      await new Promise((resolve) => setImmediate(resolve));
+      // Destroyed meanwhile: these chunks were counted as failed with the others queued.
+      if (this.destroyed) return;
+    }
     let i = 0;
     while (i < chunks.length) {
       const chunk = chunks[i];
