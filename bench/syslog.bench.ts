@@ -14,8 +14,13 @@
  * The issue's target (sync over TLS at >= 80% of the file export's rate) is for the `sync` command;
  * this measures the delivery under it against a bare file write, a harder baseline.
  *
+ * Then the CLI (bench/syslog-cli.ts): `threatconnect indicators --format cef` over a seeded sandbox,
+ * to a file and to rsyslogd over TLS, each run a process of its own: records per second, CPU time and
+ * peak RSS of the CLI.
+ *
  * `npm run bench:syslog -- [--messages N] [--only tls,tcp,udp,discard-tls,discard-tcp]
- * [--max-unacknowledged BYTES]` (default 100,000 messages, every target). Needs rsyslogd.
+ * [--max-unacknowledged BYTES] [--cli N] [--rounds R]` (default 100,000 messages, every target, a CLI
+ * export of 100,000 indicators over 3 rounds; `--cli 0` skips it). Needs rsyslogd.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -27,6 +32,7 @@ import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { createSyslogSink, type SyslogResult } from '../src/index.js';
 import { rsyslogSkip, startCollector } from '../test/helpers/rsyslog.js';
+import { compareCliExports } from './syslog-cli.js';
 
 function flag(name: string): string | undefined {
   const at = process.argv.indexOf(name);
@@ -35,6 +41,8 @@ function flag(name: string): string | undefined {
 const count = Number(flag('--messages') ?? 100_000);
 const targets = (flag('--only') ?? 'tls,tcp,udp,discard-tls,discard-tcp').split(',');
 const maxUnacknowledged = flag('--max-unacknowledged');
+const cliCount = Number(flag('--cli') ?? 100_000);
+const rounds = Number(flag('--rounds') ?? 3);
 
 const skip = rsyslogSkip();
 if (skip !== undefined) {
@@ -179,6 +187,7 @@ try {
     }
     report(target, run, `; sent ${result?.sent}, resent ${result?.resent}${got}`);
   }
+  if (cliCount > 0) await compareCliExports(collector, dir, cliCount, rounds);
 } finally {
   discard.stdin.end();
   await collector.close();
