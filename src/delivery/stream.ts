@@ -55,7 +55,7 @@ export class StreamTransport implements Transport {
   /** Failed attempts since the last acknowledgement. */
   #attempts = 0;
   #failure: SyslogDeliveryError | undefined;
-  /** TLS: the context (built once) and the last session, resumed by the next connection. */
+  /** TLS: the secure context, built once for every connection of the sink. */
   #tls: TlsReuse | undefined;
   /** Test seam: how the transport opens a connection. */
   readonly #open: (options: ResolvedSyslogOptions, reuse: TlsReuse | undefined) => Promise<Link>;
