@@ -93,21 +93,41 @@ export interface Link {
   closeCleanly(): Promise<void>;
 }
 
+/**
+ * What the TLS connections of one sink share: the secure context, built once (loading the system CAs
+ * on every connection cost more than the rest of a TLS delivery). Sessions are not resumed: rsyslog's
+ * OpenSSL driver answers a resumed session with a client certificate by an `internal error` alert
+ * (docs/decisions.md, "Syslog delivery throughput").
+ */
+export interface TlsReuse {
+  readonly context: tls.SecureContext;
+}
+
+/** The secure context of a sink's TLS options: the system CAs plus `ca`, and the client certificate. */
+export function tlsReuse(options: ResolvedSyslogOptions): TlsReuse {
+  const t = options.tls;
+  const context = tls.createSecureContext({
+    ...(t.ca === undefined ? {} : { ca: [...tls.rootCertificates, ...t.ca] }),
+    ...(t.cert === undefined ? {} : { cert: t.cert }),
+    ...(t.key === undefined ? {} : { key: t.key }),
+  });
+  return { context };
+}
+
 /** Opens a connection, TLS handshake included, within the timeout. */
-export function openLink(options: ResolvedSyslogOptions): Promise<Link> {
+export function openLink(options: ResolvedSyslogOptions, reuse: TlsReuse | undefined): Promise<Link> {
   const { host, port } = options.url;
   const timeoutMs = options.timeoutMs;
   let socket: net.Socket;
   if (options.url.transport === 'tls') {
     const t = options.tls;
+    const shared = reuse ?? tlsReuse(options);
     socket = tls.connect({
       host,
       port,
       ...(net.isIP(host) === 0 || t.servername !== undefined ? { servername: t.servername ?? host } : {}),
-      ...(t.ca === undefined ? {} : { ca: [...tls.rootCertificates, ...t.ca] }),
+      secureContext: shared.context,
       rejectUnauthorized: !t.insecure,
-      ...(t.cert === undefined ? {} : { cert: t.cert }),
-      ...(t.key === undefined ? {} : { key: t.key }),
     });
   } else {
     socket = net.connect({ host, port });

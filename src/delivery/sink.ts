@@ -9,27 +9,13 @@
  */
 import { Writable } from 'node:stream';
 import tls from 'node:tls';
-import { AbortError, ConfigError, ValidationError } from '../core/errors.js';
-import { buildMessage } from './message.js';
+import { AbortError, ConfigError } from '../core/errors.js';
+import { BatchEncoder } from './batch.js';
 import { type ResolvedSyslogOptions, resolveSyslogOptions, type SyslogSinkOptions } from './options.js';
 import { SyslogDeliveryError, type SyslogResult } from './result.js';
-import { severityOfRating } from './severity.js';
 import { StreamTransport } from './stream.js';
 import type { Counts, Transport } from './transport.js';
 import { UdpTransport } from './udp.js';
-
-/** A line with what its severity is made of. */
-export interface SyslogRecord {
-  /** The message text (a CEF, LEEF or KeyVal line); a trailing line break is dropped. */
-  readonly line: string;
-  /** The record's threat rating (0–5), mapped to the severity; none means unknown (notice). */
-  readonly rating?: number | null | undefined;
-  /** An explicit severity 0–7, which wins over `rating`. */
-  readonly severity?: number | undefined;
-}
-
-/** What `sink.write()` takes. */
-export type SyslogChunk = string | SyslogRecord;
 
 const FLUSH = Symbol('flush');
 
@@ -41,36 +27,21 @@ function isFlush(chunk: unknown): chunk is FlushMarker {
   return typeof chunk === 'object' && chunk !== null && FLUSH in chunk;
 }
 
-function stripLineEnd(line: string): string {
-  return line.endsWith('\r\n') ? line.slice(0, -2) : line.endsWith('\n') ? line.slice(0, -1) : line;
-}
+/**
+ * Chunks the stream buffers before a batch is written: larger batches cost less per message, and
+ * the bytes they hold stay small (about 300 KiB of typical CEF lines).
+ */
+const HIGH_WATER_MARK = 1024;
 
-/** The line and severity of a chunk; a ValidationError for anything else. */
-function readChunk(chunk: unknown): { line: string; severity: number } {
-  if (typeof chunk === 'string') return { line: stripLineEnd(chunk), severity: severityOfRating(undefined) };
-  if (typeof chunk === 'object' && chunk !== null && typeof (chunk as SyslogRecord).line === 'string') {
-    const record = chunk as SyslogRecord;
-    const { severity, rating } = record;
-    if (severity !== undefined && (!Number.isInteger(severity) || severity < 0 || severity > 7)) {
-      throw new ValidationError(
-        `syslog record severity must be an integer from 0 to 7, got ${String(severity)}`,
-      );
-    }
-    if (rating !== undefined && rating !== null && typeof rating !== 'number') {
-      throw new ValidationError(`syslog record rating must be a number or null, got ${typeof rating}`);
-    }
-    return { line: stripLineEnd(record.line), severity: severity ?? severityOfRating(rating) };
-  }
-  throw new ValidationError(
-    `a syslog sink takes strings or { line, rating?, severity? } records, got ${chunk === null ? 'null' : typeof chunk}`,
-  );
-}
+/** Fewer chunks than this are sent after a turn of the event loop (see `#writeBatch`). */
+const SMALL_BATCH = 16;
 
 /** The sink `createSyslogSink` returns. */
 export class SyslogSink extends Writable {
   readonly #options: ResolvedSyslogOptions;
   readonly #counts: Counts = { sent: 0, failed: 0, refused: 0, resent: 0 };
   readonly #transport: Transport;
+  readonly #encoder: BatchEncoder;
   /** Messages written to the stream and not yet handed to the transport. */
   #queued = 0;
   readonly #markers = new Set<FlushMarker>();
@@ -78,12 +49,19 @@ export class SyslogSink extends Writable {
 
   /** @internal Built by `createSyslogSink`. */
   constructor(options: ResolvedSyslogOptions) {
-    super({ objectMode: true, highWaterMark: 64 });
+    super({ objectMode: true, highWaterMark: HIGH_WATER_MARK });
     this.#options = options;
-    this.#transport =
-      options.url.transport === 'udp'
-        ? new UdpTransport(options, this.#counts)
-        : new StreamTransport(options, this.#counts);
+    const udp = options.url.transport === 'udp';
+    this.#transport = udp
+      ? new UdpTransport(options, this.#counts)
+      : new StreamTransport(options, this.#counts);
+    this.#encoder = new BatchEncoder(options.header, {
+      framed: !udp,
+      maxBytes: options.maxBytes,
+      clock: options.clock,
+      // TCP/TLS hold the tail and the kept tail (stream.ts); UDP only the batch being sent.
+      heldBytes: udp ? 0 : 2 * options.maxUnacknowledgedBytes,
+    });
     // Errors reach callers through write callbacks, flush() and close(); see the module comment.
     this.on('error', () => undefined);
     const { signal } = options;
@@ -199,45 +177,45 @@ export class SyslogSink extends Writable {
     );
   }
 
-  /** Messages in order, handed to the transport together; a flush marker waits for those before it. */
+  /** Messages in order, encoded and handed to the transport in batches; a flush marker waits for those before it. */
   async #writeBatch(chunks: readonly unknown[]): Promise<void> {
-    let batch: Buffer[] = [];
-    for (const chunk of chunks) {
+    if (chunks.length < SMALL_BATCH && !chunks.some(isFlush)) {
+      // A writer that awaits each write hands over a few chunks at a time: one turn of the event loop
+      // lets the stream buffer what it writes meanwhile, so that the next batch is a large one.
+      await new Promise((resolve) => setImmediate(resolve));
+      // Destroyed meanwhile: these chunks were counted as failed with the others queued.
+      if (this.destroyed) return;
+    }
+    let i = 0;
+    while (i < chunks.length) {
+      const chunk = chunks[i];
       if (isFlush(chunk)) {
         this.#markers.delete(chunk);
         try {
-          if (batch.length > 0) await this.#transport.sendBatch(batch);
-          batch = [];
           await this.#transport.flush();
         } catch (error) {
           chunk[FLUSH].reject(error as Error);
           throw error;
         }
         chunk[FLUSH].resolve();
+        i += 1;
         continue;
       }
-      this.#queued -= 1;
-      let message: Buffer;
-      try {
-        const { line, severity } = readChunk(chunk);
-        message = Buffer.from(
-          buildMessage(this.#options.header, severity, this.#options.clock.now(), line),
-          'utf8',
-        );
-      } catch (error) {
-        this.#counts.failed += 1;
-        if (batch.length > 0) await this.#transport.sendBatch(batch);
-        throw error;
-      }
+      const { batch, next, refused, error } = this.#encoder.encode(chunks, i, isFlush);
+      this.#queued -= next - i;
+      i = next;
       const max = this.#options.maxBytes;
-      if (max !== undefined && message.length > max) {
+      for (const bytes of refused) {
         this.#counts.refused += 1;
-        this.emit('refused', { bytes: message.length, maxBytes: max });
-        continue;
+        this.emit('refused', { bytes, maxBytes: max });
       }
-      batch.push(message);
+      if (error !== undefined) {
+        this.#queued -= 1;
+        this.#counts.failed += 1;
+      }
+      if (batch !== undefined) await this.#transport.sendBatch(batch);
+      if (error !== undefined) throw error;
     }
-    if (batch.length > 0) await this.#transport.sendBatch(batch);
   }
 
   /** @internal The Writable implementation. */

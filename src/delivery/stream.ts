@@ -21,28 +21,44 @@
  * `flush()` and on `close()`. It holds at most twice that many bytes (tail and kept tail).
  */
 import { AbortError } from '../core/errors.js';
-import { type Link, LinkError, linkError, openLink } from './connection.js';
-import { octetCounted } from './message.js';
+import type { EncodedBatch } from './batch.js';
+import { type Link, LinkError, linkError, openLink, type TlsReuse, tlsReuse } from './connection.js';
 import type { ResolvedSyslogOptions } from './options.js';
 import { SyslogDeliveryError } from './result.js';
 import type { Counts, Transport } from './transport.js';
+
+/** A batch of frames, as written to a connection. */
+interface Piece {
+  readonly data: Buffer;
+  readonly count: number;
+  /** Gives the buffer back to the sink, once its messages are confirmed. */
+  readonly release: () => void;
+}
+
+function messagesIn(pieces: readonly Piece[], from = 0, to = pieces.length): number {
+  let n = 0;
+  for (let i = from; i < to; i += 1) n += pieces[i]?.count ?? 0;
+  return n;
+}
 
 export class StreamTransport implements Transport {
   readonly #options: ResolvedSyslogOptions;
   readonly #counts: Counts;
   #link: Link | undefined;
-  /** Frames written (or about to be) since the last acknowledgement. */
-  #tail: Buffer[] = [];
+  /** Batches of frames written (or about to be) since the last acknowledgement. */
+  #tail: Piece[] = [];
   #tailBytes = 0;
-  /** How many tail frames were written to some connection: rewriting one of those is a resend. */
+  /** How many tail pieces were written to some connection: rewriting one of those is a resend. */
   #tailWritten = 0;
   /** The last acknowledged tail, awaiting confirmation by a later acknowledged connection. */
-  #kept: Buffer[] = [];
+  #kept: Piece[] = [];
   /** Failed attempts since the last acknowledgement. */
   #attempts = 0;
   #failure: SyslogDeliveryError | undefined;
+  /** TLS: the secure context, built once for every connection of the sink. */
+  #tls: TlsReuse | undefined;
   /** Test seam: how the transport opens a connection. */
-  readonly #open: (options: ResolvedSyslogOptions) => Promise<Link>;
+  readonly #open: (options: ResolvedSyslogOptions, reuse: TlsReuse | undefined) => Promise<Link>;
 
   constructor(options: ResolvedSyslogOptions, counts: Counts, open = openLink) {
     this.#options = options;
@@ -54,20 +70,13 @@ export class StreamTransport implements Transport {
     return this.#failure;
   }
 
-  send(message: Buffer): Promise<void> {
-    return this.sendBatch([message]);
-  }
-
-  async sendBatch(messages: readonly Buffer[]): Promise<void> {
+  async sendBatch(batch: EncodedBatch): Promise<void> {
     if (this.#failure !== undefined) {
-      this.#counts.failed += messages.length;
+      this.#counts.failed += batch.count;
       throw this.#failure;
     }
-    for (const message of messages) {
-      const frame = octetCounted(message);
-      this.#tail.push(frame);
-      this.#tailBytes += frame.length;
-    }
+    this.#tail.push({ data: batch.data, count: batch.count, release: batch.release });
+    this.#tailBytes += batch.data.length;
     await this.#deliver(this.#tailBytes >= this.#options.maxUnacknowledgedBytes);
   }
 
@@ -86,7 +95,7 @@ export class StreamTransport implements Transport {
   destroy(): number {
     this.#link?.socket.destroy();
     this.#link = undefined;
-    const dropped = this.#tail.length + this.#kept.length;
+    const dropped = messagesIn(this.#tail) + messagesIn(this.#kept);
     this.#counts.failed += dropped;
     this.#kept = [];
     this.#clearTail();
@@ -97,7 +106,7 @@ export class StreamTransport implements Transport {
   #restoreKept(): void {
     if (this.#kept.length === 0) return;
     this.#tail = [...this.#kept, ...this.#tail];
-    this.#tailBytes += this.#kept.reduce((sum, frame) => sum + frame.length, 0);
+    this.#tailBytes += this.#kept.reduce((sum, piece) => sum + piece.data.length, 0);
     this.#tailWritten += this.#kept.length;
     this.#kept = [];
   }
@@ -118,16 +127,22 @@ export class StreamTransport implements Transport {
         const lost = link?.lost();
         if (link === undefined || lost !== undefined) {
           if (lost !== undefined) throw lost;
-          link = await this.#open(this.#options);
+          if (this.#options.url.transport === 'tls') this.#tls ??= tlsReuse(this.#options);
+          link = await this.#open(this.#options, this.#tls);
           this.#link = link;
         }
         if (link.written < this.#tail.length) {
-          // The frames this connection lacks, in one write.
-          const frames = this.#tail.slice(link.written);
-          this.#counts.resent += Math.max(0, Math.min(this.#tailWritten, this.#tail.length) - link.written);
-          link.written = this.#tail.length;
-          this.#tailWritten = Math.max(this.#tailWritten, link.written);
-          const room = link.socket.write(frames.length === 1 ? (frames[0] as Buffer) : Buffer.concat(frames));
+          // The pieces this connection lacks, written together.
+          const from = link.written;
+          const to = this.#tail.length;
+          this.#counts.resent += messagesIn(this.#tail, from, Math.min(this.#tailWritten, to));
+          link.written = to;
+          this.#tailWritten = Math.max(this.#tailWritten, to);
+          const { socket } = link;
+          let room = true;
+          if (to - from > 1) socket.cork();
+          for (let i = from; i < to; i += 1) room = socket.write((this.#tail[i] as Piece).data);
+          if (to - from > 1) socket.uncork();
           const now = link.lost();
           if (now !== undefined) throw now;
           if (!room) await link.drained();
@@ -136,7 +151,9 @@ export class StreamTransport implements Transport {
         this.#link = undefined;
         await link.closeCleanly();
         // This clean close confirms the kept tail; the tail becomes the kept one.
-        this.#counts.sent += this.#kept.length;
+        this.#counts.sent += messagesIn(this.#kept);
+        // Confirmed: no connection reads these buffers any more (every one that did is closed).
+        for (const piece of this.#kept) piece.release();
         this.#kept = this.#tail;
         this.#clearTail();
         this.#attempts = 0;
@@ -168,7 +185,7 @@ export class StreamTransport implements Transport {
   /** Delivery failed for good: the tail counts as failed, and every later message too. */
   #giveUp(error: Error | LinkError, abort?: unknown): Error {
     this.#restoreKept();
-    this.#counts.failed += this.#tail.length;
+    this.#counts.failed += messagesIn(this.#tail);
     this.#clearTail();
     if (abort !== undefined || !(error instanceof LinkError)) return error;
     const link = error;

@@ -1,4 +1,5 @@
 /** What the sink asks of a transport (UDP, or TCP/TLS). */
+import type { EncodedBatch } from './batch.js';
 import type { SyslogDeliveryError } from './result.js';
 
 /** Counts a transport updates; the sink owns them and adds `refused`. */
@@ -11,16 +12,14 @@ export interface Counts {
 
 export interface Transport {
   /**
-   * Takes one message (`message` is the bare syslog message; the transport adds its framing).
-   * Resolves when the transport can take the next one (backpressure); rejects with a
-   * SyslogDeliveryError once delivery has failed for good.
+   * Takes a batch of messages (octet-counted frames on TCP/TLS, bare messages on UDP), written
+   * together where the transport can. Resolves when the transport can take the next batch
+   * (backpressure); rejects with a SyslogDeliveryError once delivery has failed for good.
    */
-  send(message: Buffer): Promise<void>;
-  /** Takes several messages at once (written together where the transport can). */
-  sendBatch(messages: readonly Buffer[]): Promise<void>;
+  sendBatch(batch: EncodedBatch): Promise<void>;
   /**
    * Resolves when every message taken so far is delivered as far as this transport can confirm
-   * (see docs/siem.md); rejects as `send` does.
+   * (see docs/siem.md); rejects as `sendBatch` does.
    */
   flush(): Promise<void>;
   /** `flush()`, then releases the socket. */

@@ -4,6 +4,7 @@
  */
 import dgram from 'node:dgram';
 import { lookup } from 'node:dns/promises';
+import type { EncodedBatch } from './batch.js';
 import type { ResolvedSyslogOptions } from './options.js';
 import { TokenBucket } from './rate-limit.js';
 import { SyslogDeliveryError } from './result.js';
@@ -52,32 +53,52 @@ export class UdpTransport implements Transport {
     return socket;
   }
 
-  async send(message: Buffer): Promise<void> {
+  /** One datagram per message, sent without waiting for each other; resolves when all are handed over. */
+  async sendBatch(batch: EncodedBatch): Promise<void> {
     if (this.#failure !== undefined) {
-      this.#counts.failed += 1;
+      this.#counts.failed += batch.count;
       throw this.#failure;
     }
+    const { data } = batch;
+    const ends = batch.ends ?? [data.length];
+    const counts = this.#counts;
+    let issued = 0;
+    let pending = 0;
+    let settled: (() => void) | undefined;
+    const onSent = (error: Error | null): void => {
+      if (error === null) counts.sent += 1;
+      else {
+        counts.failed += 1;
+        this.#lastError = error;
+      }
+      pending -= 1;
+      if (pending === 0) settled?.();
+    };
+    let failure: Error | undefined;
     try {
-      await this.#bucket?.take(this.#options.signal);
       const socket = await this.#open();
-      await new Promise<void>((resolve) => {
-        socket.send(message, this.#options.url.port, this.#address, (error) => {
-          if (error === null) this.#counts.sent += 1;
-          else {
-            this.#counts.failed += 1;
-            this.#lastError = error;
-          }
-          resolve();
-        });
-      });
+      const { port } = this.#options.url;
+      let start = 0;
+      for (const end of ends) {
+        if (this.#bucket !== undefined) await this.#bucket.take(this.#options.signal);
+        pending += 1;
+        try {
+          socket.send(data, start, end - start, port, this.#address, onSent);
+        } catch (error) {
+          pending -= 1;
+          throw error;
+        }
+        issued += 1;
+        start = end;
+      }
     } catch (error) {
-      this.#counts.failed += 1;
-      throw error;
+      counts.failed += batch.count - issued;
+      failure = error as Error;
     }
-  }
-
-  async sendBatch(messages: readonly Buffer[]): Promise<void> {
-    for (const message of messages) await this.send(message);
+    if (pending > 0) await new Promise<void>((resolve) => (settled = resolve));
+    // Every datagram was handed over (or refused): the buffer is free.
+    batch.release();
+    if (failure !== undefined) throw failure;
   }
 
   flush(): Promise<void> {
@@ -102,7 +123,7 @@ export class UdpTransport implements Transport {
   destroy(): number {
     this.#socket?.close();
     this.#socket = undefined;
-    // Every send is awaited before the next: nothing is pending.
+    // Every batch waits for its datagrams to be handed over: nothing is pending.
     return 0;
   }
 }

@@ -194,6 +194,8 @@ export interface Collector {
   start(): Promise<void>;
   /** Stops it and removes its folder. */
   close(): Promise<void>;
+  /** The running rsyslogd's process id (benchmarks read its CPU time), if it runs. */
+  readonly pid: number | undefined;
 }
 
 /** Starts rsyslogd. Call only when {@link rsyslogSkip} returned undefined. */
@@ -340,6 +342,9 @@ export async function startCollector(): Promise<Collector> {
     close: async () => {
       await stop();
       rmSync(dir, { recursive: true, force: true });
+    },
+    get pid() {
+      return child?.exitCode === null ? child.pid : undefined;
     },
   };
 }
