@@ -47,6 +47,14 @@ export type CrashPoint = (typeof CRASH_POINTS)[number];
 /** Called at each crash point; a test's hook throws {@link SimulatedCrash} or kills the process. */
 export type CrashHook = (point: CrashPoint, lines: number) => void;
 
+/**
+ * Lines between two progress records of a stream sink (syslog, stdout): each is an acknowledged flush
+ * of the syslog sink (a closed and confirmed connection) and a state write, so it bounds what a killed
+ * run sends again. 20,000 CEF lines are about 6 MB, the order of the syslog sink's own unacknowledged
+ * bound (4 MiB, docs/siem.md); at 1,000 the flushes halved the TLS rate (bench:sync).
+ */
+export const STREAM_PROGRESS_LINES = 20_000;
+
 /** What a change must have: the id and lastModified that identify it. */
 export interface ChangeRecord {
   readonly id: number;
@@ -225,7 +233,7 @@ async function runLocked<T extends ChangeRecord>(
   let crashed = false;
   /** The journal entry written for a prepared file, until the state moves past it. */
   let journal: Pending | undefined;
-  const progressEvery = options.progressEvery ?? 1000;
+  const progressEvery = options.progressEvery ?? STREAM_PROGRESS_LINES;
   let sinceProgress = 0;
   /** The state if the run ended after what is written so far (stream sinks record it as progress). */
   const progressState = (): Committed => ({
