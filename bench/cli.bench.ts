@@ -17,19 +17,18 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { measureProcess, median, type SandboxDetails, seedDatabase, startSandboxProcess } from './support.js';
+import {
+  flag,
+  measureProcess,
+  median,
+  type SandboxDetails,
+  seedDatabase,
+  startSandboxProcess,
+} from './support.js';
 
 const LIMIT = 500;
 const CONCURRENCY = 4;
 const OWNERS = ['Example Org', 'Example Community', 'Common Community'];
-
-function flag(name: string, fallback: number, min = 1): number {
-  const index = process.argv.indexOf(name);
-  if (index === -1) return fallback;
-  const value = Number(process.argv[index + 1]);
-  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer >= ${min}`);
-  return value;
-}
 
 interface Run {
   ms: number;

@@ -23,17 +23,19 @@
  * [-- --rounds 5]`; `--large 0` skips the large database.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Agent } from 'undici';
 import {
   barePage,
+  flag,
   loadBuiltSdk,
   median,
+  peakRssKb,
   root,
-  type SandboxDetails,
   sandboxCli,
+  type SandboxDetails,
   startSandboxProcess,
 } from './support.js';
 import type * as Sdk from '../src/index.js';
@@ -41,14 +43,6 @@ import type * as Sdk from '../src/index.js';
 const LIMIT = 500;
 const OWNERS = ['Example Org', 'Example Community', 'Common Community'];
 const UNION_TAGS = ['APT', 'Phishing', 'C2'];
-
-function flag(name: string, fallback: number, min = 1): number {
-  const index = process.argv.indexOf(name);
-  if (index === -1) return fallback;
-  const value = Number(process.argv[index + 1]);
-  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer >= ${min}`);
-  return value;
-}
 
 function option(name: string): string | undefined {
   const index = process.argv.indexOf(name);
@@ -63,17 +57,6 @@ interface Measure {
   ms: number;
   /** Peak resident set size, KiB. */
   peakKb: number;
-}
-
-/** This process's peak RSS in KiB: `VmHWM` on Linux, else `maxRSS`. */
-function peakRssKb(): number {
-  try {
-    const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));
-    if (match?.[1] !== undefined) return Number(match[1]);
-  } catch {
-    // not Linux
-  }
-  return process.resourceUsage().maxRSS;
 }
 
 const mb = (kb: number) => `${(kb / 1024).toFixed(1)} MB`;

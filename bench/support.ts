@@ -122,3 +122,23 @@ export async function measureProcess(
   if (code !== 0) throw new Error(`${args.join(' ')} exited with ${String(code)}`);
   return { ms, peakKb: Number(readFileSync(rssFile, 'utf8')) };
 }
+
+/** An integer command-line flag `name N` (at least `min`), or `fallback` when absent. */
+export function flag(name: string, fallback: number, min = 1): number {
+  const index = process.argv.indexOf(name);
+  if (index === -1) return fallback;
+  const value = Number(process.argv[index + 1]);
+  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer >= ${min}`);
+  return value;
+}
+
+/** This process's peak RSS in KiB: `VmHWM` on Linux, else `maxRSS`. */
+export function peakRssKb(): number {
+  try {
+    const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (match?.[1] !== undefined) return Number(match[1]);
+  } catch {
+    // not Linux
+  }
+  return process.resourceUsage().maxRSS;
+}

@@ -18,17 +18,16 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import os from 'node:os';
 import path from 'node:path';
 import { rsyslogdPath, startCollector } from '../test/helpers/rsyslog.js';
-import { measureProcess, median, type SandboxDetails, seedDatabase, startSandboxProcess } from './support.js';
+import {
+  flag,
+  measureProcess,
+  median,
+  type SandboxDetails,
+  seedDatabase,
+  startSandboxProcess,
+} from './support.js';
 
 const OWNERS = ['Example Org', 'Example Community', 'Common Community'];
-
-function flag(name: string, fallback: number, min = 1): number {
-  const index = process.argv.indexOf(name);
-  if (index === -1) return fallback;
-  const value = Number(process.argv[index + 1]);
-  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer >= ${min}`);
-  return value;
-}
 
 const mb = (kb: number) => `${(kb / 1024).toFixed(1)} MB`;
 
