@@ -348,3 +348,17 @@ export async function startCollector(): Promise<Collector> {
     },
   };
 }
+
+/**
+ * The syslog severity a record of this rating should arrive with (docs/siem.md, "Severity from the
+ * rating"), written out here independently of the SDK's table: 5 → 2, 4 → 3, 3 → 4, 2 → 5, 1 → 6, and 5
+ * (notice) without a rating or below 1.
+ */
+export function expectedSeverity(rating: unknown): number {
+  if (typeof rating !== 'number' || !Number.isFinite(rating) || rating < 1) return 5;
+  if (rating >= 5) return 2;
+  if (rating >= 4) return 3;
+  if (rating >= 3) return 4;
+  if (rating >= 2) return 5;
+  return 6;
+}

@@ -9,22 +9,13 @@ import { hostname } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import type { Sandbox } from '../../../src/sandbox/index.js';
 import { parseCef, parseKeyval, parseLeef } from '../../helpers/format-parsers.js';
-import { type Collector, rsyslogSkip, startCollector } from '../../helpers/rsyslog.js';
+import { type Collector, rsyslogSkip, startCollector, expectedSeverity } from '../../helpers/rsyslog.js';
 import { withSandbox } from '../../helpers/sandbox.js';
 import { jsonLines, runInProcess, sandboxEnv } from './in-process.js';
 import { STACK_LINE } from './support.js';
 
 const COMMUNITY = 'Example Community';
 const skip = rsyslogSkip();
-
-function expectedSeverity(rating: unknown): number {
-  if (typeof rating !== 'number' || rating < 1) return 5;
-  if (rating >= 5) return 2;
-  if (rating >= 4) return 3;
-  if (rating >= 3) return 4;
-  if (rating >= 2) return 5;
-  return 6;
-}
 
 describe('threatconnect --syslog: usage', () => {
   const usage = async (args: string[], message: RegExp) => {

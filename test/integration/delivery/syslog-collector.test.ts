@@ -22,19 +22,17 @@ import {
 import { createFakeClock } from '../../helpers/clock.js';
 import { parseCef, parseKeyval, parseLeef } from '../../helpers/format-parsers.js';
 import { prng, randomRecord } from '../../helpers/format-records.js';
-import { type Collected, type Collector, rsyslogSkip, startCollector } from '../../helpers/rsyslog.js';
+import {
+  type Collected,
+  type Collector,
+  rsyslogSkip,
+  startCollector,
+  expectedSeverity,
+} from '../../helpers/rsyslog.js';
 
 const skip = rsyslogSkip();
 
 /** The severity a rating must map to (docs/siem.md), written out independently of src/delivery. */
-function expectedSeverity(rating: unknown): number {
-  if (typeof rating !== 'number' || !Number.isFinite(rating) || rating < 1) return 5;
-  if (rating >= 5) return 2;
-  if (rating >= 4) return 3;
-  if (rating >= 3) return 4;
-  if (rating >= 2) return 5;
-  return 6;
-}
 
 interface Line {
   format: 'cef' | 'leef' | 'keyval';

@@ -11,21 +11,12 @@ import { RequestObject, type ThreatConnect } from '../../../src/index.js';
 import type { Sandbox } from '../../../src/sandbox/index.js';
 import { parseCef } from '../../helpers/format-parsers.js';
 import { clientFor } from '../../helpers/client.js';
-import { type Collector, rsyslogSkip, startCollector } from '../../helpers/rsyslog.js';
+import { type Collector, rsyslogSkip, startCollector, expectedSeverity } from '../../helpers/rsyslog.js';
 import { withSandbox } from '../../helpers/sandbox.js';
 import { runInProcess, sandboxEnv, tempFolder } from '../cli/in-process.js';
 
 const COMMUNITY = 'Example Community';
 const skip = rsyslogSkip();
-
-function expectedSeverity(rating: number | undefined): number {
-  if (rating === undefined || rating < 1) return 5;
-  if (rating >= 5) return 2;
-  if (rating >= 4) return 3;
-  if (rating >= 3) return 4;
-  if (rating >= 2) return 5;
-  return 6;
-}
 
 describe('threatconnect sync --syslog with rsyslogd', { skip }, () => {
   let sandbox: Sandbox;
