@@ -362,3 +362,22 @@ export function expectedSeverity(rating: unknown): number {
   if (rating >= 2) return 5;
   return 6;
 }
+
+/**
+ * The CLI flags for the collector's TLS listener: `--ca-cert` (the test CA) and a client certificate,
+ * the collector's (`client`) or one from another CA (`rogue`), which the collector refuses.
+ */
+export function cliTlsFlags(collector: Collector, client: 'client' | 'rogue' = 'client'): string[] {
+  const [cert, key] =
+    client === 'client'
+      ? [collector.pki.clientCert, collector.pki.clientKey]
+      : [collector.pki.rogueCert, collector.pki.rogueKey];
+  return [
+    '--ca-cert',
+    collector.file('ca.pem', collector.pki.ca),
+    '--client-cert',
+    collector.file(`${client}.pem`, cert),
+    '--client-key',
+    collector.file(`${client}.key`, key),
+  ];
+}

@@ -9,7 +9,13 @@ import { hostname } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import type { Sandbox } from '../../../src/sandbox/index.js';
 import { parseCef, parseKeyval, parseLeef } from '../../helpers/format-parsers.js';
-import { type Collector, rsyslogSkip, startCollector, expectedSeverity } from '../../helpers/rsyslog.js';
+import {
+  type Collector,
+  rsyslogSkip,
+  startCollector,
+  expectedSeverity,
+  cliTlsFlags,
+} from '../../helpers/rsyslog.js';
 import { withSandbox } from '../../helpers/sandbox.js';
 import { jsonLines, runInProcess, sandboxEnv } from './in-process.js';
 import { STACK_LINE } from './support.js';
@@ -111,17 +117,7 @@ describe('threatconnect --syslog with rsyslogd', { skip }, () => {
       const printed = await run(['indicators', ...selection, '--format', format]);
       assert.equal(printed.code, 0, printed.stderr);
       const lines = printed.stdout.split('\n').filter((l) => l !== '');
-      const tlsFlags =
-        transport === 'tls'
-          ? [
-              '--ca-cert',
-              collector.file('ca.pem', collector.pki.ca),
-              '--client-cert',
-              collector.file('client.pem', collector.pki.clientCert),
-              '--client-key',
-              collector.file('client.key', collector.pki.clientKey),
-            ]
-          : [];
+      const tlsFlags = transport === 'tls' ? cliTlsFlags(collector) : [];
       const sent = await run([
         'indicators',
         ...selection,
@@ -206,12 +202,7 @@ describe('threatconnect --syslog with rsyslogd', { skip }, () => {
       collector.urls.tls,
       '--syslog-app-name',
       'cli-rogue',
-      '--ca-cert',
-      collector.file('ca.pem', collector.pki.ca),
-      '--client-cert',
-      collector.file('rogue.pem', collector.pki.rogueCert),
-      '--client-key',
-      collector.file('rogue.key', collector.pki.rogueKey),
+      ...cliTlsFlags(collector, 'rogue'),
     ]);
     assert.equal(result.code, 1);
     assert.match(

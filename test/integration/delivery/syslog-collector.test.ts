@@ -309,6 +309,7 @@ describe('createSyslogSink with rsyslogd', { skip }, () => {
     await sink.close();
     // 10 at once, then 25 more at 100 ms each.
     assert.equal(clock.now() - start, 2500);
+    // The fake clock's recorded sleeps (no real time passes): none longer than one interval.
     assert.ok(clock.sleeps.every((ms) => ms <= 100));
     const collected = await collector.waitFor(app, 35);
     assert.deepEqual(

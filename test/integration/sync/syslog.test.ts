@@ -11,7 +11,13 @@ import { RequestObject, type ThreatConnect } from '../../../src/index.js';
 import type { Sandbox } from '../../../src/sandbox/index.js';
 import { parseCef } from '../../helpers/format-parsers.js';
 import { clientFor } from '../../helpers/client.js';
-import { type Collector, rsyslogSkip, startCollector, expectedSeverity } from '../../helpers/rsyslog.js';
+import {
+  type Collector,
+  rsyslogSkip,
+  startCollector,
+  expectedSeverity,
+  cliTlsFlags,
+} from '../../helpers/rsyslog.js';
 import { withSandbox } from '../../helpers/sandbox.js';
 import { runInProcess, sandboxEnv, tempFolder } from '../cli/in-process.js';
 
@@ -36,14 +42,7 @@ describe('threatconnect sync --syslog with rsyslogd', { skip }, () => {
     folder.remove();
   });
 
-  const tlsFlags = () => [
-    '--ca-cert',
-    collector.file('ca.pem', collector.pki.ca),
-    '--client-cert',
-    collector.file('client.pem', collector.pki.clientCert),
-    '--client-key',
-    collector.file('client.key', collector.pki.clientKey),
-  ];
+  const tlsFlags = () => cliTlsFlags(collector);
   const sync = (args: string[]) =>
     runInProcess(['sync', '--owner', COMMUNITY, '--format', 'cef', ...args], { env });
 
@@ -104,12 +103,7 @@ describe('threatconnect sync --syslog with rsyslogd', { skip }, () => {
       collector.urls.tls,
       '--syslog-app-name',
       'sync-rogue',
-      '--ca-cert',
-      collector.file('ca.pem', collector.pki.ca),
-      '--client-cert',
-      collector.file('rogue.pem', collector.pki.rogueCert),
-      '--client-key',
-      collector.file('rogue.key', collector.pki.rogueKey),
+      ...cliTlsFlags(collector, 'rogue'),
     ]);
     assert.equal(result.code, 1, result.stderr);
     assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
