@@ -9,6 +9,7 @@ import { CliError } from '../cli-error.js';
 import { type Connection, type ConnectionFlags, connect } from '../connection.js';
 import { type AnyRecord, createWriter, FORMAT_NAMES, type FormatName } from '../formats.js';
 import { integer } from '../parsers.js';
+import { batched } from '../batched.js';
 import { checkWritable, openSink, writeFileAtomically } from '../output.js';
 import { createProgress } from '../progress.js';
 import type { RecordKind } from '../records.js';
@@ -94,18 +95,24 @@ export async function runListing(
     });
     try {
       // The syslog formats have no text before or after the records (SYSLOG_FORMATS).
-      await sink?.write(writer.begin());
+      const out = sink === undefined ? undefined : batched(sink);
+      await out?.add(writer.begin());
       let count = 0;
       // Leaving the loop (at --limit) ends the stream, which aborts its requests in flight.
       for await (const record of records) {
         const text = writer.record(record);
-        if (syslog === undefined) await sink?.write(text);
-        else await syslog.write(text, ratingOf(record));
+        if (syslog !== undefined) await syslog.write(text, ratingOf(record));
+        else {
+          // Most records are only kept: no promise to wait for.
+          const wait = out?.add(text);
+          if (wait !== undefined) await wait;
+        }
         progress.increment();
         count += 1;
         if (flags.limit !== undefined && count >= flags.limit) break;
       }
-      await sink?.write(writer.end());
+      await out?.add(writer.end());
+      await out?.flush();
       progress.stop();
       await sink?.commit();
       const result = await syslog?.close();
