@@ -65,7 +65,7 @@ describe('batched output', () => {
       abort: () => Promise.resolve(),
     };
     const out = batched(sink);
-    out.add('1\n');
+    assert.equal(out.add('1\n'), undefined);
     await turn();
     assert.deepEqual(writes, ['1\n']);
     // The first write has not finished: the next line waits for it, then goes out.
@@ -81,7 +81,7 @@ describe('batched output', () => {
     const failure = new Error('EPIPE: the reader went away');
     const { sink } = recordingSink({ fail: failure });
     const out = batched(sink);
-    out.add('a\n');
+    assert.equal(out.add('a\n'), undefined);
     await turn();
     await assert.rejects(out.flush(), failure);
   });
