@@ -25,6 +25,12 @@ export interface IndicatorInit {
   wire?: Record<string, unknown> | undefined;
 }
 
+/**
+ * The wire item of an indicator none of whose lazily read fields has been read or set yet, else
+ * undefined: what its format record can be built from directly (wire-record.ts).
+ */
+export let unreadWire: (indicator: IndicatorData) => Readonly<Record<string, unknown>> | undefined;
+
 /** The fields of {@link Indicator}; see the module comment. */
 export abstract class IndicatorData extends Item {
   /** `Address`, `EmailAddress`, `File`, `Host`, `URL`, or a custom type's name. */
@@ -45,6 +51,10 @@ export abstract class IndicatorData extends Item {
   #dnsActive: string | undefined = undefined;
   #whoisActive: string | undefined = undefined;
   #size: number | undefined = undefined;
+
+  static {
+    unreadWire = (indicator) => indicator.#wire;
+  }
 
   /** @internal Built by `parseIndicator()` and by `createIndicator()` (`indicators.add()`). */
   constructor(init: IndicatorInit) {

@@ -23,9 +23,16 @@ import {
 } from '../formats/index.js';
 import type { Group } from './group.js';
 import type { Indicator } from './indicator.js';
+import { unreadWire } from './indicator-data.js';
+import { wireRecord } from './wire-record.js';
 
 /** An indicator's format record. */
 export function indicatorRecord(indicator: Indicator): IndicatorRecord {
+  const wire = unreadWire(indicator);
+  if (wire !== undefined) {
+    const record = wireRecord(indicator, wire);
+    if (record !== undefined) return record;
+  }
   const item: Record<string, unknown> = {
     id: indicator.id,
     type: indicator.type,
