@@ -26,33 +26,54 @@ export function wireRecord(
   const kind = indicator.kind;
   if (kind === undefined || indicator.type !== kind.type) return undefined;
   const id = indicator.id;
-  const common = {
-    confidence: readNumber(wire.confidence) ?? null,
-    dateAdded: readString(wire.dateAdded) ?? null,
-    description: readString(wire.description) ?? null,
-    id: Number.isFinite(id) ? id : null,
-    lastModified: readString(wire.lastModified) ?? null,
-    ownerName: indicator.ownerName ?? null,
-    rating: readNumber(wire.rating) ?? null,
-    weblink: readString(wire.webLink) ?? null,
-  };
+  // Object literals with every key written out, in the general path's order: V8 builds each with a
+  // fixed shape, where a spread of shared fields would copy them key by key.
+  const confidence = readNumber(wire.confidence) ?? null;
+  const dateAdded = readString(wire.dateAdded) ?? null;
+  const description = readString(wire.description) ?? null;
+  const recordId = Number.isFinite(id) ? id : null;
+  const lastModified = readString(wire.lastModified) ?? null;
+  const ownerName = indicator.ownerName ?? null;
+  const rating = readNumber(wire.rating) ?? null;
+  const weblink = readString(wire.webLink) ?? null;
   switch (kind) {
     case ADDRESS:
       return {
         type: 'Address',
-        ...common,
+        confidence,
+        dateAdded,
+        description,
+        id: recordId,
+        lastModified,
+        ownerName,
+        rating,
+        weblink,
         ip: readString(wire.ip) ?? readString(wire.summary) ?? null,
       };
     case EMAIL_ADDRESS:
       return {
         type: 'EmailAddress',
-        ...common,
+        confidence,
+        dateAdded,
+        description,
+        id: recordId,
+        lastModified,
+        ownerName,
+        rating,
+        weblink,
         address: readString(wire.address) ?? readString(wire.summary) ?? null,
       };
     case HOST:
       return {
         type: 'Host',
-        ...common,
+        confidence,
+        dateAdded,
+        description,
+        id: recordId,
+        lastModified,
+        ownerName,
+        rating,
+        weblink,
         hostName: readString(wire.hostName) ?? readString(wire.summary) ?? null,
         dnsActive: flag(readString(wire.dnsActive)),
         whoisActive: flag(readString(wire.whoisActive)),
@@ -60,7 +81,14 @@ export function wireRecord(
     case URL_KIND:
       return {
         type: 'URL',
-        ...common,
+        confidence,
+        dateAdded,
+        description,
+        id: recordId,
+        lastModified,
+        ownerName,
+        rating,
+        weblink,
         text: readString(wire.text) ?? readString(wire.summary) ?? null,
         source: null,
       };
@@ -69,7 +97,14 @@ export function wireRecord(
       const split = summary === undefined ? undefined : splitFileSummary(summary);
       return {
         type: 'File',
-        ...common,
+        confidence,
+        dateAdded,
+        description,
+        id: recordId,
+        lastModified,
+        ownerName,
+        rating,
+        weblink,
         md5: readString(wire.md5) ?? split?.md5 ?? null,
         sha1: readString(wire.sha1) ?? split?.sha1 ?? null,
         sha256: readString(wire.sha256) ?? split?.sha256 ?? null,
