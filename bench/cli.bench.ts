@@ -5,7 +5,7 @@
  *
  * - Both sides are processes of their own, started the same way (`node --import bench/peak-rss.mjs …`),
  *   so the wall time includes each one's start-up and the peak RSS (`VmHWM`) is each process's own. The
- *   CLI is the BUILT one (dist/cli/main.js); the bare loop is bench/cli-bare.mjs, plain JavaScript.
+ *   CLI is the BUILT one (dist/cli/threatconnect.js); the bare loop is bench/cli-bare.mjs, plain JavaScript.
  * - The sandbox runs in a separate process on a database built beforehand (`--db`, `--seed-only`).
  * - Runs alternate (bare, CLI, then CLI, bare, …); medians over the rounds. Targets: time <= 1.3x and
  *   peak RSS <= 1.3x the bare loop's. Then the same for M (1,000,000) indicators, where the CLI's peak
@@ -53,7 +53,7 @@ async function runCli(details: SandboxDetails, dir: string): Promise<Run> {
   const owners = OWNERS.flatMap((owner) => ['--owner', owner]);
   const { ms, peakKb } = await measureProcess(
     [
-      'dist/cli/main.js',
+      'dist/cli/threatconnect.js',
       'indicators',
       '--base-url',
       details.baseUrl,

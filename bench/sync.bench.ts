@@ -4,7 +4,7 @@
  * next to the same run writing to a file. Messages per second, and the CLI's peak RSS (`VmHWM`) at N
  * and at N/5, which must be flat in the count.
  *
- * - The CLI is the BUILT one (dist/cli/main.js), in a process of its own started with
+ * - The CLI is the BUILT one (dist/cli/threatconnect.js), in a process of its own started with
  *   `node --import bench/peak-rss.mjs`; the sandbox runs in its own process on a database built
  *   beforehand; rsyslogd is started by test/helpers/rsyslog.ts (a TLS listener with a test CA, client
  *   certificates required), and its output file is checked for the count.
@@ -94,7 +94,7 @@ async function main(): Promise<void> {
           if (side === 'file') {
             const out = path.join(dir, `${tag}.cef`);
             const m = await measureProcess(
-              ['dist/cli/main.js', 'sync', '--state', state, '--output', out, ...common],
+              ['dist/cli/threatconnect.js', 'sync', '--state', state, '--output', out, ...common],
               {},
               path.join(dir, 'rss'),
             );
@@ -104,7 +104,16 @@ async function main(): Promise<void> {
           } else {
             const app = `bench-${tag}`;
             const m = await measureProcess(
-              ['dist/cli/main.js', 'sync', '--state', state, ...tls, '--syslog-app-name', app, ...common],
+              [
+                'dist/cli/threatconnect.js',
+                'sync',
+                '--state',
+                state,
+                ...tls,
+                '--syslog-app-name',
+                app,
+                ...common,
+              ],
               {},
               path.join(dir, 'rss'),
             );

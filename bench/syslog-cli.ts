@@ -2,7 +2,7 @@
  * The CLI side of bench/syslog.bench.ts: `threatconnect indicators --format cef` over every indicator
  * of a seeded sandbox (in a process of its own), once with `--output FILE` and once with `--syslog
  * tls://…` to the benchmark's rsyslogd, alternating. Each CLI run is a process of its own (the BUILT
- * CLI, dist/cli/main.js), so its wall time, CPU time and peak RSS (`VmHWM`) are its own; the time
+ * CLI, dist/cli/threatconnect.js), so its wall time, CPU time and peak RSS (`VmHWM`) are its own; the time
  * includes start-up and, for syslog, the final acknowledgement. This is the issue's comparison (an
  * export to a TLS collector next to the same export to a file), with `indicators` standing in for
  * `sync`, which runs the same listing and delivery.
@@ -28,7 +28,7 @@ async function runCli(args: string[], dir: string): Promise<CliRun> {
   const started = performance.now();
   const child = spawn(
     process.execPath,
-    ['--import', './bench/process-usage.mjs', 'dist/cli/main.js', 'indicators', ...args],
+    ['--import', './bench/process-usage.mjs', 'dist/cli/threatconnect.js', 'indicators', ...args],
     {
       cwd: root,
       stdio: ['ignore', 'ignore', 'inherit'],

@@ -4,6 +4,7 @@
 // Stale means: some src/**/*.ts has no dist/**/*.js, or a file or folder under src/ (a folder's time
 // changes when a file is added, removed or renamed) or tsconfig*.json is newer than the oldest of
 // those outputs. tsc rewrites every output on each build, so the oldest output dates the last build.
+// The CLI bundle, dist/cli/threatconnect.js, must exist and be no older than that build.
 //
 // Usage (from the package root): node scripts/build-if-stale.mjs [--check]
 //   --check  print why dist/ is stale and exit 1, or exit 0 when it is up to date; never builds.
@@ -37,6 +38,10 @@ function staleReason() {
     if (time === undefined) return `${output} is missing`;
     oldestOutput = Math.min(oldestOutput, time);
   }
+  // The CLI bundle (scripts/bundle-cli.mjs) is made after tsc, from its output.
+  const bundle = mtime(path.join(root, 'dist', 'cli', 'threatconnect.js'));
+  if (bundle === undefined) return 'dist/cli/threatconnect.js is missing';
+  if (bundle < oldestOutput) return 'dist/cli/threatconnect.js is older than the build';
   for (const input of inputs) {
     if ((mtime(input) ?? 0) > oldestOutput)
       return `${path.relative(root, input)} changed since the last build`;

@@ -13,12 +13,14 @@ import { after, before, describe, it } from 'node:test';
 const root = path.resolve(import.meta.dirname, '../../..');
 const script = path.join(root, 'scripts', 'build-if-stale.mjs');
 
-// The fixture's "build": writes every dist/**/*.js for its two sources and counts its runs.
+// The fixture's "build": writes every dist/**/*.js for its two sources and the CLI bundle, and counts
+// its runs.
 const BUILD = [
   "const fs = require('node:fs');",
   "fs.mkdirSync('dist/cli', { recursive: true });",
   "fs.writeFileSync('dist/index.js', '');",
   "fs.writeFileSync('dist/cli/demo.js', '');",
+  "fs.writeFileSync('dist/cli/threatconnect.js', '');",
   "fs.appendFileSync('builds.log', 'built\\n');",
 ].join(' ');
 
@@ -81,11 +83,34 @@ describe('scripts/build-if-stale.mjs', () => {
   });
 
   it('does not build when dist/ is newer than every source (as right after npm ci)', () => {
-    for (const output of ['dist/index.js', 'dist/cli/demo.js']) age(path.join(dir, output), 100);
+    for (const output of ['dist/index.js', 'dist/cli/demo.js', 'dist/cli/threatconnect.js'])
+      age(path.join(dir, output), 100);
     assert.deepEqual(run(dir, '--check'), { status: 0, stdout: 'dist/ is up to date\n', stderr: '' });
     const result = run(dir);
     assert.deepEqual(result, { status: 0, stdout: '', stderr: '' });
     assert.equal(builds(dir), 1);
+  });
+
+  it('builds when the CLI bundle is missing or older than the build (a bare tsc run)', () => {
+    const bundle = path.join(dir, 'dist', 'cli', 'threatconnect.js');
+    age(bundle, 50);
+    assert.deepEqual(run(dir, '--check'), {
+      status: 1,
+      stdout: 'dist/ is stale: dist/cli/threatconnect.js is older than the build\n',
+      stderr: '',
+    });
+    rmSync(bundle);
+    assert.deepEqual(run(dir, '--check'), {
+      status: 1,
+      stdout: 'dist/ is stale: dist/cli/threatconnect.js is missing\n',
+      stderr: '',
+    });
+    const before = builds(dir);
+    assert.equal(run(dir).status, 0);
+    assert.equal(builds(dir), before + 1);
+    for (const output of ['dist/index.js', 'dist/cli/demo.js', 'dist/cli/threatconnect.js'])
+      age(path.join(dir, output), 100);
+    assert.equal(run(dir, '--check').status, 0);
   });
 
   it('builds when a source, a folder of sources or tsconfig.json is newer than the oldest output', () => {
