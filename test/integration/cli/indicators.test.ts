@@ -450,6 +450,15 @@ describe('threatconnect indicators', () => {
     assert.deepEqual({ stdout: ok.stdout, stderr: ok.stderr }, { stdout: '', stderr: '' });
     const expected = await run(['--owner', COMMUNITY]);
     assert.equal(readFileSync(target, 'utf8'), expected.stdout);
+    // Over an existing file (moved aside, then removed): the new contents, and nothing else left.
+    writeFileSync(target, 'old contents\n');
+    const again = await run(['--owner', COMMUNITY, '--output', target]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(readFileSync(target, 'utf8'), expected.stdout);
+    assert.deepEqual(
+      folder.list().filter((f) => f !== 'report.json'),
+      ['out.jsonl'],
+    );
 
     // The third page fails (500 is not retried): the old file stays, no temporary file is left.
     writeFileSync(target, 'old contents\n');
