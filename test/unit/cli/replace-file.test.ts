@@ -26,7 +26,12 @@ describe('replaceFile', () => {
   it('puts the old file back when the new one cannot be moved in', () => {
     const target = path.join(dir, 'b.cef');
     writeFileSync(target, 'old\n');
-    assert.throws(() => replaceFile(path.join(dir, 'missing.tmp'), target), { code: 'ENOENT' });
+    assert.throws(
+      () => {
+        replaceFile(path.join(dir, 'missing.tmp'), target);
+      },
+      { code: 'ENOENT' },
+    );
     assert.equal(readFileSync(target, 'utf8'), 'old\n');
     assert.deepEqual(readdirSync(dir).sort(), ['a.cef', 'b.cef']);
   });
