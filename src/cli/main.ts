@@ -41,7 +41,16 @@ async function main(): Promise<void> {
     process.on('SIGTERM', onSignal);
   }
   process.on('exit', removeTempFiles);
+  // A run whose last promise can never settle would let the event loop empty and the process exit 0
+  // with its work half done; it exits 70 (EX_SOFTWARE) with a message instead.
+  let settled = false;
+  process.once('beforeExit', () => {
+    if (settled) return;
+    process.stderr.write('threatconnect: internal error: the run stopped before it finished\n');
+    process.exitCode = 70;
+  });
   process.exitCode = await runProgram(argv, io);
+  settled = true;
   if (handlesSignals) {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

@@ -12,7 +12,6 @@ import {
   type LeefOptions,
   type RecordData,
   csvHeader,
-  formatCef,
   formatCsv,
   formatJson,
   formatKeyval,
@@ -21,6 +20,9 @@ import {
   fromApiIndicator,
   recordData,
 } from '../formats/index.js';
+import { cefLine } from '../formats/cef.js';
+import { compatCef } from '../formats/compat.js';
+import { isCompat } from '../formats/options.js';
 import type { Group } from './group.js';
 import type { Indicator } from './indicator.js';
 import { unreadWire } from './indicator-data.js';
@@ -78,7 +80,11 @@ export function clientCompat(object: Indicator | Group): FormatOptions {
 }
 
 export const indicatorOutput = {
-  cef: (i: Indicator, options: FormatOptions) => formatCef(indicatorRecord(i), options),
+  // The record is an indicator's, built here: formatCef's checks of a caller's record are not needed.
+  cef: (i: Indicator, options: FormatOptions) => {
+    const record = indicatorRecord(i);
+    return isCompat(options) ? compatCef(record) : cefLine(record);
+  },
   leef: (i: Indicator, options: LeefOptions) => formatLeef(indicatorRecord(i), options),
   csv: (i: Indicator, options: FormatOptions) => formatCsv(indicatorRecord(i), options),
   keyval: (i: Indicator, options: FormatOptions) => formatKeyval(indicatorRecord(i), options),
