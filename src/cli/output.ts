@@ -2,13 +2,14 @@
  * Where data goes: stdout, or an `--output FILE` that appears only once complete. The file is
  * written to a temporary file in the same folder and renamed over the target on success, so a failed
  * or interrupted run leaves no partial file (and an existing file stays as it was). Writes to stdout wait
- * for `drain` and writes to the file are synchronous, so output goes out in constant memory however fast
- * records arrive.
+ * for `drain` and writes to the file for the bytes in flight to fall under a bound, so output goes out
+ * in constant memory however fast records arrive.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { CliError, InterruptedError } from './cli-error.js';
+import { PositionalWriter } from './file-writer.js';
 import type { Io, OutputStream } from './io.js';
 
 export interface Sink {
@@ -134,24 +135,9 @@ export function replaceFile(temp: string, target: string): void {
 }
 
 /**
- * Writes all of `text` to the file `fd`. A regular file takes a whole write unless the disk fills up,
- * when the next write throws; a short count is still handled, from the bytes of the text.
- */
-function writeAll(fd: number, text: string | Uint8Array): void {
-  let written = typeof text === 'string' ? writeSync(fd, text) : writeSync(fd, text);
-  const total = typeof text === 'string' ? Buffer.byteLength(text) : text.byteLength;
-  if (written === total) return;
-  const rest = typeof text === 'string' ? Buffer.from(text) : text;
-  while (written < total) written += writeSync(fd, rest, written, total - written);
-}
-
-/**
- * The `--output` file: a temporary file beside the target, written with synchronous writes, and
- * renamed into place on success. Synchronous, because the writes go to a regular file of ours, where
- * one takes tens of microseconds: a write stream's buffering, callbacks and thread hand-offs cost more
- * than the writes (a 95,000-line CEF export: 1.45x the bare loop's time with a stream, 1.2-1.3x
- * without; bench/cli.bench.ts). The CLI's output is batched (batched.ts), so the event loop is held for
- * one 64 Ki-character write at a time.
+ * The `--output` file: a temporary file beside the target, written at explicit positions with up to
+ * 1 MiB in flight (file-writer.ts), and renamed into place on success; a failure or an interrupt waits
+ * for the writes in flight and removes it.
  */
 function fileSink(io: Io, commandName: string, flag: string, file: string, signal: AbortSignal): Sink {
   const target = path.resolve(file);
@@ -169,13 +155,16 @@ function fileSink(io: Io, commandName: string, flag: string, file: string, signa
     throw failure(e);
   }
   io.tempFiles.add(temp);
+  const writer = new PositionalWriter(fd);
   const close = (): void => {
     if (fd === undefined) return;
     const open = fd;
     fd = undefined;
     closeSync(open);
   };
-  const remove = (): Promise<void> => {
+  const remove = async (): Promise<void> => {
+    // Writes in flight finish (or fail) before the file goes.
+    await writer.drain().catch(() => undefined);
     try {
       close();
     } catch {
@@ -183,28 +172,24 @@ function fileSink(io: Io, commandName: string, flag: string, file: string, signa
     }
     rmSync(temp, { force: true });
     io.tempFiles.delete(temp);
-    return Promise.resolve();
   };
   return {
     write: (chunk) => {
       if (signal.aborted) return Promise.reject(new InterruptedError());
       if (fd === undefined) return Promise.reject(new Error('the output was closed'));
-      try {
-        writeAll(fd, chunk);
-      } catch (e) {
-        return Promise.reject(failure(e));
-      }
-      return Promise.resolve();
+      const wait = writer.write(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+      return wait === undefined ? Promise.resolve() : wait.catch((e: unknown) => Promise.reject(failure(e)));
     },
-    commit: () => {
+    commit: async () => {
       try {
+        await writer.drain();
         close();
         replaceFile(temp, target);
         io.tempFiles.delete(temp);
       } catch (e) {
-        return remove().then(() => Promise.reject(failure(e)));
+        await remove();
+        throw failure(e);
       }
-      return Promise.resolve();
     },
     abort: remove,
   };

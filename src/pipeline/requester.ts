@@ -61,7 +61,16 @@ export interface Requester {
   request(ro: RequestObject, options?: RequestOptions): Promise<ApiResponse>;
   /** The pages of a listing; an answer other than 200/201/202 throws the typed `ApiError`. */
   pages<T = unknown>(ro: RequestObject, options?: PagesOptions): PageIterable<T>;
+  /**
+   * The same pages without their responses, for callers that read only the items: a page can wait
+   * behind others and then be walked item by item, and its response's body bytes would be kept all
+   * that while (long enough to reach the old generation, where only a full collection frees them).
+   */
+  listing<T = unknown>(ro: RequestObject, options?: PagesOptions): AsyncIterable<ListingPage<T>>;
 }
+
+/** A page of {@link Requester.listing}: an {@link ApiPage} without its response. */
+export type ListingPage<T = unknown> = Omit<ApiPage<T>, 'response'>;
 
 /** Dependencies of {@link PipelineRequester}. */
 export interface PipelineRequesterDeps {
@@ -114,11 +123,22 @@ export class PipelineRequester implements Requester {
   }
 
   pages<T = unknown>(ro: RequestObject, options: PagesOptions = {}): PageIterable<T> {
-    return new PageIterable<T>(() => this.#walk<T>(ro, options));
+    return new PageIterable<T>(() => this.#walk<T>(ro, options, true) as AsyncGenerator<ApiPage<T>>);
   }
 
-  /** Checks come when the walk starts, so they reject the first `next()` as any failure would. */
-  async *#walk<T>(ro: RequestObject, options: PagesOptions): AsyncGenerator<ApiPage<T>> {
+  listing<T = unknown>(ro: RequestObject, options: PagesOptions = {}): AsyncIterable<ListingPage<T>> {
+    return { [Symbol.asyncIterator]: () => this.#walk<T>(ro, options, false) };
+  }
+
+  /**
+   * Checks come when the walk starts, so they reject the first `next()` as any failure would. With
+   * `withResponse` false, a page's response is let go once its JSON is read.
+   */
+  async *#walk<T>(
+    ro: RequestObject,
+    options: PagesOptions,
+    withResponse: boolean,
+  ): AsyncGenerator<ApiPage<T> | ListingPage<T>> {
     this.#deps.lifecycle.assertOpen();
     throwIfAborted(options.signal);
     const concurrency = checkConcurrency(options.concurrency);
@@ -179,7 +199,7 @@ export class PipelineRequester implements Requester {
         const items = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]) as T[];
         const count = data.resultCount;
         return {
-          page: { response, data, items },
+          page: withResponse ? { response, data, items } : { data, items },
           itemCount: items.length,
           total: typeof count === 'number' ? count : undefined,
         };

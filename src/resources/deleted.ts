@@ -119,7 +119,7 @@ async function* walk(
       .setDescription(`Deleted indicators${since === undefined ? '' : ` since ${since}`}`);
     if (since !== undefined) ro.addPayload('deletedSince', since);
     if (owner !== undefined) ro.setOwner(owner);
-    const pages = context.requester.pages(ro, {
+    const pages = context.requester.listing(ro, {
       signal: options.signal,
       concurrency: options.concurrency,
       countsAsApiFilter: false,

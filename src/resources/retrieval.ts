@@ -127,7 +127,7 @@ async function* fetchRequest<T extends Retrieved>(
       yield [await plan.parse(item as Record<string, unknown>, spec)];
       return;
     }
-    const pages = requester.pages<Record<string, unknown>>(ro, {
+    const pages = requester.listing<Record<string, unknown>>(ro, {
       concurrency: options.concurrency,
       signal: options.signal,
       countsAsApiFilter: true,

@@ -56,6 +56,7 @@ function requesterWith(requester: Requester, logger: Logger | undefined): Reques
     recorder: requester.recorder,
     request: (ro, options) => requester.request(ro, options),
     pages: (ro, options) => requester.pages(ro, options),
+    listing: (ro, options) => requester.listing(ro, options),
   };
 }
 
@@ -101,6 +102,7 @@ export function offlineContext(
       },
       request: refuse,
       pages: refuse,
+      listing: refuse,
     },
     detector,
     indicatorKinds: () => Promise.resolve(new Map()),
@@ -178,6 +180,7 @@ export function recordingContext(
     logger: offline.logger,
     request,
     pages: (ro, options) => offline.pages(ro, options),
+    listing: (ro, options) => offline.listing(ro, options),
   };
   return { ctx: { ...base, requester }, seen };
 }
