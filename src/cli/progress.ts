@@ -3,7 +3,8 @@
  * records themselves go to the same terminal: a bar redrawn between record lines garbles both.
  * Otherwise nothing at all is written.
  */
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type CliProgress from 'cli-progress';
 import type { OutputStream } from './io.js';
 
 export interface Progress {
@@ -26,6 +27,8 @@ export function createProgress(
 ): Progress {
   if (stderr.isTTY !== true || options.dataToTerminal) return SILENT;
   const total = options.total;
+  // Loaded only here, for a terminal: a run whose stderr is not one does not pay for loading it.
+  const cliProgress = createRequire(import.meta.url)('cli-progress') as typeof CliProgress;
   const bar = new cliProgress.SingleBar({
     stream: stderr,
     format:

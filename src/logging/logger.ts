@@ -18,11 +18,22 @@
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { inspect } from 'node:util';
-import pino from 'pino';
+import { createRequire } from 'node:module';
+import type pino from 'pino';
 import { type ConsoleLevel, LOG_LEVELS, type LogLevel } from '../core/config-types.js';
 import { validateConsoleLevel, validateLogFile, validateLogLevel } from '../core/validators.js';
 import { ConfigError } from '../core/errors.js';
 import { REDACTED, redactSecrets } from '../core/redact.js';
+
+/**
+ * pino, loaded the first time a record is written or a log file is set: a run that logs nothing (a
+ * CLI export at the default level) does not pay for loading it, about 20 ms of every start.
+ */
+let pinoModule: typeof pino | undefined;
+function loadPino(): typeof pino {
+  pinoModule ??= createRequire(import.meta.url)('pino') as typeof pino;
+  return pinoModule;
+}
 
 /** Structured fields of a record. */
 export type LogFields = Readonly<Record<string, unknown>>;
@@ -166,7 +177,8 @@ export class SdkLogger implements Logger {
   readonly #secrets: (() => Iterable<string | undefined>) | undefined;
   #consoleLevel: ConsoleLevel;
   #file: { path: string; level: LogLevel; destination: pino.DestinationStream & { end(): void } } | undefined;
-  #pino: pino.Logger;
+  /** Built on the first record written after a change of destinations or levels. */
+  #pino: pino.Logger | undefined;
   #lowest: LogLevel | undefined;
 
   constructor(options: LoggerOptions = {}) {
@@ -175,7 +187,7 @@ export class SdkLogger implements Logger {
     this.#secrets = options.secrets;
     this.#consoleLevel =
       options.consoleLevel === undefined ? 'critical' : validateConsoleLevel(options.consoleLevel);
-    this.#pino = this.#build();
+    this.#reconfigure();
     if (options.file !== undefined) this.setFile(options.file.path, options.file.level ?? 'info');
   }
 
@@ -214,16 +226,16 @@ export class SdkLogger implements Logger {
       const code = (error as NodeJS.ErrnoException).code ?? 'error';
       throw new ConfigError(`\`logFile\` cannot be written: ${filePath} (${code})`, { cause: error });
     }
-    const destination = pino.destination({ dest: filePath, sync: true, mkdir: true, append: true });
+    const destination = loadPino().destination({ dest: filePath, sync: true, mkdir: true, append: true });
     this.#closeFile();
     this.#file = { path: filePath, level: fileLevel, destination };
-    this.#pino = this.#build();
+    this.#reconfigure();
   }
 
   /** Stops writing to the log file. */
   clearFile(): void {
     this.#closeFile();
-    this.#pino = this.#build();
+    this.#reconfigure();
   }
 
   /**
@@ -234,7 +246,7 @@ export class SdkLogger implements Logger {
    */
   setConsoleLevel(level: ConsoleLevel): void {
     this.#consoleLevel = validateConsoleLevel(level);
-    this.#pino = this.#build();
+    this.#reconfigure();
   }
 
   isLevelEnabled(level: LogLevel): boolean {
@@ -260,7 +272,7 @@ export class SdkLogger implements Logger {
   /** Closes the log file. The console is left alone. */
   close(): void {
     this.#closeFile();
-    this.#pino = this.#build();
+    this.#reconfigure();
   }
 
   /** What `util.inspect` and `console.log` print for this object. */
@@ -276,6 +288,7 @@ export class SdkLogger implements Logger {
     );
     const text = secrets.length > 0 ? redactSecrets(message, secrets) : message;
     const method = PINO_LEVEL[level];
+    this.#pino ??= this.#build();
     if (fields === undefined) {
       this.#pino[method](text);
     } else {
@@ -290,12 +303,20 @@ export class SdkLogger implements Logger {
     if (file !== undefined) file.destination.end();
   }
 
-  #build(): pino.Logger {
-    const streams: pino.StreamEntry[] = [];
+  /** After a change of destinations or levels: the lowest level, and pino to be built again. */
+  #reconfigure(): void {
     const levels: LogLevel[] = [];
+    if (this.#file !== undefined) levels.push(this.#file.level);
+    if (this.#consoleLevel !== 'off') levels.push(this.#consoleLevel);
+    this.#lowest = levels.sort((a, b) => levelRank(a) - levelRank(b))[0];
+    this.#pino = undefined;
+  }
+
+  #build(): pino.Logger {
+    const pino = loadPino();
+    const streams: pino.StreamEntry[] = [];
     if (this.#file !== undefined) {
       streams.push({ level: PINO_LEVEL[this.#file.level], stream: this.#file.destination });
-      levels.push(this.#file.level);
     }
     if (this.#consoleLevel !== 'off') {
       const sink = this.#consoleStream;
@@ -303,9 +324,7 @@ export class SdkLogger implements Logger {
         level: PINO_LEVEL[this.#consoleLevel],
         stream: { write: (line: string) => void sink.write(formatConsoleLine(line)) },
       });
-      levels.push(this.#consoleLevel);
     }
-    this.#lowest = levels.sort((a, b) => levelRank(a) - levelRank(b))[0];
     const now = this.#now;
     const options: pino.LoggerOptions = {
       level: this.#lowest === undefined ? 'silent' : PINO_LEVEL[this.#lowest],
