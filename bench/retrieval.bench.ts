@@ -20,9 +20,10 @@
  * - The BUILT package (dist/) is measured; `npm run bench:retrieval` builds it first.
  *
  * Run alone on the machine: `npm run bench:retrieval [-- --indicators 100000] [-- --large 1000000]
- * [-- --rounds 5]`; `--large 0` skips the large database.
+ * [-- --rounds 5] [-- --db-dir DIR]`; `--large 0` skips the large database, and `--db-dir` keeps the
+ * databases in DIR for later runs.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -33,8 +34,8 @@ import {
   loadBuiltSdk,
   median,
   peakRssKb,
+  readOnlyDatabase,
   root,
-  sandboxCli,
   type SandboxDetails,
   startSandboxProcess,
 } from './support.js';
@@ -60,17 +61,6 @@ interface Measure {
 }
 
 const mb = (kb: number) => `${(kb / 1024).toFixed(1)} MB`;
-
-function seed(dbPath: string, indicators: number): number {
-  const started = performance.now();
-  const seeded = spawnSync(
-    process.execPath,
-    sandboxCli(['--db', dbPath, '--seed-only', '--seed-indicators', String(indicators)]),
-    { cwd: root, stdio: 'inherit' },
-  );
-  if (seeded.status !== 0) throw new Error(`seeding ${indicators} indicators failed`);
-  return performance.now() - started;
-}
 
 /** The bare side: signed undici requests, the same windows and concurrency, `JSON.parse` per page. */
 function bareLister(details: SandboxDetails, agent: Agent) {
@@ -240,8 +230,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tc-bench-retrieval-'));
   const stops: (() => void)[] = [];
   try {
-    const small = path.join(dir, 'small.sqlite');
-    console.log(`seeding ${indicators} indicators: ${(seed(small, indicators) / 1000).toFixed(1)} s`);
+    const small = readOnlyDatabase(dir, 'small', indicators);
     const sandbox = await startSandboxProcess(small);
     stops.push(sandbox.stop);
     const total = await floor(sdk, sandbox.details, rounds);
@@ -261,8 +250,7 @@ async function main(): Promise<void> {
         `retrieve() ${mb(retrieveSmall.peakKb)} (for the record)`,
     );
     if (large > 0) {
-      const big = path.join(dir, 'large.sqlite');
-      console.log(`   seeding ${large} indicators: ${(seed(big, large) / 1000).toFixed(1)} s`);
+      const big = readOnlyDatabase(dir, 'large', large);
       const bigSandbox = await startSandboxProcess(big);
       stops.push(bigSandbox.stop);
       const bareLarge = await measureInChild(bigSandbox.details, 'bare');

@@ -3,7 +3,7 @@
  * and the bare side's signed page request (undici plus `JSON.parse`, as a hand-written client would).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createHmac } from 'node:crypto';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -99,6 +99,28 @@ export function seedDatabase(dbPath: string, indicators: number): number {
   );
   if (seeded.status !== 0) throw new Error(`seeding ${indicators} indicators failed`);
   return performance.now() - started;
+}
+
+/**
+ * The database of `indicators` generated indicators for a benchmark that only reads it. With
+ * `--db-dir DIR` it is `DIR/indicators-N.sqlite`, seeded the first time and kept for later runs (seeding
+ * a million takes ~35 s); without, a new one in `scratch`. Prints the seeding time.
+ */
+export function readOnlyDatabase(scratch: string, name: string, indicators: number): string {
+  const index = process.argv.indexOf('--db-dir');
+  const dir = index === -1 ? undefined : process.argv[index + 1];
+  if (index !== -1 && (dir === undefined || dir.startsWith('--'))) throw new Error('--db-dir needs a folder');
+  const file =
+    dir === undefined
+      ? path.join(scratch, `${name}.sqlite`)
+      : path.join(dir, `indicators-${indicators}.sqlite`);
+  if (dir !== undefined && existsSync(file)) {
+    console.log(`database of ${indicators} indicators: ${file} (kept from an earlier run)`);
+    return file;
+  }
+  if (dir !== undefined) mkdirSync(dir, { recursive: true });
+  console.log(`seeding ${indicators} indicators: ${(seedDatabase(file, indicators) / 1000).toFixed(1)} s`);
+  return file;
 }
 
 /**
