@@ -8,6 +8,7 @@ import { readdir, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import type { DeletedIndicator } from '../resources/deleted.js';
+import { type Change, DeliveredChanges } from './delivered.js';
 import { exists } from './durable.js';
 import { SimulatedCrash } from './errors.js';
 import { acquireLock, type HeldLock, staleReason } from './lock.js';
@@ -129,6 +130,18 @@ export function isoSeconds(ms: number): string {
 }
 
 const changeKey = (id: number, lastModified: string): string => `${id}\u0000${lastModified}`;
+
+/** The changes of the state before and of this run that `keep` keeps, each pair once. */
+function keptChanges(
+  before: readonly Change[],
+  run: Iterable<Change>,
+  keep: (lastModified: string) => boolean,
+): Change[] {
+  const kept = new Map<string, Change>();
+  for (const d of before) if (keep(d[1])) kept.set(changeKey(d[0], d[1]), d);
+  for (const d of run) if (keep(d[1])) kept.set(changeKey(d[0], d[1]), d);
+  return [...kept.values()];
+}
 const deletionKey = (k: DeletionKey): string => k.join('\u0000');
 
 /** Settles a pending output a killed run left: published if its temporary file is gone, else dropped. */
@@ -221,7 +234,7 @@ async function runLocked<T extends ChangeRecord>(
 
   const deliveredBefore = new Set(state.delivered.map(([id, lm]) => changeKey(id, lm)));
   const deletedBefore = new Set(state.deletions.map(deletionKey));
-  const delivered = new Map<string, readonly [number, string]>();
+  const delivered = new DeliveredChanges();
   const listedDeletions = new Map<string, DeletionKey>();
   let changes = 0;
   let skipped = 0;
@@ -250,6 +263,14 @@ async function runLocked<T extends ChangeRecord>(
     await sink.write(line, rating);
     lines += 1;
     crash('mid-output', lines);
+    // A turn of the event loop now and then: V8 runs its garbage collector's tasks from the loop, and
+    // a run whose pages and sink never wait would keep it busy with promise jobs alone (the process then
+    // grows with the count; the CLI's listings do the same per batch, src/cli/batched.ts).
+    if ((lines & 1023) === 0) {
+      await new Promise<void>((resolve) => {
+        setImmediate(resolve);
+      });
+    }
     if (sink.mode === 'stream' && !dryRun) {
       sinceProgress += 1;
       if (sinceProgress >= progressEvery) {
@@ -285,12 +306,11 @@ async function runLocked<T extends ChangeRecord>(
         // Listings that take no modifiedSince (a tag's, a group's) return older changes too: every
         // change before the checkpoint was delivered by an earlier run.
         if (Date.parse(lm) < sinceMs) continue;
-        const k = changeKey(record.id, lm);
-        if (deliveredBefore.has(k) || delivered.has(k)) {
+        if (delivered.has(record.id, lm) || deliveredBefore.has(changeKey(record.id, lm))) {
           skipped += 1;
           continue;
         }
-        delivered.set(k, [record.id, lm]);
+        delivered.add(record.id, lm);
       }
       await emit(encoder.change(record), record.rating);
       changes += 1;
@@ -302,12 +322,7 @@ async function runLocked<T extends ChangeRecord>(
     const next: Committed = {
       seq,
       checkpoint,
-      delivered: [
-        ...new Map([
-          ...state.delivered.map((d) => [changeKey(d[0], d[1]), d] as const),
-          ...delivered,
-        ]).values(),
-      ].filter((d) => keep(d[1])),
+      delivered: keptChanges(state.delivered, delivered.values(), keep),
       deletions: [...listedDeletions.values()],
     };
     let output: string | undefined;
