@@ -42,12 +42,12 @@ async function main(): Promise<void> {
   }
   process.on('exit', removeTempFiles);
   // A run whose last promise can never settle would let the event loop empty and the process exit 0
-  // with its work half done; it exits 70 (EX_SOFTWARE) with a message instead.
+  // with its work half done; it exits 1 (an error, decisions.md 4) with a message instead.
   let settled = false;
   process.once('beforeExit', () => {
     if (settled) return;
     process.stderr.write('threatconnect: internal error: the run stopped before it finished\n');
-    process.exitCode = 70;
+    process.exitCode = 1;
   });
   process.exitCode = await runProgram(argv, io);
   settled = true;
