@@ -25,93 +25,47 @@ export function wireRecord(
 ): IndicatorRecord | undefined {
   const kind = indicator.kind;
   if (kind === undefined || indicator.type !== kind.type) return undefined;
-  const id = indicator.id;
-  // Object literals with every key written out, in the general path's order: V8 builds each with a
-  // fixed shape, where a spread of shared fields would copy them key by key.
-  const confidence = readNumber(wire.confidence) ?? null;
-  const dateAdded = readString(wire.dateAdded) ?? null;
-  const description = readString(wire.description) ?? null;
-  const recordId = Number.isFinite(id) ? id : null;
-  const lastModified = readString(wire.lastModified) ?? null;
-  const ownerName = indicator.ownerName ?? null;
-  const rating = readNumber(wire.rating) ?? null;
-  const weblink = readString(wire.webLink) ?? null;
+  const summary = (): string | null => readString(wire.summary) ?? null;
+  // One literal in the general path's key order, then the type's own fields, each type always in the
+  // same order: V8 gives each type one fixed shape (a spread of shared fields copies them key by key).
+  const record: Record<string, unknown> = {
+    type: kind.type,
+    confidence: readNumber(wire.confidence) ?? null,
+    dateAdded: readString(wire.dateAdded) ?? null,
+    description: readString(wire.description) ?? null,
+    id: Number.isFinite(indicator.id) ? indicator.id : null,
+    lastModified: readString(wire.lastModified) ?? null,
+    ownerName: indicator.ownerName ?? null,
+    rating: readNumber(wire.rating) ?? null,
+    weblink: readString(wire.webLink) ?? null,
+  };
   switch (kind) {
     case ADDRESS:
-      return {
-        type: 'Address',
-        confidence,
-        dateAdded,
-        description,
-        id: recordId,
-        lastModified,
-        ownerName,
-        rating,
-        weblink,
-        ip: readString(wire.ip) ?? readString(wire.summary) ?? null,
-      };
+      record.ip = readString(wire.ip) ?? summary();
+      break;
     case EMAIL_ADDRESS:
-      return {
-        type: 'EmailAddress',
-        confidence,
-        dateAdded,
-        description,
-        id: recordId,
-        lastModified,
-        ownerName,
-        rating,
-        weblink,
-        address: readString(wire.address) ?? readString(wire.summary) ?? null,
-      };
+      record.address = readString(wire.address) ?? summary();
+      break;
     case HOST:
-      return {
-        type: 'Host',
-        confidence,
-        dateAdded,
-        description,
-        id: recordId,
-        lastModified,
-        ownerName,
-        rating,
-        weblink,
-        hostName: readString(wire.hostName) ?? readString(wire.summary) ?? null,
-        dnsActive: flag(readString(wire.dnsActive)),
-        whoisActive: flag(readString(wire.whoisActive)),
-      };
+      record.hostName = readString(wire.hostName) ?? summary();
+      record.dnsActive = flag(readString(wire.dnsActive));
+      record.whoisActive = flag(readString(wire.whoisActive));
+      break;
     case URL_KIND:
-      return {
-        type: 'URL',
-        confidence,
-        dateAdded,
-        description,
-        id: recordId,
-        lastModified,
-        ownerName,
-        rating,
-        weblink,
-        text: readString(wire.text) ?? readString(wire.summary) ?? null,
-        source: null,
-      };
+      record.text = readString(wire.text) ?? summary();
+      record.source = null;
+      break;
     case FILE: {
-      const summary = readString(wire.summary);
-      const split = summary === undefined ? undefined : splitFileSummary(summary);
-      return {
-        type: 'File',
-        confidence,
-        dateAdded,
-        description,
-        id: recordId,
-        lastModified,
-        ownerName,
-        rating,
-        weblink,
-        md5: readString(wire.md5) ?? split?.md5 ?? null,
-        sha1: readString(wire.sha1) ?? split?.sha1 ?? null,
-        sha256: readString(wire.sha256) ?? split?.sha256 ?? null,
-        size: readNumber(wire.size) ?? null,
-      };
+      const text = readString(wire.summary);
+      const split = text === undefined ? undefined : splitFileSummary(text);
+      record.md5 = readString(wire.md5) ?? split?.md5 ?? null;
+      record.sha1 = readString(wire.sha1) ?? split?.sha1 ?? null;
+      record.sha256 = readString(wire.sha256) ?? split?.sha256 ?? null;
+      record.size = readNumber(wire.size) ?? null;
+      break;
     }
     default:
       return undefined;
   }
+  return record as unknown as IndicatorRecord;
 }
