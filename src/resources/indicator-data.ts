@@ -11,9 +11,6 @@ import { FILE, type IndicatorKind } from './kinds.js';
 import { splitFileSummary } from './indicator-values.js';
 import { readAttributes, readNumber, readOwnerName, readString, readTags } from './values.js';
 
-/** Stands for `values` until the wire item is read; never handed out. */
-const UNREAD: Record<string, string | undefined> = Object.freeze({});
-
 /** What builds an indicator: a new one (`add()`), or one read from the API (`wire`). */
 export interface IndicatorInit {
   id: number;
@@ -23,6 +20,40 @@ export interface IndicatorInit {
   phase?: Phase | undefined;
   /** The wire item the fields are read from, when first used. */
   wire?: Record<string, unknown> | undefined;
+}
+
+/** The lazily read fields of an indicator. */
+interface Fields {
+  values: Record<string, string | undefined>;
+  dateAdded: string | undefined;
+  lastModified: string | undefined;
+  rating: number | undefined;
+  confidence: number | undefined;
+  threatAssessRating: number | undefined;
+  threatAssessConfidence: number | undefined;
+  description: string | undefined;
+  webLink: string | undefined;
+  dnsActive: string | undefined;
+  whoisActive: string | undefined;
+  size: number | undefined;
+}
+
+/** Fields with nothing read or set (every object of them has the same shape). */
+function emptyFields(): Fields {
+  return {
+    values: {},
+    dateAdded: undefined,
+    lastModified: undefined,
+    rating: undefined,
+    confidence: undefined,
+    threatAssessRating: undefined,
+    threatAssessConfidence: undefined,
+    description: undefined,
+    webLink: undefined,
+    dnsActive: undefined,
+    whoisActive: undefined,
+    size: undefined,
+  };
 }
 
 /**
@@ -39,18 +70,12 @@ export abstract class IndicatorData extends Item {
   readonly kind: IndicatorKind | undefined;
   /** The wire item whose fields have not been read yet. */
   #wire: Record<string, unknown> | undefined;
-  #values: Record<string, string | undefined>;
-  #dateAdded: string | undefined = undefined;
-  #lastModified: string | undefined = undefined;
-  #rating: number | undefined = undefined;
-  #confidence: number | undefined = undefined;
-  #threatAssessRating: number | undefined = undefined;
-  #threatAssessConfidence: number | undefined = undefined;
-  #description: string | undefined = undefined;
-  #webLink: string | undefined = undefined;
-  #dnsActive: string | undefined = undefined;
-  #whoisActive: string | undefined = undefined;
-  #size: number | undefined = undefined;
+  /**
+   * The fields, made when first read or set: an object read from a listing and never looked into
+   * carries one slot for them instead of twelve (it is built, and, in `retrieve()`, kept, by the
+   * hundred thousand).
+   */
+  #fields: Fields | undefined;
 
   static {
     unreadWire = (indicator) => indicator.#wire;
@@ -63,7 +88,7 @@ export abstract class IndicatorData extends Item {
     this.kind = init.kind;
     const wire = init.wire;
     this.#wire = wire;
-    this.#values = wire === undefined ? {} : UNREAD;
+    this.#fields = undefined;
     if (wire !== undefined) {
       const ownerName = readOwnerName(wire);
       if (ownerName !== undefined) this.ownerName = ownerName;
@@ -82,27 +107,34 @@ export abstract class IndicatorData extends Item {
     this.#read(item);
   }
 
-  #load(): void {
+  /** The fields, read from the wire item (or made empty) on first use. */
+  #load(): Fields {
+    let fields = this.#fields;
+    if (fields !== undefined) return fields;
+    fields = emptyFields();
+    this.#fields = fields;
     const wire = this.#wire;
-    if (wire === undefined) return;
-    this.#wire = undefined;
-    this.#values = {};
-    this.#read(wire);
+    if (wire !== undefined) {
+      this.#wire = undefined;
+      this.#read(wire);
+    }
+    return fields;
   }
 
   #read(item: Record<string, unknown>): void {
-    this.#dateAdded = readString(item.dateAdded) ?? this.#dateAdded;
-    this.#lastModified = readString(item.lastModified) ?? this.#lastModified;
-    this.#rating = readNumber(item.rating) ?? this.#rating;
-    this.#confidence = readNumber(item.confidence) ?? this.#confidence;
-    this.#threatAssessRating = readNumber(item.threatAssessRating) ?? this.#threatAssessRating;
-    this.#threatAssessConfidence = readNumber(item.threatAssessConfidence) ?? this.#threatAssessConfidence;
-    this.#description = readString(item.description) ?? this.#description;
-    this.#webLink = readString(item.webLink) ?? this.#webLink;
-    this.#dnsActive = readString(item.dnsActive) ?? this.#dnsActive;
-    this.#whoisActive = readString(item.whoisActive) ?? this.#whoisActive;
-    this.#size = readNumber(item.size) ?? this.#size;
-    const values = this.#values;
+    const f = this.#load();
+    f.dateAdded = readString(item.dateAdded) ?? f.dateAdded;
+    f.lastModified = readString(item.lastModified) ?? f.lastModified;
+    f.rating = readNumber(item.rating) ?? f.rating;
+    f.confidence = readNumber(item.confidence) ?? f.confidence;
+    f.threatAssessRating = readNumber(item.threatAssessRating) ?? f.threatAssessRating;
+    f.threatAssessConfidence = readNumber(item.threatAssessConfidence) ?? f.threatAssessConfidence;
+    f.description = readString(item.description) ?? f.description;
+    f.webLink = readString(item.webLink) ?? f.webLink;
+    f.dnsActive = readString(item.dnsActive) ?? f.dnsActive;
+    f.whoisActive = readString(item.whoisActive) ?? f.whoisActive;
+    f.size = readNumber(item.size) ?? f.size;
+    const values = f.values;
     const kind = this.kind;
     for (const field of kind?.valueFields ?? []) {
       const value = readString(item[field]);
@@ -159,129 +191,106 @@ export abstract class IndicatorData extends Item {
 
   /** The value fields (`ip`, `hostName`, `md5`/`sha1`/`sha256`, `text`, `address`, custom ones). */
   get values(): Record<string, string | undefined> {
-    this.#load();
-    return this.#values;
+    return this.#load().values;
   }
 
   /** When the indicator was added (ISO 8601), as the server sent it. */
   get dateAdded(): string | undefined {
-    this.#load();
-    return this.#dateAdded;
+    return this.#load().dateAdded;
   }
   /** When the indicator was added (ISO 8601), as the server sent it. */
   set dateAdded(value: string | undefined) {
-    this.#load();
-    this.#dateAdded = value;
+    this.#load().dateAdded = value;
   }
 
   /** When the indicator last changed (ISO 8601), as the server sent it. */
   get lastModified(): string | undefined {
-    this.#load();
-    return this.#lastModified;
+    return this.#load().lastModified;
   }
   /** When the indicator last changed (ISO 8601), as the server sent it. */
   set lastModified(value: string | undefined) {
-    this.#load();
-    this.#lastModified = value;
+    this.#load().lastModified = value;
   }
 
   /** The threat rating, 0–5. */
   get rating(): number | undefined {
-    this.#load();
-    return this.#rating;
+    return this.#load().rating;
   }
   /** The threat rating, 0–5. */
   set rating(value: number | undefined) {
-    this.#load();
-    this.#rating = value;
+    this.#load().rating = value;
   }
 
   /** The confidence, 0–100. */
   get confidence(): number | undefined {
-    this.#load();
-    return this.#confidence;
+    return this.#load().confidence;
   }
   /** The confidence, 0–100. */
   set confidence(value: number | undefined) {
-    this.#load();
-    this.#confidence = value;
+    this.#load().confidence = value;
   }
 
   /** ThreatAssess rating, computed by the server. */
   get threatAssessRating(): number | undefined {
-    this.#load();
-    return this.#threatAssessRating;
+    return this.#load().threatAssessRating;
   }
   /** ThreatAssess rating, computed by the server. */
   set threatAssessRating(value: number | undefined) {
-    this.#load();
-    this.#threatAssessRating = value;
+    this.#load().threatAssessRating = value;
   }
 
   /** ThreatAssess confidence, computed by the server. */
   get threatAssessConfidence(): number | undefined {
-    this.#load();
-    return this.#threatAssessConfidence;
+    return this.#load().threatAssessConfidence;
   }
   /** ThreatAssess confidence, computed by the server. */
   set threatAssessConfidence(value: number | undefined) {
-    this.#load();
-    this.#threatAssessConfidence = value;
+    this.#load().threatAssessConfidence = value;
   }
 
   /** The displayed Description attribute's value, as the API reports it (`setDescription` writes it). */
   get description(): string | undefined {
-    this.#load();
-    return this.#description;
+    return this.#load().description;
   }
   /** The displayed Description attribute's value, as the API reports it (`setDescription` writes it). */
   set description(value: string | undefined) {
-    this.#load();
-    this.#description = value;
+    this.#load().description = value;
   }
 
   /** The link to the indicator in the ThreatConnect web application. */
   get webLink(): string | undefined {
-    this.#load();
-    return this.#webLink;
+    return this.#load().webLink;
   }
   /** The link to the indicator in the ThreatConnect web application. */
   set webLink(value: string | undefined) {
-    this.#load();
-    this.#webLink = value;
+    this.#load().webLink = value;
   }
 
   /** A host's DNS flag, as the API sends it (`'true'`/`'false'`). */
   get dnsActive(): string | undefined {
-    this.#load();
-    return this.#dnsActive;
+    return this.#load().dnsActive;
   }
   /** A host's DNS flag, as the API sends it (`'true'`/`'false'`). */
   set dnsActive(value: string | undefined) {
-    this.#load();
-    this.#dnsActive = value;
+    this.#load().dnsActive = value;
   }
 
   /** A host's WHOIS flag, as the API sends it (`'true'`/`'false'`). */
   get whoisActive(): string | undefined {
-    this.#load();
-    return this.#whoisActive;
+    return this.#load().whoisActive;
   }
   /** A host's WHOIS flag, as the API sends it (`'true'`/`'false'`). */
   set whoisActive(value: string | undefined) {
-    this.#load();
-    this.#whoisActive = value;
+    this.#load().whoisActive = value;
   }
 
   /** File size in bytes. */
   get size(): number | undefined {
-    this.#load();
-    return this.#size;
+    return this.#load().size;
   }
   /** A file's size in bytes. */
   set size(value: number | undefined) {
-    this.#load();
-    this.#size = value;
+    this.#load().size = value;
   }
 }
 
