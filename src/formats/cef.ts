@@ -168,5 +168,10 @@ export function cefLine(record: IndicatorRecord): string {
  */
 export function formatCef(record: IndicatorRecord, options?: FormatOptions): string {
   checkIndicator(record, 'CEF');
+  return cefText(record, options);
+}
+
+/** @internal {@link formatCef} of a record the SDK built (an object's), which needs no checks. */
+export function cefText(record: IndicatorRecord, options: FormatOptions | undefined): string {
   return isCompat(options) ? compatCef(record) : cefLine(record);
 }

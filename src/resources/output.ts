@@ -20,9 +20,7 @@ import {
   fromApiIndicator,
   recordData,
 } from '../formats/index.js';
-import { cefLine } from '../formats/cef.js';
-import { compatCef } from '../formats/compat.js';
-import { isCompat } from '../formats/options.js';
+import { cefText } from '../formats/cef.js';
 import type { Group } from './group.js';
 import type { Indicator } from './indicator.js';
 import { unreadWire } from './indicator-data.js';
@@ -81,10 +79,7 @@ export function clientCompat(object: Indicator | Group): FormatOptions {
 
 export const indicatorOutput = {
   // The record is an indicator's, built here: formatCef's checks of a caller's record are not needed.
-  cef: (i: Indicator, options: FormatOptions) => {
-    const record = indicatorRecord(i);
-    return isCompat(options) ? compatCef(record) : cefLine(record);
-  },
+  cef: (i: Indicator, options: FormatOptions) => cefText(indicatorRecord(i), options),
   leef: (i: Indicator, options: LeefOptions) => formatLeef(indicatorRecord(i), options),
   csv: (i: Indicator, options: FormatOptions) => formatCsv(indicatorRecord(i), options),
   keyval: (i: Indicator, options: FormatOptions) => formatKeyval(indicatorRecord(i), options),

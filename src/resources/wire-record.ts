@@ -24,7 +24,7 @@ export function wireRecord(
   wire: Readonly<Record<string, unknown>>,
 ): IndicatorRecord | undefined {
   const kind = indicator.kind;
-  if (kind === undefined || indicator.type !== kind.type) return undefined;
+  if (kind === undefined || !kind.builtIn || indicator.type !== kind.type) return undefined;
   const summary = (): string | null => readString(wire.summary) ?? null;
   // One literal in the general path's key order, then the type's own fields, each type always in the
   // same order: V8 gives each type one fixed shape (a spread of shared fields copies them key by key).

@@ -7,7 +7,8 @@
  */
 export type Change = readonly [id: number, lastModified: string];
 
-const key = (id: number, lastModified: string): string => `${id}\u0000${lastModified}`;
+/** The text key of one change, for sets and maps of them. */
+export const changeKey = (id: number, lastModified: string): string => `${id}\u0000${lastModified}`;
 
 export class DeliveredChanges {
   readonly #first = new Map<number, string>();
@@ -16,13 +17,13 @@ export class DeliveredChanges {
   has(id: number, lastModified: string): boolean {
     const first = this.#first.get(id);
     if (first === undefined) return false;
-    return first === lastModified || this.#more.has(key(id, lastModified));
+    return first === lastModified || this.#more.has(changeKey(id, lastModified));
   }
 
   add(id: number, lastModified: string): void {
     const first = this.#first.get(id);
     if (first === undefined) this.#first.set(id, lastModified);
-    else if (first !== lastModified) this.#more.set(key(id, lastModified), [id, lastModified]);
+    else if (first !== lastModified) this.#more.set(changeKey(id, lastModified), [id, lastModified]);
   }
 
   /** Every pair, each id's first one in the order they were added, then the others. */

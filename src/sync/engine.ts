@@ -8,7 +8,7 @@ import { readdir, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import type { DeletedIndicator } from '../resources/deleted.js';
-import { type Change, DeliveredChanges } from './delivered.js';
+import { type Change, changeKey, DeliveredChanges } from './delivered.js';
 import { exists } from './durable.js';
 import { SimulatedCrash } from './errors.js';
 import { acquireLock, type HeldLock, staleReason } from './lock.js';
@@ -128,8 +128,6 @@ export interface SyncResult {
 export function isoSeconds(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
-
-const changeKey = (id: number, lastModified: string): string => `${id}\u0000${lastModified}`;
 
 /** The changes of the state before and of this run that `keep` keeps, each pair once. */
 function keptChanges(
