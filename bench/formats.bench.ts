@@ -19,7 +19,7 @@
  * Each round formats all records (the same ones); the figure is the median of `--rounds` (default 3)
  * after a warm-up round of 100,000. The formatters are the built package's (dist/). Run alone on the
  * machine:
- * `npm run bench:formats [-- --records N] [-- --rounds N]`.
+ * `npm run bench:formats [-- --records N] [-- --rounds N] [-- --only CEF,LEEF]`.
  */
 import os from 'node:os';
 import type { FormatName, FormatRecord, IndicatorRecord } from '../src/formats/index.js';
@@ -39,6 +39,9 @@ function flag(name: string, fallback: number): number {
 
 const recordCount = flag('--records', 1_000_000);
 const rounds = flag('--rounds', 3);
+/** `--only CEF,LEEF`: those cases (by label) besides the baseline, for profiling one format. */
+const onlyIndex = process.argv.indexOf('--only');
+const only = onlyIndex === -1 ? undefined : new Set((process.argv[onlyIndex + 1] ?? '').split(','));
 
 /** A deterministic PRNG (mulberry32), so every run formats the same records. */
 function prng(seed: number): () => number {
@@ -149,7 +152,7 @@ interface Case {
   lines?: boolean;
 }
 
-const CASES: readonly Case[] = [
+const ALL_CASES: readonly Case[] = [
   { label: 'JSON.stringify', format: undefined, compat: false },
   { label: 'CSV', format: 'csv', compat: false, target: 1_000_000 },
   { label: 'KeyVal', format: 'keyval', compat: false, target: 1_000_000 },
@@ -160,6 +163,10 @@ const CASES: readonly Case[] = [
   { label: 'KeyVal compat', format: 'keyval', compat: true },
   { label: 'CEF formatLines', format: 'cef', compat: false, lines: true },
 ];
+
+const CASES = ALL_CASES.filter((c) => c.format === undefined || only === undefined || only.has(c.label));
+if (CASES.length === 1)
+  throw new Error(`--only names no case; the cases: ${ALL_CASES.map((c) => c.label).join(', ')}`);
 
 interface Totals {
   seconds: number;

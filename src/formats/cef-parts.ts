@@ -4,7 +4,7 @@
  * their usual values, and the owner field of the owners seen last. Each one is byte for byte what
  * `cefLine` would otherwise build; a value outside them takes the general path.
  */
-import { cefValue, epochText, isoToEpochMs, pyFloat } from './text.js';
+import { cefValue, epochText, isoEpochSeconds, isoToEpochMs, pyFloat } from './text.js';
 
 /** The types whose names need no escaping, in a fixed order (their index in the tables below). */
 const KNOWN_TYPES = ['Address', 'Host', 'URL', 'EmailAddress', 'File'] as const;
@@ -80,14 +80,13 @@ export function ownerField(ownerName: string): string {
 }
 
 /**
- * The epoch milliseconds of an ISO date-time as CEF text, or `null` when it is no date. A date with
- * whole seconds, as the API writes them, is the seconds' text and `000`: one small-integer conversion
- * instead of two (see {@link epochText}).
+ * The epoch milliseconds of an ISO date-time as CEF text, or `null` when it is no date. A date in the
+ * API's own layout is its whole seconds' text and `000` ({@link isoEpochSeconds}: integers only);
+ * anything else takes the general parser.
  */
 export function isoEpochText(text: string): string | null {
+  const seconds = isoEpochSeconds(text);
+  if (seconds > 0) return `${seconds}000`; // (0 prints as `0`, not `0000`)
   const ms = isoToEpochMs(text);
-  if (ms === null) return null;
-  const seconds = ms / 1000;
-  if (seconds >= 1000 && seconds <= 0x7fffffff && (seconds | 0) === seconds) return `${seconds | 0}000`;
-  return epochText(ms);
+  return ms === null ? null : epochText(ms);
 }

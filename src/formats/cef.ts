@@ -24,6 +24,12 @@ import { hashText, intText, ratingText, severity, stringText } from './values.js
 
 /** Checks that `record` is an indicator record (CEF and LEEF print indicators only). */
 export function checkIndicator(record: unknown, format: string): asserts record is IndicatorRecord {
+  // The usual case first, in a few comparisons (no set lookup).
+  if (typeof record === 'object' && record !== null) {
+    const type = (record as { type?: unknown }).type;
+    if (type === 'Host' || type === 'Address' || type === 'File' || type === 'URL' || type === 'EmailAddress')
+      return;
+  }
   checkRecord(record);
   if (isGroupRecord(record)) {
     throw new ValidationError(`${format} is printed for indicators only, not for a ${record.type} group`);
@@ -41,12 +47,18 @@ function isNumber(value: unknown): boolean {
 
 /** The spec-correct CEF line of an indicator record. */
 export function cefLine(record: IndicatorRecord): string {
+  // Each field is read once: records of several types reach this function, so every read is a
+  // megamorphic property load.
   const r = record as LooseRecord;
-  const type = stringText(r.type) ?? '';
-  const id = intText(r.id);
+  const rawType = r.type;
+  const type = typeof rawType === 'string' ? rawType : (stringText(rawType) ?? '');
+  const rawId = r.id;
+  const id = intText(rawId);
   const description = stringText(r.description);
   const ownerName = stringText(r.ownerName);
   const weblink = stringText(r.weblink);
+  const rawConfidence = r.confidence;
+  const rawRating = r.rating;
   // The type's value field(s); a file's three hashes.
   let value: string | null = null;
   let sha1: string | null = null;
@@ -100,8 +112,8 @@ export function cefLine(record: IndicatorRecord): string {
     name = cefBoth.header;
     msg = cefBoth.value;
   }
-  const idHeader = id === null ? '' : isNumber(r.id) ? id : head(id);
-  const sev = severity(r.rating);
+  const idHeader = id === null ? '' : isNumber(rawId) ? id : head(id);
+  const sev = severity(rawRating);
   let out = known
     ? `CEF:0|threatconnect|threatconnect|2|${idHeader}|${name}${knownTail(type, sev)}`
     : `CEF:0|threatconnect|threatconnect|2|${idHeader}|${name}|${sev}|cat=${esc(type)}`;
@@ -134,21 +146,21 @@ export function cefLine(record: IndicatorRecord): string {
     default:
       if (value !== null) out += ` cs4Label=summary cs4=${esc(value)}`;
   }
-  if (id !== null) out += ` externalId=${isNumber(r.id) ? id : esc(id)}`;
+  if (id !== null) out += ` externalId=${isNumber(rawId) ? id : esc(id)}`;
   if (msg !== null) out += ` msg=${msg}`;
   if (ownerName !== null) out += ownerField(ownerName);
-  const confidenceDone = confidenceField(r.confidence);
+  const confidenceDone = confidenceField(rawConfidence);
   if (confidenceDone !== undefined) out += confidenceDone;
   else {
-    const confidence = intText(r.confidence);
+    const confidence = intText(rawConfidence);
     if (confidence !== null)
-      out += ` cn1Label=confidence cn1=${isNumber(r.confidence) ? confidence : esc(confidence)}`;
+      out += ` cn1Label=confidence cn1=${isNumber(rawConfidence) ? confidence : esc(confidence)}`;
   }
-  const ratingDone = ratingField(r.rating);
+  const ratingDone = ratingField(rawRating);
   if (ratingDone !== undefined) out += ratingDone;
   else {
-    const rating = ratingText(r.rating);
-    if (rating !== null) out += ` cfp1Label=rating cfp1=${isNumber(r.rating) ? rating : esc(rating)}`;
+    const rating = ratingText(rawRating);
+    if (rating !== null) out += ` cfp1Label=rating cfp1=${isNumber(rawRating) ? rating : esc(rating)}`;
   }
   const dateAdded = stringText(r.dateAdded);
   const added = dateAdded === null ? null : isoEpochText(dateAdded);

@@ -296,6 +296,64 @@ function canonicalIso(text: string): number {
 let lastIso = '';
 let lastMs: number | null = null;
 
+/** Days from 1970-01-01 to January 1st of each year 1970-2037. */
+const YEAR_DAYS: readonly number[] = Array.from({ length: 68 }, (_, i) => daysFromCivil(1970 + i, 1, 1));
+/** Days from January 1st to the first of each month, in a common year. */
+const MONTH_DAYS = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
+
+/** Two digits' value at `at`, or a negative number when either is no digit. */
+function two(text: string, at: number): number {
+  const a = text.charCodeAt(at) - 48;
+  const b = text.charCodeAt(at + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -100;
+}
+
+/**
+ * Whole seconds since the epoch of a date-time in the API's own layouts (`YYYY-MM-DDTHH:MM:SSZ`,
+ * `YYYY-MM-DDTHH:MM:SS±HH:MM`) from 1970 to 2037, in integer arithmetic only (the result stays below
+ * 2^31); -1 for anything else, which {@link isoToEpochMs} then decides. The formats' hot path: two
+ * dates per CEF line.
+ */
+export function isoEpochSeconds(text: string): number {
+  const length = text.length;
+  if (
+    (length !== 20 && length !== 25) ||
+    text.charCodeAt(4) !== 0x2d ||
+    text.charCodeAt(7) !== 0x2d ||
+    text.charCodeAt(10) !== 0x54 ||
+    text.charCodeAt(13) !== 0x3a ||
+    text.charCodeAt(16) !== 0x3a
+  ) {
+    return -1;
+  }
+  const century = two(text, 0);
+  const year = century * 100 + two(text, 2);
+  const month = two(text, 5);
+  const day = two(text, 8);
+  const hour = two(text, 11);
+  const minute = two(text, 14);
+  const second = two(text, 17);
+  if (century < 19 || year < 1970 || year > 2037 || month < 1 || month > 12 || day < 1) return -1;
+  if (day > daysInMonth(year, month) || hour < 0 || hour > 23 || minute < 0 || minute > 59) return -1;
+  if (second < 0 || second > 59) return -1;
+  const days =
+    (YEAR_DAYS[year - 1970] as number) +
+    (MONTH_DAYS[month - 1] as number) +
+    (month > 2 && isLeap(year) ? 1 : 0) +
+    day -
+    1;
+  const seconds = days * 86_400 + hour * 3600 + minute * 60 + second;
+  const zone = text.charCodeAt(19);
+  if (length === 20) return zone === 0x5a ? seconds : -1;
+  if ((zone !== 0x2b && zone !== 0x2d) || text.charCodeAt(22) !== 0x3a) return -1;
+  const oh = two(text, 20);
+  const om = two(text, 23);
+  if (oh < 0 || oh > 23 || om < 0 || om > 59) return -1;
+  const offset = oh * 3600 + om * 60;
+  const out = zone === 0x2b ? seconds - offset : seconds + offset;
+  return out >= 0 ? out : -1;
+}
+
 function parseIso(text: string): number | null {
   const length = text.length;
   if (length < 10) return null;

@@ -37,7 +37,8 @@ import {
   expectedKeyval,
   expectedLeef,
 } from '../helpers/format-model.js';
-import { epochText, isoToEpochMs } from '../../src/formats/text.js';
+import { isoEpochText } from '../../src/formats/cef-parts.js';
+import { epochText, isoEpochSeconds, isoToEpochMs } from '../../src/formats/text.js';
 import { parseCef, parseCsv, parseKeyval, parseLeef } from '../helpers/format-parsers.js';
 import { arbDate, arbGroup, arbIndicator, arbRecord, prng, randomRecord } from '../helpers/format-records.js';
 
@@ -166,6 +167,51 @@ describe('dates', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+  it('the integer fast path (1970-2037, the API layouts) agrees with the general parser', () => {
+    // Dates around the fast path's edges: 1969 to 2038, every offset layout, and impossible days.
+    const layout = fc
+      .tuple(
+        fc.integer({ min: 1969, max: 2038 }),
+        fc.integer({ min: 0, max: 13 }),
+        fc.integer({ min: 0, max: 32 }),
+        fc.integer({ min: 0, max: 24 }),
+        fc.integer({ min: 0, max: 60 }),
+        fc.integer({ min: 0, max: 60 }),
+        fc.constantFrom('Z', '+00:00', '-05:00', '+14:00', '-23:59', '+23:59', '+24:00', '-00:60', 'z', ''),
+      )
+      .map(([y, mo, d, h, mi, s, zone]) => {
+        const p = (n: number): string => String(n).padStart(2, '0');
+        return `${y}-${p(mo)}-${p(d)}T${p(h)}:${p(mi)}:${p(s)}${zone}`;
+      });
+    const edges = fc.constantFrom(
+      '1970-01-01T00:00:00Z',
+      '1970-01-01T00:00:00+00:01',
+      '1970-01-01T00:00:00-00:01',
+      '1969-12-31T23:59:59Z',
+      '2037-12-31T23:59:59-23:59',
+      '2038-01-19T03:14:07Z',
+      '2016-02-29T12:00:00Z',
+      '2015-02-29T12:00:00Z',
+      '2000-02-29T00:00:00+01:00',
+      '2015-06-21T10:40:33-05:00',
+      '2015-06-21 10:40:33Z',
+      '2015-06-21T10:40:33.000Z',
+      '2O15-06-21T10:40:33Z',
+    );
+    fc.assert(
+      fc.property(fc.oneof(layout, edges, arbDate), (text) => {
+        const ms = isoToEpochMs(text);
+        const seconds = isoEpochSeconds(text);
+        if (seconds >= 0) assert.equal(seconds * 1000, ms, text);
+        assert.equal(isoEpochText(text), ms === null ? null : String(ms), text);
+      }),
+      { numRuns: 5000 },
+    );
+    // The fast path is taken where it should be (a test that could not fail otherwise).
+    assert.equal(isoEpochSeconds('2015-06-21T10:40:33-05:00'), 1434901233);
+    assert.equal(isoEpochSeconds('1970-01-01T00:00:00+00:01'), -1);
+    assert.equal(isoEpochSeconds('2038-01-01T00:00:00Z'), -1);
   });
   it('epoch milliseconds print as String() prints them', () => {
     fc.assert(
