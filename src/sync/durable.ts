@@ -34,13 +34,16 @@ export async function exists(file: string): Promise<boolean> {
 /**
  * Replaces `file` with `text` atomically and durably: a temporary file in the same folder, fsynced,
  * renamed over `file`, then the folder fsynced. A reader sees the old content or the new, never a mix.
+ * `text` may come as chunks (an iterable of strings), written one after the other.
  */
-export async function writeFileDurably(file: string, text: string): Promise<void> {
+export async function writeFileDurably(file: string, text: string | Iterable<string>): Promise<void> {
   const dir = path.dirname(file);
   const temp = path.join(dir, `.${path.basename(file)}.${randomBytes(4).toString('hex')}.tmp`);
   const handle = await fs.open(temp, 'wx', 0o600);
   try {
-    await handle.writeFile(text, 'utf8');
+    // Each writeFile writes its chunk whole, from where the last one ended.
+    if (typeof text === 'string') await handle.writeFile(text, 'utf8');
+    else for (const chunk of text) await handle.writeFile(chunk, 'utf8');
     await handle.sync();
   } catch (error) {
     await handle.close();

@@ -8,7 +8,7 @@ import { readdir, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import type { DeletedIndicator } from '../resources/deleted.js';
-import { type Change, changeKey, DeliveredChanges } from './delivered.js';
+import { type Change, DeliveredChanges } from './delivered.js';
 import { exists } from './durable.js';
 import { SimulatedCrash } from './errors.js';
 import { acquireLock, type HeldLock, staleReason } from './lock.js';
@@ -131,13 +131,13 @@ export function isoSeconds(ms: number): string {
 
 /** The changes of the state before and of this run that `keep` keeps, each pair once. */
 function keptChanges(
-  before: readonly Change[],
+  before: Iterable<Change>,
   run: Iterable<Change>,
   keep: (lastModified: string) => boolean,
 ): Change[] {
-  const kept = new Map<string, Change>();
-  for (const d of before) if (keep(d[1])) kept.set(changeKey(d[0], d[1]), d);
-  for (const d of run) if (keep(d[1])) kept.set(changeKey(d[0], d[1]), d);
+  const kept = new DeliveredChanges();
+  for (const d of before) if (keep(d[1])) kept.add(d[0], d[1]);
+  for (const d of run) if (keep(d[1])) kept.add(d[0], d[1]);
   return [...kept.values()];
 }
 const deletionKey = (k: DeletionKey): string => k.join('\u0000');
@@ -230,7 +230,7 @@ async function runLocked<T extends ChangeRecord>(
   );
   const checkpoint = isoSeconds(checkpointMs);
 
-  const deliveredBefore = new Set(state.delivered.map(([id, lm]) => changeKey(id, lm)));
+  const deliveredBefore = DeliveredChanges.of(state.delivered);
   const deletedBefore = new Set(state.deletions.map(deletionKey));
   const delivered = new DeliveredChanges();
   const listedDeletions = new Map<string, DeletionKey>();
@@ -250,7 +250,13 @@ async function runLocked<T extends ChangeRecord>(
   const progressState = (): Committed => ({
     seq: state.seq,
     checkpoint: state.checkpoint,
-    delivered: [...state.delivered, ...delivered.values()],
+    // Made while the state is written, a chunk at a time: no copy of the whole list in memory.
+    delivered: {
+      *[Symbol.iterator]() {
+        yield* state.delivered;
+        yield* delivered.values();
+      },
+    },
     deletions: [...state.deletions, ...listedDeletions.values()],
   });
   const emit = async (line: string, rating?: number | null): Promise<void> => {
@@ -304,11 +310,10 @@ async function runLocked<T extends ChangeRecord>(
         // Listings that take no modifiedSince (a tag's, a group's) return older changes too: every
         // change before the checkpoint was delivered by an earlier run.
         if (Date.parse(lm) < sinceMs) continue;
-        if (delivered.has(record.id, lm) || deliveredBefore.has(changeKey(record.id, lm))) {
+        if (deliveredBefore.has(record.id, lm) || !delivered.addIfNew(record.id, lm)) {
           skipped += 1;
           continue;
         }
-        delivered.add(record.id, lm);
       }
       await emit(encoder.change(record), record.rating);
       changes += 1;

@@ -18,8 +18,11 @@ export interface Committed {
   readonly seq: number;
   /** The next run lists changes with `modifiedSince` = this (ISO 8601); null before the first run. */
   readonly checkpoint: string | null;
-  /** `[id, lastModified]` of changes delivered whose lastModified is at or after the checkpoint. */
-  readonly delivered: readonly (readonly [number, string])[];
+  /**
+   * `[id, lastModified]` of changes delivered whose lastModified is at or after the checkpoint (an
+   * array when read from the file; a run's progress passes an iterable, written as it is walked).
+   */
+  readonly delivered: Iterable<readonly [number, string]>;
   /** Deletions listed by the last run (the next one lists from the checkpoint and skips these). */
   readonly deletions: readonly DeletionKey[];
 }
@@ -116,15 +119,48 @@ function pick(c: Committed): Committed {
   return { seq: c.seq, checkpoint: c.checkpoint, delivered: c.delivered, deletions: c.deletions };
 }
 
+/** Text chunks of about this many characters: the state is written without its whole text in memory. */
+const CHUNK = 64 * 1024;
+
+/** `"delivered":[…]` of a committed state, a chunk at a time. */
+function* deliveredJson(delivered: Iterable<readonly [number, string]>): Generator<string> {
+  let out = '"delivered":[';
+  let first = true;
+  for (const [id, lastModified] of delivered) {
+    out += `${first ? '' : ','}[${JSON.stringify(id)},${JSON.stringify(lastModified)}]`;
+    first = false;
+    if (out.length >= CHUNK) {
+      yield out;
+      out = '';
+    }
+  }
+  yield `${out}]`;
+}
+
+/** The fields of a committed state as JSON text chunks, in the file's key order. */
+function* committedJson(c: Committed): Generator<string> {
+  yield `"seq":${JSON.stringify(c.seq)},"checkpoint":${JSON.stringify(c.checkpoint)},`;
+  yield* deliveredJson(c.delivered);
+  yield `,"deletions":${JSON.stringify(c.deletions)}`;
+}
+
+/** The state file's text, a chunk at a time: what `JSON.stringify` gives, plus a line ending. */
+export function* stateJson(state: SyncState): Generator<string> {
+  yield `{"version":${JSON.stringify(state.version)},"selection":${JSON.stringify(state.selection)},`;
+  yield* committedJson(state);
+  const pending = state.pending;
+  if (pending === null) {
+    yield ',"pending":null}\n';
+    return;
+  }
+  yield `,"pending":{"temp":${JSON.stringify(pending.temp)},"target":${JSON.stringify(pending.target)},"next":{`;
+  yield* committedJson(pending.next);
+  yield '}}}\n';
+}
+
 /** Writes the state durably (temporary file, fsync, rename, fsync of the folder). */
 export async function saveState(file: string, state: SyncState): Promise<void> {
-  const out = {
-    version: state.version,
-    selection: state.selection,
-    ...pick(state),
-    pending: state.pending === null ? null : { ...state.pending, next: pick(state.pending.next) },
-  };
-  await writeFileDurably(file, `${JSON.stringify(out)}\n`);
+  await writeFileDurably(file, stateJson(state));
 }
 
 /** The state once `committed` is the last committed run. */
