@@ -66,6 +66,8 @@ export async function barePage(
   owner: string,
   start: number,
   limit: number,
+  /** Where the page's items are put, for a loop that keeps what it fetched (as `retrieve()` does). */
+  into?: unknown[],
 ): Promise<{ count: number; total?: number }> {
   const base = new URL(details.baseUrl);
   const wire =
@@ -83,6 +85,7 @@ export async function barePage(
   const text = await response.body.text();
   if (response.statusCode !== 200) throw new Error(`bare: ${response.statusCode} ${text}`);
   const data = (JSON.parse(text) as { data: { resultCount?: number; indicator?: unknown[] } }).data;
+  if (into !== undefined) for (const item of data.indicator ?? []) into.push(item);
   return {
     count: data.indicator?.length ?? 0,
     ...(data.resultCount === undefined ? {} : { total: data.resultCount }),

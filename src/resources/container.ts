@@ -30,9 +30,13 @@ export abstract class Container<T extends Retrieved, K extends ContainerKind> im
   protected readonly context: ResourceContext;
   readonly #spec: ContainerSpec<T>;
   #filters: FilterObject[] = [];
-  readonly #results = new Map<number, T>();
-  /** Objects known by id, retrieved or not kept by a filter yet (identity, sdk-behaviour.md 3.6). */
-  readonly #known = new Map<number, T>();
+  /** The retrieved objects, in first-seen order. */
+  #results: T[] = [];
+  /**
+   * The results by id, for identity across retrievals (sdk-behaviour.md 3.6): made by the first
+   * retrieval that needs it, so that a container retrieved once pays for no map.
+   */
+  #byId: Map<number, T> | undefined;
 
   /** @internal */
   constructor(context: ResourceContext, spec: ContainerSpec<T>) {
@@ -70,22 +74,37 @@ export abstract class Container<T extends Retrieved, K extends ContainerKind> im
   }
 
   /**
-   * The known object of this id (identity, sdk-behaviour.md 3.6), or this one, now known. Post filters
-   * and the owner check have already run on the object as this request read it, so a known object
-   * read earlier without tags or attributes is not judged on what it lacks; it gains them instead.
+   * Adds a retrieval's objects to the results: an id already there keeps its object (identity,
+   * sdk-behaviour.md 3.6). Post filters and the owner check have already run on the object as this
+   * request read it, so a known object read earlier without tags or attributes is not judged on what
+   * it lacks; it gains them instead. The usual case, a first retrieval whose walk gave each id once,
+   * takes the objects as they are: a sort of their ids shows there is nothing to merge.
    */
-  #adopt(object: T): T {
-    const known = this.#known.get(object.id);
-    if (known === undefined) {
-      this.#known.set(object.id, object);
-      return object;
+  #addResults(found: T[]): void {
+    if (this.#results.length === 0 && !hasDuplicateIds(found)) {
+      this.#results = found;
+      return;
     }
-    const from = object as unknown as Record<string, unknown>;
-    const to = known as unknown as Record<string, unknown>;
-    for (const key of ['tags', 'attributes']) {
-      if (to[key] === undefined && from[key] !== undefined) to[key] = from[key];
+    let byId = this.#byId;
+    if (byId === undefined) {
+      byId = new Map();
+      for (const object of this.#results) byId.set(object.id, object);
+      this.#byId = byId;
     }
-    return known;
+    for (const object of found) {
+      const known = byId.get(object.id);
+      if (known === undefined) {
+        byId.set(object.id, object);
+        this.#results.push(object);
+        continue;
+      }
+      if (known === object) continue;
+      const from = object as unknown as Record<string, unknown>;
+      const to = known as unknown as Record<string, unknown>;
+      for (const key of ['tags', 'attributes']) {
+        if (to[key] === undefined && from[key] !== undefined) to[key] = from[key];
+      }
+    }
   }
 
   /**
@@ -129,12 +148,12 @@ export abstract class Container<T extends Retrieved, K extends ContainerKind> im
     const found: T[] = [];
     try {
       for await (const batch of this.#batches(options)) {
-        for (const object of batch) found.push(this.#adopt(object));
+        for (const object of batch) found.push(object);
       }
     } finally {
       this.context.requester.recorder.addFilteredResults(found.length);
     }
-    for (const object of found) this.#results.set(object.id, object);
+    this.#addResults(found);
     return this;
   }
 
@@ -145,17 +164,40 @@ export abstract class Container<T extends Retrieved, K extends ContainerKind> im
 
   /** How many objects have been retrieved. */
   get length(): number {
-    return this.#results.size;
-  }
-
-  /** @internal Adds an object made with `add()` so that iteration shows it. */
-  protected remember(object: T): T {
-    this.#known.set(object.id, object);
-    return object;
+    return this.#results.length;
   }
 
   /** What `util.inspect` and `console.log` print for this object. */
   [inspect.custom](): string {
     return `${this.constructor.name} { length: ${this.length} }`;
   }
+}
+
+/**
+ * @internal Whether two of `objects` share an id (a walk gives an id twice only when a listing shifted
+ * under it): an open-addressing set of the ids in a typed array, a few instructions an id where a
+ * `Set` or a sort costs hundreds.
+ */
+export function hasDuplicateIds(objects: readonly Retrieved[]): boolean {
+  const count = objects.length;
+  if (count < 2) return false;
+  let bits = 4;
+  while (1 << bits < count * 2) bits += 1;
+  const mask = (1 << bits) - 1;
+  // NaN marks an empty slot.
+  const table = new Float64Array(1 << bits).fill(Number.NaN);
+  for (let i = 0; i < count; i += 1) {
+    const id = (objects[i] as Retrieved).id;
+    // (A NaN id equals nothing: the map, which takes NaN as one key, decides then.)
+    if (Number.isNaN(id)) return true;
+    let at = Math.imul((id | 0) ^ Math.imul((id / 4294967296) | 0, 0x27d4eb2d), 0x9e3779b1) >>> (32 - bits);
+    for (;;) {
+      const slot = table[at] as number;
+      if (slot === id) return true;
+      if (Number.isNaN(slot)) break;
+      at = (at + 1) & mask;
+    }
+    table[at] = id;
+  }
+  return false;
 }

@@ -22,38 +22,20 @@ export interface IndicatorInit {
   wire?: Record<string, unknown> | undefined;
 }
 
-/** The lazily read fields of an indicator. */
-interface Fields {
-  values: Record<string, string | undefined>;
-  dateAdded: string | undefined;
-  lastModified: string | undefined;
-  rating: number | undefined;
-  confidence: number | undefined;
-  threatAssessRating: number | undefined;
-  threatAssessConfidence: number | undefined;
-  description: string | undefined;
-  webLink: string | undefined;
-  dnsActive: string | undefined;
-  whoisActive: string | undefined;
-  size: number | undefined;
-}
-
-/** Fields with nothing read or set (every object of them has the same shape). */
-function emptyFields(): Fields {
-  return {
-    values: {},
-    dateAdded: undefined,
-    lastModified: undefined,
-    rating: undefined,
-    confidence: undefined,
-    threatAssessRating: undefined,
-    threatAssessConfidence: undefined,
-    description: undefined,
-    webLink: undefined,
-    dnsActive: undefined,
-    whoisActive: undefined,
-    size: undefined,
-  };
+/** The lazily read fields of an indicator; a new one has nothing read or set. */
+class Fields {
+  values: Record<string, string | undefined> = {};
+  dateAdded: string | undefined = undefined;
+  lastModified: string | undefined = undefined;
+  rating: number | undefined = undefined;
+  confidence: number | undefined = undefined;
+  threatAssessRating: number | undefined = undefined;
+  threatAssessConfidence: number | undefined = undefined;
+  description: string | undefined = undefined;
+  webLink: string | undefined = undefined;
+  dnsActive: string | undefined = undefined;
+  whoisActive: string | undefined = undefined;
+  size: number | undefined = undefined;
 }
 
 /**
@@ -68,17 +50,18 @@ export abstract class IndicatorData extends Item {
   readonly type: string;
   /** The type's table entry; undefined for a type the client has not seen in `/v2/types/indicatorTypes`. */
   readonly kind: IndicatorKind | undefined;
-  /** The wire item whose fields have not been read yet. */
-  #wire: Record<string, unknown> | undefined;
   /**
-   * The fields, made when first read or set: an object read from a listing and never looked into
-   * carries one slot for them instead of twelve (it is built, and, in `retrieve()`, kept, by the
-   * hundred thousand).
+   * The wire item whose fields have not been read yet, or the fields once read or set (a
+   * {@link Fields}): an object read from a listing and never looked into carries one slot for them
+   * instead of twelve (it is built, and, in `retrieve()`, kept, by the hundred thousand).
    */
-  #fields: Fields | undefined;
+  #data: Fields | Record<string, unknown> | undefined;
 
   static {
-    unreadWire = (indicator) => indicator.#wire;
+    unreadWire = (indicator) => {
+      const data = indicator.#data;
+      return data instanceof Fields ? undefined : data;
+    };
   }
 
   /** @internal Built by `parseIndicator()` and by `createIndicator()` (`indicators.add()`). */
@@ -87,8 +70,7 @@ export abstract class IndicatorData extends Item {
     this.type = init.type;
     this.kind = init.kind;
     const wire = init.wire;
-    this.#wire = wire;
-    this.#fields = undefined;
+    this.#data = wire;
     if (wire !== undefined) {
       const ownerName = readOwnerName(wire);
       if (ownerName !== undefined) this.ownerName = ownerName;
@@ -109,15 +91,11 @@ export abstract class IndicatorData extends Item {
 
   /** The fields, read from the wire item (or made empty) on first use. */
   #load(): Fields {
-    let fields = this.#fields;
-    if (fields !== undefined) return fields;
-    fields = emptyFields();
-    this.#fields = fields;
-    const wire = this.#wire;
-    if (wire !== undefined) {
-      this.#wire = undefined;
-      this.#read(wire);
-    }
+    const data = this.#data;
+    if (data instanceof Fields) return data;
+    const fields = new Fields();
+    this.#data = fields;
+    if (data !== undefined) this.#read(data);
     return fields;
   }
 

@@ -130,6 +130,15 @@ function names(items: readonly Record<string, unknown>[]): string[] {
   });
 }
 
+/** An object's queued work: field changes, requests, and the chain that runs commits one at a time. */
+interface Pending {
+  /** Field changes for the create or update body, in the order they were set. */
+  changes: Map<string, unknown> | undefined;
+  steps: Step[] | undefined;
+  /** Commits and deletes of one object run one after the other. */
+  chain: Promise<unknown> | undefined;
+}
+
 /** The write side shared by {@link Indicator}, {@link Group}, {@link Victim} and {@link Task}. */
 export abstract class Item {
   /** The API id; a temporary negative id until a new object is committed. Indicators are addressed by value. */
@@ -144,11 +153,12 @@ export abstract class Item {
   /** @internal */
   readonly context: ResourceContext;
   #phase: Phase;
-  /** Field changes for the create or update body, in the order they were set. */
-  #changes: Map<string, unknown> | undefined;
-  #steps: Step[] | undefined;
-  /** Commits and deletes of one object run one after the other. */
-  #chain: Promise<unknown> | undefined;
+  /**
+   * What commit() has to do, made when first needed: an object read from a listing and never changed
+   * carries one empty slot instead of three (such objects are built, and kept by `retrieve()`, by the
+   * hundred thousand).
+   */
+  #pending: Pending | undefined;
 
   /** @internal */
   protected constructor(id: number, context: ResourceContext, phase: Phase) {
@@ -159,9 +169,12 @@ export abstract class Item {
     this.tags = undefined;
     this.attributes = undefined;
     this.securityLabels = undefined;
-    this.#changes = undefined;
-    this.#steps = undefined;
-    this.#chain = undefined;
+    this.#pending = undefined;
+  }
+
+  #work(): Pending {
+    this.#pending ??= { changes: undefined, steps: undefined, chain: undefined };
+    return this.#pending;
   }
 
   /** Which kind of object this is. */
@@ -180,8 +193,8 @@ export abstract class Item {
     const out: string[] = [];
     if (this.#phase === 'new') out.push('create');
     else if (this.#phase === 'modified')
-      out.push(`update (${[...(this.#changes?.keys() ?? [])].join(', ')})`);
-    for (const step of this.#steps ?? []) out.push(step.description);
+      out.push(`update (${[...(this.#pending?.changes?.keys() ?? [])].join(', ')})`);
+    for (const step of this.#pending?.steps ?? []) out.push(step.description);
     return out;
   }
 
@@ -191,7 +204,7 @@ export abstract class Item {
    */
   discardPending(): string[] {
     // Emptied in place, so a commit in flight sends nothing after its current step.
-    return (this.#steps?.splice(0) ?? []).map((s) => s.description);
+    return (this.#pending?.steps?.splice(0) ?? []).map((s) => s.description);
   }
 
   // ---- what each kind provides ------------------------------------------------------------------
@@ -243,9 +256,10 @@ export abstract class Item {
   protected change(field: string, value: unknown, method: string): void {
     this.assertNotDeleted(method);
     this.itemPath();
-    this.#changes ??= new Map();
-    this.#changes.delete(field);
-    this.#changes.set(field, value);
+    const work = this.#work();
+    work.changes ??= new Map();
+    work.changes.delete(field);
+    work.changes.set(field, value);
     if (this.#phase === 'clean') this.#phase = 'modified';
   }
 
@@ -254,13 +268,15 @@ export abstract class Item {
     this.assertNotDeleted(method);
     // An object the client cannot address (a type it does not know) fails here, not at commit().
     this.itemPath();
-    this.#steps ??= [];
-    this.#steps.push({ description, run });
+    const work = this.#work();
+    work.steps ??= [];
+    work.steps.push({ description, run });
   }
 
   /** Drops queued steps whose description starts with `prefix` (a later `setDescription` wins). */
   protected unqueue(prefix: string): void {
-    if (this.#steps) this.#steps = this.#steps.filter((s) => !s.description.startsWith(prefix));
+    const work = this.#pending;
+    if (work?.steps) work.steps = work.steps.filter((s) => !s.description.startsWith(prefix));
   }
 
   /** Refuses what needs the object on the server. */
@@ -324,8 +340,9 @@ export abstract class Item {
   // ---- commit and delete -----------------------------------------------------------------------
 
   #serial<T>(run: () => Promise<T>): Promise<T> {
-    const next = (this.#chain ?? Promise.resolve()).then(run, run);
-    this.#chain = next.catch(() => undefined);
+    const work = this.#work();
+    const next = (work.chain ?? Promise.resolve()).then(run, run);
+    work.chain = next.catch(() => undefined);
     return next;
   }
 
@@ -350,7 +367,7 @@ export abstract class Item {
     } else if (this.#phase === 'modified') {
       await this.#save(false, signal);
     }
-    const steps = this.#steps ?? [];
+    const steps = this.#pending?.steps ?? [];
     for (let step = steps[0]; step !== undefined; step = steps[0]) {
       try {
         await step.run(signal);
@@ -364,7 +381,7 @@ export abstract class Item {
 
   async #save(creating: boolean, signal: AbortSignal | undefined): Promise<void> {
     // A copy: changes made while the request is in flight stay for the next commit.
-    const changes = new Map(this.#changes ?? []);
+    const changes = new Map(this.#pending?.changes ?? []);
     const label = this.label;
     const { path, body } = this.saveRequest(creating, changes);
     let response: ApiResponse;
@@ -387,7 +404,7 @@ export abstract class Item {
         { status: response.status, contentType: response.headers['content-type'] },
       );
     }
-    const current = this.#changes;
+    const current = this.#pending?.changes;
     if (current !== undefined) {
       for (const [field, value] of changes) if (current.get(field) === value) current.delete(field);
     }
@@ -410,8 +427,9 @@ export abstract class Item {
         throw annotate(error, `${this.label}: delete failed`);
       }
       this.#phase = 'deleted';
-      this.#changes = undefined;
-      this.#steps = undefined;
+      const work = this.#work();
+      work.changes = undefined;
+      work.steps = undefined;
     });
   }
 

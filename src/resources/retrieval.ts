@@ -202,7 +202,7 @@ export async function* streamFilterObject<T extends Retrieved>(
   const keeper = (allowed: readonly string[]) => {
     const upper = allowed.map((o) => o.toUpperCase());
     return (object: T): boolean => {
-      if (seen.has(object.id)) return false;
+      if (seen.size > 0 && seen.has(object.id)) return false;
       if (plan.ownerCheck && !ownedBy(object.ownerName, allowed, upper)) return false;
       for (const p of post) if (!p.test(object as never)) return false;
       if (!disjoint || object.ownerName === undefined) seen.add(object.id);
