@@ -4,7 +4,8 @@
  * their usual values, and the owner field of the owners seen last. Each one is byte for byte what
  * `cefLine` would otherwise build; a value outside them takes the general path.
  */
-import { cefValue, epochText, isoEpochSeconds, isoToEpochMs, pyFloat } from './text.js';
+import { isoEpochSeconds, isoToEpochMs } from './dates.js';
+import { cefValue, epochText, pyFloat } from './text.js';
 
 /** The types whose names need no escaping, in a fixed order (their index in the tables below). */
 const KNOWN_TYPES = ['Address', 'Host', 'URL', 'EmailAddress', 'File'] as const;

@@ -11,7 +11,8 @@ import { compatLeef } from './compat.js';
 import type { LooseRecord } from './loose.js';
 import { type LeefOptions, type LeefSettings, leefSettings } from './options.js';
 import type { IndicatorRecord } from './records.js';
-import { isoToEpochMs, LEEF_TIME_FORMAT, leef2Value, leefTime, leefValue } from './text.js';
+import { isoToEpochMs, LEEF_TIME_FORMAT, leefTime } from './dates.js';
+import { leef2Value, leefValue } from './text.js';
 import { hashText, intText, ratingText, severity, stringText } from './values.js';
 
 /** The header's event id: digits as they are; anything else loses `|`, `\` and control characters. */

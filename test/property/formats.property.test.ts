@@ -38,7 +38,8 @@ import {
   expectedLeef,
 } from '../helpers/format-model.js';
 import { isoEpochText } from '../../src/formats/cef-parts.js';
-import { epochText, isoEpochSeconds, isoToEpochMs } from '../../src/formats/text.js';
+import { isoEpochSeconds, isoToEpochMs } from '../../src/formats/dates.js';
+import { epochText } from '../../src/formats/text.js';
 import { parseCef, parseCsv, parseKeyval, parseLeef } from '../helpers/format-parsers.js';
 import { arbDate, arbGroup, arbIndicator, arbRecord, prng, randomRecord } from '../helpers/format-records.js';
 
