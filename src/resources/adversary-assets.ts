@@ -8,7 +8,7 @@ import { RequestObject } from '../core/request-object.js';
 import type { HttpMethod } from '../core/request-object.js';
 import { describeValue } from '../core/validators.js';
 import type { ResourceContext } from './context.js';
-import { checkId, checkText } from './item.js';
+import { checkId, checkText } from './checks.js';
 import { readNumber, readString } from './values.js';
 
 /** The asset types, as the SDK names them: the value field of each. */

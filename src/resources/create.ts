@@ -9,7 +9,7 @@ import type { ResourceContext } from './context.js';
 import { DETECTION_ORDER } from './detect.js';
 import { Group } from './group.js';
 import { Indicator, hashField } from './indicator.js';
-import { checkText, temporaryId } from './item.js';
+import { checkText, temporaryId } from './checks.js';
 import { FILE, type GroupKind, INDICATOR_KINDS, type IndicatorKind } from './kinds.js';
 import { Task } from './task.js';
 import { groupKindOf, indicatorKindOf } from './targets.js';

@@ -15,7 +15,8 @@ import type { Group } from './group.js';
 import type { Owner } from './owner.js';
 import * as intel from './intelligence.js';
 import { IndicatorData, mayBeOutOfRange } from './indicator-data.js';
-import { type CallOptions, type ItemKind, checkText } from './item.js';
+import { checkText } from './checks.js';
+import type { CallOptions, ItemKind } from './item.js';
 import { FILE, HOST, INDICATOR_KIND_BY_TYPE, type GroupKind, type IndicatorKind } from './kinds.js';
 import { checkConfidence, checkFlag, checkRating } from './indicator-values.js';
 import {

@@ -22,7 +22,7 @@ import type {
   ObservedOptions,
   ObservedUser,
 } from './intelligence-types.js';
-import { checkId } from './item.js';
+import { checkId } from './checks.js';
 import { ADDRESS, FILE, HOST, type IndicatorKind } from './kinds.js';
 
 export type * from './intelligence-types.js';

@@ -10,17 +10,11 @@
  * stay applied, the failed step and those after it stay queued (`pendingChanges`), and the next
  * `commit()` resumes with them. Nothing is rolled back, and nothing fails silently.
  */
-import {
-  AbortError,
-  ClientClosedError,
-  InvalidResponseError,
-  ThreatConnectError,
-  ValidationError,
-} from '../core/errors.js';
+import { InvalidResponseError, ValidationError } from '../core/errors.js';
 import { type HttpMethod, RequestObject } from '../core/request-object.js';
 import type { ApiResponse } from '../core/response.js';
 import { quotePathSegment } from '../core/url.js';
-import { describeValue } from '../core/validators.js';
+import { annotate, checkBooleanValue, checkId, checkTag, checkText } from './checks.js';
 import type { ResourceContext } from './context.js';
 import { type AttributeValue, readAttributes, readString } from './values.js';
 
@@ -65,62 +59,6 @@ export interface AssociationTarget {
   suffix(): string;
   /** The owner the request names: an indicator's own (it picks the indicator), else the item's. */
   owner(): string | undefined;
-}
-
-let lastTemporaryId = 0;
-
-/** A temporary id for a new object: negative, unique within the process. */
-export function temporaryId(): number {
-  lastTemporaryId -= 1;
-  return lastTemporaryId;
-}
-
-/** Longest tag name the API takes (rest-api-v2.md 9). */
-export const MAX_TAG_LENGTH = 128;
-
-/** A non-empty string, else a ValidationError naming `label`. */
-export function checkText(value: unknown, label: string): string {
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw new ValidationError(`${label} must be a non-empty string, got ${describeValue(value)}`);
-  }
-  return value;
-}
-
-/** An id: an integer ≥ 0 (decisions.md 1.7). */
-export function checkId(value: unknown, label: string): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-    throw new ValidationError(`${label} must be an integer >= 0, got ${describeValue(value)}`);
-  }
-  return value;
-}
-
-function checkTag(name: unknown): string {
-  const tag = checkText(name, 'tag');
-  if (tag.length > MAX_TAG_LENGTH) {
-    throw new ValidationError(
-      `tag must have at most ${MAX_TAG_LENGTH} characters, got ${tag.length}: ${describeValue(tag)}`,
-    );
-  }
-  return tag;
-}
-
-function checkBooleanValue(value: unknown, label: string): boolean {
-  if (typeof value !== 'boolean') {
-    throw new ValidationError(`${label} must be a boolean, got ${describeValue(value)}`);
-  }
-  return value;
-}
-
-/** Prefixes a failure's message with what failed; an abort or a closed client is left as it is. */
-export function annotate(error: unknown, what: string): unknown {
-  if (
-    error instanceof ThreatConnectError &&
-    !(error instanceof AbortError) &&
-    !(error instanceof ClientClosedError)
-  ) {
-    error.message = `${what}: ${error.message}`;
-  }
-  return error;
 }
 
 function names(items: readonly Record<string, unknown>[]): string[] {

@@ -7,7 +7,8 @@ import { IndicatorType, isIndicatorType, resourceTypeName } from '../core/enums.
 import { ValidationError } from '../core/errors.js';
 import { quotePathSegment } from '../core/url.js';
 import { describeValue } from '../core/validators.js';
-import { type AssociationTarget, Item, checkId, checkText } from './item.js';
+import { checkId, checkText } from './checks.js';
+import { type AssociationTarget, Item } from './item.js';
 import { GROUP_KINDS, type GroupKind, INDICATOR_KINDS, type IndicatorKind } from './kinds.js';
 
 /** What an association needs of a group object. */

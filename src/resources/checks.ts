@@ -1,0 +1,64 @@
+/**
+ * Checks and helpers of the write side shared by the resource modules: ids, text, tags, booleans, the
+ * temporary ids of new objects, and the prefix a failed step adds to an error's message.
+ */
+import { AbortError, ClientClosedError, ThreatConnectError, ValidationError } from '../core/errors.js';
+import { describeValue } from '../core/validators.js';
+
+let lastTemporaryId = 0;
+
+/** A temporary id for a new object: negative, unique within the process. */
+export function temporaryId(): number {
+  lastTemporaryId -= 1;
+  return lastTemporaryId;
+}
+
+/** Longest tag name the API takes (rest-api-v2.md 9). */
+export const MAX_TAG_LENGTH = 128;
+
+/** A non-empty string, else a ValidationError naming `label`. */
+export function checkText(value: unknown, label: string): string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new ValidationError(`${label} must be a non-empty string, got ${describeValue(value)}`);
+  }
+  return value;
+}
+
+/** An id: an integer ≥ 0 (decisions.md 1.7). */
+export function checkId(value: unknown, label: string): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    throw new ValidationError(`${label} must be an integer >= 0, got ${describeValue(value)}`);
+  }
+  return value;
+}
+
+/** A tag name: non-empty text of at most {@link MAX_TAG_LENGTH} characters, else a ValidationError. */
+export function checkTag(name: unknown): string {
+  const tag = checkText(name, 'tag');
+  if (tag.length > MAX_TAG_LENGTH) {
+    throw new ValidationError(
+      `tag must have at most ${MAX_TAG_LENGTH} characters, got ${tag.length}: ${describeValue(tag)}`,
+    );
+  }
+  return tag;
+}
+
+/** A boolean, else a ValidationError naming `label`. */
+export function checkBooleanValue(value: unknown, label: string): boolean {
+  if (typeof value !== 'boolean') {
+    throw new ValidationError(`${label} must be a boolean, got ${describeValue(value)}`);
+  }
+  return value;
+}
+
+/** Prefixes a failure's message with what failed; an abort or a closed client is left as it is. */
+export function annotate(error: unknown, what: string): unknown {
+  if (
+    error instanceof ThreatConnectError &&
+    !(error instanceof AbortError) &&
+    !(error instanceof ClientClosedError)
+  ) {
+    error.message = `${what}: ${error.message}`;
+  }
+  return error;
+}
