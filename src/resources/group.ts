@@ -8,7 +8,7 @@ import type { FormatOptions, RecordData } from '../formats/index.js';
 import { clientCompat, groupOutput } from './output.js';
 import type { Readable } from 'node:stream';
 import { inspect } from 'node:util';
-import type { IndicatorType, ResourceType } from '../core/enums.js';
+import type { IndicatorType } from '../core/enums.js';
 import { ValidationError } from '../core/errors.js';
 import { formatModifiedSince } from '../core/request-object.js';
 import { describeValue } from '../core/validators.js';
@@ -18,7 +18,7 @@ import { annotate, checkText } from './checks.js';
 import { type CallOptions, Item, type ItemKind, type Phase } from './item.js';
 import { AdversaryAssets } from './adversary-assets.js';
 import { GROUP_KIND_BY_TYPE, type GroupKind, type IndicatorKind } from './kinds.js';
-import { groupTarget, idTarget, indicatorTarget } from './targets.js';
+import { idTarget, indicatorTarget } from './targets.js';
 import { readAttributes, readNumber, readOwnerName, readString, readTags } from './values.js';
 import type { Victim } from './victim.js';
 
@@ -389,20 +389,6 @@ export class Group extends Item {
     owner?: string,
   ): this {
     return this.queueAssociation('DELETE', 'disassociateIndicator', indicatorTarget(target, value, owner));
-  }
-
-  /** Queues `POST {group}/groups/{type}/{id}`. */
-  associateGroup(group: Group): this;
-  associateGroup(type: ResourceType | GroupKind, id: number): this;
-  associateGroup(target: Group | ResourceType | GroupKind, id?: number): this {
-    return this.queueAssociation('POST', 'associateGroup', groupTarget(target, id));
-  }
-
-  /** Queues `DELETE {group}/groups/{type}/{id}`. */
-  disassociateGroup(group: Group): this;
-  disassociateGroup(type: ResourceType | GroupKind, id: number): this;
-  disassociateGroup(target: Group | ResourceType | GroupKind, id?: number): this {
-    return this.queueAssociation('DELETE', 'disassociateGroup', groupTarget(target, id));
   }
 
   /** Queues `POST {group}/victims/{id}`. */

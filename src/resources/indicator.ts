@@ -6,18 +6,17 @@
 import type { FormatOptions, LeefOptions, RecordData } from '../formats/index.js';
 import { clientCompat, indicatorOutput } from './output.js';
 import { inspect } from 'node:util';
-import type { IndicatorType, ResourceType } from '../core/enums.js';
+import type { IndicatorType } from '../core/enums.js';
 import { ValidationError } from '../core/errors.js';
 import { quotePathSegment } from '../core/url.js';
 import { describeValue } from '../core/validators.js';
 import type { ResourceContext } from './context.js';
-import type { Group } from './group.js';
 import type { Owner } from './owner.js';
 import * as intel from './intelligence.js';
 import { IndicatorData, mayBeOutOfRange } from './indicator-data.js';
 import { checkText } from './checks.js';
 import type { CallOptions, ItemKind } from './item.js';
-import { FILE, HOST, INDICATOR_KIND_BY_TYPE, type GroupKind, type IndicatorKind } from './kinds.js';
+import { FILE, HOST, INDICATOR_KIND_BY_TYPE, type IndicatorKind } from './kinds.js';
 import { checkConfidence, checkFlag, checkRating } from './indicator-values.js';
 import {
   type AssociationTypeRef,
@@ -26,7 +25,7 @@ import {
   linkSegment,
   resolveAssociation,
 } from './indicator-links.js';
-import { groupTarget, idTarget, indicatorKindOf, indicatorTarget } from './targets.js';
+import { idTarget, indicatorKindOf, indicatorTarget } from './targets.js';
 import { readAttributes, readNumber, readString } from './values.js';
 import type { Victim } from './victim.js';
 
@@ -205,20 +204,6 @@ export class Indicator extends IndicatorData {
   }
 
   // ---- associations ----------------------------------------------------------------------------
-
-  /** Queues `POST {indicator}/groups/{type}/{id}`: with a group object, or a group ResourceType and id. */
-  associateGroup(group: Group): this;
-  associateGroup(type: ResourceType | GroupKind, id: number): this;
-  associateGroup(target: Group | ResourceType | GroupKind, id?: number): this {
-    return this.queueAssociation('POST', 'associateGroup', groupTarget(target, id));
-  }
-
-  /** Queues `DELETE {indicator}/groups/{type}/{id}`. */
-  disassociateGroup(group: Group): this;
-  disassociateGroup(type: ResourceType | GroupKind, id: number): this;
-  disassociateGroup(target: Group | ResourceType | GroupKind, id?: number): this {
-    return this.queueAssociation('DELETE', 'disassociateGroup', groupTarget(target, id));
-  }
 
   /** Queues `POST {indicator}/victims/{id}`. */
   associateVictim(victim: Victim | number): this {

@@ -15,7 +15,12 @@ import { type HttpMethod, RequestObject } from '../core/request-object.js';
 import type { ApiResponse } from '../core/response.js';
 import { quotePathSegment } from '../core/url.js';
 import { annotate, checkBooleanValue, checkId, checkTag, checkText } from './checks.js';
+import type { ResourceType } from '../core/enums.js';
 import type { ResourceContext } from './context.js';
+import type { Group } from './group.js';
+import type { GroupKind } from './kinds.js';
+// (targets.ts imports this module too; neither uses the other before a method runs.)
+import { groupTarget } from './targets.js';
 import { type AttributeValue, readAttributes, readString } from './values.js';
 
 /**
@@ -258,6 +263,23 @@ export abstract class Item {
     });
     for await (const item of pages.items()) out.push(item);
     return out;
+  }
+
+  /**
+   * Queues `POST {item}/groups/{type}/{id}` (an indicator's, group's, victim's or task's path): with a
+   * group object, or a group ResourceType and id.
+   */
+  associateGroup(group: Group): this;
+  associateGroup(type: ResourceType | GroupKind, id: number): this;
+  associateGroup(target: Group | ResourceType | GroupKind, id?: number): this {
+    return this.queueAssociation('POST', 'associateGroup', groupTarget(target, id));
+  }
+
+  /** Queues `DELETE {item}/groups/{type}/{id}`. */
+  disassociateGroup(group: Group): this;
+  disassociateGroup(type: ResourceType | GroupKind, id: number): this;
+  disassociateGroup(target: Group | ResourceType | GroupKind, id?: number): this {
+    return this.queueAssociation('DELETE', 'disassociateGroup', groupTarget(target, id));
   }
 
   /** Queues an association (`POST`) or its removal (`DELETE`) with `target`. */

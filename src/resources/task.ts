@@ -1,16 +1,15 @@
 /** A task (rest-api-v2.md 8): read side, setters, metadata, associations, `commit()` and `delete()`. */
 import { inspect } from 'node:util';
-import type { IndicatorType, ResourceType } from '../core/enums.js';
+import type { IndicatorType } from '../core/enums.js';
 import { ValidationError } from '../core/errors.js';
 import { formatModifiedSince } from '../core/request-object.js';
 import { describeValue } from '../core/validators.js';
 import type { ResourceContext } from './context.js';
-import type { Group } from './group.js';
 import type { Indicator } from './indicator.js';
 import { checkText } from './checks.js';
 import { Item, type ItemKind, type Phase } from './item.js';
-import type { GroupKind, IndicatorKind } from './kinds.js';
-import { groupTarget, idTarget, indicatorTarget } from './targets.js';
+import type { IndicatorKind } from './kinds.js';
+import { idTarget, indicatorTarget } from './targets.js';
 import { readAttributes, readNumber, readOwnerName, readString, readTags } from './values.js';
 import type { Victim } from './victim.js';
 
@@ -117,20 +116,6 @@ export class Task extends Item {
   }
 
   // ---- associations ----------------------------------------------------------------------------
-
-  /** Queues `POST /v2/tasks/{id}/groups/{type}/{id}`. */
-  associateGroup(group: Group): this;
-  associateGroup(type: ResourceType | GroupKind, id: number): this;
-  associateGroup(target: Group | ResourceType | GroupKind, id?: number): this {
-    return this.queueAssociation('POST', 'associateGroup', groupTarget(target, id));
-  }
-
-  /** Queues `DELETE /v2/tasks/{id}/groups/{type}/{id}`. */
-  disassociateGroup(group: Group): this;
-  disassociateGroup(type: ResourceType | GroupKind, id: number): this;
-  disassociateGroup(target: Group | ResourceType | GroupKind, id?: number): this {
-    return this.queueAssociation('DELETE', 'disassociateGroup', groupTarget(target, id));
-  }
 
   /** Queues `POST /v2/tasks/{id}/indicators/{type}/{value}`. */
   associateIndicator(indicator: Indicator): this;

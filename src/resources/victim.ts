@@ -3,16 +3,15 @@
  * Victims carry no owner on the wire; `ownerName` is the owner they were created or listed in.
  */
 import { inspect } from 'node:util';
-import type { IndicatorType, ResourceType } from '../core/enums.js';
+import type { IndicatorType } from '../core/enums.js';
 import { describeValue } from '../core/validators.js';
 import { ValidationError } from '../core/errors.js';
 import type { ResourceContext } from './context.js';
-import type { Group } from './group.js';
 import type { Indicator } from './indicator.js';
 import { checkText } from './checks.js';
 import { Item, type ItemKind, type Phase } from './item.js';
-import type { GroupKind, IndicatorKind } from './kinds.js';
-import { groupTarget, indicatorTarget } from './targets.js';
+import type { IndicatorKind } from './kinds.js';
+import { indicatorTarget } from './targets.js';
 import { readAttributes, readNumber, readOwnerName, readString, readTags } from './values.js';
 
 /** A victim: the person or organization an incident targeted, with its assets. */
@@ -103,20 +102,6 @@ export class Victim extends Item {
   }
 
   // ---- associations ----------------------------------------------------------------------------
-
-  /** Queues `POST /v2/victims/{id}/groups/{type}/{id}`. */
-  associateGroup(group: Group): this;
-  associateGroup(type: ResourceType | GroupKind, id: number): this;
-  associateGroup(target: Group | ResourceType | GroupKind, id?: number): this {
-    return this.queueAssociation('POST', 'associateGroup', groupTarget(target, id));
-  }
-
-  /** Queues `DELETE /v2/victims/{id}/groups/{type}/{id}`. */
-  disassociateGroup(group: Group): this;
-  disassociateGroup(type: ResourceType | GroupKind, id: number): this;
-  disassociateGroup(target: Group | ResourceType | GroupKind, id?: number): this {
-    return this.queueAssociation('DELETE', 'disassociateGroup', groupTarget(target, id));
-  }
 
   /** Queues `POST /v2/victims/{id}/indicators/{type}/{value}`. */
   associateIndicator(indicator: Indicator): this;
