@@ -8,17 +8,16 @@ import type { FormatOptions, RecordData } from '../formats/index.js';
 import { clientCompat, groupOutput } from './output.js';
 import type { Readable } from 'node:stream';
 import { inspect } from 'node:util';
-import type { IndicatorType } from '../core/enums.js';
 import { ValidationError } from '../core/errors.js';
 import { formatModifiedSince } from '../core/request-object.js';
 import { describeValue } from '../core/validators.js';
 import type { ResourceContext } from './context.js';
-import type { Indicator } from './indicator.js';
 import { annotate, checkText } from './checks.js';
-import { type CallOptions, Item, type ItemKind, type Phase } from './item.js';
+import type { CallOptions, ItemKind, Phase } from './item.js';
+import { LinkedItem } from './linked-item.js';
 import { AdversaryAssets } from './adversary-assets.js';
-import { GROUP_KIND_BY_TYPE, type GroupKind, type IndicatorKind } from './kinds.js';
-import { idTarget, indicatorTarget } from './targets.js';
+import { GROUP_KIND_BY_TYPE, type GroupKind } from './kinds.js';
+import { idTarget } from './targets.js';
 import { readAttributes, readNumber, readOwnerName, readString, readTags } from './values.js';
 import type { Victim } from './victim.js';
 
@@ -66,7 +65,7 @@ function checkString(value: unknown, label: string): string {
 }
 
 /** A group of any type (adversary, campaign, document, e-mail, incident, signature, threat): fields, setters, metadata, associations, `commit()` and `delete()`. */
-export class Group extends Item {
+export class Group extends LinkedItem {
   /** `Adversary`, `Campaign`, …; a type the SDK does not model keeps its name with no kind. */
   readonly type: string;
   readonly kind: GroupKind | undefined;
@@ -368,28 +367,6 @@ export class Group extends Item {
   }
 
   // ---- associations ----------------------------------------------------------------------------
-
-  /** Queues `POST {group}/indicators/{type}/{value}`; an indicator object, or a type, value and owner. */
-  associateIndicator(indicator: Indicator): this;
-  associateIndicator(type: IndicatorType | IndicatorKind, value: string, owner?: string): this;
-  associateIndicator(
-    target: Indicator | IndicatorType | IndicatorKind,
-    value?: string,
-    owner?: string,
-  ): this {
-    return this.queueAssociation('POST', 'associateIndicator', indicatorTarget(target, value, owner));
-  }
-
-  /** Queues `DELETE {group}/indicators/{type}/{value}`. */
-  disassociateIndicator(indicator: Indicator): this;
-  disassociateIndicator(type: IndicatorType | IndicatorKind, value: string, owner?: string): this;
-  disassociateIndicator(
-    target: Indicator | IndicatorType | IndicatorKind,
-    value?: string,
-    owner?: string,
-  ): this {
-    return this.queueAssociation('DELETE', 'disassociateIndicator', indicatorTarget(target, value, owner));
-  }
 
   /** Queues `POST {group}/victims/{id}`. */
   associateVictim(victim: Victim | number): this {

@@ -1,15 +1,13 @@
 /** A task (rest-api-v2.md 8): read side, setters, metadata, associations, `commit()` and `delete()`. */
 import { inspect } from 'node:util';
-import type { IndicatorType } from '../core/enums.js';
 import { ValidationError } from '../core/errors.js';
 import { formatModifiedSince } from '../core/request-object.js';
 import { describeValue } from '../core/validators.js';
 import type { ResourceContext } from './context.js';
-import type { Indicator } from './indicator.js';
 import { checkText } from './checks.js';
-import { Item, type ItemKind, type Phase } from './item.js';
-import type { IndicatorKind } from './kinds.js';
-import { idTarget, indicatorTarget } from './targets.js';
+import type { ItemKind, Phase } from './item.js';
+import { LinkedItem } from './linked-item.js';
+import { idTarget } from './targets.js';
 import { readAttributes, readNumber, readOwnerName, readString, readTags } from './values.js';
 import type { Victim } from './victim.js';
 
@@ -29,7 +27,7 @@ function checkUsers(value: unknown, label: string): { userName: string }[] {
 }
 
 /** A task (rest-api-v2.md 8): read side, setters, assignees and escalatees, associations, `commit()` and `delete()`. */
-export class Task extends Item {
+export class Task extends LinkedItem {
   name: string | undefined;
   dateAdded: string | undefined;
   lastModified: string | undefined;
@@ -116,28 +114,6 @@ export class Task extends Item {
   }
 
   // ---- associations ----------------------------------------------------------------------------
-
-  /** Queues `POST /v2/tasks/{id}/indicators/{type}/{value}`. */
-  associateIndicator(indicator: Indicator): this;
-  associateIndicator(type: IndicatorType | IndicatorKind, value: string, owner?: string): this;
-  associateIndicator(
-    target: Indicator | IndicatorType | IndicatorKind,
-    value?: string,
-    owner?: string,
-  ): this {
-    return this.queueAssociation('POST', 'associateIndicator', indicatorTarget(target, value, owner));
-  }
-
-  /** Queues `DELETE /v2/tasks/{id}/indicators/{type}/{value}`. */
-  disassociateIndicator(indicator: Indicator): this;
-  disassociateIndicator(type: IndicatorType | IndicatorKind, value: string, owner?: string): this;
-  disassociateIndicator(
-    target: Indicator | IndicatorType | IndicatorKind,
-    value?: string,
-    owner?: string,
-  ): this {
-    return this.queueAssociation('DELETE', 'disassociateIndicator', indicatorTarget(target, value, owner));
-  }
 
   /** Queues `POST /v2/tasks/{id}/victims/{id}`. */
   associateVictim(victim: Victim | number): this {

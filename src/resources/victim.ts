@@ -3,19 +3,16 @@
  * Victims carry no owner on the wire; `ownerName` is the owner they were created or listed in.
  */
 import { inspect } from 'node:util';
-import type { IndicatorType } from '../core/enums.js';
 import { describeValue } from '../core/validators.js';
 import { ValidationError } from '../core/errors.js';
 import type { ResourceContext } from './context.js';
-import type { Indicator } from './indicator.js';
 import { checkText } from './checks.js';
-import { Item, type ItemKind, type Phase } from './item.js';
-import type { IndicatorKind } from './kinds.js';
-import { indicatorTarget } from './targets.js';
+import type { ItemKind, Phase } from './item.js';
+import { LinkedItem } from './linked-item.js';
 import { readAttributes, readNumber, readOwnerName, readString, readTags } from './values.js';
 
 /** A victim: the person or organization an incident targeted, with its assets. */
-export class Victim extends Item {
+export class Victim extends LinkedItem {
   name: string | undefined;
   webLink: string | undefined;
   /** `description`, `org`, `suborg`, `workLocation`, `nationality`, … as read or set. */
@@ -102,28 +99,6 @@ export class Victim extends Item {
   }
 
   // ---- associations ----------------------------------------------------------------------------
-
-  /** Queues `POST /v2/victims/{id}/indicators/{type}/{value}`. */
-  associateIndicator(indicator: Indicator): this;
-  associateIndicator(type: IndicatorType | IndicatorKind, value: string, owner?: string): this;
-  associateIndicator(
-    target: Indicator | IndicatorType | IndicatorKind,
-    value?: string,
-    owner?: string,
-  ): this {
-    return this.queueAssociation('POST', 'associateIndicator', indicatorTarget(target, value, owner));
-  }
-
-  /** Queues `DELETE /v2/victims/{id}/indicators/{type}/{value}`. */
-  disassociateIndicator(indicator: Indicator): this;
-  disassociateIndicator(type: IndicatorType | IndicatorKind, value: string, owner?: string): this;
-  disassociateIndicator(
-    target: Indicator | IndicatorType | IndicatorKind,
-    value?: string,
-    owner?: string,
-  ): this {
-    return this.queueAssociation('DELETE', 'disassociateIndicator', indicatorTarget(target, value, owner));
-  }
 
   // ---- what commit() needs ---------------------------------------------------------------------
 

@@ -1,0 +1,37 @@
+/**
+ * The objects that take indicator associations: groups, victims and tasks (rest-api-v2.md 10). An
+ * indicator takes none of its own kind, so {@link Indicator} extends {@link Item} directly.
+ */
+import type { IndicatorType } from '../core/enums.js';
+import type { Indicator } from './indicator.js';
+import { Item } from './item.js';
+import type { IndicatorKind } from './kinds.js';
+import { indicatorTarget } from './targets.js';
+
+/** The write side of groups, victims and tasks: {@link Item} and indicator associations. */
+export abstract class LinkedItem extends Item {
+  /**
+   * Queues `POST {item}/indicators/{type}/{value}` (a group's, victim's or task's path): an indicator
+   * object, or a type, value and owner.
+   */
+  associateIndicator(indicator: Indicator): this;
+  associateIndicator(type: IndicatorType | IndicatorKind, value: string, owner?: string): this;
+  associateIndicator(
+    target: Indicator | IndicatorType | IndicatorKind,
+    value?: string,
+    owner?: string,
+  ): this {
+    return this.queueAssociation('POST', 'associateIndicator', indicatorTarget(target, value, owner));
+  }
+
+  /** Queues `DELETE {item}/indicators/{type}/{value}`. */
+  disassociateIndicator(indicator: Indicator): this;
+  disassociateIndicator(type: IndicatorType | IndicatorKind, value: string, owner?: string): this;
+  disassociateIndicator(
+    target: Indicator | IndicatorType | IndicatorKind,
+    value?: string,
+    owner?: string,
+  ): this {
+    return this.queueAssociation('DELETE', 'disassociateIndicator', indicatorTarget(target, value, owner));
+  }
+}
