@@ -78,7 +78,8 @@ export abstract class Container<T extends Retrieved, K extends ContainerKind> im
    * sdk-behaviour.md 3.6). Post filters and the owner check have already run on the object as this
    * request read it, so a known object read earlier without tags or attributes is not judged on what
    * it lacks; it gains them instead. The usual case, a first retrieval whose walk gave each id once,
-   * takes the objects as they are: a sort of their ids shows there is nothing to merge.
+   * takes the objects as they are: a set of their ids ({@link hasDuplicateIds}) shows there is nothing
+   * to merge.
    */
   #addResults(found: T[]): void {
     if (this.#results.length === 0 && !hasDuplicateIds(found)) {

@@ -11,8 +11,8 @@
  */
 export type Change = readonly [id: number, lastModified: string];
 
-/** The text key of one change, for sets and maps of them. */
-export const changeKey = (id: number, lastModified: string): string => `${id}\u0000${lastModified}`;
+/** The text key of one change whose lastModified is no date. */
+const changeKey = (id: number, lastModified: string): string => `${id}\u0000${lastModified}`;
 
 /** An ISO date-time with its zone (`Z`, `±HH:MM`, `±HHMM`): the instant does not depend on the machine. */
 const ZONED = /^\d{4}-\d\d-\d\dT[^ ]*(?:[Zz]|[+-]\d\d:?\d\d)$/;
@@ -49,10 +49,6 @@ class IdSeconds {
   /** Position + 1 of each id, by hash (0: empty). */
   #index = new Int32Array(2048);
   #bits = 11;
-
-  get size(): number {
-    return this.#size;
-  }
 
   #slot(id: number): number {
     const mask = this.#index.length - 1;
@@ -108,6 +104,8 @@ export class DeliveredChanges {
   readonly #more = new Map<string, Change>();
   /** Changes whose lastModified is no date, by {@link changeKey}. */
   readonly #text = new Map<string, Change>();
+  /** Changes held: an empty set answers `has` without reading the date. */
+  #count = 0;
 
   /** The changes of a list (a state's `delivered`). */
   static of(changes: Iterable<Change>): DeliveredChanges {
@@ -117,11 +115,15 @@ export class DeliveredChanges {
   }
 
   has(id: number, lastModified: string): boolean {
+    if (this.#count === 0) return false;
     const s = seconds(lastModified);
     if (Number.isNaN(s)) return this.#text.has(changeKey(id, lastModified));
     const first = this.#firstOf(id);
-    if (first === undefined) return false;
-    return first === s || (this.#more.size > 0 && this.#more.has(`${id}\u0000${s}`));
+    return first !== undefined && (first === s || this.#hasMore(id, s));
+  }
+
+  #hasMore(id: number, s: number): boolean {
+    return this.#more.size > 0 && this.#more.has(`${id}\u0000${s}`);
   }
 
   #firstOf(id: number): number | undefined {
@@ -132,29 +134,37 @@ export class DeliveredChanges {
     return this.#first.size === 0 ? undefined : this.#first.get(id);
   }
 
-  /** Adds the change; false when it was there already. */
+  /** Adds the change (its instant read once); false when it was there already. */
   addIfNew(id: number, lastModified: string): boolean {
-    if (this.has(id, lastModified)) return false;
-    this.add(id, lastModified);
-    return true;
-  }
-
-  add(id: number, lastModified: string): void {
     const s = seconds(lastModified);
     if (Number.isNaN(s)) {
-      this.#text.set(changeKey(id, lastModified), [id, lastModified]);
-      return;
+      const key = changeKey(id, lastModified);
+      if (this.#text.has(key)) return false;
+      this.#text.set(key, [id, lastModified]);
+      this.#count += 1;
+      return true;
     }
     const first = this.#firstOf(id);
     if (first === undefined) {
       if (fits(id) && fits(s)) this.#compact.add(id, s);
       else this.#first.set(id, s);
-    } else if (first !== s) this.#more.set(`${id}\u0000${s}`, [id, isoText(s)]);
+      this.#count += 1;
+      return true;
+    }
+    if (first === s || this.#hasMore(id, s)) return false;
+    this.#more.set(`${id}\u0000${s}`, [id, isoText(s)]);
+    this.#count += 1;
+    return true;
+  }
+
+  add(id: number, lastModified: string): void {
+    this.addIfNew(id, lastModified);
   }
 
   /**
    * Every pair, made on demand (nothing is kept as text): each id's first change in the order they were
-   * added (those of the compact table first), then the others. A lastModified that is a date comes back as UTC ISO text of the same instant.
+   * added (those of the compact table first), then the others. A lastModified that is a date comes
+   * back as UTC ISO text of the same instant.
    */
   *values(): Generator<Change> {
     for (const [id, s] of this.#compact.entries()) yield [id, isoText(s)];
