@@ -49,6 +49,25 @@ describe('ObjectStream', () => {
     assert.deepEqual(probe.ends, [6]);
   });
 
+  it('after a page boundary, hands out the rest of the page at once (the fast path is taken again)', async () => {
+    const { stream } = make([[1, 2, 3]]);
+    // The first call fetches the page: the slow path.
+    assert.deepEqual(await stream.next(), { value: 1, done: false });
+    // The next calls must each settle within one microtask turn: a stream still marked busy by the
+    // first call would queue each behind the one before, several turns each, and never recover.
+    for (const expected of [2, 3]) {
+      let settled = false;
+      const call = stream.next().then((r) => {
+        settled = true;
+        return r;
+      });
+      await Promise.resolve();
+      await Promise.resolve();
+      assert.equal(settled, true, `object ${expected} waited for more than one turn`);
+      assert.deepEqual(await call, { value: expected, done: false });
+    }
+  });
+
   it('serves calls made without waiting in the order they were made', async () => {
     const { stream, probe } = make([[1], [2, 3]]);
     const results = await Promise.all([stream.next(), stream.next(), stream.next(), stream.next()]);
