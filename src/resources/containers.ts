@@ -13,7 +13,8 @@ import { createGroup, createIndicator, createTask, createVictim } from './create
 import { type DeletedIndicator, type DeletedOptions, deletedIndicators } from './deleted.js';
 import type { ResourceContext } from './context.js';
 import { type Group, parseGroup } from './group.js';
-import { type Indicator, parseIndicator } from './indicator.js';
+import { type Indicator, wireIndicator } from './indicator.js';
+import { readString } from './values.js';
 import { type ObservedIndicator, type ObservedOptions, observed } from './intelligence.js';
 import {
   GROUP_KINDS,
@@ -50,18 +51,18 @@ function indicatorFrom(
   item: Record<string, unknown>,
   branch: string | undefined,
 ): Indicator | Promise<Indicator> {
-  const typeName = typeof item.type === 'string' ? item.type : undefined;
-  let kind: IndicatorKind | undefined =
-    branch === undefined ? undefined : (BRANCH_TO_KIND.get(branch) ?? undefined);
+  const type = item.type;
+  const typeName = typeof type === 'string' ? type : undefined;
+  let kind: IndicatorKind | undefined = branch === undefined ? undefined : BRANCH_TO_KIND.get(branch);
   if (kind === undefined && typeName !== undefined) kind = INDICATOR_KIND_BY_TYPE.get(typeName);
   // A built-in type is parsed at once; only another type waits for the type table.
   if (kind !== undefined || (typeName === undefined && branch === undefined)) {
-    return parseIndicator(item, context, kind);
+    return wireIndicator(item, context, readString(type), kind);
   }
   return context.indicatorKinds().then((kinds) => {
     const found =
       typeName === undefined ? [...kinds.values()].find((k) => k.branch === branch) : kinds.get(typeName);
-    return parseIndicator(item, context, found);
+    return wireIndicator(item, context, readString(type), found);
   });
 }
 

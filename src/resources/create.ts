@@ -94,7 +94,7 @@ export function createIndicator(
     );
   }
   const kind = type === undefined ? detectKind(value, ctx) : indicatorKindOf(type, 'indicatorType');
-  const indicator = new Indicator({ id: temporaryId(), type: kind.type, kind, context: ctx, phase: 'new' });
+  const indicator = new Indicator(ctx, temporaryId(), kind.type, kind, 'new', undefined);
   Object.assign(indicator.values, valueFields(value, kind, type !== undefined));
   indicator.ownerName = ownerName;
   return indicator;

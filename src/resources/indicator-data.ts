@@ -11,17 +11,6 @@ import { FILE, type IndicatorKind } from './kinds.js';
 import { splitFileSummary } from './indicator-values.js';
 import { readAttributes, readNumber, readOwnerName, readString, readTags } from './values.js';
 
-/** What builds an indicator: a new one (`add()`), or one read from the API (`wire`). */
-export interface IndicatorInit {
-  id: number;
-  type: string;
-  kind: IndicatorKind | undefined;
-  context: ResourceContext;
-  phase?: Phase | undefined;
-  /** The wire item the fields are read from, when first used. */
-  wire?: Record<string, unknown> | undefined;
-}
-
 /** The lazily read fields of an indicator; a new one has nothing read or set. */
 class Fields {
   values: Record<string, string | undefined> = {};
@@ -64,12 +53,22 @@ export abstract class IndicatorData extends Item {
     };
   }
 
-  /** @internal Built by `parseIndicator()` and by `createIndicator()` (`indicators.add()`). */
-  constructor(init: IndicatorInit) {
-    super(init.id, init.context, init.phase ?? 'clean');
-    this.type = init.type;
-    this.kind = init.kind;
-    const wire = init.wire;
+  /**
+   * @internal Built by `parseIndicator()` (with the wire item the fields are read from when first
+   * used) and by `createIndicator()` (`indicators.add()`, phase `new`, no wire item). Positional: one
+   * is built for every item of a listing.
+   */
+  constructor(
+    context: ResourceContext,
+    id: number,
+    type: string,
+    kind: IndicatorKind | undefined,
+    phase: Phase,
+    wire: Record<string, unknown> | undefined,
+  ) {
+    super(id, context, phase);
+    this.type = type;
+    this.kind = kind;
     this.#data = wire;
     if (wire !== undefined) {
       const ownerName = readOwnerName(wire);

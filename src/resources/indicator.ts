@@ -471,15 +471,29 @@ export function parseIndicator(
   kind?: IndicatorKind,
   kinds?: ReadonlyMap<string, IndicatorKind>,
 ): Indicator {
-  const typeName = readString(item.type) ?? kind?.type ?? 'Indicator';
-  const resolved = kind ?? kinds?.get(typeName) ?? INDICATOR_KIND_BY_TYPE.get(typeName);
-  const indicator = new Indicator({
-    id: readNumber(item.id) ?? 0,
-    type: typeName,
-    kind: resolved,
+  const typeName = readString(item.type);
+  return wireIndicator(
+    item,
     context,
-    wire: item,
-  });
+    typeName,
+    kind ?? (typeName === undefined ? undefined : kinds?.get(typeName)),
+  );
+}
+
+/**
+ * {@link parseIndicator} once the item's `type` has been read (`typeName`, undefined when it has none)
+ * and its kind looked up: a listing reads each item's type once.
+ * @internal
+ */
+export function wireIndicator(
+  item: Record<string, unknown>,
+  context: ResourceContext,
+  typeName: string | undefined,
+  kind: IndicatorKind | undefined,
+): Indicator {
+  const type = typeName ?? kind?.type ?? 'Indicator';
+  const resolved = kind ?? INDICATOR_KIND_BY_TYPE.get(type);
+  const indicator = new Indicator(context, readNumber(item.id) ?? 0, type, resolved, 'clean', item);
   if (mayBeOutOfRange(item)) warnOutOfRange(indicator);
   return indicator;
 }

@@ -110,6 +110,7 @@ async function* fetchRequest<T extends Retrieved>(
   owner: string | undefined,
   options: RetrieveOptions,
   include: RequestExtras,
+  keep?: (object: T) => boolean,
 ): AsyncGenerator<T[]> {
   const { requester } = plan.context;
   const ro = buildRequest(plan, spec, owner, include);
@@ -124,7 +125,8 @@ async function* fetchRequest<T extends Retrieved>(
       const item = Object.values(data).find((v) => typeof v === 'object' && v !== null && !Array.isArray(v));
       if (item === undefined) return;
       requester.recorder.addUnfilteredResults(1);
-      yield [await plan.parse(item as Record<string, unknown>, spec)];
+      const object = await plan.parse(item as Record<string, unknown>, spec);
+      if (keep === undefined || keep(object)) yield [object];
       return;
     }
     const pages = requester.listing<Record<string, unknown>>(ro, {
@@ -134,13 +136,16 @@ async function* fetchRequest<T extends Retrieved>(
       failedWindows: 'incomplete',
     });
     for await (const page of pages) {
-      requester.recorder.addUnfilteredResults(page.items.length);
+      const items = page.items;
+      requester.recorder.addUnfilteredResults(items.length);
+      // Parsed and kept in one pass, into one array.
       const batch: T[] = [];
-      for (const item of page.items) {
-        const parsed = plan.parse(item, spec);
-        batch.push(parsed instanceof Promise ? await parsed : parsed);
+      for (let i = 0; i < items.length; i += 1) {
+        const parsed = plan.parse(items[i] as Record<string, unknown>, spec);
+        const object = parsed instanceof Promise ? await parsed : parsed;
+        if (keep === undefined || keep(object)) batch.push(object);
       }
-      yield batch;
+      if (batch.length > 0) yield batch;
     }
   } catch (error) {
     // The original's useful case: filtering on a missing resource is an empty result (the report
@@ -212,19 +217,11 @@ export async function* streamFilterObject<T extends Retrieved>(
   for (const spec of requests) {
     if (spec.ownerAllowed) {
       for (const owner of owners) {
-        const keep = keeper([owner]);
-        for await (const batch of fetchRequest(plan, spec, owner, options, include)) {
-          const kept = batch.filter(keep);
-          if (kept.length > 0) yield kept;
-        }
+        yield* fetchRequest(plan, spec, owner, options, include, keeper([owner]));
       }
     } else {
       // Sent once; its results are kept for each owner whose name matches (decisions.md 1.7).
-      const keep = keeper(owners);
-      for await (const batch of fetchRequest(plan, spec, undefined, options, include)) {
-        const kept = batch.filter(keep);
-        if (kept.length > 0) yield kept;
-      }
+      yield* fetchRequest(plan, spec, undefined, options, include, keeper(owners));
     }
   }
 }
