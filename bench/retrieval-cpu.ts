@@ -4,7 +4,8 @@
  * machine distort far less than elapsed time. The sandbox runs in a process of its own, so its work is
  * not counted.
  *
- * Sides, as in bench/retrieval.bench.ts: the bare loop (signed undici requests + `JSON.parse`),
+ * Sides, as in bench/retrieval.bench.ts: the bare loop (signed undici requests + `JSON.parse`), the
+ * same loop keeping every item (`keep`, the floor `retrieve()` is paired with),
  * `apiRequestPages` (the SDK's pipeline and page windows, no objects), `stream()` and `retrieve()` of
  * every indicator of an N-indicator database in pages of 500, at
  * concurrency 1 and 4. Runs alternate; the minimum and the median CPU time over the rounds are
@@ -67,10 +68,11 @@ async function main(): Promise<void> {
         : ((await import(pathToFileURL(path.resolve(sdkDir, 'index.js')).href)) as typeof Sdk);
     const agent = new Agent({ connections: 32, keepAliveTimeout: 10_000 });
     const tc = new sdk.ThreatConnect({ ...details, apiResultLimit: LIMIT });
-    const bare = async (concurrency: number): Promise<number> => {
+    /** The bare loop; with `into`, it keeps every item it fetched (the floor of `retrieve()`). */
+    const bare = async (concurrency: number, into?: unknown[]): Promise<number> => {
       let items = 0;
       for (const owner of OWNERS) {
-        const first = await barePage(details, agent, owner, 0, LIMIT);
+        const first = await barePage(details, agent, owner, 0, LIMIT, into);
         items += first.count;
         const starts: number[] = [];
         for (let start = LIMIT; start < (first.total ?? 0); start += LIMIT) starts.push(start);
@@ -78,7 +80,7 @@ async function main(): Promise<void> {
         const worker = async (): Promise<void> => {
           while (next < starts.length) {
             const start = starts[next++] ?? 0;
-            const { count } = await barePage(details, agent, owner, start, LIMIT);
+            const { count } = await barePage(details, agent, owner, start, LIMIT, into);
             items += count;
           }
         };
@@ -114,7 +116,12 @@ async function main(): Promise<void> {
     };
     type Run = (concurrency: number) => Promise<number>;
     const sides: Record<string, Run> = {
-      bare,
+      bare: (concurrency) => bare(concurrency),
+      keep: async (concurrency) => {
+        const kept: unknown[] = [];
+        await bare(concurrency, kept);
+        return kept.length;
+      },
       pages,
       stream: sdkSide(tc, 'stream'),
       retrieve: sdkSide(tc, 'retrieve'),
@@ -150,15 +157,17 @@ async function main(): Promise<void> {
         }
       }
       // The ratio of each round to the bare run of the same round (paired: the machine's drift
-      // affects both alike), then the median of those.
-      const bareTimes = cpu.bare;
+      // affects both alike), then the median of those. `retrieve()` keeps what it fetched: it is
+      // paired with the bare loop that keeps every item, when that side runs.
       for (const side of order) {
         const times = cpu[side] ?? [];
         const min = Math.min(...times);
+        const baseSide = side.startsWith('retrieve') && cpu.keep !== undefined ? 'keep' : 'bare';
+        const baseTimes = cpu[baseSide];
         const paired =
-          bareTimes === undefined || side === 'bare'
+          baseTimes === undefined || side === 'bare'
             ? ''
-            : `, paired ratio median ${median(times.map((t, i) => t / (bareTimes[i] ?? Number.NaN))).toFixed(3)}x`;
+            : `, paired ratio to ${baseSide} median ${median(times.map((t, i) => t / (baseTimes[i] ?? Number.NaN))).toFixed(3)}x`;
         console.log(
           `  c${concurrency} ${side.padEnd(16)} min ${min.toFixed(1)} ms, median ${median(times).toFixed(1)} ms${paired}`,
         );

@@ -100,6 +100,37 @@ function buildRequest<T extends Retrieved>(
   return ro.setDescription(description);
 }
 
+/** A page being parsed: the objects kept so far, the next item, and the parse being waited for. */
+interface PageWalk<T> {
+  readonly batch: T[];
+  next: number;
+  pending: Promise<T> | undefined;
+}
+
+/**
+ * Parses and keeps `items` from `walk.next` into `walk.batch`, in one pass into one array, up to the end
+ * or to the first item whose parse is asynchronous (`walk.pending`: a custom type waiting for the type
+ * table). A plain function, so that the loop run for every item of a listing is not suspended code.
+ */
+function takeItems<T extends Retrieved>(
+  plan: RetrievalPlan<T>,
+  spec: ApiRequestSpec,
+  items: readonly Record<string, unknown>[],
+  keep: ((object: T) => boolean) | undefined,
+  walk: PageWalk<T>,
+): void {
+  for (let i = walk.next; i < items.length; i += 1) {
+    const parsed = plan.parse(items[i] as Record<string, unknown>, spec);
+    if (parsed instanceof Promise) {
+      walk.pending = parsed;
+      walk.next = i + 1;
+      return;
+    }
+    if (keep === undefined || keep(parsed)) walk.batch.push(parsed);
+  }
+  walk.next = items.length;
+}
+
 /**
  * The objects of one request for one owner (or for none), a page at a time: the layers of the engine
  * pass batches, so a listing costs one generator step per page, not per object.
@@ -138,14 +169,15 @@ async function* fetchRequest<T extends Retrieved>(
     for await (const page of pages) {
       const items = page.items;
       requester.recorder.addUnfilteredResults(items.length);
-      // Parsed and kept in one pass, into one array.
-      const batch: T[] = [];
-      for (let i = 0; i < items.length; i += 1) {
-        const parsed = plan.parse(items[i] as Record<string, unknown>, spec);
-        const object = parsed instanceof Promise ? await parsed : parsed;
-        if (keep === undefined || keep(object)) batch.push(object);
+      const walk: PageWalk<T> = { batch: [], next: 0, pending: undefined };
+      for (;;) {
+        takeItems(plan, spec, items, keep, walk);
+        if (walk.pending === undefined) break;
+        const object = await walk.pending;
+        walk.pending = undefined;
+        if (keep === undefined || keep(object)) walk.batch.push(object);
       }
-      if (batch.length > 0) yield batch;
+      if (walk.batch.length > 0) yield walk.batch;
     }
   } catch (error) {
     // The original's useful case: filtering on a missing resource is an empty result (the report

@@ -10,6 +10,7 @@ import {
   FilterOperator,
   IndicatorType,
   NotFoundError,
+  RequestObject,
   ThreatConnect,
   ValidationError,
   formatCef,
@@ -147,6 +148,23 @@ describe('custom indicator types and the instance tables', () => {
       assert.ok(found);
       assert.deepEqual(found.values['Value Name'], 'updater');
       assert.equal(found.kind?.type, 'Registry Key');
+      // The custom item waits for the type table; the items after it in its page are neither lost
+      // nor reordered.
+      const after = tc.indicators().add('after-the-custom-item.example.com', ORG);
+      await after.commit();
+      const again = tc.indicators();
+      again.addFilter().addOwner(ORG);
+      await again.retrieve();
+      const raw: number[] = [];
+      const listing = new RequestObject().setHttpMethod('GET').setOwner(ORG).setRequestUri('/v2/indicators');
+      for await (const p of tc.apiRequestPages<{ id: number }>(listing))
+        for (const item of p.items) raw.push(item.id);
+      assert.ok(raw.indexOf(created.id) < raw.length - 1, 'the custom item is not the last of the listing');
+      assert.deepEqual(
+        [...again].map((i) => i.id),
+        raw,
+      );
+      await after.delete();
     });
 
     it('refuses CUSTOM_INDICATORS without an apiEntity at once, and an unknown one at retrieval', async () => {
