@@ -26,9 +26,6 @@ export {
   type FieldValue,
   type FileRecord,
   type FormatRecord,
-  type FromApiIndicatorOptions,
-  fromApiGroup,
-  fromApiIndicator,
   type GroupFields,
   type GroupRecord,
   type GroupTypeName,
@@ -44,6 +41,7 @@ export {
   type ThreatRecord,
   type UrlRecord,
 } from './records.js';
+export { type FromApiIndicatorOptions, fromApiGroup, fromApiIndicator } from './from-api.js';
 export {
   createFormatTransform,
   createFormatter,

@@ -3,12 +3,15 @@
  * one object per item, and most readers of a stream touch a few fields of each (its id, its owner, a
  * post filter's field) or none: the id, type, owner, tags and attributes are read at once, and the
  * other fields the first time any of them is read or set, after which the wire item is let go. What
- * a reader sees is the same either way.
+ * a reader sees is the same either way. The setters of sdk-behaviour.md 8.1 are here too.
  */
+import { ValidationError } from '../core/errors.js';
+import { describeValue } from '../core/validators.js';
+import { checkText } from './checks.js';
 import type { ResourceContext } from './context.js';
+import { checkConfidence, checkFlag, checkRating, splitFileSummary } from './indicator-values.js';
 import { Item, type Phase } from './item.js';
-import { FILE, type IndicatorKind } from './kinds.js';
-import { splitFileSummary } from './indicator-values.js';
+import { FILE, HOST, type IndicatorKind } from './kinds.js';
 import { readAttributes, readNumber, readOwnerName, readString, readTags } from './values.js';
 
 /** The lazily read fields of an indicator; a new one has nothing read or set. */
@@ -135,6 +138,98 @@ export abstract class IndicatorData extends Item {
           });
         }
       }
+    }
+  }
+
+  // ---- setters (sdk-behaviour.md 8.1) ----------------------------------------------------------
+
+  /** Confidence, an integer from 0 to 100; sent by `commit()`. */
+  setConfidence(confidence: number): this {
+    const value = checkConfidence(confidence);
+    this.change('confidence', value, 'setConfidence');
+    this.confidence = value;
+    return this;
+  }
+
+  /** Rating, a number from 0 to 5 or a numeric string (`'2.0'`); sent as a number by `commit()`. */
+  setRating(rating: number | string): this {
+    const value = checkRating(rating);
+    this.change('rating', value, 'setRating');
+    this.rating = value;
+    return this;
+  }
+
+  /**
+   * The description. The API reports an indicator's `description` from its displayed Description
+   * attribute, so `commit()` updates that attribute, or adds one when there is none. (The original
+   * stored the description and never sent it.)
+   */
+  setDescription(description: string): this {
+    const text = checkText(description, 'description');
+    this.assertNotDeleted('setDescription');
+    this.unqueue('setDescription(');
+    this.queue(
+      `setDescription(${JSON.stringify(text)})`,
+      async (signal) => {
+        const path = `${this.itemPath()}/attributes`;
+        const current = (readAttributes(await this.list(path, this.requestOwner, signal)) ?? []).find(
+          (a) => a.type === 'Description' && a.displayed === true && a.id !== undefined,
+        );
+        if (current?.id !== undefined) {
+          if (current.value !== text) {
+            await this.call('PUT', `${path}/${current.id}`, {
+              json: { value: text },
+              owner: this.requestOwner,
+              signal,
+            });
+          }
+        } else {
+          await this.call('POST', path, {
+            json: { type: 'Description', value: text, displayed: true },
+            owner: this.requestOwner,
+            signal,
+          });
+        }
+        this.attributes = undefined;
+      },
+      'setDescription',
+    );
+    this.description = text;
+    return this;
+  }
+
+  /** A host's DNS flag (sent as `"true"`/`"false"`). */
+  setDnsActive(active: boolean): this {
+    this.#requireKind(HOST, 'setDnsActive');
+    const value = checkFlag(active, 'dnsActive');
+    this.change('dnsActive', value, 'setDnsActive');
+    this.dnsActive = value;
+    return this;
+  }
+
+  /** A host's WHOIS flag (sent as `"true"`/`"false"`). */
+  setWhoisActive(active: boolean): this {
+    this.#requireKind(HOST, 'setWhoisActive');
+    const value = checkFlag(active, 'whoisActive');
+    this.change('whoisActive', value, 'setWhoisActive');
+    this.whoisActive = value;
+    return this;
+  }
+
+  /** A file's size in bytes, an integer ≥ 0. */
+  setSize(bytes: number): this {
+    this.#requireKind(FILE, 'setSize');
+    if (typeof bytes !== 'number' || !Number.isSafeInteger(bytes) || bytes < 0) {
+      throw new ValidationError(`size must be an integer >= 0, got ${describeValue(bytes)}`);
+    }
+    this.change('size', bytes, 'setSize');
+    this.size = bytes;
+    return this;
+  }
+
+  #requireKind(kind: IndicatorKind, method: string): void {
+    if (this.kind !== kind) {
+      throw new ValidationError(`${method}() applies to ${kind.type} indicators only, not to ${this.label}`);
     }
   }
 

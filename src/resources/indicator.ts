@@ -9,15 +9,12 @@ import { inspect } from 'node:util';
 import type { IndicatorType } from '../core/enums.js';
 import { ValidationError } from '../core/errors.js';
 import { quotePathSegment } from '../core/url.js';
-import { describeValue } from '../core/validators.js';
 import type { ResourceContext } from './context.js';
 import type { Owner } from './owner.js';
 import * as intel from './intelligence.js';
 import { IndicatorData, mayBeOutOfRange } from './indicator-data.js';
-import { checkText } from './checks.js';
 import type { CallOptions, ItemKind } from './item.js';
-import { FILE, HOST, INDICATOR_KIND_BY_TYPE, type IndicatorKind } from './kinds.js';
-import { checkConfidence, checkFlag, checkRating } from './indicator-values.js';
+import { FILE, INDICATOR_KIND_BY_TYPE, type IndicatorKind } from './kinds.js';
 import {
   type AssociationTypeRef,
   associationLabel,
@@ -26,7 +23,7 @@ import {
   resolveAssociation,
 } from './indicator-links.js';
 import { idTarget, indicatorKindOf, indicatorTarget } from './targets.js';
-import { readAttributes, readNumber, readString } from './values.js';
+import { readNumber, readString } from './values.js';
 import type { Victim } from './victim.js';
 
 export { checkConfidence, checkRating, hashField, splitFileSummary } from './indicator-values.js';
@@ -109,98 +106,6 @@ export class Indicator extends IndicatorData {
   /** This indicator as one JSON line (`formatJson`). */
   toJson(options: FormatOptions = clientCompat(this)): string {
     return indicatorOutput.json(this, options);
-  }
-
-  // ---- setters (sdk-behaviour.md 8.1) ----------------------------------------------------------
-
-  /** Confidence, an integer from 0 to 100; sent by `commit()`. */
-  setConfidence(confidence: number): this {
-    const value = checkConfidence(confidence);
-    this.change('confidence', value, 'setConfidence');
-    this.confidence = value;
-    return this;
-  }
-
-  /** Rating, a number from 0 to 5 or a numeric string (`'2.0'`); sent as a number by `commit()`. */
-  setRating(rating: number | string): this {
-    const value = checkRating(rating);
-    this.change('rating', value, 'setRating');
-    this.rating = value;
-    return this;
-  }
-
-  /**
-   * The description. The API reports an indicator's `description` from its displayed Description
-   * attribute, so `commit()` updates that attribute, or adds one when there is none. (The original
-   * stored the description and never sent it.)
-   */
-  setDescription(description: string): this {
-    const text = checkText(description, 'description');
-    this.assertNotDeleted('setDescription');
-    this.unqueue('setDescription(');
-    this.queue(
-      `setDescription(${JSON.stringify(text)})`,
-      async (signal) => {
-        const path = `${this.itemPath()}/attributes`;
-        const current = (readAttributes(await this.list(path, this.requestOwner, signal)) ?? []).find(
-          (a) => a.type === 'Description' && a.displayed === true && a.id !== undefined,
-        );
-        if (current?.id !== undefined) {
-          if (current.value !== text) {
-            await this.call('PUT', `${path}/${current.id}`, {
-              json: { value: text },
-              owner: this.requestOwner,
-              signal,
-            });
-          }
-        } else {
-          await this.call('POST', path, {
-            json: { type: 'Description', value: text, displayed: true },
-            owner: this.requestOwner,
-            signal,
-          });
-        }
-        this.attributes = undefined;
-      },
-      'setDescription',
-    );
-    this.description = text;
-    return this;
-  }
-
-  /** A host's DNS flag (sent as `"true"`/`"false"`). */
-  setDnsActive(active: boolean): this {
-    this.#requireKind(HOST, 'setDnsActive');
-    const value = checkFlag(active, 'dnsActive');
-    this.change('dnsActive', value, 'setDnsActive');
-    this.dnsActive = value;
-    return this;
-  }
-
-  /** A host's WHOIS flag (sent as `"true"`/`"false"`). */
-  setWhoisActive(active: boolean): this {
-    this.#requireKind(HOST, 'setWhoisActive');
-    const value = checkFlag(active, 'whoisActive');
-    this.change('whoisActive', value, 'setWhoisActive');
-    this.whoisActive = value;
-    return this;
-  }
-
-  /** A file's size in bytes, an integer ≥ 0. */
-  setSize(bytes: number): this {
-    this.#requireKind(FILE, 'setSize');
-    if (typeof bytes !== 'number' || !Number.isSafeInteger(bytes) || bytes < 0) {
-      throw new ValidationError(`size must be an integer >= 0, got ${describeValue(bytes)}`);
-    }
-    this.change('size', bytes, 'setSize');
-    this.size = bytes;
-    return this;
-  }
-
-  #requireKind(kind: IndicatorKind, method: string): void {
-    if (this.kind !== kind) {
-      throw new ValidationError(`${method}() applies to ${kind.type} indicators only, not to ${this.label}`);
-    }
   }
 
   // ---- associations ----------------------------------------------------------------------------

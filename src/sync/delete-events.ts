@@ -14,7 +14,8 @@ import { cefLine } from '../formats/cef.js';
 import { csvLine } from '../formats/csv.js';
 import { keyvalLine } from '../formats/keyval.js';
 import { leefLine } from '../formats/leef.js';
-import { fromApiIndicator, type IndicatorRecord } from '../formats/records.js';
+import { fromApiIndicator } from '../formats/from-api.js';
+import type { IndicatorRecord } from '../formats/records.js';
 import { cefHeader } from '../formats/text.js';
 import type { DeletedIndicator } from '../resources/deleted.js';
 

@@ -1,0 +1,212 @@
+/**
+ * What a group holds (rest-api-v2.md 7): its type, common fields and type fields, as read or set, with
+ * each type's setters. group.ts adds the outputs, contents, associations and what `commit()` sends.
+ */
+import { ValidationError } from '../core/errors.js';
+import { formatModifiedSince } from '../core/request-object.js';
+import { describeValue } from '../core/validators.js';
+import type { ResourceContext } from './context.js';
+import { checkText } from './checks.js';
+import type { Phase } from './item.js';
+import { LinkedItem } from './linked-item.js';
+import type { GroupKind } from './kinds.js';
+import { readNumber, readString } from './values.js';
+
+/** Fields never stored in `fields` (write-only on the wire). */
+const WRITE_ONLY = new Set(['password']);
+
+/** A date field: an ISO 8601 string, or a Date (sent as `YYYY-MM-DDTHH:MM:SSZ`). */
+function checkDate(value: unknown, label: string): string {
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime()))
+      throw new ValidationError(`${label} must be a valid date, got Invalid Date`);
+    return formatModifiedSince(value);
+  }
+  if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) {
+    throw new ValidationError(
+      `${label} must be a date (an ISO 8601 string such as '2024-01-02T03:04:05Z', or a Date), got ${describeValue(value)}`,
+    );
+  }
+  return value;
+}
+
+function checkString(value: unknown, label: string): string {
+  if (typeof value !== 'string')
+    throw new ValidationError(`${label} must be a string, got ${describeValue(value)}`);
+  return value;
+}
+
+/** The fields and setters of {@link Group} (group.ts). */
+export abstract class GroupFields extends LinkedItem {
+  /** `Adversary`, `Campaign`, …; a type the SDK does not model keeps its name with no kind. */
+  readonly type: string;
+  readonly kind: GroupKind | undefined;
+  name: string | undefined;
+  dateAdded: string | undefined;
+  lastModified: string | undefined;
+  webLink: string | undefined;
+  /** The type's own fields as read or set (`eventDate`, `fileName`, `fileType`, `fileSize`, `status`, `subject`, …). */
+  readonly fields: Record<string, unknown>;
+
+  /** @internal Built by {@link parseGroup} and by `createGroup()` (`container.add()`). */
+  constructor(init: {
+    id: number;
+    type: string;
+    kind: GroupKind | undefined;
+    context: ResourceContext;
+    phase?: Phase | undefined;
+  }) {
+    super(init.id, init.context, init.phase ?? 'clean');
+    this.type = init.type;
+    this.kind = init.kind;
+    this.name = undefined;
+    this.dateAdded = undefined;
+    this.lastModified = undefined;
+    this.webLink = undefined;
+    this.fields = {};
+  }
+
+  // ---- type fields, as read --------------------------------------------------------------------
+
+  /** A signature's or document's file type, for `addPfFileType`. */
+  get fileType(): string | undefined {
+    return readString(this.fields.fileType);
+  }
+  /** Document and signature file name. */
+  get fileName(): string | undefined {
+    return readString(this.fields.fileName);
+  }
+  /** Document size in bytes (set by the server). */
+  get fileSize(): number | undefined {
+    return readNumber(this.fields.fileSize);
+  }
+  /** Document upload status or incident status. */
+  get status(): string | undefined {
+    return readString(this.fields.status);
+  }
+  /** Signature text. */
+  get fileText(): string | undefined {
+    return readString(this.fields.fileText);
+  }
+  /** Email subject. */
+  get subject(): string | undefined {
+    return readString(this.fields.subject);
+  }
+  /** Email header. */
+  get header(): string | undefined {
+    return readString(this.fields.header);
+  }
+  /** Email body. */
+  get body(): string | undefined {
+    return readString(this.fields.body);
+  }
+  /** Email sender. */
+  get from(): string | undefined {
+    return readString(this.fields.from);
+  }
+  /** Email recipient. */
+  get to(): string | undefined {
+    return readString(this.fields.to);
+  }
+  /** Email score (set by the server; read-only). */
+  get score(): number | undefined {
+    return readNumber(this.fields.score);
+  }
+  /** Incident event date. */
+  get eventDate(): string | undefined {
+    return readString(this.fields.eventDate);
+  }
+  /** Campaign first-seen date. */
+  get firstSeen(): string | undefined {
+    return readString(this.fields.firstSeen);
+  }
+
+  // ---- setters ---------------------------------------------------------------------------------
+
+  #set(field: string, value: unknown, method: string, types: readonly string[]): this {
+    if (!types.includes(this.type)) {
+      throw new ValidationError(
+        `${method}() applies to ${types.join(' and ')} groups only, not to ${this.label}`,
+      );
+    }
+    this.change(field, value, method);
+    if (!WRITE_ONLY.has(field)) this.fields[field] = value;
+    return this;
+  }
+
+  /** The group's name (required on create). */
+  setName(name: string): this {
+    const text = checkText(name, 'name');
+    this.change('name', text, 'setName');
+    this.name = text;
+    return this;
+  }
+
+  /** Document or signature file name (required on create). */
+  setFileName(fileName: string): this {
+    return this.#set('fileName', checkText(fileName, 'fileName'), 'setFileName', ['Document', 'Signature']);
+  }
+
+  /** Marks a document as malware: its content must be a password-protected zip. */
+  setMalware(malware: boolean): this {
+    if (typeof malware !== 'boolean') {
+      throw new ValidationError(`malware must be a boolean, got ${describeValue(malware)}`);
+    }
+    return this.#set('malware', malware, 'setMalware', ['Document']);
+  }
+
+  /** A malware document's archive password. @default 'TCinfected' when `setMalware(true)` */
+  setPassword(password: string): this {
+    return this.#set('password', checkText(password, 'password'), 'setPassword', ['Document']);
+  }
+
+  /** Email subject (required on create). */
+  setSubject(subject: string): this {
+    return this.#set('subject', checkText(subject, 'subject'), 'setSubject', ['Email']);
+  }
+
+  /** Email header (required on create). */
+  setHeader(header: string): this {
+    return this.#set('header', checkText(header, 'header'), 'setHeader', ['Email']);
+  }
+
+  /** Email body (required on create). */
+  setBody(body: string): this {
+    return this.#set('body', checkText(body, 'body'), 'setBody', ['Email']);
+  }
+
+  /** Email sender. */
+  setFrom(from: string): this {
+    return this.#set('from', checkString(from, 'from'), 'setFrom', ['Email']);
+  }
+
+  /** Email recipient. */
+  setTo(to: string): this {
+    return this.#set('to', checkString(to, 'to'), 'setTo', ['Email']);
+  }
+
+  /** Incident event date (required on create): an ISO 8601 string or a Date. */
+  setEventDate(date: string | Date): this {
+    return this.#set('eventDate', checkDate(date, 'eventDate'), 'setEventDate', ['Incident']);
+  }
+
+  /** Incident status (`New`, `Open`, `Stalled`, `Containment Achieved`, …, `Closed`). */
+  setStatus(status: string): this {
+    return this.#set('status', checkText(status, 'status'), 'setStatus', ['Incident']);
+  }
+
+  /** Campaign first-seen date: an ISO 8601 string or a Date. */
+  setFirstSeen(date: string | Date): this {
+    return this.#set('firstSeen', checkDate(date, 'firstSeen'), 'setFirstSeen', ['Campaign']);
+  }
+
+  /** Signature file type (`Snort`, `YARA`, …; required on create). */
+  setFileType(fileType: string): this {
+    return this.#set('fileType', checkText(fileType, 'fileType'), 'setFileType', ['Signature']);
+  }
+
+  /** Signature text (required on create). */
+  setFileText(fileText: string): this {
+    return this.#set('fileText', checkText(fileText, 'fileText'), 'setFileText', ['Signature']);
+  }
+}

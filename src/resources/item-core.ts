@@ -1,0 +1,392 @@
+/**
+ * What indicators, groups, victims and tasks share on the write side (sdk-behaviour.md 8;
+ * rest-api-v2.md 9, 10): a phase, the field changes a `commit()` sends, the queue of metadata and
+ * association requests it sends after them, and `delete()`. Tags, attributes and labels are in
+ * item.ts.
+ *
+ * `commit()` sends the create (POST) or update (PUT) first, then the queued requests in the order they
+ * were made, each with the object's owner. Each queued request leaves the queue once the server has
+ * accepted it. The first failure stops the commit and throws the typed error, its message prefixed
+ * with the object and the step (`Host "x.example.com": addTag("APT") failed: …`); the steps before it
+ * stay applied, the failed step and those after it stay queued (`pendingChanges`), and the next
+ * `commit()` resumes with them. Nothing is rolled back, and nothing fails silently.
+ */
+import { InvalidResponseError, ValidationError } from '../core/errors.js';
+import { type HttpMethod, RequestObject } from '../core/request-object.js';
+import type { ApiResponse } from '../core/response.js';
+
+import { annotate } from './checks.js';
+import type { ResourceType } from '../core/enums.js';
+import type { ResourceContext } from './context.js';
+import type { Group } from './group.js';
+import type { GroupKind } from './kinds.js';
+// (targets.ts imports this module too; neither uses the other before a method runs.)
+import { groupTarget } from './targets.js';
+import type { AttributeValue } from './values.js';
+
+/**
+ * Where an object stands: `new` (made by `add()`, not yet created), `clean` (as on the server, as far
+ * as the client knows), `modified` (a field was set; `commit()` sends an update), `deleted`.
+ */
+export type Phase = 'new' | 'clean' | 'modified' | 'deleted';
+
+/** The four kinds of objects that carry metadata and associations. */
+export type ItemKind = 'indicator' | 'group' | 'victim' | 'task';
+
+/** Options of `commit()`, `delete()` and the loading methods. */
+export interface CallOptions {
+  /** Cancels the call: the step in flight is aborted and the rest stay queued. */
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** One queued request of `commit()`. */
+interface Step {
+  /** What it does, as the user asked for it: `addTag("APT")`. */
+  readonly description: string;
+  run(signal: AbortSignal | undefined): Promise<void>;
+}
+
+/** Options of {@link Item.call}. */
+interface SendOptions {
+  readonly owner?: string | undefined;
+  /** Sent as JSON. */
+  readonly json?: unknown;
+  /** Sent as is, `application/octet-stream`. */
+  readonly bytes?: string | Uint8Array | undefined;
+  readonly signal?: AbortSignal | undefined;
+  readonly stream?: boolean | undefined;
+}
+
+/** The far end of an association, resolved when its request is sent. */
+export interface AssociationTarget {
+  /** For messages and `pendingChanges`: `adversaries/5`. */
+  readonly description: string;
+  /** `/groups/adversaries/5`, `/indicators/hosts/x.example.com`, `/victims/10`. */
+  suffix(): string;
+  /** The owner the request names: an indicator's own (it picks the indicator), else the item's. */
+  owner(): string | undefined;
+}
+
+/** An object's queued work: field changes, requests, and the chain that runs commits one at a time. */
+interface Pending {
+  /** Field changes for the create or update body, in the order they were set. */
+  changes: Map<string, unknown> | undefined;
+  steps: Step[] | undefined;
+  /** Commits and deletes of one object run one after the other. */
+  chain: Promise<unknown> | undefined;
+}
+
+/**
+ * The write side shared by indicators, groups, victims and tasks: phase, queued work, commit, delete
+ * and group associations. {@link Item} (item.ts) adds tags, attributes and security labels.
+ */
+export abstract class ItemCore {
+  /** The API id; a temporary negative id until a new object is committed. Indicators are addressed by value. */
+  id: number;
+  ownerName: string | undefined;
+  /** Tag names, when read with `includeTags` or `loadTags()`. */
+  tags: string[] | undefined;
+  /** Attributes, when read with `includeAttributes` or `loadAttributes()`. */
+  attributes: AttributeValue[] | undefined;
+  /** Security label names, after `loadSecurityLabels()`. */
+  securityLabels: string[] | undefined;
+  /** @internal */
+  readonly context: ResourceContext;
+  #phase: Phase;
+  /**
+   * What commit() has to do, made when first needed: an object read from a listing and never changed
+   * carries one empty slot instead of three (such objects are built, and kept by `retrieve()`, by the
+   * hundred thousand).
+   */
+  #pending: Pending | undefined;
+
+  /** @internal */
+  protected constructor(id: number, context: ResourceContext, phase: Phase) {
+    this.id = id;
+    this.context = context;
+    this.#phase = phase;
+    this.ownerName = undefined;
+    this.tags = undefined;
+    this.attributes = undefined;
+    this.securityLabels = undefined;
+    this.#pending = undefined;
+  }
+
+  #work(): Pending {
+    this.#pending ??= { changes: undefined, steps: undefined, chain: undefined };
+    return this.#pending;
+  }
+
+  /** Which kind of object this is. */
+  abstract get itemKind(): ItemKind;
+
+  /** `new`, `clean`, `modified` or `deleted`. */
+  get phase(): Phase {
+    return this.#phase;
+  }
+
+  /**
+   * What the next `commit()` will send, in order: `create` or `update (rating, confidence)`, then each
+   * queued request (`addTag("APT")`, `associateGroup(adversaries/5)`, …).
+   */
+  get pendingChanges(): string[] {
+    const out: string[] = [];
+    if (this.#phase === 'new') out.push('create');
+    else if (this.#phase === 'modified')
+      out.push(`update (${[...(this.#pending?.changes?.keys() ?? [])].join(', ')})`);
+    for (const step of this.#pending?.steps ?? []) out.push(step.description);
+    return out;
+  }
+
+  /**
+   * Drops the queued requests the next `commit()` would send (metadata, associations, uploads), but not
+   * a pending create or update; returns what was dropped. For a step the server keeps refusing.
+   */
+  discardPending(): string[] {
+    // Emptied in place, so a commit in flight sends nothing after its current step.
+    return (this.#pending?.steps?.splice(0) ?? []).map((s) => s.description);
+  }
+
+  // ---- what each kind provides ------------------------------------------------------------------
+
+  /** `Host "x.example.com"`, `Adversary 5 "Bad Guy"`: names the object in messages. */
+  abstract get label(): string;
+
+  /**
+   * The item's path, e.g. `/v2/indicators/hosts/x.example.com` or `/v2/groups/adversaries/5`.
+   * @throws {ValidationError} when the object cannot be addressed (a type the SDK does not model).
+   */
+  protected abstract itemPath(): string;
+
+  /** The create (`creating`) or update request: path and JSON body. */
+  protected abstract saveRequest(
+    creating: boolean,
+    changes: ReadonlyMap<string, unknown>,
+  ): { path: string; body: Record<string, unknown> };
+
+  /** The key of the saved object under `data` in the create and update answers. */
+  protected abstract get entityKey(): string;
+
+  /** Reads the fields of the object the server sent back after a create or update. */
+  protected abstract applySaved(item: Record<string, unknown>): void;
+
+  /** Checks the fields a create needs, before anything is sent. @throws {ValidationError} */
+  protected checkCreate(): void {
+    // Nothing by default.
+  }
+
+  /** The `owner` parameter of the object's own requests. */
+  protected get requestOwner(): string | undefined {
+    return this.ownerName;
+  }
+
+  // ---- helpers for the kinds -------------------------------------------------------------------
+
+  /** Refuses changes to a deleted object. */
+  protected assertNotDeleted(method: string): void {
+    if (this.#phase === 'deleted') {
+      throw new ValidationError(`${this.label} was deleted: ${method}() cannot change it`);
+    }
+  }
+
+  /**
+   * Records a field for the create or update body; a clean object becomes modified.
+   * @throws {ValidationError} for a deleted object, or one the client cannot address.
+   */
+  protected change(field: string, value: unknown, method: string): void {
+    this.assertNotDeleted(method);
+    this.itemPath();
+    const work = this.#work();
+    work.changes ??= new Map();
+    work.changes.delete(field);
+    work.changes.set(field, value);
+    if (this.#phase === 'clean') this.#phase = 'modified';
+  }
+
+  /** Queues a request for `commit()`. */
+  protected queue(description: string, run: Step['run'], method: string): void {
+    this.assertNotDeleted(method);
+    // An object the client cannot address (a type it does not know) fails here, not at commit().
+    this.itemPath();
+    const work = this.#work();
+    work.steps ??= [];
+    work.steps.push({ description, run });
+  }
+
+  /** Drops queued steps whose description starts with `prefix` (a later `setDescription` wins). */
+  protected unqueue(prefix: string): void {
+    const work = this.#pending;
+    if (work?.steps) work.steps = work.steps.filter((s) => !s.description.startsWith(prefix));
+  }
+
+  /** Refuses what needs the object on the server. */
+  protected assertCommitted(method: string): void {
+    if (this.#phase === 'new') {
+      throw new ValidationError(`${this.label} has not been committed yet: commit() it before ${method}()`);
+    }
+    if (this.#phase === 'deleted') throw new ValidationError(`${this.label} was deleted`);
+  }
+
+  /** One request through the client's requester; a non-2xx answer throws the typed ApiError. */
+  protected call(method: HttpMethod, path: string, options: SendOptions = {}): Promise<ApiResponse> {
+    const ro = new RequestObject().setHttpMethod(method).setRequestUri(path).setResourcePagination(false);
+    if (options.owner !== undefined) ro.setOwner(options.owner);
+    if (options.json !== undefined) {
+      ro.setBody(JSON.stringify(options.json));
+      ro.setContentType('application/json');
+    } else if (options.bytes !== undefined) {
+      ro.setBody(options.bytes);
+      ro.setContentType('application/octet-stream');
+    }
+    return this.context.requester.request(ro, {
+      throwOnError: true,
+      signal: options.signal,
+      stream: options.stream,
+    });
+  }
+
+  /** Every item of a listing under the object (tags, attributes, labels). */
+  protected async list(
+    path: string,
+    owner: string | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<Record<string, unknown>[]> {
+    const ro = new RequestObject().setHttpMethod('GET').setRequestUri(path);
+    if (owner !== undefined) ro.setOwner(owner);
+    const out: Record<string, unknown>[] = [];
+    const pages = this.context.requester.pages<Record<string, unknown>>(ro, {
+      signal,
+      countsAsApiFilter: false,
+    });
+    for await (const item of pages.items()) out.push(item);
+    return out;
+  }
+
+  /**
+   * Queues `POST {item}/groups/{type}/{id}` (an indicator's, group's, victim's or task's path): with a
+   * group object, or a group ResourceType and id.
+   */
+  associateGroup(group: Group): this;
+  associateGroup(type: ResourceType | GroupKind, id: number): this;
+  associateGroup(target: Group | ResourceType | GroupKind, id?: number): this {
+    return this.queueAssociation('POST', 'associateGroup', groupTarget(target, id));
+  }
+
+  /** Queues `DELETE {item}/groups/{type}/{id}`. */
+  disassociateGroup(group: Group): this;
+  disassociateGroup(type: ResourceType | GroupKind, id: number): this;
+  disassociateGroup(target: Group | ResourceType | GroupKind, id?: number): this {
+    return this.queueAssociation('DELETE', 'disassociateGroup', groupTarget(target, id));
+  }
+
+  /** Queues an association (`POST`) or its removal (`DELETE`) with `target`. */
+  protected queueAssociation(method: 'POST' | 'DELETE', name: string, target: AssociationTarget): this {
+    this.queue(
+      `${name}(${target.description})`,
+      async (signal) => {
+        await this.call(method, `${this.itemPath()}${target.suffix()}`, {
+          owner: target.owner() ?? this.requestOwner,
+          signal,
+        });
+      },
+      name,
+    );
+    return this;
+  }
+
+  // ---- commit and delete -----------------------------------------------------------------------
+
+  #serial<T>(run: () => Promise<T>): Promise<T> {
+    const work = this.#work();
+    const next = (work.chain ?? Promise.resolve()).then(run, run);
+    work.chain = next.catch(() => undefined);
+    return next;
+  }
+
+  /**
+   * Creates (POST) or updates (PUT) the object if needed, then sends the queued requests in order.
+   * @returns the object, with its real id after a create.
+   * @throws {ValidationError} for a deleted object, or a new one missing a required field.
+   * @throws {ApiError} (its subclass) for the first request the server refused, named in the message;
+   *   what came before it is applied, it and what follows stay queued.
+   */
+  commit(options: CallOptions = {}): Promise<this> {
+    return this.#serial(() => this.#commit(options.signal));
+  }
+
+  async #commit(signal: AbortSignal | undefined): Promise<this> {
+    if (this.#phase === 'deleted') {
+      throw new ValidationError(`${this.label} was deleted: there is nothing to commit`);
+    }
+    if (this.#phase === 'new') {
+      this.checkCreate();
+      await this.#save(true, signal);
+    } else if (this.#phase === 'modified') {
+      await this.#save(false, signal);
+    }
+    const steps = this.#pending?.steps ?? [];
+    for (let step = steps[0]; step !== undefined; step = steps[0]) {
+      try {
+        await step.run(signal);
+      } catch (error) {
+        throw annotate(error, `${this.label}: ${step.description} failed`);
+      }
+      steps.shift();
+    }
+    return this;
+  }
+
+  async #save(creating: boolean, signal: AbortSignal | undefined): Promise<void> {
+    // A copy: changes made while the request is in flight stay for the next commit.
+    const changes = new Map(this.#pending?.changes ?? []);
+    const label = this.label;
+    const { path, body } = this.saveRequest(creating, changes);
+    let response: ApiResponse;
+    try {
+      response = await this.call(creating ? 'POST' : 'PUT', path, {
+        json: body,
+        owner: this.requestOwner,
+        signal,
+      });
+    } catch (error) {
+      throw annotate(error, `${label}: ${creating ? 'create' : 'update'} failed`);
+    }
+    const data = response.json<{ data?: Record<string, unknown> }>().data;
+    const item = data?.[this.entityKey];
+    if (typeof item === 'object' && item !== null && !Array.isArray(item)) {
+      this.applySaved(item as Record<string, unknown>);
+    } else if (creating) {
+      throw new InvalidResponseError(
+        `${label}: the create answer has no data.${this.entityKey} object, so the new id is unknown`,
+        { status: response.status, contentType: response.headers['content-type'] },
+      );
+    }
+    const current = this.#pending?.changes;
+    if (current !== undefined) {
+      for (const [field, value] of changes) if (current.get(field) === value) current.delete(field);
+    }
+    this.#phase = current !== undefined && current.size > 0 ? 'modified' : 'clean';
+  }
+
+  /**
+   * Deletes the object on the server at once (`DELETE`); queued changes are dropped.
+   * @throws {ValidationError} for an object never committed or already deleted.
+   */
+  delete(options: CallOptions = {}): Promise<void> {
+    return this.#serial(async () => {
+      if (this.#phase === 'new') {
+        throw new ValidationError(`${this.label} has not been committed: there is nothing to delete`);
+      }
+      if (this.#phase === 'deleted') throw new ValidationError(`${this.label} was already deleted`);
+      try {
+        await this.call('DELETE', this.itemPath(), { owner: this.requestOwner, signal: options.signal });
+      } catch (error) {
+        throw annotate(error, `${this.label}: delete failed`);
+      }
+      this.#phase = 'deleted';
+      const work = this.#work();
+      work.changes = undefined;
+      work.steps = undefined;
+    });
+  }
+}
