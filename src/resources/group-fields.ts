@@ -134,14 +134,6 @@ export abstract class GroupFields extends LinkedItem {
     return this;
   }
 
-  /** The group's name (required on create). */
-  setName(name: string): this {
-    const text = checkText(name, 'name');
-    this.change('name', text, 'setName');
-    this.name = text;
-    return this;
-  }
-
   /** Document or signature file name (required on create). */
   setFileName(fileName: string): this {
     return this.#set('fileName', checkText(fileName, 'fileName'), 'setFileName', ['Document', 'Signature']);

@@ -3,13 +3,25 @@
  * indicator takes none of its own kind, so {@link Indicator} extends {@link Item} directly.
  */
 import type { IndicatorType } from '../core/enums.js';
+import { checkText } from './checks.js';
 import type { Indicator } from './indicator.js';
 import { Item } from './item.js';
 import type { IndicatorKind } from './kinds.js';
 import { indicatorTarget } from './targets.js';
 
-/** The write side of groups, victims and tasks: {@link Item} and indicator associations. */
+/** The write side of groups, victims and tasks: {@link Item}, their name, and indicator associations. */
 export abstract class LinkedItem extends Item {
+  /** The name, required to create the object. */
+  abstract name: string | undefined;
+
+  /** The name (required on create); sent by `commit()`. */
+  setName(name: string): this {
+    const text = checkText(name, 'name');
+    this.change('name', text, 'setName');
+    this.name = text;
+    return this;
+  }
+
   /**
    * Queues `POST {item}/indicators/{type}/{value}` (a group's, victim's or task's path): an indicator
    * object, or a type, value and owner.

@@ -74,13 +74,6 @@ export class Task extends LinkedItem {
     return this;
   }
 
-  /** The task's name (required). */
-  setName(name: string): this {
-    const text = checkText(name, 'name');
-    this.change('name', text, 'setName');
-    this.name = text;
-    return this;
-  }
   /** `Not Started`, `In Progress`, `Completed`, `Waiting on Someone` or `Deferred`. */
   setStatus(status: string): this {
     return this.#set('status', checkText(status, 'status'), 'setStatus');

@@ -6,7 +6,6 @@ import { inspect } from 'node:util';
 import { describeValue } from '../core/validators.js';
 import { ValidationError } from '../core/errors.js';
 import type { ResourceContext } from './context.js';
-import { checkText } from './checks.js';
 import type { ItemKind, Phase } from './item.js';
 import { LinkedItem } from './linked-item.js';
 import { readAttributes, readNumber, readOwnerName, readString, readTags } from './values.js';
@@ -70,13 +69,6 @@ export class Victim extends LinkedItem {
     return this;
   }
 
-  /** The victim's name (required). */
-  setName(name: string): this {
-    const text = checkText(name, 'name');
-    this.change('name', text, 'setName');
-    this.name = text;
-    return this;
-  }
   /** The victim's description. */
   setDescription(description: string): this {
     return this.#set('description', description, 'setDescription');
