@@ -145,6 +145,9 @@ async function* fetchRequest<T extends Retrieved>(
 ): AsyncGenerator<T[]> {
   const { requester } = plan.context;
   const ro = buildRequest(plan, spec, owner, include);
+  // Whether the code running is the parse of an object (which may read the type table), not the
+  // request: only the request's 404 is read as an empty result.
+  let parsing = false;
   try {
     if (spec.single) {
       const response = await requester.request(ro, {
@@ -156,8 +159,11 @@ async function* fetchRequest<T extends Retrieved>(
       const item = Object.values(data).find((v) => typeof v === 'object' && v !== null && !Array.isArray(v));
       if (item === undefined) return;
       requester.recorder.addUnfilteredResults(1);
+      parsing = true;
       const object = await plan.parse(item as Record<string, unknown>, spec);
-      if (keep === undefined || keep(object)) yield [object];
+      const kept = keep === undefined || keep(object);
+      parsing = false;
+      if (kept) yield [object];
       return;
     }
     const pages = requester.listing<Record<string, unknown>>(ro, {
@@ -170,6 +176,7 @@ async function* fetchRequest<T extends Retrieved>(
       const items = page.items;
       requester.recorder.addUnfilteredResults(items.length);
       const walk: PageWalk<T> = { batch: [], next: 0, pending: undefined };
+      parsing = true;
       for (;;) {
         takeItems(plan, spec, items, keep, walk);
         if (walk.pending === undefined) break;
@@ -177,12 +184,13 @@ async function* fetchRequest<T extends Retrieved>(
         walk.pending = undefined;
         if (keep === undefined || keep(object)) walk.batch.push(object);
       }
+      parsing = false;
       if (walk.batch.length > 0) yield walk.batch;
     }
   } catch (error) {
     // The original's useful case: filtering on a missing resource is an empty result (the report
-    // keeps the failure).
-    if (error instanceof NotFoundError && error.message === NOT_FOUND_MESSAGE) return;
+    // keeps the failure). A 404 met while parsing (the type table's) is no such thing: it throws.
+    if (!parsing && error instanceof NotFoundError && error.message === NOT_FOUND_MESSAGE) return;
     throw error;
   }
 }
@@ -249,11 +257,15 @@ export async function* streamFilterObject<T extends Retrieved>(
   for (const spec of requests) {
     if (spec.ownerAllowed) {
       for (const owner of owners) {
-        yield* fetchRequest(plan, spec, owner, options, include, keeper([owner]));
+        for await (const batch of fetchRequest(plan, spec, owner, options, include, keeper([owner]))) {
+          yield batch;
+        }
       }
     } else {
       // Sent once; its results are kept for each owner whose name matches (decisions.md 1.7).
-      yield* fetchRequest(plan, spec, undefined, options, include, keeper(owners));
+      for await (const batch of fetchRequest(plan, spec, undefined, options, include, keeper(owners))) {
+        yield batch;
+      }
     }
   }
 }
