@@ -46,6 +46,10 @@ class IdSeconds {
   #ids = new Int32Array(1024);
   #seconds = new Int32Array(1024);
   #size = 0;
+
+  get size(): number {
+    return this.#size;
+  }
   /** Position + 1 of each id, by hash (0: empty). */
   #index = new Int32Array(2048);
   #bits = 11;
@@ -104,8 +108,6 @@ export class DeliveredChanges {
   readonly #more = new Map<string, Change>();
   /** Changes whose lastModified is no date, by {@link changeKey}. */
   readonly #text = new Map<string, Change>();
-  /** Changes held: an empty set answers `has` without reading the date. */
-  #count = 0;
 
   /** The changes of a list (a state's `delivered`). */
   static of(changes: Iterable<Change>): DeliveredChanges {
@@ -115,7 +117,8 @@ export class DeliveredChanges {
   }
 
   has(id: number, lastModified: string): boolean {
-    if (this.#count === 0) return false;
+    // An empty set answers without reading the date. (A change in `#more` has its first in the others.)
+    if (this.#compact.size === 0 && this.#first.size === 0 && this.#text.size === 0) return false;
     const s = seconds(lastModified);
     if (Number.isNaN(s)) return this.#text.has(changeKey(id, lastModified));
     const first = this.#firstOf(id);
@@ -141,19 +144,16 @@ export class DeliveredChanges {
       const key = changeKey(id, lastModified);
       if (this.#text.has(key)) return false;
       this.#text.set(key, [id, lastModified]);
-      this.#count += 1;
       return true;
     }
     const first = this.#firstOf(id);
     if (first === undefined) {
       if (fits(id) && fits(s)) this.#compact.add(id, s);
       else this.#first.set(id, s);
-      this.#count += 1;
       return true;
     }
     if (first === s || this.#hasMore(id, s)) return false;
     this.#more.set(`${id}\u0000${s}`, [id, isoText(s)]);
-    this.#count += 1;
     return true;
   }
 
