@@ -123,7 +123,7 @@ export abstract class GroupFields extends LinkedItem {
 
   // ---- setters ---------------------------------------------------------------------------------
 
-  #set(field: string, value: unknown, method: string, types: readonly string[]): this {
+  private setField(field: string, value: unknown, method: string, types: readonly string[]): this {
     if (!types.includes(this.type)) {
       throw new ValidationError(
         `${method}() applies to ${types.join(' and ')} groups only, not to ${this.label}`,
@@ -136,7 +136,10 @@ export abstract class GroupFields extends LinkedItem {
 
   /** Document or signature file name (required on create). */
   setFileName(fileName: string): this {
-    return this.#set('fileName', checkText(fileName, 'fileName'), 'setFileName', ['Document', 'Signature']);
+    return this.setField('fileName', checkText(fileName, 'fileName'), 'setFileName', [
+      'Document',
+      'Signature',
+    ]);
   }
 
   /** Marks a document as malware: its content must be a password-protected zip. */
@@ -144,61 +147,61 @@ export abstract class GroupFields extends LinkedItem {
     if (typeof malware !== 'boolean') {
       throw new ValidationError(`malware must be a boolean, got ${describeValue(malware)}`);
     }
-    return this.#set('malware', malware, 'setMalware', ['Document']);
+    return this.setField('malware', malware, 'setMalware', ['Document']);
   }
 
   /** A malware document's archive password. @default 'TCinfected' when `setMalware(true)` */
   setPassword(password: string): this {
-    return this.#set('password', checkText(password, 'password'), 'setPassword', ['Document']);
+    return this.setField('password', checkText(password, 'password'), 'setPassword', ['Document']);
   }
 
   /** Email subject (required on create). */
   setSubject(subject: string): this {
-    return this.#set('subject', checkText(subject, 'subject'), 'setSubject', ['Email']);
+    return this.setField('subject', checkText(subject, 'subject'), 'setSubject', ['Email']);
   }
 
   /** Email header (required on create). */
   setHeader(header: string): this {
-    return this.#set('header', checkText(header, 'header'), 'setHeader', ['Email']);
+    return this.setField('header', checkText(header, 'header'), 'setHeader', ['Email']);
   }
 
   /** Email body (required on create). */
   setBody(body: string): this {
-    return this.#set('body', checkText(body, 'body'), 'setBody', ['Email']);
+    return this.setField('body', checkText(body, 'body'), 'setBody', ['Email']);
   }
 
   /** Email sender. */
   setFrom(from: string): this {
-    return this.#set('from', checkString(from, 'from'), 'setFrom', ['Email']);
+    return this.setField('from', checkString(from, 'from'), 'setFrom', ['Email']);
   }
 
   /** Email recipient. */
   setTo(to: string): this {
-    return this.#set('to', checkString(to, 'to'), 'setTo', ['Email']);
+    return this.setField('to', checkString(to, 'to'), 'setTo', ['Email']);
   }
 
   /** Incident event date (required on create): an ISO 8601 string or a Date. */
   setEventDate(date: string | Date): this {
-    return this.#set('eventDate', checkDate(date, 'eventDate'), 'setEventDate', ['Incident']);
+    return this.setField('eventDate', checkDate(date, 'eventDate'), 'setEventDate', ['Incident']);
   }
 
   /** Incident status (`New`, `Open`, `Stalled`, `Containment Achieved`, …, `Closed`). */
   setStatus(status: string): this {
-    return this.#set('status', checkText(status, 'status'), 'setStatus', ['Incident']);
+    return this.setField('status', checkText(status, 'status'), 'setStatus', ['Incident']);
   }
 
   /** Campaign first-seen date: an ISO 8601 string or a Date. */
   setFirstSeen(date: string | Date): this {
-    return this.#set('firstSeen', checkDate(date, 'firstSeen'), 'setFirstSeen', ['Campaign']);
+    return this.setField('firstSeen', checkDate(date, 'firstSeen'), 'setFirstSeen', ['Campaign']);
   }
 
   /** Signature file type (`Snort`, `YARA`, …; required on create). */
   setFileType(fileType: string): this {
-    return this.#set('fileType', checkText(fileType, 'fileType'), 'setFileType', ['Signature']);
+    return this.setField('fileType', checkText(fileType, 'fileType'), 'setFileType', ['Signature']);
   }
 
   /** Signature text (required on create). */
   setFileText(fileText: string): this {
-    return this.#set('fileText', checkText(fileText, 'fileText'), 'setFileText', ['Signature']);
+    return this.setField('fileText', checkText(fileText, 'fileText'), 'setFileText', ['Signature']);
   }
 }

@@ -88,7 +88,7 @@ export class Group extends GroupFields {
 
   // ---- contents (documents and signatures) -----------------------------------------------------
 
-  #contentsPath(method: string): string {
+  private contentsPath(method: string): string {
     if (this.type !== 'Document' && this.type !== 'Signature') {
       throw new ValidationError(
         `${method}() applies to Document and Signature groups only, not to ${this.label}`,
@@ -103,7 +103,7 @@ export class Group extends GroupFields {
    * replaces the content (PUT). The bytes are sent as given (`application/octet-stream`).
    */
   async upload(content: string | Uint8Array, options: CallOptions = {}): Promise<void> {
-    this.#contentsPath('upload');
+    this.contentsPath('upload');
     if (typeof content !== 'string' && !(content instanceof Uint8Array)) {
       throw new ValidationError(
         `content must be a string, Buffer or Uint8Array, got ${describeValue(content)}`,
@@ -115,7 +115,7 @@ export class Group extends GroupFields {
       this.queue(
         `upload(${size} bytes)`,
         async (signal) => {
-          await this.call('POST', this.#contentsPath('upload'), {
+          await this.call('POST', this.contentsPath('upload'), {
             bytes: content,
             owner: this.requestOwner,
             signal,
@@ -127,7 +127,7 @@ export class Group extends GroupFields {
     }
     this.assertCommitted('upload');
     try {
-      await this.call('PUT', this.#contentsPath('upload'), {
+      await this.call('PUT', this.contentsPath('upload'), {
         bytes: content,
         owner: this.requestOwner,
         signal: options.signal,
@@ -141,7 +141,7 @@ export class Group extends GroupFields {
   download(options?: CallOptions & { stream?: false | undefined }): Promise<Buffer>;
   download(options: CallOptions & { stream: true }): Promise<Readable>;
   async download(options: CallOptions & { stream?: boolean | undefined } = {}): Promise<Buffer | Readable> {
-    const path = this.#contentsPath('download');
+    const path = this.contentsPath('download');
     this.assertCommitted('download');
     const stream = options.stream === true;
     try {
@@ -184,7 +184,7 @@ export class Group extends GroupFields {
 
   // ---- what commit() needs ---------------------------------------------------------------------
 
-  #branch(): string {
+  private branchName(): string {
     if (this.kind === undefined) {
       throw new ValidationError(
         `${this.label}: the SDK does not model the group type ${JSON.stringify(this.type)}`,
@@ -194,7 +194,7 @@ export class Group extends GroupFields {
   }
 
   protected itemPath(): string {
-    return `/v2/groups/${this.#branch()}/${this.id}`;
+    return `/v2/groups/${this.branchName()}/${this.id}`;
   }
 
   protected get entityKey(): string {
@@ -202,7 +202,7 @@ export class Group extends GroupFields {
   }
 
   protected override checkCreate(): void {
-    this.#branch();
+    this.branchName();
     const missing = (REQUIRED[this.type] ?? []).filter(([field]) => {
       const value = this.fields[field];
       return value === undefined || value === '';
@@ -231,7 +231,7 @@ export class Group extends GroupFields {
     for (const [field, value] of changes) body[field] = value;
     if (creating && body.malware === true && body.password === undefined)
       body.password = DEFAULT_MALWARE_PASSWORD;
-    return { path: creating ? `/v2/groups/${this.#branch()}` : this.itemPath(), body };
+    return { path: creating ? `/v2/groups/${this.branchName()}` : this.itemPath(), body };
   }
 
   protected applySaved(item: Record<string, unknown>): void {

@@ -83,26 +83,26 @@ export abstract class IndicatorData extends Item {
 
   /** Reads the fields of `item` that are present (a create or update answer): they replace the old ones. */
   protected readWire(item: Record<string, unknown>): void {
-    this.#load();
+    this.loadedFields();
     const ownerName = readOwnerName(item);
     if (ownerName !== undefined) this.ownerName = ownerName;
     this.tags = readTags(item.tag) ?? this.tags;
     this.attributes = readAttributes(item.attribute) ?? this.attributes;
-    this.#read(item);
+    this.readFields(item);
   }
 
   /** The fields, read from the wire item (or made empty) on first use. */
-  #load(): Fields {
+  private loadedFields(): Fields {
     const data = this.#data;
     if (data instanceof Fields) return data;
     const fields = new Fields();
     this.#data = fields;
-    if (data !== undefined) this.#read(data);
+    if (data !== undefined) this.readFields(data);
     return fields;
   }
 
-  #read(item: Record<string, unknown>): void {
-    const f = this.#load();
+  private readFields(item: Record<string, unknown>): void {
+    const f = this.loadedFields();
     f.dateAdded = readString(item.dateAdded) ?? f.dateAdded;
     f.lastModified = readString(item.lastModified) ?? f.lastModified;
     f.rating = readNumber(item.rating) ?? f.rating;
@@ -200,7 +200,7 @@ export abstract class IndicatorData extends Item {
 
   /** A host's DNS flag (sent as `"true"`/`"false"`). */
   setDnsActive(active: boolean): this {
-    this.#requireKind(HOST, 'setDnsActive');
+    this.requireKind(HOST, 'setDnsActive');
     const value = checkFlag(active, 'dnsActive');
     this.change('dnsActive', value, 'setDnsActive');
     this.dnsActive = value;
@@ -209,7 +209,7 @@ export abstract class IndicatorData extends Item {
 
   /** A host's WHOIS flag (sent as `"true"`/`"false"`). */
   setWhoisActive(active: boolean): this {
-    this.#requireKind(HOST, 'setWhoisActive');
+    this.requireKind(HOST, 'setWhoisActive');
     const value = checkFlag(active, 'whoisActive');
     this.change('whoisActive', value, 'setWhoisActive');
     this.whoisActive = value;
@@ -218,7 +218,7 @@ export abstract class IndicatorData extends Item {
 
   /** A file's size in bytes, an integer ≥ 0. */
   setSize(bytes: number): this {
-    this.#requireKind(FILE, 'setSize');
+    this.requireKind(FILE, 'setSize');
     if (typeof bytes !== 'number' || !Number.isSafeInteger(bytes) || bytes < 0) {
       throw new ValidationError(`size must be an integer >= 0, got ${describeValue(bytes)}`);
     }
@@ -227,7 +227,7 @@ export abstract class IndicatorData extends Item {
     return this;
   }
 
-  #requireKind(kind: IndicatorKind, method: string): void {
+  private requireKind(kind: IndicatorKind, method: string): void {
     if (this.kind !== kind) {
       throw new ValidationError(`${method}() applies to ${kind.type} indicators only, not to ${this.label}`);
     }
@@ -263,106 +263,106 @@ export abstract class IndicatorData extends Item {
 
   /** The value fields (`ip`, `hostName`, `md5`/`sha1`/`sha256`, `text`, `address`, custom ones). */
   get values(): Record<string, string | undefined> {
-    return this.#load().values;
+    return this.loadedFields().values;
   }
 
   /** When the indicator was added (ISO 8601), as the server sent it. */
   get dateAdded(): string | undefined {
-    return this.#load().dateAdded;
+    return this.loadedFields().dateAdded;
   }
   /** When the indicator was added (ISO 8601), as the server sent it. */
   set dateAdded(value: string | undefined) {
-    this.#load().dateAdded = value;
+    this.loadedFields().dateAdded = value;
   }
 
   /** When the indicator last changed (ISO 8601), as the server sent it. */
   get lastModified(): string | undefined {
-    return this.#load().lastModified;
+    return this.loadedFields().lastModified;
   }
   /** When the indicator last changed (ISO 8601), as the server sent it. */
   set lastModified(value: string | undefined) {
-    this.#load().lastModified = value;
+    this.loadedFields().lastModified = value;
   }
 
   /** The threat rating, 0–5. */
   get rating(): number | undefined {
-    return this.#load().rating;
+    return this.loadedFields().rating;
   }
   /** The threat rating, 0–5. */
   set rating(value: number | undefined) {
-    this.#load().rating = value;
+    this.loadedFields().rating = value;
   }
 
   /** The confidence, 0–100. */
   get confidence(): number | undefined {
-    return this.#load().confidence;
+    return this.loadedFields().confidence;
   }
   /** The confidence, 0–100. */
   set confidence(value: number | undefined) {
-    this.#load().confidence = value;
+    this.loadedFields().confidence = value;
   }
 
   /** ThreatAssess rating, computed by the server. */
   get threatAssessRating(): number | undefined {
-    return this.#load().threatAssessRating;
+    return this.loadedFields().threatAssessRating;
   }
   /** ThreatAssess rating, computed by the server. */
   set threatAssessRating(value: number | undefined) {
-    this.#load().threatAssessRating = value;
+    this.loadedFields().threatAssessRating = value;
   }
 
   /** ThreatAssess confidence, computed by the server. */
   get threatAssessConfidence(): number | undefined {
-    return this.#load().threatAssessConfidence;
+    return this.loadedFields().threatAssessConfidence;
   }
   /** ThreatAssess confidence, computed by the server. */
   set threatAssessConfidence(value: number | undefined) {
-    this.#load().threatAssessConfidence = value;
+    this.loadedFields().threatAssessConfidence = value;
   }
 
   /** The displayed Description attribute's value, as the API reports it (`setDescription` writes it). */
   get description(): string | undefined {
-    return this.#load().description;
+    return this.loadedFields().description;
   }
   /** The displayed Description attribute's value, as the API reports it (`setDescription` writes it). */
   set description(value: string | undefined) {
-    this.#load().description = value;
+    this.loadedFields().description = value;
   }
 
   /** The link to the indicator in the ThreatConnect web application. */
   get webLink(): string | undefined {
-    return this.#load().webLink;
+    return this.loadedFields().webLink;
   }
   /** The link to the indicator in the ThreatConnect web application. */
   set webLink(value: string | undefined) {
-    this.#load().webLink = value;
+    this.loadedFields().webLink = value;
   }
 
   /** A host's DNS flag, as the API sends it (`'true'`/`'false'`). */
   get dnsActive(): string | undefined {
-    return this.#load().dnsActive;
+    return this.loadedFields().dnsActive;
   }
   /** A host's DNS flag, as the API sends it (`'true'`/`'false'`). */
   set dnsActive(value: string | undefined) {
-    this.#load().dnsActive = value;
+    this.loadedFields().dnsActive = value;
   }
 
   /** A host's WHOIS flag, as the API sends it (`'true'`/`'false'`). */
   get whoisActive(): string | undefined {
-    return this.#load().whoisActive;
+    return this.loadedFields().whoisActive;
   }
   /** A host's WHOIS flag, as the API sends it (`'true'`/`'false'`). */
   set whoisActive(value: string | undefined) {
-    this.#load().whoisActive = value;
+    this.loadedFields().whoisActive = value;
   }
 
   /** File size in bytes. */
   get size(): number | undefined {
-    return this.#load().size;
+    return this.loadedFields().size;
   }
   /** A file's size in bytes. */
   set size(value: number | undefined) {
-    this.#load().size = value;
+    this.loadedFields().size = value;
   }
 }
 

@@ -122,7 +122,7 @@ export class Indicator extends IndicatorData {
 
   // ---- intelligence (rest-api-v2.md 6.6; docs/intelligence.md). Sent at once, not queued. ------
 
-  #intel(method: string): intel.IntelligenceTarget {
+  private intelTarget(method: string): intel.IntelligenceTarget {
     this.assertCommitted(method);
     const { context } = this;
     return {
@@ -137,48 +137,48 @@ export class Indicator extends IndicatorData {
 
   /** Observations per day, every user together (`GET {indicator}/observations`, every page). */
   async observations(options: CallOptions = {}): Promise<intel.Observation[]> {
-    return intel.observations(this.#intel('observations'), options.signal);
+    return intel.observations(this.intelTarget('observations'), options.signal);
   }
 
   /** Everyone's observation count and the API user's own (`GET {indicator}/observationCount`). */
   async observationCount(options: CallOptions = {}): Promise<intel.ObservationCount> {
-    return intel.observationCount(this.#intel('observationCount'), options.signal);
+    return intel.observationCount(this.intelTarget('observationCount'), options.signal);
   }
 
   /** Adds `count` (an integer from 1 to 2147483647) to the API user's observations (`POST …/observations`). */
   async addObservation(count: number, options: intel.AddObservationOptions = {}): Promise<void> {
     const body = intel.observationBody(count, options.dateObserved);
-    return intel.addObservation(this.#intel('addObservation'), body, options.signal);
+    return intel.addObservation(this.intelTarget('addObservation'), body, options.signal);
   }
 
   /** Reports the indicator as a false positive: counted once per user and day (`POST …/falsePositive`). */
   async reportFalsePositive(options: CallOptions = {}): Promise<intel.FalsePositive> {
-    return intel.reportFalsePositive(this.#intel('reportFalsePositive'), options.signal);
+    return intel.reportFalsePositive(this.intelTarget('reportFalsePositive'), options.signal);
   }
 
   /** The owners that hold this value, among those the API user may access (`GET …/owners`). */
   async owners(options: CallOptions = {}): Promise<Owner[]> {
-    return intel.owners(this.#intel('owners'), options.signal);
+    return intel.owners(this.intelTarget('owners'), options.signal);
   }
 
   /** A host's DNS resolutions, each date with its addresses (`GET …/dnsResolutions`, every page). */
   async dnsResolutions(options: CallOptions = {}): Promise<intel.DnsResolution[]> {
-    return intel.dnsResolutions(this.#intel('dnsResolutions'), options.signal);
+    return intel.dnsResolutions(this.intelTarget('dnsResolutions'), options.signal);
   }
 
   /** The hosts that resolved to an address (`GET …/dnsResolutions` of an address, every page). */
   async dnsHosts(options: CallOptions = {}): Promise<Indicator[]> {
-    return intel.dnsHosts(this.#intel('dnsHosts'), options.signal);
+    return intel.dnsHosts(this.intelTarget('dnsHosts'), options.signal);
   }
 
   /** A file's occurrences (`GET …/fileOccurrences`; the array and the single-object answer alike). */
   async fileOccurrences(options: CallOptions = {}): Promise<intel.FileOccurrence[]> {
-    return intel.fileOccurrences(this.#intel('fileOccurrences'), options.signal);
+    return intel.fileOccurrences(this.intelTarget('fileOccurrences'), options.signal);
   }
 
   /** One occurrence of a file, by id. */
   async fileOccurrence(id: number, options: CallOptions = {}): Promise<intel.FileOccurrence> {
-    return intel.fileOccurrence(this.#intel('fileOccurrence'), id, options.signal);
+    return intel.fileOccurrence(this.intelTarget('fileOccurrence'), id, options.signal);
   }
 
   /** Adds where a file was seen: at least one of `fileName`, `path` and `date`; returns it with its id. */
@@ -186,7 +186,7 @@ export class Indicator extends IndicatorData {
     occurrence: intel.FileOccurrenceInput,
     options: CallOptions = {},
   ): Promise<intel.FileOccurrence> {
-    const target = this.#intel('addFileOccurrence');
+    const target = this.intelTarget('addFileOccurrence');
     const body = intel.checkOccurrence(target, 'addFileOccurrence', occurrence);
     return intel.addFileOccurrence(target, body, options.signal);
   }
@@ -197,14 +197,14 @@ export class Indicator extends IndicatorData {
     changes: intel.FileOccurrenceInput,
     options: CallOptions = {},
   ): Promise<intel.FileOccurrence> {
-    const target = this.#intel('updateFileOccurrence');
+    const target = this.intelTarget('updateFileOccurrence');
     const body = intel.checkOccurrence(target, 'updateFileOccurrence', changes, id);
     return intel.updateFileOccurrence(target, id, body, options.signal);
   }
 
   /** Deletes an occurrence of a file. */
   async deleteFileOccurrence(id: number, options: CallOptions = {}): Promise<void> {
-    const target = this.#intel('deleteFileOccurrence');
+    const target = this.intelTarget('deleteFileOccurrence');
     intel.checkOccurrence(target, 'deleteFileOccurrence', undefined, id);
     return intel.deleteFileOccurrence(target, id, options.signal);
   }
@@ -227,7 +227,7 @@ export class Indicator extends IndicatorData {
     value?: string,
     owner?: string,
   ): this {
-    return this.#typedLink('POST', 'associateIndicator', associationType, target, value, owner);
+    return this.typedLink('POST', 'associateIndicator', associationType, target, value, owner);
   }
 
   /** Queues the removal of a typed association (`DELETE` on the same path). */
@@ -244,10 +244,10 @@ export class Indicator extends IndicatorData {
     value?: string,
     owner?: string,
   ): this {
-    return this.#typedLink('DELETE', 'disassociateIndicator', associationType, target, value, owner);
+    return this.typedLink('DELETE', 'disassociateIndicator', associationType, target, value, owner);
   }
 
-  #typedLink(
+  private typedLink(
     method: 'POST' | 'DELETE',
     name: string,
     associationType: unknown,
@@ -295,7 +295,7 @@ export class Indicator extends IndicatorData {
 
   // ---- what commit() needs ---------------------------------------------------------------------
 
-  #branch(): string {
+  private branchName(): string {
     if (this.kind === undefined) {
       throw new ValidationError(
         `${this.label}: the client does not know the indicator type ${JSON.stringify(this.type)}, so it cannot address it`,
@@ -305,7 +305,7 @@ export class Indicator extends IndicatorData {
   }
 
   protected itemPath(): string {
-    return `/v2/indicators/${this.#branch()}/${quotePathSegment(this.referenceValue)}`;
+    return `/v2/indicators/${this.branchName()}/${quotePathSegment(this.referenceValue)}`;
   }
 
   protected get entityKey(): string {
@@ -333,7 +333,7 @@ export class Indicator extends IndicatorData {
       }
     }
     for (const field of MUTABLE) if (changes.has(field)) body[field] = changes.get(field);
-    return { path: creating ? `/v2/indicators/${this.#branch()}` : this.itemPath(), body };
+    return { path: creating ? `/v2/indicators/${this.branchName()}` : this.itemPath(), body };
   }
 
   protected applySaved(item: Record<string, unknown>): void {

@@ -148,7 +148,7 @@ export abstract class Item extends ItemCore {
     this.queue(
       `addSecurityLabel(${JSON.stringify(label)})`,
       async (signal) => {
-        await this.#postLabel(label, signal);
+        await this.postLabel(label, signal);
         if (this.securityLabels !== undefined && !this.securityLabels.includes(label))
           this.securityLabels.push(label);
       },
@@ -176,7 +176,7 @@ export abstract class Item extends ItemCore {
             signal,
           });
         }
-        if (!current.includes(label)) await this.#postLabel(label, signal);
+        if (!current.includes(label)) await this.postLabel(label, signal);
         this.securityLabels = [label];
       },
       'setSecurityLabel',
@@ -211,7 +211,7 @@ export abstract class Item extends ItemCore {
     return this.securityLabels;
   }
 
-  async #postLabel(label: string, signal: AbortSignal | undefined): Promise<void> {
+  private async postLabel(label: string, signal: AbortSignal | undefined): Promise<void> {
     await this.call('POST', `${this.itemPath()}/securityLabels/${quotePathSegment(label)}`, {
       owner: this.requestOwner,
       signal,

@@ -68,7 +68,7 @@ export class Task extends LinkedItem {
 
   // ---- setters ---------------------------------------------------------------------------------
 
-  #set(field: string, value: unknown, method: string): this {
+  private setField(field: string, value: unknown, method: string): this {
     this.change(field, value, method);
     this.fields[field] = value;
     return this;
@@ -76,34 +76,34 @@ export class Task extends LinkedItem {
 
   /** `Not Started`, `In Progress`, `Completed`, `Waiting on Someone` or `Deferred`. */
   setStatus(status: string): this {
-    return this.#set('status', checkText(status, 'status'), 'setStatus');
+    return this.setField('status', checkText(status, 'status'), 'setStatus');
   }
   /** The task's description. */
   setDescription(description: string): this {
     if (typeof description !== 'string') {
       throw new ValidationError(`description must be a string, got ${describeValue(description)}`);
     }
-    return this.#set('description', description, 'setDescription');
+    return this.setField('description', description, 'setDescription');
   }
   /** The due date: an ISO 8601 string or a `Date`. */
   setDueDate(date: string | Date): this {
-    return this.#set('dueDate', checkDate(date, 'dueDate'), 'setDueDate');
+    return this.setField('dueDate', checkDate(date, 'dueDate'), 'setDueDate');
   }
   /** The reminder date: an ISO 8601 string or a `Date`. */
   setReminderDate(date: string | Date): this {
-    return this.#set('reminderDate', checkDate(date, 'reminderDate'), 'setReminderDate');
+    return this.setField('reminderDate', checkDate(date, 'reminderDate'), 'setReminderDate');
   }
   /** The escalation date: an ISO 8601 string or a `Date`. */
   setEscalationDate(date: string | Date): this {
-    return this.#set('escalationDate', checkDate(date, 'escalationDate'), 'setEscalationDate');
+    return this.setField('escalationDate', checkDate(date, 'escalationDate'), 'setEscalationDate');
   }
   /** The users the task is assigned to, by user name (replaces the list). */
   setAssignees(userNames: readonly string[]): this {
-    return this.#set('assignee', checkUsers(userNames, 'assignees'), 'setAssignees');
+    return this.setField('assignee', checkUsers(userNames, 'assignees'), 'setAssignees');
   }
   /** The users the task escalates to, by user name (replaces the list). */
   setEscalatees(userNames: readonly string[]): this {
-    return this.#set('escalatee', checkUsers(userNames, 'escalatees'), 'setEscalatees');
+    return this.setField('escalatee', checkUsers(userNames, 'escalatees'), 'setEscalatees');
   }
 
   // ---- associations ----------------------------------------------------------------------------

@@ -60,7 +60,7 @@ export class Victim extends LinkedItem {
 
   // ---- setters ---------------------------------------------------------------------------------
 
-  #set(field: string, value: unknown, method: string): this {
+  private setField(field: string, value: unknown, method: string): this {
     if (typeof value !== 'string') {
       throw new ValidationError(`${field} must be a string, got ${describeValue(value)}`);
     }
@@ -71,23 +71,23 @@ export class Victim extends LinkedItem {
 
   /** The victim's description. */
   setDescription(description: string): this {
-    return this.#set('description', description, 'setDescription');
+    return this.setField('description', description, 'setDescription');
   }
   /** The victim's organization. */
   setOrg(org: string): this {
-    return this.#set('org', org, 'setOrg');
+    return this.setField('org', org, 'setOrg');
   }
   /** The victim's sub-organization. */
   setSuborg(suborg: string): this {
-    return this.#set('suborg', suborg, 'setSuborg');
+    return this.setField('suborg', suborg, 'setSuborg');
   }
   /** Where the victim works. */
   setWorkLocation(workLocation: string): this {
-    return this.#set('workLocation', workLocation, 'setWorkLocation');
+    return this.setField('workLocation', workLocation, 'setWorkLocation');
   }
   /** The victim's nationality. */
   setNationality(nationality: string): this {
-    return this.#set('nationality', nationality, 'setNationality');
+    return this.setField('nationality', nationality, 'setNationality');
   }
 
   // ---- associations ----------------------------------------------------------------------------
