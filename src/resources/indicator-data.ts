@@ -237,7 +237,7 @@ export abstract class IndicatorData extends Item {
    * The fields as data, for `JSON.stringify`, which does not see accessors: the fields an indicator
    * had as own properties before they were read lazily, in their order (without the internal context).
    */
-  toJSON(): Record<string, unknown> {
+  override toJSON(): Record<string, unknown> {
     return {
       id: this.id,
       ownerName: this.ownerName,

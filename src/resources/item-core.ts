@@ -17,18 +17,13 @@ import type { ApiResponse } from '../core/response.js';
 
 import { annotate } from './checks.js';
 import type { ResourceType } from '../core/enums.js';
-import type { ResourceContext } from './context.js';
 import type { Group } from './group.js';
 import type { GroupKind } from './kinds.js';
 // (targets.ts imports this module too; neither uses the other before a method runs.)
 import { groupTarget } from './targets.js';
-import type { AttributeValue } from './values.js';
+import { ItemState, type Step } from './item-state.js';
 
-/**
- * Where an object stands: `new` (made by `add()`, not yet created), `clean` (as on the server, as far
- * as the client knows), `modified` (a field was set; `commit()` sends an update), `deleted`.
- */
-export type Phase = 'new' | 'clean' | 'modified' | 'deleted';
+export type { Phase } from './item-state.js';
 
 /** The four kinds of objects that carry metadata and associations. */
 export type ItemKind = 'indicator' | 'group' | 'victim' | 'task';
@@ -37,13 +32,6 @@ export type ItemKind = 'indicator' | 'group' | 'victim' | 'task';
 export interface CallOptions {
   /** Cancels the call: the step in flight is aborted and the rest stay queued. */
   readonly signal?: AbortSignal | undefined;
-}
-
-/** One queued request of `commit()`. */
-interface Step {
-  /** What it does, as the user asked for it: `addTag("APT")`. */
-  readonly description: string;
-  run(signal: AbortSignal | undefined): Promise<void>;
 }
 
 /** Options of {@link Item.call}. */
@@ -67,69 +55,14 @@ export interface AssociationTarget {
   owner(): string | undefined;
 }
 
-/** An object's queued work: field changes, requests, and the chain that runs commits one at a time. */
-interface Pending {
-  /** Field changes for the create or update body, in the order they were set. */
-  changes: Map<string, unknown> | undefined;
-  steps: Step[] | undefined;
-  /** Commits and deletes of one object run one after the other. */
-  chain: Promise<unknown> | undefined;
-}
-
 /**
  * The write side shared by indicators, groups, victims and tasks: phase, queued work, commit, delete
- * and group associations. {@link Item} (item.ts) adds tags, attributes and security labels.
- *
- * The classes of these objects (this one, Item, IndicatorData, Indicator, LinkedItem, GroupFields,
- * Group, Victim, Task) keep their helper methods `private`, not `#private`: a class with `#` methods
- * stamps a brand on every instance (one more slot per class in the chain, 144 bytes an indicator
- * instead of 112) and its constructor can never be skipped, and a listing builds these objects by
- * the hundred thousand. Their fields stay `#private`; those cost nothing more.
+ * and group associations, on the storage of item-state.ts (which says why helper methods here are
+ * `private`, not `#private`). {@link Item} (item.ts) adds tags, attributes and security labels.
  */
-export abstract class ItemCore {
-  /** The API id; a temporary negative id until a new object is committed. Indicators are addressed by value. */
-  id: number;
-  ownerName: string | undefined;
-  /** Tag names, when read with `includeTags` or `loadTags()`. */
-  tags: string[] | undefined;
-  /** Attributes, when read with `includeAttributes` or `loadAttributes()`. */
-  attributes: AttributeValue[] | undefined;
-  /** Security label names, after `loadSecurityLabels()`. */
-  securityLabels: string[] | undefined;
-  /** @internal */
-  readonly context: ResourceContext;
-  #phase: Phase;
-  /**
-   * What commit() has to do, made when first needed: an object read from a listing and never changed
-   * carries one empty slot instead of three (such objects are built, and kept by `retrieve()`, by the
-   * hundred thousand).
-   */
-  #pending: Pending | undefined;
-
-  /** @internal */
-  protected constructor(id: number, context: ResourceContext, phase: Phase) {
-    this.id = id;
-    this.context = context;
-    this.#phase = phase;
-    this.ownerName = undefined;
-    this.tags = undefined;
-    this.attributes = undefined;
-    this.securityLabels = undefined;
-    this.#pending = undefined;
-  }
-
-  private pendingWork(): Pending {
-    this.#pending ??= { changes: undefined, steps: undefined, chain: undefined };
-    return this.#pending;
-  }
-
+export abstract class ItemCore extends ItemState {
   /** Which kind of object this is. */
   abstract get itemKind(): ItemKind;
-
-  /** `new`, `clean`, `modified` or `deleted`. */
-  get phase(): Phase {
-    return this.#phase;
-  }
 
   /**
    * What the next `commit()` will send, in order: `create` or `update (rating, confidence)`, then each
@@ -137,10 +70,10 @@ export abstract class ItemCore {
    */
   get pendingChanges(): string[] {
     const out: string[] = [];
-    if (this.#phase === 'new') out.push('create');
-    else if (this.#phase === 'modified')
-      out.push(`update (${[...(this.#pending?.changes?.keys() ?? [])].join(', ')})`);
-    for (const step of this.#pending?.steps ?? []) out.push(step.description);
+    if (this.phase === 'new') out.push('create');
+    else if (this.phase === 'modified')
+      out.push(`update (${[...(this.extrasIfAny()?.changes?.keys() ?? [])].join(', ')})`);
+    for (const step of this.extrasIfAny()?.steps ?? []) out.push(step.description);
     return out;
   }
 
@@ -150,7 +83,7 @@ export abstract class ItemCore {
    */
   discardPending(): string[] {
     // Emptied in place, so a commit in flight sends nothing after its current step.
-    return (this.#pending?.steps?.splice(0) ?? []).map((s) => s.description);
+    return (this.extrasIfAny()?.steps?.splice(0) ?? []).map((s) => s.description);
   }
 
   // ---- what each kind provides ------------------------------------------------------------------
@@ -190,7 +123,7 @@ export abstract class ItemCore {
 
   /** Refuses changes to a deleted object. */
   protected assertNotDeleted(method: string): void {
-    if (this.#phase === 'deleted') {
+    if (this.phase === 'deleted') {
       throw new ValidationError(`${this.label} was deleted: ${method}() cannot change it`);
     }
   }
@@ -202,11 +135,11 @@ export abstract class ItemCore {
   protected change(field: string, value: unknown, method: string): void {
     this.assertNotDeleted(method);
     this.itemPath();
-    const work = this.pendingWork();
+    const work = this.extras();
     work.changes ??= new Map();
     work.changes.delete(field);
     work.changes.set(field, value);
-    if (this.#phase === 'clean') this.#phase = 'modified';
+    if (this.phase === 'clean') this.setPhase('modified');
   }
 
   /** Queues a request for `commit()`. */
@@ -214,23 +147,23 @@ export abstract class ItemCore {
     this.assertNotDeleted(method);
     // An object the client cannot address (a type it does not know) fails here, not at commit().
     this.itemPath();
-    const work = this.pendingWork();
+    const work = this.extras();
     work.steps ??= [];
     work.steps.push({ description, run });
   }
 
   /** Drops queued steps whose description starts with `prefix` (a later `setDescription` wins). */
   protected unqueue(prefix: string): void {
-    const work = this.#pending;
+    const work = this.extrasIfAny();
     if (work?.steps) work.steps = work.steps.filter((s) => !s.description.startsWith(prefix));
   }
 
   /** Refuses what needs the object on the server. */
   protected assertCommitted(method: string): void {
-    if (this.#phase === 'new') {
+    if (this.phase === 'new') {
       throw new ValidationError(`${this.label} has not been committed yet: commit() it before ${method}()`);
     }
-    if (this.#phase === 'deleted') throw new ValidationError(`${this.label} was deleted`);
+    if (this.phase === 'deleted') throw new ValidationError(`${this.label} was deleted`);
   }
 
   /** One request through the client's requester; a non-2xx answer throws the typed ApiError. */
@@ -303,7 +236,7 @@ export abstract class ItemCore {
   // ---- commit and delete -----------------------------------------------------------------------
 
   private serialized<T>(run: () => Promise<T>): Promise<T> {
-    const work = this.pendingWork();
+    const work = this.extras();
     const next = (work.chain ?? Promise.resolve()).then(run, run);
     work.chain = next.catch(() => undefined);
     return next;
@@ -321,16 +254,16 @@ export abstract class ItemCore {
   }
 
   private async runCommit(signal: AbortSignal | undefined): Promise<this> {
-    if (this.#phase === 'deleted') {
+    if (this.phase === 'deleted') {
       throw new ValidationError(`${this.label} was deleted: there is nothing to commit`);
     }
-    if (this.#phase === 'new') {
+    if (this.phase === 'new') {
       this.checkCreate();
       await this.save(true, signal);
-    } else if (this.#phase === 'modified') {
+    } else if (this.phase === 'modified') {
       await this.save(false, signal);
     }
-    const steps = this.#pending?.steps ?? [];
+    const steps = this.extrasIfAny()?.steps ?? [];
     for (let step = steps[0]; step !== undefined; step = steps[0]) {
       try {
         await step.run(signal);
@@ -344,7 +277,7 @@ export abstract class ItemCore {
 
   private async save(creating: boolean, signal: AbortSignal | undefined): Promise<void> {
     // A copy: changes made while the request is in flight stay for the next commit.
-    const changes = new Map(this.#pending?.changes ?? []);
+    const changes = new Map(this.extrasIfAny()?.changes ?? []);
     const label = this.label;
     const { path, body } = this.saveRequest(creating, changes);
     let response: ApiResponse;
@@ -367,11 +300,11 @@ export abstract class ItemCore {
         { status: response.status, contentType: response.headers['content-type'] },
       );
     }
-    const current = this.#pending?.changes;
+    const current = this.extrasIfAny()?.changes;
     if (current !== undefined) {
       for (const [field, value] of changes) if (current.get(field) === value) current.delete(field);
     }
-    this.#phase = current !== undefined && current.size > 0 ? 'modified' : 'clean';
+    this.setPhase(current !== undefined && current.size > 0 ? 'modified' : 'clean');
   }
 
   /**
@@ -380,17 +313,17 @@ export abstract class ItemCore {
    */
   delete(options: CallOptions = {}): Promise<void> {
     return this.serialized(async () => {
-      if (this.#phase === 'new') {
+      if (this.phase === 'new') {
         throw new ValidationError(`${this.label} has not been committed: there is nothing to delete`);
       }
-      if (this.#phase === 'deleted') throw new ValidationError(`${this.label} was already deleted`);
+      if (this.phase === 'deleted') throw new ValidationError(`${this.label} was already deleted`);
       try {
         await this.call('DELETE', this.itemPath(), { owner: this.requestOwner, signal: options.signal });
       } catch (error) {
         throw annotate(error, `${this.label}: delete failed`);
       }
-      this.#phase = 'deleted';
-      const work = this.pendingWork();
+      this.setPhase('deleted');
+      const work = this.extras();
       work.changes = undefined;
       work.steps = undefined;
     });

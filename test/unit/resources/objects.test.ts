@@ -496,6 +496,37 @@ describe('groups, victims and tasks', () => {
     assert.throws(() => createTask('', undefined, ctx), ValidationError);
   });
 
+  it('tags, attributes and labels read, set and print the same before and after an object has queued work', () => {
+    const group = parseGroup(
+      { id: 8, name: 'G', type: 'Adversary', ownerName: 'Example Org', tag: [{ name: 'APT' }] },
+      ctx,
+    );
+    assert.deepEqual(group.tags, ['APT']);
+    assert.equal(group.attributes, undefined);
+    assert.equal(group.phase, 'clean');
+    // JSON has the metadata (accessors) and the fields, never the client context.
+    const json = JSON.parse(JSON.stringify(group)) as Record<string, unknown>;
+    assert.deepEqual(json.tags, ['APT']);
+    assert.equal(json.name, 'G');
+    assert.equal('context' in json, false);
+    const task = parseTask({ id: 3, name: 'T', ownerName: 'Example Org' }, ctx);
+    task.securityLabels = ['TLP:RED'];
+    task.attributes = undefined;
+    task.addTag('x');
+    assert.deepEqual(task.securityLabels, ['TLP:RED']);
+    assert.equal(task.phase, 'clean');
+    task.setName('T2');
+    assert.equal(task.phase, 'modified');
+    assert.deepEqual(task.pendingChanges, ['update (name)', 'addTag("x")']);
+    // A field set to undefined on an object without queued work stays unset.
+    const host = parseIndicator({ id: 9, type: 'Host', summary: 'a.example.com' }, ctx);
+    host.tags = undefined;
+    assert.equal(host.tags, undefined);
+    host.tags = ['y'];
+    assert.deepEqual((JSON.parse(JSON.stringify(host)) as { tags?: unknown }).tags, ['y']);
+    assert.equal(host.phase, 'clean');
+  });
+
   it('indicatorKindFromApi gives built-in kinds their own entry and custom kinds their labels', () => {
     assert.equal(
       indicatorKindFromApi({
