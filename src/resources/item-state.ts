@@ -93,6 +93,7 @@ export abstract class ItemState {
   get tags(): string[] | undefined {
     return this.extrasIfAny()?.tags;
   }
+  /** Tag names, when read with `includeTags` or `loadTags()`. */
   set tags(value: string[] | undefined) {
     if (value !== undefined || this.extrasIfAny() !== undefined) this.extras().tags = value;
   }
@@ -101,6 +102,7 @@ export abstract class ItemState {
   get attributes(): AttributeValue[] | undefined {
     return this.extrasIfAny()?.attributes;
   }
+  /** Attributes, when read with `includeAttributes` or `loadAttributes()`. */
   set attributes(value: AttributeValue[] | undefined) {
     if (value !== undefined || this.extrasIfAny() !== undefined) this.extras().attributes = value;
   }
@@ -109,6 +111,7 @@ export abstract class ItemState {
   get securityLabels(): string[] | undefined {
     return this.extrasIfAny()?.securityLabels;
   }
+  /** Security label names, after `loadSecurityLabels()`. */
   set securityLabels(value: string[] | undefined) {
     if (value !== undefined || this.extrasIfAny() !== undefined) this.extras().securityLabels = value;
   }
