@@ -6,7 +6,8 @@
  * 1. Floor: every indicator of an N-indicator sandbox (a filter object with the three owners: each
  *    owner's `/v2/indicators`, pages of 500) by `stream()` and by `retrieve()`, against a bare loop of
  *    signed undici requests + `JSON.parse` fetching the same windows at the same concurrency (1 and 4).
- *    Runs alternate (bare, stream, retrieve, then rotated); the ratio is the median over the rounds of
+ *    Runs alternate in a Williams square (each side follows each other side equally often), with a
+ *    full garbage collection between runs (`--expose-gc`); the ratio is the median over the rounds of
  *    each round's ratio (drift cancels out), with the ratio of the medians beside it. Target: <= 1.2x.
  * 2. Memory: each side in a child process of its own, which reports its peak RSS (`VmHWM` of
  *    /proc/self/status): `stream()` of N and of M (1,000,000) indicators next to the bare loop's peak in
@@ -192,6 +193,17 @@ async function floor(sdk: typeof Sdk, details: SandboxDetails, rounds: number): 
       `\n1. Floor: ${expected} indicators in ${OWNERS.length} owners, pages of ${LIMIT}, ${rounds} rounds`,
     );
     const order = ['bare', 'stream', 'bareKeep', 'retrieve'] as const;
+    // A Williams square: over four rounds each side runs right after each other side once, so no
+    // side always inherits the same neighbour's garbage (a side that keeps 95,000 items leaves ~60 MB
+    // for the next run's collector). With `--expose-gc` (as `npm run bench:retrieval` runs), a full
+    // collection between runs, outside the timing, removes that carry-over altogether.
+    const square = [
+      [0, 1, 3, 2],
+      [1, 2, 0, 3],
+      [2, 3, 1, 0],
+      [3, 0, 2, 1],
+    ] as const;
+    const collect = (globalThis as { gc?: () => void }).gc;
     for (const concurrency of [1, 4]) {
       const times = {
         bare: [] as number[],
@@ -200,8 +212,9 @@ async function floor(sdk: typeof Sdk, details: SandboxDetails, rounds: number): 
         retrieve: [] as number[],
       };
       for (let round = 0; round < rounds; round += 1) {
-        for (let k = 0; k < order.length; k += 1) {
-          const side = order[(round + k) % order.length] ?? 'bare';
+        for (const k of square[round % square.length] ?? []) {
+          const side = order[k];
+          collect?.();
           const started = performance.now();
           const items = await sides[side](concurrency);
           times[side].push(performance.now() - started);

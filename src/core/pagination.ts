@@ -58,6 +58,22 @@ interface Pending<P> {
   readonly promise: Promise<FetchedWindow<P>>;
 }
 
+/**
+ * Two turns of the event loop's check phase. A window started is not on the wire yet: a keep-alive
+ * socket is written to only after a check-phase turn (undici validates an idle socket first), and a
+ * caller that handles a page without awaiting I/O never gives the loop that turn, so without this the
+ * next request would leave only once the whole page had been handled. Callbacks queued in the first
+ * turn (the transport's) run before the second, which resumes the walk: the page is then handled while
+ * the server works on the next one.
+ */
+function sendTurn(): Promise<void> {
+  return new Promise((resolve) => {
+    setImmediate(() => {
+      setImmediate(resolve);
+    });
+  });
+}
+
 /** Walks a listing window by window; see the module comment. */
 export async function* paginate<P>(options: PaginateOptions<P>): AsyncGenerator<PaginatedPage<P>> {
   const { resultLimit: limit, signal } = options;
@@ -76,7 +92,9 @@ export async function* paginate<P>(options: PaginateOptions<P>): AsyncGenerator<
     const total = first.total ?? first.itemCount;
     checkWindow(first, 0, limit, total);
     let nextStart = limit;
-    const launch = (): void => {
+    /** Starts windows up to `concurrency` in flight; whether it started any. */
+    const launch = (): boolean => {
+      const before = nextStart;
       while (pending.length < concurrency && nextStart < total) {
         const start = nextStart;
         const promise = options.fetchWindow({ resultStart: start, resultLimit: limit }, controller.signal);
@@ -85,14 +103,16 @@ export async function* paginate<P>(options: PaginateOptions<P>): AsyncGenerator<
         pending.push({ start, promise });
         nextStart += limit;
       }
+      return nextStart !== before;
     };
-    // The next windows are on their way while the caller handles this page.
-    launch();
+    // The next windows are on their way while the caller handles this page: once they are started,
+    // the event loop gets a turn to send them (see `sendTurn`).
+    if (launch()) await sendTurn();
     yield { page: first.page, resultStart: 0, resultLimit: limit, resultCount: total };
     for (let next = pending.shift(); next !== undefined; next = pending.shift()) {
       const fetched = await next.promise;
       checkWindow(fetched, next.start, limit, total);
-      launch();
+      if (launch()) await sendTurn();
       yield { page: fetched.page, resultStart: next.start, resultLimit: limit, resultCount: total };
     }
   } finally {

@@ -235,11 +235,9 @@ describe('filter algebra: unions, intersections, owners and post filters against
   });
 
   it(`${RUNS} random retrievals give the oracle's ids, in first-seen order, once each`, async () => {
-    let nonEmpty = 0;
     await fc.assert(
       fc.asyncProperty(scenario, async ({ container: model, filters, mode, concurrency, again }) => {
         const expected = oracle.retrieve(model, filters);
-        if (expected.length > 0) nonEmpty += 1;
         const container = containerOf(tc, model);
         applyModels(container, model, filters);
         let got: number[];
@@ -264,7 +262,14 @@ describe('filter algebra: unions, intersections, owners and post filters against
       }),
       { numRuns: RUNS },
     );
-    // The generators reach non-empty results often enough to mean something.
-    assert.ok(nonEmpty >= RUNS / 5, `${nonEmpty} of ${RUNS} runs had results`);
+    // How many of this run's scenarios find anything varies with its seed (about a third do); the
+    // generators are checked on a fixed sample below.
+  });
+
+  it('the scenarios reach non-empty results often enough to mean something (a fixed sample)', () => {
+    // Deterministic: a fixed seed. (Counting the random runs above failed about one run in fifty.)
+    const samples = fc.sample(scenario, { numRuns: 1000, seed: 20261202 });
+    const found = samples.filter((s) => oracle.retrieve(s.container, s.filters).length > 0).length;
+    assert.ok(found >= 250, `${found} of 1000 scenarios have results`);
   });
 });

@@ -5,6 +5,7 @@
  * windows in flight. Also the client's lifecycle: `close()` aborts calls in flight, `await using`.
  */
 import assert from 'node:assert/strict';
+import diagnostics from 'node:diagnostics_channel';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { ClientClosedError, type ThreatConnect } from '../../../src/index.js';
 import { type Sandbox, sampleData } from '../../../src/sandbox/index.js';
@@ -112,6 +113,41 @@ describe('apiRequestPages with concurrent windows', () => {
     for await (const page of eight.apiRequestPages(listing())) assert.ok(page.items.length > 0);
     assert.equal(maxOpen(eight), Math.min(8, Math.ceil(expected.length / LIMIT) - 1));
   });
+
+  for (const concurrency of [1, 4]) {
+    it(`concurrency ${concurrency}: the next windows are on the wire before the caller is handed a page`, async () => {
+      // The order of two events, no clock: undici reports each request's headers as it writes them
+      // to the socket, and the loop below notes each page as it gets it. A caller that handles a
+      // page without awaiting I/O would otherwise hold back the next request until it was done.
+      const events: string[] = [];
+      const onSent = (message: unknown): void => {
+        const path = (message as { request: { path: string } }).request.path;
+        const start = new URL(path, 'http://x').searchParams.get('resultStart');
+        if (path.includes('/v2/indicators')) events.push(`sent ${start ?? '?'}`);
+      };
+      diagnostics.subscribe('undici:client:sendHeaders', onSent);
+      try {
+        const tc = make(concurrency);
+        for await (const page of tc.apiRequestPages(listing(), { concurrency })) {
+          events.push(`page ${page.resultStart}`);
+        }
+      } finally {
+        diagnostics.unsubscribe('undici:client:sendHeaders', onSent);
+      }
+      const windows = Math.ceil(expected.length / LIMIT);
+      for (let k = 0; k < windows - 1; k += 1) {
+        // The window after page k's own batch of launches (page 0 launches `concurrency` at once).
+        const next = (k === 0 ? 1 : k + concurrency) * LIMIT;
+        if (next >= windows * LIMIT) break;
+        const sent = events.indexOf(`sent ${next}`);
+        const handed = events.indexOf(`page ${k * LIMIT}`);
+        assert.ok(
+          sent !== -1 && sent < handed,
+          `window ${next} was sent after page ${k * LIMIT}: ${events.join(', ')}`,
+        );
+      }
+    });
+  }
 
   it('leaving the loop early aborts the windows in flight', async () => {
     // Later pages are held long; after the first page the loop ends, and the held requests are
