@@ -6,8 +6,8 @@
  * 1. Floor: every indicator of an N-indicator sandbox (a filter object with the three owners: each
  *    owner's `/v2/indicators`, pages of 500) by `stream()` and by `retrieve()`, against a bare loop of
  *    signed undici requests + `JSON.parse` fetching the same windows at the same concurrency (1 and 4).
- *    Runs alternate in a Williams square (each side follows each other side equally often), with a
- *    full garbage collection between runs (`--expose-gc`); the ratio is the median over the rounds of
+ *    Runs alternate in a Williams square (each side follows each other side equally often: a side
+ *    pays for the garbage of the run before it); the ratio is the median over the rounds of
  *    each round's ratio (drift cancels out), with the ratio of the medians beside it. Target: <= 1.2x.
  * 2. Memory: each side in a child process of its own, which reports its peak RSS (`VmHWM` of
  *    /proc/self/status): `stream()` of N and of M (1,000,000) indicators next to the bare loop's peak in
@@ -22,7 +22,7 @@
  * - The BUILT package (dist/) is measured; `npm run bench:retrieval` builds it first.
  *
  * Run alone on the machine: `npm run bench:retrieval [-- --indicators 100000] [-- --large 1000000]
- * [-- --rounds 5] [-- --db-dir DIR]`; `--large 0` skips the large database, and `--db-dir` keeps the
+ * [-- --rounds 8] [-- --db-dir DIR]`; `--large 0` skips the large database, and `--db-dir` keeps the
  * databases in DIR for later runs.
  */
 import { spawn } from 'node:child_process';
@@ -195,15 +195,15 @@ async function floor(sdk: typeof Sdk, details: SandboxDetails, rounds: number): 
     const order = ['bare', 'stream', 'bareKeep', 'retrieve'] as const;
     // A Williams square: over four rounds each side runs right after each other side once, so no
     // side always inherits the same neighbour's garbage (a side that keeps 95,000 items leaves ~60 MB
-    // for the next run's collector). With `--expose-gc` (as `npm run bench:retrieval` runs), a full
-    // collection between runs, outside the timing, removes that carry-over altogether.
+    // for the next run's collector; in a plain rotation the bare loop always ran after `retrieve()`).
+    // No collection is forced between runs: after one, V8 starts the next run with a small young
+    // generation, which penalises the side that allocates more per item far beyond a steady state.
     const square = [
       [0, 1, 3, 2],
       [1, 2, 0, 3],
       [2, 3, 1, 0],
       [3, 0, 2, 1],
     ] as const;
-    const collect = (globalThis as { gc?: () => void }).gc;
     for (const concurrency of [1, 4]) {
       const times = {
         bare: [] as number[],
@@ -214,7 +214,6 @@ async function floor(sdk: typeof Sdk, details: SandboxDetails, rounds: number): 
       for (let round = 0; round < rounds; round += 1) {
         for (const k of square[round % square.length] ?? []) {
           const side = order[k];
-          collect?.();
           const started = performance.now();
           const items = await sides[side](concurrency);
           times[side].push(performance.now() - started);
@@ -255,7 +254,7 @@ async function main(): Promise<void> {
   }
   const indicators = flag('--indicators', 100_000);
   const large = flag('--large', 1_000_000, 0);
-  const rounds = flag('--rounds', 5);
+  const rounds = flag('--rounds', 8);
   const cpus = os.cpus();
   console.log(`machine: ${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} cores, node ${process.version}`);
   const sdk = await loadBuiltSdk();
