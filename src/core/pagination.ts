@@ -108,11 +108,14 @@ export async function* paginate<P>(options: PaginateOptions<P>): AsyncGenerator<
     // The next windows are on their way while the caller handles this page: once they are started,
     // the event loop gets a turn to send them (see `sendTurn`).
     if (launch()) await sendTurn();
+    // An abort during that turn ends the walk here rather than with one more page.
+    throwIfAborted(signal);
     yield { page: first.page, resultStart: 0, resultLimit: limit, resultCount: total };
     for (let next = pending.shift(); next !== undefined; next = pending.shift()) {
       const fetched = await next.promise;
       checkWindow(fetched, next.start, limit, total);
       if (launch()) await sendTurn();
+      throwIfAborted(signal);
       yield { page: fetched.page, resultStart: next.start, resultLimit: limit, resultCount: total };
     }
   } finally {

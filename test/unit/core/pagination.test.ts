@@ -228,6 +228,31 @@ describe('paginate', () => {
     assert.ok(listing.waiting.every((w) => w.signal.aborted));
   });
 
+  it('an abort while the started windows are being sent ends the walk without handing out the page', async () => {
+    const listing = controlledListing(100);
+    const controller = new AbortController();
+    const iterator = paginate({
+      resultLimit: 10,
+      concurrency: 2,
+      signal: controller.signal,
+      fetchWindow: listing.fetchWindow,
+    });
+    const first = iterator.next();
+    await tick();
+    const [w0] = listing.waiting.splice(0, 1);
+    w0?.resolve(listing.pageOf(w0.window));
+    // Microtasks only: the walk has the first page and has started windows 10 and 20, and now waits
+    // for its check-phase turns.
+    for (let i = 0; i < 10; i += 1) await Promise.resolve();
+    assert.equal(listing.waiting.length, 2);
+    controller.abort(new Error('stop'));
+    await assert.rejects(
+      first,
+      (error: Error) => error.name === 'AbortError' && /stop/.test(String(error.cause)),
+    );
+    assert.ok(listing.waiting.every((w) => w.signal.aborted));
+  });
+
   it('an empty listing yields its one page', async () => {
     const pages = [];
     for await (const page of paginate({
