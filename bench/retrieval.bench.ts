@@ -22,7 +22,8 @@
  * - The BUILT package (dist/) is measured; `npm run bench:retrieval` builds it first.
  *
  * Run alone on the machine: `npm run bench:retrieval [-- --indicators 100000] [-- --large 1000000]
- * [-- --rounds 8] [-- --db-dir DIR]`; `--large 0` skips the large database, and `--db-dir` keeps the
+ * [-- --rounds 8] [-- --db-dir DIR]`; `--rounds` is rounded up to a multiple of 4 (whole squares),
+ * `--large 0` skips the large database, and `--db-dir` keeps the
  * databases in DIR for later runs.
  */
 import { spawn } from 'node:child_process';
@@ -254,7 +255,11 @@ async function main(): Promise<void> {
   }
   const indicators = flag('--indicators', 100_000);
   const large = flag('--large', 1_000_000, 0);
-  const rounds = flag('--rounds', 8);
+  // Whole Williams squares only: a partial square would let one order of sides count more than another.
+  const asked = flag('--rounds', 8);
+  const rounds = Math.max(4, Math.ceil(asked / 4) * 4);
+  if (rounds !== asked)
+    console.log(`--rounds ${asked} rounded up to ${rounds}, a whole number of 4-round squares`);
   const cpus = os.cpus();
   console.log(`machine: ${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} cores, node ${process.version}`);
   const sdk = await loadBuiltSdk();
