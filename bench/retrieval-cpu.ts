@@ -9,7 +9,9 @@
  * `apiRequestPages` (the SDK's pipeline and page windows, no objects), `stream()` and `retrieve()` of
  * every indicator of an N-indicator database in pages of 500, at
  * concurrency 1 and 4. Runs alternate; the minimum and the median CPU time over the rounds are
- * printed, with the median over the rounds of each run's ratio to the bare run of its round.
+ * printed, with the median over the rounds of each run's ratio to the bare run of its round, and the
+ * elapsed time's median and paired ratio beside them (for reference: bench/retrieval.bench.ts is the
+ * elapsed-time benchmark).
  *
  * `npm run build && tsx bench/retrieval-cpu.ts [--indicators 20000] [--rounds 9] [--db FILE]
  * [--sdk OTHER/dist] [--compare OTHER/dist] [--only SIDE,SIDE] [--concurrency N]`:
@@ -145,14 +147,17 @@ async function main(): Promise<void> {
     const concurrencies = onlyConcurrency === undefined ? [1, 4] : [Number(onlyConcurrency)];
     for (const concurrency of concurrencies) {
       const cpu: Record<string, number[]> = Object.fromEntries(order.map((side) => [side, []]));
+      const wall: Record<string, number[]> = Object.fromEntries(order.map((side) => [side, []]));
       for (let round = 0; round < rounds; round += 1) {
         for (let k = 0; k < order.length; k += 1) {
           const side = order[(round + k) % order.length] ?? 'bare';
           const run = sides[side];
           if (run === undefined) throw new Error(`no side ${side}`);
           const before = cpuMs();
+          const started = performance.now();
           const items = await run(concurrency);
           cpu[side]?.push(cpuMs() - before);
+          wall[side]?.push(performance.now() - started);
           if (items !== expected) throw new Error(`${side}: ${items} indicators, expected ${expected}`);
         }
       }
@@ -168,8 +173,15 @@ async function main(): Promise<void> {
           baseTimes === undefined || side === 'bare'
             ? ''
             : `, paired ratio to ${baseSide} median ${median(times.map((t, i) => t / (baseTimes[i] ?? Number.NaN))).toFixed(3)}x`;
+        const walls = wall[side] ?? [];
+        const baseWalls = wall[baseSide];
+        const wallPaired =
+          baseWalls === undefined || side === 'bare'
+            ? ''
+            : ` (${median(walls.map((t, i) => t / (baseWalls[i] ?? Number.NaN))).toFixed(3)}x)`;
         console.log(
-          `  c${concurrency} ${side.padEnd(16)} min ${min.toFixed(1)} ms, median ${median(times).toFixed(1)} ms${paired}`,
+          `  c${concurrency} ${side.padEnd(16)} min ${min.toFixed(1)} ms, median ${median(times).toFixed(1)} ms${paired}; ` +
+            `elapsed median ${median(walls).toFixed(1)} ms${wallPaired}`,
         );
       }
     }
