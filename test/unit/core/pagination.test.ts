@@ -69,6 +69,26 @@ const tick = async (): Promise<void> => {
   for (let i = 0; i < 3; i += 1) await new Promise((resolve) => setImmediate(resolve));
 };
 
+/**
+ * A walk of 100 numbers in windows of 10, two in flight, under a caller's signal, whose first window
+ * has just arrived: `first` is the pending first `next()`.
+ */
+async function walkWithFirstPageArrived() {
+  const listing = controlledListing(100);
+  const controller = new AbortController();
+  const iterator = paginate({
+    resultLimit: 10,
+    concurrency: 2,
+    signal: controller.signal,
+    fetchWindow: listing.fetchWindow,
+  });
+  const first = iterator.next();
+  await tick();
+  const [w0] = listing.waiting.splice(0, 1);
+  w0?.resolve(listing.pageOf(w0.window));
+  return { listing, controller, iterator, first };
+}
+
 describe('paginate', () => {
   it('property: every window once, pages in order, never more than `concurrency` in flight', async () => {
     await fc.assert(
@@ -209,18 +229,7 @@ describe('paginate', () => {
   });
 
   it("the caller's signal aborts the windows in flight and ends the walk", async () => {
-    const listing = controlledListing(100);
-    const controller = new AbortController();
-    const iterator = paginate({
-      resultLimit: 10,
-      concurrency: 2,
-      signal: controller.signal,
-      fetchWindow: listing.fetchWindow,
-    });
-    const first = iterator.next();
-    await tick();
-    const [w0] = listing.waiting.splice(0, 1);
-    w0?.resolve(listing.pageOf(w0.window));
+    const { listing, controller, iterator, first } = await walkWithFirstPageArrived();
     await first;
     const second = iterator.next();
     controller.abort(new Error('stop'));
@@ -229,18 +238,7 @@ describe('paginate', () => {
   });
 
   it('an abort while the started windows are being sent ends the walk without handing out the page', async () => {
-    const listing = controlledListing(100);
-    const controller = new AbortController();
-    const iterator = paginate({
-      resultLimit: 10,
-      concurrency: 2,
-      signal: controller.signal,
-      fetchWindow: listing.fetchWindow,
-    });
-    const first = iterator.next();
-    await tick();
-    const [w0] = listing.waiting.splice(0, 1);
-    w0?.resolve(listing.pageOf(w0.window));
+    const { listing, controller, first } = await walkWithFirstPageArrived();
     // Microtasks only: the walk has the first page and has started windows 10 and 20, and now waits
     // for its check-phase turns.
     for (let i = 0; i < 10; i += 1) await Promise.resolve();
