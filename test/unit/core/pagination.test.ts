@@ -251,6 +251,26 @@ describe('paginate', () => {
     assert.ok(listing.waiting.every((w) => w.signal.aborted));
   });
 
+  it('an abort while the windows started for a later page are being sent ends the walk before that page', async () => {
+    const { listing, controller, iterator, first } = await walkWithFirstPageArrived();
+    await first;
+    const second = iterator.next();
+    // Window 10 arrives; the walk starts window 30 and waits for its check-phase turns.
+    const [w10] = listing.waiting.splice(0, 1);
+    assert.ok(w10 !== undefined && w10.window.resultStart === 10);
+    w10.resolve(listing.pageOf(w10.window));
+    for (let i = 0; i < 10; i += 1) await Promise.resolve();
+    assert.deepEqual(
+      listing.waiting.map((w) => w.window.resultStart),
+      [20, 30],
+    );
+    controller.abort(new Error('stop'));
+    await assert.rejects(
+      second,
+      (error: Error) => error.name === 'AbortError' && /stop/.test(String(error.cause)),
+    );
+  });
+
   it('an empty listing yields its one page', async () => {
     const pages = [];
     for await (const page of paginate({
