@@ -178,7 +178,7 @@ async function main(): Promise<void> {
         const wallPaired =
           baseWalls === undefined || side === 'bare'
             ? ''
-            : ` (${median(walls.map((t, i) => t / (baseWalls[i] ?? Number.NaN))).toFixed(3)}x)`;
+            : ` (${median(walls.map((t, i) => t / (baseWalls[i] ?? Number.NaN))).toFixed(3)}x ${baseSide})`;
         console.log(
           `  c${concurrency} ${side.padEnd(16)} min ${min.toFixed(1)} ms, median ${median(times).toFixed(1)} ms${paired}; ` +
             `elapsed median ${median(walls).toFixed(1)} ms${wallPaired}`,
