@@ -21,8 +21,11 @@ export interface ContainerSpec<T extends Retrieved> {
   readonly target: FilterTarget;
   readonly resourceType: ResourceType;
   readonly ownerCheck: boolean;
-  /** Turns a wire item into a new object (the container looks ids up first). */
-  parse(item: Record<string, unknown>, spec: ApiRequestSpec): T | Promise<T>;
+  /**
+   * Turns a wire item into a new object (the container looks ids up first). `metadata`: whether the
+   * request asked for tags or attributes (`includeTags`, `includeAttributes`); an item carries them only then.
+   */
+  parse(item: Record<string, unknown>, spec: ApiRequestSpec, metadata: boolean): T | Promise<T>;
 }
 
 export abstract class Container<T extends Retrieved, K extends ContainerKind> implements Iterable<T> {

@@ -50,6 +50,7 @@ function indicatorFrom(
   context: ResourceContext,
   item: Record<string, unknown>,
   branch: string | undefined,
+  metadata: boolean,
 ): Indicator | Promise<Indicator> {
   const type = item.type;
   const typeName = typeof type === 'string' ? type : undefined;
@@ -57,12 +58,12 @@ function indicatorFrom(
   if (kind === undefined && typeName !== undefined) kind = INDICATOR_KIND_BY_TYPE.get(typeName);
   // A built-in type is parsed at once; only another type waits for the type table.
   if (kind !== undefined || (typeName === undefined && branch === undefined)) {
-    return wireIndicator(item, context, readString(type), kind);
+    return wireIndicator(item, context, readString(type), kind, metadata);
   }
   return context.indicatorKinds().then((kinds) => {
     const found =
       typeName === undefined ? [...kinds.values()].find((k) => k.branch === branch) : kinds.get(typeName);
-    return wireIndicator(item, context, readString(type), found);
+    return wireIndicator(item, context, readString(type), found, metadata);
   });
 }
 
@@ -86,7 +87,7 @@ export class IndicatorsContainer extends Container<Indicator, 'indicators'> {
       target,
       resourceType: ResourceType.INDICATORS,
       ownerCheck: true,
-      parse: (item, spec) => indicatorFrom(context, item, spec.indicatorBranch),
+      parse: (item, spec, metadata) => indicatorFrom(context, item, spec.indicatorBranch, metadata),
     });
   }
 

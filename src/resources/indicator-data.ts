@@ -1,9 +1,10 @@
 /**
  * An indicator's fields (rest-api-v2.md 6), read from its wire item when first used. A listing makes
  * one object per item, and most readers of a stream touch a few fields of each (its id, its owner, a
- * post filter's field) or none: the id, type, owner, tags and attributes are read at once, and the
- * other fields the first time any of them is read or set, after which the wire item is let go. What
- * a reader sees is the same either way. The setters of sdk-behaviour.md 8.1 are here too.
+ * post filter's field) or none: the id, type, owner, tags and attributes are read at once (the tags
+ * and attributes by `wireIndicator()`, when the request asked for them), and the other fields the
+ * first time any of them is read or set, after which the wire item is let go. What a reader sees is
+ * the same either way. The setters of sdk-behaviour.md 8.1 are here too.
  */
 import { ValidationError } from '../core/errors.js';
 import { describeValue } from '../core/validators.js';
@@ -76,8 +77,6 @@ export abstract class IndicatorData extends Item {
     if (wire !== undefined) {
       const ownerName = readOwnerName(wire);
       if (ownerName !== undefined) this.ownerName = ownerName;
-      if (wire.tag !== undefined) this.tags = readTags(wire.tag);
-      if (wire.attribute !== undefined) this.attributes = readAttributes(wire.attribute);
     }
   }
 

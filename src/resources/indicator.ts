@@ -23,7 +23,7 @@ import {
   resolveAssociation,
 } from './indicator-links.js';
 import { idTarget, indicatorKindOf, indicatorTarget } from './targets.js';
-import { readNumber, readString } from './values.js';
+import { readAttributes, readNumber, readString, readTags } from './values.js';
 import type { Victim } from './victim.js';
 
 export { checkConfidence, checkRating, hashField, splitFileSummary } from './indicator-values.js';
@@ -387,7 +387,9 @@ export function parseIndicator(
 
 /**
  * {@link parseIndicator} once the item's `type` has been read (`typeName`, undefined when it has none)
- * and its kind looked up: a listing reads each item's type once.
+ * and its kind looked up: a listing reads each item's type once. `metadata` false skips looking for
+ * `tag` and `attribute`, which a listing has only when it asked for them: two lookups an item, each
+ * dear on items of many shapes.
  * @internal
  */
 export function wireIndicator(
@@ -395,10 +397,15 @@ export function wireIndicator(
   context: ResourceContext,
   typeName: string | undefined,
   kind: IndicatorKind | undefined,
+  metadata = true,
 ): Indicator {
   const type = typeName ?? kind?.type ?? 'Indicator';
   const resolved = kind ?? INDICATOR_KIND_BY_TYPE.get(type);
   const indicator = new Indicator(context, readNumber(item.id) ?? 0, type, resolved, 'clean', item);
+  if (metadata) {
+    if (item.tag !== undefined) indicator.tags = readTags(item.tag);
+    if (item.attribute !== undefined) indicator.attributes = readAttributes(item.attribute);
+  }
   if (mayBeOutOfRange(item)) warnOutOfRange(indicator);
   return indicator;
 }

@@ -47,8 +47,11 @@ export interface RetrievalPlan<T extends Retrieved> {
   /** Whether results are dropped unless their `ownerName` is the owner asked for (not owners, victims). */
   readonly ownerCheck: boolean;
   readonly modifiedSince?: string | undefined;
-  /** Turns a wire item into the container's object (the same instance for an id already known). */
-  parse(item: Record<string, unknown>, spec: ApiRequestSpec): T | Promise<T>;
+  /**
+   * Turns a wire item into the container's object (the same instance for an id already known).
+   * `metadata`: whether the request asked for tags or attributes, without which an item has none.
+   */
+  parse(item: Record<string, unknown>, spec: ApiRequestSpec, metadata: boolean): T | Promise<T>;
 }
 
 /** The message of the 404 that retrieval reads as an empty result (decisions.md 1.4). */
@@ -118,9 +121,10 @@ function takeItems<T extends Retrieved>(
   items: readonly Record<string, unknown>[],
   keep: ((object: T) => boolean) | undefined,
   walk: PageWalk<T>,
+  metadata: boolean,
 ): void {
   for (let i = walk.next; i < items.length; i += 1) {
-    const parsed = plan.parse(items[i] as Record<string, unknown>, spec);
+    const parsed = plan.parse(items[i] as Record<string, unknown>, spec, metadata);
     if (parsed instanceof Promise) {
       walk.pending = parsed;
       walk.next = i + 1;
@@ -145,6 +149,7 @@ async function* fetchRequest<T extends Retrieved>(
 ): AsyncGenerator<T[]> {
   const { requester } = plan.context;
   const ro = buildRequest(plan, spec, owner, include);
+  const metadata = include.tags || include.attributes;
   // Whether the code running is the parse of an object (which may read the type table), not the
   // request: only the request's 404 is read as an empty result.
   let parsing = false;
@@ -160,7 +165,7 @@ async function* fetchRequest<T extends Retrieved>(
       if (item === undefined) return;
       requester.recorder.addUnfilteredResults(1);
       parsing = true;
-      const object = await plan.parse(item as Record<string, unknown>, spec);
+      const object = await plan.parse(item as Record<string, unknown>, spec, metadata);
       const kept = keep === undefined || keep(object);
       parsing = false;
       if (kept) yield [object];
@@ -178,7 +183,7 @@ async function* fetchRequest<T extends Retrieved>(
       const walk: PageWalk<T> = { batch: [], next: 0, pending: undefined };
       parsing = true;
       for (;;) {
-        takeItems(plan, spec, items, keep, walk);
+        takeItems(plan, spec, items, keep, walk, metadata);
         if (walk.pending === undefined) break;
         const object = await walk.pending;
         walk.pending = undefined;
