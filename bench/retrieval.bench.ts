@@ -257,7 +257,7 @@ async function main(): Promise<void> {
   const large = flag('--large', 1_000_000, 0);
   // Whole Williams squares only: a partial square would let one order of sides count more than another.
   const asked = flag('--rounds', 8);
-  const rounds = Math.max(4, Math.ceil(asked / 4) * 4);
+  const rounds = Math.ceil(asked / 4) * 4;
   if (rounds !== asked)
     console.log(`--rounds ${asked} rounded up to ${rounds}, a whole number of 4-round squares`);
   const cpus = os.cpus();
