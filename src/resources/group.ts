@@ -18,7 +18,8 @@ import { GroupFields } from './group-fields.js';
 import { AdversaryAssets } from './adversary-assets.js';
 import { GROUP_KIND_BY_TYPE, type GroupKind } from './kinds.js';
 import { idTarget } from './targets.js';
-import { readAttributes, readNumber, readOwnerName, readString, readTags } from './values.js';
+import { readLinkedWire } from './fields-item.js';
+import { readNumber, readString } from './values.js';
 import type { Victim } from './victim.js';
 
 /** The archive password ThreatConnect uses for malware documents, as the original defaulted it. */
@@ -246,28 +247,13 @@ export class Group extends GroupFields {
   }
 }
 
-const COMMON = new Set([
-  'id',
-  'name',
-  'type',
-  'ownerName',
-  'owner',
-  'dateAdded',
-  'webLink',
-  'tag',
-  'attribute',
-]);
+/** The wire keys a group reads into properties of its own besides the common ones (fields-item.ts). */
+const OWN_KEYS = ['type', 'dateAdded'];
 
 function readFields(group: Group, item: Record<string, unknown>): void {
-  group.name = readString(item.name) ?? group.name;
-  const ownerName = readOwnerName(item);
-  if (ownerName !== undefined) group.ownerName = ownerName;
+  readLinkedWire(group, item, OWN_KEYS);
   group.dateAdded = readString(item.dateAdded) ?? group.dateAdded;
   group.lastModified = readString(item.lastModified) ?? group.lastModified;
-  group.webLink = readString(item.webLink) ?? group.webLink;
-  group.tags = readTags(item.tag) ?? group.tags;
-  group.attributes = readAttributes(item.attribute) ?? group.attributes;
-  for (const [key, value] of Object.entries(item)) if (!COMMON.has(key)) group.fields[key] = value;
 }
 
 /** A group from a wire item; `kind` names the type of a typed listing (whose items carry no `type`). */

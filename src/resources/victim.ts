@@ -2,26 +2,21 @@
  * A victim (rest-api-v2.md 8): read side, setters, metadata, associations, `commit()` and `delete()`.
  * Victims carry no owner on the wire; `ownerName` is the owner they were created or listed in.
  */
-import { inspect } from 'node:util';
 import { describeValue } from '../core/validators.js';
 import { ValidationError } from '../core/errors.js';
 import type { ResourceContext } from './context.js';
+import { FieldsItem } from './fields-item.js';
 import type { ItemKind, Phase } from './item.js';
-import { LinkedItem } from './linked-item.js';
-import { readAttributes, readNumber, readOwnerName, readString, readTags } from './values.js';
+import { readNumber, readString } from './values.js';
 
 /** A victim: the person or organization an incident targeted, with its assets. */
-export class Victim extends LinkedItem {
-  name: string | undefined;
-  webLink: string | undefined;
+export class Victim extends FieldsItem {
   /** `description`, `org`, `suborg`, `workLocation`, `nationality`, … as read or set. */
-  readonly fields: Record<string, unknown> = {};
+  declare readonly fields: Record<string, unknown>;
 
   /** @internal Built by {@link parseVictim} and by `createVictim()`. */
   constructor(id: number, context: ResourceContext, phase: Phase = 'clean') {
     super(id, context, phase);
-    this.name = undefined;
-    this.webLink = undefined;
   }
 
   get itemKind(): ItemKind {
@@ -31,10 +26,6 @@ export class Victim extends LinkedItem {
   /** Victims have no `type` on the wire; post filters see `Victim`. */
   get type(): string {
     return 'Victim';
-  }
-
-  get label(): string {
-    return `Victim ${this.phase === 'new' ? '(new)' : this.id} ${JSON.stringify(this.name ?? '')}`;
   }
 
   /** The victim's description, if any. */
@@ -64,9 +55,7 @@ export class Victim extends LinkedItem {
     if (typeof value !== 'string') {
       throw new ValidationError(`${field} must be a string, got ${describeValue(value)}`);
     }
-    this.change(field, value, method);
-    this.fields[field] = value;
-    return this;
+    return this.storeField(field, value, method);
   }
 
   /** The victim's description. */
@@ -90,8 +79,6 @@ export class Victim extends LinkedItem {
     return this.setField('nationality', nationality, 'setNationality');
   }
 
-  // ---- associations ----------------------------------------------------------------------------
-
   // ---- what commit() needs ---------------------------------------------------------------------
 
   protected itemPath(): string {
@@ -100,12 +87,6 @@ export class Victim extends LinkedItem {
 
   protected get entityKey(): string {
     return 'victim';
-  }
-
-  protected override checkCreate(): void {
-    if (this.name === undefined || this.name === '') {
-      throw new ValidationError(`${this.label} cannot be created without a name (setName())`);
-    }
   }
 
   protected saveRequest(
@@ -117,33 +98,10 @@ export class Victim extends LinkedItem {
     for (const [field, value] of changes) body[field] = value;
     return { path: creating ? '/v2/victims' : this.itemPath(), body };
   }
-
-  protected applySaved(item: Record<string, unknown>): void {
-    const id = readNumber(item.id);
-    if (id !== undefined) this.id = id;
-    readFields(this, item);
-  }
-
-  /** What `util.inspect` and `console.log` print for this object. */
-  [inspect.custom](): string {
-    return `Victim { id: ${this.id}, name: ${JSON.stringify(this.name ?? null)} }`;
-  }
-}
-
-const COMMON = new Set(['id', 'name', 'ownerName', 'owner', 'webLink', 'tag', 'attribute']);
-
-function readFields(victim: Victim, item: Record<string, unknown>): void {
-  victim.name = readString(item.name) ?? victim.name;
-  const ownerName = readOwnerName(item);
-  if (ownerName !== undefined) victim.ownerName = ownerName;
-  victim.webLink = readString(item.webLink) ?? victim.webLink;
-  victim.tags = readTags(item.tag) ?? victim.tags;
-  victim.attributes = readAttributes(item.attribute) ?? victim.attributes;
-  for (const [key, value] of Object.entries(item)) if (!COMMON.has(key)) victim.fields[key] = value;
 }
 
 export function parseVictim(item: Record<string, unknown>, context: ResourceContext): Victim {
   const victim = new Victim(readNumber(item.id) ?? 0, context);
-  readFields(victim, item);
+  victim.readWire(item);
   return victim;
 }

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { inspect } from 'node:util';
 import { IndicatorType, ResourceType, ValidationError } from '../../../src/index.js';
 import { createGroup, createIndicator, createTask, createVictim } from '../../../src/resources/create.js';
 import { IndicatorRegexes } from '../../../src/resources/detect.js';
@@ -494,6 +495,50 @@ describe('groups, victims and tasks', () => {
     assert.equal(task.ownerName, 'Example Org');
     assert.equal(createVictim('V2', undefined, ctx).phase, 'new');
     assert.throws(() => createTask('', undefined, ctx), ValidationError);
+  });
+
+  it('victims and tasks read their own properties, keep the other wire fields, and need a name to be created', async () => {
+    const victim = parseVictim(
+      {
+        id: 10,
+        name: 'V',
+        ownerName: 'Example Org',
+        webLink: 'https://x/v',
+        org: 'Acme',
+        tag: [{ name: 'A' }],
+      },
+      ctx,
+    );
+    assert.deepEqual(victim.fields, { org: 'Acme' });
+    assert.equal(victim.webLink, 'https://x/v');
+    assert.equal(victim.ownerName, 'Example Org');
+    assert.deepEqual(victim.tags, ['A']);
+    assert.equal(victim.label, 'Victim 10 "V"');
+    assert.equal(inspect(victim), 'Victim { id: 10, name: "V" }');
+    const task = parseTask(
+      {
+        id: 3,
+        name: 'T',
+        owner: { name: 'Example Org' },
+        dateAdded: '2024-01-01T00:00:00Z',
+        lastModified: '2024-01-02T00:00:00Z',
+        status: 'Not Started',
+      },
+      ctx,
+    );
+    assert.deepEqual(task.fields, { lastModified: '2024-01-02T00:00:00Z', status: 'Not Started' });
+    assert.equal(task.dateAdded, '2024-01-01T00:00:00Z');
+    assert.equal(task.lastModified, '2024-01-02T00:00:00Z');
+    assert.equal(task.ownerName, 'Example Org');
+    assert.equal(task.label, 'Task 3 "T"');
+    assert.equal(inspect(task), 'Task { id: 3, name: "T" }');
+    for (const made of [createVictim('V2', undefined, ctx), createTask('T2', undefined, ctx)]) {
+      made.name = undefined;
+      await assert.rejects(made.commit(), {
+        name: 'ValidationError',
+        message: `${made.type} (new) "" cannot be created without a name (setName())`,
+      });
+    }
   });
 
   it('tags, attributes and labels read, set and print the same before and after an object has queued work', () => {
