@@ -6,7 +6,8 @@
  *
  * Sides, as in bench/retrieval.bench.ts: the bare loop (signed undici requests + `JSON.parse`), the
  * same loop keeping every item (`keep`, the floor `retrieve()` is paired with),
- * `apiRequestPages` (the SDK's pipeline and page windows, no objects), `stream()` and `retrieve()` of
+ * `apiRequestPages` (the SDK's pipeline and page windows, no objects), `stream()` and `retrieve()`, and
+ * `cef` (`stream()` with each indicator formatted as CEF: a consumer with work of its own), of
  * every indicator of an N-indicator database in pages of 500, at
  * concurrency 1 and 4. Runs alternate; the minimum and the median CPU time over the rounds are
  * printed, with the median over the rounds of each run's ratio to the bare run of its round, and the
@@ -91,7 +92,7 @@ async function main(): Promise<void> {
       return items;
     };
     const sdkSide =
-      (client: Sdk.ThreatConnect, mode: 'stream' | 'retrieve') => async (concurrency: number) => {
+      (client: Sdk.ThreatConnect, mode: 'stream' | 'retrieve' | 'cef') => async (concurrency: number) => {
         const container = client.indicators();
         container.addFilter().addOwner(OWNERS);
         if (mode === 'retrieve') {
@@ -99,6 +100,13 @@ async function main(): Promise<void> {
           return container.length;
         }
         let items = 0;
+        if (mode === 'cef') {
+          // A consumer with work of its own per object, as an export to a SIEM has.
+          for await (const indicator of container.stream({ concurrency })) {
+            if (indicator.cef.length > 0) items += 1;
+          }
+          return items;
+        }
         for await (const indicator of container.stream({ concurrency })) {
           if (indicator.id > 0) items += 1;
         }
@@ -127,6 +135,7 @@ async function main(): Promise<void> {
       pages,
       stream: sdkSide(tc, 'stream'),
       retrieve: sdkSide(tc, 'retrieve'),
+      cef: sdkSide(tc, 'cef'),
     };
     const compare = flag('--compare');
     let other: Sdk.ThreatConnect | undefined;
@@ -135,6 +144,7 @@ async function main(): Promise<void> {
       other = new otherSdk.ThreatConnect({ ...details, apiResultLimit: LIMIT });
       sides['stream@compare'] = sdkSide(other, 'stream');
       sides['retrieve@compare'] = sdkSide(other, 'retrieve');
+      sides['cef@compare'] = sdkSide(other, 'cef');
     }
     const order = only === undefined ? Object.keys(sides) : only.split(',');
     const expected = await bare(4);

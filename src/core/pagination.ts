@@ -56,6 +56,8 @@ function checkWindow(fetched: FetchedWindow<unknown>, start: number, limit: numb
 interface Pending<P> {
   readonly start: number;
   readonly promise: Promise<FetchedWindow<P>>;
+  /** Whether `promise` has settled: the window is no longer on the server's hands. */
+  settled: boolean;
 }
 
 /**
@@ -65,6 +67,11 @@ interface Pending<P> {
  * next request would leave only once the whole page had been handled. Callbacks queued in the first
  * turn (the transport's) run before the second, which resumes the walk: the page is then handled while
  * the server works on the next one.
+ *
+ * Given only when no window started earlier is still pending: then the new ones are all the server
+ * has. Otherwise the server works on those meanwhile, and the new windows leave with the next turn
+ * the loop takes anyway (at the latest the one in which a pending window settles); the two turns
+ * per page would cost more than they save (measured: docs/filters.md, "Performance").
  */
 function sendTurn(): Promise<void> {
   return new Promise((resolve) => {
@@ -92,21 +99,29 @@ export async function* paginate<P>(options: PaginateOptions<P>): AsyncGenerator<
     const total = first.total ?? first.itemCount;
     checkWindow(first, 0, limit, total);
     let nextStart = limit;
-    /** Starts windows up to `concurrency` in flight; whether it started any. */
+    /**
+     * Starts windows up to `concurrency` in flight; whether they need a turn of the loop to be sent
+     * (it started some, and no window started before is pending: see `sendTurn`).
+     */
     const launch = (): boolean => {
       const before = nextStart;
+      const busy = pending.some((p) => !p.settled);
       while (pending.length < concurrency && nextStart < total) {
         const start = nextStart;
         const promise = options.fetchWindow({ resultStart: start, resultLimit: limit }, controller.signal);
-        // Rejections are read in order below; until then they must not count as unhandled.
-        promise.catch(() => undefined);
-        pending.push({ start, promise });
+        const entry: Pending<P> = { start, promise, settled: false };
+        const settle = (): void => {
+          entry.settled = true;
+        };
+        // Also marks a rejection as handled: rejections are read in order below.
+        promise.then(settle, settle);
+        pending.push(entry);
         nextStart += limit;
       }
-      return nextStart !== before;
+      return nextStart !== before && !busy;
     };
     // The next windows are on their way while the caller handles this page: once they are started,
-    // the event loop gets a turn to send them (see `sendTurn`).
+    // the event loop gets a turn to send them if the server has nothing else (see `sendTurn`).
     if (launch()) await sendTurn();
     // An abort during that turn ends the walk here rather than with one more page.
     throwIfAborted(signal);
