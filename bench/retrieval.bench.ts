@@ -19,7 +19,9 @@
  *
  * - Each database is built beforehand (`threatconnect sandbox --db FILE --seed-only --seed-indicators N`)
  *   and the sandbox runs in a separate process on it.
- * - The BUILT package (dist/) is measured; `npm run bench:retrieval` builds it first.
+ * - The BUILT package (dist/) is measured; `npm run bench:retrieval` builds it first. With
+ *   `TC_BENCH_DIST=DIR`, the build in DIR is measured instead (the dist/ of a copy of the tree at
+ *   another commit, with its own node_modules): run the two in turn to compare them.
  *
  * Run alone on the machine: `npm run bench:retrieval [-- --indicators 100000] [-- --large 1000000]
  * [-- --rounds 8] [-- --db-dir DIR]`; `--rounds` is rounded up to a multiple of 4 (whole squares),

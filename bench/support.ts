@@ -6,6 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createHmac } from 'node:crypto';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { createInterface } from 'node:readline';
 import { type Agent, request } from 'undici';
 import type * as Sdk from '../src/index.js';
@@ -55,7 +56,12 @@ export async function startSandboxProcess(
  * does not need dist/ on a fresh clone; the types are those of the sources dist is compiled from.
  */
 export async function loadBuiltSdk(): Promise<typeof Sdk> {
-  const entry = new URL('../dist/index.js', import.meta.url).href;
+  // TC_BENCH_DIST: another build's dist/ (of the commit before a change, say), to compare in turn.
+  const other = process.env.TC_BENCH_DIST;
+  const entry =
+    other === undefined || other === ''
+      ? new URL('../dist/index.js', import.meta.url).href
+      : pathToFileURL(path.resolve(other, 'index.js')).href;
   return (await import(entry)) as typeof Sdk;
 }
 
