@@ -190,6 +190,9 @@ export function sandboxCommand(): Command {
         process.stderr.write(`${counts}Seeded ${flags.db ?? ''}\n`);
         return;
       }
+      // Listening from here, before anything is written or printed: a stop that comes as soon as the
+      // connection details are out (a test runner, a script's `kill`) must find the handlers in place.
+      const stop = untilStopped(flags.exitWithParent);
       let caCertFile: string | undefined;
       if (sandbox.caCertificate !== undefined) {
         const port = new URL(sandbox.baseUrl).port;
@@ -213,6 +216,7 @@ export function sandboxCommand(): Command {
         try {
           writeFileAtomic(flags.writeEnv, envText);
         } catch (error) {
+          stop.cancel();
           await sandbox.close();
           throw new CliError(
             COMMAND,
@@ -228,7 +232,7 @@ export function sandboxCommand(): Command {
         `${counts}threatconnect sandbox listening on ${sandbox.baseUrl} (Ctrl-C to stop)\n`,
       );
 
-      const reason = await untilStopped(flags.exitWithParent);
+      const reason = await stop.stopped;
       if (reason !== undefined) process.stderr.write(`threatconnect sandbox: ${reason}; stopping\n`);
       await sandbox.close();
       if (flags.writeEnv !== undefined) removeIfUnchanged(flags.writeEnv, envText);
@@ -240,11 +244,13 @@ function ignore(): void {
 }
 
 /**
- * Resolves on SIGINT or SIGTERM (with undefined), or when the parent process ends (with a message):
- * `kill $!` after `npx threatconnect sandbox &` stops npm, and the sandbox must not outlive it.
+ * `stopped` resolves on SIGINT or SIGTERM (with undefined), or when the parent process ends (with a
+ * message): `kill $!` after `npx threatconnect sandbox &` stops npm, and the sandbox must not outlive
+ * it. `cancel()` removes the handlers (a start that fails after they were installed).
  */
-async function untilStopped(exitWithParent: boolean): Promise<string | undefined> {
-  return new Promise((resolve) => {
+function untilStopped(exitWithParent: boolean): { stopped: Promise<string | undefined>; cancel(): void } {
+  let cancel = (): void => undefined;
+  const stopped = new Promise<string | undefined>((resolve) => {
     const onSignal = (): void => {
       done(undefined);
     };
@@ -259,9 +265,13 @@ async function untilStopped(exitWithParent: boolean): Promise<string | undefined
       watch?.stop();
       resolve(reason);
     };
+    cancel = () => {
+      done(undefined);
+    };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   });
+  return { stopped, cancel };
 }
 
 /** The `TC_API_*=…` lines, as printed on stdout and written by `--write-env`. */
