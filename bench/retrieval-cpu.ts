@@ -26,7 +26,6 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Agent } from 'undici';
 import type * as Sdk from '../src/index.js';
 import { barePage, loadBuiltSdk, median, root, sandboxCli, startSandboxProcess } from './support.js';
@@ -65,10 +64,7 @@ async function main(): Promise<void> {
     stop = sandbox.stop;
     const details = sandbox.details;
     const sdkDir = flag('--sdk');
-    const sdk =
-      sdkDir === undefined
-        ? await loadBuiltSdk()
-        : ((await import(pathToFileURL(path.resolve(sdkDir, 'index.js')).href)) as typeof Sdk);
+    const sdk = await loadBuiltSdk(sdkDir);
     const agent = new Agent({ connections: 32, keepAliveTimeout: 10_000 });
     const tc = new sdk.ThreatConnect({ ...details, apiResultLimit: LIMIT });
     /** The bare loop; with `into`, it keeps every item it fetched (the floor of `retrieve()`). */
@@ -140,7 +136,7 @@ async function main(): Promise<void> {
     const compare = flag('--compare');
     let other: Sdk.ThreatConnect | undefined;
     if (compare !== undefined) {
-      const otherSdk = (await import(pathToFileURL(path.resolve(compare, 'index.js')).href)) as typeof Sdk;
+      const otherSdk = await loadBuiltSdk(compare);
       other = new otherSdk.ThreatConnect({ ...details, apiResultLimit: LIMIT });
       sides['stream@compare'] = sdkSide(other, 'stream');
       sides['retrieve@compare'] = sdkSide(other, 'retrieve');

@@ -54,14 +54,14 @@ export async function startSandboxProcess(
 /**
  * The BUILT package (dist/), which is what is measured. The specifier is computed so that type-checking
  * does not need dist/ on a fresh clone; the types are those of the sources dist is compiled from.
+ * `distDir` (by default TC_BENCH_DIST) names another build's dist/ instead, of the commit before a
+ * change, say, to compare the two.
  */
-export async function loadBuiltSdk(): Promise<typeof Sdk> {
-  // TC_BENCH_DIST: another build's dist/ (of the commit before a change, say), to compare in turn.
-  const other = process.env.TC_BENCH_DIST;
+export async function loadBuiltSdk(distDir = process.env.TC_BENCH_DIST): Promise<typeof Sdk> {
   const entry =
-    other === undefined || other === ''
+    distDir === undefined || distDir === ''
       ? new URL('../dist/index.js', import.meta.url).href
-      : pathToFileURL(path.resolve(other, 'index.js')).href;
+      : pathToFileURL(path.resolve(distDir, 'index.js')).href;
   return (await import(entry)) as typeof Sdk;
 }
 

@@ -190,9 +190,6 @@ export function sandboxCommand(): Command {
         process.stderr.write(`${counts}Seeded ${flags.db ?? ''}\n`);
         return;
       }
-      // Listening from here, before anything is written or printed: a stop that comes as soon as the
-      // connection details are out (a test runner, a script's `kill`) must find the handlers in place.
-      const stop = untilStopped(flags.exitWithParent);
       let caCertFile: string | undefined;
       if (sandbox.caCertificate !== undefined) {
         const port = new URL(sandbox.baseUrl).port;
@@ -212,6 +209,9 @@ export function sandboxCommand(): Command {
         ...(caCertFile === undefined ? {} : { caCertFile }),
       };
       const envText = envFileText(details);
+      // Listening from here, before the env file is written and the details printed: a stop that comes
+      // as soon as they are out (a test runner, a script's `kill`) must find the handlers in place.
+      const stop = untilStopped(flags.exitWithParent);
       if (flags.writeEnv !== undefined) {
         try {
           writeFileAtomic(flags.writeEnv, envText);

@@ -68,17 +68,12 @@ export abstract class FieldsItem extends LinkedItem {
     return this;
   }
 
-  /** The wire keys a subclass reads into properties of its own (in its `readWire`), not into `fields`. */
-  protected ownKeys(): readonly string[] {
-    return [];
-  }
-
   /**
    * @internal Reads the fields of `item` that are present (a listing's item, or a save answer): they
-   * replace the old ones.
+   * replace the old ones. A subclass with properties of its own reads them in its override.
    */
   readWire(item: Record<string, unknown>): void {
-    readLinkedWire(this, item, this.ownKeys());
+    readLinkedWire(this, item, []);
   }
 
   protected override checkCreate(): void {

@@ -4,7 +4,7 @@ import { formatModifiedSince } from '../core/request-object.js';
 import { describeValue } from '../core/validators.js';
 import type { ResourceContext } from './context.js';
 import { checkText } from './checks.js';
-import { FieldsItem } from './fields-item.js';
+import { FieldsItem, readLinkedWire } from './fields-item.js';
 import type { ItemKind, Phase } from './item.js';
 import { idTarget } from './targets.js';
 import { readNumber, readString } from './values.js';
@@ -122,14 +122,10 @@ export class Task extends FieldsItem {
     return { path: creating ? '/v2/tasks' : this.itemPath(), body };
   }
 
-  // `lastModified` is read into its property and also left in `fields`.
-  protected override ownKeys(): readonly string[] {
-    return ['dateAdded'];
-  }
-
   /** @internal */
   override readWire(item: Record<string, unknown>): void {
-    super.readWire(item);
+    // `lastModified` is read into its property and also left in `fields`.
+    readLinkedWire(this, item, ['dateAdded']);
     this.dateAdded = readString(item.dateAdded) ?? this.dateAdded;
     this.lastModified = readString(item.lastModified) ?? this.lastModified;
   }
