@@ -31,31 +31,30 @@ class Fields {
   size: number | undefined = undefined;
 }
 
+/** Where an indicator keeps its wire item or fields: see `STATE` in item-state.ts for why a symbol. */
+const DATA = Symbol('threatconnect.indicator.data');
+
 /**
  * The wire item of an indicator none of whose lazily read fields has been read or set yet, else
  * undefined: what its format record can be built from directly (wire-record.ts).
  */
-export let unreadWire: (indicator: IndicatorData) => Readonly<Record<string, unknown>> | undefined;
+export function unreadWire(indicator: IndicatorData): Readonly<Record<string, unknown>> | undefined {
+  const data = indicator[DATA];
+  return data instanceof Fields ? undefined : data;
+}
 
 /** The fields of {@link Indicator}; see the module comment. */
 export abstract class IndicatorData extends Item {
   /** `Address`, `EmailAddress`, `File`, `Host`, `URL`, or a custom type's name. */
-  readonly type: string;
+  declare readonly type: string;
   /** The type's table entry; undefined for a type the client has not seen in `/v2/types/indicatorTypes`. */
-  readonly kind: IndicatorKind | undefined;
+  declare readonly kind: IndicatorKind | undefined;
   /**
    * The wire item whose fields have not been read yet, or the fields once read or set (a
    * {@link Fields}): an object read from a listing and never looked into carries one slot for them
    * instead of twelve (it is built, and, in `retrieve()`, kept, by the hundred thousand).
    */
-  #data: Fields | Record<string, unknown> | undefined;
-
-  static {
-    unreadWire = (indicator) => {
-      const data = indicator.#data;
-      return data instanceof Fields ? undefined : data;
-    };
-  }
+  declare private [DATA]: Fields | Record<string, unknown> | undefined;
 
   /**
    * @internal Built by `parseIndicator()` (with the wire item the fields are read from when first
@@ -73,7 +72,7 @@ export abstract class IndicatorData extends Item {
     super(id, context, phase);
     this.type = type;
     this.kind = kind;
-    this.#data = wire;
+    this[DATA] = wire;
     if (wire !== undefined) {
       const ownerName = readOwnerName(wire);
       if (ownerName !== undefined) this.ownerName = ownerName;
@@ -92,10 +91,10 @@ export abstract class IndicatorData extends Item {
 
   /** The fields, read from the wire item (or made empty) on first use. */
   private loadedFields(): Fields {
-    const data = this.#data;
+    const data = this[DATA];
     if (data instanceof Fields) return data;
     const fields = new Fields();
-    this.#data = fields;
+    this[DATA] = fields;
     if (data !== undefined) this.readFields(data);
     return fields;
   }

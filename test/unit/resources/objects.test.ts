@@ -329,6 +329,10 @@ describe('parsing indicators (decisions.md 1.7)', () => {
     ]);
     assert.equal(json.rating, 4);
     assert.equal(json.dateAdded, '2020-01-02T03:04:05Z');
+    // The internal slots are under symbols (decisions.md, entry 20): string keys show the five fields.
+    const fresh = parseIndicator({ ...wire }, offlineContext());
+    assert.deepEqual(Object.keys(fresh), ['id', 'context', 'ownerName', 'type', 'kind']);
+    assert.equal(Object.getOwnPropertySymbols(fresh).length, 2);
     // The item is read once: a later change to it is not seen.
     const item: Record<string, unknown> = { ...wire };
     const late = parseIndicator(item, offlineContext());
