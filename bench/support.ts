@@ -55,14 +55,37 @@ export async function startSandboxProcess(
  * The BUILT package (dist/), which is what is measured. The specifier is computed so that type-checking
  * does not need dist/ on a fresh clone; the types are those of the sources dist is compiled from.
  * `distDir` (by default TC_BENCH_DIST) names another build's dist/ instead, of the commit before a
- * change, say, to compare the two.
+ * change, say, to compare the two. That dist/ must sit in a package whose package.json says
+ * `"type": "module"` (a copy of the whole tree does): tsx loads the ES modules of a bare copy of dist/
+ * as CommonJS, rewritten, and the figures are then those of another program (three times slower for
+ * one build, barely slower for another).
  */
 export async function loadBuiltSdk(distDir = process.env.TC_BENCH_DIST): Promise<typeof Sdk> {
-  const entry =
-    distDir === undefined || distDir === ''
-      ? new URL('../dist/index.js', import.meta.url).href
-      : pathToFileURL(path.resolve(distDir, 'index.js')).href;
-  return (await import(entry)) as typeof Sdk;
+  if (distDir === undefined || distDir === '') {
+    return (await import(new URL('../dist/index.js', import.meta.url).href)) as typeof Sdk;
+  }
+  const dir = path.resolve(distDir);
+  checkModuleScope(dir);
+  return (await import(pathToFileURL(path.join(dir, 'index.js')).href)) as typeof Sdk;
+}
+
+/** Throws unless the nearest package.json above `dir` makes its .js files ES modules. */
+export function checkModuleScope(dir: string): void {
+  for (let at = dir; ; at = path.dirname(at)) {
+    const manifest = path.join(at, 'package.json');
+    if (existsSync(manifest)) {
+      const type = (JSON.parse(readFileSync(manifest, 'utf8')) as { type?: unknown }).type;
+      if (type === 'module') return;
+      throw new Error(
+        `${manifest} does not say "type": "module", so the build in ${dir} would be loaded as CommonJS: build it in a copy of the whole tree, or put {"type":"module"} in ${path.join(dir, 'package.json')}`,
+      );
+    }
+    if (path.dirname(at) === at) {
+      throw new Error(
+        `No package.json above ${dir}, so its build would be loaded as CommonJS: build it in a copy of the whole tree, or put {"type":"module"} in ${path.join(dir, 'package.json')}`,
+      );
+    }
+  }
 }
 
 /** One window of an owner's `/v2/indicators`, signed by hand: its item count, and the total on the first. */
