@@ -42,16 +42,17 @@ export function readLinkedWire(
 
 /** A victim or a task: see the module comment. */
 export abstract class FieldsItem extends LinkedItem {
-  name: string | undefined;
-  webLink: string | undefined;
+  declare name: string | undefined;
+  declare webLink: string | undefined;
   /** The wire fields besides the common ones, as read or set. */
-  readonly fields: Record<string, unknown> = {};
+  declare readonly fields: Record<string, unknown>;
 
-  /** @internal */
+  /** @internal Declared fields, set here in this order (item-state.ts says why). */
   protected constructor(id: number, context: ResourceContext, phase: Phase) {
     super(id, context, phase);
     this.name = undefined;
     this.webLink = undefined;
+    this.fields = {};
   }
 
   /** `Task` or `Victim`: neither has a type on the wire; post filters see this. */

@@ -39,14 +39,14 @@ function checkString(value: unknown, label: string): string {
 /** The fields and setters of {@link Group} (group.ts). */
 export abstract class GroupFields extends LinkedItem {
   /** `Adversary`, `Campaign`, …; a type the SDK does not model keeps its name with no kind. */
-  readonly type: string;
-  readonly kind: GroupKind | undefined;
-  name: string | undefined;
-  dateAdded: string | undefined;
-  lastModified: string | undefined;
-  webLink: string | undefined;
+  declare readonly type: string;
+  declare readonly kind: GroupKind | undefined;
+  declare name: string | undefined;
+  declare dateAdded: string | undefined;
+  declare lastModified: string | undefined;
+  declare webLink: string | undefined;
   /** The type's own fields as read or set (`eventDate`, `fileName`, `fileType`, `fileSize`, `status`, `subject`, …). */
-  readonly fields: Record<string, unknown>;
+  declare readonly fields: Record<string, unknown>;
 
   /** @internal Built by {@link parseGroup} and by `createGroup()` (`container.add()`). */
   constructor(init: {

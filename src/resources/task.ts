@@ -27,8 +27,8 @@ function checkUsers(value: unknown, label: string): { userName: string }[] {
 
 /** A task (rest-api-v2.md 8): read side, setters, assignees and escalatees, associations, `commit()` and `delete()`. */
 export class Task extends FieldsItem {
-  dateAdded: string | undefined;
-  lastModified: string | undefined;
+  declare dateAdded: string | undefined;
+  declare lastModified: string | undefined;
   /** `status`, `dueDate`, `escalated`, `reminded`, `assignee`, … as read or set. */
   declare readonly fields: Record<string, unknown>;
 

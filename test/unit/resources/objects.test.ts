@@ -497,6 +497,27 @@ describe('groups, victims and tasks', () => {
     const task = parseTask({ id: 3, name: 'T', status: 'Not Started', ownerName: 'Example Org' }, ctx);
     assert.equal(task.status, 'Not Started');
     assert.equal(task.ownerName, 'Example Org');
+    // Declared fields, each set by a constructor (decisions.md, entry 20): every one is an own property.
+    const common = ['id', 'context', 'ownerName'];
+    assert.deepEqual(Object.keys(incident), [
+      ...common,
+      'type',
+      'kind',
+      'name',
+      'dateAdded',
+      'lastModified',
+      'webLink',
+      'fields',
+    ]);
+    assert.deepEqual(Object.keys(victim), [...common, 'name', 'webLink', 'fields']);
+    assert.deepEqual(Object.keys(task), [
+      ...common,
+      'name',
+      'webLink',
+      'fields',
+      'dateAdded',
+      'lastModified',
+    ]);
     assert.equal(createVictim('V2', undefined, ctx).phase, 'new');
     assert.throws(() => createTask('', undefined, ctx), ValidationError);
   });
