@@ -71,21 +71,20 @@ export async function loadBuiltSdk(distDir = process.env.TC_BENCH_DIST): Promise
 
 /** Throws unless the nearest package.json above `dir` makes its .js files ES modules. */
 export function checkModuleScope(dir: string): void {
+  let found = `No package.json above ${dir}`;
   for (let at = dir; ; at = path.dirname(at)) {
     const manifest = path.join(at, 'package.json');
     if (existsSync(manifest)) {
       const type = (JSON.parse(readFileSync(manifest, 'utf8')) as { type?: unknown }).type;
       if (type === 'module') return;
-      throw new Error(
-        `${manifest} does not say "type": "module", so the build in ${dir} would be loaded as CommonJS: build it in a copy of the whole tree, or put {"type":"module"} in ${path.join(dir, 'package.json')}`,
-      );
+      found = `${manifest} does not say "type": "module"`;
+      break;
     }
-    if (path.dirname(at) === at) {
-      throw new Error(
-        `No package.json above ${dir}, so its build would be loaded as CommonJS: build it in a copy of the whole tree, or put {"type":"module"} in ${path.join(dir, 'package.json')}`,
-      );
-    }
+    if (path.dirname(at) === at) break;
   }
+  throw new Error(
+    `${found}, so the build in ${dir} would be loaded as CommonJS: build it in a copy of the whole tree, or put {"type":"module"} in ${path.join(dir, 'package.json')}`,
+  );
 }
 
 /** One window of an owner's `/v2/indicators`, signed by hand: its item count, and the total on the first. */
