@@ -161,10 +161,10 @@ export class ThreatConnect {
   #update(patch: SettableOptions): void {
     this.#config = updateConfig(this.#config, patch, { requireValues: true });
     if (TRANSPORT_KEYS.some((key) => key in patch) && this.#transport) {
-      // In-flight requests finish on the old dispatcher: a graceful close waits for them, then frees
-      // its sockets. Only the pending close is kept, for close() to await.
+      // In-flight requests finish on the old dispatcher, which then frees its sockets; close()
+      // destroys it at once (ending them) and awaits the pending retirement.
       const retired = this.#transport;
-      const closing = retired.close().catch(() => undefined);
+      const closing = retired.retire().catch(() => undefined);
       this.#retiring.add(closing);
       this.#retired.add(retired);
       void closing.then(() => {

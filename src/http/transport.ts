@@ -219,6 +219,10 @@ export class HttpTransport {
    */
   readonly #watched: Dispatcher;
   readonly #timeoutMs: number;
+  /** Attempts whose response is not over yet (a streamed body counts until it closes). */
+  #inFlight = 0;
+  /** Set by retire() while attempts are in flight: called when the last one is over. */
+  #onIdle: (() => void) | undefined;
 
   constructor(options: TransportOptions) {
     this.#timeoutMs = options.timeoutMs;
@@ -256,6 +260,16 @@ export class HttpTransport {
 
   /** Sends one attempt. Rejects only with SDK errors (ConnectionError family or AbortError). */
   async send(req: TransportRequest): Promise<TransportResponse> {
+    this.#inFlight += 1;
+    let over = false;
+    const release = (): void => {
+      if (over) return;
+      over = true;
+      this.#inFlight -= 1;
+      if (this.#inFlight === 0) this.#onIdle?.();
+    };
+    // A streamed body keeps its attempt in flight until it closes; anything else ends with send().
+    let streamed = false;
     const requestInfo: RequestLike = { method: req.method, url: req.url, headers: req.headers };
     const timeoutMs = req.timeoutMs ?? this.#timeoutMs;
     // The idle timer is our own: it is re-armed by every body chunk. While waiting for the headers,
@@ -368,11 +382,13 @@ export class HttpTransport {
         body.once('close', () => {
           disarm();
           unlink();
+          release();
         });
         body.once('end', disarm);
         // Late failures on the stream surface as SDK errors, so stream users see the same classes.
         const destroy = body.destroy.bind(body);
         body.destroy = (error?: Error) => destroy(error === undefined ? undefined : fail(error, 'body'));
+        streamed = true;
         return { status: response.statusCode, headers, body };
       }
       const content = await new Promise<Buffer>((resolve, reject) => {
@@ -391,12 +407,24 @@ export class HttpTransport {
       return { status: response.statusCode, headers, content };
     } catch (error) {
       throw fail(error, phase);
+    } finally {
+      if (!streamed) release();
     }
   }
 
-  /** Releases the sockets once the requests in flight are done. */
-  async close(): Promise<void> {
-    await this.#agent.close();
+  /**
+   * Releases the sockets once the attempts in flight are over (a transport replaced by a setter: its
+   * requests finish on it). {@link destroy} still ends them at once. Not undici's `close()`: a closed
+   * agent forgets its pools, and a `destroy()` after it would leave their requests running.
+   */
+  retire(): Promise<void> {
+    if (this.#inFlight === 0) return this.destroy();
+    return new Promise((resolve, reject) => {
+      this.#onIdle = () => {
+        this.#onIdle = undefined;
+        this.destroy().then(resolve, reject);
+      };
+    });
   }
 
   /** Ends the requests in flight and releases the sockets now. */

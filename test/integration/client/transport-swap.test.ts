@@ -44,8 +44,15 @@ describe('review: transport swap on a setter', () => {
     await new Promise((resolve) => server.close(resolve));
   });
 
-  const client = () =>
-    new ThreatConnect({ accessId: 'id', secretKey: 'key', defaultOrg: 'Example Org', baseUrl, apiSleep: 0 });
+  const client = (apiRequestTimeout?: number) =>
+    new ThreatConnect({
+      accessId: 'id',
+      secretKey: 'key',
+      defaultOrg: 'Example Org',
+      baseUrl,
+      apiSleep: 0,
+      ...(apiRequestTimeout === undefined ? {} : { apiRequestTimeout }),
+    });
 
   /**
    * Waits until at most `atMost` sockets are open (their close events come on later ticks), and
@@ -110,8 +117,32 @@ describe('review: transport swap on a setter', () => {
     }
   });
 
-  it('close() aborts the request in flight on a retired dispatcher and releases its sockets', async () => {
+  it('a streamed body keeps its retired dispatcher until it is read to the end, which then releases its socket', async () => {
     const tc = client();
+    try {
+      const response = await tc.apiRequest(owners(), { stream: true });
+      tc.setApiRequestTimeout(7);
+      // Another request, on the new dispatcher: two sockets now, the retired one held by the body.
+      assert.equal((await tc.apiRequest(owners())).status, 200);
+      assert.equal(open.size, 2);
+      let text = '';
+      for await (const chunk of response.body) text += String(chunk);
+      assert.equal((JSON.parse(text) as { status: string }).status, 'Success');
+      // The body closed: the retired dispatcher is destroyed, the current one keeps its socket.
+      assert.equal(await openSockets(1), 1);
+    } finally {
+      await tc.close();
+    }
+  });
+
+  // The request's own timeout is an hour and the server answers only in `finally`: close() returns
+  // only if it ended the request itself. (It used to wait for the timeout: undici's close() of the
+  // retired agent had made it forget its pools, so its destroy() reached none.) The test's timeout
+  // only turns such a hang into a failure.
+  it('close() aborts the request in flight on a retired dispatcher and releases its sockets', {
+    timeout: 20_000,
+  }, async () => {
+    const tc = client(3600);
     const server = hold();
     try {
       const pending = tc.apiRequest(owners());
