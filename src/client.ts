@@ -85,10 +85,8 @@ export class ThreatConnect {
   readonly #origin: string;
   readonly #basePath: string;
   #transport: HttpTransport | undefined;
-  /** Closes of retired dispatchers still waiting for their in-flight requests. */
-  readonly #retiring = new Set<Promise<void>>();
-  /** Those retired dispatchers, for close() to destroy. */
-  readonly #retired = new Set<HttpTransport>();
+  /** Dispatchers retired by a setter whose requests are not over yet, each with its retirement. */
+  readonly #retired = new Map<HttpTransport, Promise<void>>();
   #authenticator: Authenticator | undefined;
   readonly #requester: PipelineRequester;
   /** Open or closed; closing aborts calls in flight and a token renewal. */
@@ -164,13 +162,9 @@ export class ThreatConnect {
       // In-flight requests finish on the old dispatcher, which then frees its sockets; close()
       // destroys it at once (ending them) and awaits the pending retirement.
       const retired = this.#transport;
-      const closing = retired.retire().catch(() => undefined);
-      this.#retiring.add(closing);
-      this.#retired.add(retired);
-      void closing.then(() => {
-        this.#retiring.delete(closing);
-        this.#retired.delete(retired);
-      });
+      const retiring = retired.retire().catch(() => undefined);
+      this.#retired.set(retired, retiring);
+      void retiring.then(() => this.#retired.delete(retired));
       this.#transport = undefined;
     }
   }
@@ -405,8 +399,13 @@ export class ThreatConnect {
     this.#transport = undefined;
     // Destroying the pools ends the requests in flight (they reject with ClientClosedError) and frees
     // every socket, the retired pools' too.
-    const retired = [...this.#retired].map((transport) => transport.destroy().catch(() => undefined));
-    await Promise.all([...retired, ...this.#retiring, ...(current ? [current.destroy()] : [])]);
+    const retired = [...this.#retired].map(([transport, retiring]) =>
+      transport
+        .destroy()
+        .catch(() => undefined)
+        .then(() => retiring),
+    );
+    await Promise.all([...retired, ...(current ? [current.destroy()] : [])]);
     this.#logger.close();
   }
 
