@@ -97,7 +97,10 @@ export async function* paginate<P>(options: PaginateOptions<P>): AsyncGenerator<
     const first = await options.fetchWindow({ resultStart: 0, resultLimit: limit }, controller.signal);
     const total = first.total ?? first.itemCount;
     checkWindow(first, 0, limit, total);
-    let nextStart = limit;
+    // Without a total the listing is not paged (rest-api-v2.md 4.1: `/indicators/{t}/{v}/owners`,
+    // `ownerMetric`, …): its first answer is all of it, however many items that is, and asking for
+    // further windows would read the same items again.
+    let nextStart = first.total === undefined ? total : limit;
     /** Starts windows up to `concurrency` in flight; whether it started any. */
     const launch = (): boolean => {
       const before = nextStart;

@@ -5,6 +5,8 @@
  * sent (conventions rule 6); nothing re-encodes it afterwards.
  */
 
+import { ValidationError } from './errors.js';
+
 const ALWAYS_SAFE = /[A-Za-z0-9_.~-]/;
 
 function percentEncode(value: string, spaceAsPlus: boolean): string {
@@ -32,11 +34,31 @@ export function formEncode(value: string): string {
 }
 
 /**
- * Python `urllib.parse.quote(value, safe='~')`, for one path segment built from a name (tag,
- * label, indicator value): only letters, digits and `_.-~` are kept; `/` → `%2F`, space → `%20`.
+ * Python `urllib.parse.quote(value, safe='~')`, for a value inside a parameter (the `filters`
+ * expression): only letters, digits and `_.-~` are kept; `/` → `%2F`, space → `%20`.
+ */
+export function quoteValue(value: string): string {
+  return percentEncode(value, false);
+}
+
+/**
+ * {@link quoteValue} for one path segment built from a name (tag, label, indicator value).
+ * @throws {ValidationError} for `.` and `..`, which no encoding can send as a name: URL parsers (the
+ * WHATWG one, undici's, a server's) resolve them as dot segments, `%2e` included, so the request
+ * would reach another resource (`/v2/tags/../indicators` is `/v2/indicators`: every indicator).
  */
 export function quotePathSegment(value: string): string {
+  checkPathSegment(value);
   return percentEncode(value, false);
+}
+
+/** Throws for a name that cannot be one path segment (see {@link quotePathSegment}). */
+export function checkPathSegment(value: string, label = 'a name'): void {
+  if (value === '.' || value === '..') {
+    throw new ValidationError(
+      `${JSON.stringify(value)} cannot be ${label} in a request path: URL parsers read "." and ".." as dot segments, so the request would reach another resource`,
+    );
+  }
 }
 
 /** `k=v&k2=v2`, form-encoded, in the given order. */

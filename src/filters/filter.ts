@@ -245,7 +245,9 @@ export class FilterObject {
 
   #pf(name: PostFilterName, value: unknown, operator: unknown): this {
     this.#allow(name, POST_FILTERS[this.#target.kind]);
-    this.#post.push(createPostFilter(name, value, operator));
+    this.#post.push(
+      createPostFilter(name, value, operator, name === 'addPfName' && this.#target.kind === 'owners'),
+    );
     return this;
   }
 

@@ -69,21 +69,60 @@ function compare<T extends number | string>(a: T, b: T, operator: FilterOperator
   }
 }
 
-/** An ISO 8601 date, or date and time with an optional offset. */
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
+/** An ISO 8601 date, or date and time with an optional offset: year, month, day, hour, minute, second, fraction, zone. */
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
+
+function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
 
 /**
- * Epoch ms of a date value (a Date, or an ISO 8601 string with or without offset), or throws. A string
- * without an offset is UTC, as a date-only string is in JavaScript: the same filter gives the same
- * result on every machine (the original's dates depended on the machine's zone).
+ * Epoch ms of an ISO 8601 date or date-time (`2015-06-17`, `2015-06-17T20:21:45`, with seconds'
+ * fractions and a `Z` or `±hh:mm`/`±hhmm` offset), or NaN for any other text and for a date that
+ * does not exist (`2015-02-30`, hour 24, an offset beyond ±23:59), which `Date.parse` would move to
+ * another day. Without an offset the time is UTC, as a date alone is in JavaScript: the result is
+ * the same on every machine.
+ */
+export function isoDateMs(text: string): number {
+  const m = ISO_DATE.exec(text);
+  if (m === null) return Number.NaN;
+  const [, year = '', month = '', day = '', hour = '00', minute = '00', second = '00', fraction = '', zone] =
+    m;
+  const valid =
+    Number(month) >= 1 &&
+    Number(month) <= 12 &&
+    Number(day) >= 1 &&
+    Number(day) <= daysInMonth(Number(year), Number(month)) &&
+    Number(hour) <= 23 &&
+    Number(minute) <= 59 &&
+    Number(second) <= 59;
+  if (!valid) return Number.NaN;
+  let offset = 'Z';
+  if (zone !== undefined && zone.toUpperCase() !== 'Z') {
+    const digits = zone.replace(':', '');
+    if (Number(digits.slice(1, 3)) > 23 || Number(digits.slice(3)) > 59) return Number.NaN;
+    offset = `${digits.slice(0, 3)}:${digits.slice(3)}`;
+  }
+  return Date.parse(`${year}-${month}-${day}T${hour}:${minute}:${second}${fraction}${offset}`);
+}
+
+/**
+ * Epoch ms of a date as the API wrote it: ISO 8601 read by {@link isoDateMs} (so a date-time the
+ * server sent without a zone is UTC, not the machine's local time), anything else by `Date.parse`.
+ */
+function wireDateMs(text: string): number {
+  const ms = isoDateMs(text);
+  return Number.isNaN(ms) ? Date.parse(text) : ms;
+}
+
+/**
+ * Epoch ms of a date value (a Date, or an ISO 8601 string with or without offset: see
+ * {@link isoDateMs}), or throws. The original's dates depended on the machine's zone.
  */
 export function parseFilterDate(value: unknown, method: string): number {
   let ms = Number.NaN;
   if (value instanceof Date) ms = value.getTime();
-  else if (typeof value === 'string') {
-    const iso = ISO_DATE.exec(value);
-    if (iso !== null) ms = Date.parse(iso[1] === undefined && /t/i.test(value) ? `${value}Z` : value);
-  }
+  else if (typeof value === 'string') ms = isoDateMs(value);
   if (!Number.isFinite(ms)) {
     throw new ValidationError(
       `${method}: ${describeValue(value)} is not a valid date (use a Date or an ISO 8601 string)`,
@@ -91,6 +130,9 @@ export function parseFilterDate(value: unknown, method: string): number {
   }
   return ms;
 }
+
+/** A number as a string may give it: decimal digits with an optional sign and fraction (not `0x10`, `1e2`). */
+const DECIMAL = /^\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)\s*$/;
 
 function numberValue(
   value: unknown,
@@ -101,7 +143,7 @@ function numberValue(
   const n =
     typeof value === 'number'
       ? value
-      : typeof value === 'string' && value.trim() !== ''
+      : typeof value === 'string' && DECIMAL.test(value)
         ? Number(value)
         : Number.NaN;
   if (!Number.isFinite(n) || !check(n)) {
@@ -136,10 +178,17 @@ function methodOf(name: PostFilterName): string {
 }
 
 /** Builds a post filter; throws ValidationError for a bad value or operator, before any request. */
-export function createPostFilter(name: PostFilterName, value: unknown, operator: unknown): PostFilter {
+export function createPostFilter(
+  name: PostFilterName,
+  value: unknown,
+  operator: unknown,
+  /** Whether the description quotes the value: the owners container's name filter (sdk-behaviour.md 3.5). */
+  quoted = false,
+): PostFilter {
   const op = checkOperator(operator, name);
   const base = { name, method: methodOf(name), operator: op };
-  const describe = (shown: string | number): string => `post filter by ${WORDS[name]} ${op} ${shown}`;
+  const describe = (shown: string | number): string =>
+    `post filter by ${WORDS[name]} ${op} ${quoted ? `"${shown}"` : shown}`;
   switch (name) {
     case 'addPfDateAdded':
     case 'addPfLastModified': {
@@ -150,23 +199,27 @@ export function createPostFilter(name: PostFilterName, value: unknown, operator:
         ...base,
         description: `${describe(seconds)} seconds`,
         filter: seconds,
+        // In whole seconds on both sides, as the description says (sdk-behaviour.md 3.5: the exact
+        // second for EQ, `op(keySec, filterSec)` for the others).
         test: (o) => {
           const raw = o[field];
           if (raw === undefined) return false;
-          const at = Date.parse(raw);
-          return Number.isFinite(at) && compare(at, ms, op);
+          const at = wireDateMs(raw);
+          return Number.isFinite(at) && compare(Math.floor(at / 1000), seconds, op);
         },
       };
     }
     case 'addPfConfidence':
     case 'addPfThreatAssessConfidence': {
+      // A confidence is an integer; the threat assessment's is a mean, a real number (rest-api-v2.md 4.2).
+      const integer = name === 'addPfConfidence';
       const n = numberValue(
         value,
         name,
-        (x) => Number.isInteger(x) && x >= 0 && x <= 100,
-        'an integer from 0 to 100',
+        (x) => (!integer || Number.isInteger(x)) && x >= 0 && x <= 100,
+        integer ? 'an integer from 0 to 100' : 'a number from 0 to 100',
       );
-      const field = name === 'addPfConfidence' ? 'confidence' : 'threatAssessConfidence';
+      const field = integer ? 'confidence' : 'threatAssessConfidence';
       return {
         ...base,
         description: describe(n),

@@ -4,7 +4,7 @@
  * (ids are integers >= 0, tags and labels non-empty text, indicators of a known type).
  */
 import { ValidationError } from '../core/errors.js';
-import { quotePathSegment } from '../core/url.js';
+import { checkPathSegment, quotePathSegment } from '../core/url.js';
 import { describeValue } from '../core/validators.js';
 import { type ApiFilterName, type ContainerKind, GROUP_ID_FILTERS } from './definitions.js';
 
@@ -48,6 +48,8 @@ function checkText(name: string, value: unknown, what: string): string {
   if (typeof value !== 'string' || value.trim().length === 0) {
     throw new ValidationError(`${name}: ${describeValue(value)} is not a valid ${what}`);
   }
+  // The value becomes a path segment, which `.` and `..` cannot be.
+  checkPathSegment(value, `${what === 'indicator' ? 'an' : 'a'} ${what}`);
   return value;
 }
 

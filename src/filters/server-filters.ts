@@ -11,7 +11,7 @@
  * value holding a comma, which separates expressions) is not sent and stays client-side only.
  */
 import type { FilterOperator } from '../core/enums.js';
-import { quotePathSegment } from '../core/url.js';
+import { quoteValue } from '../core/url.js';
 import type { ContainerKind } from './definitions.js';
 import type { PostFilter } from './post-filters.js';
 
@@ -31,7 +31,7 @@ type OperatorSymbol = keyof typeof OPERATOR_CODES;
 
 /** One expression, its operator and value percent-encoded, as the spec's encoding note asks. */
 function expression(field: string, symbol: OperatorSymbol, value: string): string {
-  return `${field}${OPERATOR_CODES[symbol]}${quotePathSegment(value)}`;
+  return `${field}${OPERATOR_CODES[symbol]}${quoteValue(value)}`;
 }
 
 /** `YYYY-MM-DD` (UTC) of an instant, or undefined outside the years every parser takes. */

@@ -6,7 +6,13 @@
  * thin wrappers over it.
  */
 import type { ResolvedConfig } from '../core/config-types.js';
-import { ClientClosedError, IncompleteResultError, ValidationError, throwIfAborted } from '../core/errors.js';
+import {
+  AbortError,
+  ClientClosedError,
+  IncompleteResultError,
+  ValidationError,
+  throwIfAborted,
+} from '../core/errors.js';
 import { paginate } from '../core/pagination.js';
 import { redactUrl } from '../core/redact.js';
 import { type RequestObject, requestParams, requestTarget } from '../core/request-object.js';
@@ -175,15 +181,25 @@ export class PipelineRequester implements Requester {
             activityLog: config.activityLog,
           }),
         );
-        const result = await this.#send(ro, pathAndQuery, {
-          signal,
-          countsAsApiFilter: options.countsAsApiFilter ?? true,
-        });
         let response: ApiResponse;
         try {
+          const result = await this.#send(ro, pathAndQuery, {
+            signal,
+            countsAsApiFilter: options.countsAsApiFilter ?? true,
+          });
           response = this.#finish(ro, result, pathAndQuery, true);
         } catch (error) {
-          if (options.failedWindows !== 'incomplete' || window.resultStart === 0) throw error;
+          // A window after the first that failed, by its answer or on the way (a connection error, a
+          // timeout, retries used up), leaves a hole in the result. An abort or a closed client is
+          // no such failure: it is what the caller asked for.
+          if (
+            options.failedWindows !== 'incomplete' ||
+            window.resultStart === 0 ||
+            error instanceof AbortError ||
+            error instanceof ClientClosedError
+          ) {
+            throw error;
+          }
           const reason = error instanceof Error ? error.message : String(error);
           throw new IncompleteResultError(`The page at resultStart=${window.resultStart} failed: ${reason}`, {
             resultStart: window.resultStart,
@@ -194,9 +210,12 @@ export class PipelineRequester implements Requester {
         const envelope = response.json<{ data?: Record<string, unknown> }>();
         const data = envelope.data ?? {};
         // Every page names the array the first one did, so an empty page finds no array of its own.
-        key ??= Object.keys(data).find((name) => Array.isArray(data[name]));
+        // A page of one item may hold it as an object rather than an array (rest-api-v2.md 3.1).
+        key ??=
+          Object.keys(data).find((name) => Array.isArray(data[name])) ??
+          Object.keys(data).find((name) => isItem(data[name]));
         const raw = key === undefined ? undefined : data[key];
-        const items = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]) as T[];
+        const items = (Array.isArray(raw) ? raw : isItem(raw) ? [raw] : []) as T[];
         const count = data.resultCount;
         return {
           page: withResponse ? { response, data, items } : { data, items },
@@ -286,6 +305,11 @@ export class PipelineRequester implements Requester {
       retryAfterMs: decision?.retryAfterMs,
     });
   }
+}
+
+/** A lone item of a listing: an object, not an array or a value. */
+function isItem(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**

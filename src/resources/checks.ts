@@ -3,6 +3,7 @@
  * temporary ids of new objects, and the prefix a failed step adds to an error's message.
  */
 import { AbortError, ClientClosedError, ThreatConnectError, ValidationError } from '../core/errors.js';
+import { checkPathSegment } from '../core/url.js';
 import { describeValue } from '../core/validators.js';
 
 let lastTemporaryId = 0;
@@ -35,12 +36,20 @@ export function checkId(value: unknown, label: string): number {
 /** A tag name: non-empty text of at most {@link MAX_TAG_LENGTH} characters, else a ValidationError. */
 export function checkTag(name: unknown): string {
   const tag = checkText(name, 'tag');
+  checkPathSegment(tag, 'a tag');
   if (tag.length > MAX_TAG_LENGTH) {
     throw new ValidationError(
       `tag must have at most ${MAX_TAG_LENGTH} characters, got ${tag.length}: ${describeValue(tag)}`,
     );
   }
   return tag;
+}
+
+/** A security label's name: non-empty text that can be a path segment, else a ValidationError. */
+export function checkLabel(name: unknown): string {
+  const label = checkText(name, 'security label');
+  checkPathSegment(label, 'a security label');
+  return label;
 }
 
 /** A boolean, else a ValidationError naming `label`. */

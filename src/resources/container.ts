@@ -9,10 +9,15 @@ import type { ContainerKind } from '../filters/definitions.js';
 import { type Filter, FilterObject } from '../filters/filter.js';
 import type { ApiRequestSpec, FilterTarget } from '../filters/requests.js';
 import { AbortError } from '../core/errors.js';
-import { checkConcurrency } from '../pipeline/requester.js';
 import type { ResourceContext } from './context.js';
 import { ObjectStream } from './object-stream.js';
-import { type Retrieved, type RetrievalPlan, type RetrieveOptions, streamAll } from './retrieval.js';
+import {
+  checkRetrieveOptions,
+  type Retrieved,
+  type RetrievalPlan,
+  type RetrieveOptions,
+  streamAll,
+} from './retrieval.js';
 
 export type { RetrieveOptions } from './retrieval.js';
 
@@ -84,10 +89,10 @@ export abstract class Container<T extends Retrieved, K extends ContainerKind> im
    * takes the objects as they are: a set of their ids ({@link hasDuplicateIds}) shows there is nothing
    * to merge.
    */
-  #addResults(found: T[]): void {
+  #addResults(found: T[]): number {
     if (this.#results.length === 0 && !hasDuplicateIds(found)) {
       this.#results = found;
-      return;
+      return found.length;
     }
     let byId = this.#byId;
     if (byId === undefined) {
@@ -95,7 +100,10 @@ export abstract class Container<T extends Retrieved, K extends ContainerKind> im
       for (const object of this.#results) byId.set(object.id, object);
       this.#byId = byId;
     }
+    // The distinct objects of this retrieval (the ids it gave), old or new to the container.
+    const ids = new Set<number>();
     for (const object of found) {
+      ids.add(object.id);
       const known = byId.get(object.id);
       if (known === undefined) {
         byId.set(object.id, object);
@@ -109,6 +117,7 @@ export abstract class Container<T extends Retrieved, K extends ContainerKind> im
         if (to[key] === undefined && from[key] !== undefined) to[key] = from[key];
       }
     }
+    return ids.size;
   }
 
   /**
@@ -137,10 +146,12 @@ export abstract class Container<T extends Retrieved, K extends ContainerKind> im
 
   /** The batches of a walk; the filter objects are used up when it starts. */
   async *#batches(options: RetrieveOptions): AsyncGenerator<T[]> {
+    // Checked before any request, the type table's read included, and before the filter objects are
+    // taken: a call refused for its options leaves them for the corrected call (which would otherwise
+    // read the whole base listing).
+    checkRetrieveOptions(options);
     const taken = this.#filters;
     this.#filters = [];
-    // Checked before any request, the type table's read included.
-    checkConcurrency(options.concurrency);
     const filters = await this.prepareFilters(taken, options.signal);
     yield* streamAll(this.#plan(), filters, this.context.requester.config.defaultOrg, options);
   }
@@ -150,14 +161,12 @@ export abstract class Container<T extends Retrieved, K extends ContainerKind> im
     // All or nothing: a retrieval that throws (IncompleteResultError, ApiError, an abort) leaves the
     // container's results as they were, so no partial result hides behind a caught error.
     const found: T[] = [];
-    try {
-      for await (const batch of this.#batches(options)) {
-        for (const object of batch) found.push(object);
-      }
-    } finally {
-      this.context.requester.recorder.addFilteredResults(found.length);
+    for await (const batch of this.#batches(options)) {
+      for (const object of batch) found.push(object);
     }
-    this.#addResults(found);
+    // The size of the final set (sdk-behaviour.md 9.1): a retrieval that throws has none and counts
+    // nothing, and an id a shifting listing gave twice counts once.
+    this.context.requester.recorder.addFilteredResults(this.#addResults(found));
     return this;
   }
 

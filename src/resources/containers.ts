@@ -7,6 +7,7 @@ import { ValidationError } from '../core/errors.js';
 import { formatModifiedSince } from '../core/request-object.js';
 import { describeValue } from '../core/validators.js';
 import type { Filter, FilterObject } from '../filters/filter.js';
+import { isoDateMs } from '../filters/post-filters.js';
 import type { FilterTarget } from '../filters/requests.js';
 import { Container } from './container.js';
 import { createGroup, createIndicator, createTask, createVictim } from './create.js';
@@ -82,7 +83,11 @@ function customIndicator(
   });
 }
 
-/** The target of a typed indicators filter object. */
+/**
+ * The target of a typed indicators filter object. Its `addIndicator` looks the value up under the
+ * filter object's own type without checking it against the client's patterns, as a type override
+ * does (decisions.md 1.7): the API holds values no pattern takes (`www.badguy_014.com`).
+ */
 function typedTarget(branch: string, label: string): FilterTarget {
   return { kind: 'typedIndicators', label, branch, detectBranch: () => branch };
 }
@@ -177,7 +182,7 @@ export class IndicatorsContainer extends Container<Indicator, 'indicators'> {
     if (since instanceof Date) {
       if (Number.isNaN(since.getTime())) throw new ValidationError('setModifiedSince: the Date is invalid');
       this.#modifiedSince = formatModifiedSince(since);
-    } else if (typeof since === 'string' && Number.isFinite(Date.parse(since))) {
+    } else if (typeof since === 'string' && Number.isFinite(isoDateMs(since))) {
       this.#modifiedSince = since;
     } else {
       throw new ValidationError(`setModifiedSince: ${describeValue(since)} is not a valid date`);

@@ -4,6 +4,7 @@
  */
 import { IndicatorType, indicatorTypeName } from '../core/enums.js';
 import { ValidationError } from '../core/errors.js';
+import { checkPathSegment } from '../core/url.js';
 import { describeValue } from '../core/validators.js';
 import type { ResourceContext } from './context.js';
 import { DETECTION_ORDER } from './detect.js';
@@ -86,6 +87,8 @@ export function createIndicator(
   if (typeof value !== 'string' || value === '') {
     throw new ValidationError(`indicator value must be a non-empty string, got ${describeValue(value)}`);
   }
+  // Also with a type override: the value names the indicator in its requests' paths.
+  checkPathSegment(value, 'an indicator value');
   const ownerName = checkOwner(owner);
   if (type === IndicatorType.CUSTOM_INDICATORS) {
     throw new ValidationError(

@@ -4,7 +4,7 @@
  * `commit()`, and read with `loadTags()`, `loadAttributes()` and `loadSecurityLabels()`.
  */
 import { quotePathSegment } from '../core/url.js';
-import { checkBooleanValue, checkId, checkTag, checkText } from './checks.js';
+import { checkBooleanValue, checkId, checkLabel, checkTag, checkText } from './checks.js';
 import { type CallOptions, ItemCore } from './item-core.js';
 import { type AttributeValue, readAttributes, readString } from './values.js';
 
@@ -144,7 +144,7 @@ export abstract class Item extends ItemCore {
 
   /** Queues `POST {item}/securityLabels/{name}`; the label must exist in the object's owner. */
   addSecurityLabel(name: string): this {
-    const label = checkText(name, 'security label');
+    const label = checkLabel(name);
     this.queue(
       `addSecurityLabel(${JSON.stringify(label)})`,
       async (signal) => {
@@ -162,7 +162,7 @@ export abstract class Item extends ItemCore {
    * others removed and this one added if missing. (The original's `set_security_label` only added.)
    */
   setSecurityLabel(name: string): this {
-    const label = checkText(name, 'security label');
+    const label = checkLabel(name);
     this.queue(
       `setSecurityLabel(${JSON.stringify(label)})`,
       async (signal) => {
@@ -186,7 +186,7 @@ export abstract class Item extends ItemCore {
 
   /** Queues `DELETE {item}/securityLabels/{name}`. */
   deleteSecurityLabel(name: string): this {
-    const label = checkText(name, 'security label');
+    const label = checkLabel(name);
     this.queue(
       `deleteSecurityLabel(${JSON.stringify(label)})`,
       async (signal) => {

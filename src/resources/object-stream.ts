@@ -51,10 +51,14 @@ export class ObjectStream<T> implements AsyncGenerator<T, undefined, unknown> {
     return this.#serve(() => this.#pull());
   }
 
-  return(): Promise<Result<T>> {
+  /** Closes the walk; resolves `{ value, done: true }` with the value given, as an async generator does. */
+  return(value?: unknown): Promise<Result<T>> {
     return this.#serve(async () => {
       await this.#close((source) => source.return(undefined));
-      return DONE;
+      if (value === undefined) return DONE;
+      // Typed as undefined; plain JavaScript may pass anything, which comes back as is.
+      const given: unknown = await Promise.resolve(value);
+      return { value: given, done: true } as Result<T>;
     });
   }
 

@@ -275,6 +275,16 @@ export async function* streamFilterObject<T extends Retrieved>(
   }
 }
 
+/** Checks the options of `retrieve()` and `stream()`. @throws {ValidationError} */
+export function checkRetrieveOptions(options: RetrieveOptions): void {
+  checkConcurrency(options.concurrency);
+  if (options.serverFilters !== undefined && typeof options.serverFilters !== 'boolean') {
+    throw new ValidationError(
+      `serverFilters must be true or false, got ${describeValue(options.serverFilters)}`,
+    );
+  }
+}
+
 /**
  * Every filter object combined left to right. Streams directly when each filter object after the first
  * is OR'd (memory: ids). With an AND, the later filter objects are walked first for their ids (and the
@@ -287,12 +297,7 @@ export async function* streamAll<T extends Retrieved>(
   options: RetrieveOptions,
 ): AsyncGenerator<T[]> {
   // Before any request, single-object requests included.
-  checkConcurrency(options.concurrency);
-  if (options.serverFilters !== undefined && typeof options.serverFilters !== 'boolean') {
-    throw new ValidationError(
-      `serverFilters must be true or false, got ${describeValue(options.serverFilters)}`,
-    );
-  }
+  checkRetrieveOptions(options);
   if (filters.length === 0) {
     yield* streamFilterObject(plan, undefined, defaultOrg, options);
     return;

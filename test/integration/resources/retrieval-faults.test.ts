@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import {
+  ConnectionError,
   FilterSetOperator,
   IncompleteResultError,
   ServerError,
@@ -125,6 +126,10 @@ describe('retrieval under faults', () => {
         `The page at resultStart=${LIMIT} has ${LIMIT - 2} items where ${LIMIT} were expected (resultCount ${ownedEC})`,
       );
       assert.equal(container.length, 0);
+      // A retrieval that throws has no final set: Filtered Results is not counted (the objects of the
+      // windows before the short one were collected, then dropped).
+      assert.equal(tc.report.resultsFiltered, 0);
+      assert.ok(tc.report.resultsUnfiltered >= LIMIT);
     });
 
     it('an end before resultCount (the last window short) throws too, after the earlier objects streamed', async () => {
@@ -171,6 +176,20 @@ describe('retrieval under faults', () => {
       assert.equal(error.resultStart, LIMIT);
       assert.match(error.message, new RegExp(`^The page at resultStart=${LIMIT} failed: `));
       assert.ok(error.cause instanceof ServerError, String(error.cause));
+      assert.equal(container.length, 0);
+    });
+
+    it('a later window whose connection fails for good (reset, no retry): IncompleteResultError naming it, with the ConnectionError as cause', async () => {
+      await setRules(sandbox, { kind: 'reset', method: 'GET', every: 2, pathPrefix: '/v2/indicators' });
+      const tc = make({ concurrency: 1, apiRetries: 0 });
+      const container = tc.indicators();
+      container.addFilter().addOwner(EC);
+      const error = await rejection(() => container.retrieve());
+      assert.ok(error instanceof IncompleteResultError, String(error));
+      assert.equal(error.resultStart, LIMIT);
+      assert.equal(error.resultLimit, LIMIT);
+      assert.match(error.message, new RegExp(`^The page at resultStart=${LIMIT} failed: `));
+      assert.ok(error.cause instanceof ConnectionError, String(error.cause));
       assert.equal(container.length, 0);
     });
 

@@ -376,6 +376,18 @@ describe('retrieval: identity, streams, counters, preflight, early exit', () => 
       });
     }
 
+    it('a call refused for its options keeps the filter objects for the corrected call', async () => {
+      const tc = make();
+      for (const bad of [{ concurrency: 0 }, { serverFilters: 'yes' as unknown as boolean }]) {
+        const c = tc.indicators();
+        c.addFilter().addOwner(EC).addTag('APT');
+        assert.ok((await rejection(() => c.retrieve(bad))) instanceof ValidationError);
+        // Not the whole base listing of the default org, which a container without filters reads.
+        await c.retrieve({ concurrency: 2 });
+        assert.deepEqual(ids(c), aptEC);
+      }
+    });
+
     it('an invalid concurrency throws ValidationError before any request', async () => {
       const tc = make();
       for (const bad of [0, 33, 1.5, Number.NaN]) {

@@ -271,6 +271,26 @@ describe('paginate', () => {
     );
   });
 
+  it('a first page without a total is the whole listing: no further window is asked for, however many items it has', async () => {
+    // rest-api-v2.md 4.1: `/indicators/{t}/{v}/owners`, `ownerMetric` and `fileOccurrence` are not
+    // paged and give no resultCount. Asking for windows at 10, 20, … would read the same items again.
+    const windows: number[] = [];
+    const pages: number[][] = [];
+    for await (const { page } of paginate({
+      resultLimit: 10,
+      concurrency: 4,
+      fetchWindow: (window) => {
+        windows.push(window.resultStart);
+        const items = Array.from({ length: 25 }, (_, i) => i);
+        return Promise.resolve({ page: items, itemCount: items.length });
+      },
+    })) {
+      pages.push(page);
+    }
+    assert.deepEqual(windows, [0]);
+    assert.deepEqual(pages, [Array.from({ length: 25 }, (_, i) => i)]);
+  });
+
   it('an empty listing yields its one page', async () => {
     const pages = [];
     for await (const page of paginate({

@@ -212,11 +212,7 @@ describe('post filters', () => {
         ['addPfConfidence', 101, 'addPfConfidence: 101 is not an integer from 0 to 100'],
         ['addPfConfidence', -1, 'addPfConfidence: -1 is not an integer from 0 to 100'],
         ['addPfConfidence', 50.5, 'addPfConfidence: 50.5 is not an integer from 0 to 100'],
-        [
-          'addPfThreatAssessConfidence',
-          '',
-          'addPfThreatAssessConfidence: "" is not an integer from 0 to 100',
-        ],
+        ['addPfThreatAssessConfidence', '', 'addPfThreatAssessConfidence: "" is not a number from 0 to 100'],
         ['addPfConfidence', null, 'addPfConfidence: null is not an integer from 0 to 100'],
       ];
       for (const [name, value, message] of cases) {

@@ -101,6 +101,20 @@ describe('ObjectStream', () => {
     assert.deepEqual(probe.ends, []);
   });
 
+  it('return(value) resolves { value, done: true } with the value given, as an async generator does', async () => {
+    const { stream, probe } = make([[1, 2], [3]]);
+    await stream.next();
+    const returned = await (stream.return as (v: unknown) => Promise<unknown>)(42);
+    assert.deepEqual(returned, { value: 42, done: true });
+    assert.equal(probe.closed, true);
+    async function* generator() {
+      yield await Promise.resolve(1);
+    }
+    const reference = generator();
+    await reference.next();
+    assert.deepEqual(await (reference.return as (v: unknown) => Promise<unknown>)(42), returned);
+  });
+
   it('throw() closes the source and rejects with the error; before the start it only rejects', async () => {
     const first = make([[1, 2], [3]]);
     await first.stream.next();
