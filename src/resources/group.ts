@@ -136,6 +136,9 @@ export class Group extends GroupFields {
     } catch (error) {
       throw annotate(error, `${this.label}: upload(${size} bytes) failed`);
     }
+    // An upload still queued (a new document's, refused after its create) is older content: the
+    // next commit() must not send it over this one.
+    this.unqueue('upload(');
   }
 
   /** The content of a committed document (or a signature's text) as bytes, or as a stream. */

@@ -82,7 +82,8 @@ export abstract class ItemCore extends ItemState {
    * a pending create or update; returns what was dropped. For a step the server keeps refusing.
    */
   discardPending(): string[] {
-    // Emptied in place, so a commit in flight sends nothing after its current step.
+    // Emptied in place, so a commit in flight sends none of these after its current step (it sends
+    // the steps queued later).
     return (this.extrasIfAny()?.steps?.splice(0) ?? []).map((s) => s.description);
   }
 
@@ -152,10 +153,16 @@ export abstract class ItemCore extends ItemState {
     work.steps.push({ description, run });
   }
 
-  /** Drops queued steps whose description starts with `prefix` (a later `setDescription` wins). */
+  /**
+   * Drops queued steps whose description starts with `prefix` (a later `setDescription` wins). In
+   * place: a commit in flight walks this same queue.
+   */
   protected unqueue(prefix: string): void {
-    const work = this.extrasIfAny();
-    if (work?.steps) work.steps = work.steps.filter((s) => !s.description.startsWith(prefix));
+    const steps = this.extrasIfAny()?.steps;
+    if (steps === undefined) return;
+    for (let i = steps.length - 1; i >= 0; i -= 1) {
+      if (steps[i]?.description.startsWith(prefix) === true) steps.splice(i, 1);
+    }
   }
 
   /** Refuses what needs the object on the server. */
@@ -263,16 +270,24 @@ export abstract class ItemCore extends ItemState {
     } else if (this.phase === 'modified') {
       await this.save(false, signal);
     }
-    const steps = this.extrasIfAny()?.steps ?? [];
-    for (let step = steps[0]; step !== undefined; step = steps[0]) {
+    // The queue can change while a step is in flight (`discardPending()`, a later `setDescription()`,
+    // steps queued meanwhile): each turn takes the first step queued now, and a step the server
+    // accepted leaves the queue by identity, if it is still there.
+    for (let step = this.nextStep(); step !== undefined; step = this.nextStep()) {
       try {
         await step.run(signal);
       } catch (error) {
         throw annotate(error, `${this.label}: ${step.description} failed`);
       }
-      steps.shift();
+      const steps = this.extrasIfAny()?.steps;
+      const at = steps?.indexOf(step) ?? -1;
+      if (at !== -1) steps?.splice(at, 1);
     }
     return this;
+  }
+
+  private nextStep(): Step | undefined {
+    return this.extrasIfAny()?.steps?.[0];
   }
 
   private async save(creating: boolean, signal: AbortSignal | undefined): Promise<void> {

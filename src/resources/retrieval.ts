@@ -103,6 +103,20 @@ function buildRequest<T extends Retrieved>(
   return ro.setDescription(description);
 }
 
+/**
+ * The object of a single-object answer (`data.adversary`): an object, or an array holding only it, as
+ * a lone item may come either way (rest-api-v2.md 3.1). Undefined when the answer holds none.
+ */
+function singleItem(data: Record<string, unknown>): Record<string, unknown> | undefined {
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    typeof v === 'object' && v !== null && !Array.isArray(v);
+  const values = Object.values(data);
+  const item = values.find(isObject);
+  if (item !== undefined) return item;
+  const list = values.find((v): v is unknown[] => Array.isArray(v) && v.length === 1 && isObject(v[0]));
+  return list?.[0] as Record<string, unknown> | undefined;
+}
+
 /** A page being parsed: the objects kept so far, the next item, and the parse being waited for. */
 interface PageWalk<T> {
   readonly batch: T[];
@@ -161,11 +175,11 @@ async function* fetchRequest<T extends Retrieved>(
         signal: options.signal,
       });
       const data = response.json<{ data?: Record<string, unknown> }>().data ?? {};
-      const item = Object.values(data).find((v) => typeof v === 'object' && v !== null && !Array.isArray(v));
+      const item = singleItem(data);
       if (item === undefined) return;
       requester.recorder.addUnfilteredResults(1);
       parsing = true;
-      const object = await plan.parse(item as Record<string, unknown>, spec, metadata);
+      const object = await plan.parse(item, spec, metadata);
       const kept = keep === undefined || keep(object);
       parsing = false;
       if (kept) yield [object];

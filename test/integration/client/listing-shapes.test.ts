@@ -65,6 +65,19 @@ describe('listing shapes', () => {
     );
   });
 
+  it('a single-object answer whose object comes in an array of one gives that object (it was read as none)', async () => {
+    const adversary = { id: 5, name: 'Bad Guy', ownerName: 'Example Org', dateAdded: '2015-06-18T20:21:45Z' };
+    answers.set('/v2/groups/adversaries/5', { status: 'Success', data: { adversary: [adversary] } });
+    const tc = make();
+    const container = tc.adversaries();
+    container.addFilter().addId(5);
+    await container.retrieve();
+    assert.deepEqual(
+      [...container].map((g) => [g.id, g.name]),
+      [[5, 'Bad Guy']],
+    );
+  });
+
   it('a listing without resultCount is one answer, read once, whatever its length', async () => {
     // rest-api-v2.md 4.1: `/indicators/{t}/{v}/owners` is not paged and gives no resultCount. Asking
     // for windows of the page size read the same owners again, and stream() handed them out twice.
