@@ -233,8 +233,8 @@ export class Group extends GroupFields {
       }
     }
     for (const [field, value] of changes) body[field] = value;
-    if (creating && body.malware === true && body.password === undefined)
-      body.password = DEFAULT_MALWARE_PASSWORD;
+    // A write that sets `malware` needs a password (rest-api-v2.md 7.1), an update as a create.
+    if (body.malware === true && body.password === undefined) body.password = DEFAULT_MALWARE_PASSWORD;
     return { path: creating ? `/v2/groups/${this.branchName()}` : this.itemPath(), body };
   }
 

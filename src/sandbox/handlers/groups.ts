@@ -103,11 +103,10 @@ function groupBodyFields(
       if (out[field] === undefined || out[field] === '')
         throw badRequest(`The ${field} for this ${info.name} is invalid`);
     }
-    if (out.malware === true && (typeof body.password !== 'string' || body.password === '')) {
-      throw badRequest(
-        `The password for this ${info.name} is invalid, a malware document requires a password`,
-      );
-    }
+  }
+  // rest-api-v2.md 7.1: `password` is "required if `malware`", on a create or an update that sets it.
+  if (out.malware === true && (typeof body.password !== 'string' || body.password === '')) {
+    throw badRequest(`The password for this ${info.name} is invalid, a malware document requires a password`);
   }
   return out;
 }

@@ -153,6 +153,11 @@ describe('group, victim and task objects against the sandbox', () => {
       .setMalware(true);
     await doc.commit();
     assert.ok(doc.id > 0);
+    // An update that sets it needs the password too (it was sent on a create only).
+    const later = createGroup(kind('Document'), 'Later malware', ORG, ctx).setFileName('later.zip');
+    await later.commit();
+    await later.setMalware(true).commit();
+    assert.equal(later.phase, 'clean');
   });
 
   it('documents: an upload queued on a new document is sent after the create; later ones replace it', async () => {

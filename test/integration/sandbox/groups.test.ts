@@ -394,6 +394,21 @@ describe('group create, update and delete', () => {
       'The name for this Incident is invalid',
     );
     failure(await send('PUT', '/v2/groups/incidents/999999', { name: 'x' }), 404, NOT_FOUND);
+    // An update that makes a document malware needs its password, as a create does.
+    const doc = item(
+      await send('POST', '/v2/groups/documents', { name: 'D', fileName: 'd.zip' }),
+      'document',
+      201,
+    );
+    failure(
+      await send('PUT', `/v2/groups/documents/${doc.id}`, { malware: true }),
+      400,
+      'The password for this Document is invalid, a malware document requires a password',
+    );
+    item(
+      await send('PUT', `/v2/groups/documents/${doc.id}`, { malware: true, password: 'infected' }),
+      'document',
+    );
     const signature = item(
       await send('PUT', '/v2/groups/signatures/805', { fileType: 'Snort', fileText: 'alert any' }),
       'signature',
