@@ -18,3 +18,13 @@ export function clientFor(sandbox: Sandbox, options: Partial<ClientOptions> = {}
     ...options,
   });
 }
+
+/** A client that is never asked to send anything: its base URL is a closed port (9, discard). */
+export function unreachableClient(): ThreatConnect {
+  return new ThreatConnect({
+    accessId: 'a',
+    secretKey: 'b',
+    defaultOrg: 'Example Org',
+    baseUrl: 'http://127.0.0.1:9/api',
+  });
+}

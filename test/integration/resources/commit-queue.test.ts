@@ -6,16 +6,15 @@
  * says so, so the order of events is fixed without any timing.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { beforeEach, describe, it } from 'node:test';
 import type { ApiResponse, RequestObject, ThreatConnect } from '../../../src/index.js';
 import type { RequestOptions, Requester } from '../../../src/pipeline/requester.js';
 import type { ResourceContext } from '../../../src/resources/context.js';
 import { createGroup, createIndicator } from '../../../src/resources/create.js';
 import { GROUP_KIND_BY_TYPE } from '../../../src/resources/kinds.js';
 import type { Sandbox } from '../../../src/sandbox/index.js';
-import { clientFor } from '../../helpers/client.js';
 import { contextFor } from '../../helpers/resources.js';
-import { requestLog, resetSandbox, setRules, withSandbox } from '../../helpers/sandbox.js';
+import { requestLog, setRules, useSandboxClient } from '../../helpers/sandbox.js';
 
 /** A context whose requester holds the first request `held` picks until `release()`. */
 function heldContext(tc: ThreatConnect, held: (ro: RequestObject) => boolean) {
@@ -58,15 +57,12 @@ function heldContext(tc: ThreatConnect, held: (ro: RequestObject) => boolean) {
 const isTagPost = (ro: RequestObject) => ro.httpMethod === 'POST' && (ro.requestUri ?? '').includes('/tags/');
 
 describe('a commit whose queue changes while a step is in flight', () => {
+  const fixture = useSandboxClient({ resetEach: true });
   let sandbox: Sandbox;
   let tc: ThreatConnect;
-  before(async () => {
-    sandbox = await withSandbox();
-    tc = clientFor(sandbox);
-  });
-  after(async () => {
-    await tc.close();
-    await sandbox.close();
+  beforeEach(() => {
+    sandbox = fixture.sandbox;
+    tc = fixture.client();
   });
 
   /** The tag POSTs of the request log, by tag name, in order. */
@@ -76,7 +72,6 @@ describe('a commit whose queue changes while a step is in flight', () => {
       .map((e) => decodeURIComponent(e.target.split('/tags/')[1]?.split('?')[0] ?? ''));
 
   it('discardPending() then a new step: the new step is sent, the discarded ones are not', async () => {
-    await resetSandbox(sandbox);
     const { context, arrival, release } = heldContext(tc, isTagPost);
     const host = createIndicator('discard.example.com', sandbox.defaultOrg, undefined, context);
     await host.commit();
@@ -94,7 +89,6 @@ describe('a commit whose queue changes while a step is in flight', () => {
   });
 
   it('setDescription() during a commit: every step is sent once, the description last', async () => {
-    await resetSandbox(sandbox);
     const { context, arrival, release } = heldContext(tc, isTagPost);
     const host = createIndicator('describe.example.com', sandbox.defaultOrg, undefined, context);
     await host.commit();
@@ -115,7 +109,6 @@ describe('a commit whose queue changes while a step is in flight', () => {
   });
 
   it("a committed document's upload() drops an older upload still queued", async () => {
-    await resetSandbox(sandbox);
     const kind = GROUP_KIND_BY_TYPE.get('Document');
     assert.ok(kind !== undefined);
     const doc = createGroup(kind, 'Queue test', sandbox.defaultOrg, contextFor(tc));

@@ -110,17 +110,31 @@ describe('retrieval under faults', () => {
     const ownedEC = data.indicators.filter((i) => i.ownerName === EC && i.active).length;
     const windows = Math.ceil(ownedEC / LIMIT);
 
-    it('a short later window (shortPage) throws IncompleteResultError naming it; retrieve() keeps nothing', async () => {
-      assert.ok(windows >= 3);
-      // One window at a time, so the second request is the window at resultStart=LIMIT.
-      await setRules(sandbox, { kind: 'shortPage', drop: 2, every: 2, pathPrefix: '/v2/indicators' });
-      const tc = make({ concurrency: 1 });
+    /**
+     * `retrieve()` of EC's listing one window at a time (so the second request is the window at
+     * resultStart=LIMIT) under `rule`: the IncompleteResultError it must throw, naming that window.
+     */
+    const failSecondWindow = async (
+      rule: Parameters<typeof setRules>[1],
+      options: Parameters<typeof make>[0],
+    ) => {
+      await setRules(sandbox, rule);
+      const tc = make({ concurrency: 1, ...options });
       const container = tc.indicators();
       container.addFilter().addOwner(EC);
       const error = await rejection(() => container.retrieve());
       assert.ok(error instanceof IncompleteResultError, String(error));
       assert.equal(error.resultStart, LIMIT);
       assert.equal(error.resultLimit, LIMIT);
+      return { tc, container, error };
+    };
+
+    it('a short later window (shortPage) throws IncompleteResultError naming it; retrieve() keeps nothing', async () => {
+      assert.ok(windows >= 3);
+      const { tc, container, error } = await failSecondWindow(
+        { kind: 'shortPage', drop: 2, every: 2, pathPrefix: '/v2/indicators' },
+        {},
+      );
       assert.equal(
         error.message,
         `The page at resultStart=${LIMIT} has ${LIMIT - 2} items where ${LIMIT} were expected (resultCount ${ownedEC})`,
@@ -180,14 +194,10 @@ describe('retrieval under faults', () => {
     });
 
     it('a later window whose connection fails for good (reset, no retry): IncompleteResultError naming it, with the ConnectionError as cause', async () => {
-      await setRules(sandbox, { kind: 'reset', method: 'GET', every: 2, pathPrefix: '/v2/indicators' });
-      const tc = make({ concurrency: 1, apiRetries: 0 });
-      const container = tc.indicators();
-      container.addFilter().addOwner(EC);
-      const error = await rejection(() => container.retrieve());
-      assert.ok(error instanceof IncompleteResultError, String(error));
-      assert.equal(error.resultStart, LIMIT);
-      assert.equal(error.resultLimit, LIMIT);
+      const { container, error } = await failSecondWindow(
+        { kind: 'reset', method: 'GET', every: 2, pathPrefix: '/v2/indicators' },
+        { apiRetries: 0 },
+      );
       assert.match(error.message, new RegExp(`^The page at resultStart=${LIMIT} failed: `));
       assert.ok(error.cause instanceof ConnectionError, String(error.cause));
       assert.equal(container.length, 0);

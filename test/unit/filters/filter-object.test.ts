@@ -8,21 +8,11 @@
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
 import { after, describe, it } from 'node:test';
-import {
-  FilterOperator,
-  FilterSetOperator,
-  IndicatorType,
-  ThreatConnect,
-  ValidationError,
-} from '../../../src/index.js';
+import { FilterOperator, FilterSetOperator, IndicatorType, ValidationError } from '../../../src/index.js';
+import { unreachableClient } from '../../helpers/client.js';
 
 /** A client that is never asked to send anything (a closed port). */
-const tc = new ThreatConnect({
-  accessId: 'a',
-  secretKey: 'b',
-  defaultOrg: 'Example Org',
-  baseUrl: 'http://127.0.0.1:9/api',
-});
+const tc = unreachableClient();
 after(() => tc.close());
 
 /** `add_pf_date_added` → `addPfDateAdded`. */

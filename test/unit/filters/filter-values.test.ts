@@ -6,16 +6,12 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { FilterOperator, IndicatorType, ThreatConnect, ValidationError } from '../../../src/index.js';
+import { FilterOperator, IndicatorType, ValidationError } from '../../../src/index.js';
+import { unreachableClient } from '../../helpers/client.js';
 import { createPostFilter } from '../../../src/filters/post-filters.js';
 
 /** A client that is never asked to send anything (a closed port). */
-const tc = new ThreatConnect({
-  accessId: 'a',
-  secretKey: 'b',
-  defaultOrg: 'Example Org',
-  baseUrl: 'http://127.0.0.1:9/api',
-});
+const tc = unreachableClient();
 after(() => tc.close());
 
 const rejects = (fn: () => unknown, message: string): void => {
