@@ -14,6 +14,11 @@ import { ConfigError } from './errors.js';
 // Describing values in messages
 // ---------------------------------------------------------------------------------------------
 
+/** Whether `value` is a JSON object: not null, not an array. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 /** The type of a value in words, for messages about secrets and structures. */
 export function describeType(value: unknown): string {
   if (value === undefined) return 'undefined';

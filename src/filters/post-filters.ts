@@ -8,6 +8,7 @@
 import { FilterOperator } from '../core/enums.js';
 import { ValidationError } from '../core/errors.js';
 import { describeValue } from '../core/validators.js';
+import { isoToEpochMs } from '../formats/dates.js';
 import type { PostFilterName } from './definitions.js';
 
 /** The fields a post filter reads from an object. */
@@ -69,60 +70,22 @@ function compare<T extends number | string>(a: T, b: T, operator: FilterOperator
   }
 }
 
-/** An ISO 8601 date, or date and time with an optional offset: year, month, day, hour, minute, second, fraction, zone. */
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
-
-function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
-}
-
 /**
- * Epoch ms of an ISO 8601 date or date-time (`2015-06-17`, `2015-06-17T20:21:45`, with seconds'
- * fractions and a `Z` or `±hh:mm`/`±hhmm` offset), or NaN for any other text and for a date that
- * does not exist (`2015-02-30`, hour 24, an offset beyond ±23:59), which `Date.parse` would move to
- * another day. Without an offset the time is UTC, as a date alone is in JavaScript: the result is
- * the same on every machine.
- */
-export function isoDateMs(text: string): number {
-  const m = ISO_DATE.exec(text);
-  if (m === null) return Number.NaN;
-  const [, year = '', month = '', day = '', hour = '00', minute = '00', second = '00', fraction = '', zone] =
-    m;
-  const valid =
-    Number(month) >= 1 &&
-    Number(month) <= 12 &&
-    Number(day) >= 1 &&
-    Number(day) <= daysInMonth(Number(year), Number(month)) &&
-    Number(hour) <= 23 &&
-    Number(minute) <= 59 &&
-    Number(second) <= 59;
-  if (!valid) return Number.NaN;
-  let offset = 'Z';
-  if (zone !== undefined && zone.toUpperCase() !== 'Z') {
-    const digits = zone.replace(':', '');
-    if (Number(digits.slice(1, 3)) > 23 || Number(digits.slice(3)) > 59) return Number.NaN;
-    offset = `${digits.slice(0, 3)}:${digits.slice(3)}`;
-  }
-  return Date.parse(`${year}-${month}-${day}T${hour}:${minute}:${second}${fraction}${offset}`);
-}
-
-/**
- * Epoch ms of a date as the API wrote it: ISO 8601 read by {@link isoDateMs} (so a date-time the
- * server sent without a zone is UTC, not the machine's local time), anything else by `Date.parse`.
+ * Epoch ms of a date as the API wrote it: ISO 8601 read by `isoToEpochMs` (so a date-time the server
+ * sent without a zone is UTC, not the machine's local time), anything else by `Date.parse`.
  */
 function wireDateMs(text: string): number {
-  const ms = isoDateMs(text);
-  return Number.isNaN(ms) ? Date.parse(text) : ms;
+  return isoToEpochMs(text) ?? Date.parse(text);
 }
 
 /**
- * Epoch ms of a date value (a Date, or an ISO 8601 string with or without offset: see
- * {@link isoDateMs}), or throws. The original's dates depended on the machine's zone.
+ * Epoch ms of a date value (a Date, or an ISO 8601 string with or without offset, UTC without one, of
+ * a date that exists: `isoToEpochMs`), or throws. The original's dates depended on the machine's zone.
  */
 export function parseFilterDate(value: unknown, method: string): number {
   let ms = Number.NaN;
   if (value instanceof Date) ms = value.getTime();
-  else if (typeof value === 'string') ms = isoDateMs(value);
+  else if (typeof value === 'string') ms = isoToEpochMs(value) ?? Number.NaN;
   if (!Number.isFinite(ms)) {
     throw new ValidationError(
       `${method}: ${describeValue(value)} is not a valid date (use a Date or an ISO 8601 string)`,

@@ -19,7 +19,7 @@ import { type RequestObject, requestParams, requestTarget } from '../core/reques
 import { ApiResponse } from '../core/response.js';
 import { errorFromResponse } from '../core/response-errors.js';
 import { buildPathAndQuery, wireTarget } from '../core/url.js';
-import { describeValue } from '../core/validators.js';
+import { describeValue, isRecord } from '../core/validators.js';
 import type { Logger } from '../logging/logger.js';
 import type { ReportRecorder } from '../report/report.js';
 import { type CallContext, type CallResult, type Next, SUCCESS_STATUSES } from './call.js';
@@ -213,9 +213,9 @@ export class PipelineRequester implements Requester {
         // A page of one item may hold it as an object rather than an array (rest-api-v2.md 3.1).
         key ??=
           Object.keys(data).find((name) => Array.isArray(data[name])) ??
-          Object.keys(data).find((name) => isItem(data[name]));
+          Object.keys(data).find((name) => isRecord(data[name]));
         const raw = key === undefined ? undefined : data[key];
-        const items = (Array.isArray(raw) ? raw : isItem(raw) ? [raw] : []) as T[];
+        const items = (Array.isArray(raw) ? raw : isRecord(raw) ? [raw] : []) as T[];
         const count = data.resultCount;
         return {
           page: withResponse ? { response, data, items } : { data, items },
@@ -305,11 +305,6 @@ export class PipelineRequester implements Requester {
       retryAfterMs: decision?.retryAfterMs,
     });
   }
-}
-
-/** A lone item of a listing: an object, not an array or a value. */
-function isItem(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**

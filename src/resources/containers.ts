@@ -7,8 +7,8 @@ import { ValidationError } from '../core/errors.js';
 import { formatModifiedSince } from '../core/request-object.js';
 import { describeValue } from '../core/validators.js';
 import type { Filter, FilterObject } from '../filters/filter.js';
-import { isoDateMs } from '../filters/post-filters.js';
 import type { FilterTarget } from '../filters/requests.js';
+import { isoToEpochMs } from '../formats/dates.js';
 import { Container } from './container.js';
 import { createGroup, createIndicator, createTask, createVictim } from './create.js';
 import { type DeletedIndicator, type DeletedOptions, deletedIndicators } from './deleted.js';
@@ -182,7 +182,7 @@ export class IndicatorsContainer extends Container<Indicator, 'indicators'> {
     if (since instanceof Date) {
       if (Number.isNaN(since.getTime())) throw new ValidationError('setModifiedSince: the Date is invalid');
       this.#modifiedSince = formatModifiedSince(since);
-    } else if (typeof since === 'string' && Number.isFinite(isoDateMs(since))) {
+    } else if (typeof since === 'string' && isoToEpochMs(since) !== null) {
       this.#modifiedSince = since;
     } else {
       throw new ValidationError(`setModifiedSince: ${describeValue(since)} is not a valid date`);

@@ -8,7 +8,7 @@
 import { InvalidResponseError, ValidationError } from '../core/errors.js';
 import { formatModifiedSince, type HttpMethod, RequestObject } from '../core/request-object.js';
 import type { ApiResponse } from '../core/response.js';
-import { describeValue } from '../core/validators.js';
+import { describeValue, isRecord } from '../core/validators.js';
 import type { ResourceContext } from './context.js';
 import type { Indicator } from './indicator.js';
 import type {
@@ -67,10 +67,6 @@ async function pagedItems(
   const pages = target.context.requester.pages(ro, { signal, countsAsApiFilter: false });
   for await (const item of pages.items()) if (isRecord(item)) out.push(item);
   return out;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** `data[key]` of an answer, as a list: an array, or a lone object wrapped (rest-api-v2.md 3.1). */

@@ -6,7 +6,7 @@
  * their operator; results come out in first-seen order.
  */
 import { NotFoundError, ValidationError } from '../core/errors.js';
-import { describeValue } from '../core/validators.js';
+import { describeValue, isRecord } from '../core/validators.js';
 import { RequestObject } from '../core/request-object.js';
 import type { ResourceType } from '../core/enums.js';
 import type { FilterObject } from '../filters/filter.js';
@@ -108,12 +108,10 @@ function buildRequest<T extends Retrieved>(
  * a lone item may come either way (rest-api-v2.md 3.1). Undefined when the answer holds none.
  */
 function singleItem(data: Record<string, unknown>): Record<string, unknown> | undefined {
-  const isObject = (v: unknown): v is Record<string, unknown> =>
-    typeof v === 'object' && v !== null && !Array.isArray(v);
   const values = Object.values(data);
-  const item = values.find(isObject);
+  const item = values.find(isRecord);
   if (item !== undefined) return item;
-  const list = values.find((v): v is unknown[] => Array.isArray(v) && v.length === 1 && isObject(v[0]));
+  const list = values.find((v): v is unknown[] => Array.isArray(v) && v.length === 1 && isRecord(v[0]));
   return list?.[0] as Record<string, unknown> | undefined;
 }
 
@@ -310,8 +308,7 @@ export async function* streamAll<T extends Retrieved>(
   defaultOrg: string,
   options: RetrieveOptions,
 ): AsyncGenerator<T[]> {
-  // Before any request, single-object requests included.
-  checkRetrieveOptions(options);
+  // (The options were checked by the container, before any request and before it took the filters.)
   if (filters.length === 0) {
     yield* streamFilterObject(plan, undefined, defaultOrg, options);
     return;

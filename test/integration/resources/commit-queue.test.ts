@@ -71,13 +71,22 @@ describe('a commit whose queue changes while a step is in flight', () => {
       .filter((e) => e.method === 'POST' && e.target.includes(`/hosts/${value}/tags/`))
       .map((e) => decodeURIComponent(e.target.split('/tags/')[1]?.split('?')[0] ?? ''));
 
-  it('discardPending() then a new step: the new step is sent, the discarded ones are not', async () => {
+  /**
+   * A committed host `value` with `tags` queued, whose next commit is under way with the first tag's
+   * request held: `release()` lets it go, `commit` is that commit.
+   */
+  const commitHeldAtFirstTag = async (value: string, tags: readonly string[]) => {
     const { context, arrival, release } = heldContext(tc, isTagPost);
-    const host = createIndicator('discard.example.com', sandbox.defaultOrg, undefined, context);
+    const host = createIndicator(value, sandbox.defaultOrg, undefined, context);
     await host.commit();
-    host.addTag('x').addTag('y');
+    for (const tag of tags) host.addTag(tag);
     const commit = host.commit();
     await arrival;
+    return { host, commit, release };
+  };
+
+  it('discardPending() then a new step: the new step is sent, the discarded ones are not', async () => {
+    const { host, commit, release } = await commitHeldAtFirstTag('discard.example.com', ['x', 'y']);
     assert.deepEqual(host.discardPending(), ['addTag("x")', 'addTag("y")']);
     host.addTag('z');
     release();
@@ -89,12 +98,7 @@ describe('a commit whose queue changes while a step is in flight', () => {
   });
 
   it('setDescription() during a commit: every step is sent once, the description last', async () => {
-    const { context, arrival, release } = heldContext(tc, isTagPost);
-    const host = createIndicator('describe.example.com', sandbox.defaultOrg, undefined, context);
-    await host.commit();
-    host.addTag('a').addTag('b');
-    const commit = host.commit();
-    await arrival;
+    const { host, commit, release } = await commitHeldAtFirstTag('describe.example.com', ['a', 'b']);
     host.setDescription('Seen in a phishing run');
     release();
     await commit;
