@@ -9,8 +9,9 @@ import type { FormatOptions, RecordData } from '../formats/index.js';
 import { clientCompat, groupOutput } from './output.js';
 import type { Readable } from 'node:stream';
 import { inspect } from 'node:util';
-import { ValidationError } from '../core/errors.js';
-import { describeValue } from '../core/validators.js';
+import { InvalidResponseError, ValidationError } from '../core/errors.js';
+import type { ApiResponse } from '../core/response.js';
+import { describeValue, isRecord } from '../core/validators.js';
 import type { ResourceContext } from './context.js';
 import { annotate } from './checks.js';
 import type { CallOptions, ItemKind } from './item.js';
@@ -24,6 +25,9 @@ import type { Victim } from './victim.js';
 
 /** The archive password ThreatConnect uses for malware documents, as the original defaulted it. */
 export const DEFAULT_MALWARE_PASSWORD = 'TCinfected';
+
+/** What a signature update sends again (rest-api-v2.md 7.1), read first when the object lacks one. */
+const SIGNATURE_UPDATE_FIELDS = ['name', 'fileName', 'fileType'] as const;
 
 /** Fields each type requires on create, besides `name` (rest-api-v2.md 7.1), with their setters. */
 const REQUIRED: Readonly<Record<string, readonly (readonly [string, string])[]>> = {
@@ -216,6 +220,41 @@ export class Group extends GroupFields {
       throw new ValidationError(
         `${this.label} cannot be created without ${missing.map(([f]) => f).join(', ')} (${missing.map(([, s]) => `${s}()`).join(', ')})`,
       );
+    }
+  }
+
+  /**
+   * A signature update resends `name`, `fileName` and `fileType` (rest-api-v2.md 7.1: "also required on
+   * update"). A signature read from a listing lacks `fileName` (a typed listing gives `fileType` only,
+   * the generic one neither), so the missing ones are read from the signature first; values set on
+   * the object are kept.
+   */
+  protected override async prepareUpdate(signal: AbortSignal | undefined): Promise<void> {
+    if (this.type !== 'Signature') return;
+    const missing = SIGNATURE_UPDATE_FIELDS.filter((field) => {
+      const value = field === 'name' ? this.name : this.fields[field];
+      return value === undefined || value === '';
+    });
+    if (missing.length === 0) return;
+    const label = this.label;
+    let response: ApiResponse;
+    try {
+      response = await this.call('GET', this.itemPath(), { owner: this.requestOwner, signal });
+    } catch (error) {
+      throw annotate(error, `${label}: reading its ${missing.join(', ')} for the update failed`);
+    }
+    const item = response.json<{ data?: Record<string, unknown> }>().data?.signature;
+    if (!isRecord(item)) {
+      throw new InvalidResponseError(`${label}: the signature's answer has no data.signature object`, {
+        status: response.status,
+        contentType: response.headers['content-type'],
+      });
+    }
+    for (const field of missing) {
+      const value = readString(item[field]);
+      if (value === undefined) continue;
+      if (field === 'name') this.name = value;
+      else this.fields[field] = value;
     }
   }
 

@@ -115,6 +115,15 @@ export abstract class ItemCore extends ItemState {
     // Nothing by default.
   }
 
+  /**
+   * Runs before an update is built: a kind whose update must resend fields the object may not hold
+   * (a signature read from a listing has no `fileName`) reads them here.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the kinds that read use the signal
+  protected prepareUpdate(signal: AbortSignal | undefined): Promise<void> {
+    return Promise.resolve();
+  }
+
   /** The `owner` parameter of the object's own requests. */
   protected get requestOwner(): string | undefined {
     return this.ownerName;
@@ -268,6 +277,7 @@ export abstract class ItemCore extends ItemState {
       this.checkCreate();
       await this.save(true, signal);
     } else if (this.phase === 'modified') {
+      await this.prepareUpdate(signal);
       await this.save(false, signal);
     }
     // The queue can change while a step is in flight (`discardPending()`, a later `setDescription()`,

@@ -193,6 +193,16 @@ export async function updateGroup(ctx: RequestContext, branch: string, rawId: st
   const info = groupType(branch);
   const row = requireGroup(ctx, branch, rawId);
   const body = await readObject(ctx);
+  // rest-api-v2.md 7.1: a signature's `name`, `fileName` and `fileType` are "also required on update".
+  // Batch records are upserts of whole groups and stay as they are (batch/writer.ts).
+  if (info.name === 'Signature') {
+    nameOf(body, info, true);
+    for (const field of ['fileName', 'fileType']) {
+      const value = body[field];
+      if (typeof value !== 'string' || value.trim() === '')
+        throw badRequest(`The ${field} for this ${info.name} is invalid`);
+    }
+  }
   ctx.store.transaction(() => {
     changeGroup(ctx, info, row, body, isoNow(ctx));
   });

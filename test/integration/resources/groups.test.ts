@@ -17,7 +17,7 @@ import { parseTask } from '../../../src/resources/task.js';
 import { parseVictim } from '../../../src/resources/victim.js';
 import { clientFor } from '../../helpers/client.js';
 import { contextFor, getJson, statusOf } from '../../helpers/resources.js';
-import { withSandbox } from '../../helpers/sandbox.js';
+import { requestLog, resetSandbox, withSandbox } from '../../helpers/sandbox.js';
 
 const ORG = 'Example Org';
 const COMMUNITY = 'Example Community';
@@ -211,6 +211,62 @@ describe('group, victim and task objects against the sandbox', () => {
     assert.equal((await signature.download()).toString('utf8'), 'alert tcp any any -> any any (msg:"x";)');
     await signature.upload('alert udp any any -> any any (msg:"y";)');
     assert.equal((await signature.download()).toString('utf8'), 'alert udp any any -> any any (msg:"y";)');
+  });
+
+  it('a signature read from a listing reads its name, fileName and fileType before an update', async () => {
+    // A typed listing gives fileType but no fileName; the generic one neither (rest-api-v2.md 7.2),
+    // and an update must send all three (7.1). Values set on the object win over those read.
+    const typed = tc.signatures();
+    typed.addFilter().addPfName('Otter loader rule');
+    await typed.retrieve();
+    const [listed] = [...typed];
+    assert.ok(listed);
+    assert.equal(listed.id, 805);
+    assert.equal(listed.fileName, undefined);
+    assert.equal(listed.fileType, 'YARA');
+    await resetSandbox(sandbox);
+    await listed.setFileText('rule listed { condition: true }').commit();
+    assert.deepEqual(
+      (await requestLog(sandbox)).map((r) => `${r.method} ${r.target.split('?')[0]} ${r.status}`),
+      ['GET /api/v2/groups/signatures/805 200', 'PUT /api/v2/groups/signatures/805 200'],
+    );
+    assert.equal(listed.fileName, 'otter-loader.yar');
+
+    const generic = tc.groups();
+    generic.addFilter().addPfName('Otter loader rule');
+    await generic.retrieve();
+    const [bare] = [...generic];
+    assert.ok(bare);
+    assert.equal(bare.id, 805);
+    assert.equal(bare.fileName, undefined);
+    assert.equal(bare.fields.fileType, undefined);
+    await bare.setName('Renamed rule').commit();
+    const item = (await getJson<{ signature: Record<string, unknown> }>(tc, '/v2/groups/signatures/805'))
+      .signature;
+    assert.equal(item.name, 'Renamed rule');
+    assert.equal(item.fileName, 'otter-loader.yar');
+    assert.equal(item.fileType, 'YARA');
+    assert.equal(item.fileText, 'rule listed { condition: true }');
+
+    // The read fails as the update would: the error names what was being read.
+    const ghost = parseGroup({ id: 999999, name: 'Ghost rule', fileType: 'YARA' }, ctx, kind('Signature'));
+    await assert.rejects(ghost.setFileText('rule g { condition: true }').commit(), (e: unknown) => {
+      assert.ok(e instanceof NotFoundError);
+      assert.equal(
+        e.message,
+        'Signature 999999 "Ghost rule": reading its fileName for the update failed: The requested resource was not found',
+      );
+      return true;
+    });
+    assert.equal(ghost.phase, 'modified');
+
+    // One that knows all three sends the update alone.
+    await resetSandbox(sandbox);
+    await bare.setName('Renamed again').commit();
+    assert.deepEqual(
+      (await requestLog(sandbox)).map((r) => `${r.method} ${r.target.split('?')[0]}`),
+      ['PUT /api/v2/groups/signatures/805'],
+    );
   });
 
   it('associations: indicators, groups and victims, then their removal', async () => {

@@ -409,10 +409,31 @@ describe('group create, update and delete', () => {
       await send('PUT', `/v2/groups/documents/${doc.id}`, { malware: true, password: 'infected' }),
       'document',
     );
-    const signature = item(
+    // A signature update must carry its name, fileName and fileType again (rest-api-v2.md 7.1).
+    const full = { name: 'Otter rule', fileName: 'otter-loader.yar', fileType: 'Snort' };
+    failure(
       await send('PUT', '/v2/groups/signatures/805', { fileType: 'Snort', fileText: 'alert any' }),
+      400,
+      'The name for this Signature is invalid',
+    );
+    for (const field of ['fileName', 'fileType'] as const) {
+      const rest = Object.fromEntries(Object.entries(full).filter(([key]) => key !== field));
+      failure(
+        await send('PUT', '/v2/groups/signatures/805', { ...rest, fileText: 'alert any' }),
+        400,
+        `The ${field} for this Signature is invalid`,
+      );
+      failure(
+        await send('PUT', '/v2/groups/signatures/805', { ...rest, [field]: ' ', fileText: 'alert any' }),
+        400,
+        `The ${field} for this Signature is invalid`,
+      );
+    }
+    const signature = item(
+      await send('PUT', '/v2/groups/signatures/805', { ...full, fileText: 'alert any' }),
       'signature',
     );
+    assert.equal(signature.name, 'Otter rule');
     assert.equal(signature.fileType, 'Snort');
     assert.equal(signature.fileText, 'alert any');
     assert.equal(signature.fileName, 'otter-loader.yar');
