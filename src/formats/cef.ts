@@ -8,7 +8,7 @@
 import { ValidationError } from '../core/errors.js';
 import { compatCef } from './compat.js';
 import type { LooseRecord } from './loose.js';
-import { type FormatOptions, isCompat } from './options.js';
+import { type FormatOptions, formatSettings } from './options.js';
 import { checkRecord, type IndicatorRecord, isGroupRecord } from './records.js';
 import {
   confidenceField,
@@ -185,5 +185,5 @@ export function formatCef(record: IndicatorRecord, options?: FormatOptions): str
 
 /** @internal {@link formatCef} of a record the SDK built (an object's), which needs no checks. */
 export function cefText(record: IndicatorRecord, options: FormatOptions | undefined): string {
-  return isCompat(options) ? compatCef(record) : cefLine(record);
+  return formatSettings('cef', options).compat ? compatCef(record) : cefLine(record);
 }

@@ -6,7 +6,7 @@
 import { ValidationError } from '../core/errors.js';
 import { compatCsv } from './compat.js';
 import type { LooseRecord } from './loose.js';
-import { describe, type FormatOptions, isCompat } from './options.js';
+import { describe, type FormatOptions, formatSettings } from './options.js';
 import { checkRecord, type FormatRecord, isGroupRecord } from './records.js';
 import { csvField } from './text.js';
 import { hashText, intText, ratingText, stringText } from './values.js';
@@ -23,7 +23,7 @@ export type CsvKind = 'indicator' | 'group';
  * The same in compat mode.
  */
 export function csvHeader(kind: CsvKind, options?: FormatOptions): string {
-  isCompat(options);
+  formatSettings('csv', options);
   if (kind === 'indicator') return INDICATOR_HEADER;
   if ((kind as string) === 'group') return GROUP_HEADER;
   throw new ValidationError(`csvHeader takes 'indicator' or 'group', got ${describe(kind)}`);
@@ -78,5 +78,5 @@ export function csvLine(record: FormatRecord): string {
  */
 export function formatCsv(record: FormatRecord, options?: FormatOptions): string {
   checkRecord(record);
-  return isCompat(options) ? compatCsv(record) : csvLine(record);
+  return formatSettings('csv', options).compat ? compatCsv(record) : csvLine(record);
 }

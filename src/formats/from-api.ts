@@ -117,21 +117,20 @@ function ownerNameOf(item: Readonly<Record<string, unknown>>): string | null {
   return null;
 }
 
-/** Splits a file summary (`md5 : sha1 : sha256`, any subset) into its hashes, by length. */
+/**
+ * Splits a file summary (`md5 : sha1 : sha256`, any subset) into its hashes, by length, by the rule of
+ * the resource objects (`splitFileSummary`, src/resources/indicator-values.ts), so an item gives the same
+ * record either way: parts are split at `:` and trimmed; a part that is not 32, 40 or 64 hex digits is
+ * ignored; of two parts of one length the first is kept. The typed fields (`md5`, …) win over it.
+ */
 function splitHashes(summary: string): { md5: string | null; sha1: string | null; sha256: string | null } {
   const out = { md5: null as string | null, sha1: null as string | null, sha256: null as string | null };
-  for (const part of summary.split(' : ')) {
+  for (const part of summary.split(':')) {
     const hash = part.trim();
-    if (hash === '') continue;
-    if (!/^[0-9A-Fa-f]+$/.test(hash))
-      throw new ValidationError(`A file summary holds a part that is not a hash: ${JSON.stringify(hash)}`);
-    if (hash.length === 32) out.md5 = hash;
-    else if (hash.length === 40) out.sha1 = hash;
-    else if (hash.length === 64) out.sha256 = hash;
-    else
-      throw new ValidationError(
-        `A file summary holds a hash of ${hash.length} characters (32, 40 or 64 expected): ${hash}`,
-      );
+    if (!/^[0-9A-Fa-f]+$/.test(hash)) continue;
+    if (hash.length === 32) out.md5 ??= hash;
+    else if (hash.length === 40) out.sha1 ??= hash;
+    else if (hash.length === 64) out.sha256 ??= hash;
   }
   return out;
 }
@@ -158,7 +157,8 @@ export interface FromApiIndicatorOptions {
  * Builds an indicator record from the API's JSON item: a list item (`ownerName`, `webLink`, `summary`
  * or the typed value field), or a single object (`owner: { name }`). Ratings and confidence may be
  * numbers or numeric text; host flags may be `"true"`/`"false"`; a file's `summary`
- * (`md5 : sha1 : sha256`, any subset) is split into its hashes by length.
+ * (`md5 : sha1 : sha256`, any subset) is split into its hashes by length, for the hash fields the item
+ * lacks; a part that is not a hash is ignored, and of two hashes of one length the first is kept.
  *
  * `type` names the type when the item has no `type` (typed listings): a type name (`Host`), an API
  * entity (`host`) or branch (`hosts`); any other text is a custom type's name (`ASN`). Without either,

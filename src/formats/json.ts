@@ -3,7 +3,7 @@
  * `null` kept; ratings print as floats (`1.0`). Indicators and groups.
  */
 import { compatJson } from './compat.js';
-import { type FormatOptions, isCompat } from './options.js';
+import { type FormatOptions, formatSettings } from './options.js';
 import { checkRecord, type FormatRecord, field, fieldsOf } from './records.js';
 import { jsonString, pyFloat } from './text.js';
 import { stringify } from './values.js';
@@ -39,5 +39,5 @@ export function jsonLine(record: FormatRecord): string {
  */
 export function formatJson(record: FormatRecord, options?: FormatOptions): string {
   checkRecord(record);
-  return isCompat(options) ? compatJson(record) : jsonLine(record);
+  return formatSettings('json', options).compat ? compatJson(record) : jsonLine(record);
 }

@@ -4,7 +4,7 @@
  * dropped; null fields are omitted. Indicators and groups.
  */
 import { compatKeyval } from './compat.js';
-import { type FormatOptions, isCompat } from './options.js';
+import { type FormatOptions, formatSettings } from './options.js';
 import type { LooseRecord } from './loose.js';
 import { checkRecord, type FormatRecord, field, fieldsOf, isGroupRecord } from './records.js';
 import { keyvalValue } from './text.js';
@@ -92,5 +92,5 @@ export function keyvalLine(record: FormatRecord): string {
  */
 export function formatKeyval(record: FormatRecord, options?: FormatOptions): string {
   checkRecord(record);
-  return isCompat(options) ? compatKeyval(record) : keyvalLine(record);
+  return formatSettings('keyval', options).compat ? compatKeyval(record) : keyvalLine(record);
 }

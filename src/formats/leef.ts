@@ -9,7 +9,7 @@
 import { checkIndicator } from './cef.js';
 import { compatLeef } from './compat.js';
 import type { LooseRecord } from './loose.js';
-import { type LeefOptions, type LeefSettings, leefSettings } from './options.js';
+import { formatSettings, type LeefOptions, type LeefSettings } from './options.js';
 import type { IndicatorRecord } from './records.js';
 import { isoToEpochMs, LEEF_TIME_FORMAT, leefTime } from './dates.js';
 import { leef2Value, leefValue } from './text.js';
@@ -136,5 +136,5 @@ export function leefFormatter(settings: LeefSettings): (record: IndicatorRecord)
 export function formatLeef(record: IndicatorRecord, options?: LeefOptions): string {
   checkIndicator(record, 'LEEF');
   if (options === undefined) return leefLine(record);
-  return leefFormatter(leefSettings(options))(record);
+  return leefFormatter(formatSettings('leef', options))(record);
 }

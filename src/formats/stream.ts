@@ -11,11 +11,10 @@ import { type CsvKind, csvHeader, csvLine } from './csv.js';
 import { jsonLine } from './json.js';
 import { keyvalLine } from './keyval.js';
 import { leefFormatter } from './leef.js';
-import { describe, isCompat, type LeefOptions, leefSettings } from './options.js';
+import { describe, type FormatName, formatSettings, type LeefOptions } from './options.js';
 import { checkRecord, type FormatRecord, isGroupRecord } from './records.js';
 
-/** The formats by name. */
-export type FormatName = 'cef' | 'leef' | 'csv' | 'keyval' | 'json';
+export type { FormatName } from './options.js';
 
 const FORMATS: ReadonlySet<string> = new Set(['cef', 'leef', 'csv', 'keyval', 'json']);
 
@@ -27,7 +26,8 @@ export interface StreamOptions extends FormatterOptions {
   /**
    * CSV only: the header record first. `true` (the default) writes the header that fits the first
    * record, so no records give no output; `'indicator'` or `'group'` always write that header, even
-   * with no records; `false` writes none.
+   * with no records; `false` writes none. Either way every record must be of one kind (indicators or
+   * groups, whose columns differ): the header's, or the first record's.
    */
   readonly header?: boolean | CsvKind | undefined;
 }
@@ -49,18 +49,16 @@ export function createFormatter(
   options?: FormatterOptions,
 ): (record: FormatRecord) => string {
   checkFormat(format);
-  if (format === 'leef') {
-    const line = leefFormatter(leefSettings(options));
-    return (record) => {
-      checkIndicator(record, 'LEEF');
-      return line(record);
-    };
-  }
-  if (options?.version !== undefined || options?.delimiter !== undefined) {
-    throw new ValidationError('`version` and `delimiter` are LEEF options');
-  }
-  const compat = isCompat(options);
+  const settings = formatSettings(format, options);
+  const compat = settings.compat;
   switch (format) {
+    case 'leef': {
+      const line = leefFormatter(settings);
+      return (record) => {
+        checkIndicator(record, 'LEEF');
+        return line(record);
+      };
+    }
     case 'cef': {
       const line = compat ? compatCef : cefLine;
       return (record) => {
@@ -92,22 +90,52 @@ export function createFormatter(
   }
 }
 
-/** The per-record writer of a stream: header handling, line endings, errors naming the record. */
+/** `a group`, `an indicator`. */
+function kindText(kind: CsvKind): string {
+  return kind === 'group' ? 'a group' : 'an indicator';
+}
+
+/**
+ * The per-record writer of a stream: header handling, line endings, errors naming the record. A CSV
+ * stream holds one kind of record: the header's (forced, or chosen by the first record), or with
+ * `header: false` the first record's, since the two kinds' columns differ.
+ */
 class LineWriter {
   readonly #format: (record: FormatRecord) => string;
   readonly #eol: string;
+  readonly #csv: boolean;
   #header: boolean | CsvKind;
+  /** CSV: the kind every record must have; `undefined` until the first record unless forced. */
+  #kind: CsvKind | undefined;
+  /** CSV: whether the stream writes a header (the error then names it). */
+  readonly #headed: boolean;
   #index = 0;
 
   constructor(format: FormatName, options: StreamOptions | undefined) {
     this.#format = createFormatter(format, options);
+    this.#csv = format === 'csv';
     // A CSV stream ends every record with CRLF (RFC 4180); compat mode reproduces print(), so LF.
-    this.#eol = format === 'csv' && !isCompat(options) ? '\r\n' : '\n';
+    this.#eol = this.#csv && !formatSettings(format, options).compat ? '\r\n' : '\n';
     const header = (options?.header as unknown) ?? true;
     if (header !== true && header !== false && header !== 'indicator' && header !== 'group') {
       throw new ValidationError(`\`header\` must be a boolean, 'indicator' or 'group'`);
     }
-    this.#header = format === 'csv' ? header : false;
+    this.#header = this.#csv ? header : false;
+    this.#kind = this.#csv && typeof header === 'string' ? header : undefined;
+    this.#headed = this.#csv && header !== false;
+  }
+
+  /** CSV: refuses a record whose kind is not the stream's; the first one sets it. */
+  #checkKind(record: FormatRecord, index: number): void {
+    const kind: CsvKind = isGroupRecord(record) ? 'group' : 'indicator';
+    const expected = this.#kind;
+    if (expected === undefined) this.#kind = kind;
+    else if (kind !== expected) {
+      const before = this.#headed ? `the ${expected} header` : `${expected} records`;
+      throw new ValidationError(
+        `Record ${index}: ${kindText(kind)} record cannot follow ${before} in a CSV stream (their columns differ)`,
+      );
+    }
   }
 
   /** The header forced by `'indicator'`/`'group'`, written before any record. */
@@ -130,9 +158,10 @@ class LineWriter {
       const message = error instanceof Error ? error.message : String(error);
       throw new ValidationError(`Record ${index}: ${message}`, { cause: error });
     }
+    if (this.#csv) this.#checkKind(record, index);
     if (this.#header === true) {
       this.#header = false;
-      return csvHeader(isGroupRecord(record) ? 'group' : 'indicator') + this.#eol + text;
+      return csvHeader(this.#kind as CsvKind) + this.#eol + text;
     }
     return text;
   }

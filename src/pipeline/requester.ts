@@ -29,6 +29,8 @@ import { type ApiPage, PageIterable } from './pages.js';
 export interface RequestOptions {
   /** Throw the typed `ApiError` for an answer other than 200/201/202 instead of resolving with it. */
   readonly throwOnError?: boolean | undefined;
+  /** Statuses besides 200/201/202 that `throwOnError` lets through (an observation's 204). */
+  readonly alsoAccept?: readonly number[] | undefined;
   /** Hand the body over as a `Readable`; defaults to the request object's `stream`. */
   readonly stream?: boolean | undefined;
   readonly signal?: AbortSignal | undefined;
@@ -125,7 +127,9 @@ export class PipelineRequester implements Requester {
       ...options,
       stream: options.stream ?? ro.stream,
     });
-    return this.#finish(ro, result, pathAndQuery, options.throwOnError === true);
+    const throwOnError =
+      options.throwOnError === true && !options.alsoAccept?.includes(result.response.status);
+    return this.#finish(ro, result, pathAndQuery, throwOnError);
   }
 
   pages<T = unknown>(ro: RequestObject, options: PagesOptions = {}): PageIterable<T> {

@@ -3,10 +3,11 @@
  * (not queued for `commit()`) under `/v2/groups/adversaries/{id}/adversaryAssets`. `adversary.assets()`
  * gives the accessor.
  */
-import { ValidationError } from '../core/errors.js';
+import { InvalidResponseError, ValidationError } from '../core/errors.js';
 import { RequestObject } from '../core/request-object.js';
 import type { HttpMethod } from '../core/request-object.js';
-import { describeValue } from '../core/validators.js';
+import type { ApiResponse } from '../core/response.js';
+import { describeValue, isRecord } from '../core/validators.js';
 import type { ResourceContext } from './context.js';
 import { checkId, checkText } from './checks.js';
 import { readNumber, readString } from './values.js';
@@ -65,11 +66,10 @@ export class AdversaryAssets {
     path: string,
     body: Record<string, unknown> | undefined,
     signal: AbortSignal | undefined,
-  ): Promise<Record<string, unknown>> {
+  ): Promise<ApiResponse> {
     const ro = new RequestObject().setHttpMethod(method).setRequestUri(path).setResourcePagination(false);
     if (body !== undefined) ro.setBody(JSON.stringify(body)).setContentType('application/json');
-    const response = await this.#context.requester.request(ro, { throwOnError: true, signal });
-    return response.content.length === 0 ? {} : response.json<Record<string, unknown>>();
+    return this.#context.requester.request(ro, { throwOnError: true, signal });
   }
 
   /** Every asset (`bucketAsset`), or those of one type. */
@@ -94,13 +94,13 @@ export class AdversaryAssets {
     options: { signal?: AbortSignal } = {},
   ): Promise<AdversaryAsset> {
     const which = assetType(type);
-    const body = await this.#send(
+    const response = await this.#send(
       'GET',
       `${this.#path()}/${which.branch}/${checkId(id, 'asset id')}`,
       undefined,
       options.signal,
     );
-    return asset(dataOf(body, which.entity), which.field);
+    return asset(dataOf(response, which.entity), which.field);
   }
 
   /** Adds an asset; resolves with it as the API stored it (its id included). */
@@ -111,13 +111,13 @@ export class AdversaryAssets {
   ): Promise<AdversaryAsset> {
     const which = assetType(type);
     const text = checkText(value, which.field);
-    const body = await this.#send(
+    const response = await this.#send(
       'POST',
       `${this.#path()}/${which.branch}`,
       { [which.field]: text },
       options.signal,
     );
-    return asset(dataOf(body, which.entity), which.field);
+    return asset(dataOf(response, which.entity), which.field);
   }
 
   /** Replaces an asset's value. */
@@ -130,8 +130,8 @@ export class AdversaryAssets {
     const which = assetType(type);
     const text = checkText(value, which.field);
     const path = `${this.#path()}/${which.branch}/${checkId(id, 'asset id')}`;
-    const body = await this.#send('PUT', path, { [which.field]: text }, options.signal);
-    return asset(dataOf(body, which.entity), which.field);
+    const response = await this.#send('PUT', path, { [which.field]: text }, options.signal);
+    return asset(dataOf(response, which.entity), which.field);
   }
 
   /** Deletes an asset. */
@@ -146,11 +146,19 @@ export class AdversaryAssets {
   }
 }
 
-function dataOf(body: Record<string, unknown>, key: string): Record<string, unknown> {
-  const data = body.data as Record<string, unknown> | undefined;
-  const value = data?.[key];
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ValidationError(`the adversary asset answer has no data.${key} object`);
+/**
+ * The asset object of an answer. @throws {InvalidResponseError} when there is none: the request may
+ * have been carried out, so this is no `ValidationError` (which means nothing was sent).
+ */
+function dataOf(response: ApiResponse, key: string): Record<string, unknown> {
+  const body = response.content.length === 0 ? undefined : response.json();
+  const data = isRecord(body) ? body.data : undefined;
+  const value = isRecord(data) ? data[key] : undefined;
+  if (!isRecord(value)) {
+    throw new InvalidResponseError(`the adversary asset answer has no data.${key} object`, {
+      status: response.status,
+      contentType: response.headers['content-type'],
+    });
   }
-  return value as Record<string, unknown>;
+  return value;
 }

@@ -60,14 +60,28 @@ export function checkBooleanValue(value: unknown, label: string): boolean {
   return value;
 }
 
-/** Prefixes a failure's message with what failed; an abort or a closed client is left as it is. */
+/**
+ * A failure with its message prefixed by what failed; an abort or a closed client is left as it is.
+ * The prefixed error is a copy (same class and properties): one failure can reach several callers
+ * (a shared lookup that failed), and each names its own step.
+ */
 export function annotate(error: unknown, what: string): unknown {
   if (
-    error instanceof ThreatConnectError &&
-    !(error instanceof AbortError) &&
-    !(error instanceof ClientClosedError)
+    !(error instanceof ThreatConnectError) ||
+    error instanceof AbortError ||
+    error instanceof ClientClosedError
   ) {
-    error.message = `${what}: ${error.message}`;
+    return error;
   }
-  return error;
+  const copy = Object.create(Object.getPrototypeOf(error) as object) as ThreatConnectError;
+  for (const key of Reflect.ownKeys(error)) {
+    const descriptor = Object.getOwnPropertyDescriptor(error, key);
+    if (descriptor !== undefined) Object.defineProperty(copy, key, descriptor);
+  }
+  const message = `${what}: ${error.message}`;
+  if (typeof error.stack === 'string' && error.stack.startsWith(`${error.name}: ${error.message}`)) {
+    copy.stack = `${error.name}: ${message}${error.stack.slice(error.name.length + 2 + error.message.length)}`;
+  }
+  copy.message = message;
+  return copy;
 }

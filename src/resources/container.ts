@@ -29,8 +29,14 @@ export interface ContainerSpec<T extends Retrieved> {
   /**
    * Turns a wire item into a new object (the container looks ids up first). `metadata`: whether the
    * request asked for tags or attributes (`includeTags`, `includeAttributes`); an item carries them only then.
+   * `owner`: the owner the request was sent for, if any.
    */
-  parse(item: Record<string, unknown>, spec: ApiRequestSpec, metadata: boolean): T | Promise<T>;
+  parse(
+    item: Record<string, unknown>,
+    spec: ApiRequestSpec,
+    metadata: boolean,
+    owner: string | undefined,
+  ): T | Promise<T>;
 }
 
 export abstract class Container<T extends Retrieved, K extends ContainerKind> implements Iterable<T> {

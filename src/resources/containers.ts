@@ -273,7 +273,8 @@ export class VictimsContainer extends Container<Victim, 'victims'> {
       target: { kind: 'victims', label: 'victims', detectBranch: detectBranch(context) },
       resourceType: ResourceType.VICTIMS,
       ownerCheck: false,
-      parse: (item) => parseVictim(item, context),
+      // Victims carry no owner on the wire: one listed for an owner is that owner's (rest-api-v2.md 8).
+      parse: (item, _spec, _metadata, owner) => parseVictim(item, context, owner),
     });
   }
 

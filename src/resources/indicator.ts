@@ -257,22 +257,38 @@ export class Indicator extends IndicatorData {
   ): this {
     const ref = checkAssociationRef(associationType);
     const far = indicatorTarget(target, value, owner);
+    const description = `${name}(${associationLabel(ref)}, ${far.description})`;
+    // Both ends are in the path by value, and the one `owner` parameter picks both (rest-api-v2.md
+    // 6.4), so the two must be in one owner; sending the far end's owner would act on a namesake.
+    this.sameOwner(description, far.owner());
     this.queue(
-      `${name}(${associationLabel(ref)}, ${far.description})`,
+      description,
       async (signal) => {
+        const owner = this.sameOwner(description, far.owner());
         const type = await resolveAssociation(this.context, ref, signal);
         await this.call(
           method,
           `${this.itemPath()}${linkSegment(type)}${far.suffix().slice('/indicators'.length)}`,
-          {
-            owner: far.owner() ?? this.requestOwner,
-            signal,
-          },
+          { owner, signal },
         );
       },
       name,
     );
     return this;
+  }
+
+  /**
+   * The owner of a typed link's request: this indicator's (none: the default organization).
+   * @throws {ValidationError} if the far end's differs.
+   */
+  private sameOwner(description: string, farOwner: string | undefined): string | undefined {
+    const owner = this.requestOwner ?? this.context.requester.config.defaultOrg;
+    if (farOwner !== undefined && farOwner !== owner) {
+      throw new ValidationError(
+        `${this.label}: ${description}: a typed association links two indicators of one owner, and this one is in ${JSON.stringify(owner)}, the other in ${JSON.stringify(farOwner)}`,
+      );
+    }
+    return this.requestOwner;
   }
 
   /**

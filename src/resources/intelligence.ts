@@ -44,6 +44,7 @@ function send(
   signal: Signal,
   json?: unknown,
   params: readonly [string, string][] = [],
+  alsoAccept?: readonly number[],
 ): Promise<ApiResponse> {
   const ro = new RequestObject().setHttpMethod(method).setRequestUri(path).setResourcePagination(false);
   if (owner !== undefined) ro.setOwner(owner);
@@ -52,7 +53,7 @@ function send(
     ro.setBody(JSON.stringify(json));
     ro.setContentType('application/json');
   }
-  return context.requester.request(ro, { throwOnError: true, signal });
+  return context.requester.request(ro, { throwOnError: true, alsoAccept, signal });
 }
 
 /** Every item of a paged listing, through the page-window limiter. */
@@ -216,7 +217,7 @@ export async function addObservation(
   signal: Signal,
 ): Promise<void> {
   // 200 with {"status":"Success"} or 204 without a body (rest-api-v2.md 3.1): both are success.
-  await send(target.context, 'POST', `${target.path}/observations`, target.owner, signal, body);
+  await send(target.context, 'POST', `${target.path}/observations`, target.owner, signal, body, [], [204]);
 }
 
 export async function reportFalsePositive(

@@ -318,7 +318,9 @@ export abstract class ItemCore extends ItemState {
     const data = response.json<{ data?: Record<string, unknown> }>().data;
     const item = data?.[this.entityKey];
     if (typeof item === 'object' && item !== null && !Array.isArray(item)) {
-      this.applySaved(item as Record<string, unknown>);
+      this.applySaved(
+        withoutNewerChanges(item as Record<string, unknown>, changes, this.extrasIfAny()?.changes),
+      );
     } else if (creating) {
       throw new InvalidResponseError(
         `${label}: the create answer has no data.${this.entityKey} object, so the new id is unknown`,
@@ -353,4 +355,20 @@ export abstract class ItemCore extends ItemState {
       work.steps = undefined;
     });
   }
+}
+
+/**
+ * The saved object's answer without the fields set again while the request was in flight: the object
+ * keeps showing those newer values, which the next commit sends (decisions.md, "Resources: objects").
+ */
+function withoutNewerChanges(
+  item: Record<string, unknown>,
+  sent: ReadonlyMap<string, unknown>,
+  current: ReadonlyMap<string, unknown> | undefined,
+): Record<string, unknown> {
+  if (current === undefined) return item;
+  const newer = [...current].filter(([field, value]) => !(sent.has(field) && sent.get(field) === value));
+  if (newer.length === 0) return item;
+  const skip = new Set(newer.map(([field]) => field));
+  return Object.fromEntries(Object.entries(item).filter(([key]) => !skip.has(key)));
 }

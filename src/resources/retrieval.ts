@@ -51,7 +51,12 @@ export interface RetrievalPlan<T extends Retrieved> {
    * Turns a wire item into the container's object (the same instance for an id already known).
    * `metadata`: whether the request asked for tags or attributes, without which an item has none.
    */
-  parse(item: Record<string, unknown>, spec: ApiRequestSpec, metadata: boolean): T | Promise<T>;
+  parse(
+    item: Record<string, unknown>,
+    spec: ApiRequestSpec,
+    metadata: boolean,
+    owner: string | undefined,
+  ): T | Promise<T>;
 }
 
 /** The message of the 404 that retrieval reads as an empty result (decisions.md 1.4). */
@@ -134,9 +139,10 @@ function takeItems<T extends Retrieved>(
   keep: ((object: T) => boolean) | undefined,
   walk: PageWalk<T>,
   metadata: boolean,
+  owner: string | undefined,
 ): void {
   for (let i = walk.next; i < items.length; i += 1) {
-    const parsed = plan.parse(items[i] as Record<string, unknown>, spec, metadata);
+    const parsed = plan.parse(items[i] as Record<string, unknown>, spec, metadata, owner);
     if (parsed instanceof Promise) {
       walk.pending = parsed;
       walk.next = i + 1;
@@ -177,7 +183,7 @@ async function* fetchRequest<T extends Retrieved>(
       if (item === undefined) return;
       requester.recorder.addUnfilteredResults(1);
       parsing = true;
-      const object = await plan.parse(item, spec, metadata);
+      const object = await plan.parse(item, spec, metadata, owner);
       const kept = keep === undefined || keep(object);
       parsing = false;
       if (kept) yield [object];
@@ -195,7 +201,7 @@ async function* fetchRequest<T extends Retrieved>(
       const walk: PageWalk<T> = { batch: [], next: 0, pending: undefined };
       parsing = true;
       for (;;) {
-        takeItems(plan, spec, items, keep, walk, metadata);
+        takeItems(plan, spec, items, keep, walk, metadata, owner);
         if (walk.pending === undefined) break;
         const object = await walk.pending;
         walk.pending = undefined;

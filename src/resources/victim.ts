@@ -100,8 +100,10 @@ export class Victim extends FieldsItem {
   }
 }
 
-export function parseVictim(item: Record<string, unknown>, context: ResourceContext): Victim {
+/** A victim from a wire item; `owner`, the owner it was listed in (a victim item has none). */
+export function parseVictim(item: Record<string, unknown>, context: ResourceContext, owner?: string): Victim {
   const victim = new Victim(readNumber(item.id) ?? 0, context);
   victim.readWire(item);
+  if (victim.ownerName === undefined && owner !== undefined) victim.ownerName = owner;
   return victim;
 }

@@ -112,6 +112,45 @@ describe('a commit whose queue changes while a step is in flight', () => {
     assert.equal(descriptions.length, 1);
   });
 
+  it("a field set while its update is in flight keeps the newer value, not the answer's", async () => {
+    const isPut = (ro: RequestObject) => ro.httpMethod === 'PUT';
+    const { context, arrival, release } = heldContext(tc, isPut);
+    const host = createIndicator('inflight.example.com', sandbox.defaultOrg, undefined, context);
+    await host.setRating(1).setConfidence(10).commit();
+    host.setRating(2).setConfidence(20);
+    const commit = host.commit();
+    await arrival;
+    host.setRating(4);
+    release();
+    await commit;
+    // It used to read 2 back from the answer while 4 waited to be sent.
+    assert.equal(host.rating, 4);
+    assert.equal(host.confidence, 20);
+    assert.deepEqual(host.pendingChanges, ['update (rating)']);
+    await host.commit();
+    assert.deepEqual(host.pendingChanges, []);
+    const read = tc.indicators();
+    read.addFilter().addIndicator('inflight.example.com');
+    await read.retrieve();
+    assert.deepEqual(
+      [...read].map((i) => [i.rating, i.confidence]),
+      [[4, 20]],
+    );
+
+    const kind = GROUP_KIND_BY_TYPE.get('Document');
+    assert.ok(kind !== undefined);
+    const held = heldContext(tc, (ro) => ro.httpMethod === 'POST');
+    const doc = createGroup(kind, 'In flight', sandbox.defaultOrg, held.context);
+    (doc as unknown as { setFileName(name: string): unknown }).setFileName('a.txt');
+    const created = doc.commit();
+    await held.arrival;
+    (doc as unknown as { setFileName(name: string): unknown }).setFileName('b.txt');
+    held.release();
+    await created;
+    assert.equal(doc.fileName, 'b.txt');
+    assert.deepEqual(doc.pendingChanges, ['update (fileName)']);
+  });
+
   it("a committed document's upload() drops an older upload still queued", async () => {
     const kind = GROUP_KIND_BY_TYPE.get('Document');
     assert.ok(kind !== undefined);

@@ -11,13 +11,14 @@ import {
   IndicatorType,
   NotFoundError,
   RequestObject,
+  ServerError,
   ThreatConnect,
   ValidationError,
   formatCef,
   fromApiIndicator,
 } from '../../../src/index.js';
 import type { Indicator } from '../../../src/index.js';
-import { useSandboxClient } from '../../helpers/sandbox.js';
+import { setRules, useSandboxClient } from '../../helpers/sandbox.js';
 import { resetSandbox, targets } from './support.js';
 
 const REGISTRY_KEY = {
@@ -224,6 +225,41 @@ describe('custom indicator types and the instance tables', () => {
     });
   });
 
+  it('a failed read of the association types fails each waiting commit with its own step', async () => {
+    const fresh = fixture.client({ apiRetries: 0 });
+    const asnKind = await fresh.types().indicatorType('asn');
+    const [a, b] = ['ASN65031', 'ASN65032'].map((value) => fresh.indicators().add(value, ORG, asnKind));
+    assert.ok(a && b);
+    await Promise.all([a.commit(), b.commit()]);
+    a.associateIndicator('asnToAddress', IndicatorType.ADDRESSES, '10.9.9.1');
+    b.associateIndicator('asnToAddress', IndicatorType.ADDRESSES, '10.9.9.2');
+    await setRules(fixture.sandbox, {
+      kind: 'status',
+      status: 500,
+      pathPrefix: '/v2/types/associationTypes',
+    });
+    try {
+      const [ra, rb] = await Promise.allSettled([a.commit(), b.commit()]);
+      assert.ok(ra?.status === 'rejected' && rb?.status === 'rejected');
+      // One shared failure used to be prefixed by both commits: each message named the other's step too.
+      for (const [r, value, ip] of [
+        [ra, 'ASN65031', '10.9.9.1'],
+        [rb, 'ASN65032', '10.9.9.2'],
+      ] as const) {
+        assert.ok(r.reason instanceof ServerError);
+        assert.match(
+          r.reason.message,
+          new RegExp(
+            `^ASN "${value}": associateIndicator\\(asnToAddress, addresses/${ip.replaceAll('.', '\\.')}\\) failed: [^:]*$`,
+          ),
+        );
+      }
+      assert.notEqual(ra.reason, rb.reason);
+    } finally {
+      await setRules(fixture.sandbox);
+    }
+  });
+
   describe('owners, types and assets', () => {
     it("reads owner metrics, one owner's 30 days and the members", async () => {
       const metrics = await tc.owners().metrics();
@@ -335,6 +371,21 @@ describe('custom indicator types and the instance tables', () => {
       file.disassociateIndicator('dnsQuery', host);
       await file.commit();
       assert.deepEqual(await file.associatedIndicators('dnsQuery'), []);
+
+      // One request names both ends by value with one owner, so the two must share it.
+      const message = (other: string) =>
+        `ASN "ASN65020": associateIndicator(asnToAddress, ${other}): a typed association links two indicators of one owner, and this one is in "Example Org", the other in "Example Community"`;
+      assert.throws(
+        () =>
+          asn.associateIndicator('asnToAddress', IndicatorType.ADDRESSES, '10.20.30.40', 'Example Community'),
+        { name: 'ValidationError', message: message('addresses/10.20.30.40') },
+      );
+      const community = tc.indicators().add('10.20.30.41', 'Example Community');
+      assert.throws(() => asn.associateIndicator('asnToAddress', community), {
+        name: 'ValidationError',
+        message: message(community.label),
+      });
+      assert.deepEqual(asn.pendingChanges, []);
 
       asn.associateIndicator('nope', IndicatorType.ADDRESSES, '10.20.30.40');
       await assert.rejects(asn.commit(), (e: unknown) => {

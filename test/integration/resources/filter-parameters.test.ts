@@ -375,6 +375,25 @@ describe('filter parameters: owners, modified-since, indicator types', () => {
       );
     });
 
+    it('a victim takes the owner it was listed in (its item has none), and its writes send it', async () => {
+      const victims = tc.victims();
+      victims.addFilter().addOwner(EC);
+      await victims.retrieve();
+      const victim = [...victims].find((v) => v.id === 10);
+      assert.ok(victim);
+      // It used to be undefined, so a write went to the API user's default organization.
+      assert.equal(victim.ownerName, EC);
+      await resetSandbox(sandbox);
+      await victim.addTag('victim-owner-test').commit();
+      await victim.deleteTag('victim-owner-test').commit();
+      const sent = (await targets(sandbox)).map((t) => new URL(t, 'http://x').searchParams.get('owner'));
+      assert.deepEqual(sent, [EC, EC]);
+      const unowned = tc.victims();
+      unowned.addFilter();
+      await unowned.retrieve();
+      assert.ok([...unowned].every((v) => v.ownerName === ORG));
+    });
+
     it('an owner that is not a non-empty string throws ValidationError, before any request', async () => {
       const filter = tc.indicators().addFilter();
       for (const [bad, message] of [

@@ -8,14 +8,18 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import {
+  ApiError,
   BadRequestError,
   Indicator,
+  InvalidResponseError,
   NotFoundError,
   Owner,
   type ThreatConnect,
   ValidationError,
 } from '../../../src/index.js';
+import { parseGroup } from '../../../src/resources/group.js';
 import { parseIndicator } from '../../../src/resources/indicator.js';
+import { GROUP_KIND_BY_TYPE } from '../../../src/resources/kinds.js';
 import type { Sandbox } from '../../../src/sandbox/index.js';
 import { clientFor } from '../../helpers/client.js';
 import { contextFor } from '../../helpers/resources.js';
@@ -287,13 +291,19 @@ describe('indicator intelligence (SDK)', () => {
   });
 });
 
-describe('data.fileOccurrence as one object or as an array', () => {
+describe('answers the sandbox does not give: fileOccurrence as one object or an array, an observation 204', () => {
   let server: http.Server;
   let answer = '';
+  let status = 200;
   let tc: ThreatConnect;
   before(async () => {
     server = http.createServer((_req, res) => {
-      res.writeHead(200, { 'Content-Type': 'application/json' });
+      if (status === 204) {
+        res.writeHead(204);
+        res.end();
+        return;
+      }
+      res.writeHead(status, { 'Content-Type': 'application/json' });
       res.end(answer);
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -324,5 +334,48 @@ describe('data.fileOccurrence as one object or as an array', () => {
     assert.deepEqual(await file.fileOccurrence(7), occurrence);
     answer = JSON.stringify({ status: 'Success', data: {} });
     assert.deepEqual(await file.fileOccurrences(), []);
+  });
+
+  it('takes an observation answered 204 without a body (rest-api-v2.md 3.1), refuses a 204 elsewhere, and an asset answer without its object', async () => {
+    const host = parseIndicator(
+      { type: 'Host', hostName: 'seen.example.com', id: 2, ownerName: 'Example Org' },
+      contextFor(tc),
+    );
+    status = 204;
+    try {
+      await host.addObservation(3);
+      // Only the observation POST may answer so: a 204 to the false-positive report is an error.
+      await assert.rejects(
+        host.reportFalsePositive(),
+        (e: unknown) => e instanceof ApiError && e.status === 204,
+      );
+    } finally {
+      status = 200;
+    }
+    // An asset answer without its object: the write may have happened, so not a ValidationError.
+    const adversary = parseGroup(
+      { id: 5, name: 'Handles', ownerName: 'Example Org' },
+      contextFor(tc),
+      GROUP_KIND_BY_TYPE.get('Adversary'),
+    );
+    status = 201;
+    answer = JSON.stringify({ status: 'Success' });
+    try {
+      await assert.rejects(adversary.assets().add('handle', 'h4x'), (e: unknown) => {
+        assert.ok(e instanceof InvalidResponseError);
+        assert.equal(e.message, 'the adversary asset answer has no data.adversaryHandle object');
+        assert.equal(e.status, 201);
+        return true;
+      });
+    } finally {
+      status = 200;
+    }
+    status = 404;
+    answer = JSON.stringify({ status: 'Failure', message: 'The requested resource was not found' });
+    try {
+      await assert.rejects(host.addObservation(3), NotFoundError);
+    } finally {
+      status = 200;
+    }
   });
 });
