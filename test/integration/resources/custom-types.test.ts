@@ -240,7 +240,7 @@ describe('custom indicator types and the instance tables', () => {
     });
     try {
       const [ra, rb] = await Promise.allSettled([a.commit(), b.commit()]);
-      assert.ok(ra?.status === 'rejected' && rb?.status === 'rejected');
+      assert.ok(ra.status === 'rejected' && rb.status === 'rejected');
       // One shared failure used to be prefixed by both commits: each message named the other's step too.
       for (const [r, value, ip] of [
         [ra, 'ASN65031', '10.9.9.1'],
