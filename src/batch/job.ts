@@ -20,6 +20,16 @@ export interface JobStatus {
   unprocessCount: number;
 }
 
+/**
+ * What one poll read: the status name, and the job's counts when the answer had them. A running job
+ * answers only `{"status":"Running"}` (rest-api-v2.md 3.1, "No envelope: … 'Running' poll"; 11.2 step 3),
+ * so `job` is then undefined: no count is made up while a job runs.
+ */
+export interface PolledStatus {
+  status: string;
+  job: JobStatus | undefined;
+}
+
 /** One entry of the job's errors file, as far as the SDK reads it. */
 export interface ServerErrorEntry {
   errorCode?: string;
@@ -81,24 +91,32 @@ export async function createJob(deps: JobDeps, config: BatchJobConfig): Promise<
   }
 }
 
-function readStatus(response: ApiResponse): JobStatus {
-  const status = response.json<{ data?: { batchStatus?: Record<string, unknown> } }>().data?.batchStatus;
+/** Statuses that are never a bare in-progress answer: the envelope's own, and `Completed` (it has counts). */
+const NOT_BARE = new Set(['Success', 'Failure', 'Completed']);
+
+function readStatus(response: ApiResponse): PolledStatus {
+  const body = response.json<{ status?: unknown; data?: { batchStatus?: Record<string, unknown> } }>();
+  if (body.data === undefined && typeof body.status === 'string' && !NOT_BARE.has(body.status)) {
+    return { status: body.status, job: undefined };
+  }
+  const status = body.data?.batchStatus;
   if (typeof status?.status !== 'string') throw unexpected(response, 'a job status');
   const count = (key: string): number => (typeof status[key] === 'number' ? status[key] : 0);
-  return {
+  const job: JobStatus = {
     id: typeof status.id === 'number' ? status.id : 0,
     status: status.status,
     successCount: count('successCount'),
     errorCount: count('errorCount'),
     unprocessCount: count('unprocessCount'),
   };
+  return { status: job.status, job };
 }
 
 /** `GET /v2/batch/{id}`; a failed poll is retried by the client's retry policy. */
 export async function jobStatus(
   deps: JobDeps,
   batchId: number,
-): Promise<{ status: JobStatus; retryAfterMs: number | undefined }> {
+): Promise<{ status: PolledStatus; retryAfterMs: number | undefined }> {
   const response = await send(
     deps,
     request('GET', `/v2/batch/${batchId}`).addPayload('includeAdditional', 'true'),
@@ -137,13 +155,14 @@ export async function uploadJob(deps: JobDeps, batchId: number, content: Buffer)
 export async function pollJob(
   deps: JobDeps,
   batchId: number,
-  onStatus: (status: JobStatus) => void,
+  onStatus: (status: PolledStatus) => void,
 ): Promise<JobStatus> {
   let wait = POLL_FIRST_MS;
   for (;;) {
     const { status, retryAfterMs } = await jobStatus(deps, batchId);
     onStatus(status);
-    if (status.status === 'Completed') return status;
+    // readStatus gives a `Completed` answer only with its counts.
+    if (status.job?.status === 'Completed') return status.job;
     await deps.clock.sleep(retryAfterMs ?? wait, deps.signal);
     wait = Math.min(POLL_MAX_MS, wait * POLL_FACTOR);
   }

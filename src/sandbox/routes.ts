@@ -27,7 +27,10 @@ import {
 } from './handlers/intelligence.js';
 import { adversaryAssets } from './handlers/adversary-assets.js';
 import { listDeletedIndicators } from './handlers/deleted.js';
-import { itemSubresource, resolvePivot } from './handlers/items.js';
+import { indicatorPivot } from './handlers/indicator-pivot.js';
+import { itemAttributes, itemLabels, itemTags } from './handlers/item-metadata.js';
+import { itemVictimAssets } from './handlers/item-victim-assets.js';
+import { associations } from './handlers/items.js';
 import { allOwnerMetrics, associationTypes, attributeTypes, oneOwnerMetrics } from './handlers/lookups.js';
 import {
   createTag,
@@ -53,8 +56,9 @@ import {
   updateVictim,
   victimAssets,
 } from './handlers/victims.js';
+import { type ItemRef, pivotOwners, resolvePivot } from './handlers/shared.js';
 import { typedAssociations } from './handlers/typed-associations.js';
-import type { Reply } from './reply.js';
+import { type Reply, notFound } from './reply.js';
 import { Router } from './router.js';
 
 export type Handler = (
@@ -65,6 +69,35 @@ export type Handler = (
 
 /** A named path parameter (the router always fills the ones its pattern names). */
 const param = (params: Record<string, string>, name: string): string => params[name] ?? '';
+
+/** Dispatches the sub-resources shared by indicators, groups, victims, tasks, tags and labels. */
+async function itemSubresource(ctx: RequestContext, item: ItemRef, rest: string[]): Promise<Reply> {
+  const isMetadataCarrier = item.kind !== 'tag' && item.kind !== 'label';
+  switch (rest[0]) {
+    case 'attributes':
+      if (!isMetadataCarrier) throw notFound();
+      return itemAttributes(ctx, item, rest);
+    case 'tags':
+      if (!isMetadataCarrier) throw notFound();
+      return itemTags(ctx, item, rest);
+    case 'securityLabels':
+      if (!isMetadataCarrier) throw notFound();
+      return itemLabels(ctx, item.kind, item.id, item.ownerId, rest);
+    case 'indicators':
+      // Indicator to indicator: the links of the typed associations (POST is refused by associations()).
+      if (item.kind === 'indicator' && ctx.method !== 'POST')
+        return indicatorPivot(ctx, item, rest, pivotOwners(ctx, item));
+      return associations(ctx, item, rest);
+    case 'groups':
+    case 'victims':
+    case 'tasks':
+      return associations(ctx, item, rest);
+    case 'victimAssets':
+      return itemVictimAssets(ctx, item, rest, pivotOwners(ctx, item));
+    default:
+      throw notFound();
+  }
+}
 
 /** Sub-resources of an item resolved by `resolvePivot` from the full path. */
 const pivot =

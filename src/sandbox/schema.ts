@@ -6,8 +6,9 @@
  * Tags and security labels belong to an owner (schema 2, decisions.md 2.4): the same name in two owners
  * is two rows, and an item links only to its own owner's.
  *
- * `group_xids` holds the external ids (`xid`) batch jobs give groups. It was added without a new schema
- * version: every start creates the tables that are missing, so an older database gains it.
+ * `group_xids` holds the external ids (`xid`) batch jobs give groups, and `hidden_victim_assets` the
+ * victim assets removed from an item. They were added without a new schema version: every start creates
+ * the tables that are missing, so an older database gains them.
  */
 export const SCHEMA_VERSION = 2;
 
@@ -241,6 +242,17 @@ CREATE TABLE IF NOT EXISTS indicator_links (
   PRIMARY KEY (a_id, assoc, b_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS indicator_links_b ON indicator_links (b_id);
+
+-- Victim assets removed from an indicator, group or task (DELETE {item}/victimAssets/{type}/{id},
+-- rest-api-v2.md 10): the item still has the asset's victim, and lists the victim's other assets. A row
+-- goes when the item, the victim or the asset goes, or when the item's link to the victim is removed.
+CREATE TABLE IF NOT EXISTS hidden_victim_assets (
+  item_kind TEXT NOT NULL,
+  item_id INTEGER NOT NULL,
+  asset_id INTEGER NOT NULL,
+  victim_id INTEGER NOT NULL,
+  PRIMARY KEY (item_kind, item_id, asset_id)
+) WITHOUT ROWID;
 
 CREATE TABLE IF NOT EXISTS links (
   a_kind TEXT NOT NULL,

@@ -440,6 +440,16 @@ export class Store {
     return this.transaction(() => {
       const changes = this.run(sql, aKind, aId, bKind, bId).changes;
       this.run(sql, bKind, bId, aKind, aId);
+      // An item's link to a victim ends: the victim's assets it hid are forgotten with it.
+      if ((aKind === 'victim') !== (bKind === 'victim')) {
+        const [kind, id, victimId] = aKind === 'victim' ? [bKind, bId, aId] : [aKind, aId, bId];
+        this.run(
+          'DELETE FROM hidden_victim_assets WHERE item_kind = ? AND item_id = ? AND victim_id = ?',
+          kind,
+          id,
+          victimId,
+        );
+      }
       return changes;
     });
   }
@@ -458,13 +468,15 @@ export class Store {
 
   /**
    * Removes an item's links (both directions), attributes, an indicator's intelligence and typed
-   * associations, and an adversary's assets.
+   * associations, an adversary's assets, and the victim assets hidden from or by the item.
    */
   forgetItem(kind: ItemKind, id: number): void {
     this.run('DELETE FROM links WHERE a_kind = ? AND a_id = ?', kind, id);
     this.run('DELETE FROM links WHERE b_kind = ? AND b_id = ?', kind, id);
     this.run('DELETE FROM attributes WHERE kind = ? AND item_id = ?', kind, id);
     if (kind === 'group') this.run('DELETE FROM group_xids WHERE group_id = ?', id);
+    this.run('DELETE FROM hidden_victim_assets WHERE item_kind = ? AND item_id = ?', kind, id);
+    if (kind === 'victim') this.run('DELETE FROM hidden_victim_assets WHERE victim_id = ?', id);
     if (kind === 'indicator') {
       // Its intelligence (rest-api-v2.md 6.6): a new indicator of the same value starts afresh.
       for (const table of ['observations', 'false_positives', 'file_occurrences'])

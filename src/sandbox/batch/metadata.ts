@@ -2,7 +2,7 @@
  * The metadata of a batch record: `tag[]`, `securityLabel[]` and `attribute[]`, written with the job's
  * write types (rest-api-v2.md 11.2; the semantics are in docs/sandbox.md, "Batch jobs").
  */
-import { insertAttribute, refreshDisplayed } from '../handlers/items.js';
+import { insertAttribute, refreshDisplayed } from '../handlers/item-metadata.js';
 import { checkText, parseBoolean, tagName } from '../handlers/shared.js';
 import type { LabelRow, Store } from '../store.js';
 import type { BatchConfig } from './config.js';

@@ -93,9 +93,15 @@ export async function uploadBatch(ctx: RequestContext, rawId: string): Promise<R
   );
 }
 
-/** `GET /v2/batch/{id}[?includeAdditional=true]`. */
+/**
+ * `GET /v2/batch/{id}[?includeAdditional=true]`. A running job answers the bare `{"status":"Running"}`
+ * (rest-api-v2.md 3.1: "No envelope: … batch upload/'Running' poll"; 11.2 step 3: "While running:
+ * {status:"Running"}"), with no counts; `Created`, `Queued` and `Completed` have the envelope.
+ */
 export function getBatch(ctx: RequestContext, rawId: string): Reply {
-  return json(statusBody(ctx, requireJob(ctx, rawId)));
+  const job = requireJob(ctx, rawId);
+  if (job.status === 'Running') return json({ status: 'Running' });
+  return json(statusBody(ctx, job));
 }
 
 /** `GET /v2/batch/{id}/errors`: gzip JSON; 400 until the job completes, 404 when it had no error. */

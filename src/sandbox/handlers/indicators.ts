@@ -1,11 +1,11 @@
 /** Indicator listings and CRUD (rest-api-v2.md section 6). */
-import { isIP } from 'node:net';
 import { type RequestContext, isoNow, pageWindow, readObject, requestOwner, windowed } from '../context.js';
 import { indicatorListing } from '../indicator-list.js';
 import { readFilters } from '../query-filters.js';
 import { Failure, type Reply, badRequest, notFound, single, success } from '../reply.js';
 import { INDICATOR_COLUMNS, type IndicatorRow, type OwnerRow, dateMs, lookupKey } from '../store.js';
 import type { IndicatorTypeInfo } from '../types.js';
+import { isFileHash, matchesValuePatterns, valuePatterns } from '../value-patterns.js';
 import { indicatorView } from '../views.js';
 import { type StoreScope, checkText, findIndicator, indicatorType, requireIndicator } from './shared.js';
 
@@ -64,11 +64,6 @@ export function getIndicator(ctx: RequestContext, branch: string, value: string)
 
 // ---- validation ----
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const HOST =
-  /^(?=.{1,253}$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*$/;
-const URL_PREFIX = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/([^/?#:@]+@)?([^/?#:]+)/;
-
 function invalidValue(info: IndicatorTypeInfo, value: string): Failure {
   return badRequest(`Please enter a valid ${info.name}: ${value}`);
 }
@@ -84,31 +79,10 @@ function stringField(
   return checkText(value, field, info.name);
 }
 
-/** Checks a value of a base or custom type; returns its normalised stored form. */
+/** Checks a value of a base or custom type against its type's patterns (value-patterns.ts). */
 export function validateValue(info: IndicatorTypeInfo, value: string): string {
-  switch (info.name) {
-    case 'Address':
-      if (isIP(value) === 0) throw invalidValue(info, value);
-      return value;
-    case 'EmailAddress':
-      if (!EMAIL.test(value)) throw invalidValue(info, value);
-      return value;
-    case 'Host':
-      if (!HOST.test(value)) throw invalidValue(info, value);
-      return value;
-    case 'URL': {
-      const match = URL_PREFIX.exec(value);
-      const domain = match?.[2];
-      if (domain === undefined || domain !== domain.toLowerCase() || /\s/.test(value))
-        throw invalidValue(info, value);
-      return value;
-    }
-    case 'ASN':
-      if (!/^ASN\d{1,10}$/.test(value)) throw invalidValue(info, value);
-      return value;
-    default:
-      return value;
-  }
+  if (!matchesValuePatterns(info.name, value)) throw invalidValue(info, value);
+  return value;
 }
 
 function parseRating(value: unknown): number | undefined {
@@ -261,14 +235,10 @@ function upsertFile(
   now: string,
 ): number {
   const hashes: Partial<Record<'md5' | 'sha1' | 'sha256', string>> = {};
-  for (const [field, length] of [
-    ['md5', 32],
-    ['sha1', 40],
-    ['sha256', 64],
-  ] as const) {
+  for (const field of ['md5', 'sha1', 'sha256'] as const) {
     const value = stringField(body, field, info);
     if (value === undefined || value === '') continue;
-    if (value.length !== length || !/^[0-9a-fA-F]+$/.test(value)) {
+    if (!isFileHash(field, value)) {
       throw badRequest(`Please enter a valid ${field.toUpperCase()}: ${value}`);
     }
     hashes[field] = value.toUpperCase();
@@ -378,7 +348,10 @@ export function indicatorTypes(ctx: RequestContext, entity?: string): Reply {
       });
     }
     if (ctx.view.includeAdditional) {
-      // rest-api-v2.md 6.1: `keys` names the value fields (`{"key1":"ip"}`); the sandbox has no regexes.
+      // rest-api-v2.md 6.1: "adds `regexes[]` and `keys`": the patterns the sandbox enforces for the type
+      // (value-patterns.ts; none for a custom type given as an option), and the value fields by number
+      // (`{"key1":"ip"}`).
+      out.regexes = [...valuePatterns(t.name)];
       out.keys = Object.fromEntries(t.fields.map((field, i) => [`key${i + 1}`, field]));
     }
     return out;

@@ -3,6 +3,7 @@ import {
   type RequestContext,
   accessibleOwnerIds,
   assertOwnerAccess,
+  isTrue,
   listReply,
   pageWindow,
   parseId,
@@ -37,9 +38,12 @@ export function listTags(ctx: RequestContext): Reply {
     start === 0
       ? (ctx.store.get<{ n: number }>(`SELECT COUNT(*) AS n FROM tags WHERE ${where}`, ...params)?.n ?? 0)
       : 0;
+  // rest-api-v2.md 9: "`GET /v2/tags` (… `detailed=true` adds descriptions)"; without it the listing
+  // has names and webLinks only. The single GET, POST and PUT answers always carry the description.
+  const detailed = isTrue(ctx.query.get('detailed'));
   return listReply(
     'tag',
-    rows.map((t) => tagView(ctx.view, t)),
+    rows.map((t) => tagView(ctx.view, detailed ? t : { ...t, description: null })),
     total,
     start,
   );

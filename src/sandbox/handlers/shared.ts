@@ -1,9 +1,15 @@
 /**
  * What the handlers share: finding the item a path addresses (404 when absent, 403 when its owner is out
- * of reach) and the limits every handler checks. Handlers import this module and never each other, so
- * the handler modules form no import cycle.
+ * of reach), the item at the head of a pivot path, the victim asset view, and the limits every handler
+ * checks. Handlers import this module and never each other, so the handler modules form no import cycle.
  */
-import { type RequestContext, assertOwnerAccess, parseId, requestOwner } from '../context.js';
+import {
+  type RequestContext,
+  accessibleOwnerIds,
+  assertOwnerAccess,
+  parseId,
+  requestOwner,
+} from '../context.js';
 import { badRequest, notFound } from '../reply.js';
 import {
   type GroupRow,
@@ -15,7 +21,7 @@ import {
   lookupKey,
 } from '../store.js';
 import { ATTRIBUTE_TYPE_BY_NAME } from '../metadata-types.js';
-import { GROUP_BY_BRANCH, type GroupTypeInfo, type IndicatorTypeInfo } from '../types.js';
+import { GROUP_BY_BRANCH, type GroupTypeInfo, type IndicatorTypeInfo, type ItemKind } from '../types.js';
 
 /** Longest tag name (rest-api-v2.md 9 and 12). */
 export const MAX_TAG_LENGTH = 128;
@@ -167,4 +173,98 @@ export function requireTask(ctx: RequestContext, rawId: string | undefined): Tas
   if (!row) throw notFound();
   assertOwnerAccess(ctx, row.owner_id);
   return row;
+}
+
+// ---- items addressed by a pivot path ----
+
+export interface ItemRef {
+  kind: ItemKind;
+  id: number;
+  /** The item's owner. Tags and labels have one too: the owner the path's `owner` parameter names. */
+  ownerId: number;
+  /** For indicators: their type name. */
+  type?: string;
+  /**
+   * A tag named from its own side that does not exist yet (`id` is then -1): a POST attaching it to an
+   * item creates it (rest-api-v2.md 9: "Attaching an unknown tag creates it"); anything else is a 404.
+   */
+  newTag?: string;
+}
+
+function indicatorRef(row: IndicatorRow): ItemRef {
+  return { kind: 'indicator', id: row.id, ownerId: row.owner_id, type: row.type };
+}
+
+/** Resolves `/{kind}/{...}` at the start of `segments` to an item; returns it and the remaining segments. */
+export function resolvePivot(
+  ctx: RequestContext,
+  segments: readonly string[],
+): { item: ItemRef; rest: string[] } {
+  const [head, a, b, ...more] = segments;
+  switch (head) {
+    case 'indicators': {
+      const row = requireIndicator(ctx, a, b);
+      return { item: indicatorRef(row), rest: more };
+    }
+    case 'groups': {
+      const row = requireGroup(ctx, a, b);
+      return { item: { kind: 'group', id: row.id, ownerId: row.owner_id }, rest: more };
+    }
+    case 'victims': {
+      const row = requireVictim(ctx, a);
+      return { item: { kind: 'victim', id: row.id, ownerId: row.owner_id }, rest: segments.slice(2) };
+    }
+    case 'tasks': {
+      const row = requireTask(ctx, a);
+      return { item: { kind: 'task', id: row.id, ownerId: row.owner_id }, rest: segments.slice(2) };
+    }
+    case 'tags': {
+      // The owner is checked first, as on every owner-scoped listing: a bad owner is a 403 even when the
+      // tag does not exist either.
+      const owner = requestOwner(ctx);
+      const tag = a === undefined ? undefined : ctx.store.tagByName(owner.id, a);
+      if (tag) return { item: { kind: 'tag', id: tag.id, ownerId: owner.id }, rest: segments.slice(2) };
+      if (a === undefined || ctx.method !== 'POST') throw notFound();
+      return { item: { kind: 'tag', id: -1, ownerId: owner.id, newTag: a }, rest: segments.slice(2) };
+    }
+    case 'securityLabels': {
+      const owner = requestOwner(ctx);
+      const label = a === undefined ? undefined : ctx.store.labelByName(owner.id, a);
+      if (!label) throw notFound();
+      return { item: { kind: 'label', id: label.id, ownerId: owner.id }, rest: segments.slice(2) };
+    }
+    default:
+      throw notFound();
+  }
+}
+
+/**
+ * Owners whose items a pivot listing shows. A tag or label lists its own owner's items (the `owner`
+ * parameter, else the default org); an item's own links are shown across every owner the user may access,
+ * because associations may cross owners (decisions.md 2.4).
+ */
+export function pivotOwners(ctx: RequestContext, item: ItemRef): number[] {
+  if (item.kind === 'tag' || item.kind === 'label') return [item.ownerId];
+  return [...accessibleOwnerIds(ctx)];
+}
+
+// ---- victim assets ----
+
+export interface AssetRow {
+  id: number;
+  victim_id: number;
+  type: string;
+  name: string;
+  fields: string;
+}
+
+/** An asset as a `victimAsset` list item, or (`full`) as its typed object with its fields. */
+export function assetView(ctx: RequestContext, row: AssetRow, full: boolean): Record<string, unknown> {
+  const base: Record<string, unknown> = {
+    id: row.id,
+    ...(full ? {} : { name: row.name }),
+    type: row.type,
+    webLink: `${ctx.view.origin}/auth/victim/victim.xhtml?victim=${row.victim_id}`,
+  };
+  return full ? { ...base, ...(JSON.parse(row.fields) as Record<string, unknown>) } : base;
 }

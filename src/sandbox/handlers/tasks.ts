@@ -25,7 +25,24 @@ export function getTask(ctx: RequestContext, rawId: string): Reply {
 function knownUser(ctx: RequestContext, userName: string, field: 'assignee' | 'escalatee'): TaskUser {
   const row = ctx.store.get<UserRow>('SELECT * FROM users WHERE user_name = ?', userName);
   if (!row) throw badRequest(`The ${field} for this Task is invalid: unknown user ${userName}`);
+  return taskUser(row);
+}
+
+function taskUser(row: UserRow): TaskUser {
   return { userName: row.user_name, firstName: row.first_name, lastName: row.last_name };
+}
+
+/**
+ * The user a path segment names (rest-api-v2.md 8: "`POST`/`DELETE .../assignees/{userName|id}`"): by
+ * user name, else, for a segment of digits that is no user's name, by user id; undefined when neither.
+ */
+function userInPath(ctx: RequestContext, segment: string): UserRow | undefined {
+  return (
+    ctx.store.get<UserRow>('SELECT * FROM users WHERE user_name = ?', segment) ??
+    (/^\d{1,15}$/.test(segment)
+      ? ctx.store.get<UserRow>('SELECT * FROM users WHERE id = ?', Number(segment))
+      : undefined)
+  );
 }
 
 function userList(ctx: RequestContext, value: unknown, field: 'assignee' | 'escalatee'): TaskUser[] {
@@ -132,27 +149,30 @@ export function deleteTask(ctx: RequestContext, rawId: string): Reply {
   return success();
 }
 
-/** `/v2/tasks/{id}/assignees[/{userName}]` and the same for escalatees. */
+/** `/v2/tasks/{id}/assignees[/{userName|id}]` and the same for escalatees. */
 export function taskPeople(
   ctx: RequestContext,
   rawId: string,
   which: 'assignee' | 'escalatee',
-  userName?: string,
+  segment?: string,
 ): Reply {
   const row = requireTask(ctx, rawId);
   const fields = JSON.parse(row.fields) as Record<string, unknown>;
   const people = (fields[which] as TaskUser[] | undefined) ?? [];
-  if (userName === undefined) {
+  if (segment === undefined) {
     if (ctx.method !== 'GET') throw notFound();
     return windowed(ctx, 'user', people, (p) => p);
   }
+  const user = userInPath(ctx, segment);
+  const userName = user?.user_name ?? segment;
   const index = people.findIndex((p) => p.userName === userName);
   if (ctx.method === 'GET') {
     if (index === -1) throw notFound();
     return single('user', people[index]);
   }
   if (ctx.method === 'POST') {
-    if (index === -1) people.push(knownUser(ctx, userName, which));
+    if (!user) throw badRequest(`The ${which} for this Task is invalid: unknown user ${segment}`);
+    if (index === -1) people.push(taskUser(user));
   } else if (ctx.method === 'DELETE') {
     if (index === -1) throw notFound();
     people.splice(index, 1);

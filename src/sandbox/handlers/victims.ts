@@ -11,7 +11,7 @@ import { readFilters } from '../query-filters.js';
 import { type Reply, badRequest, notFound, single, success } from '../reply.js';
 import { VICTIM_ASSET_TYPES } from '../types.js';
 import { victimView } from '../views.js';
-import { checkText, requireVictim } from './shared.js';
+import { type AssetRow, assetView, checkText, requireVictim } from './shared.js';
 
 const VICTIM_FIELDS = [
   ['name', 'name'],
@@ -86,24 +86,6 @@ export function deleteVictim(ctx: RequestContext, rawId: string): Reply {
   return success();
 }
 
-interface AssetRow {
-  id: number;
-  victim_id: number;
-  type: string;
-  name: string;
-  fields: string;
-}
-
-function assetView(ctx: RequestContext, row: AssetRow, full: boolean): Record<string, unknown> {
-  const base: Record<string, unknown> = {
-    id: row.id,
-    ...(full ? {} : { name: row.name }),
-    type: row.type,
-    webLink: `${ctx.view.origin}/auth/victim/victim.xhtml?victim=${row.victim_id}`,
-  };
-  return full ? { ...base, ...(JSON.parse(row.fields) as Record<string, unknown>) } : base;
-}
-
 /** `/v2/victims/{id}/victimAssets[/{assetType}[/{assetId}]]`. */
 export async function victimAssets(ctx: RequestContext, rawId: string, rest: string[]): Promise<Reply> {
   const victim = requireVictim(ctx, rawId);
@@ -165,7 +147,11 @@ export async function victimAssets(ctx: RequestContext, rawId: string, rest: str
     return single(info.entity, assetView(ctx, assetById(ctx, victim.id, info.type, asset.id), true));
   }
   if (ctx.method === 'DELETE') {
-    ctx.store.run('DELETE FROM victim_assets WHERE id = ?', asset.id);
+    ctx.store.transaction(() => {
+      ctx.store.run('DELETE FROM victim_assets WHERE id = ?', asset.id);
+      // Ids are reused (one past the highest): a new asset must not inherit where this one was hidden.
+      ctx.store.run('DELETE FROM hidden_victim_assets WHERE asset_id = ?', asset.id);
+    });
     return success();
   }
   throw notFound();

@@ -41,6 +41,16 @@ describe('sandbox batch API', () => {
       body: Buffer.isBuffer(content) ? content : Buffer.from(JSON.stringify(content)),
       contentType: 'application/octet-stream',
     });
+  /**
+   * A poll's job status: `data.batchStatus`, or the bare `{"status":"Running"}` of a running job
+   * (rest-api-v2.md 11.2 step 3; batch-running.test.ts), which has no counts.
+   */
+  const polled = (s: { json: () => unknown }): Record<string, unknown> => {
+    const body = s.json() as { status: string; data?: { batchStatus: Record<string, unknown> } };
+    if (body.data !== undefined) return body.data.batchStatus;
+    assert.deepEqual(body, { status: 'Running' });
+    return body;
+  };
   /** Uploads, then polls (bounded) until Completed; returns the status with the additional counts. */
   const run = async (
     content: unknown,
@@ -50,8 +60,7 @@ describe('sandbox batch API', () => {
     const r = await upload(id, content);
     assert.equal(r.status, 202, r.text);
     for (let i = 0; i < 2000; i += 1) {
-      const s = await call(sandbox, 'GET', `/v2/batch/${id}?includeAdditional=true`);
-      const status = (s.json() as { data: { batchStatus: Record<string, unknown> } }).data.batchStatus;
+      const status = polled(await call(sandbox, 'GET', `/v2/batch/${id}?includeAdditional=true`));
       if (status.status === 'Completed') return status;
       await delay(5);
     }
@@ -149,8 +158,7 @@ describe('sandbox batch API', () => {
     let status: Record<string, unknown> = {};
     for (let i = 0; i < 2000 && status.status !== 'Completed'; i += 1) {
       if (i > 0) await delay(5);
-      const s = await call(sandbox, 'GET', `/v2/batch/${id}?includeAdditional=true`);
-      status = (s.json() as { data: { batchStatus: Record<string, unknown> } }).data.batchStatus;
+      status = polled(await call(sandbox, 'GET', `/v2/batch/${id}?includeAdditional=true`));
     }
     assert.deepEqual(status, {
       id,

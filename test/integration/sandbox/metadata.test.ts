@@ -291,7 +291,10 @@ describe('metadata', () => {
           );
           for (const t of listed) assert.ok(String(t.webLink).endsWith(`&owner=${owner.replace(/ /g, '+')}`));
         }
-        const apt = tags.find((t) => t.name === 'APT');
+        // Descriptions only with detailed=true (rest-api-v2.md 9); tag-listing-detail.test.ts has the rest.
+        assert.ok(tags.every((t) => !('description' in t)));
+        const detailed = list(await call(fresh, 'GET', '/v2/tags?resultLimit=500&detailed=true'), 'tag');
+        const apt = detailed.find((t) => t.name === 'APT');
         assert.equal(apt?.description, 'Advanced persistent threat activity.');
         const second = success(await call(fresh, 'GET', '/v2/tags?resultStart=2&resultLimit=3'));
         assert.deepEqual(Object.keys(second), ['tag']);
