@@ -5,7 +5,7 @@
  * and only the columns a list item shows. With the cache off (`listingCacheBytes: 0`) every item is
  * built as an object and encoded with its page: the reference the tests compare cached pages against.
  */
-import { type RequestContext, listReply } from './context.js';
+import { type RequestContext, listReply, pageWindow } from './context.js';
 import { createJsonEncoder } from './encode.js';
 import type { Reply } from './reply.js';
 import { INDICATOR_COLUMNS } from './store.js';
@@ -33,6 +33,40 @@ export interface IndicatorWindow {
 const TYPED_COLUMNS = [...ITEM_COLUMNS];
 const GENERIC_COLUMNS = ITEM_COLUMNS.slice(0, GENERIC_ITEM_COLUMN_COUNT);
 const ALL_COLUMNS = INDICATOR_COLUMNS.split(', ');
+
+/** The indicators a query selects, for {@link indicatorQueryListing}. */
+export interface IndicatorQuery {
+  /** `FROM … WHERE …`, with the indicators as `t`. */
+  from: string;
+  params: unknown[];
+  /** The column that orders the ids (`t.id`, or a link table's). */
+  idColumn: string;
+  key: string;
+  shape: 'generic' | 'typed';
+}
+
+/**
+ * The request's window of the indicators a query selects, in id order: the ids are cached
+ * (`Store.orderedIds`) and a window's rows read by a keyset seek, as for the base listings.
+ */
+export function indicatorQueryListing(ctx: RequestContext, query: IndicatorQuery): Reply {
+  const { start, limit } = pageWindow(ctx);
+  const { from, params, idColumn } = query;
+  const idsQuery = `SELECT ${idColumn} ${from} ORDER BY ${idColumn}`;
+  const ids = ctx.store.orderedIds(idsQuery, params);
+  return indicatorListing(ctx, {
+    listing: `${idsQuery}\u0000${JSON.stringify(params)}`,
+    key: query.key,
+    shape: query.shape,
+    ids,
+    start,
+    limit,
+    pageQuery: (names) => ({
+      sql: `SELECT ${names.map((c) => `t.${c}`).join(', ')} ${from} AND ${idColumn} >= ? ORDER BY ${idColumn} LIMIT ?`,
+      params: [...params, ids[start], limit],
+    }),
+  });
+}
 
 export function indicatorListing(ctx: RequestContext, window: IndicatorWindow): Reply {
   const { key, shape, ids, start, limit } = window;

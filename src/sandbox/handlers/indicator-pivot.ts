@@ -6,8 +6,8 @@
  * every link between the two. There is no POST: links are made through a typed path, which names the
  * association type.
  */
-import { type RequestContext, pageWindow, requestOwner } from '../context.js';
-import { indicatorListing } from '../indicator-list.js';
+import { type RequestContext, requestOwner } from '../context.js';
+import { indicatorQueryListing } from '../indicator-list.js';
 import { readFilters } from '../query-filters.js';
 import { type Reply, notFound, single, success } from '../reply.js';
 import { INDICATOR_COLUMNS, type IndicatorRow, lookupKey } from '../store.js';
@@ -47,21 +47,12 @@ export function indicatorPivot(
       where.push(filter.clause);
       params.push(...filter.params);
     }
-    const from = `FROM indicators t WHERE ${where.join(' AND ')}`;
-    const idsQuery = `SELECT t.id ${from} ORDER BY t.id`;
-    const ids = ctx.store.orderedIds(idsQuery, params);
-    const { start, limit } = pageWindow(ctx);
-    return indicatorListing(ctx, {
-      listing: `${idsQuery}\u0000${JSON.stringify(params)}`,
+    return indicatorQueryListing(ctx, {
+      from: `FROM indicators t WHERE ${where.join(' AND ')}`,
+      params,
+      idColumn: 't.id',
       key: info === undefined ? 'indicator' : info.entity,
       shape: info === undefined ? 'generic' : 'typed',
-      ids,
-      start,
-      limit,
-      pageQuery: (names) => ({
-        sql: `SELECT ${names.map((c) => `t.${c}`).join(', ')} ${from} AND t.id >= ? ORDER BY t.id LIMIT ?`,
-        params: [...params, ids[start], limit],
-      }),
     });
   }
   const typeInfo = info as NonNullable<typeof info>;

@@ -14,7 +14,7 @@ import {
   requestOwner,
 } from '../context.js';
 import { Decimal2 } from '../encode.js';
-import { indicatorListing } from '../indicator-list.js';
+import { indicatorQueryListing } from '../indicator-list.js';
 import { intelligenceSummary } from '../intelligence.js';
 import { type Reply, badRequest, json, notFound, single, success } from '../reply.js';
 import { INDICATOR_COLUMNS, type IndicatorRow } from '../store.js';
@@ -410,23 +410,13 @@ function resolvedAddress(ctx: RequestContext, a: IndicatorRow): Record<string, u
 
 /** `GET /v2/indicators/addresses/{ip}/dnsResolutions`: the active hosts that resolved to it, as generic items. */
 function addressResolutions(ctx: RequestContext, address: IndicatorRow): Reply {
-  const { start, limit } = pageWindow(ctx);
-  const from = `FROM indicators t WHERE t.type = 'Host' AND t.active = 1 AND t.owner_id IN (${ownerList(ctx)})
-    AND t.id IN (SELECT host_id FROM dns_resolutions WHERE address_id = ?)`;
-  const idsQuery = `SELECT t.id ${from} ORDER BY t.id`;
-  const params = [address.id];
-  const ids = ctx.store.orderedIds(idsQuery, params);
-  return indicatorListing(ctx, {
-    listing: `${idsQuery}\u0000${JSON.stringify(params)}`,
+  return indicatorQueryListing(ctx, {
+    from: `FROM indicators t WHERE t.type = 'Host' AND t.active = 1 AND t.owner_id IN (${ownerList(ctx)})
+    AND t.id IN (SELECT host_id FROM dns_resolutions WHERE address_id = ?)`,
+    params: [address.id],
+    idColumn: 't.id',
     key: 'indicator',
     shape: 'generic',
-    ids,
-    start,
-    limit,
-    pageQuery: (names) => ({
-      sql: `SELECT ${names.map((c) => `t.${c}`).join(', ')} ${from} AND t.id >= ? ORDER BY t.id LIMIT ?`,
-      params: [...params, ids[start], limit],
-    }),
   });
 }
 

@@ -4,7 +4,7 @@
  * and remove there. `routes.ts` resolves the item (`resolvePivot` of shared.ts) and dispatches here.
  */
 import { type RequestContext, listReply, pageWindow, requestOwner } from '../context.js';
-import { indicatorListing } from '../indicator-list.js';
+import { indicatorQueryListing } from '../indicator-list.js';
 import { readFilters } from '../query-filters.js';
 import { type Reply, badRequest, notFound, single, success } from '../reply.js';
 import {
@@ -167,23 +167,12 @@ function listLinked(ctx: RequestContext, item: ItemRef, spec: TargetSpec): Reply
           .split(', ')
           .map((c) => `t.${c}`)
           .join(', ');
+  if (spec.kind === 'indicator') {
+    return indicatorQueryListing(ctx, { from, params, idColumn: 'l.b_id', key: spec.key, shape: spec.shape });
+  }
   // Cached ids plus a keyset seek, as for the base listings (Store.orderedIds).
   const idsQuery = `SELECT l.b_id ${from} ORDER BY l.b_id`;
   const ids = ctx.store.orderedIds(idsQuery, params);
-  if (spec.kind === 'indicator') {
-    return indicatorListing(ctx, {
-      listing: `${idsQuery}\u0000${JSON.stringify(params)}`,
-      key: spec.key,
-      shape: spec.shape,
-      ids,
-      start,
-      limit,
-      pageQuery: (names) => ({
-        sql: `SELECT ${names.map((c) => `t.${c}`).join(', ')} ${from} AND l.b_id >= ? ORDER BY l.b_id LIMIT ?`,
-        params: [...params, ids[start], limit],
-      }),
-    });
-  }
   const first = ids[start];
   const page = `SELECT ${columns} ${from} AND l.b_id >= ? ORDER BY l.b_id LIMIT ?`;
   const rows: unknown[] = first === undefined ? [] : ctx.store.all(page, ...params, first, limit);
