@@ -74,6 +74,12 @@ export type {
 } from './report/index.js';
 // Resource objects (what the containers' add() and retrieval give).
 export type { AdversaryAsset, AdversaryAssets, AdversaryAssetType } from './resources/adversary-assets.js';
+export type {
+  VictimAsset,
+  VictimAssetFields,
+  VictimAssets,
+  VictimAssetType,
+} from './resources/victim-assets.js';
 export { Group } from './resources/group.js';
 export { Indicator } from './resources/indicator.js';
 export type {

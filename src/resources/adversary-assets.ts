@@ -3,11 +3,9 @@
  * (not queued for `commit()`) under `/v2/groups/adversaries/{id}/adversaryAssets`. `adversary.assets()`
  * gives the accessor.
  */
-import { InvalidResponseError, ValidationError } from '../core/errors.js';
-import { RequestObject } from '../core/request-object.js';
-import type { HttpMethod } from '../core/request-object.js';
-import type { ApiResponse } from '../core/response.js';
-import { describeValue, isRecord } from '../core/validators.js';
+import { ValidationError } from '../core/errors.js';
+import { describeValue } from '../core/validators.js';
+import { assetObject, listAssetItems, sendAssetRequest } from './asset-requests.js';
 import type { ResourceContext } from './context.js';
 import { checkId, checkText } from './checks.js';
 import { readNumber, readString } from './values.js';
@@ -61,30 +59,12 @@ export class AdversaryAssets {
     this.#path = path;
   }
 
-  async #send(
-    method: HttpMethod,
-    path: string,
-    body: Record<string, unknown> | undefined,
-    signal: AbortSignal | undefined,
-  ): Promise<ApiResponse> {
-    const ro = new RequestObject().setHttpMethod(method).setRequestUri(path).setResourcePagination(false);
-    if (body !== undefined) ro.setBody(JSON.stringify(body)).setContentType('application/json');
-    return this.#context.requester.request(ro, { throwOnError: true, signal });
-  }
-
   /** Every asset (`bucketAsset`), or those of one type. */
   async list(type?: AdversaryAssetType, options: { signal?: AbortSignal } = {}): Promise<AdversaryAsset[]> {
     const which = type === undefined ? undefined : assetType(type);
-    const ro = new RequestObject()
-      .setHttpMethod('GET')
-      .setRequestUri(which === undefined ? this.#path() : `${this.#path()}/${which.branch}`);
-    const out: AdversaryAsset[] = [];
-    const pages = this.#context.requester.pages<Record<string, unknown>>(ro, {
-      signal: options.signal,
-      countsAsApiFilter: false,
-    });
-    for await (const item of pages.items()) out.push(asset(item, which?.field));
-    return out;
+    const path = which === undefined ? this.#path() : `${this.#path()}/${which.branch}`;
+    const items = await listAssetItems(this.#context, path, options.signal);
+    return items.map((item) => asset(item, which?.field));
   }
 
   /** One asset by type and id. @throws {NotFoundError} when the adversary has no such asset. */
@@ -94,13 +74,14 @@ export class AdversaryAssets {
     options: { signal?: AbortSignal } = {},
   ): Promise<AdversaryAsset> {
     const which = assetType(type);
-    const response = await this.#send(
+    const response = await sendAssetRequest(
+      this.#context,
       'GET',
       `${this.#path()}/${which.branch}/${checkId(id, 'asset id')}`,
       undefined,
       options.signal,
     );
-    return asset(dataOf(response, which.entity), which.field);
+    return asset(assetObject(response, which.entity, 'adversary asset'), which.field);
   }
 
   /** Adds an asset; resolves with it as the API stored it (its id included). */
@@ -111,13 +92,14 @@ export class AdversaryAssets {
   ): Promise<AdversaryAsset> {
     const which = assetType(type);
     const text = checkText(value, which.field);
-    const response = await this.#send(
+    const response = await sendAssetRequest(
+      this.#context,
       'POST',
       `${this.#path()}/${which.branch}`,
       { [which.field]: text },
       options.signal,
     );
-    return asset(dataOf(response, which.entity), which.field);
+    return asset(assetObject(response, which.entity, 'adversary asset'), which.field);
   }
 
   /** Replaces an asset's value. */
@@ -130,35 +112,25 @@ export class AdversaryAssets {
     const which = assetType(type);
     const text = checkText(value, which.field);
     const path = `${this.#path()}/${which.branch}/${checkId(id, 'asset id')}`;
-    const response = await this.#send('PUT', path, { [which.field]: text }, options.signal);
-    return asset(dataOf(response, which.entity), which.field);
+    const response = await sendAssetRequest(
+      this.#context,
+      'PUT',
+      path,
+      { [which.field]: text },
+      options.signal,
+    );
+    return asset(assetObject(response, which.entity, 'adversary asset'), which.field);
   }
 
   /** Deletes an asset. */
   async delete(type: AdversaryAssetType, id: number, options: { signal?: AbortSignal } = {}): Promise<void> {
     const which = assetType(type);
-    await this.#send(
+    await sendAssetRequest(
+      this.#context,
       'DELETE',
       `${this.#path()}/${which.branch}/${checkId(id, 'asset id')}`,
       undefined,
       options.signal,
     );
   }
-}
-
-/**
- * The asset object of an answer. @throws {InvalidResponseError} when there is none: the request may
- * have been carried out, so this is no `ValidationError` (which means nothing was sent).
- */
-function dataOf(response: ApiResponse, key: string): Record<string, unknown> {
-  const body = response.content.length === 0 ? undefined : response.json();
-  const data = isRecord(body) ? body.data : undefined;
-  const value = isRecord(data) ? data[key] : undefined;
-  if (!isRecord(value)) {
-    throw new InvalidResponseError(`the adversary asset answer has no data.${key} object`, {
-      status: response.status,
-      contentType: response.headers['content-type'],
-    });
-  }
-  return value;
 }

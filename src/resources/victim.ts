@@ -8,6 +8,7 @@ import type { ResourceContext } from './context.js';
 import { FieldsItem } from './fields-item.js';
 import type { ItemKind, Phase } from './item.js';
 import { readNumber, readString } from './values.js';
+import { VictimAssets } from './victim-assets.js';
 
 /** A victim: the person or organization an incident targeted, with its assets. */
 export class Victim extends FieldsItem {
@@ -47,6 +48,18 @@ export class Victim extends FieldsItem {
   /** The victim's nationality, if known. */
   get nationality(): string | undefined {
     return readString(this.fields.nationality);
+  }
+
+  /**
+   * The victim's assets (e-mail addresses, accounts, phone numbers, web sites), read and written at
+   * once, not at `commit()`. A victim needs one before it can be associated (rest-api-v2.md 8).
+   * @throws {ValidationError} from its methods, for a victim not committed yet.
+   */
+  assets(): VictimAssets {
+    return new VictimAssets(this.context, () => {
+      this.assertCommitted('assets');
+      return `${this.itemPath()}/victimAssets`;
+    });
   }
 
   // ---- setters ---------------------------------------------------------------------------------

@@ -270,6 +270,22 @@ export function associations(ctx: RequestContext, item: ItemRef, rest: string[])
     // A tag or label attaches only to its own owner's items (decisions.md 2.4).
     if ((item.kind === 'tag' || item.kind === 'label') && target.ownerId !== item.ownerId)
       throw badRequest('The owners of the requested objects were different');
+    // rest-api-v2.md 8: "A victim needs ≥ 1 asset before it can be associated with anything" (a tag or
+    // a label is metadata, not an association).
+    if (item.kind !== 'tag' && item.kind !== 'label') {
+      for (const [kind, id] of [
+        [item.kind, item.id],
+        [spec.kind, target.id],
+      ] as const) {
+        if (
+          kind === 'victim' &&
+          ctx.store.get('SELECT 1 FROM victim_assets WHERE victim_id = ? LIMIT 1', id) === undefined
+        )
+          throw badRequest(
+            `Invalid association, the Victim ${id} has no assets: add one before associating it`,
+          );
+      }
+    }
     // An unknown tag is created on attach, in the owner it was named in, as from the item's side
     // (rest-api-v2.md 9 and 13.5). Its name is checked once the item is known, as from that side.
     const name = item.newTag === undefined ? undefined : tagName(item.newTag);

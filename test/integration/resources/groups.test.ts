@@ -7,7 +7,14 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import { IndicatorType, NotFoundError, ResourceType, type ThreatConnect } from '../../../src/index.js';
+import {
+  BadRequestError,
+  IndicatorType,
+  NotFoundError,
+  ResourceType,
+  type ThreatConnect,
+  ValidationError,
+} from '../../../src/index.js';
 import type { Sandbox } from '../../../src/sandbox/index.js';
 import type { ResourceContext } from '../../../src/resources/context.js';
 import { createGroup, createIndicator, createTask, createVictim } from '../../../src/resources/create.js';
@@ -277,6 +284,8 @@ describe('group, victim and task objects against the sandbox', () => {
     const victim = createVictim('Linked victim', ORG, ctx);
     const host = createIndicator('group-linked.example.com', ORG, undefined, ctx);
     await Promise.all([incident.commit(), victim.commit(), host.commit()]);
+    // A victim is associated only once it has an asset (rest-api-v2.md 8).
+    await victim.assets().add('webSite', { webSite: 'linked-victim.example.com' });
     threat
       .associateIndicator(host)
       .associateIndicator(IndicatorType.ADDRESSES, '10.20.30.40', COMMUNITY)
@@ -335,10 +344,71 @@ describe('group, victim and task objects against the sandbox', () => {
     assert.deepEqual(await read.loadTags(), ['victim-tag']);
     const adversary = createGroup(kind('Adversary'), 'Victim adversary', ORG, ctx);
     await adversary.commit();
-    await read
-      .associateGroup(adversary)
-      .associateIndicator(IndicatorType.ADDRESSES, '10.20.30.40', ORG)
-      .commit();
+    // Without an asset, the server refuses the association (rest-api-v2.md 8); the step stays queued.
+    read.associateGroup(adversary).associateIndicator(IndicatorType.ADDRESSES, '10.20.30.40', ORG);
+    await assert.rejects(read.commit(), (e: unknown) => {
+      assert.ok(e instanceof BadRequestError);
+      assert.equal(
+        e.message,
+        `Victim ${read.id} "Objects victim": associateGroup(Adversary ${adversary.id} "Victim adversary") failed: Invalid association, the Victim ${read.id} has no assets: add one before associating it`,
+      );
+      return true;
+    });
+    assert.equal(read.pendingChanges.length, 2);
+
+    // Its assets, read and written at once.
+    const assets = read.assets();
+    const email = await assets.add('emailAddress', { address: 'vip@acme.example', addressType: 'Work' });
+    assert.deepEqual(
+      [email.type, email.value, email.fields],
+      ['EmailAddress', 'vip@acme.example', { address: 'vip@acme.example', addressType: 'Work' }],
+    );
+    const account = await assets.add('networkAccount', { account: 'vip', network: 'Active Directory' });
+    await assets.add('phone', { phoneType: '555-0142' });
+    await assets.add('socialNetwork', { account: '@vip', network: 'Mastodon' });
+    await assets.add('webSite', { webSite: 'vip.acme.example' });
+    const changed = await assets.update('networkAccount', account.id, { network: 'LDAP' });
+    assert.deepEqual(changed.fields, { account: 'vip', network: 'LDAP' });
+    assert.deepEqual((await assets.get('emailAddress', email.id)).fields.addressType, 'Work');
+    assert.deepEqual(
+      (await assets.list()).map((a) => [a.type, a.value]),
+      [
+        ['EmailAddress', 'vip@acme.example'],
+        ['NetworkAccount', 'vip'],
+        ['Phone', '555-0142'],
+        ['SocialNetwork', '@vip'],
+        ['WebSite', 'vip.acme.example'],
+      ],
+    );
+    assert.deepEqual(
+      (await assets.list('socialNetwork')).map((a) => a.fields),
+      [{ account: '@vip', network: 'Mastodon' }],
+    );
+    await assets.delete('phone', (await assets.list('phone'))[0]?.id ?? 0);
+    assert.deepEqual(await assets.list('phone'), []);
+    await assert.rejects(assets.get('phone', 999999), NotFoundError);
+    for (const [call, message] of [
+      [
+        () => assets.add('fax' as never, { fax: '1' }),
+        "victim asset type must be one of 'emailAddress', 'networkAccount', 'phone', 'socialNetwork', 'webSite', got \"fax\"",
+      ],
+      [() => assets.add('emailAddress', { addressType: 'Work' }), 'emailAddress asset: address is required'],
+      [
+        () => assets.add('webSite', { webSite: 'x', url: 'y' }),
+        'webSite asset: unknown field "url" (it has webSite)',
+      ],
+      [
+        () => assets.add('phone', '555' as never),
+        'phone asset: fields must be an object (phoneType), got "555"',
+      ],
+      [() => assets.update('webSite', account.id, {}), 'webSite asset: give at least one of webSite'],
+      [() => assets.get('webSite', -1), 'asset id must be an integer >= 0, got -1'],
+    ] as const) {
+      await assert.rejects(call(), (e: unknown) => e instanceof ValidationError && e.message === message);
+    }
+    await assert.rejects(createVictim('Never committed', ORG, ctx).assets().list(), ValidationError);
+
+    await read.commit();
     const groups = (await getJson<{ group: { id: number }[] }>(tc, `${path}/groups`)).group;
     assert.deepEqual(
       groups.map((g) => g.id),

@@ -361,6 +361,8 @@ describe('indicator objects against the sandbox', () => {
     });
     await adversary.commit();
     await victim.commit();
+    // A victim is associated only once it has an asset (rest-api-v2.md 8).
+    await victim.assets().add('emailAddress', { address: 'objects.victim@example.com' });
     await host.commit();
     const base = '/v2/indicators/hosts/linked.example.com';
     const groups = (await getJson<{ group: { id: number }[] }>(tc, `${base}/groups`, ORG)).group;

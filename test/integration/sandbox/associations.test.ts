@@ -492,7 +492,34 @@ describe('creating and deleting associations', () => {
     threat = await create('/v2/groups/threats', { name: 'Assoc Threat' }, 'threat');
     adversary = await create('/v2/groups/adversaries', { name: 'Assoc Adversary' }, 'adversary');
     victim = await create('/v2/victims', { name: 'Assoc Victim' }, 'victim');
+    // A victim is associated only once it has an asset (rest-api-v2.md 8).
+    await create(
+      `/v2/victims/${victim}/victimAssets/webSites`,
+      { webSite: 'assoc.example.net' },
+      'victimWebSite',
+    );
     task = await create('/v2/tasks', { name: 'Assoc Task' }, 'task');
+  });
+
+  it('refuses to associate a victim without assets, from either end; a tag or label still attaches', async () => {
+    const bare = await create('/v2/victims', { name: 'Assetless Victim' }, 'victim');
+    const refused = `Invalid association, the Victim ${bare} has no assets: add one before associating it`;
+    for (const path of [
+      `/v2/victims/${bare}/groups/threats/${threat}`,
+      `/v2/groups/threats/${threat}/victims/${bare}`,
+      `/v2/indicators/hosts/assoc.example.net/victims/${bare}`,
+      `/v2/victims/${bare}/indicators/hosts/assoc.example.net`,
+      `/v2/tasks/${task}/victims/${bare}`,
+      `/v2/victims/${bare}/tasks/${task}`,
+    ]) {
+      failure(await send('POST', path), 400, refused);
+    }
+    assert.deepEqual(await ids(`/v2/victims/${bare}/groups`, 'group'), []);
+    done(await send('POST', `/v2/victims/${bare}/tags/Assetless`), 201);
+    done(await send('POST', `/v2/victims/${bare}/securityLabels/TLP%3AGREEN`), 201);
+    await create(`/v2/victims/${bare}/victimAssets/phoneNumbers`, { phoneType: '555-0199' }, 'victimPhone');
+    done(await send('POST', `/v2/victims/${bare}/groups/threats/${threat}`), 201);
+    done(await send('DELETE', `/v2/victims/${bare}/groups/threats/${threat}`), 200);
   });
 
   it('links an indicator and a group from either end, symmetrically', async () => {
@@ -617,6 +644,11 @@ describe('creating and deleting associations', () => {
 
   it('lists victims that share a group as victim-to-victim associations (read-only)', async () => {
     const other = await create('/v2/victims', { name: 'Assoc Peer' }, 'victim');
+    await create(
+      `/v2/victims/${other}/victimAssets/webSites`,
+      { webSite: 'peer.example.net' },
+      'victimWebSite',
+    );
     assert.deepEqual(await ids(`/v2/victims/${victim}/victims`, 'victim'), []);
     done(await send('POST', `/v2/victims/${victim}/groups/adversaries/${adversary}`), 201);
     done(await send('POST', `/v2/victims/${other}/groups/adversaries/${adversary}`), 201);
