@@ -234,12 +234,17 @@ export abstract class ItemCore extends ItemState {
     return this.queueAssociation('DELETE', 'disassociateGroup', groupTarget(target, id));
   }
 
+  /** The path of an association with the target whose path segments are `suffix` (`/groups/threats/5`). */
+  protected associationPath(suffix: string): string {
+    return `${this.itemPath()}${suffix}`;
+  }
+
   /** Queues an association (`POST`) or its removal (`DELETE`) with `target`. */
   protected queueAssociation(method: 'POST' | 'DELETE', name: string, target: AssociationTarget): this {
     this.queue(
       `${name}(${target.description})`,
       async (signal) => {
-        await this.call(method, `${this.itemPath()}${target.suffix()}`, {
+        await this.call(method, this.associationPath(target.suffix()), {
           owner: target.owner() ?? this.requestOwner,
           signal,
         });

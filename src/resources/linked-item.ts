@@ -23,8 +23,9 @@ export abstract class LinkedItem extends Item {
   }
 
   /**
-   * Queues `POST {item}/indicators/{type}/{value}` (a group's, victim's or task's path): an indicator
-   * object, or a type, value and owner.
+   * Queues `POST {item}/indicators/{type}/{value}` (a group's or task's path; a victim's link is sent
+   * from the indicator's side, `/v2/indicators/{type}/{value}/victims/{id}`): an indicator object, or a
+   * type, value and owner.
    */
   associateIndicator(indicator: Indicator): this;
   associateIndicator(type: IndicatorType | IndicatorKind, value: string, owner?: string): this;
@@ -36,7 +37,7 @@ export abstract class LinkedItem extends Item {
     return this.queueAssociation('POST', 'associateIndicator', indicatorTarget(target, value, owner));
   }
 
-  /** Queues `DELETE {item}/indicators/{type}/{value}`. */
+  /** Queues `DELETE {item}/indicators/{type}/{value}` (a victim's: from the indicator's side). */
   disassociateIndicator(indicator: Indicator): this;
   disassociateIndicator(type: IndicatorType | IndicatorKind, value: string, owner?: string): this;
   disassociateIndicator(

@@ -102,6 +102,16 @@ export class Victim extends FieldsItem {
     return 'victim';
   }
 
+  /**
+   * An indicator and a victim are linked and unlinked from the indicator's side,
+   * `/v2/indicators/{type}/{value}/victims/{id}`: the only form rest-api-v2.md 10 gives for them.
+   */
+  protected override associationPath(suffix: string): string {
+    return suffix.startsWith('/indicators/')
+      ? `/v2${suffix}/victims/${this.id}`
+      : super.associationPath(suffix);
+  }
+
   protected saveRequest(
     creating: boolean,
     changes: ReadonlyMap<string, unknown>,

@@ -408,6 +408,7 @@ describe('group, victim and task objects against the sandbox', () => {
     }
     await assert.rejects(createVictim('Never committed', ORG, ctx).assets().list(), ValidationError);
 
+    await resetSandbox(sandbox);
     await read.commit();
     const groups = (await getJson<{ group: { id: number }[] }>(tc, `${path}/groups`)).group;
     assert.deepEqual(
@@ -415,6 +416,17 @@ describe('group, victim and task objects against the sandbox', () => {
       [adversary.id],
     );
     assert.equal((await getJson<{ resultCount: number }>(tc, `${path}/indicators`)).resultCount, 1);
+    // An indicator link is made and removed from the indicator's side, the one form rest-api-v2.md 10 gives.
+    await read.disassociateIndicator(IndicatorType.ADDRESSES, '10.20.30.40', ORG).commit();
+    assert.equal((await getJson<{ resultCount: number }>(tc, `${path}/indicators`)).resultCount, 0);
+    const writes = (await requestLog(sandbox))
+      .filter((r) => r.method !== 'GET')
+      .map((r) => `${r.method} ${r.target.split('?')[0] ?? ''}`);
+    assert.deepEqual(writes, [
+      `POST /api/v2/victims/${read.id}/groups/adversaries/${adversary.id}`,
+      `POST /api/v2/indicators/addresses/10.20.30.40/victims/${read.id}`,
+      `DELETE /api/v2/indicators/addresses/10.20.30.40/victims/${read.id}`,
+    ]);
     await read.delete();
     assert.equal(await statusOf(tc, path), 404);
   });
