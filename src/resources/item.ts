@@ -3,6 +3,7 @@
  * item-core.ts plus tags, attributes and security labels: queued like every other request of
  * `commit()`, and read with `loadTags()`, `loadAttributes()` and `loadSecurityLabels()`.
  */
+import type { ApiResponse } from '../core/response.js';
 import { quotePathSegment } from '../core/url.js';
 import { checkBooleanValue, checkId, checkLabel, checkTag, checkText } from './checks.js';
 import { type CallOptions, ItemCore } from './item-core.js';
@@ -66,6 +67,25 @@ export abstract class Item extends ItemCore {
   // ---- attributes ------------------------------------------------------------------------------
 
   /**
+   * The attribute of a write's answer (`data.attribute`), or undefined, with a warning, when the answer
+   * does not hold one that can be read: the write itself was accepted.
+   */
+  private savedAttribute(response: ApiResponse, step: string): AttributeValue | undefined {
+    let attribute: AttributeValue | undefined;
+    try {
+      attribute = readAttributes([response.json<{ data?: { attribute?: unknown } }>().data?.attribute])?.[0];
+    } catch {
+      attribute = undefined;
+    }
+    if (attribute === undefined) {
+      this.context.requester.logger.warning(
+        `${this.label}: ${step}: the server accepted the attribute, but its answer holds none that can be read; loadAttributes() reads them again`,
+      );
+    }
+    return attribute;
+  }
+
+  /**
    * Queues `POST {item}/attributes` with `{type, value, displayed}`. A displayed Description or Source
    * attribute fills an indicator's `description` or `source`.
    */
@@ -81,8 +101,13 @@ export abstract class Item extends ItemCore {
           owner: this.requestOwner,
           signal,
         });
-        const added = readAttributes([response.json<{ data?: { attribute?: unknown } }>().data?.attribute]);
-        if (this.attributes !== undefined && added !== undefined) this.attributes.push(...added);
+        // The server took the attribute: the step is done even when its answer cannot be read, or the
+        // next commit would add it a second time. The attributes read before are then dropped, so that
+        // `loadAttributes()` reads them again rather than a list without the new one.
+        const added = this.savedAttribute(response, 'addAttribute');
+        if (this.attributes === undefined) return;
+        if (added === undefined) this.attributes = undefined;
+        else this.attributes.push(added);
       },
       'addAttribute',
     );
@@ -103,11 +128,12 @@ export abstract class Item extends ItemCore {
           owner: this.requestOwner,
           signal,
         });
-        const [updated] =
-          readAttributes([response.json<{ data?: { attribute?: unknown } }>().data?.attribute]) ?? [];
-        if (this.attributes !== undefined && updated !== undefined) {
-          this.attributes = this.attributes.map((a) => (a.id === attributeId ? updated : a));
-        }
+        const updated = this.savedAttribute(response, 'updateAttribute');
+        if (this.attributes === undefined) return;
+        this.attributes =
+          updated === undefined
+            ? undefined
+            : this.attributes.map((a) => (a.id === attributeId ? updated : a));
       },
       'updateAttribute',
     );

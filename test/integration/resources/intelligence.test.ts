@@ -22,7 +22,7 @@ import { parseIndicator } from '../../../src/resources/indicator.js';
 import { GROUP_KIND_BY_TYPE } from '../../../src/resources/kinds.js';
 import type { Sandbox } from '../../../src/sandbox/index.js';
 import { clientFor } from '../../helpers/client.js';
-import { contextFor } from '../../helpers/resources.js';
+import { RecordingLogger, contextFor } from '../../helpers/resources.js';
 import { requestLog, serverNow, setServerClock, withSandbox } from '../../helpers/sandbox.js';
 
 const CLOCK_MS = Date.parse('2024-03-10T12:00:00Z');
@@ -370,6 +370,30 @@ describe('answers the sandbox does not give: fileOccurrence as one object or an 
     } finally {
       status = 200;
     }
+    // An attribute the server took, with an answer that cannot be read: the step is done (sending it
+    // again would add it twice), and the attributes read before are dropped, with a warning.
+    const logger = new RecordingLogger();
+    const described = parseIndicator(
+      { type: 'Host', hostName: 'described.example.com', id: 3, ownerName: 'Example Org' },
+      contextFor(tc, { logger }),
+    );
+    answer = JSON.stringify({
+      status: 'Success',
+      data: { resultCount: 1, attribute: [{ id: 1, type: 'Source', value: 'feed' }] },
+    });
+    assert.equal((await described.loadAttributes()).length, 1);
+    status = 201;
+    answer = 'Created';
+    try {
+      await described.addAttribute('Description', 'seen twice').commit();
+    } finally {
+      status = 200;
+    }
+    assert.deepEqual(described.pendingChanges, []);
+    assert.equal(described.attributes, undefined);
+    assert.deepEqual(logger.at('warning'), [
+      'Host "described.example.com": addAttribute: the server accepted the attribute, but its answer holds none that can be read; loadAttributes() reads them again',
+    ]);
     status = 404;
     answer = JSON.stringify({ status: 'Failure', message: 'The requested resource was not found' });
     try {
