@@ -7,12 +7,13 @@ import { inspect } from 'node:util';
 import type { ResourceType } from '../core/enums.js';
 import type { ContainerKind } from '../filters/definitions.js';
 import { type Filter, FilterObject } from '../filters/filter.js';
-import type { ApiRequestSpec, FilterTarget } from '../filters/requests.js';
+import type { FilterTarget } from '../filters/requests.js';
 import { AbortError } from '../core/errors.js';
 import type { ResourceContext } from './context.js';
 import { ObjectStream } from './object-stream.js';
 import {
   checkRetrieveOptions,
+  type ParseItem,
   type Retrieved,
   type RetrievalPlan,
   type RetrieveOptions,
@@ -26,17 +27,8 @@ export interface ContainerSpec<T extends Retrieved> {
   readonly target: FilterTarget;
   readonly resourceType: ResourceType;
   readonly ownerCheck: boolean;
-  /**
-   * Turns a wire item into a new object (the container looks ids up first). `metadata`: whether the
-   * request asked for tags or attributes (`includeTags`, `includeAttributes`); an item carries them only then.
-   * `owner`: the owner the request was sent for, if any.
-   */
-  parse(
-    item: Record<string, unknown>,
-    spec: ApiRequestSpec,
-    metadata: boolean,
-    owner: string | undefined,
-  ): T | Promise<T>;
+  /** Turns a wire item into a new object (the container looks ids up first). */
+  parse: ParseItem<T>;
 }
 
 export abstract class Container<T extends Retrieved, K extends ContainerKind> implements Iterable<T> {

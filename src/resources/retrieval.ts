@@ -47,17 +47,21 @@ export interface RetrievalPlan<T extends Retrieved> {
   /** Whether results are dropped unless their `ownerName` is the owner asked for (not owners, victims). */
   readonly ownerCheck: boolean;
   readonly modifiedSince?: string | undefined;
-  /**
-   * Turns a wire item into the container's object (the same instance for an id already known).
-   * `metadata`: whether the request asked for tags or attributes, without which an item has none.
-   */
-  parse(
-    item: Record<string, unknown>,
-    spec: ApiRequestSpec,
-    metadata: boolean,
-    owner: string | undefined,
-  ): T | Promise<T>;
+  /** Turns a wire item into the container's object (the same instance for an id already known). */
+  readonly parse: ParseItem<T>;
 }
+
+/**
+ * Turns a wire item into an object. `metadata`: whether the request asked for tags or attributes
+ * (`includeTags`, `includeAttributes`), without which an item has none; `owner`: the owner the request
+ * was sent for, if any.
+ */
+export type ParseItem<T> = (
+  item: Record<string, unknown>,
+  spec: ApiRequestSpec,
+  metadata: boolean,
+  owner: string | undefined,
+) => T | Promise<T>;
 
 /** The message of the 404 that retrieval reads as an empty result (decisions.md 1.4). */
 const NOT_FOUND_MESSAGE = 'The requested resource was not found';
