@@ -238,7 +238,6 @@ export interface SampleSecurityLabel {
   name: string;
   description: string;
   dateAdded: string;
-  color?: string;
 }
 
 /** A reference to an item of the sample data by kind and id. */

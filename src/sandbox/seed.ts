@@ -208,7 +208,7 @@ function seedFromParts(
   );
   const insertTag = prepare('INSERT INTO tags (owner_id, name, description) VALUES (?, ?, ?)');
   const insertLabel = prepare(
-    'INSERT INTO security_labels (owner_id, name, description, date_added, color) VALUES (?, ?, ?, ?, ?)',
+    'INSERT INTO security_labels (owner_id, name, description, date_added) VALUES (?, ?, ?, ?)',
   );
   const insertAttribute = new BulkInsert(db, 'INSERT', 'attributes', [
     'id',
@@ -313,7 +313,6 @@ function seedFromParts(
           label.name,
           label.description,
           label.dateAdded,
-          label.color ?? null,
         );
         labelIds.set(`${label.ownerName}\u0000${label.name}`, Number(info.lastInsertRowid));
       }

@@ -336,7 +336,6 @@ export function labelView(row: LabelRow): Record<string, unknown> {
   const out: Record<string, unknown> = { name: row.name };
   if (row.description !== null) out.description = row.description;
   out.dateAdded = row.date_added;
-  if (row.color !== null) out.color = row.color;
   return out;
 }
 

@@ -48,63 +48,53 @@ export const SECURITY_LABELS: readonly Readonly<Omit<SampleSecurityLabel, 'owner
     description:
       'Limited disclosure: recipients may share it only within their organization and its clients.',
     dateAdded: '2015-01-05T09:00:00-05:00',
-    color: 'FFC000',
   },
   {
     name: TLP_GREEN,
     description: 'Limited disclosure: recipients may share it within their community.',
     dateAdded: '2015-01-05T09:00:00-05:00',
-    color: '33FF00',
   },
   {
     name: TLP_RED,
     description: 'Not for disclosure: restricted to the participants only.',
     dateAdded: '2015-01-05T09:00:00-05:00',
-    color: 'FF0000',
   },
   {
     name: TLP_WHITE,
     description: 'Disclosure is not limited.',
     dateAdded: '2015-01-05T09:00:00-05:00',
-    color: 'FFFFFF',
   },
   {
     name: 'TLP:AMBER',
     description:
       'TLP 2.0, limited disclosure: recipients may share it on a need-to-know basis within their organization and its clients.',
     dateAdded: '2022-08-01T09:00:00-05:00',
-    color: 'FFC000',
   },
   {
     name: 'TLP:AMBER+STRICT',
     description:
       'TLP 2.0, limited disclosure: recipients may share it on a need-to-know basis within their organization only.',
     dateAdded: '2022-08-01T09:00:00-05:00',
-    color: 'FFC000',
   },
   {
     name: 'TLP:CLEAR',
     description: 'TLP 2.0: disclosure is not limited.',
     dateAdded: '2022-08-01T09:00:00-05:00',
-    color: 'FFFFFF',
   },
   {
     name: 'TLP:GREEN',
     description: 'TLP 2.0, limited disclosure: recipients may share it within their community.',
     dateAdded: '2022-08-01T09:00:00-05:00',
-    color: '33FF00',
   },
   {
     name: 'TLP:RED',
     description: 'TLP 2.0: for the eyes and ears of individual recipients only, no further disclosure.',
     dateAdded: '2022-08-01T09:00:00-05:00',
-    color: 'FF2B2B',
   },
   {
     name: 'TLP:WHITE',
     description: 'TLP 1.0: disclosure is not limited (TLP:CLEAR in TLP 2.0).',
     dateAdded: '2017-01-05T09:00:00-05:00',
-    color: 'FFFFFF',
   },
 ];
 

@@ -215,7 +215,10 @@ describe('sandbox batch API', () => {
           description: 'seen',
           tag: [{ name: 'One' }, { name: 'Two' }],
           attribute: [{ type: 'Source', value: 'feed A', displayed: true }],
-          securityLabel: [{ name: 'TLP:GREEN' }],
+          securityLabel: [
+            { name: 'TLP:GREEN' },
+            { name: 'Batch Label', description: 'made by a batch file', color: 'ABCDEF' },
+          ],
           associatedGroups: [{ groupXid: 'bt-1' }],
         },
       ],
@@ -228,8 +231,14 @@ describe('sandbox batch API', () => {
     assert.deepEqual(await names('/v2/indicators/hosts/meta.batch.example.com/tags', 'tag'), ['One', 'Two']);
     assert.deepEqual(
       await names('/v2/indicators/hosts/meta.batch.example.com/securityLabels', 'securityLabel'),
-      ['TLP:GREEN'],
+      ['Batch Label', 'TLP:GREEN'],
     );
+    // The new label is created with its description; its color is kept out of the answers, as
+    // rest-api-v2.md 9 documents a label as name, description and dateAdded only.
+    const made = await call(sandbox, 'GET', `/v2/securityLabels/Batch%20Label?owner=${q}`);
+    const label = (made.json() as { data: { securityLabel: Record<string, unknown> } }).data.securityLabel;
+    assert.deepEqual(Object.keys(label).sort(), ['dateAdded', 'description', 'name']);
+    assert.equal(label.description, 'made by a batch file');
     assert.deepEqual(await names('/v2/indicators/hosts/meta.batch.example.com/groups', 'group'), [
       'Batch Threat',
     ]);

@@ -403,6 +403,9 @@ describe('metadata', () => {
               return wire;
             }),
         );
+        // A label is name, description and dateAdded (rest-api-v2.md 9); no color, which only batch
+        // input and the java model carry.
+        for (const l of labels) assert.deepEqual(Object.keys(l), ['name', 'description', 'dateAdded']);
         // Both spellings, in every owner.
         assert.deepEqual(
           labels.map((l) => l.name),
