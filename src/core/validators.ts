@@ -8,7 +8,7 @@ import { isIP } from 'node:net';
 import { type Clock, type ResolvedClock, resolveClock } from './clock.js';
 import type { CompatMode, ConsoleLevel, LogLevel, ResolvedProxy } from './config-types.js';
 import { LOG_LEVELS, MAX_API_REQUEST_TIMEOUT_SECONDS } from './config-types.js';
-import { ConfigError } from './errors.js';
+import { ConfigError, ValidationError } from './errors.js';
 
 // ---------------------------------------------------------------------------------------------
 // Describing values in messages
@@ -283,4 +283,25 @@ export function validateClock(value: unknown, label = '`clock`'): ResolvedClock 
 /** Defines a non-enumerable, read-only property, so secrets stay out of JSON and inspect output. */
 export function hideSecret(target: object, key: string, value: string): void {
   Object.defineProperty(target, key, { value, enumerable: false, writable: false, configurable: false });
+}
+
+/**
+ * The options of a call that takes `{ signal }` (and perhaps more): undefined or an object, whose
+ * `signal`, when given, is an AbortSignal. A `ValidationError` naming `method` otherwise, before any
+ * request: from plain JavaScript, `null` would fail as a TypeError and a signal of the wrong kind as a
+ * connection error from deep inside the HTTP client.
+ */
+export function checkCallOptions(options: unknown, method: string): void {
+  if (options === undefined) return;
+  if (typeof options !== 'object' || options === null) {
+    throw new ValidationError(`${method}: options must be an object, got ${describeValue(options)}`);
+  }
+  checkSignal((options as { signal?: unknown }).signal, method);
+}
+
+/** A `signal` option: undefined or an AbortSignal, else a `ValidationError` naming `method`. */
+export function checkSignal(signal: unknown, method: string): void {
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new ValidationError(`${method}: \`signal\` must be an AbortSignal, got ${describeValue(signal)}`);
+  }
 }

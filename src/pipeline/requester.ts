@@ -19,7 +19,7 @@ import { type RequestObject, requestParams, requestTarget } from '../core/reques
 import { ApiResponse } from '../core/response.js';
 import { errorFromResponse } from '../core/response-errors.js';
 import { buildPathAndQuery, wireTarget } from '../core/url.js';
-import { describeValue, isRecord } from '../core/validators.js';
+import { checkCallOptions, describeValue, isRecord } from '../core/validators.js';
 import type { Logger } from '../logging/logger.js';
 import type { ReportRecorder } from '../report/report.js';
 import { type CallContext, type CallResult, type Next, SUCCESS_STATUSES } from './call.js';
@@ -116,6 +116,7 @@ export class PipelineRequester implements Requester {
 
   async request(ro: RequestObject, options: RequestOptions = {}): Promise<ApiResponse> {
     this.#deps.lifecycle.assertOpen();
+    checkCallOptions(options, 'apiRequest');
     throwIfAborted(options.signal);
     checkOwnerAllowed(ro);
     const config = this.#deps.config();
@@ -150,6 +151,7 @@ export class PipelineRequester implements Requester {
     withResponse: boolean,
   ): AsyncGenerator<ApiPage<T> | ListingPage<T>> {
     this.#deps.lifecycle.assertOpen();
+    checkCallOptions(options, 'apiRequestPages');
     throwIfAborted(options.signal);
     const concurrency = checkConcurrency(options.concurrency);
     if (!ro.resourcePagination) {

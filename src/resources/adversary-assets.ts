@@ -4,7 +4,7 @@
  * gives the accessor.
  */
 import { ValidationError } from '../core/errors.js';
-import { describeValue } from '../core/validators.js';
+import { checkCallOptions, describeValue } from '../core/validators.js';
 import { assetObject, listAssetItems, sendAssetRequest } from './asset-requests.js';
 import type { ResourceContext } from './context.js';
 import { checkId, checkText } from './checks.js';
@@ -61,6 +61,7 @@ export class AdversaryAssets {
 
   /** Every asset (`bucketAsset`), or those of one type. */
   async list(type?: AdversaryAssetType, options: { signal?: AbortSignal } = {}): Promise<AdversaryAsset[]> {
+    checkCallOptions(options, 'assets().list');
     const which = type === undefined ? undefined : assetType(type);
     const path = which === undefined ? this.#path() : `${this.#path()}/${which.branch}`;
     const items = await listAssetItems(this.#context, path, options.signal);
@@ -73,6 +74,7 @@ export class AdversaryAssets {
     id: number,
     options: { signal?: AbortSignal } = {},
   ): Promise<AdversaryAsset> {
+    checkCallOptions(options, 'assets().get');
     const which = assetType(type);
     const response = await sendAssetRequest(
       this.#context,
@@ -90,6 +92,7 @@ export class AdversaryAssets {
     value: string,
     options: { signal?: AbortSignal } = {},
   ): Promise<AdversaryAsset> {
+    checkCallOptions(options, 'assets().add');
     const which = assetType(type);
     const text = checkText(value, which.field);
     const response = await sendAssetRequest(
@@ -109,6 +112,7 @@ export class AdversaryAssets {
     value: string,
     options: { signal?: AbortSignal } = {},
   ): Promise<AdversaryAsset> {
+    checkCallOptions(options, 'assets().update');
     const which = assetType(type);
     const text = checkText(value, which.field);
     const path = `${this.#path()}/${which.branch}/${checkId(id, 'asset id')}`;
@@ -124,6 +128,7 @@ export class AdversaryAssets {
 
   /** Deletes an asset. */
   async delete(type: AdversaryAssetType, id: number, options: { signal?: AbortSignal } = {}): Promise<void> {
+    checkCallOptions(options, 'assets().delete');
     const which = assetType(type);
     await sendAssetRequest(
       this.#context,

@@ -125,7 +125,7 @@ export abstract class Container<T extends Retrieved, K extends ContainerKind> im
   stream(options: RetrieveOptions = {}): AsyncGenerator<T> {
     const { recorder } = this.context.requester;
     return new ObjectStream<T>(
-      () => this.#batches(options),
+      () => this.#batches(options, 'stream'),
       (delivered) => {
         recorder.addFilteredResults(delivered);
       },
@@ -143,11 +143,11 @@ export abstract class Container<T extends Retrieved, K extends ContainerKind> im
   }
 
   /** The batches of a walk; the filter objects are used up when it starts. */
-  async *#batches(options: RetrieveOptions): AsyncGenerator<T[]> {
+  async *#batches(options: RetrieveOptions, method: 'retrieve' | 'stream'): AsyncGenerator<T[]> {
     // Checked before any request, the type table's read included, and before the filter objects are
     // taken: a call refused for its options leaves them for the corrected call (which would otherwise
     // read the whole base listing).
-    checkRetrieveOptions(options);
+    checkRetrieveOptions(options, method);
     const taken = this.#filters;
     this.#filters = [];
     const filters = await this.prepareFilters(taken, options.signal);
@@ -159,7 +159,7 @@ export abstract class Container<T extends Retrieved, K extends ContainerKind> im
     // All or nothing: a retrieval that throws (IncompleteResultError, ApiError, an abort) leaves the
     // container's results as they were, so no partial result hides behind a caught error.
     const found: T[] = [];
-    for await (const batch of this.#batches(options)) {
+    for await (const batch of this.#batches(options, 'retrieve')) {
       for (const object of batch) found.push(object);
     }
     // The size of the final set (sdk-behaviour.md 9.1): a retrieval that throws has none and counts

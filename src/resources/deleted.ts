@@ -6,7 +6,7 @@
 import { type IndicatorType, ResourceType } from '../core/enums.js';
 import { ValidationError } from '../core/errors.js';
 import { formatModifiedSince, RequestObject } from '../core/request-object.js';
-import { describeValue } from '../core/validators.js';
+import { checkSignal, describeValue } from '../core/validators.js';
 import type { ResourceContext } from './context.js';
 import { INDICATOR_KINDS } from './kinds.js';
 
@@ -89,6 +89,7 @@ export function deletedIndicators(
       );
     }
   }
+  checkSignal(options.signal, 'deleted');
   const since = sinceText(options.since);
   let path = '/v2/indicators/deleted';
   if (options.type !== undefined) {

@@ -11,7 +11,7 @@ import type { Readable } from 'node:stream';
 import { inspect } from 'node:util';
 import { InvalidResponseError, ValidationError } from '../core/errors.js';
 import type { ApiResponse } from '../core/response.js';
-import { describeValue, isRecord } from '../core/validators.js';
+import { checkCallOptions, describeValue, isRecord } from '../core/validators.js';
 import type { ResourceContext } from './context.js';
 import { annotate } from './checks.js';
 import type { CallOptions, ItemKind } from './item.js';
@@ -108,6 +108,7 @@ export class Group extends GroupFields {
    * replaces the content (PUT). The bytes are sent as given (`application/octet-stream`).
    */
   async upload(content: string | Uint8Array, options: CallOptions = {}): Promise<void> {
+    checkCallOptions(options, 'upload');
     this.contentsPath('upload');
     if (typeof content !== 'string' && !(content instanceof Uint8Array)) {
       throw new ValidationError(
@@ -149,6 +150,7 @@ export class Group extends GroupFields {
   download(options?: CallOptions & { stream?: false | undefined }): Promise<Buffer>;
   download(options: CallOptions & { stream: true }): Promise<Readable>;
   async download(options: CallOptions & { stream?: boolean | undefined } = {}): Promise<Buffer | Readable> {
+    checkCallOptions(options, 'download');
     const path = this.contentsPath('download');
     this.assertCommitted('download');
     const stream = options.stream === true;

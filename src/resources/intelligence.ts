@@ -8,7 +8,7 @@
 import { InvalidResponseError, ValidationError } from '../core/errors.js';
 import { formatModifiedSince, type HttpMethod, RequestObject } from '../core/request-object.js';
 import type { ApiResponse } from '../core/response.js';
-import { describeValue, isRecord } from '../core/validators.js';
+import { checkSignal, describeValue, isRecord } from '../core/validators.js';
 import type { ResourceContext } from './context.js';
 import type { Indicator } from './indicator.js';
 import type {
@@ -355,6 +355,7 @@ export async function observed(
     }
     params.push(['dateObserved', day]);
   }
+  checkSignal(options.signal, 'observed');
   const owner = options.owner ?? context.requester.config.defaultOrg;
   const response = await send(
     context,

@@ -14,6 +14,7 @@
 import { InvalidResponseError, ValidationError } from '../core/errors.js';
 import { type HttpMethod, RequestObject } from '../core/request-object.js';
 import type { ApiResponse } from '../core/response.js';
+import { checkCallOptions } from '../core/validators.js';
 
 import { annotate } from './checks.js';
 import type { ResourceType } from '../core/enums.js';
@@ -270,7 +271,8 @@ export abstract class ItemCore extends ItemState {
    * @throws {ApiError} (its subclass) for the first request the server refused, named in the message;
    *   what came before it is applied, it and what follows stay queued.
    */
-  commit(options: CallOptions = {}): Promise<this> {
+  async commit(options: CallOptions = {}): Promise<this> {
+    checkCallOptions(options, 'commit');
     return this.serialized(() => this.runCommit(options.signal));
   }
 
@@ -343,7 +345,8 @@ export abstract class ItemCore extends ItemState {
    * Deletes the object on the server at once (`DELETE`); queued changes are dropped.
    * @throws {ValidationError} for an object never committed or already deleted.
    */
-  delete(options: CallOptions = {}): Promise<void> {
+  async delete(options: CallOptions = {}): Promise<void> {
+    checkCallOptions(options, 'delete');
     return this.serialized(async () => {
       if (this.phase === 'new') {
         throw new ValidationError(`${this.label} has not been committed: there is nothing to delete`);

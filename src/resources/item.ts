@@ -5,6 +5,7 @@
  */
 import type { ApiResponse } from '../core/response.js';
 import { quotePathSegment } from '../core/url.js';
+import { checkCallOptions } from '../core/validators.js';
 import { checkBooleanValue, checkId, checkLabel, checkTag, checkText } from './checks.js';
 import { type CallOptions, ItemCore } from './item-core.js';
 import { type AttributeValue, readAttributes, readString } from './values.js';
@@ -59,6 +60,7 @@ export abstract class Item extends ItemCore {
 
   /** Reads the object's tags (`GET {item}/tags`) into `tags`. */
   async loadTags(options: CallOptions = {}): Promise<string[]> {
+    checkCallOptions(options, 'loadTags');
     this.assertCommitted('loadTags');
     this.tags = names(await this.list(`${this.itemPath()}/tags`, this.requestOwner, options.signal));
     return this.tags;
@@ -160,6 +162,7 @@ export abstract class Item extends ItemCore {
 
   /** Reads the object's attributes (`GET {item}/attributes`) into `attributes`. */
   async loadAttributes(options: CallOptions = {}): Promise<AttributeValue[]> {
+    checkCallOptions(options, 'loadAttributes');
     this.assertCommitted('loadAttributes');
     const items = await this.list(`${this.itemPath()}/attributes`, this.requestOwner, options.signal);
     this.attributes = readAttributes(items) ?? [];
@@ -230,6 +233,7 @@ export abstract class Item extends ItemCore {
 
   /** Reads the object's security labels (`GET {item}/securityLabels`) into `securityLabels`. */
   async loadSecurityLabels(options: CallOptions = {}): Promise<string[]> {
+    checkCallOptions(options, 'loadSecurityLabels');
     this.assertCommitted('loadSecurityLabels');
     this.securityLabels = names(
       await this.list(`${this.itemPath()}/securityLabels`, this.requestOwner, options.signal),

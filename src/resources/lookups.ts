@@ -5,7 +5,7 @@
  */
 import { IncompleteResultError, ValidationError } from '../core/errors.js';
 import { RequestObject } from '../core/request-object.js';
-import { describeValue } from '../core/validators.js';
+import { checkCallOptions, describeValue } from '../core/validators.js';
 import type { ResourceContext } from './context.js';
 import type { IndicatorKind } from './kinds.js';
 import { readNumber, readString } from './values.js';
@@ -154,6 +154,7 @@ export class TypeLookups {
 
   /** Every indicator type of `/v2/types/indicatorTypes`, custom ones included, in the API's order. */
   async indicatorTypes(options: LookupOptions = {}): Promise<IndicatorKind[]> {
+    checkCallOptions(options, 'indicatorTypes');
     return [...(await this.#context.indicatorKinds(options.signal)).values()];
   }
 
@@ -162,11 +163,13 @@ export class TypeLookups {
    * @throws {ValidationError} when the instance has no such type (the message lists the ones it has).
    */
   async indicatorType(id: string, options: LookupOptions = {}): Promise<IndicatorKind> {
+    checkCallOptions(options, 'indicatorType');
     return findIndicatorKind(this.#context, checkName(id, 'indicatorType'), options.signal);
   }
 
   /** Every attribute type; `{ validationRule: true }` asks for the rules too (`includes=validationRule`). */
   async attributeTypes(options: LookupOptions & { validationRule?: boolean } = {}): Promise<AttributeType[]> {
+    checkCallOptions(options, 'attributeTypes');
     const ro = get('/v2/types/attributeTypes');
     if (options.validationRule === true) ro.addPayload('includes', 'validationRule');
     return (await readAll(this.#context, ro, options)).map(attributeType);
@@ -177,6 +180,7 @@ export class TypeLookups {
     name: string,
     options: LookupOptions & { validationRule?: boolean } = {},
   ): Promise<AttributeType> {
+    checkCallOptions(options, 'attributeType');
     const ro = get(`/v2/types/attributeTypes/${encodeURIComponent(checkName(name, 'attributeType'))}`);
     if (options.validationRule === true) ro.addPayload('includes', 'validationRule');
     return attributeType(await readOne(this.#context, ro, 'attributeType', options));
@@ -184,11 +188,13 @@ export class TypeLookups {
 
   /** Every association type: the custom indicator association types and the file actions. */
   async associationTypes(options: LookupOptions = {}): Promise<AssociationType[]> {
+    checkCallOptions(options, 'associationTypes');
     return (await readAll(this.#context, get('/v2/types/associationTypes'), options)).map(associationType);
   }
 
   /** One association type by name. @throws {NotFoundError} for a name the instance does not have. */
   async associationType(name: string, options: LookupOptions = {}): Promise<AssociationType> {
+    checkCallOptions(options, 'associationType');
     const ro = get(`/v2/types/associationTypes/${encodeURIComponent(checkName(name, 'associationType'))}`);
     return associationType(await readOne(this.#context, ro, 'associationType', options));
   }
@@ -232,6 +238,7 @@ export async function readOwnerMetrics(
   ownerId: number | undefined,
   options: LookupOptions,
 ): Promise<OwnerMetric[]> {
+  checkCallOptions(options, 'metrics');
   const ro = get(ownerId === undefined ? '/v2/owners/metrics' : `/v2/owners/${ownerId}/metrics`);
   ro.setResourcePagination(false);
   const response = await context.requester.request(ro, { throwOnError: true, signal: options.signal });
@@ -249,6 +256,7 @@ export async function readOwnerMetrics(
  * @throws {IncompleteResultError} when a page comes back empty before the total.
  */
 export async function readMembers(context: ResourceContext, options: LookupOptions): Promise<Members> {
+  checkCallOptions(options, 'members');
   const limit = context.requester.config.apiResultLimit;
   let anonymous = false;
   const users: { userName: string; firstName?: string; lastName?: string }[] = [];

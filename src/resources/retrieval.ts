@@ -6,7 +6,7 @@
  * their operator; results come out in first-seen order.
  */
 import { NotFoundError, ValidationError } from '../core/errors.js';
-import { describeValue, isRecord } from '../core/validators.js';
+import { checkCallOptions, describeValue, isRecord } from '../core/validators.js';
 import { RequestObject } from '../core/request-object.js';
 import type { ResourceType } from '../core/enums.js';
 import type { FilterObject } from '../filters/filter.js';
@@ -298,7 +298,8 @@ export async function* streamFilterObject<T extends Retrieved>(
 }
 
 /** Checks the options of `retrieve()` and `stream()`. @throws {ValidationError} */
-export function checkRetrieveOptions(options: RetrieveOptions): void {
+export function checkRetrieveOptions(options: RetrieveOptions, method: 'retrieve' | 'stream'): void {
+  checkCallOptions(options, method);
   checkConcurrency(options.concurrency);
   if (options.serverFilters !== undefined && typeof options.serverFilters !== 'boolean') {
     throw new ValidationError(
