@@ -7,6 +7,7 @@
  */
 import { ValidationError } from '../core/errors.js';
 import { RequestObject } from '../core/request-object.js';
+import { quotePathSegment } from '../core/url.js';
 import { describeValue } from '../core/validators.js';
 import type { ResourceContext } from './context.js';
 import type { AssociationType } from './lookups.js';
@@ -84,5 +85,5 @@ export async function resolveAssociation(
 
 /** `/associations/{apiBranch}/indicators` or, for a file action, `/actions/{apiBranch}/indicators`. */
 export function linkSegment(type: AssociationType): string {
-  return `/${type.fileAction ? 'actions' : 'associations'}/${encodeURIComponent(type.apiBranch)}/indicators`;
+  return `/${type.fileAction ? 'actions' : 'associations'}/${quotePathSegment(type.apiBranch)}/indicators`;
 }

@@ -5,6 +5,7 @@
  */
 import { IncompleteResultError, ValidationError } from '../core/errors.js';
 import { RequestObject } from '../core/request-object.js';
+import { quotePathSegment } from '../core/url.js';
 import { checkCallOptions, describeValue } from '../core/validators.js';
 import type { ResourceContext } from './context.js';
 import type { IndicatorKind } from './kinds.js';
@@ -181,7 +182,7 @@ export class TypeLookups {
     options: LookupOptions & { validationRule?: boolean } = {},
   ): Promise<AttributeType> {
     checkCallOptions(options, 'attributeType');
-    const ro = get(`/v2/types/attributeTypes/${encodeURIComponent(checkName(name, 'attributeType'))}`);
+    const ro = get(`/v2/types/attributeTypes/${quotePathSegment(checkName(name, 'attributeType'))}`);
     if (options.validationRule === true) ro.addPayload('includes', 'validationRule');
     return attributeType(await readOne(this.#context, ro, 'attributeType', options));
   }
@@ -195,7 +196,7 @@ export class TypeLookups {
   /** One association type by name. @throws {NotFoundError} for a name the instance does not have. */
   async associationType(name: string, options: LookupOptions = {}): Promise<AssociationType> {
     checkCallOptions(options, 'associationType');
-    const ro = get(`/v2/types/associationTypes/${encodeURIComponent(checkName(name, 'associationType'))}`);
+    const ro = get(`/v2/types/associationTypes/${quotePathSegment(checkName(name, 'associationType'))}`);
     return associationType(await readOne(this.#context, ro, 'associationType', options));
   }
 }

@@ -303,6 +303,15 @@ describe('custom indicator types and the instance tables', () => {
         { name: 'File DNS Query', apiBranch: 'dnsQuery', custom: false, fileAction: true },
       );
       assert.equal((await tc.types().associationType('asnToAddress')).custom, true);
+      // A dot segment is refused before sending: `/v2/types/attributeTypes/..` would reach `/v2/types`.
+      for (const name of ['.', '..']) {
+        for (const read of [() => tc.types().attributeType(name), () => tc.types().associationType(name)]) {
+          await assert.rejects(read(), {
+            name: 'ValidationError',
+            message: `${JSON.stringify(name)} cannot be a name in a request path: URL parsers read "." and ".." as dot segments, so the request would reach another resource`,
+          });
+        }
+      }
     });
 
     it('adds, lists, updates and deletes adversary assets', async () => {
