@@ -98,7 +98,7 @@ export interface SyncRunOptions<T extends ChangeRecord> {
   readonly crash?: CrashHook | undefined;
   /** The pid the lock records (tests run crashed runs in-process under pids that are not alive). */
   readonly lockPid?: number | undefined;
-  /** Stream sinks: commit and record progress after this many lines. @default 1000 */
+  /** Stream sinks: commit and record progress after this many lines. @default 20000 ({@link STREAM_PROGRESS_LINES}) */
   readonly progressEvery?: number | undefined;
 }
 
@@ -338,8 +338,10 @@ async function runLocked<T extends ChangeRecord>(
     } else if (isPrepared(sink)) {
       await sink.prepare();
       const pending: Pending = { temp: sink.tempPath, target: sink.targetPath, next };
-      await saveState(statePath, withCommitted(state, state, pending));
+      // Set before the write: a write that fails after its rename (the folder's fsync) leaves the
+      // entry on disk, and dropping the temporary file then would make the next run adopt `next`.
       journal = pending;
+      await saveState(statePath, withCommitted(state, state, pending));
       crash('after-journal', lines);
       await sink.commit();
       output = sink.targetPath;

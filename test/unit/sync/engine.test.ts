@@ -4,13 +4,22 @@
  * publication, the lock, and the state file's checks.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  promises as fsp,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
-import { after, describe, it } from 'node:test';
+import { after, describe, it, mock } from 'node:test';
 import type { DeletedIndicator } from '../../../src/index.js';
 import { type ChangeRecord, runSync, type SyncRunOptions } from '../../../src/sync/engine.js';
 import { SimulatedCrash, SyncLockedError, SyncStateError } from '../../../src/sync/errors.js';
+import { openFileSink } from '../../../src/sync/file-sink.js';
 import { acquireLock } from '../../../src/sync/lock.js';
 import type { PreparedSink, SyncSink } from '../../../src/sync/sink.js';
 
@@ -188,6 +197,52 @@ describe('sync engine', () => {
       delivered: unknown;
     };
     assert.deepEqual([s2.seq, s2.pending, s2.delivered], [1, null, [[1, iso(T0)]]]);
+  });
+
+  it('a journal write that fails after its rename keeps the output for the next run to settle', async () => {
+    const dir = mkdtempSync(path.join(folder, 'journal-'));
+    const file = path.join(dir, 's.json');
+    const world = { records: [{ id: 1, lastModified: iso(T0) }], now: T0 };
+    // The folder's fsync after the journal's rename fails (EIO): the entry is on disk, the run fails.
+    let armed = false;
+    const open = fsp.open.bind(fsp);
+    const opened = mock.method(fsp, 'open', async (target: string, flags?: string, mode?: number) => {
+      const handle = await open(target, flags, mode);
+      if (armed && target === dir && flags === 'r') {
+        armed = false;
+        handle.sync = () => Promise.reject(Object.assign(new Error('EIO: fsync failed'), { code: 'EIO' }));
+      }
+      return handle;
+    });
+    const fileSink = async (seq: number, arm: boolean): Promise<PreparedSink> => {
+      const sink = await openFileSink(path.join(dir, 'ti.txt'), seq);
+      return {
+        ...sink,
+        prepare: async () => {
+          await sink.prepare();
+          armed = arm;
+        },
+      };
+    };
+    try {
+      await assert.rejects(
+        runSync({ ...options(file, world, memoryStream), openSink: (seq) => fileSink(seq, true) }),
+        /EIO: fsync failed/,
+      );
+    } finally {
+      opened.mock.restore();
+    }
+    const second = await runSync({
+      ...options(file, world, memoryStream),
+      openSink: (seq) => fileSink(seq, false),
+    });
+    // The change was never published: the next run delivers it, rather than record it as delivered.
+    assert.equal(second.changes, 1);
+    assert.deepEqual(
+      readdirSync(dir).filter((name) => name.startsWith('ti.')),
+      ['ti.000001.txt'],
+    );
+    assert.equal(readFileSync(path.join(dir, 'ti.000001.txt'), 'utf8'), `1@${iso(T0)}\n`);
   });
 
   it('refuses a state of another version or of another selection, naming the file', async () => {
