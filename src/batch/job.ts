@@ -9,6 +9,7 @@ import type { ResolvedClock } from '../core/clock.js';
 import { ConnectionError, InvalidResponseError, NotFoundError } from '../core/errors.js';
 import { RequestObject } from '../core/request-object.js';
 import type { ApiResponse } from '../core/response.js';
+import { parseRetryAfter } from '../core/retry.js';
 import type { Requester } from '../pipeline/requester.js';
 import type { BatchJobConfig } from './options.js';
 
@@ -121,11 +122,10 @@ export async function jobStatus(
     deps,
     request('GET', `/v2/batch/${batchId}`).addPayload('includeAdditional', 'true'),
   );
-  const header = response.headers['retry-after'];
-  const seconds = header === undefined ? Number.NaN : Number(header);
+  // Delay-seconds or an HTTP-date (decisions.md 1.6), read as the retry policy reads it.
   return {
     status: readStatus(response),
-    retryAfterMs: Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined,
+    retryAfterMs: parseRetryAfter(response.headers['retry-after'], deps.clock.now()),
   };
 }
 

@@ -3,6 +3,7 @@
  * before sending (a record that fails one is reported with its index and never sent).
  */
 import { isIP } from 'node:net';
+import { describeType, describeValue } from '../core/validators.js';
 import { Group } from '../resources/group.js';
 import { Indicator } from '../resources/indicator.js';
 import { GROUP_KIND_BY_TYPE, type IndicatorKind } from '../resources/kinds.js';
@@ -65,18 +66,23 @@ function valueProblem(type: string, value: string): string | undefined {
   }
 }
 
+/**
+ * A rating or confidence as the server reads it: a JSON number, or a plain decimal string (`'2.0'`),
+ * which the server takes as that number (decisions.md 2.4); null or absent is none. Anything else is NaN.
+ */
+function numeric(value: unknown, pattern: RegExp): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'number') return value;
+  return typeof value === 'string' && pattern.test(value) ? Number(value) : Number.NaN;
+}
+
 function numberProblem(record: Record<string, unknown>): string | undefined {
-  const { rating, confidence } = record;
-  if (
-    rating !== undefined &&
-    (typeof rating !== 'number' || !Number.isFinite(rating) || rating < 0 || rating > 5)
-  )
-    return `rating must be a number from 0 to 5, got ${JSON.stringify(rating)}`;
-  if (
-    confidence !== undefined &&
-    (typeof confidence !== 'number' || !Number.isInteger(confidence) || confidence < 0 || confidence > 100)
-  )
-    return `confidence must be an integer from 0 to 100, got ${JSON.stringify(confidence)}`;
+  const rating = numeric(record.rating, /^\s*\d+(\.\d+)?\s*$/);
+  if (rating !== undefined && (!Number.isFinite(rating) || rating < 0 || rating > 5))
+    return `rating must be a number from 0 to 5, got ${describeValue(record.rating)}`;
+  const confidence = numeric(record.confidence, /^\d+$/);
+  if (confidence !== undefined && (!Number.isInteger(confidence) || confidence < 0 || confidence > 100))
+    return `confidence must be an integer from 0 to 100, got ${describeValue(record.confidence)}`;
   return undefined;
 }
 
@@ -117,6 +123,20 @@ function fromGroup(group: Group): Record<string, unknown> | string {
   return out;
 }
 
+/** The record's file entry, or why it has none (a BigInt, a cycle, a throwing `toJSON`). */
+function toJson(
+  record: Record<string, unknown>,
+): { text: string; problem?: undefined } | { problem: string } {
+  try {
+    const text = JSON.stringify(record) as string | undefined;
+    if (text?.startsWith('{') !== true) return { problem: 'the record does not write as a JSON object' };
+    return { text };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { problem: `the record cannot be written as JSON: ${message.split('\n')[0] ?? ''}` };
+  }
+}
+
 /**
  * Checks one record and gives its file entry. `kinds` are the API's indicator types (custom ones
  * included); `valueFields` of a type let a plain record give `ip`, `hostName`… instead of `summary`.
@@ -132,7 +152,7 @@ export function prepareRecord(raw: unknown, kinds: ReadonlyMap<string, Indicator
   } else {
     return {
       ok: false,
-      reason: `a batch record must be an object, an Indicator or a Group, got ${typeof raw}`,
+      reason: `a batch record must be an object, an Indicator or a Group, got ${describeType(raw)}`,
     };
   }
   const type = record.type;
@@ -144,7 +164,9 @@ export function prepareRecord(raw: unknown, kinds: ReadonlyMap<string, Indicator
       return { ok: false, reason: `the ${type} has no name` };
     if (typeof xid !== 'string' || xid.trim() === '')
       return { ok: false, reason: `the ${type} ${JSON.stringify(name)} has no xid` };
-    return { ok: true, wire: { kind: 'group', json: JSON.stringify(record), key: groupKey(xid) } };
+    const json = toJson(record);
+    if (json.problem !== undefined) return { ok: false, reason: json.problem };
+    return { ok: true, wire: { kind: 'group', json: json.text, key: groupKey(xid) } };
   }
   const kind = kinds.get(type);
   if (kind === undefined)
@@ -161,8 +183,7 @@ export function prepareRecord(raw: unknown, kinds: ReadonlyMap<string, Indicator
   const summary = record.summary as string;
   const problem = valueProblem(type, summary) ?? numberProblem(record);
   if (problem !== undefined) return { ok: false, reason: problem };
-  return {
-    ok: true,
-    wire: { kind: 'indicator', json: JSON.stringify(record), key: indicatorKey(type, summary) },
-  };
+  const json = toJson(record);
+  if (json.problem !== undefined) return { ok: false, reason: json.problem };
+  return { ok: true, wire: { kind: 'indicator', json: json.text, key: indicatorKey(type, summary) } };
 }

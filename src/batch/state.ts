@@ -6,7 +6,7 @@
  * (a temporary file, fsync, rename), so a crash leaves the old state or the new one, never a mix.
  */
 import { createHash } from 'node:crypto';
-import { open, readFile, rename, rm } from 'node:fs/promises';
+import { open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ConfigError } from '../core/errors.js';
 
@@ -41,6 +41,36 @@ export function fingerprint(settings: unknown, firstIndex: number, content: Buff
     .digest('hex');
 }
 
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const PHASES = new Set(['created', 'uploaded', 'completed']);
+
+/** Whether an entry of the file is a job this code wrote (what a rerun reads of it). */
+function isStoredJob(job: unknown): job is StoredJob {
+  return (
+    isObject(job) &&
+    typeof job.fingerprint === 'string' &&
+    Number.isSafeInteger(job.batchId) &&
+    typeof job.phase === 'string' &&
+    PHASES.has(job.phase) &&
+    (job.errors === undefined || Array.isArray(job.errors))
+  );
+}
+
+/** A new state file's folder must exist: found out before a job is created, not after. */
+async function checkFolder(path: string): Promise<void> {
+  const folder = dirname(path);
+  const found = await stat(folder).catch((error: unknown) => error as Error);
+  if (found instanceof Error || !found.isDirectory()) {
+    const why = found instanceof Error ? found.message : `${JSON.stringify(folder)} is not a folder`;
+    throw new ConfigError(`batch stateFile ${JSON.stringify(path)} cannot be written: ${why}`, {
+      ...(found instanceof Error ? { cause: found } : {}),
+    });
+  }
+}
+
 export class BatchState {
   readonly #path: string | undefined;
   readonly #jobs = new Map<string, StoredJob>();
@@ -57,7 +87,10 @@ export class BatchState {
     try {
       text = await readFile(path, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return state;
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        await checkFolder(path);
+        return state;
+      }
       throw new ConfigError(
         `batch stateFile ${JSON.stringify(path)} cannot be read: ${(error as Error).message}`,
         {
@@ -65,15 +98,23 @@ export class BatchState {
         },
       );
     }
-    let document: StateDocument;
+    let document: unknown;
     try {
-      document = JSON.parse(text) as StateDocument;
+      document = JSON.parse(text) as unknown;
     } catch (error) {
       throw new ConfigError(`batch stateFile ${JSON.stringify(path)} is not JSON`, { cause: error });
     }
-    if (document.version !== 1 || !Array.isArray(document.jobs))
+    const { version, jobs } = (isObject(document) ? document : {}) as Partial<StateDocument>;
+    if (version !== 1 || !Array.isArray(jobs))
       throw new ConfigError(`batch stateFile ${JSON.stringify(path)} is not a batch state file (version 1)`);
-    for (const job of document.jobs) state.#jobs.set(job.fingerprint, job);
+    jobs.forEach((job: unknown, n) => {
+      if (!isStoredJob(job)) {
+        throw new ConfigError(
+          `batch stateFile ${JSON.stringify(path)} is not a batch state file: its job ${n} has no fingerprint, batch id and phase`,
+        );
+      }
+      state.#jobs.set(job.fingerprint, job);
+    });
     return state;
   }
 

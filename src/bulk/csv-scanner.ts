@@ -54,7 +54,10 @@ export class BulkCsvScanner {
   #afterCr = false;
   /** Whether anything of the current record has been read (a blank line has nothing). */
   #started = false;
+  /** The line being read: every line break counts, those inside quoted fields too. */
   #line = 1;
+  /** The line where the current record began (a quoted field may take it over several lines). */
+  #recordLine = 1;
   #indexes: readonly number[] | undefined;
   #width = 0;
 
@@ -127,11 +130,10 @@ export class BulkCsvScanner {
         } else {
           // Up to the next quote at once.
           const quote = text.indexOf('"', i);
-          if (quote === -1) {
-            this.#field += text.slice(i);
-            break;
-          }
-          this.#field += text.slice(i, quote);
+          const inside = text.slice(i, quote === -1 ? text.length : quote);
+          this.#countBreaks(inside);
+          this.#field += inside;
+          if (quote === -1) break;
           this.#quotePending = true;
           i = quote;
           continue;
@@ -139,7 +141,7 @@ export class BulkCsvScanner {
       }
       if (c === ',') {
         this.#endField();
-        this.#started = true;
+        this.#start();
       } else if (c === '\n' || c === '\r') {
         if (c === '\r') this.#afterCr = true;
         if (this.#started || this.#field !== '') this.#endRecord(out);
@@ -150,12 +152,30 @@ export class BulkCsvScanner {
         }
         this.#inQuotes = true;
         this.#fieldQuoted = true;
-        this.#started = true;
+        this.#start();
       } else {
         if (this.#fieldQuoted) throw this.#error(`has text after a quoted field (line ${this.#line})`);
         this.#field += c;
-        this.#started = true;
+        this.#start();
       }
+    }
+  }
+
+  /** Marks the current record as begun, on the line being read. */
+  #start(): void {
+    if (this.#started) return;
+    this.#started = true;
+    this.#recordLine = this.#line;
+  }
+
+  /** Counts the line breaks of quoted text (CRLF, LF or CR), about to be added to the field. */
+  #countBreaks(inside: string): void {
+    if (!/[\r\n]/.test(inside)) return;
+    for (let at = 0; at < inside.length; at += 1) {
+      const c = inside[at];
+      // An LF right after a CR (in this text, or at the end of the field so far) ends the same line.
+      if (c === '\r' || (c === '\n' && (at === 0 ? this.#field.at(-1) : inside[at - 1]) !== '\r'))
+        this.#line += 1;
     }
   }
 
@@ -186,7 +206,7 @@ export class BulkCsvScanner {
     }
     if (record.length !== this.#width) {
       throw this.#error(
-        `has ${record.length} fields on line ${this.#line}, not ${this.#width} as in its header`,
+        `has ${record.length} fields on line ${this.#recordLine}, not ${this.#width} as in its header`,
       );
     }
     const [type, value, rating, confidence] = this.#indexes.map((k) => record[k] as Field) as [
@@ -207,7 +227,7 @@ export class BulkCsvScanner {
     if (!field.quoted && (field.text === 'null' || field.text === '')) return null;
     if (!NUMBER.test(field.text)) {
       throw this.#error(
-        `has ${column} ${JSON.stringify(field.text)} on line ${this.#line}, not a number or null`,
+        `has ${column} ${JSON.stringify(field.text)} on line ${this.#recordLine}, not a number or null`,
       );
     }
     return Number(field.text);

@@ -174,7 +174,7 @@ export class JsonArrayScanner {
           if (this.#escaped) this.#escaped = false;
           else if (byte === BACKSLASH) this.#escaped = true;
           else if (byte === QUOTE) {
-            const key = this.#parse(this.#take(chunk, start, i + 1), 'a member name');
+            const key = this.#parse(this.#take(chunk, start, i + 1), 'a member name', i + 1);
             this.#memberIsTarget = key === this.#options.key;
             if (this.#memberIsTarget && this.#seenTarget) {
               throw this.#error(`has a second "${this.#options.key}" member at byte ${this.#offset + i}`);
@@ -303,20 +303,19 @@ export class JsonArrayScanner {
   }
 
   #finishValue(chunk: Uint8Array, start: number, end: number, out: unknown[]): void {
-    const value = this.#parse(this.#take(chunk, start, end), 'a value');
+    const value = this.#parse(this.#take(chunk, start, end), 'a value', end);
     this.#at = this.#valueOf;
     if (this.#valueOf === At.AfterElement) out.push(value);
   }
 
-  #parse(bytes: Uint8Array, what: string): unknown {
+  /** Parses the bytes of a value or key that ends at `end` of the current chunk. */
+  #parse(bytes: Uint8Array, what: string, end: number): unknown {
     let text: string;
     try {
       text = UTF8.decode(bytes);
     } catch (error) {
-      throw this.#error(
-        `holds ${what} that is not UTF-8 (before byte ${this.#offset + bytes.length})`,
-        error,
-      );
+      const from = this.#offset + end - bytes.length;
+      throw this.#error(`holds ${what} that is not UTF-8 (bytes ${from} to ${this.#offset + end})`, error);
     }
     try {
       return JSON.parse(text) as unknown;

@@ -168,8 +168,31 @@ describe('tc.batch', () => {
       () => tc.batch('Example Org', [], { stateFile: notState }),
       (e: unknown) => e instanceof ConfigError && /is not a batch state file/.test(e.message),
     );
+    // A state file that cannot be written is found before a job is created, not after.
+    const records = [{ type: 'Host', summary: 'unsaved.example.com' }];
+    await assert.rejects(
+      () => tc.batch('Example Org', records, { stateFile: folder.file('missing/state.json') }),
+      (e: unknown) => e instanceof ConfigError && /cannot be written: ENOENT/.test(e.message),
+    );
     assert.deepEqual(await batchTraffic(sandbox), { creates: 0, uploads: [], polls: 0 });
     await tc.close();
+  });
+
+  it('refuses a record that is not JSON with its index, and sends a numeric-string rating', async () => {
+    const records = [
+      { type: 'Host', summary: 'json0.example.com' },
+      { type: 'Host', summary: 'json1.example.com', size: 10n as never },
+      { type: 'Host', summary: 'json2.example.com', rating: '2.0' as never, confidence: '40' as never },
+    ];
+    const result = await batchClient(sandbox).batch('Example Org', records);
+    assert.deepEqual([result.succeeded, result.failed, result.unprocessed], [2, 1, 0]);
+    assert.deepEqual(
+      result.errors.map((e) => [e.index, e.code, e.reason]),
+      [[1, 'TC_VALIDATION', 'the record cannot be written as JSON: Do not know how to serialize a BigInt']],
+    );
+    const stored = await call(sandbox, 'GET', '/v2/indicators/hosts/json2.example.com?owner=Example%20Org');
+    const host = (stored.json() as { data: { host: { rating: number; confidence: number } } }).data.host;
+    assert.deepEqual([host.rating, host.confidence], [2, 40]);
   });
 
   it('maps SDK objects, async iterables and server errors of groups', async () => {
