@@ -74,6 +74,21 @@ export function parseProxyUrl(value: string, label = '--proxy'): ProxyOptions {
   };
 }
 
+/**
+ * `--proxy`, refused without quoting the value: commander's own message repeats the argument, and a
+ * proxy URL can hold a password. Still a usage error (exit 2), naming the flag.
+ */
+function proxyFlag(command: Command, value: string): ProxyOptions {
+  try {
+    return parseProxyUrl(value);
+  } catch (error) {
+    return command.error(`error: option '--proxy <url>' is invalid. ${(error as Error).message}`, {
+      exitCode: 2,
+      code: 'threatconnect.invalidProxy',
+    });
+  }
+}
+
 function baseUrlFlag(value: string): string {
   let url: URL;
   try {
@@ -116,7 +131,7 @@ export function addConnectionOptions(command: Command): Command {
       new Option(
         '--proxy <url>',
         'HTTP proxy, http://[user:pass@]host:port (default: HTTPS_PROXY unless NO_PROXY matches)',
-      ).argParser((value) => parseProxyUrl(value)),
+      ).argParser((value) => proxyFlag(command, value)),
     )
     .option('--ca-cert <file>', 'trust this CA certificate (PEM) besides the system ones')
     .option('--insecure', 'do not verify TLS certificates (throwaway test servers only)')

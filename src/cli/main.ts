@@ -6,6 +6,7 @@
 import { rmSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import type { Io } from './io.js';
+import { stdoutFailure } from './output.js';
 import { runProgram } from './program.js';
 
 const SIGNAL_CODES: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 143 };
@@ -50,6 +51,13 @@ async function main(): Promise<void> {
     process.on('SIGTERM', onSignal);
   }
   process.on('exit', removeTempFiles);
+  // A stdout error that came after the run's last check (one tick after the help, say) still counts.
+  process.on('exit', () => {
+    const failure = stdoutFailure(process.stdout);
+    if (failure === undefined || (process.exitCode !== undefined && process.exitCode !== 0)) return;
+    process.stderr.write(`threatconnect: cannot write to stdout: ${failure.message}\n`);
+    process.exitCode = 1;
+  });
   // A run whose last promise can never settle would let the event loop empty and the process exit 0
   // with its work half done; it exits 1 (an error, decisions.md 4) with a message instead.
   let settled = false;

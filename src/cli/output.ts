@@ -69,6 +69,30 @@ export function isBrokenPipe(error: unknown): boolean {
   return code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED';
 }
 
+/** What {@link watchStdout} saw on each stream: the first error other than a closed reader. */
+const stdoutErrors = new WeakMap<OutputStream, { error: Error | undefined }>();
+
+/**
+ * Watches stdout for the whole run (and after it: an error can come a tick after the last write), so
+ * that a failed plain write (a printed line, the help) never ends the program with a stack trace. A
+ * reader that went away (`| head`, `| true`) is ignored: it has what it asked for. Any other error (a
+ * full disk behind `> file`) is kept for {@link stdoutFailure}, so the run ends with exit 1 instead
+ * of losing its output silently. Watching a stream again adds nothing.
+ */
+export function watchStdout(stream: OutputStream): void {
+  if (stdoutErrors.has(stream)) return;
+  const seen: { error: Error | undefined } = { error: undefined };
+  stdoutErrors.set(stream, seen);
+  stream.on('error', (error: Error) => {
+    if (!isBrokenPipe(error)) seen.error ??= error;
+  });
+}
+
+/** The error {@link watchStdout} kept for `stream`, if any. */
+export function stdoutFailure(stream: OutputStream): Error | undefined {
+  return stdoutErrors.get(stream)?.error;
+}
+
 function stdoutSink(io: Io): Sink {
   let error: Error | undefined;
   const onError = (e: Error): void => {

@@ -13,6 +13,7 @@ import { ownersCommand } from './commands/owners.js';
 import { requestCommand } from './commands/request.js';
 import { syncCommand } from './commands/sync.js';
 import type { Io } from './io.js';
+import { stdoutFailure, watchStdout } from './output.js';
 import { sandboxCommand } from './sandbox-command.js';
 
 /**
@@ -70,6 +71,15 @@ function fullName(command: Command): string {
 
 /** Runs the program with `argv` (as `process.argv`: node and script first) and resolves to the exit code. */
 export async function runProgram(argv: readonly string[], io: Io): Promise<number> {
+  watchStdout(io.stdout);
+  const code = await run(argv, io);
+  const failure = stdoutFailure(io.stdout);
+  if (code !== 0 || failure === undefined) return code;
+  io.stderr.write(`threatconnect: cannot write to stdout: ${failure.message}\n`);
+  return 1;
+}
+
+async function run(argv: readonly string[], io: Io): Promise<number> {
   const context: CommandContext = { io, baseUrl: undefined, exitCode: 0 };
   const program = createProgram(context);
   try {

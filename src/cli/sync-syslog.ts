@@ -4,6 +4,7 @@
  * severity comes from the indicator's rating; `commit()` is the sink's acknowledged flush, so the state
  * records only what the collector has confirmed (docs/sync.md, "Guarantees").
  */
+import { CliError } from './cli-error.js';
 import type { Io } from './io.js';
 import { openSyslogOutput, type SyslogFlags, type SyslogOutput } from './syslog-options.js';
 import type { SyncSink } from '../sync/sink.js';
@@ -13,8 +14,17 @@ export function syncSyslogSink(output: SyslogOutput): SyncSink {
   return {
     mode: 'stream',
     write: (line, rating) => output.write(line.replace(/\r?\n$/, ''), rating ?? undefined),
+    // A message refused for --syslog-max-bytes was not delivered: the commit fails, so the state does
+    // not record it (the run exits 1 and the next one, with a larger limit, sends it).
     commit: async () => {
-      await output.flush();
+      const result = await output.flush();
+      if (result.refused > 0) {
+        throw new CliError(
+          'sync',
+          `${result.refused} message(s) refused by --syslog-max-bytes were not delivered to ${output.url}; ` +
+            'the state was not advanced (raise --syslog-max-bytes)',
+        );
+      }
     },
     abort: () => output.abort().catch(() => undefined),
   };

@@ -4,13 +4,14 @@
  * a terminal; the summary (created, failed, unprocessed) and each failed record, with its index and
  * reason, go to stderr; the exit code is 1 when any record failed.
  */
-import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { StringDecoder } from 'node:string_decoder';
 import { Command, Option } from 'commander';
 import type { BatchProgress, BatchResult } from '../../index.js';
 import { CliError } from '../cli-error.js';
 import { addConnectionOptions, type ConnectionFlags, connect } from '../connection.js';
-import { writeFileAtomically } from '../output.js';
+import { checkWritable, writeFileAtomically } from '../output.js';
 import { text } from '../parsers.js';
 import { action, type CommandContext, interrupted } from './context.js';
 
@@ -42,10 +43,60 @@ function checkFile(file: string): void {
   throw new CliError('batch', `cannot read ${file}: ${reason}`);
 }
 
-/** Whether the file starts (after blanks) with `[` or `{` spanning the whole file, rather than JSON lines. */
-function firstCharacter(file: string): string {
-  const head = readFileSync(file, { encoding: 'utf8', flag: 'r' }).slice(0, 4096).trimStart();
-  return head.charAt(0);
+/**
+ * The first `count` non-blank lines of a file, read only as far as they go: JSON lines are then read
+ * as they are needed, never whole.
+ */
+function firstLines(file: string, count: number): string[] {
+  const fd = openSync(file, 'r');
+  const decoder = new StringDecoder('utf8');
+  const buffer = Buffer.alloc(64 * 1024);
+  const lines: string[] = [];
+  let parts: string[] = [];
+  const push = (line: string): void => {
+    if (line.trim() !== '') lines.push(line);
+  };
+  try {
+    while (lines.length < count) {
+      const read = readSync(fd, buffer, 0, buffer.length, null);
+      if (read === 0) {
+        push(parts.join('') + decoder.end());
+        break;
+      }
+      let text = decoder.write(buffer.subarray(0, read));
+      for (let newline = text.indexOf('\n'); newline !== -1 && lines.length < count; ) {
+        push(parts.join('') + text.slice(0, newline));
+        parts = [];
+        text = text.slice(newline + 1);
+        newline = text.indexOf('\n');
+      }
+      parts.push(text);
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return lines.slice(0, count);
+}
+
+/**
+ * Whether FILE is one JSON document (an array, or a V2 file `{indicator, group}`) rather than JSON
+ * lines. A first line that is a whole JSON object starts JSON lines, unless it is the only line and
+ * a V2 file; a single record on one line is JSON lines of one line.
+ */
+function isDocument(file: string): boolean {
+  const [first, second] = firstLines(file, 2);
+  const start = first?.trimStart().charAt(0);
+  if (start === '[') return true;
+  if (start !== '{' || first === undefined) return false;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(first);
+  } catch {
+    // `{` alone, or a pretty-printed document: parsed (or refused) as a whole.
+    return true;
+  }
+  if (second !== undefined) return false;
+  return typeof parsed === 'object' && parsed !== null && ('indicator' in parsed || 'group' in parsed);
 }
 
 /** The records of a JSON document: an array, or a V2 file's groups then indicators. */
@@ -124,9 +175,12 @@ Examples:
       const { io } = context;
       const [file] = cmd.processedArgs as [string];
       checkFile(file);
-      const first = firstCharacter(file);
-      const records: Iterable<unknown> | AsyncIterable<unknown> =
-        first === '[' || (first === '{' && !isJsonLines(file)) ? documentRecords(file) : lineRecords(file);
+      // Before any request: a run that wrote its records must not fail on its state or report file.
+      if (flags.resume !== undefined) checkWritable('batch', '--resume', flags.resume);
+      if (flags.reportJson !== undefined) checkWritable('batch', '--report-json', flags.reportJson);
+      const records: Iterable<unknown> | AsyncIterable<unknown> = isDocument(file)
+        ? documentRecords(file)
+        : lineRecords(file);
       const connection = await connect(flags, io, cmd, 'batch');
       context.baseUrl = connection.baseUrl;
       const { tc } = connection;
@@ -178,17 +232,4 @@ Examples:
       if (result.failed > 0) context.exitCode = 1;
     }),
   );
-}
-
-/** A file starting with `{` is JSON lines when its first line is a whole JSON object. */
-function isJsonLines(file: string): boolean {
-  const head = readFileSync(file, 'utf8');
-  const newline = head.indexOf('\n');
-  if (newline === -1) return false;
-  try {
-    JSON.parse(head.slice(0, newline));
-    return head.slice(newline + 1).trim() !== '';
-  } catch {
-    return false;
-  }
 }

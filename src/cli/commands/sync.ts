@@ -96,7 +96,7 @@ export function syncCommand(context: CommandContext): Command {
     )
     .option(
       '--overlap <seconds>',
-      'window before the last run covered again, for clock skew and writes in flight (default 300)',
+      'window before the last run covered again, for clock skew and writes in flight',
       integer('--overlap', 0, 30 * 24 * 3600),
       300,
     )

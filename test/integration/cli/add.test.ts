@@ -115,6 +115,39 @@ describe('threatconnect add', () => {
     assert.deepEqual(await requestLog(sandbox), []);
   });
 
+  it('a stdout whose reader went away is not an error; a stdout that cannot be written is exit 1', async () => {
+    /** A stdout whose every write fails with `code`, as a closed pipe (EPIPE) or a full disk (ENOSPC). */
+    class FailingStdout extends Capture {
+      constructor(readonly code: string) {
+        super();
+      }
+      override _write(
+        _chunk: Buffer,
+        _encoding: BufferEncoding,
+        callback: (error?: Error | null) => void,
+      ): void {
+        callback(Object.assign(new Error(`write ${this.code}`), { code: this.code }));
+      }
+    }
+    const closed = await runInProcess(['add', 'indicator', '10.7.7.1'], {
+      env,
+      stdout: new FailingStdout('EPIPE'),
+    });
+    assert.deepEqual({ code: closed.code, stderr: closed.stderr }, { code: 0, stderr: '' });
+    const full = await runInProcess(['add', 'group', 'threats', 'Stdout full'], {
+      env,
+      stdout: new FailingStdout('ENOSPC'),
+    });
+    assert.deepEqual(
+      { code: full.code, stderr: full.stderr },
+      { code: 1, stderr: 'threatconnect: cannot write to stdout: write ENOSPC\n' },
+    );
+    const help = await runInProcess(['add', 'indicator', '--help'], { stdout: new FailingStdout('EPIPE') });
+    assert.deepEqual({ code: help.code, stderr: help.stderr }, { code: 0, stderr: '' });
+    // Both were created all the same.
+    assert.equal(jsonLines((await cli(['indicators', '--indicator', '10.7.7.1'])).stdout).length, 1);
+  });
+
   it('bad flags are usage errors (exit 2) before any request', async () => {
     const cases = [
       ['add', 'indicator', '10.1.1.1', '--rating', '6'],

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Sandbox } from '../../../src/sandbox/index.js';
 import { call, withSandbox } from '../../helpers/sandbox.js';
-import { sandboxEnv, tempFolder } from './in-process.js';
+import { runInProcess, sandboxEnv, tempFolder } from './in-process.js';
 import { cliArgv, root } from './support.js';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -95,6 +95,52 @@ describe('threatconnect batch', () => {
     assert.match(deleted.stderr, /2 deleted, 0 failed/);
     const gone = await call(sandbox, 'GET', '/v2/indicators/hosts/arr1.batch.example.com');
     assert.equal(gone.status, 404);
+  });
+
+  it('JSON lines of one record, or after blank lines, are JSON lines; a one-line V2 file is a document', async () => {
+    const cases: [string, string, number][] = [
+      ['one.jsonl', '{"type":"Host","summary":"one.lines.example.com"}\n', 1],
+      ['one-no-eol.jsonl', '{"type":"Host","summary":"one-eol.lines.example.com"}', 1],
+      [
+        'blank-first.jsonl',
+        '\n\n{"type":"Host","summary":"b1.lines.example.com"}\n{"type":"Host","summary":"b2.lines.example.com"}\n',
+        2,
+      ],
+      ['v2-one-line.json', '{"indicator":[{"type":"Host","summary":"v2.lines.example.com"}]}\n', 1],
+    ];
+    for (const [name, content, count] of cases) {
+      const result = await runInProcess(['batch', folder.file(name, content)], { env });
+      assert.equal(result.code, 0, `${name}: ${result.stderr}`);
+      assert.equal(
+        result.stderr,
+        `threatconnect batch: ${count} created, 0 failed, 0 unprocessed (${count} records, 1 job)\n`,
+        name,
+      );
+    }
+    const created = await call(sandbox, 'GET', '/v2/indicators/hosts/b2.lines.example.com');
+    assert.equal(created.status, 200);
+  });
+
+  it('an unwritable --report-json or --resume fails before any record is sent (exit 1)', async () => {
+    const file = folder.file(
+      'early.jsonl',
+      '{"type":"Host","summary":"early1.batch.example.com"}\n{"type":"Host","summary":"early2.batch.example.com"}\n',
+    );
+    const absent = folder.file('absent-folder');
+    for (const flag of ['--report-json', '--resume']) {
+      const target = `${absent}/out.json`;
+      const result = await runInProcess(['batch', file, flag, target], { env });
+      assert.deepEqual(
+        { code: result.code, stdout: result.stdout, stderr: result.stderr },
+        {
+          code: 1,
+          stdout: '',
+          stderr: `threatconnect batch: cannot write ${flag} ${target}: the directory ${absent} does not exist\n`,
+        },
+      );
+    }
+    const notSent = await call(sandbox, 'GET', '/v2/indicators/hosts/early1.batch.example.com');
+    assert.equal(notSent.status, 404);
   });
 
   it('is a usage error (exit 2) for an unknown --action, and exit 1 for a missing file', async () => {

@@ -263,10 +263,7 @@ describe('threatconnect: credentials, transport and logging', () => {
       ],
       [['--console-level', 'loud'], "error: option '--console-level <level>' argument 'loud' is invalid."],
       [['--compat', 'python'], "error: option '--compat <mode>' argument 'python' is invalid."],
-      [
-        ['--proxy', 'ftp://proxy:21'],
-        "error: option '--proxy <url>' argument 'ftp://proxy:21' is invalid. --proxy must be a URL",
-      ],
+      [['--proxy', 'ftp://proxy:21'], "error: option '--proxy <url>' is invalid. --proxy must be a URL"],
       [
         ['--base-url', 'tc.example.com'],
         "error: option '--base-url <url>' argument 'tc.example.com' is invalid.",
@@ -285,6 +282,26 @@ describe('threatconnect: credentials, transport and logging', () => {
       const result = await runInProcess(['owners', ...args], { env: sandboxEnv(sandbox) });
       assert.equal(result.code, 2, `${args.join(' ')}: ${result.stderr}`);
       assert.ok(result.stderr.startsWith(message), `${args.join(' ')}:\n${result.stderr}`);
+    }
+    assert.deepEqual(await requestLog(sandbox), []);
+  });
+
+  it('a refused --proxy never repeats its value, which can hold a password (exit 2)', async () => {
+    const cases: [string, string][] = [
+      ['http://bob:Pr0xyPassw0rd@proxy.example.com:99999', '--proxy must be a URL'],
+      ['http://bob:Pr0xyPassw0rd@proxy example.com:3128', '--proxy must be a URL'],
+      ['ftp://bob:Pr0xyPassw0rd@proxy.example.com:21', '--proxy must be a URL'],
+      ['http://Pr0xyPassw0rd@proxy.example.com:3128', '--proxy must give both a user and a password'],
+    ];
+    for (const [value, reason] of cases) {
+      const result = await runInProcess(['owners', '--proxy', value], { env: sandboxEnv(sandbox) });
+      assert.equal(result.code, 2, `${value}: ${result.stderr}`);
+      assert.ok(
+        result.stderr.startsWith(`error: option '--proxy <url>' is invalid. ${reason}`),
+        result.stderr,
+      );
+      assert.ok(!result.stderr.includes('Pr0xyPassw0rd'), result.stderr);
+      assert.equal(result.stdout, '');
     }
     assert.deepEqual(await requestLog(sandbox), []);
   });

@@ -17,6 +17,9 @@ const COMMANDS = [
   ['add'],
   ['add', 'indicator'],
   ['add', 'group'],
+  ['bulk'],
+  ['batch'],
+  ['sync'],
   ['sandbox'],
 ];
 
@@ -45,6 +48,17 @@ describe('threatconnect --help', () => {
       assert.ok(indicators.stdout.includes(`  ${flag} `), flag);
     }
     assert.ok(!indicators.stdout.includes('--secret-key '), 'no flag takes the secret itself');
+  });
+
+  it('states each default once', async () => {
+    for (const path of COMMANDS) {
+      const result = await runInProcess([...path, '--help']);
+      // Help lines wrap at 80 columns when stdout is not a terminal: join an option's lines first.
+      const text = result.stdout.replace(/\n {3,}/g, ' ');
+      for (const line of text.split('\n')) {
+        assert.ok((line.match(/\(default\b/g) ?? []).length <= 1, `${path.join(' ')}: ${line}`);
+      }
+    }
   });
 
   it('an unknown command is a usage error (exit 2)', async () => {

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Sandbox } from '../../../src/sandbox/index.js';
@@ -188,6 +188,32 @@ describe('threatconnect as a process', () => {
       assert.equal(run.stderr(), '');
     } finally {
       await setFaults(sandbox, {});
+    }
+  });
+
+  it('--help and --version to a closed reader exit 0; to a full disk, exit 1 with one line', async () => {
+    for (const args of [['--version'], ['indicators', '--help']]) {
+      const run = startCli(args, env);
+      // Closed before the program has written anything: its write gets EPIPE.
+      run.child.stdout?.destroy();
+      const { code } = await within(`threatconnect ${args.join(' ')}`, run.closed);
+      assert.equal(code, 0, run.stderr());
+      assert.equal(run.stderr(), '');
+    }
+    const full = openSync('/dev/full', 'w');
+    try {
+      const child = spawn(process.execPath, [...cliArgv, '--version'], {
+        cwd: root,
+        env: cleanEnv({}),
+        stdio: ['ignore', full, 'pipe'],
+      });
+      let stderr = '';
+      child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      const [code] = (await within('--version > /dev/full', once(child, 'close'))) as [number | null];
+      assert.equal(code, 1, stderr);
+      assert.match(stderr, /^threatconnect: cannot write to stdout: ENOSPC[^\n]*\n$/);
+    } finally {
+      closeSync(full);
     }
   });
 
