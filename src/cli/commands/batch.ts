@@ -141,7 +141,7 @@ async function* lineRecords(file: string): AsyncGenerator {
 
 function summary(result: BatchResult, verb: string): string {
   const total = result.succeeded + result.failed + result.unprocessed;
-  return `threatconnect batch: ${result.succeeded} ${verb}, ${result.failed} failed, ${result.unprocessed} unprocessed (${total} records, ${result.jobs.length} job${result.jobs.length === 1 ? '' : 's'})\n`;
+  return `threatconnect batch: ${result.succeeded} ${verb}, ${result.failed} failed, ${result.unprocessed} unprocessed (${total} record${total === 1 ? '' : 's'}, ${result.jobs.length} job${result.jobs.length === 1 ? '' : 's'})\n`;
 }
 
 export function batchCommand(context: CommandContext): Command {

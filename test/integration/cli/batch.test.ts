@@ -113,7 +113,7 @@ describe('threatconnect batch', () => {
       assert.equal(result.code, 0, `${name}: ${result.stderr}`);
       assert.equal(
         result.stderr,
-        `threatconnect batch: ${count} created, 0 failed, 0 unprocessed (${count} records, 1 job)\n`,
+        `threatconnect batch: ${count} created, 0 failed, 0 unprocessed (${count} record${count === 1 ? '' : 's'}, 1 job)\n`,
         name,
       );
     }
