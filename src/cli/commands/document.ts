@@ -9,6 +9,7 @@ import { RequestObject, type ThreatConnect } from '../../index.js';
 import { CliError, describeError } from '../cli-error.js';
 import { addConnectionOptions, type ConnectionFlags, connect } from '../connection.js';
 import { checkWritable, openSink } from '../output.js';
+import type { Io } from '../io.js';
 import { integer, text } from '../parsers.js';
 import { action, type CommandContext, interrupted } from './context.js';
 
@@ -91,6 +92,37 @@ async function removeCreated(tc: ThreatConnect, id: number, owner: string | unde
   }
 }
 
+/**
+ * The document as the server has it after the upload (its `status` and `fileSize` are the server's),
+ * read back with one GET. The upload succeeded either way: if that read fails, the create answer is
+ * printed with the file's size and without its `status`, which the upload changed, and stderr says so.
+ */
+async function uploaded(
+  tc: ThreatConnect,
+  id: number,
+  owner: string | undefined,
+  created: Record<string, unknown>,
+  size: number,
+  io: Io,
+): Promise<Record<string, unknown>> {
+  const read = new RequestObject().setRequestUri(`/v2/groups/documents/${id}`);
+  if (owner !== undefined) read.setOwner(owner);
+  try {
+    const response = await tc.apiRequest(read, { throwOnError: true, signal: io.interrupt });
+    const document = response.json<{ data?: { document?: unknown } }>().data?.document;
+    if (typeof document === 'object' && document !== null && !Array.isArray(document)) {
+      return document as Record<string, unknown>;
+    }
+  } catch (error) {
+    if (io.interrupt.aborted) throw error;
+  }
+  io.stderr.write(
+    `threatconnect document upload: uploaded, but the document could not be read back; printed as created\n`,
+  );
+  const { status: _stale, ...rest } = created;
+  return { ...rest, fileSize: size };
+}
+
 function uploadCommand(context: CommandContext): Command {
   const command = new Command('upload')
     .description('create a document named NAME with the contents of FILE; prints the new document')
@@ -152,7 +184,9 @@ Example:
             },
           );
         }
-        io.stdout.write(`${JSON.stringify({ ...document, fileSize: content.byteLength })}\n`);
+        io.stdout.write(
+          `${JSON.stringify(await uploaded(tc, id, flags.owner, document, content.byteLength, io))}\n`,
+        );
       } finally {
         await connection.close();
       }

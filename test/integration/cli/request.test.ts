@@ -246,12 +246,39 @@ describe('threatconnect request, owners and document', () => {
     assert.equal(document.name, 'Uploaded by the CLI');
     assert.equal(document.fileName, path.basename(file));
     assert.equal(document.fileSize, BINARY.byteLength);
+    // Read back after the upload: the server's status, not the create answer's "Awaiting Upload".
+    assert.equal(document.status, 'Success');
     const back = await cli(['document', 'download', String(document.id)]);
     assert.ok(back.bytes.equals(BINARY));
-    assert.deepEqual((await targets()).slice(0, 2), [
+    assert.deepEqual((await targets()).slice(0, 3), [
       'POST /api/v2/groups/documents?owner=Example+Community',
       `POST /api/v2/groups/documents/${document.id}/upload?owner=Example+Community`,
+      `GET /api/v2/groups/documents/${document.id}?owner=Example+Community`,
     ]);
+  });
+
+  it('document upload whose read-back fails prints the document as created, without its stale status', async () => {
+    const file = folder.file('readback.txt', 'read back\n');
+    await setRules(sandbox, {
+      kind: 'status',
+      status: 404,
+      method: 'GET',
+      pathPrefix: '/v2/groups/documents/',
+    });
+    const result = await cli(['document', 'upload', 'Unread', file]);
+    await resetSandbox(sandbox);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(
+      result.stderr,
+      'threatconnect document upload: uploaded, but the document could not be read back; printed as created\n',
+    );
+    const [document] = jsonLines(result.stdout);
+    assert.ok(document !== undefined && typeof document.id === 'number');
+    assert.equal(document.name, 'Unread');
+    assert.equal(document.fileSize, 'read back\n'.length);
+    assert.equal('status' in document, false);
+    const back = await cli(['document', 'download', String(document.id)]);
+    assert.equal(back.bytes.toString(), 'read back\n');
   });
 
   it('document upload: a failed upload deletes the document it created; a missing file is exit 1', async () => {
