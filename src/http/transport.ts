@@ -7,26 +7,15 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { type Duplex, Readable } from 'node:stream';
-import { rootCertificates } from 'node:tls';
-import { Agent, type Dispatcher, ProxyAgent, request } from 'undici';
+import { type Dispatcher, request } from 'undici';
+import { createDispatcher, type ProxySettings } from './dispatcher.js';
 import type { AttemptRequest, AttemptResponse } from './types.js';
-import {
-  AbortError,
-  ConnectionError,
-  type ConnectionErrorKind,
-  ProxyAuthError,
-  TimeoutError,
-} from '../core/errors.js';
+import { TimeoutError } from '../core/errors.js';
 import { type RequestLike } from '../core/redact.js';
+import { mapTransportError } from './map-error.js';
 
-export interface ProxySettings {
-  /** How to talk to the proxy itself. @default 'http' */
-  scheme?: 'http' | 'https' | undefined;
-  host: string;
-  port: number;
-  user?: string | undefined;
-  password?: string | undefined;
-}
+export type { ProxySettings } from './dispatcher.js';
+export { mapTransportError } from './map-error.js';
 
 export interface TransportOptions {
   /** Connect and idle timeout, in ms. */
@@ -48,84 +37,6 @@ const IDLE_TIMEOUT = Symbol('idle timeout');
 
 /** Below this, the wait for the headers is timed by our own timer; above, by undici's. */
 const PRECISE_HEADERS_TIMEOUT_BELOW_MS = 10_000;
-
-const TLS_CODES =
-  /^(ERR_TLS_|ERR_SSL_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_|ERR_OSSL_)/;
-
-interface ErrorLike {
-  code?: string;
-  name?: string;
-  message?: string;
-  cause?: unknown;
-}
-
-function errorChain(error: unknown): ErrorLike[] {
-  const chain: ErrorLike[] = [];
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth += 1) {
-    chain.push(current);
-    current = (current as ErrorLike).cause;
-  }
-  return chain;
-}
-
-/**
- * Maps an undici (or socket) failure to the SDK's error family.
- * `phase` tells whether the response headers had arrived (a failure after them is an early end of body).
- */
-export function mapTransportError(
-  error: unknown,
-  request: RequestLike,
-  phase: 'connect' | 'response' | 'body',
-  timeoutMs: number,
-  signal?: AbortSignal,
-): Error {
-  if (signal?.aborted === true) return AbortError.fromSignal(signal);
-  const chain = errorChain(error);
-  const codes = chain.map((e) => e.code ?? '');
-  const messages = chain.map((e) => e.message ?? '').join(' | ');
-  const redacted = { request, cause: error };
-  if (/Proxy response \(407\)|Proxy Authentication Required|\(407\)/.test(messages)) {
-    return new ProxyAuthError(
-      'The proxy refused the credentials (407 Proxy Authentication Required)',
-      redacted,
-    );
-  }
-  if (codes.includes('UND_ERR_CONNECT_TIMEOUT')) {
-    return new TimeoutError(`Connect timeout after ${timeoutMs} ms`, {
-      ...redacted,
-      phase: 'connect',
-      timeoutMs,
-    });
-  }
-  if (codes.includes('UND_ERR_HEADERS_TIMEOUT') || codes.includes('UND_ERR_BODY_TIMEOUT')) {
-    return new TimeoutError(`No data from the server for ${timeoutMs} ms`, {
-      ...redacted,
-      phase: 'idle',
-      timeoutMs,
-    });
-  }
-  let kind: ConnectionErrorKind = phase === 'body' ? 'early-end' : 'other';
-  let what = 'The connection failed';
-  if (codes.includes('ECONNREFUSED')) {
-    kind = 'refused';
-    what = 'The connection was refused';
-  } else if (codes.some((c) => c === 'ENOTFOUND' || c === 'EAI_AGAIN')) {
-    kind = 'dns';
-    what = 'The host name could not be resolved';
-  } else if (codes.some((c) => TLS_CODES.test(c))) {
-    kind = 'tls';
-    what = 'The TLS handshake failed';
-  } else if (phase === 'body' || codes.includes('UND_ERR_RES_CONTENT_LENGTH_MISMATCH')) {
-    kind = 'early-end';
-    what = 'The response body ended early';
-  } else if (codes.some((c) => c === 'ECONNRESET' || c === 'UND_ERR_SOCKET' || c === 'EPIPE')) {
-    kind = 'reset';
-    what = 'The connection was reset before the response';
-  }
-  const detail = chain.find((e) => e.message)?.message;
-  return new ConnectionError(detail === undefined ? what : `${what}: ${detail}`, { ...redacted, kind });
-}
 
 /**
  * undici gives header names in lower case already, with repeated headers as arrays: join those with
@@ -226,35 +137,7 @@ export class HttpTransport {
 
   constructor(options: TransportOptions) {
     this.#timeoutMs = options.timeoutMs;
-    // Node's `ca` replaces the bundled CAs; a given CA is trusted besides them, not instead.
-    const tls = {
-      rejectUnauthorized: options.verifySsl,
-      ...(options.caCertificate === undefined ? {} : { ca: [...rootCertificates, options.caCertificate] }),
-    };
-    const common = {
-      connections: options.connections ?? 32,
-      keepAliveTimeout: 10_000,
-      // A backstop only: the transport's own idle timer is the one that fires.
-      headersTimeout: options.timeoutMs + 2000,
-      bodyTimeout: options.timeoutMs + 2000,
-    };
-    if (options.proxy) {
-      const { scheme = 'http', host, port, user, password } = options.proxy;
-      const token =
-        user === undefined
-          ? undefined
-          : `Basic ${Buffer.from(`${user}:${password ?? ''}`, 'utf8').toString('base64')}`;
-      this.#agent = new ProxyAgent({
-        uri: `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`,
-        ...(token === undefined ? {} : { token }),
-        ...common,
-        connect: { timeout: options.timeoutMs },
-        requestTls: tls,
-        proxyTls: { timeout: options.timeoutMs, ...tls },
-      });
-    } else {
-      this.#agent = new Agent({ ...common, connect: { timeout: options.timeoutMs, ...tls } });
-    }
+    this.#agent = createDispatcher(options);
     this.#watched = this.#agent.compose(watchRequestStart);
   }
 
@@ -357,6 +240,10 @@ export class HttpTransport {
           : {}),
       });
       phase = 'body';
+      // The headers prove the request went out, whatever timed the wait for them: a timeout from
+      // here on is an idle one (without this, the long-timeout path, which does not watch
+      // onRequestStart, reported a stalled body as a connect timeout and a POST was sent again).
+      started = true;
       const headers = lowerCaseHeaders(response.headers);
       const body = response.body;
       onIdle = () => {

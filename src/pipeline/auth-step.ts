@@ -7,7 +7,14 @@
  */
 import type { AuthCallContext, RenewalAttempt } from '../auth/index.js';
 import type { AttemptRequest } from '../http/types.js';
-import { asSdkError, type CallContext, type Middleware, type PipelineDeps, recordAttempt } from './call.js';
+import {
+  AuthHeadersFailure,
+  asSdkError,
+  type CallContext,
+  type Middleware,
+  type PipelineDeps,
+  recordAttempt,
+} from './call.js';
 
 function attemptRequest(ctx: CallContext, headers: Record<string, string>): AttemptRequest {
   return {
@@ -39,13 +46,18 @@ export function authMiddleware(deps: PipelineDeps): Middleware {
     name: 'auth',
     async run(ctx, next) {
       const authenticator = deps.authenticator();
-      const produced = authenticator.headers(
-        ctx.method,
-        ctx.pathAndQuery,
-        deps.clock.now(),
-        authContext(ctx),
-      );
-      const headers = produced instanceof Promise ? await produced : produced;
+      let headers: Record<string, string>;
+      try {
+        const produced = authenticator.headers(
+          ctx.method,
+          ctx.pathAndQuery,
+          deps.clock.now(),
+          authContext(ctx),
+        );
+        headers = produced instanceof Promise ? await produced : produced;
+      } catch (error) {
+        throw new AuthHeadersFailure(error);
+      }
       ctx.attempt = attemptRequest(ctx, headers);
       const sent = ctx.attempt.headers;
       const result = await next(ctx);

@@ -79,6 +79,18 @@ export interface PipelineDeps {
 /** The statuses the seed counts as success. */
 export const SUCCESS_STATUSES: ReadonlySet<number> = new Set([200, 201, 202]);
 
+/**
+ * Thrown by the auth step when it cannot make an attempt's headers (a token renewal that failed, or a
+ * caller that stopped waiting for one), with that failure as `cause`. Nothing was sent: the retry step
+ * records no attempt for it and throws the cause as it is. It never leaves the pipeline.
+ */
+export class AuthHeadersFailure extends Error {
+  constructor(cause: unknown) {
+    super('The auth headers of the attempt could not be made', { cause });
+    this.name = 'AuthHeadersFailure';
+  }
+}
+
 /** Appends an attempt to the call: to its list, and to its report entry. */
 export function recordAttempt(ctx: CallContext, record: Omit<AttemptRecord, 'attempt'>): void {
   const full: AttemptRecord = { attempt: ctx.attempts.length + 1, ...record };

@@ -14,6 +14,7 @@ import {
 import { redactUrl } from '../core/redact.js';
 import { decideRetry } from '../core/retry.js';
 import {
+  AuthHeadersFailure,
   asSdkError,
   type CallResult,
   type Middleware,
@@ -48,6 +49,10 @@ export function retryMiddleware(deps: PipelineDeps): Middleware {
         try {
           result = await next(ctx);
         } catch (error) {
+          // The auth headers could not be made (a token renewal failed, or the caller gave up
+          // waiting for one): no request went out, and the renewal recorded its own attempts, so
+          // this is no attempt of the call and nothing to retry. Its failure is thrown as it is.
+          if (error instanceof AuthHeadersFailure) throw error.cause;
           failure = error;
         }
         const durationMs = clock.now() - started;
@@ -64,8 +69,17 @@ export function retryMiddleware(deps: PipelineDeps): Middleware {
           return { ...result, attempts: ctx.attempts };
         }
         if (result?.renewAfterUnauthorized !== undefined && resends < MAX_RENEWAL_RESENDS) {
-          result.response.body?.destroy();
-          if (await result.renewAfterUnauthorized()) {
+          // The 401's streamed body is freed only if the request is sent again: when it is not (HMAC,
+          // or a token already renewed), that 401 is the call's answer and its body is the caller's.
+          let resend: boolean;
+          try {
+            resend = await result.renewAfterUnauthorized();
+          } catch (error) {
+            discardBody(result);
+            throw error;
+          }
+          if (resend) {
+            discardBody(result);
             resends += 1;
             tries -= 1;
             delayMs = 0;
@@ -92,14 +106,8 @@ export function retryMiddleware(deps: PipelineDeps): Middleware {
             request: { method: ctx.method, url: ctx.url },
           });
         }
-        // The answer of an attempt that will be retried is discarded; free a streamed body. Destroyed
-        // before its end, the body emits an abort error that nobody is left to read: without a
-        // listener it would be an uncaught exception.
-        const discarded = result?.response.body;
-        if (discarded !== undefined) {
-          discarded.on('error', () => undefined);
-          discarded.destroy();
-        }
+        // The answer of an attempt that will be retried is discarded.
+        if (result !== undefined) discardBody(result);
         const what = result === undefined ? asSdkError(failure).message : `HTTP ${result.response.status}`;
         logger.warning(`Attempt ${tries} of ${ctx.method} ${redactUrl(ctx.url)} failed: ${what}`);
         logger.info(`Pausing for ${(decision.delayMs / 1000).toFixed(3)} seconds before retry ${tries}.`);
@@ -108,6 +116,18 @@ export function retryMiddleware(deps: PipelineDeps): Middleware {
       }
     },
   };
+}
+
+/**
+ * Frees the streamed body of an answer that is not handed to the caller. Destroyed before its end, the
+ * body emits an abort error that nobody is left to read: without a listener it would be an uncaught
+ * exception.
+ */
+function discardBody(result: CallResult): void {
+  const body = result.response.body;
+  if (body === undefined) return;
+  body.on('error', () => undefined);
+  body.destroy();
 }
 
 /** Waits out a retry delay; the caller's signal or the client's close end it early. */

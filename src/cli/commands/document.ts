@@ -119,8 +119,9 @@ async function uploaded(
   io.stderr.write(
     `threatconnect document upload: uploaded, but the document could not be read back; printed as created\n`,
   );
-  const { status: _stale, ...rest } = created;
-  return { ...rest, fileSize: size };
+  const rest: Record<string, unknown> = { ...created, fileSize: size };
+  delete rest.status;
+  return rest;
 }
 
 function uploadCommand(context: CommandContext): Command {

@@ -31,16 +31,24 @@ describe('tc.batch: Retry-After on poll answers', () => {
           res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
           res.end(JSON.stringify(body));
         };
-        if (req.method === 'POST' && path === '/api/v2/batch')
-          return send(201, { status: 'Success', data: { batchId: 7 } });
-        if (req.method === 'POST' && path === '/api/v2/batch/7')
-          return send(202, { status: 'Success', data: { batchStatus: { status: 'Queued', id: 7 } } });
+        if (req.method === 'POST' && path === '/api/v2/batch') {
+          send(201, { status: 'Success', data: { batchId: 7 } });
+          return;
+        }
+        if (req.method === 'POST' && path === '/api/v2/batch/7') {
+          send(202, { status: 'Success', data: { batchStatus: { status: 'Queued', id: 7 } } });
+          return;
+        }
         if (req.method === 'GET' && path === '/api/v2/batch/7') {
           const hint = hints[polls];
           polls += 1;
-          if (hint !== undefined) return send(200, { status: 'Running' }, { 'Retry-After': hint });
+          if (hint !== undefined) {
+            send(200, { status: 'Running' }, { 'Retry-After': hint });
+            return;
+          }
           const done = { id: 7, status: 'Completed', successCount: 1, errorCount: 0, unprocessCount: 0 };
-          return send(200, { status: 'Success', data: { batchStatus: done } });
+          send(200, { status: 'Success', data: { batchStatus: done } });
+          return;
         }
         send(404, { status: 'Failure', message: 'The requested resource was not found' });
       });

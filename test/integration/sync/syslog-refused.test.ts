@@ -40,7 +40,9 @@ async function frameCollector(): Promise<{ url: string; messages: string[]; clos
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
+        server.close(() => {
+          resolve();
+        });
       }),
   };
 }
