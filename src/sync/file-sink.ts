@@ -8,6 +8,7 @@ import { createWriteStream, promises as fs, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
 import { fsyncDir } from './durable.js';
+import { SyncStateError } from './errors.js';
 import type { PreparedSink } from './sink.js';
 
 /** The run's file: FILE with `.<seq, 6 digits>` before its extension. */
@@ -41,9 +42,31 @@ async function write(stream: WriteStream, chunk: string, failed: () => Error | u
   });
 }
 
+/**
+ * A published file is never replaced: a run whose file name is taken stops before it writes. That
+ * happens when the state restarted its numbering (a new or deleted state file beside an output
+ * folder that still holds the files of the old one): replacing `ti.000001.cef` would lose the old
+ * file's lines if the collector had not read it yet, and the new ones if it had (by name).
+ */
+async function checkUnpublished(targetPath: string, seq: number): Promise<void> {
+  const taken = await fs.lstat(targetPath).then(
+    () => true,
+    (error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw error;
+    },
+  );
+  if (taken) {
+    throw new SyncStateError(
+      `${targetPath} exists, and a published file is never replaced: the state is at run ${seq - 1}, so it is not the state that published that file (a new or reset state?). Move the published files away, or give another --output`,
+    );
+  }
+}
+
 /** Opens the run's file sink: the temporary file is created (truncating a crashed run's leftover). */
 export async function openFileSink(file: string, seq: number): Promise<PreparedSink> {
   const targetPath = runFileName(file, seq);
+  await checkUnpublished(targetPath, seq);
   const tempPath = tempNameFor(targetPath);
   const stream = createWriteStream(tempPath, { flags: 'w', mode: 0o644 });
   let error: Error | undefined;
@@ -78,6 +101,8 @@ export async function openFileSink(file: string, seq: number): Promise<PreparedS
     prepare,
     commit: async () => {
       await prepare();
+      // Again at the last moment: the lock keeps other runs out, not other writers of the folder.
+      await checkUnpublished(targetPath, seq);
       await fs.rename(tempPath, targetPath);
       await fsyncDir(path.dirname(targetPath));
     },

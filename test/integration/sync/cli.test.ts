@@ -5,7 +5,7 @@
  * connection errors (exit 1), and an interrupt (130, no file, state unchanged).
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -83,6 +83,35 @@ describe('threatconnect sync', () => {
       folder.list().filter((f) => f.endsWith('.tmp') || f.endsWith('.lock')),
       [],
     );
+  });
+
+  it('never replaces a published file: a reset state stops before writing, exit 1, the file as it was', async () => {
+    const { state, output } = names();
+    const first = await sync(['--state', state, '--output', output]);
+    assert.equal(first.code, 0, first.stderr);
+    const file1 = output.replace(/\.jsonl$/, '.000001.jsonl');
+    const published = readFileSync(file1, 'utf8');
+    // The state is lost (deleted, or a new one given) while the collector has not taken the file.
+    rmSync(state);
+    const again = await sync(['--state', state, '--output', output]);
+    assert.deepEqual(
+      { code: again.code, stdout: again.stdout, stderr: again.stderr },
+      {
+        code: 1,
+        stdout: '',
+        stderr: `threatconnect sync: ${file1} exists, and a published file is never replaced: the state is at run 0, so it is not the state that published that file (a new or reset state?). Move the published files away, or give another --output\n`,
+      },
+    );
+    assert.equal(readFileSync(file1, 'utf8'), published);
+    assert.deepEqual(
+      folder.list().filter((f) => f.endsWith('.tmp') || f.endsWith('.lock')),
+      [],
+    );
+    // Once the collector has taken the file, the new state publishes its own run 1.
+    rmSync(file1);
+    const after = await sync(['--state', state, '--output', output]);
+    assert.equal(after.code, 0, after.stderr);
+    assert.equal(readFileSync(file1, 'utf8').split('\n').length, published.split('\n').length);
   });
 
   it('emits delete events with --deletions, from the second run on', async () => {
