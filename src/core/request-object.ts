@@ -133,7 +133,11 @@ export class RequestObject {
 
   // --- setters (the original's names in camelCase) ------------------------------------------
 
-  /** Adds (or replaces, whatever the case of the name) a header; the value is stringified. */
+  /**
+   * Adds (or replaces, whatever the case of the name) a header; the value is stringified. A
+   * `Timestamp` or `Authorization` header set here is printed with the request object, but the
+   * client's own, made for each attempt, are the ones sent.
+   */
   addHeader(key: string, value: string | number | boolean): this {
     if (typeof key !== 'string' || !HEADER_NAME.test(key)) fail('header name', 'an HTTP token', key);
     const text = stringify(value, `header \`${key}\``);

@@ -16,11 +16,25 @@ import {
   recordAttempt,
 } from './call.js';
 
+/**
+ * The request object's headers with the attempt's auth headers (`Timestamp`, `Authorization`) in
+ * place of any of the same name in another case: HTTP names are case-insensitive, and both would be
+ * sent. The signing of each attempt wins, as it did in the original (it wrote them into the request
+ * object's headers).
+ */
+function withAuthHeaders(own: Record<string, string>, auth: Record<string, string>): Record<string, string> {
+  const authNames = Object.keys(auth).map((name) => name.toLowerCase());
+  const clash = Object.keys(own).some((name) => authNames.includes(name.toLowerCase()));
+  if (!clash) return { ...own, ...auth };
+  const kept = Object.entries(own).filter(([name]) => !authNames.includes(name.toLowerCase()));
+  return { ...Object.fromEntries(kept), ...auth };
+}
+
 function attemptRequest(ctx: CallContext, headers: Record<string, string>): AttemptRequest {
   return {
     method: ctx.method,
     url: ctx.url,
-    headers: { ...ctx.headers, ...headers },
+    headers: withAuthHeaders(ctx.headers, headers),
     body: ctx.body,
     signal: ctx.signal,
     stream: ctx.stream,

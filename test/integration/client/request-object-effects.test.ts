@@ -107,6 +107,18 @@ describe('RequestObject settings take effect', () => {
     assert.equal((await tc.apiRequest(request('GET', '/v2/owners/mine').setOwnerAllowed(false))).status, 200);
   });
 
+  it("a Timestamp or Authorization header of the request object gives way to the client's own", async () => {
+    // Names in another case than the client's: both would be on the wire, and the server (Node's
+    // parser, as many) reads the first Authorization it meets.
+    const ro = request('GET', '/v2/owners')
+      .addHeader('authorization', 'TC 00000000000000000000:bm90IGEgc2lnbmF0dXJl')
+      .addHeader('timestamp', '1');
+    const response = await tc.apiRequest(ro);
+    assert.equal(response.status, 200, response.text());
+    // The request object still shows what was set on it.
+    assert.equal(ro.headers.authorization, 'TC 00000000000000000000:bm90IGEgc2lnbmF0dXJl');
+  });
+
   it('apiRequest leaves the request object exactly as it was', async () => {
     const ro = download().addHeader('X-Trace', 'abc').setDescription('doc 19');
     const before = String(ro);
