@@ -7,6 +7,7 @@
  * attempt is reported to the call that caused the renewal, so it shows in that call's attempts.
  */
 import { AuthenticationError, ThreatConnectError } from '../core/errors.js';
+import { errorFromResponse } from '../core/response-errors.js';
 import { decideRetry } from '../core/retry.js';
 import { formEncode } from '../core/url.js';
 import type { RenewTokenFn, TokenRenewalResult } from './token.js';
@@ -71,6 +72,23 @@ function parseBody(text: string): AppAuthBody {
   }
 }
 
+/**
+ * The error of a renewal that failed for good with an answer. A refusal (401, 403), and a 200 without
+ * a token, are an {@link AuthenticationError}; any other status is the error its status maps to
+ * (decisions.md 1.3: a 503 after the retries is a `ServerError`, a 429 a `RateLimitError`), so that a
+ * caller does not ask for new credentials because the server was down. The message is the original's.
+ */
+function renewalError(message: string, answer: RenewalAnswer, text: string, url: string): Error {
+  const request = { method: 'GET', url };
+  const { status } = answer;
+  if (status === 200 || status === 401 || status === 403) {
+    return new AuthenticationError(message, { status, body: text, request });
+  }
+  const error = errorFromResponse({ status, body: text, headers: answer.headers, request });
+  error.message = message;
+  return error;
+}
+
 /** The renewal function a {@link TokenAuthenticator} calls. */
 export function createTokenRenewer(options: TokenRenewerOptions): RenewTokenFn {
   return async (expiredToken: string, context: AuthCallContext): Promise<TokenRenewalResult> => {
@@ -125,11 +143,7 @@ export function createTokenRenewer(options: TokenRenewerOptions): RenewTokenFn {
         const reason = typeof body.message === 'string' ? body.message : `HTTP ${answer.status}`;
         const message = `Could not refresh ThreatConnect Token (${reason}).`;
         options.onFailed?.(message);
-        throw new AuthenticationError(message, {
-          status: answer.status,
-          body: text,
-          request: { method: 'GET', url },
-        });
+        throw renewalError(message, answer, text, url);
       }
       options.onRenewed?.(body.apiToken);
       return {

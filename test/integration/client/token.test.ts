@@ -9,6 +9,7 @@ import {
   AuthenticationError,
   type ClientOptions,
   ConnectionError,
+  ServerError,
   ThreatConnect,
 } from '../../../src/index.js';
 import { startProxy } from '../../helpers/proxy.js';
@@ -244,6 +245,24 @@ describe('token authentication against the sandbox', () => {
         ],
       );
       assert.equal(clock.sleeps.length, 1, 'one wait, with the client clock, before the renewal retry');
+    });
+
+    it('a renewal answered 503 on every try is a ServerError, not an AuthenticationError', async () => {
+      const { apiToken } = await freshToken();
+      await setRules(fx.sandbox, { kind: 'status', status: 503, pathPrefix: '/appAuth' });
+      const tc = make({ apiToken, clock: recordingClock(), apiRetries: 1, consoleLevel: 'off' });
+      await setServerClock(fx.sandbox, TTL_SECONDS + 10);
+      const error = await rejection(() => tc.apiRequest(request('GET', '/v2/owners/mine')));
+      assert.ok(error instanceof ServerError, String(error));
+      assert.equal(error.code, 'TC_SERVER');
+      assert.equal(error.status, 503);
+      assert.equal(error.message, 'Could not refresh ThreatConnect Token (Injected fault 503).');
+      assert.equal(error.request?.url, `${fx.sandbox.baseUrl}/appAuth?expiredToken=[REDACTED]`);
+      assert.deepEqual(summary(await requestLog(fx.sandbox)), [
+        ['GET', MINE, 401],
+        ['GET', APP_AUTH, 503],
+        ['GET', APP_AUTH, 503],
+      ]);
     });
 
     it('a renewal reset on every try fails the call with the connection error after the retries', async () => {
