@@ -8,6 +8,7 @@ import type { ClientOptions } from './config-types.js';
 import { ConfigError } from './errors.js';
 import { parseIni } from './ini.js';
 import {
+  describeValue,
   validateAccessId,
   validateApiResultLimit,
   validateApiTokenExpires,
@@ -22,6 +23,10 @@ import {
 // ---------------------------------------------------------------------------------------------
 
 function readTextFile(path: string, label: string): string {
+  // A number would be read as a file descriptor (0 is stdin), and undefined gives a TypeError's code.
+  if (typeof path !== 'string' || path.length === 0) {
+    throw new ConfigError(`the path of the ${label} must be a non-empty string, got ${describeValue(path)}`);
+  }
   try {
     return readFileSync(path, 'utf8');
   } catch (error) {
@@ -38,6 +43,13 @@ function readTextFile(path: string, label: string): string {
 export function readEnvOptions(
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): Partial<ClientOptions> {
+  // From plain JavaScript, `fromEnv(null)` would fail as a TypeError.
+  const given: unknown = env;
+  if (typeof given !== 'object' || given === null) {
+    throw new ConfigError(
+      `the environment must be an object such as process.env, got ${describeValue(given)}`,
+    );
+  }
   const get = (name: string): string | undefined => {
     const value = env[name];
     return value === undefined || value.length === 0 ? undefined : value;
@@ -106,6 +118,7 @@ export function configOptionsFromIni(text: string, source = 'tc.conf'): ClientOp
   const expires = value('api_token_expires');
   if (expires !== undefined) {
     validateApiTokenExpires(expires, label('api_token_expires'));
+    if (apiToken === undefined) throw new ConfigError(`${label('api_token_expires')} needs \`api_token\``);
     out.apiTokenExpires = expires;
   }
   const limit = value('api_result_limit');
@@ -179,18 +192,22 @@ export function readEnvConfig(
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): ClientOptions {
   const options = readEnvOptions(env);
+  // The checks resolveConfig makes across options, here naming the variables.
   if (options.apiToken === undefined) {
     if (options.accessId === undefined && options.secretKey === undefined) {
       throw new ConfigError(
         'credentials are not set: `TC_API_ACCESS_ID` and `TC_API_SECRET_KEY`, or `TC_API_TOKEN`',
       );
     }
-    if (options.secretKey === undefined) {
-      throw new ConfigError('`TC_API_SECRET_KEY` is not set (it goes with `TC_API_ACCESS_ID`)');
+    if (options.apiTokenExpires !== undefined) {
+      throw new ConfigError('`TC_API_TOKEN_EXPIRES` is set without `TC_API_TOKEN`');
     }
-    if (options.accessId === undefined) {
-      throw new ConfigError('`TC_API_ACCESS_ID` is not set (it goes with `TC_API_SECRET_KEY`)');
-    }
+  }
+  if (options.accessId !== undefined && options.secretKey === undefined) {
+    throw new ConfigError('`TC_API_SECRET_KEY` is not set (it goes with `TC_API_ACCESS_ID`)');
+  }
+  if (options.secretKey !== undefined && options.accessId === undefined) {
+    throw new ConfigError('`TC_API_ACCESS_ID` is not set (it goes with `TC_API_SECRET_KEY`)');
   }
   if (options.defaultOrg === undefined) throw new ConfigError('`TC_API_DEFAULT_ORG` is not set');
   if (options.baseUrl === undefined) throw new ConfigError('`TC_API_BASE_URL` is not set');

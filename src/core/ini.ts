@@ -51,7 +51,8 @@ export function parseIni(text: string, source = 'config file'): IniSections {
       return;
     }
     indentLevel = indent;
-    const header = /^\[(.+)\]/.exec(stripped);
+    // `s`: as Python's `.`, match U+2028 and U+2029 too (lines are split only at CR and LF).
+    const header = /^\[(.+)\]/s.exec(stripped);
     if (header) {
       const name = header[1] ?? '';
       const existing = sections.get(name);
@@ -65,7 +66,7 @@ export function parseIni(text: string, source = 'config file'): IniSections {
       return;
     }
     if (current === undefined) fail(source, lineNo, 'a key line comes before any [section] header');
-    const option = /^(.*?)\s*[=:]\s*(.*)$/.exec(stripped);
+    const option = /^(.*?)\s*[=:]\s*(.*)$/s.exec(stripped);
     if (!option) fail(source, lineNo, 'expected "key = value", "key: value" or "[section]"');
     const key = (option[1] ?? '').trimEnd().toLowerCase();
     if (key.length === 0) fail(source, lineNo, 'the key is empty');

@@ -5,10 +5,12 @@
  * key, API token, proxy password) are never echoed: their messages give the type only.
  */
 import { isIP } from 'node:net';
+import { inspect } from 'node:util';
 import { type Clock, type ResolvedClock, resolveClock } from './clock.js';
 import type { CompatMode, ConsoleLevel, LogLevel, ResolvedProxy } from './config-types.js';
 import { LOG_LEVELS, MAX_API_REQUEST_TIMEOUT_SECONDS } from './config-types.js';
 import { ConfigError, ValidationError } from './errors.js';
+import { REDACTED } from './redact.js';
 
 // ---------------------------------------------------------------------------------------------
 // Describing values in messages
@@ -47,10 +49,24 @@ export function describeValue(value: unknown): string {
   return describeType(value);
 }
 
+/**
+ * A URL or host as shown after "got": with an `@` in it, everything between the scheme and the last
+ * `@` is replaced, since `user:password@` may be written there (and parsers disagree on where it ends).
+ */
+export function describeUrlValue(value: unknown): string {
+  if (typeof value !== 'string' || !value.includes('@')) return describeValue(value);
+  return describeValue(value.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[\s\S]*@/i, `$1${REDACTED}@`));
+}
+
 function invalid(label: string, expected: string, value: unknown, secret = false): never {
   throw new ConfigError(
     `${label} must be ${expected}, got ${secret ? describeType(value) : describeValue(value)}`,
   );
+}
+
+/** {@link invalid} for a URL or host, whose user-info is not echoed (see {@link describeUrlValue}). */
+function invalidUrl(label: string, expected: string, value: unknown): never {
+  throw new ConfigError(`${label} must be ${expected}, got ${describeUrlValue(value)}`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -97,17 +113,17 @@ export function validateDefaultOrg(value: unknown, label = '`defaultOrg`'): stri
 /** `baseUrl`: an http(s) URL without query, fragment or credentials; trailing `/` removed. */
 export function validateBaseUrl(value: unknown, label = '`baseUrl`'): string {
   const expected = 'an http or https URL such as "https://api.threatconnect.com/api"';
-  if (typeof value !== 'string') invalid(label, expected, value);
+  if (typeof value !== 'string') invalidUrl(label, expected, value);
   const trimmed = value.trim();
   let url: URL;
   try {
     url = new URL(trimmed);
   } catch {
-    return invalid(label, expected, value);
+    return invalidUrl(label, expected, value);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') invalid(label, expected, value);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') invalidUrl(label, expected, value);
   if (url.search !== '' || url.hash !== '' || trimmed.includes('?') || trimmed.includes('#')) {
-    invalid(label, 'a URL without a query or fragment', value);
+    invalidUrl(label, 'a URL without a query or fragment', value);
   }
   if (url.username !== '' || url.password !== '') {
     // The value is not echoed: it holds credentials.
@@ -233,7 +249,7 @@ export function validateProxy(value: unknown, label = '`proxy`'): ResolvedProxy 
   const rawHost = record.host;
   const hostExpected = 'a host name or address, optionally with an http:// or https:// prefix';
   if (typeof rawHost !== 'string' || rawHost.trim().length === 0)
-    invalid(inner('host'), hostExpected, rawHost);
+    invalidUrl(inner('host'), hostExpected, rawHost);
   let scheme: 'http' | 'https' = 'http';
   let host = rawHost.trim();
   const prefix = /^(https?):\/\//i.exec(host);
@@ -241,12 +257,12 @@ export function validateProxy(value: unknown, label = '`proxy`'): ResolvedProxy 
     scheme = (prefix[1] ?? 'http').toLowerCase() as 'http' | 'https';
     host = host.slice(prefix[0].length).replace(/\/+$/, '');
   } else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(host)) {
-    invalid(inner('host'), hostExpected, rawHost);
+    invalidUrl(inner('host'), hostExpected, rawHost);
   }
-  if (host.length === 0 || /[\s/@?#]/.test(host)) invalid(inner('host'), hostExpected, rawHost);
+  if (host.length === 0 || /[\s/@?#]/.test(host)) invalidUrl(inner('host'), hostExpected, rawHost);
   // A colon belongs to an IPv6 address only; `proxy:3128` would build an invalid proxy URL later.
   if (host.includes(':') && isIP(host.replace(/^\[(.*)\]$/, '$1')) !== 6) {
-    invalid(inner('host'), hostExpected, rawHost);
+    invalidUrl(inner('host'), hostExpected, rawHost);
   }
   const port = record.port;
   if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) {
@@ -280,9 +296,23 @@ export function validateClock(value: unknown, label = '`clock`'): ResolvedClock 
   return resolveClock(value as Clock);
 }
 
-/** Defines a non-enumerable, read-only property, so secrets stay out of JSON and inspect output. */
+/**
+ * Defines a non-enumerable, read-only property, so secrets stay out of JSON and inspect output. The
+ * target also gets a (non-enumerable) `util.inspect` hook that shows a copy of its enumerable
+ * properties only: `showHidden` (and a debugger's view built on it) would list the secret otherwise.
+ */
 export function hideSecret(target: object, key: string, value: string): void {
   Object.defineProperty(target, key, { value, enumerable: false, writable: false, configurable: false });
+  if (!Object.prototype.hasOwnProperty.call(target, inspect.custom)) {
+    Object.defineProperty(target, inspect.custom, {
+      value(this: object): object {
+        return { ...this };
+      },
+      enumerable: false,
+      writable: false,
+      configurable: false,
+    });
+  }
 }
 
 /**

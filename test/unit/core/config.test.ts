@@ -420,7 +420,7 @@ describe('setting validators (every bad value)', () => {
     ],
     [
       { proxy: { host: 'user@p', port: 1 } },
-      '`proxy.host` must be a host name or address, optionally with an http:// or https:// prefix, got "user@p"',
+      '`proxy.host` must be a host name or address, optionally with an http:// or https:// prefix, got "[REDACTED]@p"',
     ],
     [
       { proxy: { host: 'http://', port: 1 } },

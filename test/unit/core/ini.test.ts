@@ -127,3 +127,11 @@ describe('parseIni', () => {
     );
   });
 });
+
+describe('review: parseIni and the line separators of Unicode', () => {
+  it('keeps U+2028 and U+2029 inside a value or a section name, as RawConfigParser does', () => {
+    // Python splits a file's lines at CR and LF only, and its `.` matches every other character.
+    const s = parseIni('[a\u2029b]\nk = x\u2028y\nk2: y\u2029z\n');
+    assert.deepEqual({ ...s['a\u2029b'] }, { k: 'x\u2028y', k2: 'y\u2029z' });
+  });
+});
