@@ -18,7 +18,7 @@ import { redactUrl } from '../core/redact.js';
 import { type RequestObject, requestParams, requestTarget } from '../core/request-object.js';
 import { ApiResponse } from '../core/response.js';
 import { errorFromResponse } from '../core/response-errors.js';
-import { buildPathAndQuery, wireTarget } from '../core/url.js';
+import { buildPathAndQuery, wireParams, wireTarget } from '../core/url.js';
 import { checkCallOptions, describeValue, isRecord } from '../core/validators.js';
 import type { Logger } from '../logging/logger.js';
 import type { ReportRecorder } from '../report/report.js';
@@ -174,25 +174,28 @@ export class PipelineRequester implements Requester {
       concurrency: concurrency ?? config.concurrency,
       signal: options.signal,
       fetchWindow: async (window, signal) => {
+        const pageParams: (readonly [string, string])[] = [
+          ...params,
+          ['resultLimit', String(window.resultLimit)],
+          ['resultStart', String(window.resultStart)],
+        ];
         const pathAndQuery = wireTarget(
           this.#deps.origin,
           buildPathAndQuery({
             basePath: this.#deps.basePath,
             requestUri,
-            params: [
-              ...params,
-              ['resultLimit', String(window.resultLimit)],
-              ['resultStart', String(window.resultStart)],
-            ],
+            params: pageParams,
             activityLog: config.activityLog,
           }),
         );
         let response: ApiResponse;
         try {
-          const result = await this.#send(ro, pathAndQuery, {
-            signal,
-            countsAsApiFilter: options.countsAsApiFilter ?? true,
-          });
+          const result = await this.#send(
+            ro,
+            pathAndQuery,
+            { signal, countsAsApiFilter: options.countsAsApiFilter ?? true },
+            pageParams,
+          );
           response = this.#finish(ro, result, pathAndQuery, true);
         } catch (error) {
           // A window after the first that failed, by its answer or on the way (a connection error, a
@@ -235,7 +238,13 @@ export class PipelineRequester implements Requester {
     }
   }
 
-  async #send(ro: RequestObject, pathAndQuery: string, options: RequestOptions): Promise<SignedResult> {
+  /** `params`: the parameters sent, when they are not the request object's (a page's window). */
+  async #send(
+    ro: RequestObject,
+    pathAndQuery: string,
+    options: RequestOptions,
+    params?: readonly (readonly [string, string])[],
+  ): Promise<SignedResult> {
     const { origin, logger, lifecycle } = this.#deps;
     const url = origin + pathAndQuery;
     const method = ro.httpMethod;
@@ -258,7 +267,14 @@ export class PipelineRequester implements Requester {
         contentType: ro.contentType,
         body: ro.body,
         // Built only if the report keeps an entry (reporting enabled).
-        payload: { [Symbol.iterator]: () => requestParams(ro, activityLog)[Symbol.iterator]() },
+        // The parameters as sent (a page's resultLimit and resultStart included), as the original's
+        // entries show them (python-sdk-observed.md 4.6).
+        payload: {
+          [Symbol.iterator]: () =>
+            (params === undefined ? requestParams(ro, activityLog) : wireParams(params, activityLog))[
+              Symbol.iterator
+            ](),
+        },
         countsAsApiFilter: options.countsAsApiFilter === true || ro.countsAsApiFilter,
       },
     };

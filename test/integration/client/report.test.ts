@@ -272,4 +272,24 @@ describe('the report after calls to the sandbox', () => {
     assert.ok(!String(failure).includes(fx.sandbox.apiToken));
     assert.ok(!JSON.stringify(tc.report.toJSON()).includes(fx.sandbox.apiToken));
   });
+
+  it("a page's entry shows the parameters it sent, resultLimit and resultStart included (seed example)", async () => {
+    const tc = make({ apiResultLimit: 200 });
+    tc.reportEnable();
+    const indicators = tc.indicators();
+    indicators.addFilter().addOwner('Example Community').addTag('APT');
+    await indicators.retrieve();
+    const entry = [...tc.report].find(
+      (e): e is RequestEntry => e.kind === 'request' && e.requestUri === '/v2/tags/APT/indicators',
+    );
+    assert.ok(entry !== undefined);
+    const url = `${fx.sandbox.baseUrl}/v2/tags/APT/indicators?createActivityLog=false&owner=Example+Community&resultLimit=200&resultStart=0`;
+    assert.equal(entry.url, url);
+    assert.ok(
+      String(entry).endsWith(
+        `${heading('Payload')}\n${row('Payload', "{'createActivityLog': 'false', 'owner': 'Example Community', 'resultLimit': '200', 'resultStart': '0'}")}\n`,
+      ),
+      String(entry),
+    );
+  });
 });
