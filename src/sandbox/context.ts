@@ -211,6 +211,11 @@ export async function readJson(ctx: RequestContext): Promise<unknown> {
   } catch {
     throw badRequest('The request was not properly formed');
   }
+  if (nestedDeeperThan(body, MAX_JSON_DEPTH)) {
+    throw badRequest(
+      `The request was not properly formed: the body nests deeper than ${MAX_JSON_DEPTH} levels`,
+    );
+  }
   const where = loneSurrogatePath(body, '');
   if (where !== null) {
     throw badRequest(
@@ -221,6 +226,25 @@ export async function readJson(ctx: RequestContext): Promise<unknown> {
 }
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Deepest nesting of arrays and objects a JSON body may have (the default of Jackson, a common Java
+ * JSON reader). The checks that walk a body recurse, so a 1 MiB body of `[[[…]]]` would otherwise
+ * overflow the stack and answer 500.
+ */
+export const MAX_JSON_DEPTH = 1000;
+
+/** Whether a parsed JSON value nests arrays and objects more than `max` levels deep; not recursive. */
+export function nestedDeeperThan(value: unknown, max: number): boolean {
+  const pending: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    if (typeof next.value !== 'object' || next.value === null) continue;
+    const depth = next.depth + 1;
+    if (depth > max) return true;
+    for (const item of Object.values(next.value)) pending.push({ value: item, depth });
+  }
+  return false;
+}
 
 /** In `u` mode a surrogate range matches only a surrogate that is not half of a pair. */
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
@@ -267,7 +291,8 @@ export async function discardBody(req: IncomingMessage, limit: number): Promise<
   if (Number(req.headers['content-length'] ?? '0') > limit) return false;
   let size = 0;
   try {
-    for await (const chunk of req as AsyncIterable<Buffer>) {
+    // Stopping at the limit must leave the request open, as in bodyChunks: the answer is still to go.
+    for await (const chunk of req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
       size += chunk.length;
       if (size > limit) return false;
     }

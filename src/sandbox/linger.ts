@@ -9,6 +9,7 @@
  * closed only once the body has ended, the client has gone, or a bound is reached.
  */
 import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 
 export interface LingerBounds {
   /** Most body bytes read and discarded after the answer. */
@@ -19,6 +20,18 @@ export interface LingerBounds {
 
 /** decisions.md 2.4: "up to 1 GiB or 30 s". */
 export const LINGER_BOUNDS: LingerBounds = { maxBytes: 1024 ** 3, maxMs: 30_000 };
+
+/** Sockets whose last answer said `Connection: close`, while they wait for the body to end. */
+const closing = new WeakSet<Socket>();
+
+/**
+ * Whether a request came on a connection that an earlier answer closed (RFC 9112 9.6: the server
+ * "MUST NOT process any further requests received on that connection"). A client that pipelined it
+ * never sees its answer, and would send it again: a write would then happen twice.
+ */
+export function isClosingConnection(req: IncomingMessage): boolean {
+  return closing.has(req.socket);
+}
 
 /** Whether part of the request body has not arrived (or not been read) yet. */
 export function hasUnreadBody(req: IncomingMessage): boolean {
@@ -35,6 +48,7 @@ export function hasUnreadBody(req: IncomingMessage): boolean {
 export function lingerAfterAnswer(req: IncomingMessage, bounds: LingerBounds = LINGER_BOUNDS): void {
   const socket = req.socket;
   if (socket.destroyed) return;
+  closing.add(socket);
   let bodyEnded = false;
   let discarded = 0;
   const close = (): void => {

@@ -8,10 +8,11 @@ import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { BatchJobs } from './batch/jobs.js';
+import { refuseUnparsedRequests } from './client-error.js';
 import { type Limits, type RequestContext, UploadSlots, discardBody, isTrue, readObject } from './context.js';
 import { createJsonEncoder } from './encode.js';
 import { type FaultConfig, FaultEngine, type FaultRule, parseFaultConfig } from './faults.js';
-import { hasUnreadBody, lingerAfterAnswer } from './linger.js';
+import { hasUnreadBody, isClosingConnection, lingerAfterAnswer } from './linger.js';
 import { pageBody } from './listing-cache.js';
 import { refuseUnreadFilters } from './query-filters.js';
 import { Failure, type JsonReply, NOT_FOUND, type Reply, json } from './reply.js';
@@ -509,6 +510,11 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
 
   const inFlight = new Set<Promise<void>>();
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    if (isClosingConnection(req)) {
+      // Pipelined behind an answer that closes the connection: dropped unread, never run.
+      req.resume();
+      return;
+    }
     const handled = handle(req, res).catch((error: unknown) => {
       reportInternal(error, req.method ?? '', req.url ?? '');
       res.destroy();
@@ -521,22 +527,7 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
     : http.createServer(onRequest);
   server.keepAliveTimeout = 30_000;
   // A request Node cannot parse still gets the failure envelope rather than Node's bare status line.
-  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
-    const current = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
-    if (error.code === 'ECONNRESET' || !socket.writable || current?.headersSent === true) {
-      socket.destroy();
-      return;
-    }
-    const [statusLine, message] =
-      error.code === 'HPE_HEADER_OVERFLOW'
-        ? ['431 Request Header Fields Too Large', 'The request headers are too large']
-        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-          ? ['408 Request Timeout', 'The request took too long to arrive']
-          : ['400 Bad Request', 'The request was not properly formed'];
-    const payload = Buffer.from(encode(failureBody(message)), 'utf8');
-    const head = `HTTP/1.1 ${statusLine}\r\nContent-Type: application/json\r\nContent-Length: ${payload.length}\r\nConnection: close\r\n\r\n`;
-    socket.end(Buffer.concat([Buffer.from(head), payload]));
-  });
+  refuseUnparsedRequests(server, (message) => Buffer.from(encode(failureBody(message)), 'utf8'));
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
