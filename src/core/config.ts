@@ -153,6 +153,10 @@ export function resolveConfig(options: Partial<ClientOptions>): ResolvedConfig {
   const defaultOrg = validateDefaultOrg(required(options, 'defaultOrg'));
   const baseUrl = validateBaseUrl(required(options, 'baseUrl'));
   const settable = applySettable(options, DEFAULT_SETTABLE, SETTABLE_KEYS);
+  // A level for no file would be silently ignored: setTclFile(path, level) gives both later.
+  if (options.logFileLevel !== undefined && options.logFile === undefined) {
+    throw new ConfigError('`logFileLevel` needs `logFile` (or call setTclFile(path, level) later)');
+  }
   const clock = validateClock(options.clock);
   return Object.freeze({ auth, defaultOrg, baseUrl, ...settable, clock });
 }

@@ -94,6 +94,9 @@ export function validateApiToken(value: unknown, label = '`apiToken`'): string {
 }
 
 /** `apiTokenExpires`: epoch seconds (a number or a numeric string) → epoch ms. */
+/** Epoch seconds from here on are the year 5138: a value this large is milliseconds. */
+const MILLISECONDS_LIKE = 1e11;
+
 export function validateApiTokenExpires(value: unknown, label = '`apiTokenExpires`'): number {
   const expected = 'epoch seconds (a number or a numeric string)';
   let seconds: number;
@@ -102,6 +105,13 @@ export function validateApiTokenExpires(value: unknown, label = '`apiTokenExpire
   else return invalid(label, expected, value);
   // Beyond 8.64e12 s a Date cannot hold the expiry (and inspect/toISOString would throw).
   if (!Number.isFinite(seconds) || seconds < 0 || seconds > 8.64e12) invalid(label, expected, value);
+  // Milliseconds given for seconds (Date.now() rather than its thousandth) would put the expiry past
+  // the year 5000: the token would never be renewed ahead of time.
+  if (seconds >= MILLISECONDS_LIKE) {
+    throw new ConfigError(
+      `${label} must be epoch seconds, got ${describeValue(value)}, which looks like milliseconds (divide by 1000)`,
+    );
+  }
   return Math.round(seconds * 1000);
 }
 

@@ -225,6 +225,12 @@ describe('credentials', () => {
       '`accessId` is required with `secretKey`',
     );
     throwsConfig(() => resolveConfig({ ...BASE, apiTokenExpires: 1 }), '`apiTokenExpires` needs `apiToken`');
+    // A level without a file would be ignored without a word.
+    throwsConfig(
+      () => resolveConfig({ ...BASE, logFileLevel: 'debug' }),
+      '`logFileLevel` needs `logFile` (or call setTclFile(path, level) later)',
+    );
+    assert.equal(resolveConfig({ ...BASE, logFile: 'tc.log', logFileLevel: 'debug' }).logFileLevel, 'debug');
   });
 
   it('validates each credential; secrets are never echoed', () => {

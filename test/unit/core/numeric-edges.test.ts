@@ -35,14 +35,29 @@ describe('review: apiTokenExpires beyond the Date range', () => {
     }
   });
 
-  it('still takes the last representable second, and inspect() works on it', () => {
-    const config = resolveConfig({ ...BASE, apiTokenExpires: LAST_SECOND });
-    const expiresMs = (config.auth as ResolvedTokenAuth).apiTokenExpiresMs;
-    assert.equal(expiresMs, LAST_SECOND * 1000);
-    assert.equal(validateApiTokenExpires(String(LAST_SECOND)), LAST_SECOND * 1000);
+  it('takes seconds up to the year 5138, refuses what looks like milliseconds, and inspects the last second', () => {
+    const last = 99_999_999_999;
+    const config = resolveConfig({ ...BASE, apiTokenExpires: last });
+    assert.equal((config.auth as ResolvedTokenAuth).apiTokenExpiresMs, last * 1000);
+    assert.equal(validateApiTokenExpires(String(last)), last * 1000);
+    // Date.now() given for seconds: the token would never be renewed ahead of its expiry.
+    for (const [value, shown] of [
+      [1_800_000_000_000, '1800000000000'],
+      [LAST_SECOND, String(LAST_SECOND)],
+      ['100000000000', '"100000000000"'],
+    ] as const) {
+      assert.throws(
+        () => resolveConfig({ ...BASE, apiTokenExpires: value }),
+        (error: unknown) =>
+          error instanceof ConfigError &&
+          error.message ===
+            `\`apiTokenExpires\` must be epoch seconds, got ${shown}, which looks like milliseconds (divide by 1000)`,
+      );
+    }
+    // The authenticator itself (a renewal answer may say anything a Date holds) still prints it.
     const auth = new TokenAuthenticator({
       apiToken: 'review-token',
-      apiTokenExpiresMs: expiresMs,
+      apiTokenExpiresMs: LAST_SECOND * 1000,
       renew: () => Promise.resolve({ apiToken: 'next' }),
     });
     assert.match(inspect(auth), /expires: \+275760-09-13T00:00:00\.000Z/);
