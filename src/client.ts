@@ -173,8 +173,10 @@ export class ThreatConnect {
    * Writes the log to a file (NDJSON), creating missing folders.
    * @param level debug, info, warning, error or critical. @default 'info'
    * @throws {ConfigError} when the file cannot be written.
+   * @throws {ClientClosedError} after `close()`, which closed the log: a file opened then would never be.
    */
   setTclFile(path: string, level: LogLevel = 'info'): void {
+    this.#lifecycle.assertOpen();
     const file = validateLogFile(path);
     const fileLevel = validateLogLevel(level);
     this.#logger.setFile(file, fileLevel);

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { ConfigError } from '../../../src/index.js';
+import { ClientClosedError, ConfigError } from '../../../src/index.js';
 import { rejection, request, setRules, useSandboxClient } from './support.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
@@ -128,6 +128,19 @@ describe('logging of calls to the sandbox', () => {
     tc.setTclFile(file);
     assert.equal(existsSync(file), true);
     assert.equal(readFileSync(file, 'utf8'), '', 'nothing from before the setter');
+  });
+
+  it('setTclFile after close(): ClientClosedError, and no file is opened', async () => {
+    const tc = make();
+    await tc.close();
+    const file = path.join(dir, 'after-close', 'tc.log');
+    assert.throws(
+      () => {
+        tc.setTclFile(file);
+      },
+      (error: unknown) => error instanceof ClientClosedError && error.code === 'TC_CLOSED',
+    );
+    assert.equal(existsSync(path.dirname(file)), false);
   });
 
   it('by default the console shows nothing below critical', async () => {
