@@ -13,7 +13,7 @@ import { describe, it } from 'node:test';
 import { ConnectionError, type ClientOptions, ThreatConnect } from '../../../src/index.js';
 import { call } from '../../helpers/signer.js';
 import {
-  type RequestLogEntry,
+  logSummary,
   admin,
   recordingClock,
   rejection,
@@ -25,7 +25,7 @@ import {
 } from './support.js';
 
 const TTL_SECONDS = 120;
-const summary = (log: RequestLogEntry[]) => log.map((e) => [e.method, e.target.split('?')[0], e.status]);
+const summary = logSummary;
 
 /** Collects the uncaught exceptions raised while `fn` runs (and a moment after, for late stream errors). */
 async function uncaughtDuring(fn: () => Promise<void>): Promise<unknown[]> {

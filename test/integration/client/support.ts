@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { RequestObject } from '../../../src/index.js';
+import type { RequestLogEntry } from '../../helpers/sandbox.js';
 
 export {
   type RecordingClock,
@@ -25,6 +26,11 @@ export {
   useSandboxClient,
   waitForLog,
 } from '../../helpers/sandbox.js';
+
+/** `[method, path, status]` of each logged request; the query is left out (it may hold a token). */
+export function logSummary(log: readonly RequestLogEntry[]): [string, string | undefined, number | null][] {
+  return log.map((e) => [e.method, e.target.split('?')[0], e.status]);
+}
 
 /** A RequestObject for `method uri`, with an owner and a JSON body when given. */
 export function request(

@@ -15,7 +15,7 @@ import {
 import { startProxy } from '../../helpers/proxy.js';
 import { call } from '../../helpers/signer.js';
 import {
-  type RequestLogEntry,
+  logSummary,
   admin,
   recordingClock,
   rejection,
@@ -28,8 +28,7 @@ import {
 
 const TTL_SECONDS = 120;
 
-/** `[method, path, status]` of each logged request; the query is left out (it holds the token). */
-const summary = (log: RequestLogEntry[]) => log.map((e) => [e.method, e.target.split('?')[0], e.status]);
+const summary = logSummary;
 const MINE = '/api/v2/owners/mine';
 const APP_AUTH = '/api/appAuth';
 
