@@ -80,7 +80,11 @@ export interface ObservedOptions {
   readonly signal?: AbortSignal | undefined;
 }
 
-/** What an indicator hands over for its intelligence requests. @internal */
+/**
+ * What an indicator hands over for its intelligence requests. Not marked internal: intelligence.ts's
+ * declarations name it, and a stripped type would break them for a consumer that type-checks its
+ * dependencies (`skipLibCheck` off, TypeScript's default).
+ */
 export interface IntelligenceTarget {
   readonly context: ResourceContext;
   /** `/v2/indicators/hosts/x.example.com` */

@@ -13,15 +13,17 @@ import { Failure } from './reply.js';
 import { sampleDataBatches } from './sample-data.js';
 import { initialiseStore } from './seed.js';
 import { startServer } from './server.js';
-import { type Credentials, DEFAULT_LISTING_CACHE_BYTES, Store } from './store.js';
+import { DEFAULT_LISTING_CACHE_BYTES, Store } from './store.js';
+import type { Credentials } from './types.js';
 
 export { sampleData, sampleDataBatches } from './sample-data.js';
 export type * from './sample-types.js';
 export type { FaultConfig, FaultRule, FaultKind } from './faults.js';
 export type { CustomIndicatorTypeDefinition } from './indicator-types.js';
 export { faultDraw } from './faults.js';
-export type { Credentials } from './store.js';
-export type { RequestLogEntry } from './server.js';
+// The public declarations name no module that reaches better-sqlite3's types (store, server).
+export type { Credentials } from './types.js';
+export type { RequestLogEntry } from './request-log.js';
 
 /** Options of {@link startSandbox}; unknown keys are refused. */
 export interface SandboxOptions {

@@ -4,7 +4,9 @@
 import type { Database as Db, Statement } from 'better-sqlite3';
 import { IndicatorTypeTable } from './indicator-types.js';
 import { ListingCache } from './listing-cache.js';
-import type { IndicatorTypeInfo, ItemKind } from './types.js';
+import type { Credentials, IndicatorTypeInfo, ItemKind } from './types.js';
+
+export type { Credentials } from './types.js';
 
 export const CHUNK_BYTES = 1024 * 1024;
 
@@ -191,14 +193,6 @@ export class SchemaVersionError extends Error {
     super(message);
     this.name = 'SchemaVersionError';
   }
-}
-
-/** An API user's HMAC credentials. */
-export interface Credentials {
-  /** The access id. */
-  accessId: string;
-  /** The secret key. */
-  secretKey: string;
 }
 
 export interface SeedCredentials {

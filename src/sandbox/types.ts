@@ -194,3 +194,14 @@ export const VICTIM_ASSET_TYPES = [
 
 /** Item kinds stored in the `links` table. */
 export type ItemKind = 'indicator' | 'group' | 'victim' | 'task' | 'tag' | 'label';
+
+/**
+ * An API user's HMAC credentials. Here rather than in store.ts, so that the public declarations of
+ * `threatconnect/sandbox` do not reach better-sqlite3's types (a types-only dev dependency).
+ */
+export interface Credentials {
+  /** The access id. */
+  accessId: string;
+  /** The secret key. */
+  secretKey: string;
+}

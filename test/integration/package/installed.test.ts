@@ -125,6 +125,49 @@ describe('the package, installed from its tarball', () => {
     assert.equal(stdout, 'Example Org\n');
   });
 
+  it("a TypeScript project type-checks against the package's declarations, skipLibCheck off", () => {
+    // TypeScript's default checks every declaration file a project reaches: a declaration that names
+    // a type the build stripped (@internal), or a module whose types are only a dev dependency of
+    // ours (better-sqlite3's), fails there. @types/node is the user's own, as in any Node project.
+    const types = path.join(project, 'node_modules', '@types');
+    mkdirSync(types, { recursive: true });
+    symlinkSync(path.join(root, 'node_modules', '@types', 'node'), path.join(types, 'node'), 'dir');
+    const folder = path.join(project, 'typed');
+    mkdirSync(folder);
+    writeFileSync(
+      path.join(folder, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          module: 'nodenext',
+          target: 'es2022',
+          strict: true,
+          noEmit: true,
+          types: ['node'],
+        },
+        include: ['main.mts'],
+      }),
+    );
+    writeFileSync(
+      path.join(folder, 'main.mts'),
+      [
+        "import { type Indicator, IndicatorType, ThreatConnect } from 'threatconnect';",
+        "import { type Sandbox, sampleData, startSandbox } from 'threatconnect/sandbox';",
+        'export async function run(): Promise<void> {',
+        '  const sandbox: Sandbox = await startSandbox({ seedIndicators: 10 });',
+        '  const tc = new ThreatConnect(sandbox.accessId, sandbox.secretKey, sandbox.defaultOrg, sandbox.baseUrl);',
+        '  const hosts: Indicator[] = [];',
+        '  const indicators = tc.indicators();',
+        '  indicators.addFilter(IndicatorType.HOSTS);',
+        '  for await (const i of indicators.stream()) hosts.push(i);',
+        '  console.log(hosts.length, sampleData(0).owners.length);',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+    ok(run(process.execPath, [tsc, '-p', folder], project), 'tsc against the installed package');
+  });
+
   it('a CommonJS module requires threatconnect', () => {
     const script = `
       const { ThreatConnect, RequestObject, IndicatorType } = require('threatconnect');
