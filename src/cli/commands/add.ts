@@ -5,7 +5,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
-import { IndicatorType, RequestObject, type ThreatConnect } from '../../index.js';
+import { IndicatorType, RequestObject, type ThreatConnect, ValidationError } from '../../index.js';
 import { CliError, describeError } from '../cli-error.js';
 import { addConnectionOptions, type ConnectionFlags, connect } from '../connection.js';
 import { collect, integer, isoDate, text } from '../parsers.js';
@@ -68,8 +68,22 @@ interface IndicatorSpec {
 
 type IndicatorObject = ReturnType<ReturnType<ThreatConnect['indicators']>['add']>;
 
+/** The SDK's advice for a value no pattern matches, which names SDK calls rather than flags. */
+const SDK_DETECTION_HINT =
+  '(pass an IndicatorType to skip detection, or change the patterns with setIndicatorRegex())';
+
 function buildIndicator(tc: ThreatConnect, spec: IndicatorSpec): IndicatorObject {
-  const indicator = tc.indicators().add(spec.value, spec.owner, spec.type);
+  let indicator: IndicatorObject;
+  try {
+    indicator = tc.indicators().add(spec.value, spec.owner, spec.type);
+  } catch (error) {
+    if (error instanceof ValidationError && error.message.endsWith(SDK_DETECTION_HINT)) {
+      throw new ValidationError(
+        `${error.message.slice(0, -SDK_DETECTION_HINT.length)}(give --type to skip detection)`,
+      );
+    }
+    throw error;
+  }
   if (spec.rating !== undefined) indicator.setRating(spec.rating);
   if (spec.confidence !== undefined) indicator.setConfidence(spec.confidence);
   if (spec.description !== undefined) indicator.setDescription(spec.description);
@@ -397,17 +411,20 @@ const GROUP_TYPES = {
 } as const;
 type GroupTypeName = keyof typeof GROUP_TYPES;
 
-/** The type's own fields: each flag, the setter, and the types it applies to. */
+/**
+ * The type's own fields: each flag, the types it applies to, and those that require it (the API's
+ * required fields on create, rest-api-v2.md 7.1, which the SDK checks at commit()).
+ */
 const GROUP_FIELDS = [
-  ['eventDate', '--event-date', ['incidents']],
-  ['fileName', '--file-name', ['documents', 'signatures']],
-  ['fileType', '--file-type', ['signatures']],
-  ['fileText', '--file-text', ['signatures']],
-  ['subject', '--subject', ['emails']],
-  ['header', '--header', ['emails']],
-  ['body', '--body', ['emails']],
-  ['from', '--from', ['emails']],
-  ['to', '--to', ['emails']],
+  ['eventDate', '--event-date', ['incidents'], ['incidents']],
+  ['fileName', '--file-name', ['documents', 'signatures'], ['documents', 'signatures']],
+  ['fileType', '--file-type', ['signatures'], ['signatures']],
+  ['fileText', '--file-text', ['signatures'], ['signatures']],
+  ['subject', '--subject', ['emails'], ['emails']],
+  ['header', '--header', ['emails'], ['emails']],
+  ['body', '--body', ['emails'], ['emails']],
+  ['from', '--from', ['emails'], []],
+  ['to', '--to', ['emails'], []],
 ] as const;
 
 interface GroupFlags extends ConnectionFlags {
@@ -491,6 +508,14 @@ Examples:
         if (flags[field] !== undefined && !(types as readonly string[]).includes(type)) {
           cmd.error(`error: ${flag} applies to ${types.join(' and ')}, not ${type}`, { exitCode: 2 });
         }
+      }
+      // Before connecting, and naming the flags (the SDK's own message names its setters).
+      const missing = GROUP_FIELDS.filter(
+        ([field, , , required]) =>
+          (required as readonly string[]).includes(type) && flags[field] === undefined,
+      ).map(([, flag]) => flag);
+      if (missing.length > 0) {
+        cmd.error(`error: ${type} need ${missing.join(', ')}`, { exitCode: 2 });
       }
       const connection = await connect(flags, io, cmd, 'add group');
       context.baseUrl = connection.baseUrl;

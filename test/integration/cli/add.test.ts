@@ -112,6 +112,33 @@ describe('threatconnect add', () => {
       { code: 1, stdout: '', lines: 2 },
     );
     assert.match(bad.stderr, /^threatconnect add indicator: "not an indicator" is not a valid indicator/);
+    // The advice names the CLI's flag, not the SDK's calls.
+    assert.match(bad.stderr, / \(give --type to skip detection\)\n$/);
+    assert.deepEqual(await requestLog(sandbox), []);
+  });
+
+  it("a group type's required fields are named by their flags, before any request (exit 2)", async () => {
+    const cases: [string[], string][] = [
+      [['add', 'group', 'incidents', 'Breach2'], 'error: incidents need --event-date'],
+      [['add', 'group', 'documents', 'Doc'], 'error: documents need --file-name'],
+      [
+        ['add', 'group', 'signatures', 'Rule', '--file-type', 'YARA'],
+        'error: signatures need --file-name, --file-text',
+      ],
+      [['add', 'group', 'emails', 'Mail', '--subject', 's'], 'error: emails need --header, --body'],
+    ];
+    for (const [args, message] of cases) {
+      const result = await cli(args);
+      assert.deepEqual(
+        { code: result.code, stdout: result.stdout, stderr: result.stderr },
+        {
+          code: 2,
+          stdout: '',
+          stderr: `${message}\n(threatconnect add group --help lists the options)\n`,
+        },
+        args.join(' '),
+      );
+    }
     assert.deepEqual(await requestLog(sandbox), []);
   });
 
@@ -194,10 +221,7 @@ describe('threatconnect add', () => {
     }
     const created = await cli(['groups', 'adversaries', '--tag', 'APT']);
     assert.ok(jsonLines(created.stdout).some((g) => g.name === 'Bad Guy'));
-    // A required field missing is the SDK's error: one line, exit 1.
-    const missing = await cli(['add', 'group', 'incidents', 'No date']);
-    assert.equal(missing.code, 1);
-    assert.match(missing.stderr, /^threatconnect add group: .*eventDate/);
+    // A required field missing is a usage error naming the flag (next test).
   });
 
   it('--from-file: the good rows are committed, the bad ones reported with line and reason, exit 1', async () => {
