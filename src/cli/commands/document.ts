@@ -11,6 +11,7 @@ import { addConnectionOptions, type ConnectionFlags, connect } from '../connecti
 import { checkWritable, openSink } from '../output.js';
 import type { Io } from '../io.js';
 import { integer, text } from '../parsers.js';
+import { groupView } from '../records.js';
 import { action, type CommandContext, interrupted } from './context.js';
 
 interface DownloadFlags extends ConnectionFlags {
@@ -94,8 +95,9 @@ async function removeCreated(tc: ThreatConnect, id: number, owner: string | unde
 
 /**
  * The document as the server has it after the upload (its `status` and `fileSize` are the server's),
- * read back with one GET. The upload succeeded either way: if that read fails, the create answer is
- * printed with the file's size and without its `status`, which the upload changed, and stderr says so.
+ * read back through the SDK, so that it prints in the shape of `groups documents` and `add group`.
+ * The upload succeeded either way: if that read fails, the create answer is printed with the file's
+ * size and without its `status`, which the upload changed, and stderr says so.
  */
 async function uploaded(
   tc: ThreatConnect,
@@ -105,19 +107,18 @@ async function uploaded(
   size: number,
   io: Io,
 ): Promise<Record<string, unknown>> {
-  const read = new RequestObject().setRequestUri(`/v2/groups/documents/${id}`);
-  if (owner !== undefined) read.setOwner(owner);
   try {
-    const response = await tc.apiRequest(read, { throwOnError: true, signal: io.interrupt });
-    const document = response.json<{ data?: { document?: unknown } }>().data?.document;
-    if (typeof document === 'object' && document !== null && !Array.isArray(document)) {
-      return document as Record<string, unknown>;
-    }
+    const documents = tc.documents();
+    const filter = documents.addFilter().addId(id);
+    if (owner !== undefined) filter.addOwner(owner);
+    await documents.retrieve({ signal: io.interrupt });
+    const [document] = documents;
+    if (document !== undefined) return groupView(document);
   } catch (error) {
     if (io.interrupt.aborted) throw error;
   }
   io.stderr.write(
-    `threatconnect document upload: uploaded, but the document could not be read back; printed as created\n`,
+    'threatconnect document upload: uploaded, but the document could not be read back; printed as created\n',
   );
   const rest: Record<string, unknown> = { ...created, fileSize: size };
   delete rest.status;

@@ -246,8 +246,12 @@ describe('threatconnect request, owners and document', () => {
     assert.equal(document.name, 'Uploaded by the CLI');
     assert.equal(document.fileName, path.basename(file));
     assert.equal(document.fileSize, BINARY.byteLength);
-    // Read back after the upload: the server's status, not the create answer's "Awaiting Upload".
+    // Read back after the upload: the server's status, not the create answer's "Awaiting Upload", in
+    // the shape `groups documents` and `add group` print.
     assert.equal(document.status, 'Success');
+    assert.equal(document.type, 'Document');
+    assert.equal(document.ownerName, 'Example Community');
+    assert.equal('owner' in document, false);
     const back = await cli(['document', 'download', String(document.id)]);
     assert.ok(back.bytes.equals(BINARY));
     assert.deepEqual((await targets()).slice(0, 3), [
