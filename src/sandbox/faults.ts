@@ -62,6 +62,20 @@ function nonNegativeInteger(value: unknown, where: string): number {
   return value;
 }
 
+/** The longest delay a Node timer keeps: a longer one fires after 1 ms. */
+const MAX_DELAY_MS = 2_147_483_647;
+
+/** A delay in ms: a non-negative integer a timer can hold. */
+function delayMs(value: unknown, where: string): number {
+  const ms = nonNegativeInteger(value, where);
+  if (ms > MAX_DELAY_MS) {
+    throw badRequest(
+      `Invalid fault configuration: ${where} must be at most ${MAX_DELAY_MS} (about 24.8 days)`,
+    );
+  }
+  return ms;
+}
+
 /** Validates a fault configuration; throws a 400 Failure naming the offending key. */
 export function parseFaultConfig(input: unknown): FaultConfig {
   if (!isRecord(input)) throw badRequest('Invalid fault configuration: expected a JSON object');
@@ -72,10 +86,13 @@ export function parseFaultConfig(input: unknown): FaultConfig {
   }
   const config: FaultConfig = {
     seed: input.seed === undefined ? 0 : nonNegativeInteger(input.seed, 'seed'),
-    latencyMs: input.latencyMs === undefined ? 0 : nonNegativeInteger(input.latencyMs, 'latencyMs'),
-    jitterMs: input.jitterMs === undefined ? 0 : nonNegativeInteger(input.jitterMs, 'jitterMs'),
+    latencyMs: input.latencyMs === undefined ? 0 : delayMs(input.latencyMs, 'latencyMs'),
+    jitterMs: input.jitterMs === undefined ? 0 : delayMs(input.jitterMs, 'jitterMs'),
     rules: [],
   };
+  if (config.latencyMs + config.jitterMs > MAX_DELAY_MS) {
+    throw badRequest(`Invalid fault configuration: latencyMs + jitterMs must be at most ${MAX_DELAY_MS}`);
+  }
   if (input.rules !== undefined) {
     if (!Array.isArray(input.rules)) throw badRequest('Invalid fault configuration: rules must be an array');
     config.rules = input.rules.map((rule, index) => parseRule(rule, index));
@@ -134,7 +151,7 @@ function parseRule(input: unknown, index: number): FaultRule {
     if (input.retryAfter !== undefined)
       rule.retryAfter = nonNegativeInteger(input.retryAfter, `${where}.retryAfter`);
   } else if (faultKind === 'stall') {
-    rule.ms = nonNegativeInteger(input.ms, `${where}.ms`);
+    rule.ms = delayMs(input.ms, `${where}.ms`);
   } else if (faultKind === 'shortPage') {
     const drop = nonNegativeInteger(input.drop, `${where}.drop`);
     if (drop < 1) throw badRequest(`Invalid fault configuration: ${where}.drop must be at least 1`);

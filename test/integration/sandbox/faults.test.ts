@@ -612,6 +612,21 @@ describe('sandbox fault injection (decisions.md 2.3)', () => {
         { latencyMs: -5 },
         'Invalid fault configuration: latencyMs must be a non-negative integer',
       ],
+      [
+        'a stall longer than a timer holds (it would fire at once)',
+        { rules: [{ kind: 'stall', ms: 2_147_483_648 }] },
+        'Invalid fault configuration: rules[0].ms must be at most 2147483647 (about 24.8 days)',
+      ],
+      [
+        'a latency longer than a timer holds',
+        { latencyMs: 3_000_000_000 },
+        'Invalid fault configuration: latencyMs must be at most 2147483647 (about 24.8 days)',
+      ],
+      [
+        'a latency and jitter that add up to more than a timer holds',
+        { latencyMs: 2_000_000_000, jitterMs: 200_000_000 },
+        'Invalid fault configuration: latencyMs + jitterMs must be at most 2147483647',
+      ],
       ['rules that are not an array', { rules: {} }, 'Invalid fault configuration: rules must be an array'],
       ['a JSON array', [], 'The request was not properly formed'],
     ];
