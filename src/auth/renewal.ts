@@ -78,13 +78,20 @@ function parseBody(text: string): AppAuthBody {
  * (decisions.md 1.3: a 503 after the retries is a `ServerError`, a 429 a `RateLimitError`), so that a
  * caller does not ask for new credentials because the server was down. The message is the original's.
  */
-function renewalError(message: string, answer: RenewalAnswer, text: string, url: string): Error {
+function renewalError(
+  message: string,
+  answer: RenewalAnswer,
+  text: string,
+  url: string,
+  retryAfterMs: number | undefined,
+): Error {
   const request = { method: 'GET', url };
   const { status } = answer;
   if (status === 200 || status === 401 || status === 403) {
     return new AuthenticationError(message, { status, body: text, request });
   }
-  const error = errorFromResponse({ status, body: text, headers: answer.headers, request });
+  // The server's Retry-After, as the retry policy read it, as for any other call's error.
+  const error = errorFromResponse({ status, body: text, headers: answer.headers, request, retryAfterMs });
   error.message = message;
   return error;
 }
@@ -143,7 +150,7 @@ export function createTokenRenewer(options: TokenRenewerOptions): RenewTokenFn {
         const reason = typeof body.message === 'string' ? body.message : `HTTP ${answer.status}`;
         const message = `Could not refresh ThreatConnect Token (${reason}).`;
         options.onFailed?.(message);
-        throw renewalError(message, answer, text, url);
+        throw renewalError(message, answer, text, url, decision.retryAfterMs);
       }
       options.onRenewed?.(body.apiToken);
       return {

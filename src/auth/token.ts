@@ -22,7 +22,8 @@ export interface TokenRenewalResult {
 /**
  * Performs `GET <base>/appAuth?expiredToken=<token>` and returns the new token ({@link
  * createTokenRenewer}). It should throw `AuthenticationError` ("Could not refresh ThreatConnect Token
- * (<message>).") on a 401, and record each of its attempts through `context.onRenewalAttempt`.
+ * (<message>).") on a 401 or 403 (another status: the error it maps to, with the same message), and
+ * record each of its attempts through `context.onRenewalAttempt`.
  */
 export type RenewTokenFn = (expiredToken: string, context: AuthCallContext) => Promise<TokenRenewalResult>;
 

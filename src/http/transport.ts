@@ -272,6 +272,12 @@ export class HttpTransport {
           release();
         });
         body.once('end', disarm);
+        // A small body may have arrived whole with the headers, before push() was wrapped: nothing
+        // is left to wait for, and a caller that reads it later must not find it timed out (nor the
+        // process an uncaught timeout error on a stream nobody listens to yet).
+        if ((body as Readable & { _readableState?: { ended?: boolean } })._readableState?.ended === true) {
+          disarm();
+        }
         // Late failures on the stream surface as SDK errors, so stream users see the same classes.
         const destroy = body.destroy.bind(body);
         body.destroy = (error?: Error) => destroy(error === undefined ? undefined : fail(error, 'body'));

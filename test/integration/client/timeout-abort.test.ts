@@ -358,3 +358,43 @@ describe('the idle timeout is not a total deadline (a body the test paces)', () 
     assert.equal(hash.digest('hex'), sha256(content));
   });
 });
+
+describe('a streamed answer that arrived whole with its headers', () => {
+  it('is read whole after the idle timeout has passed, with no timeout and no uncaught error', async () => {
+    // One write of headers and body: the client has all of it before the caller gets the response.
+    const server = http.createServer((req, res) => {
+      req.resume();
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end('{"status":"Success","data":{}}');
+    });
+    server.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const tc = new ThreatConnect({
+      accessId: 'id',
+      secretKey: 'key',
+      defaultOrg: 'Example Org',
+      baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`,
+      apiRetries: 0,
+      apiRequestTimeout: 0.2,
+    });
+    const uncaught: unknown[] = [];
+    const listener = (error: unknown): void => {
+      uncaught.push(error);
+    };
+    process.on('uncaughtException', listener);
+    try {
+      const response = await tc.apiRequest(request('GET', '/v2/owners'), { stream: true });
+      // The caller reads it later than the timeout: five times it (a second).
+      await pause(1000);
+      const chunks: Buffer[] = [];
+      for await (const chunk of response.body as AsyncIterable<Buffer>) chunks.push(chunk);
+      assert.equal(Buffer.concat(chunks).toString('utf8'), '{"status":"Success","data":{}}');
+      assert.deepEqual(uncaught, []);
+    } finally {
+      process.off('uncaughtException', listener);
+      await tc.close();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});

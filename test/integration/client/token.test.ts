@@ -9,6 +9,7 @@ import {
   AuthenticationError,
   type ClientOptions,
   ConnectionError,
+  RateLimitError,
   ServerError,
   ThreatConnect,
 } from '../../../src/index.js';
@@ -262,6 +263,19 @@ describe('token authentication against the sandbox', () => {
         ['GET', APP_AUTH, 503],
         ['GET', APP_AUTH, 503],
       ]);
+    });
+
+    it("a renewal refused with a 429 is a RateLimitError carrying the server's Retry-After", async () => {
+      const { apiToken } = await freshToken();
+      // 1,000 s: longer than the client waits, so the renewal is not retried.
+      await setRules(fx.sandbox, { kind: 'status', status: 429, retryAfter: 1000, pathPrefix: '/appAuth' });
+      const tc = make({ apiToken, clock: recordingClock(), apiRetries: 1, consoleLevel: 'off' });
+      await setServerClock(fx.sandbox, TTL_SECONDS + 10);
+      const error = await rejection(() => tc.apiRequest(request('GET', '/v2/owners/mine')));
+      assert.ok(error instanceof RateLimitError, String(error));
+      assert.equal(error.status, 429);
+      assert.equal(error.retryAfterMs, 1_000_000);
+      assert.match(error.message, /^Could not refresh ThreatConnect Token \(/);
     });
 
     it('a renewal reset on every try fails the call with the connection error after the retries', async () => {
