@@ -8,7 +8,7 @@
  * socket stays open after the answer, the rest of the body is read and discarded, and the socket is
  * closed only once the body has ended, the client has gone, or a bound is reached.
  */
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 
 export interface LingerBounds {
@@ -45,7 +45,11 @@ export function hasUnreadBody(req: IncomingMessage): boolean {
  * Call before writing an answer that carries `Connection: close` while the body is unread: the answer
  * goes out, then the body is discarded up to `bounds`, then the connection closes.
  */
-export function lingerAfterAnswer(req: IncomingMessage, bounds: LingerBounds = LINGER_BOUNDS): void {
+export function lingerAfterAnswer(
+  req: IncomingMessage,
+  res: ServerResponse,
+  bounds: LingerBounds = LINGER_BOUNDS,
+): void {
   const socket = req.socket;
   if (socket.destroyed) return;
   closing.add(socket);
@@ -76,7 +80,9 @@ export function lingerAfterAnswer(req: IncomingMessage, bounds: LingerBounds = L
   });
   req.once('end', () => {
     bodyEnded = true;
-    close();
+    // An answer still to come (held by a stall fault or latency) closes the socket itself, through
+    // destroySoon() once it is flushed: ending the socket now would drop it.
+    if (res.writableFinished) close();
   });
   // A client that goes away mid-body ends the socket itself; nothing is left to report.
   req.on('error', () => {});

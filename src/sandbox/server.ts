@@ -463,7 +463,7 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
           rule.retryAfter === undefined ? {} : { 'Retry-After': String(rule.retryAfter) };
         if (hasUnreadBody(req)) {
           headers.Connection = 'close';
-          lingerAfterAnswer(req);
+          lingerAfterAnswer(req, res);
         }
         writeJson(res, status, failureBody(`Injected fault ${status}`), headers);
         return;
@@ -497,7 +497,7 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
       const isDrained = consumed || (status !== 413 && (await discardBody(req, limits.maxBodyBytes)));
       if (!isDrained && hasUnreadBody(req)) {
         headers.Connection = 'close';
-        lingerAfterAnswer(req);
+        lingerAfterAnswer(req, res);
       }
       if (failure && afterHandler !== null && afterHandler.kind !== 'status') {
         const reply: JsonReply = { kind: 'json', status, body: failureBody(failure.message), headers };

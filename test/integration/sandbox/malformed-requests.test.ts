@@ -199,6 +199,26 @@ describe('malformed requests', () => {
       assert.equal(await exists(name), false, 'the request behind the 413 was run');
     });
 
+    it('a 413 held by a stall fault is still answered when the body ends during the stall', async () => {
+      // The body is all sent at once, so it ends while the answer is held: the connection must close
+      // after the answer, not before it.
+      await setRules(small, { kind: 'stall', ms: 300, method: 'POST' });
+      try {
+        const oversized = 'x'.repeat(4 * MAX_BODY);
+        const head = signedHead(small, 'POST', '/v2/tags', [
+          'Content-Type: application/json',
+          `Content-Length: ${oversized.length}`,
+        ]);
+        const answers = await exchange(small, `${head}${oversized}`);
+        assert.deepEqual(
+          answers.map((a) => [a.status, a.headers.connection]),
+          [[413, 'close']],
+        );
+      } finally {
+        await clearFaults(small);
+      }
+    });
+
     it('is not run after an injected status fault on a request with a body', async () => {
       const name = `After fault ${Date.now()}`;
       await setRules(small, { kind: 'status', status: 503, method: 'PUT' });

@@ -20,7 +20,7 @@ describe('lingerAfterAnswer', () => {
   before(async () => {
     server = http.createServer((req, res) => {
       unread.push(hasUnreadBody(req));
-      lingerAfterAnswer(req, bounds);
+      lingerAfterAnswer(req, res, bounds);
       res.writeHead(413, {
         'Content-Type': 'application/json',
         'Content-Length': String(ANSWER.length),
