@@ -495,6 +495,13 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
       // A body refused before it was read (413, or one over the limit) closes the connection, but only
       // once the client has had the answer and stopped sending.
       const isDrained = consumed || (status !== 413 && (await discardBody(req, limits.maxBodyBytes)));
+      if (req.socket.destroyed) {
+        // The client went away while its body was read and dropped: it saw no answer (decisions.md
+        // 2.2: the log's status is what the client saw).
+        outcome = { status: null, fault: null };
+        res.destroy();
+        return;
+      }
       if (!isDrained && hasUnreadBody(req)) {
         headers.Connection = 'close';
         lingerAfterAnswer(req, res);

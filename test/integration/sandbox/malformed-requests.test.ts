@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { MAX_JSON_DEPTH } from '../../../src/sandbox/context.js';
 import type { Sandbox } from '../../../src/sandbox/index.js';
 import { NOT_FOUND, failureBody } from '../../helpers/api.js';
-import { clearFaults, setRules, withSandbox } from '../../helpers/sandbox.js';
+import { clearFaults, setRules, waitForLog, withSandbox } from '../../helpers/sandbox.js';
 import { call, signHeaders } from '../../helpers/signer.js';
 
 const NOT_FORMED = 'The request was not properly formed';
@@ -161,6 +161,33 @@ describe('malformed requests', () => {
       const over = await call(sandbox, 'POST', '/v2/groups/adversaries', { body: body(MAX_JSON_DEPTH + 1) });
       assert.equal(over.status, 400, over.text);
       assert.deepEqual(over.json(), failureBody(tooDeep));
+    });
+  });
+
+  describe('a client that leaves while its unread body is dropped', () => {
+    it('is logged with no status: it saw no answer', async () => {
+      const own = await withSandbox();
+      try {
+        const path = `/v2/nothing-here-${Date.now()}`;
+        const head = signedHead(own, 'POST', path, [
+          'Content-Type: application/json',
+          'Content-Length: 1000',
+        ]);
+        const base = new URL(own.baseUrl);
+        const socket = net.connect(Number(base.port), base.hostname);
+        socket.on('error', () => {});
+        await new Promise<void>((resolve) => socket.once('connect', resolve));
+        // The head and part of the body: the 404 waits for the rest, which never comes.
+        socket.write(`${head}${'x'.repeat(10)}`);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        socket.destroy();
+        const log = await waitForLog(own, 1);
+        const entry = log.find((e) => e.target.startsWith(`/api${path}`));
+        assert.ok(entry !== undefined, JSON.stringify(log));
+        assert.equal(entry.status, null);
+      } finally {
+        await own.close();
+      }
     });
   });
 
