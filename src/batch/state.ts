@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ConfigError } from '../core/errors.js';
+import { isRecord } from '../core/validators.js';
 
 export interface StoredError {
   index: number;
@@ -41,16 +42,12 @@ export function fingerprint(settings: unknown, firstIndex: number, content: Buff
     .digest('hex');
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 const PHASES = new Set(['created', 'uploaded', 'completed']);
 
 /** Whether an entry of the file is a job this code wrote (what a rerun reads of it). */
 function isStoredJob(job: unknown): job is StoredJob {
   return (
-    isObject(job) &&
+    isRecord(job) &&
     typeof job.fingerprint === 'string' &&
     Number.isSafeInteger(job.batchId) &&
     typeof job.phase === 'string' &&
@@ -104,7 +101,7 @@ export class BatchState {
     } catch (error) {
       throw new ConfigError(`batch stateFile ${JSON.stringify(path)} is not JSON`, { cause: error });
     }
-    const { version, jobs } = (isObject(document) ? document : {}) as Partial<StateDocument>;
+    const { version, jobs } = (isRecord(document) ? document : {}) as Partial<StateDocument>;
     if (version !== 1 || !Array.isArray(jobs))
       throw new ConfigError(`batch stateFile ${JSON.stringify(path)} is not a batch state file (version 1)`);
     jobs.forEach((job: unknown, n) => {

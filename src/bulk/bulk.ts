@@ -11,7 +11,7 @@ import type { Readable } from 'node:stream';
 import { InvalidResponseError, ValidationError, throwIfAborted } from '../core/errors.js';
 import { RequestObject } from '../core/request-object.js';
 import type { ApiResponse } from '../core/response.js';
-import { describeValue } from '../core/validators.js';
+import { checkSignal, describeValue } from '../core/validators.js';
 import type { ResourceContext } from '../resources/context.js';
 import { type Indicator, parseIndicator } from '../resources/indicator.js';
 import { INDICATOR_KIND_BY_TYPE } from '../resources/kinds.js';
@@ -60,9 +60,7 @@ function checkOptions(name: string, options: unknown): { runNow: boolean; signal
   if (runNow !== undefined && typeof runNow !== 'boolean') {
     throw new ValidationError(`${name}: \`runNow\` must be true or false, got ${describeValue(runNow)}`);
   }
-  if (signal !== undefined && !(signal instanceof AbortSignal)) {
-    throw new ValidationError(`${name}: \`signal\` must be an AbortSignal, got ${describeValue(signal)}`);
-  }
+  checkSignal(signal, name);
   return { runNow: runNow === true, signal };
 }
 

@@ -340,7 +340,7 @@ export function checkCallOptions(options: unknown, method: string): void {
 }
 
 /** A `signal` option: undefined or an AbortSignal, else a `ValidationError` naming `method`. */
-export function checkSignal(signal: unknown, method: string): void {
+export function checkSignal(signal: unknown, method: string): asserts signal is AbortSignal | undefined {
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     throw new ValidationError(`${method}: \`signal\` must be an AbortSignal, got ${describeValue(signal)}`);
   }
