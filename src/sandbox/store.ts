@@ -467,6 +467,30 @@ export class Store {
   forgetItem(kind: ItemKind, id: number): void {
     this.run('DELETE FROM links WHERE a_kind = ? AND a_id = ?', kind, id);
     this.run('DELETE FROM links WHERE b_kind = ? AND b_id = ?', kind, id);
+    // The attributes' own security labels go with them: attribute ids are reused (one past the
+    // highest), so a label left behind would show on the next attribute given the same id.
+    // Links are stored both ways, so each one is found from the attribute's side (the key's prefix).
+    const attributeLinks = this.all<{ a_id: number; b_kind: string; b_id: number }>(
+      "SELECT l.a_id, l.b_kind, l.b_id FROM attributes a JOIN links l ON l.a_kind = 'attribute' AND l.a_id = a.id WHERE a.kind = ? AND a.item_id = ?",
+      kind,
+      id,
+    );
+    for (const link of attributeLinks) {
+      this.run(
+        'DELETE FROM links WHERE a_kind = ? AND a_id = ? AND b_kind = ? AND b_id = ?',
+        'attribute',
+        link.a_id,
+        link.b_kind,
+        link.b_id,
+      );
+      this.run(
+        'DELETE FROM links WHERE a_kind = ? AND a_id = ? AND b_kind = ? AND b_id = ?',
+        link.b_kind,
+        link.b_id,
+        'attribute',
+        link.a_id,
+      );
+    }
     this.run('DELETE FROM attributes WHERE kind = ? AND item_id = ?', kind, id);
     if (kind === 'group') this.run('DELETE FROM group_xids WHERE group_id = ?', id);
     this.run('DELETE FROM hidden_victim_assets WHERE item_kind = ? AND item_id = ?', kind, id);

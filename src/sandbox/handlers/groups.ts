@@ -16,7 +16,7 @@ import { Failure, type Reply, badRequest, notFound, single, success } from '../r
 import { CHUNK_BYTES, type GroupRow, type OwnerRow } from '../store.js';
 import { type GroupTypeInfo, INCIDENT_STATUSES, SIGNATURE_FILE_TYPES } from '../types.js';
 import { groupFields, groupView } from '../views.js';
-import { type StoreScope, checkText, groupType, parseBoolean, requireGroup } from './shared.js';
+import { type StoreScope, checkText, clientDate, groupType, parseBoolean, requireGroup } from './shared.js';
 
 export function listGroups(ctx: RequestContext, branch?: string): Reply {
   const info = branch === undefined ? undefined : groupType(branch);
@@ -52,13 +52,6 @@ export function getGroup(ctx: RequestContext, branch: string, id: string): Reply
   return single(groupType(branch).entity, groupView(ctx.view, row, 'single'));
 }
 
-function checkDate(value: unknown, field: string, entity: string): string {
-  if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) {
-    throw badRequest(`The ${field} for this ${entity} is invalid`);
-  }
-  return value;
-}
-
 /** Validates the writable fields of a group body; `creating` also enforces the required ones. */
 function groupBodyFields(
   info: GroupTypeInfo,
@@ -72,7 +65,7 @@ function groupBodyFields(
     switch (field) {
       case 'firstSeen':
       case 'eventDate':
-        out[field] = checkDate(value, field, info.name);
+        out[field] = clientDate(value, field, info.name);
         break;
       case 'malware':
         out[field] = parseBoolean(value, field, info.name);
@@ -98,11 +91,11 @@ function groupBodyFields(
         out[field] = value;
     }
   }
-  if (creating) {
-    for (const field of info.required) {
-      if (out[field] === undefined || out[field] === '')
-        throw badRequest(`The ${field} for this ${info.name} is invalid`);
-    }
+  // A required field may be left out of an update, but not emptied by one (rest-api-v2.md 7.1: the
+  // fields a create requires), as an update may not empty `name` either.
+  for (const field of info.required) {
+    if ((creating && out[field] === undefined) || out[field] === '')
+      throw badRequest(`The ${field} for this ${info.name} is invalid`);
   }
   // rest-api-v2.md 7.1: `password` is "required if `malware`", on a create or an update that sets it.
   if (out.malware === true && (typeof body.password !== 'string' || body.password === '')) {
@@ -221,6 +214,20 @@ export function deleteGroup(ctx: RequestContext, branch: string, rawId: string):
 
 // ---- contents ----
 
+/** Bytes of a zip's first local file header that {@link isEncryptedZip} reads. */
+const ZIP_HEAD_BYTES = 8;
+
+/**
+ * Whether content starts as a password-protected zip archive: a local file header (`PK\x03\x04`) whose
+ * general purpose flags have bit 0, "encrypted", set (PKWARE APPNOTE 4.3.7 and 4.4.4; WinZip's AES
+ * encryption sets it too). An empty archive has no entry, so nothing in it is protected.
+ */
+function isEncryptedZip(head: Buffer): boolean {
+  return (
+    head.length >= ZIP_HEAD_BYTES && head.readUInt32LE(0) === 0x04034b50 && (head.readUInt16LE(6) & 1) === 1
+  );
+}
+
 /** Seconds a client is asked to wait when every upload slot is taken. */
 const UPLOAD_RETRY_AFTER = '1';
 
@@ -249,6 +256,8 @@ export async function uploadContent(ctx: RequestContext, branch: string, rawId: 
   let seq = 0;
   let pending: Buffer[] = [];
   let pendingBytes = 0;
+  // The first bytes, for the check of a malware document's archive.
+  let head = Buffer.alloc(0);
   const flush = (all: boolean): void => {
     while (pendingBytes >= CHUNK_BYTES || (all && pendingBytes > 0)) {
       const joined = Buffer.concat(pending);
@@ -269,6 +278,8 @@ export async function uploadContent(ctx: RequestContext, branch: string, rawId: 
     for await (const chunk of bodyChunks(ctx)) {
       size += chunk.length;
       if (size > limit) throw tooLarge(limit);
+      if (head.length < ZIP_HEAD_BYTES)
+        head = Buffer.concat([head, chunk.subarray(0, ZIP_HEAD_BYTES - head.length)]);
       pending.push(chunk);
       pendingBytes += chunk.length;
       flush(false);
@@ -294,6 +305,12 @@ export async function uploadContent(ctx: RequestContext, branch: string, rawId: 
           row.id,
         );
         return;
+      }
+      // rest-api-v2.md 7.4: "A `malware: true` document must be a password-protected zip, else 400".
+      if (groupFields(current).malware === true && !isEncryptedZip(head)) {
+        throw badRequest(
+          'The file for this Document is invalid, a malware document must be a password-protected zip archive',
+        );
       }
       store.run('DELETE FROM document_chunks WHERE group_id = ?', row.id);
       const copied = store.run(

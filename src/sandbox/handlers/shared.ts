@@ -10,7 +10,7 @@ import {
   parseId,
   requestOwner,
 } from '../context.js';
-import { badRequest, notFound } from '../reply.js';
+import { type Failure, badRequest, notFound } from '../reply.js';
 import {
   type GroupRow,
   INDICATOR_COLUMNS,
@@ -44,6 +44,55 @@ export function checkText(value: string, field: string, entity: string): string 
     throw badRequest(`The ${field} for this ${entity} is invalid, it may not contain control characters`);
   }
   return value;
+}
+
+/** An ISO 8601 date, or date and time with an optional fraction and zone (`Z`, `±HH:MM` or `±HHMM`). */
+const ISO_DATE =
+  /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|([+-])(\d{2}):?(\d{2}))?)?$/;
+/** The two forms the API itself writes dates in (rest-api-v2.md 3.4): `...Z` and a `±HH:MM` offset. */
+const WIRE_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * A date a client writes (a campaign's `firstSeen`, an incident's `eventDate`, a task's `dueDate`,
+ * `reminderDate` and `escalationDate`), as it goes on the wire. It must be ISO 8601 (rest-api-v2.md 3.4)
+ * and name a day and time that exist: `June 17, 2015`, `1` or `2015-02-30`, which `Date.parse` takes,
+ * are a 400 naming the field. A value already in one of the API's own forms (seconds and a zone) is kept
+ * as given; any other (a date alone, no seconds, a fraction, no zone, which is UTC) becomes its instant
+ * as `YYYY-MM-DDTHH:MM:SSZ`, the form the sandbox writes its own dates in.
+ */
+export function clientDate(value: unknown, field: string, entity: string): string {
+  const invalid = (): Failure => badRequest(`The ${field} for this ${entity} is invalid`);
+  if (typeof value !== 'string') throw invalid();
+  const m = ISO_DATE.exec(value);
+  if (m === null) throw invalid();
+  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i] ?? '0')) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const at = new Date(0);
+  at.setUTCFullYear(year, month - 1, day);
+  at.setUTCHours(hour, minute, second, 0);
+  const exists =
+    at.getUTCFullYear() === year &&
+    at.getUTCMonth() === month - 1 &&
+    at.getUTCDate() === day &&
+    at.getUTCHours() === hour &&
+    at.getUTCMinutes() === minute &&
+    at.getUTCSeconds() === second;
+  const offsetHours = Number(m[10] ?? '0');
+  const offsetMinutes = Number(m[11] ?? '0');
+  if (!exists || offsetHours > 23 || offsetMinutes > 59) throw invalid();
+  if (WIRE_DATE.test(value)) return value;
+  const sign = m[9] === '-' ? -1 : 1;
+  const ms = at.getTime() - sign * (offsetHours * 60 + offsetMinutes) * 60_000;
+  const iso = new Date(ms).toISOString();
+  // Years outside 0000-9999 have no plain ISO form; such a value stays a 400.
+  if (!/^\d{4}-/.test(iso)) throw invalid();
+  return iso.replace(/\.\d{3}Z$/, 'Z');
 }
 
 /**

@@ -5,7 +5,7 @@ import { type Reply, badRequest, notFound, single, success } from '../reply.js';
 import type { UserRow } from '../store.js';
 import { TASK_STATUSES } from '../types.js';
 import { taskView } from '../views.js';
-import { checkText, parseBoolean, requireTask } from './shared.js';
+import { checkText, clientDate, parseBoolean, requireTask } from './shared.js';
 
 interface TaskUser {
   userName: string;
@@ -69,9 +69,7 @@ function taskBody(
   for (const field of ['dueDate', 'reminderDate', 'escalationDate'] as const) {
     const value = body[field];
     if (value === undefined || value === null) continue;
-    if (typeof value !== 'string' || Number.isNaN(Date.parse(value)))
-      throw badRequest(`The ${field} for this Task is invalid`);
-    out.fields[field] = value;
+    out.fields[field] = clientDate(value, field, 'Task');
   }
   if (body.description !== undefined) {
     if (typeof body.description !== 'string') throw badRequest('The description for this Task is invalid');
@@ -94,11 +92,21 @@ function taskBody(
   return out;
 }
 
+/**
+ * `overdue` (rest-api-v2.md 8) is the server's: a task is overdue when its `dueDate` has passed and it is
+ * not `Completed`. It is worked out again on every write of the task, from the server clock, as the
+ * sample data works it out from its epoch; a client's `overdue` is ignored.
+ */
+function withOverdue(ctx: RequestContext, fields: Record<string, unknown>): Record<string, unknown> {
+  const due = typeof fields.dueDate === 'string' ? Date.parse(fields.dueDate) : Number.NaN;
+  return { ...fields, overdue: Number.isFinite(due) && due < ctx.nowMs() && fields.status !== 'Completed' };
+}
+
 export async function createTask(ctx: RequestContext): Promise<Reply> {
   const owner = requestOwner(ctx);
   const { name, fields } = taskBody(ctx, await readObject(ctx), true);
   const now = isoNow(ctx);
-  const all = {
+  const all = withOverdue(ctx, {
     status: 'Not Started',
     escalated: false,
     reminded: false,
@@ -106,7 +114,7 @@ export async function createTask(ctx: RequestContext): Promise<Reply> {
     assignee: [],
     escalatee: [],
     ...fields,
-  };
+  });
   const id = ctx.store.transaction(() => {
     const newId = ctx.store.nextId('tasks');
     ctx.store.run(
@@ -129,7 +137,7 @@ export async function updateTask(ctx: RequestContext, rawId: string): Promise<Re
   const { name, fields } = taskBody(ctx, await readObject(ctx), false);
   // Read the task again after the body: another write may have changed or deleted it meanwhile.
   const row = requireTask(ctx, rawId);
-  const merged = { ...(JSON.parse(row.fields) as Record<string, unknown>), ...fields };
+  const merged = withOverdue(ctx, { ...(JSON.parse(row.fields) as Record<string, unknown>), ...fields });
   ctx.store.run(
     'UPDATE tasks SET name = ?, fields = ?, last_modified = ? WHERE id = ?',
     name ?? row.name,
@@ -182,7 +190,7 @@ export function taskPeople(
   fields[which] = people;
   ctx.store.run(
     'UPDATE tasks SET fields = ?, last_modified = ? WHERE id = ?',
-    JSON.stringify(fields),
+    JSON.stringify(withOverdue(ctx, fields)),
     isoNow(ctx),
     row.id,
   );

@@ -31,7 +31,7 @@ export function getVictim(ctx: RequestContext, id: string): Reply {
   return single('victim', victimView(ctx.view, requireVictim(ctx, id)));
 }
 
-function victimBody(body: Record<string, unknown>, creating: boolean): Map<string, string> {
+function victimBody(body: Record<string, unknown>, requireName: boolean): Map<string, string> {
   const out = new Map<string, string>();
   for (const [field, column] of VICTIM_FIELDS) {
     const value = body[field];
@@ -40,7 +40,7 @@ function victimBody(body: Record<string, unknown>, creating: boolean): Map<strin
     out.set(column, value);
   }
   const name = out.get('name');
-  if ((creating || body.name !== undefined) && (name === undefined || name.trim() === '')) {
+  if ((requireName || body.name !== undefined) && (name === undefined || name.trim() === '')) {
     throw badRequest('The name for this Victim is invalid');
   }
   if (name !== undefined) checkText(name, 'name', 'Victim');
@@ -68,7 +68,8 @@ export async function createVictim(ctx: RequestContext): Promise<Reply> {
 
 export async function updateVictim(ctx: RequestContext, rawId: string): Promise<Reply> {
   const row = requireVictim(ctx, rawId);
-  const fields = victimBody(await readObject(ctx), false);
+  // rest-api-v2.md 8: "`name` is required on create and (per the docs) on update".
+  const fields = victimBody(await readObject(ctx), true);
   ctx.store.transaction(() => {
     for (const [column, value] of fields)
       ctx.store.run(`UPDATE victims SET ${column} = ? WHERE id = ?`, value, row.id);
@@ -169,7 +170,12 @@ function assetFields(
     if (typeof value !== 'string') throw badRequest(`The ${field} for this ${info.type} is invalid`);
     out[field] = value;
   }
-  if (creating && (out[info.required] === undefined || out[info.required] === '')) {
+  // The required field may be left out of an update, but not emptied by one: the asset would be left
+  // without the value a create must give (rest-api-v2.md 8, "path segment: required field").
+  if (
+    (creating || out[info.required] !== undefined) &&
+    (out[info.required] === undefined || out[info.required] === '')
+  ) {
     throw badRequest(`The ${info.required} for this ${info.type} is invalid`);
   }
   return out;
