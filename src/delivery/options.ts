@@ -4,9 +4,11 @@
  * the URL's transport (a rate on TCP, a client certificate on UDP) is refused rather than ignored.
  * Messages never show certificate or key contents.
  */
+import { X509Certificate } from 'node:crypto';
 import { hostname as osHostname } from 'node:os';
-import { type Clock, type ResolvedClock, resolveClock } from '../core/clock.js';
+import type { Clock, ResolvedClock } from '../core/clock.js';
 import { ConfigError } from '../core/errors.js';
+import { validateCaCertificate, validateClock } from '../core/validators.js';
 import type { MessageHeader, SyslogFormat } from './message.js';
 import { parseSyslogUrl, type SyslogUrl } from './url.js';
 
@@ -172,6 +174,36 @@ function pemOption(key: string, value: unknown): Pem {
   return value;
 }
 
+/**
+ * A `ca` entry: PEM text holding at least one certificate, each of which can be read. TLS ignores a
+ * CA it cannot read (`tls.createSecureContext` does not complain), so without this check a wrong file
+ * surfaced only later, as an "untrusted certificate" of the collector. The text is never echoed.
+ */
+function caOption(value: unknown): Pem {
+  const text = validateCaCertificate(value, '`ca`');
+  const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+  for (const [i, block] of blocks.entries()) {
+    try {
+      new X509Certificate(block);
+    } catch (error) {
+      const reason = (error as Error).message.split('\n')[0] ?? '';
+      throw new ConfigError(`\`ca\` certificate ${i + 1} of ${blocks.length} cannot be read: ${reason}`, {
+        cause: error,
+      });
+    }
+  }
+  return text;
+}
+
+/** PROCID from a number: a process id, a non-negative integer. */
+function procIdOption(value: unknown): unknown {
+  if (typeof value !== 'number') return value;
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new ConfigError(`\`procId\` must be a non-negative integer or a text, got ${shown(value)}`);
+  }
+  return String(value);
+}
+
 /** This machine's name as a header field: RFC 5424 allows printable ASCII only. */
 function defaultHostname(format: SyslogFormat): string {
   let name = osHostname().replace(/[^\x21-\x7e]/g, '');
@@ -221,7 +253,7 @@ export function resolveSyslogOptions(url: unknown, options: SyslogSinkOptions = 
     options.hostname === undefined ? defaultHostname(format) : headerField('hostname', options.hostname, 255);
   const procId = headerField(
     'procId',
-    typeof options.procId === 'number' ? String(options.procId) : (options.procId ?? String(process.pid)),
+    procIdOption(options.procId ?? String(process.pid)),
     128,
     legacy ? /[[\]:]/ : undefined,
   );
@@ -249,7 +281,7 @@ export function resolveSyslogOptions(url: unknown, options: SyslogSinkOptions = 
   let ca: Pem[] | undefined;
   if (options.ca !== undefined) {
     const list: unknown[] = Array.isArray(options.ca) ? [...(options.ca as unknown[])] : [options.ca];
-    ca = list.map((item) => pemOption('ca', item));
+    ca = list.map((item) => caOption(item));
   }
   const cert = options.cert === undefined ? undefined : pemOption('cert', options.cert);
   const key = options.key === undefined ? undefined : pemOption('key', options.key);
@@ -271,12 +303,8 @@ export function resolveSyslogOptions(url: unknown, options: SyslogSinkOptions = 
     1,
     Number.MAX_SAFE_INTEGER,
   );
-  if (
-    options.clock !== undefined &&
-    (typeof options.clock !== 'object' || typeof options.clock.now !== 'function')
-  ) {
-    throw new ConfigError('`clock` must be an object with a now() method');
-  }
+  // now(), and sleep() and random() when given: a bad one failed only at the first reconnect.
+  const clock = validateClock(options.clock);
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
     throw new ConfigError(`\`signal\` must be an AbortSignal, got ${shown(options.signal)}`);
   }
@@ -291,7 +319,7 @@ export function resolveSyslogOptions(url: unknown, options: SyslogSinkOptions = 
     maxRetryDelayMs,
     timeoutMs,
     maxUnacknowledgedBytes,
-    clock: resolveClock(options.clock),
+    clock,
     signal: options.signal,
   };
 }

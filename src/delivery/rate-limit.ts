@@ -5,6 +5,12 @@
  */
 import type { ResolvedClock } from '../core/clock.js';
 
+/**
+ * The longest single wait: Node's timers hold at most 2^31 - 1 ms, and a longer one fires after 1 ms
+ * with a warning, which made a very low rate spin (and warn) a thousand times a second.
+ */
+const MAX_WAIT_MS = 2_147_483_647;
+
 export class TokenBucket {
   readonly #rate: number;
   readonly #capacity: number;
@@ -32,7 +38,10 @@ export class TokenBucket {
   async take(signal?: AbortSignal): Promise<void> {
     this.#refill();
     while (this.#tokens < 1) {
-      await this.#clock.sleep(Math.ceil(((1 - this.#tokens) * 1000) / this.#rate), signal);
+      await this.#clock.sleep(
+        Math.min(MAX_WAIT_MS, Math.ceil(((1 - this.#tokens) * 1000) / this.#rate)),
+        signal,
+      );
       this.#refill();
     }
     this.#tokens -= 1;

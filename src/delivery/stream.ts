@@ -52,6 +52,14 @@ export class StreamTransport implements Transport {
   #tailWritten = 0;
   /** The last acknowledged tail, awaiting confirmation by a later acknowledged connection. */
   #kept: Piece[] = [];
+  /**
+   * How many pieces at the front of the tail are a kept tail put back after a lost connection: they
+   * were acknowledged once already, so the next acknowledged connection (a later one) confirms them,
+   * and only the rest of the tail becomes the kept one. Without this, a kept tail that went back into
+   * the tail was kept again with it, and a collector that lost every other connection made the kept
+   * tail (the memory, and the messages written again) grow with every message sent.
+   */
+  #tailAcknowledged = 0;
   /** Failed attempts since the last acknowledgement. */
   #attempts = 0;
   #failure: SyslogDeliveryError | undefined;
@@ -108,6 +116,7 @@ export class StreamTransport implements Transport {
     this.#tail = [...this.#kept, ...this.#tail];
     this.#tailBytes += this.#kept.reduce((sum, piece) => sum + piece.data.length, 0);
     this.#tailWritten += this.#kept.length;
+    this.#tailAcknowledged += this.#kept.length;
     this.#kept = [];
   }
 
@@ -115,6 +124,7 @@ export class StreamTransport implements Transport {
     this.#tail = [];
     this.#tailBytes = 0;
     this.#tailWritten = 0;
+    this.#tailAcknowledged = 0;
   }
 
   /** Writes the tail frames the current connection lacks; with `acknowledge`, then closes it cleanly. */
@@ -150,11 +160,13 @@ export class StreamTransport implements Transport {
         if (!acknowledge) return;
         this.#link = undefined;
         await link.closeCleanly();
-        // This clean close confirms the kept tail; the tail becomes the kept one.
-        this.#counts.sent += messagesIn(this.#kept);
+        // This clean close confirms the kept tail, and the pieces of a kept tail put back in front of
+        // the tail (acknowledged before, by an earlier connection); the rest becomes the kept one.
+        const confirmed = [...this.#kept, ...this.#tail.slice(0, this.#tailAcknowledged)];
+        this.#counts.sent += messagesIn(confirmed);
         // Confirmed: no connection reads these buffers any more (every one that did is closed).
-        for (const piece of this.#kept) piece.release();
-        this.#kept = this.#tail;
+        for (const piece of confirmed) piece.release();
+        this.#kept = this.#tail.slice(this.#tailAcknowledged);
         this.#clearTail();
         this.#attempts = 0;
         return;

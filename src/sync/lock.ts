@@ -2,12 +2,20 @@
  * The lock next to the state file (`STATE.lock`): one sync run at a time per state. It is created with
  * O_EXCL and holds the owner's pid, host, start time and, on Linux, the process's start tick (so a
  * reused pid is told apart). A lock whose process is gone (same host, pid dead or reused) is stale and
- * taken over; a live one is refused with {@link SyncLockedError}. Taking over is itself guarded by an
- * O_EXCL `STATE.lock.takeover` file, so two runs that find the same stale lock cannot both win.
+ * taken over; a live one is refused with {@link SyncLockedError}.
+ *
+ * Taking over is guarded by an O_EXCL file named after the content it may remove
+ * (`STATE.lock.takeover-<digest>`): only its holder removes a lock holding that content, after reading
+ * it again, and a content never comes back (each holds a random token), so no run removes a lock that
+ * another run has just taken. A guard whose taker died is itself stale and taken over the same way
+ * (`STATE.lock.takeover-<digest>.takeover-<digest>`), never removed by name alone: removing a stale
+ * guard by name let two runs each remove the other's guard, and then the other's fresh lock
+ * (review, 2026-12).
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, promises as fs } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { SyncLockedError } from './errors.js';
 
 export interface LockOwner {
@@ -57,14 +65,35 @@ export function staleReason(owner: Partial<LockOwner>): string | undefined {
   return undefined;
 }
 
-async function readOwner(file: string): Promise<Partial<LockOwner> | undefined> {
+/** A lock or guard file as read: its owner, and the digest that names its content. */
+interface LockFile {
+  readonly owner: Partial<LockOwner>;
+  readonly key: string;
+}
+
+/** The digest that names a lock file's content (its guard's name). */
+function contentKey(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+}
+
+async function readLockFile(file: string): Promise<LockFile | undefined> {
+  let text: string;
   try {
-    return JSON.parse(await fs.readFile(file, 'utf8')) as Partial<LockOwner>;
+    text = await fs.readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    // Unreadable or damaged: nobody can own it.
-    return {};
+    // Unreadable: nobody can own it.
+    return { owner: {}, key: 'unreadable' };
   }
+  let owner: Partial<LockOwner>;
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    owner = typeof parsed === 'object' && parsed !== null ? parsed : {};
+  } catch {
+    // Damaged: nobody can own it.
+    owner = {};
+  }
+  return { owner, key: contentKey(text) };
 }
 
 /**
@@ -105,6 +134,9 @@ function describe(owner: Partial<LockOwner>): string {
   return `pid ${String(owner.pid)} on ${String(owner.host)}, started ${String(owner.startedAt)}`;
 }
 
+/** Nested takeovers of guards whose takers died, before giving up (each level is one more death). */
+const MAX_TAKEOVER_DEPTH = 4;
+
 /**
  * Takes the lock `file`.
  * @param identity overrides of the owner's pid (tests run crashed runs in-process under dead pids).
@@ -122,43 +154,91 @@ export async function acquireLock(file: string, identity: { pid?: number } = {})
   const text = `${JSON.stringify(owner)}\n`;
   let tookOver: string | undefined;
   for (let attempt = 0; attempt < 3; attempt += 1) {
-    if (await createExclusive(file, text)) return held(file, owner, tookOver);
-    const current = await readOwner(file);
+    if (await createExclusive(file, text)) {
+      await removeDeadGuards(file, contentKey(text));
+      return held(file, owner, tookOver);
+    }
+    const current = await readLockFile(file);
     if (current === undefined) continue; // released meanwhile
-    const reason = staleReason(current);
+    const reason = staleReason(current.owner);
     if (reason === undefined) {
       throw new SyncLockedError(
-        `another sync holds the lock ${file} (${describe(current)}); if that run is gone for good, remove the file`,
+        `another sync holds the lock ${file} (${describe(current.owner)}); if that run is gone for good, remove the file`,
         file,
       );
     }
-    await takeOver(file, current, reason);
-    tookOver = `took over a stale lock (${describe(current)}): ${reason}`;
+    await removeStale(file, current.key, file, reason, 0);
+    tookOver = `took over a stale lock (${describe(current.owner)}): ${reason}`;
   }
   throw new SyncLockedError(`could not take the lock ${file}: it keeps changing hands`, file);
 }
 
-/** Removes a stale lock, unless another run took it over (or a live run took it) in the meantime. */
-async function takeOver(file: string, stale: Partial<LockOwner>, reason: string): Promise<void> {
-  const guard = `${file}.takeover`;
-  const mine = `${JSON.stringify({ pid: process.pid, host: os.hostname(), procStart: procStart(process.pid) })}\n`;
+/**
+ * Removes `file` if it still holds the content `key` (a stale lock, or the guard of a taker that
+ * died), under the guard `<file>.takeover-<key>`: only that guard's holder removes this content, so
+ * it cannot remove a lock that another run took meanwhile. A guard left by a dead taker is removed
+ * the same way, one level down.
+ * @throws {SyncLockedError} when a live run is taking it over.
+ */
+async function removeStale(
+  file: string,
+  key: string,
+  lock: string,
+  reason: string,
+  depth: number,
+): Promise<void> {
+  const guard = `${file}.takeover-${key}`;
+  const mine = `${JSON.stringify({
+    pid: process.pid,
+    host: os.hostname(),
+    startedAt: new Date().toISOString(),
+    procStart: procStart(process.pid),
+    token: randomBytes(8).toString('hex'),
+  })}\n`;
+  const busy = (): SyncLockedError =>
+    new SyncLockedError(`another sync is taking over the stale lock ${lock} (${reason})`, lock);
   if (!(await createExclusive(guard, mine))) {
-    const other = await readOwner(guard);
-    if (other !== undefined && staleReason(other) === undefined) {
-      throw new SyncLockedError(`another sync is taking over the stale lock ${file} (${reason})`, file);
+    const other = await readLockFile(guard);
+    if (other !== undefined) {
+      if (staleReason(other.owner) === undefined) throw busy();
+      if (depth >= MAX_TAKEOVER_DEPTH) {
+        throw new SyncLockedError(
+          `could not take over the stale lock ${lock} (${reason}): runs taking it over died ${depth + 1} times; remove ${lock} and ${lock}.takeover-*`,
+          lock,
+        );
+      }
+      // A taker that died mid-takeover: its guard is stale too.
+      await removeStale(guard, other.key, lock, reason, depth + 1);
     }
-    // A taker that died mid-takeover: its guard is stale too.
-    await fs.rm(guard, { force: true });
-    if (!(await createExclusive(guard, mine))) {
-      throw new SyncLockedError(`another sync is taking over the stale lock ${file} (${reason})`, file);
-    }
+    if (!(await createExclusive(guard, mine))) throw busy();
   }
   try {
-    const again = await readOwner(file);
-    if (again !== undefined && JSON.stringify(again) === JSON.stringify(stale))
-      await fs.rm(file, { force: true });
+    const again = await readLockFile(file);
+    if (again?.key === key) await fs.rm(file, { force: true });
   } finally {
+    // Ours: nobody else removes a guard whose taker is alive.
     await fs.rm(guard, { force: true });
+  }
+}
+
+/**
+ * Removes the guards that takers which died left behind, once the lock is ours (its content `key`):
+ * a guard names a content that is gone for good (each content holds a random token), so it only
+ * matters to a run that still reads that content, and such a run finds the lock changed. Private
+ * files of guards being created are removed only when their process is gone.
+ */
+async function removeDeadGuards(file: string, key: string): Promise<void> {
+  const dir = path.dirname(file);
+  const prefix = `${path.basename(file)}.takeover-`;
+  try {
+    for (const name of await fs.readdir(dir)) {
+      if (!name.startsWith(prefix) || name.startsWith(`${prefix}${key}`)) continue;
+      const temp = /\.(\d+)\.[0-9a-f]+\.tmp$/.exec(name);
+      if (temp !== null && staleReason({ host: os.hostname(), pid: Number(temp[1]) }) === undefined) continue;
+      await fs.rm(path.join(dir, name), { force: true });
+    }
+  } catch {
+    // Tidying only: a guard left behind harms nobody.
   }
 }
 
@@ -169,8 +249,8 @@ function held(file: string, owner: LockOwner, tookOver: string | undefined): Hel
     tookOver,
     release: async () => {
       try {
-        const current = await readOwner(file);
-        if (current?.token === owner.token) await fs.rm(file, { force: true });
+        const current = await readLockFile(file);
+        if (current?.owner.token === owner.token) await fs.rm(file, { force: true });
       } catch {
         // Releasing is best effort: a lock left behind is stale once this process ends.
       }
