@@ -1,4 +1,5 @@
 import { inspect } from 'node:util';
+import { redactText } from '../core/redact.js';
 import {
   AbortError,
   ApiError,
@@ -50,6 +51,11 @@ function requestOf(error: ThreatConnectError): string {
  * name the server, HTTP failures the status and the request; credentials refused say so.
  */
 export function describeError(error: unknown, context: ErrorContext = {}): string {
+  // Secrets a message shows by their form (`?access_token=…`, `TC-Token …`) are masked on the way out.
+  return redactText(describeErrorText(error, context));
+}
+
+function describeErrorText(error: unknown, context: ErrorContext): string {
   if (error instanceof CliError) return error.message;
   if (error instanceof IncompleteResultError && error.cause instanceof ThreatConnectError) {
     // A page after the first failed: its own failure, with where the listing stopped.
@@ -117,5 +123,5 @@ export function describeErrorDetail(error: unknown): string {
     }
     depth += 1;
   }
-  return `${lines.join('\n')}\n`;
+  return `${redactText(lines.join('\n'))}\n`;
 }

@@ -181,8 +181,8 @@ export interface Connection {
   close(): Promise<void>;
 }
 
-/** Messages of the file-reading errors a user can cause. */
-function fsReason(error: unknown): string {
+/** Messages of the file-reading errors a user can cause; `fallback` for any other error. */
+function fsReason(error: unknown, fallback = (error as Error).message): string {
   const code = (error as NodeJS.ErrnoException).code;
   switch (code) {
     case 'ENOENT':
@@ -193,7 +193,7 @@ function fsReason(error: unknown): string {
     case 'EISDIR':
       return 'it is a directory';
     default:
-      return (error as Error).message;
+      return fallback;
   }
 }
 
@@ -206,9 +206,21 @@ export function readFlagFile(commandName: string, flag: string, file: string): s
   }
 }
 
-/** A secret from its file: one trailing line break is dropped; an empty file is refused. */
+/**
+ * A secret from its file: one trailing line break is dropped; an empty file is refused. A file that
+ * cannot be read is reported without its path: the secret itself, given by mistake where the file
+ * belongs (`--secret-key-file <the key>`), would otherwise be printed.
+ */
 function readSecretFile(commandName: string, flag: string, file: string): string {
-  const secret = readFlagFile(commandName, flag, file).replace(/\r?\n$/, '');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    // Not the error's message as the last resort either: it names the path.
+    const reason = fsReason(error, (error as NodeJS.ErrnoException).code ?? 'error');
+    throw new CliError(commandName, `cannot read the file given to ${flag}: ${reason}`);
+  }
+  const secret = text.replace(/\r?\n$/, '');
   if (secret.length === 0) throw new CliError(commandName, `${flag} ${file} is empty`);
   return secret;
 }

@@ -1,6 +1,7 @@
 /** The `threatconnect` program: its commands, and one run of it with given arguments and I/O. */
 import { readFileSync } from 'node:fs';
 import { type Command, Command as CommanderCommand, CommanderError } from 'commander';
+import { redactText } from '../core/redact.js';
 import { CliError } from './cli-error.js';
 import { addCommand } from './commands/add.js';
 import { batchCommand } from './commands/batch.js';
@@ -56,11 +57,37 @@ export function createProgram(context: CommandContext): Command {
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
     });
+    hideUnknownOptionValues(command);
     if (command !== program && command.name() !== 'sandbox' && command.commands.length === 0) {
       command.showHelpAfterError(`(threatconnect ${fullName(command)} --help lists the options)`);
     }
   }
   return program;
+}
+
+/**
+ * commander quotes an unknown option whole, with the value glued to it: `--secret-key=<the key>` (or
+ * `--api-secret-key=…`, as a Python habit would write it) would print the secret key on stderr. The
+ * value is cut from the message: `unknown option '--secret-key=…'`, and `'-k…'` for a short option.
+ */
+export function hideUnknownOptionValue(message: string): string {
+  const quoted = /^(error: unknown option ')([\s\S]*)('[^']*)$/.exec(message);
+  if (quoted === null) return message;
+  const [, head = '', flag = '', tail = ''] = quoted;
+  let shown = flag;
+  if (flag.startsWith('--')) {
+    const eq = flag.indexOf('=');
+    if (eq >= 0) shown = `${flag.slice(0, eq)}=…`;
+  } else if (flag.startsWith('-') && flag.length > 2) {
+    shown = `${flag.slice(0, 2)}…`;
+  }
+  return `${head}${shown}${tail}`;
+}
+
+function hideUnknownOptionValues(command: Command): void {
+  const error = command.error.bind(command);
+  command.error = (message, options) =>
+    error(options?.code === 'commander.unknownOption' ? hideUnknownOptionValue(message) : message, options);
 }
 
 function fullName(command: Command): string {
@@ -92,10 +119,10 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
     }
     if (error instanceof CliError) {
       // One line, no stack: the message names the flag or the resource at fault.
-      io.stderr.write(`threatconnect ${error.command}: ${error.message}\n`);
+      io.stderr.write(`threatconnect ${error.command}: ${redactText(error.message)}\n`);
       return error.exitCode;
     }
-    io.stderr.write(`threatconnect: ${error instanceof Error ? error.message : String(error)}\n`);
+    io.stderr.write(`threatconnect: ${redactText(error instanceof Error ? error.message : String(error))}\n`);
     return 1;
   }
 }

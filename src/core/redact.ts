@@ -24,25 +24,59 @@ export interface RequestLike {
 /** The marker that replaces every secret. */
 export const REDACTED = '[REDACTED]';
 
-/** Query parameters whose values are secrets (compared case-insensitively). */
-const SECRET_QUERY_PARAMS = new Set([
+/** Names (lower-case, letters and digits only) whose values are secrets wherever they appear. */
+const SECRET_NAMES = new Set([
   'expiredtoken',
   'token',
   'apitoken',
   'secretkey',
   'secret',
   'password',
+  'passwd',
+  'pwd',
   'signature',
+  'sig',
   'authorization',
+  'auth',
+  'apikey',
+  'credential',
+  'credentials',
+  'cookie',
+  'setcookie',
 ]);
 
-/** True when a query parameter's value is a secret (`expiredToken`, `token`, `password`, …). */
-export function isSecretParam(name: string): boolean {
-  return SECRET_QUERY_PARAMS.has(name.toLowerCase());
+/**
+ * Endings that make a name secret (`access_token`, `api-token`, `X-Auth-Token`, `client_secret`,
+ * `apiSecretKey`, `proxyPassword`, `x-api-key`, `X-Amz-Signature`, `Proxy-Authorization`), compared on the lower-case name
+ * with everything but letters and digits removed. `apiTokenExpires` and `tokenType` do not end so.
+ */
+const SECRET_NAME_ENDINGS =
+  /(token|secret|secretkey|password|passwd|apikey|signature|credentials?|authorization)$/;
+
+/**
+ * True when a name (a query parameter, a header, a log field) holds a secret. Case, `_`, `-` and `.`
+ * do not matter: `expiredToken`, `TOKEN`, `access_token`, `api-key` and `Secret_Key` are all secret.
+ */
+export function isSecretName(name: string): boolean {
+  const normalized = name.toLowerCase().replace(/[^a-z0-9]/g, '');
+  return SECRET_NAMES.has(normalized) || SECRET_NAME_ENDINGS.test(normalized);
 }
 
-/** Headers whose values are secrets (lower-case). */
+/** True when a query parameter's value is a secret (`expiredToken`, `token`, `access_token`, …). */
+export function isSecretParam(name: string): boolean {
+  return isSecretName(name);
+}
+
+/** Headers whose values are secrets besides those {@link isSecretName} finds (lower-case). */
 const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key']);
+
+/**
+ * True when a header carries a secret, whatever the case of its name: `Authorization`,
+ * `Proxy-Authorization`, cookies, and any name {@link isSecretName} finds (`X-Auth-Token`, `X-Api-Key`).
+ */
+export function isSecretHeader(name: string): boolean {
+  return SECRET_HEADERS.has(name.toLowerCase()) || isSecretName(name);
+}
 
 /**
  * Masks one header value if the header carries a secret:
@@ -51,7 +85,7 @@ const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie'
  */
 export function redactHeaderValue(name: string, value: string): string {
   const lower = name.toLowerCase();
-  if (!SECRET_HEADERS.has(lower)) return value;
+  if (!isSecretHeader(lower)) return value;
   if (lower === 'authorization') {
     const hmac = /^TC\s+([^:\s]*):/.exec(value);
     if (hmac) return `TC ${hmac[1] ?? ''}:${REDACTED}`;
@@ -78,7 +112,9 @@ export function redactHeaders(headers: HeaderValues | undefined): Record<string,
  * leaving every other byte as it was (so the text still matches what went on the wire).
  */
 export function redactUrl(url: string): string {
-  let out = url.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^/?#@:]*):([^/?#@]*)@/i, `$1$2:${REDACTED}@`);
+  // The user-info ends at the last `@` of the authority (a password may hold an unencoded `@`), as
+  // URL parsers read it; the user name stays, everything after its first `:` is masked.
+  let out = url.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^/?#\\:]*):([^/?#\\]*)@/i, `$1$2:${REDACTED}@`);
   const q = out.indexOf('?');
   if (q >= 0) {
     const hash = out.indexOf('#', q);
@@ -123,5 +159,37 @@ export function redactSecrets(text: string, secrets: Iterable<string | undefined
     if (secret === undefined || secret.length === 0) continue;
     out = out.split(secret).join(REDACTED);
   }
+  return out;
+}
+
+/** `name=value` pairs of a query string inside free text, after `?`, `&` or `;`. */
+const TEXT_QUERY_PAIR = /([?&;])([^=&?#;\s"'<>]+)=([^&#;\s"'<>]*)/g;
+
+/**
+ * Masks the secrets a free text (a log message, an error line) may hold without the SDK knowing
+ * their values: secret query parameters of the URLs in it ({@link isSecretParam}), the password of a
+ * URL's user-info, `TC-Token <token>`, the signature of `TC <id>:<signature>`, and the credentials of
+ * an `Authorization: Basic|Bearer|Digest …` header written out.
+ */
+export function redactText(text: string): string {
+  let out = text.replace(TEXT_QUERY_PAIR, (whole, sep: string, rawKey: string) => {
+    let key = rawKey;
+    try {
+      key = decodeURIComponent(rawKey.replace(/\+/g, ' '));
+    } catch {
+      // Keep the raw key when it is not valid percent-encoding.
+    }
+    return isSecretParam(key) ? `${sep}${rawKey}=${REDACTED}` : whole;
+  });
+  out = out.replace(
+    /\b([a-z][a-z0-9+.-]*:\/\/)([^/?#\\:\s@]*(?:@[^/?#\\:\s@]*)*):([^/?#\\\s]*)@/gi,
+    `$1$2:${REDACTED}@`,
+  );
+  out = out.replace(/\bTC-Token\s+(?!\[REDACTED\])[^\s"',;)]+/g, `TC-Token ${REDACTED}`);
+  out = out.replace(/\bTC\s+([^\s:"']+):(?!\[REDACTED\])[A-Za-z0-9+/]{16,}={0,2}/g, `TC $1:${REDACTED}`);
+  out = out.replace(
+    /(authorization["']?\s*[:=]\s*["']?)(Basic|Bearer|Digest)\s+(?!\[REDACTED\])[^\s"',;]+/gi,
+    `$1$2 ${REDACTED}`,
+  );
   return out;
 }

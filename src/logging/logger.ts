@@ -11,9 +11,11 @@
  * pino logger's own level is always the lowest level of its destinations, recomputed on every
  * change, so no record is dropped before it reaches a destination.
  *
- * Secrets: the `authorization`, `proxy-authorization`, `proxy.password`, `secretKey` and token
- * fields are redacted by pino, and the values returned by the `secrets` option are replaced by
- * `[REDACTED]` in every message and string field before it is written.
+ * Secrets: fields named like a secret (`authorization`, `proxy-authorization`, `password`,
+ * `secretKey`, tokens; any case, at any depth) are redacted, the values returned by the `secrets`
+ * option are replaced by `[REDACTED]` in every message and string field, and so are the secrets a
+ * text shows by its form (`?access_token=…`, `TC-Token …`, `TC <id>:<signature>`) before it is written.
+ * pino's path redaction stays as a backstop.
  */
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -23,7 +25,7 @@ import type pino from 'pino';
 import { type ConsoleLevel, LOG_LEVELS, type LogLevel } from '../core/config-types.js';
 import { validateConsoleLevel, validateLogFile, validateLogLevel } from '../core/validators.js';
 import { ConfigError } from '../core/errors.js';
-import { REDACTED, redactSecrets } from '../core/redact.js';
+import { isSecretName, REDACTED, redactSecrets, redactText } from '../core/redact.js';
 
 /**
  * pino, loaded the first time a record is written or a log file is set: a run that logs nothing (a
@@ -145,25 +147,41 @@ function levelRank(level: LogLevel): number {
   return LOG_LEVELS.indexOf(level);
 }
 
+/** A text with the known secret values and the recognisable ones ({@link redactText}) masked. */
+function scrubText(text: string, secrets: readonly string[]): string {
+  return redactText(secrets.length > 0 ? redactSecrets(text, secrets) : text);
+}
+
+/**
+ * A copy of a record's fields that holds no secret: every field whose name is a secret's
+ * ({@link isSecretName}: `authorization`, `AUTHORIZATION`, `x-api-key`, `api_secret_key`, any case,
+ * at any depth) is `[REDACTED]`, and every string is scrubbed ({@link scrubText}). pino's own path
+ * redaction is case-sensitive and stops two levels down, so it is only a backstop.
+ */
 function scrubValue(
   value: unknown,
   secrets: readonly string[],
   ancestors: Set<object>,
   depth: number,
 ): unknown {
-  if (typeof value === 'string') return redactSecrets(value, secrets);
+  if (typeof value === 'string') return scrubText(value, secrets);
   if (typeof value !== 'object' || value === null) return value;
   if (depth > 8) return '[Object]';
   // A copy with the cycles cut, so no unscrubbed original is reachable from it.
   if (ancestors.has(value)) return '[Circular]';
-  if (value instanceof Error) return { name: value.name, message: redactSecrets(value.message, secrets) };
+  if (value instanceof Error) return { name: value.name, message: scrubText(value.message, secrets) };
   ancestors.add(value);
   let out: unknown;
   if (Array.isArray(value)) {
     out = value.map((v: unknown) => scrubValue(v, secrets, ancestors, depth + 1));
   } else {
     const copy: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) copy[k] = scrubValue(v, secrets, ancestors, depth + 1);
+    for (const [k, v] of Object.entries(value)) {
+      copy[k] =
+        isSecretName(k) && v !== undefined && v !== null
+          ? REDACTED
+          : scrubValue(v, secrets, ancestors, depth + 1);
+    }
     out = copy;
   }
   ancestors.delete(value);
@@ -283,17 +301,22 @@ export class SdkLogger implements Logger {
 
   #write(level: LogLevel, message: string, fields: LogFields | undefined): void {
     if (!this.isLevelEnabled(level)) return;
-    const secrets = [...(this.#secrets?.() ?? [])].filter(
-      (s): s is string => s !== undefined && s.length > 0,
-    );
-    const text = secrets.length > 0 ? redactSecrets(message, secrets) : message;
+    const known = new Set<string>();
+    for (const secret of this.#secrets?.() ?? []) {
+      if (secret === undefined || secret.length === 0) continue;
+      // Also as it goes in a URL (`expiredToken=APIV2%3A…`, a form-encoded `+` for a space).
+      const encoded = encodeURIComponent(secret);
+      known.add(secret).add(encoded).add(encoded.replace(/%20/g, '+'));
+    }
+    // Longest first, so that no secret is only half replaced because a shorter one was inside it.
+    const secrets = [...known].sort((a, b) => b.length - a.length);
+    const text = scrubText(message, secrets);
     const method = PINO_LEVEL[level];
     this.#pino ??= this.#build();
     if (fields === undefined) {
       this.#pino[method](text);
     } else {
-      const clean = secrets.length > 0 ? (scrubValue(fields, secrets, new Set(), 0) as object) : fields;
-      this.#pino[method](clean, text);
+      this.#pino[method](scrubValue(fields, secrets, new Set(), 0) as object, text);
     }
   }
 

@@ -198,7 +198,8 @@ class ReportState {
     else if (!SUCCESS_STATUSES.has(status)) failMessage = bodyText(end.responseBody) ?? '';
     const entry = new RequestEntry({
       method,
-      requestUri: start.requestUri,
+      // The URI as the caller wrote it may carry a query too (`/v2/x?token=…`).
+      requestUri: start.requestUri === undefined ? undefined : redactUrl(start.requestUri),
       url: redactUrl(start.url),
       status,
       error,
