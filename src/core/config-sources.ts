@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { ClientOptions } from './config-types.js';
 import { ConfigError } from './errors.js';
+import { maskingSecrets } from './secret-errors.js';
 import { parseIni } from './ini.js';
 import {
   describeValue,
@@ -50,6 +51,11 @@ export function readEnvOptions(
       `the environment must be an object such as process.env, got ${describeValue(given)}`,
     );
   }
+  // A secret set in the wrong variable (`TC_API_BASE_URL`) would be shown by that variable's message.
+  return maskingSecrets([env.TC_API_SECRET_KEY, env.TC_API_TOKEN], () => envOptions(env));
+}
+
+function envOptions(env: Readonly<Record<string, string | undefined>>): Partial<ClientOptions> {
   const get = (name: string): string | undefined => {
     const value = env[name];
     return value === undefined || value.length === 0 ? undefined : value;
@@ -93,6 +99,10 @@ export function configOptionsFromIni(text: string, source = 'tc.conf'): ClientOp
   const sections = parseIni(text, source);
   const section = sections[CONFIG_FILE_SECTION];
   if (section === undefined) throw new ConfigError(`${source} has no [${CONFIG_FILE_SECTION}] section`);
+  return maskingSecrets([section.api_secret_key, section.api_token], () => iniOptions(section, source));
+}
+
+function iniOptions(section: Readonly<Record<string, string>>, source: string): ClientOptions {
   const label = (key: string): string => `\`${key}\` in ${source}`;
   const value = (key: string): string | undefined => {
     const v = section[key];
@@ -143,6 +153,15 @@ export function readConfigFileOptions(path: string): Partial<ClientOptions> {
   const sections = parseIni(readTextFile(path, 'config file'), source);
   const section = sections[CONFIG_FILE_SECTION];
   if (section === undefined) throw new ConfigError(`${source} has no [${CONFIG_FILE_SECTION}] section`);
+  return maskingSecrets([section.api_secret_key, section.api_token], () =>
+    partialIniOptions(section, source),
+  );
+}
+
+function partialIniOptions(
+  section: Readonly<Record<string, string>>,
+  source: string,
+): Partial<ClientOptions> {
   const label = (key: string): string => `\`${key}\` in ${source}`;
   const value = (key: string): string | undefined => {
     const v = section[key];

@@ -20,6 +20,7 @@ import {
   type SettableOptions,
 } from './config-types.js';
 import { ConfigError } from './errors.js';
+import { maskingSecrets } from './secret-errors.js';
 import {
   describeValue,
   hideSecret,
@@ -148,6 +149,10 @@ const DEFAULT_SETTABLE: SettableResolved = {
  */
 export function resolveConfig(options: Partial<ClientOptions>): ResolvedConfig {
   checkObject(options, 'options');
+  return maskingSecrets(secretsGiven(options), () => resolveChecked(options));
+}
+
+function resolveChecked(options: Partial<ClientOptions>): ResolvedConfig {
   checkKeys(options, OPTION_KEYS, 'option');
   const auth = resolveAuth(options);
   const defaultOrg = validateDefaultOrg(required(options, 'defaultOrg'));
@@ -173,8 +178,16 @@ export function updateConfig(
   options: { readonly requireValues?: boolean } = {},
 ): ResolvedConfig {
   checkObject(patch, 'settings');
-  checkKeys(patch, SETTABLE_KEYS, 'setting');
-  const settable = applySettable(patch, config, Object.keys(patch), options.requireValues === true);
+  const { auth, proxy } = config;
+  const secrets = [
+    ...secretsGiven(patch),
+    auth.kind === 'hmac' ? auth.secretKey : auth.apiToken,
+    proxy?.password,
+  ];
+  const settable = maskingSecrets(secrets, () => {
+    checkKeys(patch, SETTABLE_KEYS, 'setting');
+    return applySettable(patch, config, Object.keys(patch), options.requireValues === true);
+  });
   return Object.freeze({
     auth: config.auth,
     defaultOrg: config.defaultOrg,
@@ -182,4 +195,22 @@ export function updateConfig(
     ...settable,
     clock: config.clock,
   });
+}
+
+/** The secrets among options as given (before they are checked): the secret key, the token, the proxy's password. */
+function secretsGiven(options: object): string[] {
+  const o = options as Record<string, unknown>;
+  const found: unknown[] = [o.secretKey, o.apiToken];
+  const proxy = o.proxy;
+  if (typeof proxy === 'object' && proxy !== null) found.push((proxy as Record<string, unknown>).password);
+  else if (typeof proxy === 'string' && URL.canParse(proxy)) {
+    const { password } = new URL(proxy);
+    found.push(password);
+    try {
+      found.push(decodeURIComponent(password));
+    } catch {
+      // Not valid percent-encoding: the raw form is enough.
+    }
+  }
+  return found.filter((v): v is string => typeof v === 'string' && v.length >= 4);
 }

@@ -11,7 +11,7 @@
 import { inspect } from 'node:util';
 import { describeValue } from './validators.js';
 import { isResourceType, type ResourceType, resourceTypeName } from './enums.js';
-import { isSecretParam, REDACTED, redactHeaderValue } from './redact.js';
+import { isSecretParam, REDACTED, redactHeaderValue, redactUrl } from './redact.js';
 import { ValidationError } from './errors.js';
 import { heading, pyStr, row, titleBar } from './py-text.js';
 import { buildPathAndQuery, wireParams } from './url.js';
@@ -439,7 +439,10 @@ export class RequestObject {
     lines.push(row('Result Start', pyStr(this.#resultStart)));
     lines.push('', heading('HTTP Settings'));
     lines.push(row('HTTP Method', this.#httpMethod));
-    lines.push(row('Request URI', pyStr(this.#requestUri)));
+    // A URI written with its own query may carry a secret (`/v2/x?token=…`), masked as payload rows are.
+    lines.push(
+      row('Request URI', pyStr(this.#requestUri === undefined ? undefined : redactUrl(this.#requestUri))),
+    );
     lines.push(row('Content Type', pyStr(this.#contentType)));
     lines.push(row('Body', describeBody(this.#body)));
     if (this.#headers.size > 0) {
