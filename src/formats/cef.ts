@@ -9,7 +9,7 @@ import { ValidationError } from '../core/errors.js';
 import { compatCef } from './compat.js';
 import type { LooseRecord } from './loose.js';
 import { type FormatOptions, formatSettings } from './options.js';
-import { checkRecord, type IndicatorRecord, isGroupRecord } from './records.js';
+import { checkRecord, type IndicatorRecord, isGroupRecord, recordOf } from './records.js';
 import {
   confidenceField,
   flagsField,
@@ -178,7 +178,8 @@ export function cefLine(record: IndicatorRecord): string {
  * One indicator as a CEF line, without a line ending (decisions.md 3.1). With
  * `{ compat: 'python-sdk' }`, the original's line instead (decisions.md 3.2): not valid CEF.
  */
-export function formatCef(record: IndicatorRecord, options?: FormatOptions): string {
+export function formatCef(value: IndicatorRecord, options?: FormatOptions): string {
+  const record = recordOf(value);
   checkIndicator(record, 'CEF');
   return cefText(record, options);
 }

@@ -7,7 +7,7 @@ import { ValidationError } from '../core/errors.js';
 import { compatCsv } from './compat.js';
 import type { LooseRecord } from './loose.js';
 import { describe, type FormatOptions, formatSettings } from './options.js';
-import { checkRecord, type FormatRecord, isGroupRecord } from './records.js';
+import { checkRecord, type FormatRecord, isGroupRecord, recordOf } from './records.js';
 import { csvField } from './text.js';
 import { hashText, intText, ratingText, stringText } from './values.js';
 
@@ -76,7 +76,8 @@ export function csvLine(record: FormatRecord): string {
  * One record as a CSV record (`indicator.csv`), without a line ending. With
  * `{ compat: 'python-sdk' }`, the original's text: a file gives one row per hash, joined by CRLF.
  */
-export function formatCsv(record: FormatRecord, options?: FormatOptions): string {
+export function formatCsv(value: FormatRecord, options?: FormatOptions): string {
+  const record = recordOf(value);
   checkRecord(record);
   return formatSettings('csv', options).compat ? compatCsv(record) : csvLine(record);
 }

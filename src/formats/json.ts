@@ -4,7 +4,7 @@
  */
 import { compatJson } from './compat.js';
 import { type FormatOptions, formatSettings } from './options.js';
-import { checkRecord, type FormatRecord, field, fieldsOf } from './records.js';
+import { checkRecord, type FormatRecord, field, fieldsOf, recordOf } from './records.js';
 import { jsonString, pyFloat } from './text.js';
 import { stringify } from './values.js';
 
@@ -37,7 +37,8 @@ export function jsonLine(record: FormatRecord): string {
  * One record as compact JSON text (`indicator.json`), without a line ending. With
  * `{ compat: 'python-sdk' }`, the seed page's form: sorted keys, 4-space indentation, several lines.
  */
-export function formatJson(record: FormatRecord, options?: FormatOptions): string {
+export function formatJson(value: FormatRecord, options?: FormatOptions): string {
+  const record = recordOf(value);
   checkRecord(record);
   return formatSettings('json', options).compat ? compatJson(record) : jsonLine(record);
 }

@@ -6,7 +6,7 @@
 import { compatKeyval } from './compat.js';
 import { type FormatOptions, formatSettings } from './options.js';
 import type { LooseRecord } from './loose.js';
-import { checkRecord, type FormatRecord, field, fieldsOf, isGroupRecord } from './records.js';
+import { checkRecord, type FormatRecord, field, fieldsOf, isGroupRecord, recordOf } from './records.js';
 import { keyvalValue } from './text.js';
 import { valueText } from './values.js';
 
@@ -90,7 +90,8 @@ export function keyvalLine(record: FormatRecord): string {
  * One record as a KeyVal line, without a line ending. With `{ compat: 'python-sdk' }`, the original's
  * line (unescaped, `None` for nulls, a trailing space).
  */
-export function formatKeyval(record: FormatRecord, options?: FormatOptions): string {
+export function formatKeyval(value: FormatRecord, options?: FormatOptions): string {
+  const record = recordOf(value);
   checkRecord(record);
   return formatSettings('keyval', options).compat ? compatKeyval(record) : keyvalLine(record);
 }

@@ -10,7 +10,7 @@ import { checkIndicator } from './cef.js';
 import { compatLeef } from './compat.js';
 import type { LooseRecord } from './loose.js';
 import { formatSettings, type LeefOptions, type LeefSettings } from './options.js';
-import type { IndicatorRecord } from './records.js';
+import { type IndicatorRecord, recordOf } from './records.js';
 import { isoToEpochMs, LEEF_TIME_FORMAT, leefTime } from './dates.js';
 import { leef2Value, leefValue } from './text.js';
 import { hashText, intText, ratingText, severity, stringText } from './values.js';
@@ -133,7 +133,8 @@ export function leefFormatter(settings: LeefSettings): (record: IndicatorRecord)
  * `{ version: '2.0', delimiter }` for LEEF 2.0. With `{ compat: 'python-sdk' }`, the original's line
  * instead (decisions.md 3.2): not valid LEEF.
  */
-export function formatLeef(record: IndicatorRecord, options?: LeefOptions): string {
+export function formatLeef(value: IndicatorRecord, options?: LeefOptions): string {
+  const record = recordOf(value);
   checkIndicator(record, 'LEEF');
   if (options === undefined) return leefLine(record);
   return leefFormatter(formatSettings('leef', options))(record);

@@ -151,6 +151,33 @@ export type GroupRecord =
 /** What the formatters take. */
 export type FormatRecord = IndicatorRecord | GroupRecord;
 
+/**
+ * @internal The method by which an SDK object (an indicator or a group of `tc.indicators()`,
+ * `tc.adversaries()`, …) gives its format record. The format functions call it, so that
+ * `formatCef(indicator)` or `formatStream(container.stream(), 'csv')` print an object as its own
+ * `cef`, `csv`, … properties do. Without it, an object passes for a record (its `type`, `id`,
+ * `ownerName`, … are there) but lacks the record's value fields (`hostName`, `ip`, …) and `weblink`
+ * (objects have `webLink`), which would silently print as empty.
+ */
+export const FORMAT_RECORD: unique symbol = Symbol.for('threatconnect.formatRecord');
+
+/** @internal An object that gives its own format record (the SDK's indicator and group objects). */
+export interface FormatRecordSource {
+  [FORMAT_RECORD](): FormatRecord;
+}
+
+/**
+ * @internal The record to print for `value`: an SDK object's own format record, else `value` itself
+ * (a plain record, or something the checks will refuse).
+ */
+export function recordOf<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && FORMAT_RECORD in value) {
+    const source = (value as Partial<FormatRecordSource>)[FORMAT_RECORD];
+    if (typeof source === 'function') return source.call(value) as T;
+  }
+  return value;
+}
+
 /** A field value as the records hold it. */
 export type FieldValue = string | number | boolean | null;
 
@@ -267,7 +294,8 @@ export function checkRecord(record: unknown, what = 'record'): asserts record is
  * The record's object (`indicator.data`): every field of its type in sorted order, `null` for the
  * missing ones. Values are copied as they are: numbers stay numbers (a rating of 1.0 is `1`).
  */
-export function recordData(record: FormatRecord): RecordData {
+export function recordData(value: FormatRecord): RecordData {
+  const record = recordOf(value);
   checkRecord(record);
   const { keys } = fieldsOf(record);
   const out: Record<string, FieldValue> = {};

@@ -12,7 +12,7 @@ import { jsonLine } from './json.js';
 import { keyvalLine } from './keyval.js';
 import { leefFormatter } from './leef.js';
 import { describe, type FormatName, formatSettings, type LeefOptions } from './options.js';
-import { checkRecord, type FormatRecord, isGroupRecord } from './records.js';
+import { checkRecord, type FormatRecord, isGroupRecord, recordOf } from './records.js';
 
 export type { FormatName } from './options.js';
 
@@ -54,35 +54,40 @@ export function createFormatter(
   switch (format) {
     case 'leef': {
       const line = leefFormatter(settings);
-      return (record) => {
+      return (value) => {
+        const record = recordOf(value);
         checkIndicator(record, 'LEEF');
         return line(record);
       };
     }
     case 'cef': {
       const line = compat ? compatCef : cefLine;
-      return (record) => {
+      return (value) => {
+        const record = recordOf(value);
         checkIndicator(record, 'CEF');
         return line(record);
       };
     }
     case 'csv': {
       const line = compat ? compatCsv : csvLine;
-      return (record) => {
+      return (value) => {
+        const record = recordOf(value);
         checkRecord(record);
         return line(record);
       };
     }
     case 'keyval': {
       const line = compat ? compatKeyval : keyvalLine;
-      return (record) => {
+      return (value) => {
+        const record = recordOf(value);
         checkRecord(record);
         return line(record);
       };
     }
     case 'json': {
       const line = compat ? compatJson : jsonLine;
-      return (record) => {
+      return (value) => {
+        const record = recordOf(value);
         checkRecord(record);
         return line(record);
       };
@@ -148,7 +153,8 @@ class LineWriter {
     return '';
   }
 
-  line(record: FormatRecord): string {
+  line(value: FormatRecord): string {
+    const record = recordOf(value);
     const index = this.#index;
     this.#index += 1;
     let text: string;

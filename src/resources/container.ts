@@ -4,11 +4,12 @@
  * are identified by id: an id already known gives the same object again.
  */
 import { inspect } from 'node:util';
-import type { ResourceType } from '../core/enums.js';
+import { indicatorTypeName, type ResourceType, resourceTypeName } from '../core/enums.js';
 import type { ContainerKind } from '../filters/definitions.js';
 import { type Filter, FilterObject } from '../filters/filter.js';
 import type { FilterTarget } from '../filters/requests.js';
-import { AbortError } from '../core/errors.js';
+import { AbortError, ValidationError } from '../core/errors.js';
+import { describeValue } from '../core/validators.js';
 import type { ResourceContext } from './context.js';
 import { ObjectStream } from './object-stream.js';
 import {
@@ -59,6 +60,15 @@ export abstract class Container<T extends Retrieved, K extends ContainerKind> im
 
   /** A new filter object; API filters in it are OR'd, post filters AND'd. */
   addFilter(): Filter<K> {
+    // An argument is refused, not ignored: only `tc.indicators()` has typed filter objects, and a
+    // JavaScript caller's `tc.adversaries().addFilter(IndicatorType.HOSTS)` would otherwise filter nothing.
+    // eslint-disable-next-line prefer-rest-params
+    const given: unknown = arguments[0];
+    if (arguments.length > 0 && given !== undefined) {
+      throw new ValidationError(
+        `addFilter takes no argument on a container of ${resourceTypeName(this.#spec.resourceType) ?? 'this type'}: only tc.indicators() has typed filter objects (addFilter(IndicatorType.X)), got ${indicatorTypeName(given) ?? describeValue(given)}`,
+      );
+    }
     // A filter object has every filter; the view shows the container's (a missing one throws).
     return this.filterFor(this.#spec.target) as unknown as Filter<K>;
   }

@@ -6,7 +6,8 @@
  * and for documents and signatures their contents (`upload()`, `download()`; sdk-behaviour.md 5).
  */
 import type { FormatOptions, RecordData } from '../formats/index.js';
-import { clientCompat, groupOutput } from './output.js';
+import { FORMAT_RECORD, type GroupRecord } from '../formats/records.js';
+import { clientCompat, groupOutput, groupRecord } from './output.js';
 import type { Readable } from 'node:stream';
 import { inspect } from 'node:util';
 import { InvalidResponseError, ValidationError } from '../core/errors.js';
@@ -68,6 +69,10 @@ export class Group extends GroupFields {
   /** The object `json` prints. */
   get data(): RecordData {
     return groupOutput.data(this);
+  }
+  /** @internal The format record, so that `formatCsv(group)` and the streams print this object as `csv` does. */
+  [FORMAT_RECORD](): GroupRecord {
+    return groupRecord(this);
   }
   /** This group as one CSV row (`formatCsv`). */
   toCsv(options: FormatOptions = clientCompat(this)): string {

@@ -4,7 +4,8 @@
  * 8.2; the shared write side is in item.ts).
  */
 import type { FormatOptions, LeefOptions, RecordData } from '../formats/index.js';
-import { clientCompat, indicatorOutput } from './output.js';
+import { FORMAT_RECORD, type IndicatorRecord } from '../formats/records.js';
+import { clientCompat, indicatorOutput, indicatorRecord } from './output.js';
 import { inspect } from 'node:util';
 import type { IndicatorType } from '../core/enums.js';
 import { ValidationError } from '../core/errors.js';
@@ -87,6 +88,10 @@ export class Indicator extends IndicatorData {
   /** The object `json` prints. */
   get data(): RecordData {
     return indicatorOutput.data(this);
+  }
+  /** @internal The format record, so that `formatCef(indicator)` and the streams print this object as `cef` does. */
+  [FORMAT_RECORD](): IndicatorRecord {
+    return indicatorRecord(this);
   }
   /** This indicator as one CEF line (`formatCef`). */
   toCef(options: FormatOptions = clientCompat(this)): string {

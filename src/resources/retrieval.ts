@@ -249,17 +249,23 @@ export async function* streamFilterObject<T extends Retrieved>(
   }
   const owners = filter.owners.length > 0 ? filter.owners : [defaultOrg];
   const requests = filter.apiRequests.length > 0 ? filter.apiRequests : [filter.defaultRequest];
-  // One report entry per post filter and owner, as the original counted them.
-  for (let i = 0; i < owners.length; i += 1) {
-    for (const p of post) {
-      recorder.recordPostFilter({
-        description: p.description,
-        filter: p.filter,
-        method: p.method,
-        operator: p.operator,
-      });
+  // One report entry per post filter and owner, as the original counted them, recorded after the
+  // filter object's requests as the original did (it applied them to each owner's results), so that
+  // iterating `tc.report` lists a request before the post filters that narrowed its results. A walk
+  // that fails records none, as the original raised before recording them; one the caller ends early
+  // records them, as they ran on what it got.
+  const recordPostFilters = () => {
+    for (let i = 0; i < owners.length; i += 1) {
+      for (const p of post) {
+        recorder.recordPostFilter({
+          description: p.description,
+          filter: p.filter,
+          method: p.method,
+          operator: p.operator,
+        });
+      }
     }
-  }
+  };
   // The ids seen, for the union of the requests and owners. One request cannot give an object twice
   // when it is sent once, or once per owner with the owner check telling the owners apart (an object
   // has one owner): then only objects without an owner are remembered, and memory stays flat.
@@ -281,19 +287,27 @@ export async function* streamFilterObject<T extends Retrieved>(
       return true;
     };
   };
-  for (const spec of requests) {
-    if (spec.ownerAllowed) {
-      for (const owner of owners) {
-        for await (const batch of fetchRequest(plan, spec, owner, options, include, keeper([owner]))) {
+  let failed = false;
+  try {
+    for (const spec of requests) {
+      if (spec.ownerAllowed) {
+        for (const owner of owners) {
+          for await (const batch of fetchRequest(plan, spec, owner, options, include, keeper([owner]))) {
+            yield batch;
+          }
+        }
+      } else {
+        // Sent once; its results are kept for each owner whose name matches (decisions.md 1.7).
+        for await (const batch of fetchRequest(plan, spec, undefined, options, include, keeper(owners))) {
           yield batch;
         }
       }
-    } else {
-      // Sent once; its results are kept for each owner whose name matches (decisions.md 1.7).
-      for await (const batch of fetchRequest(plan, spec, undefined, options, include, keeper(owners))) {
-        yield batch;
-      }
     }
+  } catch (error) {
+    failed = true;
+    throw error;
+  } finally {
+    if (!failed) recordPostFilters();
   }
 }
 
