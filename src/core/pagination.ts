@@ -26,6 +26,17 @@ export interface FetchedWindow<P> {
   readonly total?: number | undefined;
 }
 
+/**
+ * What `fetchWindow` may return instead: a window whose answer has arrived but is read (its body
+ * parsed) only when its turn comes, in order. A page that waits behind others then waits as its
+ * bytes, not as the objects parsed from them: those would live long enough to be promoted to V8's
+ * old generation, which only a full collection frees, while parsed at their turn they die young
+ * (docs/filters.md, "Performance"). A `read()` that throws fails the walk at that window's turn.
+ */
+export interface ArrivedWindow<P> {
+  readonly read: () => FetchedWindow<P>;
+}
+
 /** One page as {@link paginate} yields it. */
 export interface PaginatedPage<P> extends PageWindow {
   readonly page: P;
@@ -40,7 +51,14 @@ export interface PaginateOptions<P> {
   readonly concurrency: number;
   readonly signal?: AbortSignal | undefined;
   /** Fetches one window; `signal` fires when the walk ends early. */
-  readonly fetchWindow: (window: PageWindow, signal: AbortSignal) => Promise<FetchedWindow<P>>;
+  readonly fetchWindow: (
+    window: PageWindow,
+    signal: AbortSignal,
+  ) => Promise<FetchedWindow<P> | ArrivedWindow<P>>;
+}
+
+function readWindow<P>(fetched: FetchedWindow<P> | ArrivedWindow<P>): FetchedWindow<P> {
+  return 'read' in fetched ? fetched.read() : fetched;
 }
 
 function checkWindow(fetched: FetchedWindow<unknown>, start: number, limit: number, total: number): void {
@@ -55,7 +73,7 @@ function checkWindow(fetched: FetchedWindow<unknown>, start: number, limit: numb
 
 interface Pending<P> {
   readonly start: number;
-  readonly promise: Promise<FetchedWindow<P>>;
+  readonly promise: Promise<FetchedWindow<P> | ArrivedWindow<P>>;
 }
 
 /**
@@ -94,7 +112,9 @@ export async function* paginate<P>(options: PaginateOptions<P>): AsyncGenerator<
   signal?.addEventListener('abort', forward, { once: true });
   const pending: Pending<P>[] = [];
   try {
-    const first = await options.fetchWindow({ resultStart: 0, resultLimit: limit }, controller.signal);
+    const first = readWindow(
+      await options.fetchWindow({ resultStart: 0, resultLimit: limit }, controller.signal),
+    );
     const total = first.total ?? first.itemCount;
     checkWindow(first, 0, limit, total);
     // Without a total the listing is not paged (rest-api-v2.md 4.1: `/indicators/{t}/{v}/owners`,
@@ -121,7 +141,7 @@ export async function* paginate<P>(options: PaginateOptions<P>): AsyncGenerator<
     throwIfAborted(signal);
     yield { page: first.page, resultStart: 0, resultLimit: limit, resultCount: total };
     for (let next = pending.shift(); next !== undefined; next = pending.shift()) {
-      const fetched = await next.promise;
+      const fetched = readWindow(await next.promise);
       checkWindow(fetched, next.start, limit, total);
       if (launch()) await sendTurn();
       throwIfAborted(signal);

@@ -13,7 +13,7 @@ import {
   ValidationError,
   throwIfAborted,
 } from '../core/errors.js';
-import { paginate } from '../core/pagination.js';
+import { type FetchedWindow, paginate } from '../core/pagination.js';
 import { redactUrl } from '../core/redact.js';
 import { type RequestObject, requestParams, requestTarget } from '../core/request-object.js';
 import { ApiResponse } from '../core/response.js';
@@ -79,6 +79,38 @@ export interface Requester {
 
 /** A page of {@link Requester.listing}: an {@link ApiPage} without its response. */
 export type ListingPage<T = unknown> = Omit<ApiPage<T>, 'response'>;
+
+/** A page as read, before its window is added: with its response for `pages()`, without for `listing()`. */
+type PageBody<T> = Pick<ApiPage<T>, 'data' | 'items'> & { response?: ApiResponse };
+
+/** The name of the array the listing's first page holds its items under, once read. */
+interface ArrayKey {
+  name?: string | undefined;
+}
+
+/**
+ * A listing page's items and `resultCount`. Every page names the array the first one did, so an
+ * empty page finds no array of its own; a page of one item may hold it as an object rather than an
+ * array (rest-api-v2.md 3.1).
+ */
+function readPage<T>(
+  response: ApiResponse,
+  withResponse: boolean,
+  key: ArrayKey,
+): FetchedWindow<PageBody<T>> {
+  const data = response.json<{ data?: Record<string, unknown> }>().data ?? {};
+  key.name ??=
+    Object.keys(data).find((name) => Array.isArray(data[name])) ??
+    Object.keys(data).find((name) => isRecord(data[name]));
+  const raw = key.name === undefined ? undefined : data[key.name];
+  const items = (Array.isArray(raw) ? raw : isRecord(raw) ? [raw] : []) as T[];
+  const count = data.resultCount;
+  return {
+    page: withResponse ? { response, data, items } : { data, items },
+    itemCount: items.length,
+    total: typeof count === 'number' ? count : undefined,
+  };
+}
 
 /** Dependencies of {@link PipelineRequester}. */
 export interface PipelineRequesterDeps {
@@ -168,7 +200,7 @@ export class PipelineRequester implements Requester {
     // The window is the iterator's: a resultLimit/resultStart of the request object would be sent
     // twice, and the server would read the first one.
     const params = ro.payloadEntries().filter(([key]) => key !== 'resultLimit' && key !== 'resultStart');
-    let key: string | undefined;
+    const arrayKey: ArrayKey = {};
     const pages = paginate({
       resultLimit: config.apiResultLimit,
       concurrency: concurrency ?? config.concurrency,
@@ -216,21 +248,8 @@ export class PipelineRequester implements Requester {
             cause: error,
           });
         }
-        const envelope = response.json<{ data?: Record<string, unknown> }>();
-        const data = envelope.data ?? {};
-        // Every page names the array the first one did, so an empty page finds no array of its own.
-        // A page of one item may hold it as an object rather than an array (rest-api-v2.md 3.1).
-        key ??=
-          Object.keys(data).find((name) => Array.isArray(data[name])) ??
-          Object.keys(data).find((name) => isRecord(data[name]));
-        const raw = key === undefined ? undefined : data[key];
-        const items = (Array.isArray(raw) ? raw : isRecord(raw) ? [raw] : []) as T[];
-        const count = data.resultCount;
-        return {
-          page: withResponse ? { response, data, items } : { data, items },
-          itemCount: items.length,
-          total: typeof count === 'number' ? count : undefined,
-        };
+        // Read at the window's turn, in order (see `ArrivedWindow`).
+        return { read: () => readPage<T>(response, withResponse, arrayKey) };
       },
     });
     for await (const { page, resultStart, resultLimit, resultCount } of pages) {

@@ -7,7 +7,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { IncompleteResultError } from '../../../src/core/errors.js';
-import { type FetchedWindow, type PageWindow, paginate } from '../../../src/core/pagination.js';
+import {
+  type ArrivedWindow,
+  type FetchedWindow,
+  type PageWindow,
+  type PaginatedPage,
+  paginate,
+} from '../../../src/core/pagination.js';
 
 interface Deferred {
   readonly window: PageWindow;
@@ -60,6 +66,10 @@ function controlledListing(total: number) {
     },
   };
 }
+
+/** The page a step of the walk gave, if any. */
+const yielded = <P>(step: IteratorResult<PaginatedPage<P>>): PaginatedPage<P> | undefined =>
+  step.done === true ? undefined : step.value;
 
 /**
  * Turns of the event loop enough for the walk to settle: after launching windows it gives the loop
@@ -301,5 +311,62 @@ describe('paginate', () => {
       pages.push(page);
     }
     assert.deepEqual(pages, [{ page: [], resultStart: 0, resultLimit: 10, resultCount: 0 }]);
+  });
+
+  it('an arrived window is read at its turn, in order, not when its answer comes', async () => {
+    // Windows at 10 and 20 arrive before the caller asks for more, and out of order; each is read only
+    // when the walk reaches it, after the caller has let go of the page before it.
+    const events: string[] = [];
+    const arrivals = new Map<number, () => void>();
+    const fetchWindow = (window: PageWindow) =>
+      new Promise<ArrivedWindow<number[]>>((resolve) => {
+        const start = window.resultStart;
+        arrivals.set(start, () => {
+          events.push(`arrived ${start}`);
+          resolve({
+            read: () => {
+              events.push(`read ${start}`);
+              const items = Array.from({ length: Math.min(10, 30 - start) }, (_, i) => start + i);
+              return { page: items, itemCount: items.length, ...(start === 0 ? { total: 30 } : {}) };
+            },
+          });
+        });
+      });
+    const iterator = paginate<number[]>({ resultLimit: 10, concurrency: 2, fetchWindow });
+    const first = iterator.next();
+    await tick();
+    arrivals.get(0)?.();
+    assert.deepEqual(yielded(await first)?.page, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    events.push('handled 0');
+    arrivals.get(20)?.();
+    arrivals.get(10)?.();
+    await tick();
+    assert.deepEqual(events, ['arrived 0', 'read 0', 'handled 0', 'arrived 20', 'arrived 10']);
+    assert.equal(yielded(await iterator.next())?.resultStart, 10);
+    events.push('handled 10');
+    assert.equal(yielded(await iterator.next())?.resultStart, 20);
+    assert.deepEqual(events.slice(5), ['read 10', 'handled 10', 'read 20']);
+    assert.equal((await iterator.next()).done, true);
+  });
+
+  it('a window whose read throws fails the walk at its turn, after the pages before it', async () => {
+    const seen: number[] = [];
+    const walk = async () => {
+      for await (const page of paginate({
+        resultLimit: 10,
+        concurrency: 3,
+        fetchWindow: (window) =>
+          Promise.resolve({
+            read: () => {
+              if (window.resultStart === 20) throw new SyntaxError('not JSON');
+              return { page: [], itemCount: 10, ...(window.resultStart === 0 ? { total: 40 } : {}) };
+            },
+          }),
+      })) {
+        seen.push(page.resultStart);
+      }
+    };
+    await assert.rejects(walk(), { name: 'SyntaxError', message: 'not JSON' });
+    assert.deepEqual(seen, [0, 10]);
   });
 });
