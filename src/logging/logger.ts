@@ -17,7 +17,7 @@
  * text shows by its form (`?access_token=…`, `TC-Token …`, `TC <id>:<signature>`) before it is written.
  * pino's path redaction stays as a backstop.
  */
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { inspect } from 'node:util';
 import { createRequire } from 'node:module';
@@ -147,6 +147,32 @@ function levelRank(level: LogLevel): number {
   return LOG_LEVELS.indexOf(level);
 }
 
+/**
+ * Creates `dir` and its missing parents, one level at a time. Not `mkdirSync(dir, { recursive: true })`:
+ * under `/proc` (and on other file systems that answer ENOENT for a child that can never exist) Node 20
+ * retries the parent and the child for ever, and `setTclFile('/proc/x/tc.log')` spun at 100% CPU.
+ */
+function makeFolders(dir: string): void {
+  const missing: string[] = [];
+  for (let at = dir; ; at = dirname(at)) {
+    try {
+      statSync(at);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || dirname(at) === at) throw error;
+      missing.push(at);
+    }
+  }
+  // Outermost first; a folder another process made meanwhile is no failure.
+  for (const folder of missing.reverse()) {
+    try {
+      mkdirSync(folder);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+}
+
 /** A text with the known secret values and the recognisable ones ({@link redactText}) masked. */
 function scrubText(text: string, secrets: readonly string[]): string {
   return redactText(secrets.length > 0 ? redactSecrets(text, secrets) : text);
@@ -238,13 +264,13 @@ export class SdkLogger implements Logger {
     const filePath = validateLogFile(path);
     const fileLevel = validateLogLevel(level);
     try {
-      mkdirSync(dirname(filePath), { recursive: true });
+      makeFolders(dirname(filePath));
       closeSync(openSync(filePath, 'a'));
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? 'error';
       throw new ConfigError(`\`logFile\` cannot be written: ${filePath} (${code})`, { cause: error });
     }
-    const destination = loadPino().destination({ dest: filePath, sync: true, mkdir: true, append: true });
+    const destination = loadPino().destination({ dest: filePath, sync: true, append: true });
     this.#closeFile();
     this.#file = { path: filePath, level: fileLevel, destination };
     this.#reconfigure();
