@@ -249,13 +249,14 @@ export async function* streamFilterObject<T extends Retrieved>(
   }
   const owners = filter.owners.length > 0 ? filter.owners : [defaultOrg];
   const requests = filter.apiRequests.length > 0 ? filter.apiRequests : [filter.defaultRequest];
-  // One report entry per post filter and owner, as the original counted them, recorded after the
-  // filter object's requests as the original did (it applied them to each owner's results), so that
-  // iterating `tc.report` lists a request before the post filters that narrowed its results. A walk
-  // that fails records none, as the original raised before recording them; one the caller ends early
-  // records them, as they ran on what it got.
-  const recordPostFilters = () => {
-    for (let i = 0; i < owners.length; i += 1) {
+  // One report entry per post filter and owner, as the original counted them, recorded after that
+  // owner's requests as the original did, so that iterating `tc.report` lists a request before the
+  // post filters that narrowed its results. A walk that fails records none for the owner it failed
+  // in and those after, as the original raised before recording them; one the caller ends early
+  // records the rest, as they ran on what it got.
+  let recorded = 0;
+  const recordPostFilters = (upTo: number) => {
+    for (; recorded < upTo; recorded += 1) {
       for (const p of post) {
         recorder.recordPostFilter({
           description: p.description,
@@ -289,25 +290,28 @@ export async function* streamFilterObject<T extends Retrieved>(
   };
   let failed = false;
   try {
-    for (const spec of requests) {
-      if (spec.ownerAllowed) {
-        for (const owner of owners) {
+    // Owner by owner, each owner's requests in order, as the original sent them (sdk-behaviour.md
+    // 3.6). A request that cannot carry an owner is sent once, in the first owner's turn, and its
+    // results are kept for each owner whose name matches (decisions.md 1.7).
+    for (const [index, owner] of owners.entries()) {
+      for (const spec of requests) {
+        if (spec.ownerAllowed) {
           for await (const batch of fetchRequest(plan, spec, owner, options, include, keeper([owner]))) {
             yield batch;
           }
-        }
-      } else {
-        // Sent once; its results are kept for each owner whose name matches (decisions.md 1.7).
-        for await (const batch of fetchRequest(plan, spec, undefined, options, include, keeper(owners))) {
-          yield batch;
+        } else if (index === 0) {
+          for await (const batch of fetchRequest(plan, spec, undefined, options, include, keeper(owners))) {
+            yield batch;
+          }
         }
       }
+      recordPostFilters(index + 1);
     }
   } catch (error) {
     failed = true;
     throw error;
   } finally {
-    if (!failed) recordPostFilters();
+    if (!failed) recordPostFilters(owners.length);
   }
 }
 

@@ -406,15 +406,18 @@ export class FilterOracle {
       out.push(item.id);
     };
     const specs: (ApiFilterModel | undefined)[] = f.api.length > 0 ? [...f.api] : [undefined];
-    for (const spec of specs) {
-      const since = spec === undefined ? modifiedSince : undefined;
-      if (FilterOracle.ownerAllowed(c, spec)) {
-        for (const owner of owners)
+    // Owner by owner, each owner's requests in order (sdk-behaviour.md 3.6); a request that cannot
+    // carry an owner is answered once, in the first owner's turn, for every owner (decisions.md 1.7).
+    owners.forEach((owner, index) => {
+      for (const spec of specs) {
+        const since = spec === undefined ? modifiedSince : undefined;
+        if (FilterOracle.ownerAllowed(c, spec)) {
           for (const item of this.answer(c, spec, owner, since)) keep(item, [owner]);
-      } else {
-        for (const item of this.answer(c, spec, undefined, since)) keep(item, owners);
+        } else if (index === 0) {
+          for (const item of this.answer(c, spec, undefined, since)) keep(item, owners);
+        }
       }
-    }
+    });
     return out;
   }
 

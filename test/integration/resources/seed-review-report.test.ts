@@ -45,6 +45,33 @@ describe('seed review: report entries in the order they happened', () => {
     assert.equal(tc.report.postFilters, 3);
   });
 
+  it("with several owners, each owner's requests and then its post-filter entries, owner by owner", async () => {
+    const tc = fx.client();
+    tc.reportEnable();
+    const indicators = tc.indicators();
+    indicators
+      .addFilter()
+      .addOwner([OWNER, 'Common Community'])
+      .addTag('APT')
+      .addSecurityLabel('TLP Green')
+      .addPfRating('2.0', FilterOperator.GE);
+    await indicators.retrieve();
+    const owners = [OWNER, 'Common Community'];
+    assert.deepEqual(
+      [...tc.report].map((e) =>
+        e.kind === 'request'
+          ? `request ${e.description ?? ''} for ${new URL(e.url).searchParams.get('owner') ?? ''}`
+          : `${e.kind} ${e.description}`,
+      ),
+      owners.flatMap((owner) => [
+        `request api filter by tag "APT" for ${owner}`,
+        `request api filter by security label "TLP Green" for ${owner}`,
+        'postFilter post filter by rating GE 2.0',
+      ]),
+    );
+    assert.equal(tc.report.postFilters, 2);
+  });
+
   it('a retrieval that fails records no post-filter entry', async () => {
     const tc = fx.client({ apiRetries: 0 });
     tc.reportEnable();
