@@ -188,6 +188,11 @@ export abstract class Container<T extends Retrieved, K extends ContainerKind> im
     return this.#results.length;
   }
 
+  /** The same one line as `util.inspect` gives, for `String(x)` and template strings. */
+  toString(): string {
+    return this[inspect.custom]();
+  }
+
   /** What `util.inspect` and `console.log` print for this object. */
   [inspect.custom](): string {
     return `${this.constructor.name} { length: ${this.length} }`;

@@ -89,6 +89,11 @@ export abstract class FieldsItem extends LinkedItem {
     this.readWire(item);
   }
 
+  /** The same one line as `util.inspect` gives, for `String(x)` and template strings. */
+  override toString(): string {
+    return this[inspect.custom]();
+  }
+
   /** What `util.inspect` and `console.log` print for this object. */
   [inspect.custom](): string {
     return `${this.type} { id: ${this.id}, name: ${JSON.stringify(this.name ?? null)} }`;

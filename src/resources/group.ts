@@ -290,6 +290,11 @@ export class Group extends GroupFields {
     readFields(this, item);
   }
 
+  /** The same one line as `util.inspect` gives, for `String(x)` and template strings. */
+  override toString(): string {
+    return this[inspect.custom]();
+  }
+
   /** What `util.inspect` and `console.log` print for this object. */
   [inspect.custom](): string {
     return `Group { id: ${this.id}, type: ${JSON.stringify(this.type)}, name: ${JSON.stringify(this.name ?? null)}, ownerName: ${JSON.stringify(this.ownerName ?? null)} }`;

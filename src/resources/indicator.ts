@@ -377,6 +377,11 @@ export class Indicator extends IndicatorData {
     this.readWire(item);
   }
 
+  /** The same one line as `util.inspect` gives, for `String(x)` and template strings. */
+  override toString(): string {
+    return this[inspect.custom]();
+  }
+
   /** What `util.inspect` and `console.log` print for this object. */
   [inspect.custom](): string {
     return `Indicator { id: ${this.id}, type: ${JSON.stringify(this.type)}, summary: ${JSON.stringify(this.summary)}, ownerName: ${JSON.stringify(this.ownerName ?? null)} }`;

@@ -33,6 +33,11 @@ export class Owner {
     return this.name;
   }
 
+  /** The same one line as `util.inspect` gives, for `String(x)` and template strings. */
+  toString(): string {
+    return this[inspect.custom]();
+  }
+
   /** What `util.inspect` and `console.log` print for this object. */
   [inspect.custom](): string {
     return `Owner { id: ${this.id}, name: ${JSON.stringify(this.name ?? null)}, type: ${JSON.stringify(this.type ?? null)} }`;

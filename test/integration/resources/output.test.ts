@@ -88,3 +88,32 @@ describe('output formats on retrieved indicators', () => {
     assert.match(first.keyval, new RegExp(`id="${first.id}"`));
   });
 });
+
+describe('String() of retrieved objects', () => {
+  const fx = useSandboxClient();
+
+  it('gives the one line util.inspect gives, never [object Object]', async () => {
+    const tc = fx.client();
+    const indicators = tc.indicators();
+    indicators.addFilter().addOwner('Example Community').addTag('APT');
+    await indicators.retrieve();
+    const adversaries = tc.adversaries();
+    adversaries.addFilter().addOwner('Example Community').addId(5);
+    await adversaries.retrieve();
+    const owners = tc.owners();
+    await owners.retrieve();
+    const indicator = [...indicators].find((i) => i.id === 355999);
+    const [adversary] = adversaries;
+    const [owner] = owners;
+    assert.equal(
+      String(indicator),
+      'Indicator { id: 355999, type: "Host", summary: "www.badguy_014.com", ownerName: "Example Community" }',
+    );
+    assert.equal(
+      String(adversary),
+      'Group { id: 5, type: "Adversary", name: "Example Adversary", ownerName: "Example Community" }',
+    );
+    assert.match(String(owner), /^Owner \{ id: \d+, name: ".+", type: ".+" \}$/);
+    assert.match(String(indicators), /^IndicatorsContainer \{ length: \d+ \}$/);
+  });
+});

@@ -540,6 +540,7 @@ describe('groups, victims and tasks', () => {
     assert.deepEqual(victim.tags, ['A']);
     assert.equal(victim.label, 'Victim 10 "V"');
     assert.equal(inspect(victim), 'Victim { id: 10, name: "V" }');
+    assert.equal(String(victim), 'Victim { id: 10, name: "V" }');
     const task = parseTask(
       {
         id: 3,
@@ -557,6 +558,7 @@ describe('groups, victims and tasks', () => {
     assert.equal(task.ownerName, 'Example Org');
     assert.equal(task.label, 'Task 3 "T"');
     assert.equal(inspect(task), 'Task { id: 3, name: "T" }');
+    assert.equal(String(task), 'Task { id: 3, name: "T" }');
     for (const made of [createVictim('V2', undefined, ctx), createTask('T2', undefined, ctx)]) {
       made.name = undefined;
       await assert.rejects(made.commit(), {
