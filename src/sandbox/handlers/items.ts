@@ -259,13 +259,13 @@ export function associations(ctx: RequestContext, item: ItemRef, rest: string[])
   }
   const target = resolveTarget(ctx, item, spec, rest);
   if (ctx.method === 'POST') {
-    if (
-      !(ASSOCIABLE[item.kind] ?? []).includes(spec.kind) ||
-      (item.kind === spec.kind && item.id === target.id)
-    ) {
+    if (!(ASSOCIABLE[item.kind] ?? []).includes(spec.kind)) {
       throw badRequest(
         `Invalid association, ${KIND_NAMES[item.kind]} cannot be associated with ${KIND_NAMES[spec.kind]}`,
       );
+    }
+    if (item.kind === spec.kind && item.id === target.id) {
+      throw badRequest(`Invalid association, ${KIND_NAMES[item.kind]} cannot be associated with itself`);
     }
     // A tag or label attaches only to its own owner's items (decisions.md 2.4).
     if ((item.kind === 'tag' || item.kind === 'label') && target.ownerId !== item.ownerId)

@@ -586,7 +586,7 @@ describe('creating and deleting associations', () => {
     failure(
       await send('POST', `/v2/groups/threats/${threat}/groups/threats/${threat}`),
       400,
-      'Invalid association, a Group cannot be associated with a Group',
+      'Invalid association, a Group cannot be associated with itself',
     );
   });
 
