@@ -14,6 +14,7 @@ import { ConfigError, RequestObject, ThreatConnect } from '../../../src/index.js
 
 const SECRET = 'k3y+Secret/Value==9f8e7d6c5b4a';
 const TOKEN = 'APIV2:7:qwertyuiop1234567890:1767225600:abcdef';
+const HMAC = { accessId: '12345678901234567890', secretKey: SECRET, defaultOrg: 'Example Org' };
 
 /** The error `run` throws, checked to be a ConfigError whose message and stack hold none of `secrets`. */
 function refusal(run: () => unknown, secrets: readonly string[] = [SECRET, TOKEN]): ConfigError {
@@ -37,9 +38,7 @@ describe('a secret given in the wrong place is not echoed', () => {
     const error = refusal(
       () =>
         new ThreatConnect({
-          accessId: '12345678901234567890',
-          secretKey: SECRET,
-          defaultOrg: 'Example Org',
+          ...HMAC,
           baseUrl: SECRET,
         }),
     );
@@ -64,9 +63,7 @@ describe('a secret given in the wrong place is not echoed', () => {
 
   it('a setter given the secret key of the client', () => {
     const tc = new ThreatConnect({
-      accessId: '12345678901234567890',
-      secretKey: SECRET,
-      defaultOrg: 'Example Org',
+      ...HMAC,
       baseUrl: 'https://api.example.test/api',
     });
     const error = refusal(() => {
@@ -80,9 +77,7 @@ describe('a secret given in the wrong place is not echoed', () => {
     const error = refusal(
       () =>
         new ThreatConnect({
-          accessId: '12345678901234567890',
-          secretKey: SECRET,
-          defaultOrg: 'Example Org',
+          ...HMAC,
           baseUrl: 'https://api.example.test/api',
           proxy: `http://user:${password}@proxy.example.test:3128` as never,
         }),
@@ -127,9 +122,7 @@ describe('a secret given in the wrong place is not echoed', () => {
     const error = refusal(
       () =>
         new ThreatConnect({
-          accessId: '12345678901234567890',
-          secretKey: SECRET,
-          defaultOrg: 'Example Org',
+          ...HMAC,
           baseUrl: 'ftp://api.example.test/api',
         }),
     );

@@ -6,35 +6,24 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { TokenBucket } from '../../../src/delivery/rate-limit.js';
-import { ConfigError, createSyslogSink, type SyslogSinkOptions } from '../../../src/index.js';
+import { createSyslogSink } from '../../../src/index.js';
 import { createFakeClock } from '../../helpers/clock.js';
-
-function configError(url: string, options: SyslogSinkOptions, message: string | RegExp): void {
-  assert.throws(
-    () => createSyslogSink(url, options),
-    (error: unknown) => {
-      assert.ok(error instanceof ConfigError, String(error));
-      if (typeof message === 'string') assert.equal(error.message, message);
-      else assert.match(error.message, message);
-      return true;
-    },
-  );
-}
+import { expectSinkConfigError } from '../../helpers/sink-options.js';
 
 describe('syslog sink options, review', () => {
   it('checks the clock as the client does: sleep and random must be functions', () => {
     const now = (): number => 0;
-    configError(
+    expectSinkConfigError(
       'tcp://h:601',
       { clock: { now, sleep: 5 } as never },
       '`clock.sleep` must be a function, got 5',
     );
-    configError(
+    expectSinkConfigError(
       'tcp://h:601',
       { clock: { now, random: 'x' } as never },
       '`clock.random` must be a function, got "x"',
     );
-    configError(
+    expectSinkConfigError(
       'tcp://h:601',
       { clock: { now: 5 } as never },
       /^`clock` must be an object with a now\(\) function/,
@@ -42,22 +31,22 @@ describe('syslog sink options, review', () => {
   });
 
   it('refuses a `ca` that holds no certificate, or one that cannot be read, without echoing it', () => {
-    configError(
+    expectSinkConfigError(
       'tls://h:6514',
       { ca: 'secret-looking text' },
       '`ca` must be PEM text (a string or Buffer with a "-----BEGIN CERTIFICATE-----" block), got a string without a certificate',
     );
-    configError(
+    expectSinkConfigError(
       'tls://h:6514',
       { ca: [Buffer.from('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n')] },
       /^`ca` certificate 1 of 1 cannot be read: /,
     );
-    configError('tls://h:6514', { ca: 42 as never }, /^`ca` must be PEM text .*, got 42$/);
+    expectSinkConfigError('tls://h:6514', { ca: 42 as never }, /^`ca` must be PEM text .*, got 42$/);
   });
 
   it('refuses a numeric procId that is no process id', () => {
     for (const procId of [Number.NaN, -1, 1.5, Number.POSITIVE_INFINITY]) {
-      configError(
+      expectSinkConfigError(
         'udp://h:514',
         { procId },
         `\`procId\` must be a non-negative integer or a text, got ${String(procId)}`,

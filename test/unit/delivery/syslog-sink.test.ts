@@ -16,21 +16,9 @@ import {
   parseSyslogUrl,
   severityOfRating,
   SyslogDeliveryError,
-  type SyslogSinkOptions,
 } from '../../../src/index.js';
 import { recordingClock } from '../../helpers/clock.js';
-
-function configError(url: string, options: SyslogSinkOptions, message: string | RegExp): void {
-  assert.throws(
-    () => createSyslogSink(url, options),
-    (error: unknown) => {
-      assert.ok(error instanceof ConfigError, String(error));
-      if (typeof message === 'string') assert.equal(error.message, message);
-      else assert.match(error.message, message);
-      return true;
-    },
-  );
-}
+import { expectSinkConfigError } from '../../helpers/sink-options.js';
 
 describe('syslog URLs', () => {
   it('parses udp, tcp and tls URLs, with the IANA port by default', () => {
@@ -90,42 +78,58 @@ describe('syslog URLs', () => {
 
 describe('syslog sink options', () => {
   it('refuses bad values, unknown keys and options of another transport, naming the option', () => {
-    configError('udp://h:514', { facility: 24 }, '`facility` must be an integer from 0 to 23, got 24');
-    configError(
+    expectSinkConfigError(
+      'udp://h:514',
+      { facility: 24 },
+      '`facility` must be an integer from 0 to 23, got 24',
+    );
+    expectSinkConfigError(
       'udp://h:514',
       { appName: 'two words' },
       '`appName` must be 1 to 48 printable ASCII characters without spaces, got "two words"',
     );
-    configError(
+    expectSinkConfigError(
       'udp://h:514',
       { format: 'rfc3164', appName: 'a:b' },
       /`appName` must be 1 to 32 printable ASCII characters without spaces \(nor \[, \] or :\)/,
     );
-    configError('udp://h:514', { format: 'cef' as never }, '`format` must be rfc5424 or rfc3164, got "cef"');
-    configError(
+    expectSinkConfigError(
+      'udp://h:514',
+      { format: 'cef' as never },
+      '`format` must be rfc5424 or rfc3164, got "cef"',
+    );
+    expectSinkConfigError(
       'udp://h:514',
       { maxBytes: 70_000 },
       '`maxBytes` must be an integer from 64 to 65507, got 70000',
     );
-    configError('udp://h:514', { ratePerSecond: 0 }, '`ratePerSecond` must be a number above 0, got 0');
-    configError(
+    expectSinkConfigError(
+      'udp://h:514',
+      { ratePerSecond: 0 },
+      '`ratePerSecond` must be a number above 0, got 0',
+    );
+    expectSinkConfigError(
       'tcp://h:601',
       { ratePerSecond: 10 },
       '`ratePerSecond` applies to udp:// only, not to tcp://h:601',
     );
-    configError(
+    expectSinkConfigError(
       'udp://h:514',
       { retries: 3 },
       '`retries` applies to tcp:// and tls:// only, not to udp://h:514',
     );
-    configError('tcp://h:601', { insecure: true }, '`insecure` applies to tls:// only, not to tcp://h:601');
-    configError(
+    expectSinkConfigError(
+      'tcp://h:601',
+      { insecure: true },
+      '`insecure` applies to tls:// only, not to tcp://h:601',
+    );
+    expectSinkConfigError(
       'tls://h:6514',
       { cert: 'x' },
       '`cert` and `key` go together: give both the client certificate and its key, or neither',
     );
-    configError('tls://h:6514', { colour: 'red' } as never, 'unknown syslog sink option `colour`');
-    configError(
+    expectSinkConfigError('tls://h:6514', { colour: 'red' } as never, 'unknown syslog sink option `colour`');
+    expectSinkConfigError(
       'tls://h:6514',
       { format: 'rfc3164', msgId: 'x' },
       '`msgId` applies to the rfc5424 format only (RFC 3164 has no MSGID)',
