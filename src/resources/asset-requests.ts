@@ -8,6 +8,7 @@ import { RequestObject } from '../core/request-object.js';
 import type { ApiResponse } from '../core/response.js';
 import { isRecord } from '../core/validators.js';
 import type { ResourceContext } from './context.js';
+import { readSingleObject } from './values.js';
 
 /** One asset request; an answer other than 200/201/202 throws its typed `ApiError`. */
 export function sendAssetRequest(
@@ -42,8 +43,9 @@ export async function listAssetItems(
 export function assetObject(response: ApiResponse, key: string, what: string): Record<string, unknown> {
   const body = response.content.length === 0 ? undefined : response.json();
   const data = isRecord(body) ? body.data : undefined;
-  const value = isRecord(data) ? data[key] : undefined;
-  if (!isRecord(value)) {
+  // An object, or an array holding only it (rest-api-v2.md 3.1).
+  const value = isRecord(data) ? readSingleObject(data[key]) : undefined;
+  if (value === undefined) {
     throw new InvalidResponseError(`the ${what} answer has no data.${key} object`, {
       status: response.status,
       contentType: response.headers['content-type'],

@@ -12,6 +12,7 @@ import { ValidationError } from '../core/errors.js';
 import { quotePathSegment } from '../core/url.js';
 import { checkCallOptions } from '../core/validators.js';
 import type { ResourceContext } from './context.js';
+import type { AssociationType } from './lookups.js';
 import type { Owner } from './owner.js';
 import * as intel from './intelligence.js';
 import { IndicatorData, mayBeOutOfRange } from './indicator-data.js';
@@ -279,11 +280,14 @@ export class Indicator extends IndicatorData {
     // Both ends are in the path by value, and the one `owner` parameter picks both (rest-api-v2.md
     // 6.4), so the two must be in one owner; sending the far end's owner would act on a namesake.
     this.sameOwner(description, far.owner());
+    if (typeof ref !== 'string') this.checkLinkFrom(ref, `${this.label}: ${description}: `);
     this.queue(
       description,
       async (signal) => {
         const owner = this.sameOwner(description, far.owner());
         const type = await resolveAssociation(this.context, ref, signal);
+        // The failed step's error names the object and the step already.
+        this.checkLinkFrom(type, '');
         await this.call(
           method,
           `${this.itemPath()}${linkSegment(type)}${far.suffix().slice('/indicators'.length)}`,
@@ -293,6 +297,20 @@ export class Indicator extends IndicatorData {
       name,
     );
     return this;
+  }
+
+  /**
+   * A file action (`dnsQuery`, `traffic`, …) is read and written from the file only: `/actions/` exists
+   * only under `/v2/indicators/files/{hash}` (rest-api-v2.md 10), so from another indicator the request
+   * would reach no resource.
+   * @throws {ValidationError} for a file action on an indicator that is not a file.
+   */
+  private checkLinkFrom(type: AssociationType, prefix: string): void {
+    if (type.fileAction && this.kind !== FILE) {
+      throw new ValidationError(
+        `${prefix}${JSON.stringify(type.apiBranch)} is a file action, which links from a File indicator only: call it on the file`,
+      );
+    }
   }
 
   /**
@@ -322,6 +340,7 @@ export class Indicator extends IndicatorData {
     const kind = options.type === undefined ? undefined : indicatorKindOf(options.type, 'type');
     this.assertCommitted('associatedIndicators');
     const type = await resolveAssociation(this.context, ref, options.signal);
+    this.checkLinkFrom(type, `${this.label}: associatedIndicators(${type.apiBranch}): `);
     const path = `${this.itemPath()}${linkSegment(type)}${kind === undefined ? '' : `/${kind.branch}`}`;
     const items = await this.list(path, this.requestOwner, options.signal);
     const kinds = kind === undefined ? await this.context.indicatorKinds(options.signal) : undefined;

@@ -23,6 +23,7 @@ import type { GroupKind } from './kinds.js';
 // (targets.ts imports this module too; neither uses the other before a method runs.)
 import { groupTarget } from './targets.js';
 import { ItemState, type Step } from './item-state.js';
+import { readSingleObject } from './values.js';
 
 export type { Phase } from './item-state.js';
 
@@ -323,11 +324,10 @@ export abstract class ItemCore extends ItemState {
       throw annotate(error, `${label}: ${creating ? 'create' : 'update'} failed`);
     }
     const data = response.json<{ data?: Record<string, unknown> }>().data;
-    const item = data?.[this.entityKey];
-    if (typeof item === 'object' && item !== null && !Array.isArray(item)) {
-      this.applySaved(
-        withoutNewerChanges(item as Record<string, unknown>, changes, this.extrasIfAny()?.changes),
-      );
+    // An object, or an array holding only it (rest-api-v2.md 3.1).
+    const item = readSingleObject(data?.[this.entityKey]);
+    if (item !== undefined) {
+      this.applySaved(withoutNewerChanges(item, changes, this.extrasIfAny()?.changes));
     } else if (creating) {
       throw new InvalidResponseError(
         `${label}: the create answer has no data.${this.entityKey} object, so the new id is unknown`,

@@ -8,7 +8,7 @@ import { quotePathSegment } from '../core/url.js';
 import { checkCallOptions } from '../core/validators.js';
 import { checkBooleanValue, checkId, checkLabel, checkTag, checkText } from './checks.js';
 import { type CallOptions, ItemCore } from './item-core.js';
-import { type AttributeValue, readAttributes, readString } from './values.js';
+import { type AttributeValue, readAttributes, readSingleObject, readString } from './values.js';
 
 export type { AssociationTarget, CallOptions, ItemKind, Phase } from './item-core.js';
 
@@ -75,7 +75,9 @@ export abstract class Item extends ItemCore {
   private savedAttribute(response: ApiResponse, step: string): AttributeValue | undefined {
     let attribute: AttributeValue | undefined;
     try {
-      attribute = readAttributes([response.json<{ data?: { attribute?: unknown } }>().data?.attribute])?.[0];
+      // An object, or an array holding only it (rest-api-v2.md 3.1).
+      const item = readSingleObject(response.json<{ data?: { attribute?: unknown } }>().data?.attribute);
+      attribute = item === undefined ? undefined : readAttributes([item])?.[0];
     } catch {
       attribute = undefined;
     }

@@ -3,13 +3,13 @@
  * and association types; owner metrics (`tc.owners().metrics()`, `owner.metrics()`); and the members of
  * the API user's organization (`tc.owners().members()`), in both of the shapes the API answers with.
  */
-import { IncompleteResultError, ValidationError } from '../core/errors.js';
+import { IncompleteResultError, InvalidResponseError, ValidationError } from '../core/errors.js';
 import { RequestObject } from '../core/request-object.js';
 import { quotePathSegment } from '../core/url.js';
 import { checkCallOptions, describeValue } from '../core/validators.js';
 import type { ResourceContext } from './context.js';
 import type { IndicatorKind } from './kinds.js';
-import { readNumber, readString } from './values.js';
+import { readNumber, readSingleObject, readString } from './values.js';
 
 /** Options of the readers: an AbortSignal. */
 export interface LookupOptions {
@@ -101,11 +101,19 @@ async function readOne(
 ): Promise<Record<string, unknown>> {
   ro.setResourcePagination(false);
   const response = await context.requester.request(ro, { throwOnError: true, signal: options.signal });
-  const value = response.json<{ data?: Record<string, unknown> }>().data?.[key];
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ValidationError(`${ro.requestUri ?? 'the request'} answered without a data.${key} object`);
+  // An object, or an array holding only it (rest-api-v2.md 3.1). An answer without one is the server's
+  // fault, not a bad value given before any request: InvalidResponseError, not ValidationError.
+  const value = readSingleObject(response.json<{ data?: Record<string, unknown> }>().data?.[key]);
+  if (value === undefined) {
+    throw new InvalidResponseError(
+      `${ro.requestUri ?? 'the request'} answered without a data.${key} object`,
+      {
+        status: response.status,
+        contentType: response.headers['content-type'],
+      },
+    );
   }
-  return value as Record<string, unknown>;
+  return value;
 }
 
 const flag = (value: unknown): boolean | undefined =>

@@ -5,7 +5,7 @@
  */
 import { IndicatorType, isIndicatorType, resourceTypeName } from '../core/enums.js';
 import { ValidationError } from '../core/errors.js';
-import { quotePathSegment } from '../core/url.js';
+import { checkPathSegment, quotePathSegment } from '../core/url.js';
 import { describeValue } from '../core/validators.js';
 import { checkId, checkText } from './checks.js';
 import { type AssociationTarget, Item } from './item.js';
@@ -114,6 +114,8 @@ export function indicatorTarget(target: unknown, value: unknown, owner: unknown)
   }
   const kind = indicatorKindOf(target);
   const text = checkText(value, 'indicator value');
+  // Checked now, not when the step is sent: by then a new object's create has gone out.
+  checkPathSegment(text, 'an indicator value');
   const indicatorOwner = owner === undefined ? undefined : checkText(owner, 'owner');
   return {
     description: `${kind.branch}/${text}`,

@@ -13,6 +13,18 @@ export function readString(value: unknown): string | undefined {
   return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
 }
 
+/**
+ * The object of a single-object answer's `data[key]`: an object, or an array holding only one object,
+ * as a lone item may come either way (rest-api-v2.md 3.1: "Accept `data[key]` as object or array").
+ * Undefined when there is none.
+ */
+export function readSingleObject(value: unknown): Record<string, unknown> | undefined {
+  const item: unknown = Array.isArray(value) && value.length === 1 ? (value[0] as unknown) : value;
+  return typeof item === 'object' && item !== null && !Array.isArray(item)
+    ? (item as Record<string, unknown>)
+    : undefined;
+}
+
 /** `tag[]` of an item read with `includeTags`: the names. */
 export function readTags(value: unknown): string[] | undefined {
   if (!Array.isArray(value)) return undefined;
