@@ -133,8 +133,8 @@ export type {
   TimeoutErrorOptions,
   TimeoutPhase,
 } from './core/errors.js';
-export type { RedactedRequest, RequestLike } from './core/redact.js';
-export type { FailureCallback, RequestBody, SuccessCallback } from './core/request-object.js';
+export type { HeaderValues, RedactedRequest, RequestLike } from './core/redact.js';
+export type { FailureCallback, HttpMethod, RequestBody, SuccessCallback } from './core/request-object.js';
 export type { ApiResponseInit } from './core/response.js';
 export type { Bool, Num, Text } from './formats/records.js';
 export type {

@@ -16,9 +16,10 @@ import { ValidationError } from './errors.js';
 import { heading, pyStr, row, titleBar } from './py-text.js';
 import { buildPathAndQuery, wireParams } from './url.js';
 
-/** The methods the original accepted. */
-export const HTTP_METHODS = ['DELETE', 'GET', 'POST', 'PUT'] as const;
-export type HttpMethod = (typeof HTTP_METHODS)[number];
+/** An HTTP method a request object takes: the methods the original accepted. */
+export type HttpMethod = 'DELETE' | 'GET' | 'POST' | 'PUT';
+/** The values of {@link HttpMethod}, in the order error messages list them. */
+export const HTTP_METHODS: readonly HttpMethod[] = ['DELETE', 'GET', 'POST', 'PUT'];
 
 /** A request body: text or bytes. */
 export type RequestBody = string | Uint8Array;
@@ -270,7 +271,8 @@ export class RequestObject {
   /**
    * Sets the request URI, e.g. `/v2/indicators`, formatting `{}`/`{0}` fields with `values` as
    * Python's `str.format` does. Values are inserted as given: percent-encode names yourself
-   * (`quotePathSegment`).
+   * (`encodeURIComponent`), and never use `.` or `..` as a name, which URL parsers resolve as dot
+   * segments.
    */
   setRequestUri(template: string, values?: readonly (string | number | bigint)[]): this {
     if (typeof template !== 'string') fail('`requestUri`', 'a string starting with "/"', template);
