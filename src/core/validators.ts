@@ -329,15 +329,27 @@ export function hideSecret(target: object, key: string, value: string): void {
  * The options of a call that takes `{ signal }` (and perhaps more): undefined or an object, whose
  * `signal`, when given, is an AbortSignal. A `ValidationError` naming `method` otherwise, before any
  * request: from plain JavaScript, `null` would fail as a TypeError and a signal of the wrong kind as a
- * connection error from deep inside the HTTP client.
+ * connection error from deep inside the HTTP client. With `known`, a key it does not list is refused
+ * too.
  */
-export function checkCallOptions(options: unknown, method: string): void {
+export function checkCallOptions(options: unknown, method: string, known?: readonly string[]): void {
   if (options === undefined) return;
   if (typeof options !== 'object' || options === null) {
     throw new ValidationError(`${method}: options must be an object, got ${describeValue(options)}`);
   }
+  if (known !== undefined) {
+    // A misspelt option (`throwOnErrors`, `concurency`) would otherwise be ignored without a word.
+    for (const key of Object.keys(options)) {
+      if (!known.includes(key)) {
+        throw new ValidationError(`${method}: unknown option \`${key}\` (options: ${known.join(', ')})`);
+      }
+    }
+  }
   checkSignal((options as { signal?: unknown }).signal, method);
 }
+
+/** The keys of options that hold only a `signal` (`commit`, `loadTags`, the lookups, …). */
+export const SIGNAL_OPTION: readonly string[] = ['signal'];
 
 /** A `signal` option: undefined or an AbortSignal, else a `ValidationError` naming `method`. */
 export function checkSignal(signal: unknown, method: string): asserts signal is AbortSignal | undefined {

@@ -38,6 +38,15 @@ export interface RequestOptions {
   readonly countsAsApiFilter?: boolean | undefined;
 }
 
+/** The keys of {@link RequestOptions}: another is refused, not ignored. */
+const REQUEST_OPTION_KEYS: readonly string[] = [
+  'throwOnError',
+  'alsoAccept',
+  'stream',
+  'signal',
+  'countsAsApiFilter',
+] satisfies readonly (keyof RequestOptions)[];
+
 /** Options of {@link Requester.pages}. */
 export interface PagesOptions {
   readonly signal?: AbortSignal | undefined;
@@ -50,6 +59,14 @@ export interface PagesOptions {
    */
   readonly failedWindows?: 'throw' | 'incomplete' | undefined;
 }
+
+/** The keys of {@link PagesOptions}: another is refused, not ignored. */
+const PAGES_OPTION_KEYS: readonly string[] = [
+  'signal',
+  'concurrency',
+  'countsAsApiFilter',
+  'failedWindows',
+] satisfies readonly (keyof PagesOptions)[];
 
 /** How the client lets the requester know it is open or closed. */
 export interface CallLifecycle {
@@ -148,7 +165,7 @@ export class PipelineRequester implements Requester {
 
   async request(ro: RequestObject, options: RequestOptions = {}): Promise<ApiResponse> {
     this.#deps.lifecycle.assertOpen();
-    checkCallOptions(options, 'apiRequest');
+    checkCallOptions(options, 'apiRequest', REQUEST_OPTION_KEYS);
     throwIfAborted(options.signal);
     checkOwnerAllowed(ro);
     const config = this.#deps.config();
@@ -183,7 +200,7 @@ export class PipelineRequester implements Requester {
     withResponse: boolean,
   ): AsyncGenerator<ApiPage<T> | ListingPage<T>> {
     this.#deps.lifecycle.assertOpen();
-    checkCallOptions(options, 'apiRequestPages');
+    checkCallOptions(options, 'apiRequestPages', PAGES_OPTION_KEYS);
     throwIfAborted(options.signal);
     const concurrency = checkConcurrency(options.concurrency);
     if (!ro.resourcePagination) {

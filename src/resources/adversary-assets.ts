@@ -4,7 +4,7 @@
  * gives the accessor.
  */
 import { ValidationError } from '../core/errors.js';
-import { checkCallOptions, describeValue } from '../core/validators.js';
+import { checkCallOptions, SIGNAL_OPTION, describeValue } from '../core/validators.js';
 import { assetObject, listAssetItems, sendAssetRequest } from './asset-requests.js';
 import type { ResourceContext } from './context.js';
 import { checkId, checkText } from './checks.js';
@@ -61,7 +61,7 @@ export class AdversaryAssets {
 
   /** Every asset (`bucketAsset`), or those of one type. */
   async list(type?: AdversaryAssetType, options: { signal?: AbortSignal } = {}): Promise<AdversaryAsset[]> {
-    checkCallOptions(options, 'assets().list');
+    checkCallOptions(options, 'assets().list', SIGNAL_OPTION);
     const which = type === undefined ? undefined : assetType(type);
     const path = which === undefined ? this.#path() : `${this.#path()}/${which.branch}`;
     const items = await listAssetItems(this.#context, path, options.signal);
@@ -74,7 +74,7 @@ export class AdversaryAssets {
     id: number,
     options: { signal?: AbortSignal } = {},
   ): Promise<AdversaryAsset> {
-    checkCallOptions(options, 'assets().get');
+    checkCallOptions(options, 'assets().get', SIGNAL_OPTION);
     const which = assetType(type);
     const response = await sendAssetRequest(
       this.#context,
@@ -92,7 +92,7 @@ export class AdversaryAssets {
     value: string,
     options: { signal?: AbortSignal } = {},
   ): Promise<AdversaryAsset> {
-    checkCallOptions(options, 'assets().add');
+    checkCallOptions(options, 'assets().add', SIGNAL_OPTION);
     const which = assetType(type);
     const text = checkText(value, which.field);
     const response = await sendAssetRequest(
@@ -112,7 +112,7 @@ export class AdversaryAssets {
     value: string,
     options: { signal?: AbortSignal } = {},
   ): Promise<AdversaryAsset> {
-    checkCallOptions(options, 'assets().update');
+    checkCallOptions(options, 'assets().update', SIGNAL_OPTION);
     const which = assetType(type);
     const text = checkText(value, which.field);
     const path = `${this.#path()}/${which.branch}/${checkId(id, 'asset id')}`;
@@ -128,7 +128,7 @@ export class AdversaryAssets {
 
   /** Deletes an asset. */
   async delete(type: AdversaryAssetType, id: number, options: { signal?: AbortSignal } = {}): Promise<void> {
-    checkCallOptions(options, 'assets().delete');
+    checkCallOptions(options, 'assets().delete', SIGNAL_OPTION);
     const which = assetType(type);
     await sendAssetRequest(
       this.#context,

@@ -12,7 +12,7 @@ import type { Readable } from 'node:stream';
 import { inspect } from 'node:util';
 import { InvalidResponseError, ValidationError } from '../core/errors.js';
 import type { ApiResponse } from '../core/response.js';
-import { checkCallOptions, describeValue, isRecord } from '../core/validators.js';
+import { checkCallOptions, SIGNAL_OPTION, describeValue, isRecord } from '../core/validators.js';
 import type { ResourceContext } from './context.js';
 import { annotate } from './checks.js';
 import type { CallOptions, ItemKind } from './item.js';
@@ -113,7 +113,7 @@ export class Group extends GroupFields {
    * replaces the content (PUT). The bytes are sent as given (`application/octet-stream`).
    */
   async upload(content: string | Uint8Array, options: CallOptions = {}): Promise<void> {
-    checkCallOptions(options, 'upload');
+    checkCallOptions(options, 'upload', SIGNAL_OPTION);
     this.contentsPath('upload');
     if (typeof content !== 'string' && !(content instanceof Uint8Array)) {
       throw new ValidationError(
@@ -155,7 +155,7 @@ export class Group extends GroupFields {
   download(options?: CallOptions & { stream?: false | undefined }): Promise<Buffer>;
   download(options: CallOptions & { stream: true }): Promise<Readable>;
   async download(options: CallOptions & { stream?: boolean | undefined } = {}): Promise<Buffer | Readable> {
-    checkCallOptions(options, 'download');
+    checkCallOptions(options, 'download', ['signal', 'stream']);
     const path = this.contentsPath('download');
     this.assertCommitted('download');
     const stream = options.stream === true;

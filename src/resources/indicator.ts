@@ -10,7 +10,7 @@ import { inspect } from 'node:util';
 import type { IndicatorType } from '../core/enums.js';
 import { ValidationError } from '../core/errors.js';
 import { quotePathSegment } from '../core/url.js';
-import { checkCallOptions } from '../core/validators.js';
+import { checkCallOptions, SIGNAL_OPTION } from '../core/validators.js';
 import type { ResourceContext } from './context.js';
 import type { AssociationType } from './lookups.js';
 import type { Owner } from './owner.js';
@@ -144,56 +144,56 @@ export class Indicator extends IndicatorData {
 
   /** Observations per day, every user together (`GET {indicator}/observations`, every page). */
   async observations(options: CallOptions = {}): Promise<intel.Observation[]> {
-    checkCallOptions(options, 'observations');
+    checkCallOptions(options, 'observations', SIGNAL_OPTION);
     return intel.observations(this.intelTarget('observations'), options.signal);
   }
 
   /** Everyone's observation count and the API user's own (`GET {indicator}/observationCount`). */
   async observationCount(options: CallOptions = {}): Promise<intel.ObservationCount> {
-    checkCallOptions(options, 'observationCount');
+    checkCallOptions(options, 'observationCount', SIGNAL_OPTION);
     return intel.observationCount(this.intelTarget('observationCount'), options.signal);
   }
 
   /** Adds `count` (an integer from 1 to 2147483647) to the API user's observations (`POST …/observations`). */
   async addObservation(count: number, options: intel.AddObservationOptions = {}): Promise<void> {
-    checkCallOptions(options, 'addObservation');
+    checkCallOptions(options, 'addObservation', ['dateObserved', 'signal']);
     const body = intel.observationBody(count, options.dateObserved);
     return intel.addObservation(this.intelTarget('addObservation'), body, options.signal);
   }
 
   /** Reports the indicator as a false positive: counted once per user and day (`POST …/falsePositive`). */
   async reportFalsePositive(options: CallOptions = {}): Promise<intel.FalsePositive> {
-    checkCallOptions(options, 'reportFalsePositive');
+    checkCallOptions(options, 'reportFalsePositive', SIGNAL_OPTION);
     return intel.reportFalsePositive(this.intelTarget('reportFalsePositive'), options.signal);
   }
 
   /** The owners that hold this value, among those the API user may access (`GET …/owners`). */
   async owners(options: CallOptions = {}): Promise<Owner[]> {
-    checkCallOptions(options, 'owners');
+    checkCallOptions(options, 'owners', SIGNAL_OPTION);
     return intel.owners(this.intelTarget('owners'), options.signal);
   }
 
   /** A host's DNS resolutions, each date with its addresses (`GET …/dnsResolutions`, every page). */
   async dnsResolutions(options: CallOptions = {}): Promise<intel.DnsResolution[]> {
-    checkCallOptions(options, 'dnsResolutions');
+    checkCallOptions(options, 'dnsResolutions', SIGNAL_OPTION);
     return intel.dnsResolutions(this.intelTarget('dnsResolutions'), options.signal);
   }
 
   /** The hosts that resolved to an address (`GET …/dnsResolutions` of an address, every page). */
   async dnsHosts(options: CallOptions = {}): Promise<Indicator[]> {
-    checkCallOptions(options, 'dnsHosts');
+    checkCallOptions(options, 'dnsHosts', SIGNAL_OPTION);
     return intel.dnsHosts(this.intelTarget('dnsHosts'), options.signal);
   }
 
   /** A file's occurrences (`GET …/fileOccurrences`; the array and the single-object answer alike). */
   async fileOccurrences(options: CallOptions = {}): Promise<intel.FileOccurrence[]> {
-    checkCallOptions(options, 'fileOccurrences');
+    checkCallOptions(options, 'fileOccurrences', SIGNAL_OPTION);
     return intel.fileOccurrences(this.intelTarget('fileOccurrences'), options.signal);
   }
 
   /** One occurrence of a file, by id. */
   async fileOccurrence(id: number, options: CallOptions = {}): Promise<intel.FileOccurrence> {
-    checkCallOptions(options, 'fileOccurrence');
+    checkCallOptions(options, 'fileOccurrence', SIGNAL_OPTION);
     return intel.fileOccurrence(this.intelTarget('fileOccurrence'), id, options.signal);
   }
 
@@ -202,7 +202,7 @@ export class Indicator extends IndicatorData {
     occurrence: intel.FileOccurrenceInput,
     options: CallOptions = {},
   ): Promise<intel.FileOccurrence> {
-    checkCallOptions(options, 'addFileOccurrence');
+    checkCallOptions(options, 'addFileOccurrence', SIGNAL_OPTION);
     const target = this.intelTarget('addFileOccurrence');
     const body = intel.checkOccurrence(target, 'addFileOccurrence', occurrence);
     return intel.addFileOccurrence(target, body, options.signal);
@@ -214,7 +214,7 @@ export class Indicator extends IndicatorData {
     changes: intel.FileOccurrenceInput,
     options: CallOptions = {},
   ): Promise<intel.FileOccurrence> {
-    checkCallOptions(options, 'updateFileOccurrence');
+    checkCallOptions(options, 'updateFileOccurrence', SIGNAL_OPTION);
     const target = this.intelTarget('updateFileOccurrence');
     const body = intel.checkOccurrence(target, 'updateFileOccurrence', changes, id);
     return intel.updateFileOccurrence(target, id, body, options.signal);
@@ -222,7 +222,7 @@ export class Indicator extends IndicatorData {
 
   /** Deletes an occurrence of a file. */
   async deleteFileOccurrence(id: number, options: CallOptions = {}): Promise<void> {
-    checkCallOptions(options, 'deleteFileOccurrence');
+    checkCallOptions(options, 'deleteFileOccurrence', SIGNAL_OPTION);
     const target = this.intelTarget('deleteFileOccurrence');
     intel.checkOccurrence(target, 'deleteFileOccurrence', undefined, id);
     return intel.deleteFileOccurrence(target, id, options.signal);
@@ -335,7 +335,7 @@ export class Indicator extends IndicatorData {
     associationType: AssociationTypeRef,
     options: { type?: IndicatorType | IndicatorKind; signal?: AbortSignal } = {},
   ): Promise<Indicator[]> {
-    checkCallOptions(options, 'associatedIndicators');
+    checkCallOptions(options, 'associatedIndicators', ['type', 'signal']);
     const ref = checkAssociationRef(associationType);
     const kind = options.type === undefined ? undefined : indicatorKindOf(options.type, 'type');
     this.assertCommitted('associatedIndicators');

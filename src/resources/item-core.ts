@@ -14,7 +14,7 @@
 import { InvalidResponseError, ValidationError } from '../core/errors.js';
 import { type HttpMethod, RequestObject } from '../core/request-object.js';
 import type { ApiResponse } from '../core/response.js';
-import { checkCallOptions } from '../core/validators.js';
+import { checkCallOptions, SIGNAL_OPTION } from '../core/validators.js';
 
 import { annotate } from './checks.js';
 import type { ResourceType } from '../core/enums.js';
@@ -273,7 +273,7 @@ export abstract class ItemCore extends ItemState {
    *   what came before it is applied, it and what follows stay queued.
    */
   async commit(options: CallOptions = {}): Promise<this> {
-    checkCallOptions(options, 'commit');
+    checkCallOptions(options, 'commit', SIGNAL_OPTION);
     return this.serialized(() => this.runCommit(options.signal));
   }
 
@@ -346,7 +346,7 @@ export abstract class ItemCore extends ItemState {
    * @throws {ValidationError} for an object never committed or already deleted.
    */
   async delete(options: CallOptions = {}): Promise<void> {
-    checkCallOptions(options, 'delete');
+    checkCallOptions(options, 'delete', SIGNAL_OPTION);
     return this.serialized(async () => {
       if (this.phase === 'new') {
         throw new ValidationError(`${this.label} has not been committed: there is nothing to delete`);

@@ -5,7 +5,7 @@
  */
 import type { ApiResponse } from '../core/response.js';
 import { quotePathSegment } from '../core/url.js';
-import { checkCallOptions } from '../core/validators.js';
+import { checkCallOptions, SIGNAL_OPTION } from '../core/validators.js';
 import { checkBooleanValue, checkId, checkLabel, checkTag, checkText } from './checks.js';
 import { type CallOptions, ItemCore } from './item-core.js';
 import { type AttributeValue, readAttributes, readSingleObject, readString } from './values.js';
@@ -60,7 +60,7 @@ export abstract class Item extends ItemCore {
 
   /** Reads the object's tags (`GET {item}/tags`) into `tags`. */
   async loadTags(options: CallOptions = {}): Promise<string[]> {
-    checkCallOptions(options, 'loadTags');
+    checkCallOptions(options, 'loadTags', SIGNAL_OPTION);
     this.assertCommitted('loadTags');
     this.tags = names(await this.list(`${this.itemPath()}/tags`, this.requestOwner, options.signal));
     return this.tags;
@@ -164,7 +164,7 @@ export abstract class Item extends ItemCore {
 
   /** Reads the object's attributes (`GET {item}/attributes`) into `attributes`. */
   async loadAttributes(options: CallOptions = {}): Promise<AttributeValue[]> {
-    checkCallOptions(options, 'loadAttributes');
+    checkCallOptions(options, 'loadAttributes', SIGNAL_OPTION);
     this.assertCommitted('loadAttributes');
     const items = await this.list(`${this.itemPath()}/attributes`, this.requestOwner, options.signal);
     this.attributes = readAttributes(items) ?? [];
@@ -235,7 +235,7 @@ export abstract class Item extends ItemCore {
 
   /** Reads the object's security labels (`GET {item}/securityLabels`) into `securityLabels`. */
   async loadSecurityLabels(options: CallOptions = {}): Promise<string[]> {
-    checkCallOptions(options, 'loadSecurityLabels');
+    checkCallOptions(options, 'loadSecurityLabels', SIGNAL_OPTION);
     this.assertCommitted('loadSecurityLabels');
     this.securityLabels = names(
       await this.list(`${this.itemPath()}/securityLabels`, this.requestOwner, options.signal),

@@ -6,7 +6,7 @@
 import { IncompleteResultError, InvalidResponseError, ValidationError } from '../core/errors.js';
 import { RequestObject } from '../core/request-object.js';
 import { quotePathSegment } from '../core/url.js';
-import { checkCallOptions, describeValue } from '../core/validators.js';
+import { checkCallOptions, SIGNAL_OPTION, describeValue } from '../core/validators.js';
 import type { ResourceContext } from './context.js';
 import type { IndicatorKind } from './kinds.js';
 import { readNumber, readSingleObject, readString } from './values.js';
@@ -163,7 +163,7 @@ export class TypeLookups {
 
   /** Every indicator type of `/v2/types/indicatorTypes`, custom ones included, in the API's order. */
   async indicatorTypes(options: LookupOptions = {}): Promise<IndicatorKind[]> {
-    checkCallOptions(options, 'indicatorTypes');
+    checkCallOptions(options, 'indicatorTypes', SIGNAL_OPTION);
     return [...(await this.#context.indicatorKinds(options.signal)).values()];
   }
 
@@ -172,13 +172,13 @@ export class TypeLookups {
    * @throws {ValidationError} when the instance has no such type (the message lists the ones it has).
    */
   async indicatorType(id: string, options: LookupOptions = {}): Promise<IndicatorKind> {
-    checkCallOptions(options, 'indicatorType');
+    checkCallOptions(options, 'indicatorType', SIGNAL_OPTION);
     return findIndicatorKind(this.#context, checkName(id, 'indicatorType'), options.signal);
   }
 
   /** Every attribute type; `{ validationRule: true }` asks for the rules too (`includes=validationRule`). */
   async attributeTypes(options: LookupOptions & { validationRule?: boolean } = {}): Promise<AttributeType[]> {
-    checkCallOptions(options, 'attributeTypes');
+    checkCallOptions(options, 'attributeTypes', ['signal', 'validationRule']);
     const ro = get('/v2/types/attributeTypes');
     if (options.validationRule === true) ro.addPayload('includes', 'validationRule');
     return (await readAll(this.#context, ro, options)).map(attributeType);
@@ -189,7 +189,7 @@ export class TypeLookups {
     name: string,
     options: LookupOptions & { validationRule?: boolean } = {},
   ): Promise<AttributeType> {
-    checkCallOptions(options, 'attributeType');
+    checkCallOptions(options, 'attributeType', ['signal', 'validationRule']);
     const ro = get(`/v2/types/attributeTypes/${quotePathSegment(checkName(name, 'attributeType'))}`);
     if (options.validationRule === true) ro.addPayload('includes', 'validationRule');
     return attributeType(await readOne(this.#context, ro, 'attributeType', options));
@@ -197,13 +197,13 @@ export class TypeLookups {
 
   /** Every association type: the custom indicator association types and the file actions. */
   async associationTypes(options: LookupOptions = {}): Promise<AssociationType[]> {
-    checkCallOptions(options, 'associationTypes');
+    checkCallOptions(options, 'associationTypes', SIGNAL_OPTION);
     return (await readAll(this.#context, get('/v2/types/associationTypes'), options)).map(associationType);
   }
 
   /** One association type by name. @throws {NotFoundError} for a name the instance does not have. */
   async associationType(name: string, options: LookupOptions = {}): Promise<AssociationType> {
-    checkCallOptions(options, 'associationType');
+    checkCallOptions(options, 'associationType', SIGNAL_OPTION);
     const ro = get(`/v2/types/associationTypes/${quotePathSegment(checkName(name, 'associationType'))}`);
     return associationType(await readOne(this.#context, ro, 'associationType', options));
   }
@@ -247,7 +247,7 @@ export async function readOwnerMetrics(
   ownerId: number | undefined,
   options: LookupOptions,
 ): Promise<OwnerMetric[]> {
-  checkCallOptions(options, 'metrics');
+  checkCallOptions(options, 'metrics', SIGNAL_OPTION);
   const ro = get(ownerId === undefined ? '/v2/owners/metrics' : `/v2/owners/${ownerId}/metrics`);
   ro.setResourcePagination(false);
   const response = await context.requester.request(ro, { throwOnError: true, signal: options.signal });
@@ -265,7 +265,7 @@ export async function readOwnerMetrics(
  * @throws {IncompleteResultError} when a page comes back empty before the total.
  */
 export async function readMembers(context: ResourceContext, options: LookupOptions): Promise<Members> {
-  checkCallOptions(options, 'members');
+  checkCallOptions(options, 'members', SIGNAL_OPTION);
   const limit = context.requester.config.apiResultLimit;
   let anonymous = false;
   const users: { userName: string; firstName?: string; lastName?: string }[] = [];

@@ -33,6 +33,15 @@ export interface RetrieveOptions {
   readonly serverFilters?: boolean | undefined;
 }
 
+/** The keys of {@link RetrieveOptions}: another is refused, not ignored. */
+const RETRIEVE_OPTION_KEYS: readonly string[] = [
+  'concurrency',
+  'signal',
+  'includeTags',
+  'includeAttributes',
+  'serverFilters',
+] satisfies readonly (keyof RetrieveOptions)[];
+
 /** An object the engine can place: its id and owner. */
 export interface Retrieved {
   readonly id: number;
@@ -317,7 +326,7 @@ export async function* streamFilterObject<T extends Retrieved>(
 
 /** Checks the options of `retrieve()` and `stream()`. @throws {ValidationError} */
 export function checkRetrieveOptions(options: RetrieveOptions, method: 'retrieve' | 'stream'): void {
-  checkCallOptions(options, method);
+  checkCallOptions(options, method, RETRIEVE_OPTION_KEYS);
   checkConcurrency(options.concurrency);
   if (options.serverFilters !== undefined && typeof options.serverFilters !== 'boolean') {
     throw new ValidationError(

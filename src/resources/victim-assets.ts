@@ -5,7 +5,7 @@
  * asset before it can be associated with anything (rest-api-v2.md 8).
  */
 import { ValidationError } from '../core/errors.js';
-import { checkCallOptions, describeValue, isRecord } from '../core/validators.js';
+import { checkCallOptions, SIGNAL_OPTION, describeValue, isRecord } from '../core/validators.js';
 import { assetObject, listAssetItems, sendAssetRequest } from './asset-requests.js';
 import { checkId, checkText } from './checks.js';
 import type { ResourceContext } from './context.js';
@@ -130,7 +130,7 @@ export class VictimAssets {
 
   /** Every asset (`victimAsset`: id, type, name), or those of one type with their fields. */
   async list(type?: VictimAssetType, options: { signal?: AbortSignal } = {}): Promise<VictimAsset[]> {
-    checkCallOptions(options, 'assets().list');
+    checkCallOptions(options, 'assets().list', SIGNAL_OPTION);
     const which = type === undefined ? undefined : assetType(type);
     const path = which === undefined ? this.#path() : `${this.#path()}/${which.branch}`;
     const items = await listAssetItems(this.#context, path, options.signal);
@@ -139,7 +139,7 @@ export class VictimAssets {
 
   /** One asset by type and id. @throws {NotFoundError} when the victim has no such asset. */
   async get(type: VictimAssetType, id: number, options: { signal?: AbortSignal } = {}): Promise<VictimAsset> {
-    checkCallOptions(options, 'assets().get');
+    checkCallOptions(options, 'assets().get', SIGNAL_OPTION);
     const which = assetType(type);
     const path = `${this.#path()}/${which.branch}/${checkId(id, 'asset id')}`;
     const response = await sendAssetRequest(this.#context, 'GET', path, undefined, options.signal);
@@ -152,7 +152,7 @@ export class VictimAssets {
     fields: VictimAssetFields,
     options: { signal?: AbortSignal } = {},
   ): Promise<VictimAsset> {
-    checkCallOptions(options, 'assets().add');
+    checkCallOptions(options, 'assets().add', SIGNAL_OPTION);
     const which = assetType(type);
     const body = checkFields(which, fields, true);
     const path = `${this.#path()}/${which.branch}`;
@@ -167,7 +167,7 @@ export class VictimAssets {
     fields: VictimAssetFields,
     options: { signal?: AbortSignal } = {},
   ): Promise<VictimAsset> {
-    checkCallOptions(options, 'assets().update');
+    checkCallOptions(options, 'assets().update', SIGNAL_OPTION);
     const which = assetType(type);
     const body = checkFields(which, fields, false);
     const path = `${this.#path()}/${which.branch}/${checkId(id, 'asset id')}`;
@@ -177,7 +177,7 @@ export class VictimAssets {
 
   /** Deletes an asset. */
   async delete(type: VictimAssetType, id: number, options: { signal?: AbortSignal } = {}): Promise<void> {
-    checkCallOptions(options, 'assets().delete');
+    checkCallOptions(options, 'assets().delete', SIGNAL_OPTION);
     const which = assetType(type);
     const path = `${this.#path()}/${which.branch}/${checkId(id, 'asset id')}`;
     await sendAssetRequest(this.#context, 'DELETE', path, undefined, options.signal);

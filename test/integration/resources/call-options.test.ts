@@ -1,7 +1,7 @@
 /**
  * The options of every call that takes `{ signal }`, from plain JavaScript: `null` or a non-object,
- * and a `signal` that is not an AbortSignal, are `ValidationError`s naming the call, and nothing is
- * sent. (Before, `null` failed as a TypeError, thrown synchronously by `commit()`, and a wrong signal
+ * a `signal` that is not an AbortSignal, and an option the call does not have (a misspelt one would
+ * otherwise be ignored), are `ValidationError`s naming the call, and nothing is sent. (Before, `null` failed as a TypeError, thrown synchronously by `commit()`, and a wrong signal
  * as a `ConnectionError` from inside the HTTP client, after the request had been prepared.)
  */
 import assert from 'node:assert/strict';
@@ -93,6 +93,31 @@ describe('call options from plain JavaScript', () => {
       assert.equal((await requestLog(sandbox)).length, sent, `${method} sent a request`);
     });
   }
+
+  it('a misspelt option is refused by every call, naming it and the options there are', async () => {
+    const sent = (await requestLog(sandbox)).length;
+    for (const [method, run] of CALLS) {
+      await assert.rejects(run({ signl: undefined } as never), (error: unknown) => {
+        assert.ok(error instanceof ValidationError, `${method}: ${String(error)}`);
+        assert.match(
+          error.message,
+          new RegExp(`^${method.replace(/[().]/g, '\\$&')}: unknown option \`signl\` \\(options: .*signal`),
+        );
+        return true;
+      });
+    }
+    await assert.rejects(tc.apiRequest(ro(), { throwOnErrors: true } as never), {
+      name: 'ValidationError',
+      message:
+        'apiRequest: unknown option `throwOnErrors` (options: throwOnError, alsoAccept, stream, signal, countsAsApiFilter)',
+    });
+    await assert.rejects(tc.indicators().retrieve({ concurency: 2 } as never), {
+      name: 'ValidationError',
+      message:
+        'retrieve: unknown option `concurency` (options: concurrency, signal, includeTags, includeAttributes, serverFilters)',
+    });
+    assert.equal((await requestLog(sandbox)).length, sent, 'a request was sent');
+  });
 
   it('signal checks also guard deleted() and observed()', async () => {
     const sent = (await requestLog(sandbox)).length;
