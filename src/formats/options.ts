@@ -40,6 +40,22 @@ export function isCompat(options: FormatOptions | undefined): boolean {
   throw new ValidationError(`\`compat\` must be 'python-sdk' or undefined, got ${describe(compat)}`);
 }
 
+/** The keys of the format functions' options (`LeefOptions`). */
+export const FORMAT_OPTION_KEYS: readonly string[] = ['compat', 'version', 'delimiter'];
+
+/**
+ * Refuses an option key not in `known`: a misspelt `compat` would otherwise print the default format
+ * without a word. Options that are not an object are left to {@link isCompat}.
+ */
+export function checkOptionKeys(options: unknown, known: readonly string[]): void {
+  if (typeof options !== 'object' || options === null) return;
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) {
+      throw new ValidationError(`Format options: unknown option \`${key}\` (options: ${known.join(', ')})`);
+    }
+  }
+}
+
 /** The formats by name. */
 export type FormatName = 'cef' | 'leef' | 'csv' | 'keyval' | 'json';
 
@@ -60,6 +76,7 @@ const COMPAT: LeefSettings = { compat: true, delimiter: undefined };
  * change nothing.
  */
 export function formatSettings(format: FormatName, options: LeefOptions | undefined): LeefSettings {
+  checkOptionKeys(options, FORMAT_OPTION_KEYS);
   if (format === 'leef') return leefSettings(options);
   if (options === undefined) return PLAIN;
   const compat = isCompat(options);

@@ -11,7 +11,14 @@ import { type CsvKind, csvHeader, csvLine } from './csv.js';
 import { jsonLine } from './json.js';
 import { keyvalLine } from './keyval.js';
 import { leefFormatter } from './leef.js';
-import { describe, type FormatName, formatSettings, type LeefOptions } from './options.js';
+import {
+  checkOptionKeys,
+  describe,
+  FORMAT_OPTION_KEYS,
+  type FormatName,
+  formatSettings,
+  type LeefOptions,
+} from './options.js';
 import { checkRecord, type FormatRecord, isGroupRecord, recordOf } from './records.js';
 
 export type { FormatName } from './options.js';
@@ -31,6 +38,9 @@ export interface StreamOptions extends FormatterOptions {
    */
   readonly header?: boolean | CsvKind | undefined;
 }
+
+/** The keys of {@link StreamOptions}. */
+const STREAM_OPTION_KEYS: readonly string[] = [...FORMAT_OPTION_KEYS, 'header'];
 
 function checkFormat(format: unknown): asserts format is FormatName {
   if (typeof format !== 'string' || !FORMATS.has(format)) {
@@ -117,11 +127,21 @@ class LineWriter {
   #index = 0;
 
   constructor(format: FormatName, options: StreamOptions | undefined) {
-    this.#format = createFormatter(format, options);
+    checkOptionKeys(options, STREAM_OPTION_KEYS);
+    // `header` is the stream's own; the rest are the format's (options that are not an object are
+    // passed on as they are, for the format's check to refuse).
+    let formatOptions: FormatterOptions | undefined = options;
+    let given: unknown;
+    if (typeof options === 'object' && (options as unknown) !== null) {
+      const { header, ...rest } = options;
+      formatOptions = rest;
+      given = header;
+    }
+    this.#format = createFormatter(format, formatOptions);
     this.#csv = format === 'csv';
     // A CSV stream ends every record with CRLF (RFC 4180); compat mode reproduces print(), so LF.
-    this.#eol = this.#csv && !formatSettings(format, options).compat ? '\r\n' : '\n';
-    const header = (options?.header as unknown) ?? true;
+    this.#eol = this.#csv && !formatSettings(format, formatOptions).compat ? '\r\n' : '\n';
+    const header = given ?? true;
     if (header !== true && header !== false && header !== 'indicator' && header !== 'group') {
       throw new ValidationError(`\`header\` must be a boolean, 'indicator' or 'group'`);
     }
