@@ -35,7 +35,16 @@ export {
 } from './bulk/bulk.js';
 export type { Clock } from './core/clock.js';
 export type { ClientOptions, CompatMode, ConsoleLevel, LogLevel, ProxyOptions } from './core/config-types.js';
-export { FilterOperator, FilterSetOperator, IndicatorType, ResourceType } from './core/enums.js';
+export {
+  FilterOperator,
+  FilterSetOperator,
+  filterOperatorName,
+  filterSetOperatorName,
+  IndicatorType,
+  indicatorTypeName,
+  ResourceType,
+  resourceTypeName,
+} from './core/enums.js';
 export {
   AbortError,
   ApiError,

@@ -81,25 +81,30 @@ export function enumName(
   return undefined;
 }
 
-/** `ResourceType.ADVERSARIES` for 115; `undefined` for a value that is not a member. */
+/**
+ * The name of a `ResourceType` value as the original printed it: `ResourceType.ADVERSARIES` for 115;
+ * `undefined` for a value that is not a member.
+ * @example
+ * console.log(resourceTypeName(ResourceType.ADVERSARIES)); // ResourceType.ADVERSARIES
+ */
 export function resourceTypeName(value: unknown): string | undefined {
   const name = enumName(ResourceType, value);
   return name === undefined ? undefined : `ResourceType.${name}`;
 }
 
-/** `IndicatorType.HOSTS` for 545. */
+/** The name of an `IndicatorType` value: `IndicatorType.HOSTS` for 545; `undefined` for another value. */
 export function indicatorTypeName(value: unknown): string | undefined {
   const name = enumName(IndicatorType, value);
   return name === undefined ? undefined : `IndicatorType.${name}`;
 }
 
-/** `FilterOperator.GE` for `FilterOperator.GE`. */
+/** The name of a `FilterOperator` value: `FilterOperator.GE`; `undefined` for another value. */
 export function filterOperatorName(value: unknown): string | undefined {
   const name = enumName(FilterOperator, value);
   return name === undefined ? undefined : `FilterOperator.${name}`;
 }
 
-/** `FilterSetOperator.AND` for `'and'`. */
+/** The name of a `FilterSetOperator` value: `FilterSetOperator.AND` for `'and'`; `undefined` for another value. */
 export function filterSetOperatorName(value: unknown): string | undefined {
   const name = enumName(FilterSetOperator, value);
   return name === undefined ? undefined : `FilterSetOperator.${name}`;

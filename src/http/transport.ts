@@ -33,8 +33,6 @@ export interface TransportOptions {
 export type TransportRequest = AttemptRequest;
 export type TransportResponse = AttemptResponse;
 
-const IDLE_TIMEOUT = Symbol('idle timeout');
-
 /** Below this, the wait for the headers is timed by our own timer; above, by undici's. */
 const PRECISE_HEADERS_TIMEOUT_BELOW_MS = 10_000;
 
@@ -183,7 +181,8 @@ export class HttpTransport {
     if (precise) {
       const idle = new AbortController();
       onIdle = () => {
-        idle.abort(IDLE_TIMEOUT);
+        // An Error, not a token: undici rejects with the reason, which becomes the TimeoutError's cause.
+        idle.abort(new Error(`no data from the server for ${timeoutMs} ms`));
       };
       const user = req.signal;
       if (user?.aborted === true) idle.abort(user.reason);

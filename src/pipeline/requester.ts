@@ -15,7 +15,7 @@ import {
 } from '../core/errors.js';
 import { type FetchedWindow, paginate } from '../core/pagination.js';
 import { redactUrl } from '../core/redact.js';
-import { type RequestObject, requestParams, requestTarget } from '../core/request-object.js';
+import { RequestObject, requestParams, requestTarget } from '../core/request-object.js';
 import { ApiResponse } from '../core/response.js';
 import { errorFromResponse } from '../core/response-errors.js';
 import { buildPathAndQuery, wireParams, wireTarget } from '../core/url.js';
@@ -165,6 +165,7 @@ export class PipelineRequester implements Requester {
 
   async request(ro: RequestObject, options: RequestOptions = {}): Promise<ApiResponse> {
     this.#deps.lifecycle.assertOpen();
+    checkRequestObject(ro, 'apiRequest');
     checkCallOptions(options, 'apiRequest', REQUEST_OPTION_KEYS);
     throwIfAborted(options.signal);
     checkOwnerAllowed(ro);
@@ -200,6 +201,7 @@ export class PipelineRequester implements Requester {
     withResponse: boolean,
   ): AsyncGenerator<ApiPage<T> | ListingPage<T>> {
     this.#deps.lifecycle.assertOpen();
+    checkRequestObject(ro, 'apiRequestPages');
     checkCallOptions(options, 'apiRequestPages', PAGES_OPTION_KEYS);
     throwIfAborted(options.signal);
     const concurrency = checkConcurrency(options.concurrency);
@@ -378,6 +380,15 @@ export function checkConcurrency(value: unknown): number | undefined {
 }
 
 /** `setOwnerAllowed(false)` says the request must not carry an owner. */
+/** From plain JavaScript, `apiRequest(null)` would fail as a TypeError deep inside the pipeline. */
+function checkRequestObject(ro: unknown, method: string): void {
+  if (!(ro instanceof RequestObject)) {
+    throw new ValidationError(
+      `${method}: the first argument must be a RequestObject, got ${describeValue(ro)}`,
+    );
+  }
+}
+
 function checkOwnerAllowed(ro: RequestObject): void {
   if (!ro.ownerAllowed && ro.payloadEntries().some(([key]) => key === 'owner')) {
     throw new ValidationError(

@@ -92,6 +92,8 @@ describe('timeouts and cancellation against the sandbox', () => {
       assert.equal(error.timeoutMs, 100);
       assert.equal(error.code, 'TC_TIMEOUT');
       assert.equal(error.message, 'No data from the server for 100 ms');
+      // Its cause is an Error (it was the transport's private token, a Symbol).
+      assert.ok(error.cause instanceof Error, `cause: ${String(error.cause)}`);
       // The sandbox logs the request once its stall is over, and no later than that: an empty log
       // now means the client gave up while the answer was still held.
       assert.deepEqual(await requestLog(fx.sandbox), [], 'gave up before the stall ended');
