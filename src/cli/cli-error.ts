@@ -37,7 +37,7 @@ export class InterruptedError extends Error {
 
 /** What the message of an SDK error needs to know about the run. */
 export interface ErrorContext {
-  /** The API base URL, for connection failures. */
+  /** The API base URL (and the proxy in between, if any), for connection failures. */
   readonly baseUrl?: string | undefined;
 }
 

@@ -178,6 +178,12 @@ export function addConnectionOptions(command: Command): Command {
 export interface Connection {
   readonly tc: ThreatConnect;
   readonly baseUrl: string;
+  /**
+   * The server as messages name it: the base URL, and the proxy the requests go through, if any
+   * (`https://tc.example.com/api through the proxy proxy.corp:3128 (from HTTPS_PROXY)`), without the
+   * proxy's credentials. A user who does not know that HTTPS_PROXY is set learns it from the message.
+   */
+  readonly server: string;
   close(): Promise<void>;
 }
 
@@ -468,7 +474,12 @@ export async function connect(
   }
   try {
     let proxy = flags.proxy;
-    if (proxy === undefined) proxy = proxyFromEnv(target.baseUrl, io.env)?.proxy;
+    let proxySource = '--proxy';
+    if (proxy === undefined) {
+      const fromEnv = proxyFromEnv(target.baseUrl, io.env);
+      proxy = fromEnv?.proxy;
+      proxySource = `from ${fromEnv?.variable ?? ''}`;
+    }
     const tc = new ThreatConnect({
       ...target,
       ...(proxy === undefined ? {} : { proxy }),
@@ -491,6 +502,10 @@ export async function connect(
     return {
       tc,
       baseUrl: target.baseUrl,
+      server:
+        proxy === undefined
+          ? target.baseUrl
+          : `${target.baseUrl} through the proxy ${proxy.host}:${proxy.port} (${proxySource})`,
       close: async () => {
         await tc.close();
         await closeSandbox?.();

@@ -149,7 +149,7 @@ const pf = (name: string, placeholder: string, what: string): PostFlagSpec => {
 const PF_DATE_ADDED = pf('DateAdded', 'date', 'date added (ISO 8601), compared as instants');
 const PF_NAME = pf('Name', 'name', 'name');
 const PF_TYPE = pf('Type', 'type', 'type name');
-const PF_FILE_TYPE = pf('FileType', 'type', 'file type');
+const PF_FILE_TYPE = pf('FileType', 'type', 'file type (signatures: other listings carry none)');
 
 const INDICATOR_POST_FLAGS: readonly PostFlagSpec[] = [
   PF_DATE_ADDED,

@@ -60,6 +60,10 @@ export function createProgram(context: CommandContext): Command {
     hideUnknownOptionValues(command);
     if (command !== program && command.name() !== 'sandbox' && command.commands.length === 0) {
       command.showHelpAfterError(`(threatconnect ${fullName(command)} --help lists the options)`);
+    } else if (command !== program && command.commands.length > 0) {
+      // `add frob`, `document frob`: commander's one line names no command; the help lists them, as
+      // the program's own help does after an unknown command.
+      command.showHelpAfterError();
     }
   }
   return program;
@@ -84,10 +88,39 @@ export function hideUnknownOptionValue(message: string): string {
   return `${head}${shown}${tail}`;
 }
 
+/**
+ * The way out for a secret given as a flag (`--secret-key KEY`, `--api-token=…`), which commander
+ * refuses as an unknown option without a suggestion (the `-file` flag is too far from the name).
+ */
+const SECRET_FLAG_HINTS: ReadonlyMap<string, string> = new Map([
+  ...['--secret-key', '--api-secret-key', '--secret', '--api-secret'].map(
+    (flag) =>
+      [flag, 'put the key in a file and give --secret-key-file FILE, or set TC_API_SECRET_KEY'] as const,
+  ),
+  ...['--api-token', '--token'].map(
+    (flag) => [flag, 'put the token in a file and give --api-token-file FILE, or set TC_API_TOKEN'] as const,
+  ),
+]);
+
+/** `error: unknown option '--secret-key'` gains `(a secret is never a flag value: …)`. */
+export function withSecretFlagHint(message: string): string {
+  const flag = /^error: unknown option '(--[^'=]*)/.exec(message)?.[1];
+  const hint = flag === undefined ? undefined : SECRET_FLAG_HINTS.get(flag.toLowerCase());
+  if (hint === undefined) return message;
+  const end = message.indexOf('\n');
+  const first = end < 0 ? message : message.slice(0, end);
+  return `${first} (a secret is never a flag value: ${hint})${end < 0 ? '' : message.slice(end)}`;
+}
+
 function hideUnknownOptionValues(command: Command): void {
   const error = command.error.bind(command);
   command.error = (message, options) =>
-    error(options?.code === 'commander.unknownOption' ? hideUnknownOptionValue(message) : message, options);
+    error(
+      options?.code === 'commander.unknownOption'
+        ? withSecretFlagHint(hideUnknownOptionValue(message))
+        : message,
+      options,
+    );
 }
 
 function fullName(command: Command): string {

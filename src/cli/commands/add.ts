@@ -314,7 +314,7 @@ Examples:
       };
       const content = flags.fromFile === undefined ? undefined : readInput('add indicator', flags.fromFile);
       const connection = await connect(flags, io, cmd, 'add indicator');
-      context.baseUrl = connection.baseUrl;
+      context.baseUrl = connection.server;
       const { tc } = connection;
       try {
         if (content === undefined) {
@@ -518,7 +518,7 @@ Examples:
         cmd.error(`error: ${type} need ${missing.join(', ')}`, { exitCode: 2 });
       }
       const connection = await connect(flags, io, cmd, 'add group');
-      context.baseUrl = connection.baseUrl;
+      context.baseUrl = connection.server;
       try {
         const group = groupContainer(connection.tc, type).add(name, flags.owner);
         if (flags.eventDate !== undefined) group.setEventDate(flags.eventDate);

@@ -182,7 +182,7 @@ Examples:
         ? documentRecords(file)
         : lineRecords(file);
       const connection = await connect(flags, io, cmd, 'batch');
-      context.baseUrl = connection.baseUrl;
+      context.baseUrl = connection.server;
       const { tc } = connection;
       const showProgress = io.stderr.isTTY === true;
       const onProgress = (event: BatchProgress): void => {

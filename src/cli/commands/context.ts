@@ -7,7 +7,7 @@ import { isBrokenPipe } from '../output.js';
 /** One run of the program. */
 export interface CommandContext {
   readonly io: Io;
-  /** The API base URL once connected, for connection failures. */
+  /** The API base URL once connected (and the proxy in between, if any), for connection failures. */
   baseUrl: string | undefined;
   /** The exit code the run ends with. */
   exitCode: number;

@@ -42,7 +42,7 @@ Example:
       const [id] = cmd.processedArgs as [number];
       if (flags.output !== undefined) checkWritable('document download', '--output', flags.output);
       const connection = await connect(flags, io, cmd, 'document download');
-      context.baseUrl = connection.baseUrl;
+      context.baseUrl = connection.server;
       try {
         const ro = new RequestObject()
           .setHttpMethod('GET')
@@ -145,7 +145,7 @@ Example:
         cmd.error('error: NAME must not be empty', { exitCode: 2 });
       const content = readUpload(file ?? '');
       const connection = await connect(flags, io, cmd, 'document upload');
-      context.baseUrl = connection.baseUrl;
+      context.baseUrl = connection.server;
       const { tc } = connection;
       try {
         const create = new RequestObject()
@@ -179,7 +179,7 @@ Example:
           }
           throw new CliError(
             'document upload',
-            `the upload failed: ${describeError(error, { baseUrl: connection.baseUrl })}; ${outcome}`,
+            `the upload failed: ${describeError(error, { baseUrl: connection.server })}; ${outcome}`,
             1,
             {
               cause: error,

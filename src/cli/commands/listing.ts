@@ -79,7 +79,7 @@ export async function runListing(
   if (flags.output !== undefined) checkWritable(spec.name, '--output', flags.output);
   if (flags.reportJson !== undefined) checkWritable(spec.name, '--report-json', flags.reportJson);
   const connection: Connection = await connect(flags, io, command, spec.name);
-  context.baseUrl = connection.baseUrl;
+  context.baseUrl = connection.server;
   const { tc } = connection;
   let failure: unknown;
   try {

@@ -37,7 +37,7 @@ export function ownersCommand(context: CommandContext): Command {
     action<OwnersFlags>(context, 'owners', async (flags, cmd) => {
       const { io } = context;
       const connection = await connect(flags, io, cmd, 'owners');
-      context.baseUrl = connection.baseUrl;
+      context.baseUrl = connection.server;
       try {
         const sink = await openSink(io, 'owners', flags.output);
         try {

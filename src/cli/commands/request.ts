@@ -86,7 +86,7 @@ Examples:
         throw error;
       }
       const connection = await connect(flags, io, cmd, 'request');
-      context.baseUrl = connection.baseUrl;
+      context.baseUrl = connection.server;
       const { tc } = connection;
       try {
         const sink = await openSink(io, 'request', flags.output);

@@ -148,7 +148,7 @@ async function runSyncCommand(context: CommandContext, command: Command, flags: 
   });
 
   const connection: Connection = await connect(flags, io, command, 'sync');
-  context.baseUrl = connection.baseUrl;
+  context.baseUrl = connection.server;
   const { tc } = connection;
   let failure: unknown;
   let result: SyncResult | undefined;
