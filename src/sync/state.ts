@@ -99,7 +99,8 @@ export async function loadState(file: string, selection: string): Promise<SyncSt
   }
   if (raw.selection !== selection) {
     throw new SyncStateError(
-      `the state ${file} was made for other filters, format or --deletions (${JSON.stringify(raw.selection)}); ` +
+      // The selection is JSON text already: shown as it is, not quoted again.
+      `the state ${file} was made for other filters, format or --deletions (${typeof raw.selection === 'string' ? raw.selection : JSON.stringify(raw.selection)}); ` +
         'use a new --state file for a new selection',
     );
   }

@@ -271,7 +271,7 @@ describe('threatconnect sync', () => {
     assert.equal(other.code, 1);
     assert.equal(
       other.stderr,
-      `threatconnect sync: the state ${state} was made for other filters, format or --deletions ("{\\"format\\":\\"jsonl\\",\\"owner\\":[\\"Example Community\\"]}"); use a new --state file for a new selection\n`,
+      `threatconnect sync: the state ${state} was made for other filters, format or --deletions ({"format":"jsonl","owner":["Example Community"]}); use a new --state file for a new selection\n`,
     );
     const broken = folder.file(`broken${counter}.state`, '{"version":1,"selection":');
     const bad = await sync(['--state', broken, '--output', output]);

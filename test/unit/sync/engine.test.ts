@@ -262,7 +262,7 @@ describe('sync engine', () => {
       (e: unknown) =>
         e instanceof SyncStateError &&
         e.message ===
-          `the state ${other} was made for other filters, format or --deletions ("test"); use a new --state file for a new selection`,
+          `the state ${other} was made for other filters, format or --deletions (test); use a new --state file for a new selection`,
     );
     writeFileSync(file, 'not json');
     await assert.rejects(
