@@ -103,7 +103,8 @@ export function retryMiddleware(deps: PipelineDeps): Middleware {
           throw new RetryExhaustedError(`The request failed after ${tries} attempts: ${failure.message}`, {
             attempts: [...ctx.attempts],
             cause: failure,
-            request: { method: ctx.method, url: ctx.url },
+            // The last attempt's request, its headers included (redacted), as the other errors show it.
+            request: failure.request ?? { method: ctx.method, url: ctx.url },
           });
         }
         // The answer of an attempt that will be retried is discarded.

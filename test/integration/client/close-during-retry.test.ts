@@ -36,5 +36,8 @@ describe('review: close() during a retry wait', () => {
     const error = await rejection(() => tc.apiRequest(request('GET', '/v2/owners')));
     assert.ok(error instanceof RetryExhaustedError, String(error));
     assert.equal(error.attempts.length, 2);
+    // The last attempt's request, its signed headers shown redacted, as other errors show theirs.
+    assert.equal(error.request?.method, 'GET');
+    assert.match(error.request.headers.Authorization ?? '', /^TC [^:]+:\[REDACTED\]$/);
   });
 });
