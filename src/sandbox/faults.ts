@@ -234,8 +234,10 @@ export class FaultEngine {
 function matches(rule: FaultRule, request: FaultRequest): boolean {
   if (rule.method !== undefined && rule.method !== request.method) return false;
   if (rule.kind === 'shortPage' && !request.isListing) return false;
-  // decisions.md 2.3: /appAuth is faulted only by a rule whose pathPrefix is /appAuth.
-  if (request.path.startsWith('/appAuth')) return rule.pathPrefix?.startsWith('/appAuth') === true;
   if (rule.pathPrefix !== undefined && !request.path.startsWith(rule.pathPrefix)) return false;
+  // decisions.md 2.3: /appAuth is faulted only by a rule whose pathPrefix is /appAuth. A rule without
+  // pathPrefix, or with a shorter one (`/`, `/app`), leaves it alone; the path must still start with
+  // the prefix, so `/appAuthX` does not fault `/appAuth`.
+  if (request.path.startsWith('/appAuth')) return rule.pathPrefix?.startsWith('/appAuth') === true;
   return true;
 }

@@ -193,6 +193,21 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   if ((options.accessId === undefined) !== (options.secretKey === undefined)) {
     throw new SandboxOptionsError('`accessId` and `secretKey` must be given together');
   }
+  // A value of the wrong type is refused rather than half-used: a non-string `host` made Node listen on
+  // every interface, a non-boolean `https` served plain HTTP, a non-function `clock` failed later with a
+  // TypeError, and an empty or numeric credential gave a user nobody could sign as.
+  for (const key of ['host', 'dbPath', 'accessId', 'secretKey'] as const) {
+    const value = options[key];
+    if (value !== undefined && (typeof value !== 'string' || value.trim() === '')) {
+      throw new SandboxOptionsError(`\`${key}\` must be a non-empty string, got ${JSON.stringify(value)}`);
+    }
+  }
+  if (options.https !== undefined && typeof options.https !== 'boolean') {
+    throw new SandboxOptionsError(`\`https\` must be a boolean, got ${JSON.stringify(options.https)}`);
+  }
+  if (options.clock !== undefined && typeof options.clock !== 'function') {
+    throw new SandboxOptionsError('`clock` must be a function returning epoch milliseconds');
+  }
   let faults: FaultConfig | undefined;
   if (options.faults !== undefined) {
     try {

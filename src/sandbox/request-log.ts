@@ -60,7 +60,17 @@ export class RequestLog {
     this.#seq += 1;
     const long = entry.target.length > TARGET_LIMIT;
     const target = long ? cutTarget(entry.target) : entry.target;
-    this.#entries.push({ ...entry, seq: this.#seq, target, cut: long });
+    // The keys in the order of decisions.md 2.2: `{"seq","method","target","status","accessId","time","fault"}`.
+    this.#entries.push({
+      seq: this.#seq,
+      method: entry.method,
+      target,
+      status: entry.status,
+      accessId: entry.accessId,
+      time: entry.time,
+      fault: entry.fault,
+      cut: long,
+    });
     if (this.#entries.length > this.#capacity) {
       this.#entries.splice(0, this.#entries.length - this.#capacity);
     }

@@ -76,7 +76,15 @@ const COLLECTIONS = new Set([
   'assignees',
   'escalatees',
   'deleted',
+  // Paged lists too (docs/decisions.md, "Every list pages"), which a shortPage rule shortens as well.
+  'members',
+  'attributeTypes',
+  'associationTypes',
+  'dnsResolutions',
+  'observations',
 ]);
+/** Parents whose next segment names a typed list (`victimAssets/emailAddresses`). */
+const TYPED_LIST_PARENTS = new Set(['victimAssets', 'adversaryAssets']);
 function looksLikeListing(store: Store, method: string, segments: readonly string[]): boolean {
   if (method !== 'GET') return false;
   const last = segments.at(-1) ?? '';
@@ -84,6 +92,7 @@ function looksLikeListing(store: Store, method: string, segments: readonly strin
   if (COLLECTIONS.has(last)) return true;
   if (previous === 'indicators') return store.indicatorTypes.byBranch(last) !== undefined;
   if (previous === 'groups') return GROUP_BY_BRANCH.has(last);
+  if (TYPED_LIST_PARENTS.has(previous)) return !/^\d+$/.test(last);
   return false;
 }
 
@@ -347,13 +356,18 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
     throw new Failure(404, NOT_FOUND);
   };
 
-  /** `GET /api/appAuth?expiredToken=…`: token renewal, with its own un-enveloped shape (spec 2.3). */
-  const handleAppAuth = (query: URLSearchParams, seen: { accessId: string | null }): JsonReply => {
+  /**
+   * The user whose token `GET /api/appAuth?expiredToken=…` renews, or undefined when the sandbox never
+   * issued it. This is the renewal's auth: it is checked before any fault rule (decisions.md 2.3).
+   */
+  const appAuthUser = (query: URLSearchParams): UserRow | undefined => {
     const old = query.get('expiredToken') ?? '';
     const row = store.get<{ user_id: number }>('SELECT user_id FROM tokens WHERE token = ?', old);
-    const user = row ? store.userById(row.user_id) : undefined;
-    if (!user) return json({ success: false, message: 'Unauthorized' }, 401);
-    seen.accessId = user.access_id;
+    return row ? store.userById(row.user_id) : undefined;
+  };
+
+  /** `GET /api/appAuth?expiredToken=…`: token renewal, with its own un-enveloped shape (spec 2.3). */
+  const handleAppAuth = (user: UserRow): JsonReply => {
     const { token, expires } = issueToken(user.id);
     return json({ success: true, apiToken: token, apiTokenExpires: String(expires) }, 200);
   };
@@ -399,6 +413,15 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
         throw new Failure(400, 'The request was not properly formed');
       }
       if (segments[0] === 'appAuth' && segments.length === 1 && method === 'GET') {
+        // Auth is checked first (decisions.md 2.3): a token the sandbox never issued gets its 401 and
+        // never reaches, nor counts for, a fault rule.
+        const renewing = appAuthUser(query);
+        if (!renewing) {
+          outcome = { status: 401, fault: null };
+          writeJson(res, 401, { success: false, message: 'Unauthorized' });
+          return;
+        }
+        seen.accessId = renewing.access_id;
         const rule = faults.evaluate({ method, path: apiPath, isListing: false });
         if (rule?.kind === 'status') {
           outcome = { status: rule.status ?? 500, fault: 'status' };
@@ -408,7 +431,7 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
           return;
         }
         // Reset, truncate and stall apply after the renewal has issued its token, as on v2.
-        outcome = await deliver(res, handleAppAuth(query, seen), rule);
+        outcome = await deliver(res, handleAppAuth(renewing), rule);
         return;
       }
       // Admin calls are never logged, not even when they fail auth: the log shows client traffic only.
