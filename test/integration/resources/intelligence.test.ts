@@ -4,8 +4,6 @@
  * positive once per day on the sandbox clock, and both shapes of `data.fileOccurrence`.
  */
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import {
   ApiError,
@@ -22,6 +20,7 @@ import { parseIndicator } from '../../../src/resources/indicator.js';
 import { GROUP_KIND_BY_TYPE } from '../../../src/resources/kinds.js';
 import type { Sandbox } from '../../../src/sandbox/index.js';
 import { clientFor } from '../../helpers/client.js';
+import { type StubApi, startStubApi } from '../../helpers/stub-api.js';
 import { RecordingLogger, contextFor } from '../../helpers/resources.js';
 import { requestLog, serverNow, setServerClock, withSandbox } from '../../helpers/sandbox.js';
 
@@ -292,12 +291,12 @@ describe('indicator intelligence (SDK)', () => {
 });
 
 describe('answers the sandbox does not give: fileOccurrence as one object or an array, an observation 204', () => {
-  let server: http.Server;
+  let stub: StubApi;
   let answer = '';
   let status = 200;
   let tc: ThreatConnect;
   before(async () => {
-    server = http.createServer((_req, res) => {
+    stub = await startStubApi((_req, res) => {
       if (status === 204) {
         res.writeHead(204);
         res.end();
@@ -306,18 +305,10 @@ describe('answers the sandbox does not give: fileOccurrence as one object or an 
       res.writeHead(status, { 'Content-Type': 'application/json' });
       res.end(answer);
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    tc = clientFor({
-      baseUrl: `http://127.0.0.1:${port}/api`,
-      accessId: 'ID',
-      secretKey: 'SECRET',
-      defaultOrg: 'Example Org',
-    } as Sandbox);
+    tc = stub.tc;
   });
   after(async () => {
-    await tc.close();
-    await new Promise((resolve) => server.close(resolve));
+    await stub.close();
   });
 
   it('reads both', async () => {

@@ -7,8 +7,6 @@
  * `InvalidResponseError`, not a `ValidationError` (decisions.md 1.3: "before any request").
  */
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import {
   IndicatorType,
@@ -22,6 +20,7 @@ import { GROUP_KIND_BY_TYPE } from '../../../src/resources/kinds.js';
 import { parseVictim } from '../../../src/resources/victim.js';
 import type { Sandbox } from '../../../src/sandbox/index.js';
 import { clientFor } from '../../helpers/client.js';
+import { type StubApi, startStubApi } from '../../helpers/stub-api.js';
 import { contextFor } from '../../helpers/resources.js';
 import { requestLog, resetSandbox, withSandbox } from '../../helpers/sandbox.js';
 
@@ -114,30 +113,22 @@ describe('v2 review: association targets and file actions (sandbox)', () => {
 });
 
 describe('v2 review: single-object answers (stub server)', () => {
-  let server: http.Server;
+  let stub: StubApi;
   let answer = '';
   let status = 200;
   let tc: ThreatConnect;
   before(async () => {
-    server = http.createServer((req, res) => {
+    stub = await startStubApi((req, res) => {
       req.resume();
       req.on('end', () => {
         res.writeHead(status, { 'Content-Type': 'application/json' });
         res.end(answer);
       });
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    tc = clientFor({
-      baseUrl: `http://127.0.0.1:${port}/api`,
-      accessId: 'ID',
-      secretKey: 'SECRET',
-      defaultOrg: 'Example Org',
-    } as Sandbox);
+    tc = stub.tc;
   });
   after(async () => {
-    await tc.close();
-    await new Promise((resolve) => server.close(resolve));
+    await stub.close();
   });
   beforeEach(() => {
     status = 200;
