@@ -82,14 +82,23 @@ describe('logging of calls to the sandbox', () => {
   });
 
   it('setTclFile(path, "debug") creates the folder and writes NDJSON debug records of a request', async () => {
-    const tc = make();
+    // The client's clock, a second ahead of the machine's (well inside the API's 300 s), gives the
+    // records their time: each is a value it returned, whole milliseconds.
+    const given: number[] = [];
+    const tc = fx.client({
+      clock: {
+        now: () => {
+          const t = Date.now() + 1000.5;
+          given.push(Math.floor(t));
+          return t;
+        },
+      },
+    });
     const file = path.join(dir, 'debug', 'log', 'tc.log');
     assert.equal(existsSync(path.dirname(file)), false);
     tc.setTclFile(file, 'debug');
     assert.equal(existsSync(file), true);
-    const started = Date.now();
     assert.equal((await tc.apiRequest(request('GET', '/v2/owners'))).status, 200);
-    const ended = Date.now();
     const url = `${fx.sandbox.baseUrl}/v2/owners?createActivityLog=false`;
     const records = readRecords(file);
     assert.deepEqual(
@@ -99,7 +108,7 @@ describe('logging of calls to the sandbox', () => {
         [20, 'threatconnect', `GET ${url} -> 200 (1 attempt(s))`],
       ],
     );
-    for (const r of records) assert.ok(r.time >= started && r.time <= ended, `time ${r.time}`);
+    for (const r of records) assert.ok(given.includes(r.time), `time ${r.time} is not one the clock gave`);
     const text = readFileSync(file, 'utf8');
     assert.ok(!text.includes(fx.sandbox.secretKey), 'the secret key is never written');
   });

@@ -20,10 +20,12 @@ import {
   type ThreatConnect,
   ValidationError,
 } from '../../../src/index.js';
+import { sampleData } from '../../../src/sandbox/index.js';
 import { requestLog, setRules, setServerClock, useSandboxClient } from '../../helpers/sandbox.js';
 import { clientFor } from '../../helpers/client.js';
 
 const OWNER = 'Example Community';
+const SEED = 300;
 
 /** What two reads of an indicator must agree on. */
 function view(i: Indicator): Record<string, unknown> {
@@ -51,7 +53,7 @@ async function all<T>(items: AsyncIterable<T>): Promise<T[]> {
 }
 
 describe('tc.bulk(owner)', () => {
-  const fx = useSandboxClient({ sandbox: { seedIndicators: 300 }, resetEach: true });
+  const fx = useSandboxClient({ sandbox: { seedIndicators: SEED }, resetEach: true });
 
   it('status() reads the un-enveloped bulkStatus, typed', async () => {
     const status = await fx.client().bulk(OWNER).status();
@@ -72,6 +74,36 @@ describe('tc.bulk(owner)', () => {
     assert.ok(bulk.length > 50);
     assert.ok(bulk.every((i) => i instanceof Indicator));
     assert.deepEqual(bulk.map(view), paged.map(view));
+    // Both reads share the SDK's parsing, so the fields are also checked against the seed data itself.
+    const seeded = sampleData(SEED)
+      .indicators.filter((i) => i.ownerName === OWNER && i.active)
+      .sort((a, b) => a.id - b.id);
+    assert.deepEqual(
+      bulk.map((i) => [
+        i.id,
+        i.type,
+        i.summary,
+        i.ownerName,
+        i.rating,
+        i.confidence,
+        i.dateAdded,
+        i.lastModified,
+        i.tags === undefined ? undefined : [...i.tags].sort(),
+        i.attributes?.map((a) => [a.type, a.value]),
+      ]),
+      seeded.map((i) => [
+        i.id,
+        i.type,
+        i.summary,
+        i.ownerName,
+        i.rating,
+        i.confidence,
+        i.dateAdded,
+        i.lastModified,
+        [...i.tags].sort(),
+        i.attributes.map((a) => [a.type, a.value]),
+      ]),
+    );
     const asn = bulk.find((i) => i.type === 'ASN');
     assert.ok(asn, 'the sample data has ASN indicators in this owner');
     assert.match(asn.summary, /^ASN\d+$/);

@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { FilterOperator, ValidationError } from '../../../src/index.js';
+import type { PostFilterName } from '../../../src/filters/definitions.js';
 import { createPostFilter, parseFilterDate } from '../../../src/filters/post-filters.js';
 
 const { EQ, NE, GT, GE, LT, LE } = FilterOperator;
@@ -254,15 +255,32 @@ describe('post filters', () => {
   });
 
   it('an operator that is not a FilterOperator throws ValidationError, for every post filter', () => {
-    for (const bad of ['==', 'eq', 'and', 0, null]) {
-      assert.throws(
-        () => createPostFilter('addPfName', 'Bad Guy', bad),
-        (e: unknown) =>
-          e instanceof ValidationError &&
-          e.message ===
-            `addPfName: the operator must be a FilterOperator (EQ, NE, GT, GE, LT, LE), got ${typeof bad === 'string' ? `"${bad}"` : String(bad)}`,
-        String(bad),
-      );
+    // A valid value for each post filter, so only the operator is wrong.
+    const VALUES: Record<PostFilterName, unknown> = {
+      addPfAttribute: 'Description',
+      addPfConfidence: 50,
+      addPfDateAdded: '2015-06-18T20:21:45-05:00',
+      addPfFileType: 'YARA',
+      addPfLastModified: '2015-06-18T20:21:45-05:00',
+      addPfName: 'Bad Guy',
+      addPfRating: 2,
+      addPfTag: 'APT',
+      addPfThreatAssessConfidence: 50,
+      addPfThreatAssessRating: 2,
+      addPfType: 'Host',
+    };
+    for (const [name, value] of Object.entries(VALUES) as [PostFilterName, unknown][]) {
+      assert.doesNotThrow(() => createPostFilter(name, value, EQ), name);
+      for (const bad of ['==', 'eq', 'and', 0, null]) {
+        assert.throws(
+          () => createPostFilter(name, value, bad),
+          (e: unknown) =>
+            e instanceof ValidationError &&
+            e.message ===
+              `${name}: the operator must be a FilterOperator (EQ, NE, GT, GE, LT, LE), got ${typeof bad === 'string' ? `"${bad}"` : String(bad)}`,
+          `${name} ${String(bad)}`,
+        );
+      }
     }
   });
 
