@@ -208,6 +208,17 @@ describe('npm run demo', () => {
         words,
       );
     }
+    // A few results the seed's examples give on the sample data (docs/filters.md, python-sdk-observed.md).
+    for (const expected of [
+      '/api/v2/owners?createActivityLog=true',
+      'adversary 710 Bad Guy 2015-06-18T20:21:45-05:00 Example Org',
+      'count 8',
+      'Status Code: 201',
+      'CEF:0|threatconnect|threatconnect|2|355999|TEST attribute #14|2.0|confidence="14" dateAdded="2015-06-21T10:40:33-05:00" dnsActive="None" hostName="www.badguy_014.com"',
+      'Resource Type                 : ResourceType.ADVERSARIES',
+    ]) {
+      assert.ok(result.stdout.includes(expected), `the demo prints ${expected}`);
+    }
     assert.match(result.stdout, /Demo done in/);
     // How long it takes is the demo's own line to print, not a test's to assert (a busy machine).
   });
