@@ -212,5 +212,5 @@ function secretsGiven(options: object): string[] {
       // Not valid percent-encoding: the raw form is enough.
     }
   }
-  return found.filter((v): v is string => typeof v === 'string' && v.length >= 4);
+  return found.filter((v): v is string => typeof v === 'string');
 }

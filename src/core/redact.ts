@@ -150,14 +150,34 @@ export function redactRequest(request: RequestLike): RedactedRequest {
 }
 
 /**
- * Replaces every occurrence of the given secret strings in a text with `[REDACTED]`.
- * Empty secrets are ignored.
+ * The secrets to look for in texts: those of at least `minLength` characters, longest first, so that
+ * a shorter secret inside a longer one does not leave the rest of the longer one shown.
  */
-export function redactSecrets(text: string, secrets: Iterable<string | undefined>): string {
+export function secretsToMask(secrets: Iterable<string | undefined>, minLength = 1): string[] {
+  return [...secrets]
+    .filter((s): s is string => s !== undefined && s.length >= minLength)
+    .sort((a, b) => b.length - a.length);
+}
+
+/**
+ * Replaces every occurrence of the given secret strings in a text with `[REDACTED]`, in the order
+ * given (see {@link secretsToMask}). Empty secrets are ignored. With `whole`, only occurrences that are
+ * not part of a longer word: a secret `secret` leaves `secretKey` alone.
+ */
+export function redactSecrets(
+  text: string,
+  secrets: Iterable<string | undefined>,
+  options: { readonly whole?: boolean } = {},
+): string {
   let out = text;
   for (const secret of secrets) {
     if (secret === undefined || secret.length === 0) continue;
-    out = out.split(secret).join(REDACTED);
+    if (options.whole === true) {
+      const escaped = secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      out = out.replace(new RegExp(`(?<![A-Za-z0-9])${escaped}(?![A-Za-z0-9])`, 'g'), REDACTED);
+    } else {
+      out = out.split(secret).join(REDACTED);
+    }
   }
   return out;
 }

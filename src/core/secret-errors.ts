@@ -1,6 +1,6 @@
 /** Config errors that would show a secret given in the wrong place. */
 import { ConfigError } from './errors.js';
-import { REDACTED } from './redact.js';
+import { redactSecrets, secretsToMask } from './redact.js';
 
 /**
  * Runs `check`, and rethrows a ConfigError whose message holds one of `secrets` with it masked: a
@@ -12,17 +12,9 @@ export function maskingSecrets<T>(secrets: readonly (string | undefined)[], chec
     return check();
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    // Longest first: a shorter secret inside a longer one must not leave the rest shown.
-    const known = secrets
-      .filter((v): v is string => v !== undefined && v.length >= 4)
-      .sort((a, b) => b.length - a.length);
-    let masked = error.message;
-    for (const secret of known) {
-      // As a value of its own, not inside a word: a secret `secret` leaves `secretKey` in a list of
-      // option names alone.
-      const escaped = secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      masked = masked.replace(new RegExp(`(?<![A-Za-z0-9])${escaped}(?![A-Za-z0-9])`, 'g'), REDACTED);
-    }
+    // As values of their own: a short secret such as `secret` leaves `secretKey` in a list of option
+    // names alone.
+    const masked = redactSecrets(error.message, secretsToMask(secrets, 4), { whole: true });
     if (masked === error.message) throw error;
     throw new ConfigError(masked);
   }

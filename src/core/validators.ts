@@ -337,15 +337,21 @@ export function checkCallOptions(options: unknown, method: string, known?: reado
   if (typeof options !== 'object' || options === null) {
     throw new ValidationError(`${method}: options must be an object, got ${describeValue(options)}`);
   }
-  if (known !== undefined) {
-    // A misspelt option (`throwOnErrors`, `concurency`) would otherwise be ignored without a word.
-    for (const key of Object.keys(options)) {
-      if (!known.includes(key)) {
-        throw new ValidationError(`${method}: unknown option \`${key}\` (options: ${known.join(', ')})`);
-      }
+  if (known !== undefined) checkKnownKeys(options, known, method);
+  checkSignal((options as { signal?: unknown }).signal, method);
+}
+
+/**
+ * Refuses a key of `options` that `known` does not list, with a `ValidationError` that starts with
+ * `where` and lists the options there are: a misspelt option (`throwOnErrors`, `concurency`) would
+ * otherwise be ignored without a word.
+ */
+export function checkKnownKeys(options: object, known: readonly string[], where: string): void {
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) {
+      throw new ValidationError(`${where}: unknown option \`${key}\` (options: ${known.join(', ')})`);
     }
   }
-  checkSignal((options as { signal?: unknown }).signal, method);
 }
 
 /** The keys of options that hold only a `signal` (`commit`, `loadTags`, the lookups, …). */

@@ -1,6 +1,7 @@
 /** Options of the formatters and their checks. */
 import type { CompatMode } from '../core/config-types.js';
 import { ValidationError } from '../core/errors.js';
+import { checkKnownKeys } from '../core/validators.js';
 import { stringify } from './values.js';
 
 /** Options every formatter takes. */
@@ -48,12 +49,7 @@ export const FORMAT_OPTION_KEYS: readonly string[] = ['compat', 'version', 'deli
  * without a word. Options that are not an object are left to {@link isCompat}.
  */
 export function checkOptionKeys(options: unknown, known: readonly string[]): void {
-  if (typeof options !== 'object' || options === null) return;
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) {
-      throw new ValidationError(`Format options: unknown option \`${key}\` (options: ${known.join(', ')})`);
-    }
-  }
+  if (typeof options === 'object' && options !== null) checkKnownKeys(options, known, 'Format options');
 }
 
 /** The formats by name. */

@@ -19,7 +19,7 @@ import {
   formatSettings,
   type LeefOptions,
 } from './options.js';
-import { checkRecord, type FormatRecord, isGroupRecord, recordOf } from './records.js';
+import { checkRecord, type FormatRecord, type IndicatorRecord, isGroupRecord, recordOf } from './records.js';
 
 export type { FormatName } from './options.js';
 
@@ -62,47 +62,38 @@ export function createFormatter(
   const settings = formatSettings(format, options);
   const compat = settings.compat;
   switch (format) {
-    case 'leef': {
-      const line = leefFormatter(settings);
-      return (value) => {
-        const record = recordOf(value);
-        checkIndicator(record, 'LEEF');
-        return line(record);
-      };
-    }
-    case 'cef': {
-      const line = compat ? compatCef : cefLine;
-      return (value) => {
-        const record = recordOf(value);
-        checkIndicator(record, 'CEF');
-        return line(record);
-      };
-    }
-    case 'csv': {
-      const line = compat ? compatCsv : csvLine;
-      return (value) => {
-        const record = recordOf(value);
-        checkRecord(record);
-        return line(record);
-      };
-    }
-    case 'keyval': {
-      const line = compat ? compatKeyval : keyvalLine;
-      return (value) => {
-        const record = recordOf(value);
-        checkRecord(record);
-        return line(record);
-      };
-    }
-    case 'json': {
-      const line = compat ? compatJson : jsonLine;
-      return (value) => {
-        const record = recordOf(value);
-        checkRecord(record);
-        return line(record);
-      };
-    }
+    case 'leef':
+      return indicatorFormatter('LEEF', leefFormatter(settings));
+    case 'cef':
+      return indicatorFormatter('CEF', compat ? compatCef : cefLine);
+    case 'csv':
+      return recordFormatter(compat ? compatCsv : csvLine);
+    case 'keyval':
+      return recordFormatter(compat ? compatKeyval : keyvalLine);
+    case 'json':
+      return recordFormatter(compat ? compatJson : jsonLine);
   }
+}
+
+/** A formatter of indicators only (CEF, LEEF); an SDK object prints from its own record. */
+function indicatorFormatter(
+  format: string,
+  line: (record: IndicatorRecord) => string,
+): (value: FormatRecord) => string {
+  return (value) => {
+    const record = recordOf(value);
+    checkIndicator(record, format);
+    return line(record);
+  };
+}
+
+/** A formatter of indicators and groups; an SDK object prints from its own record. */
+function recordFormatter(line: (record: FormatRecord) => string): (value: FormatRecord) => string {
+  return (value) => {
+    const record = recordOf(value);
+    checkRecord(record);
+    return line(record);
+  };
 }
 
 /** `a group`, `an indicator`. */

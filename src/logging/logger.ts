@@ -25,7 +25,7 @@ import type pino from 'pino';
 import { type ConsoleLevel, LOG_LEVELS, type LogLevel } from '../core/config-types.js';
 import { validateConsoleLevel, validateLogFile, validateLogLevel } from '../core/validators.js';
 import { ConfigError } from '../core/errors.js';
-import { isSecretName, REDACTED, redactSecrets, redactText } from '../core/redact.js';
+import { isSecretName, REDACTED, redactSecrets, redactText, secretsToMask } from '../core/redact.js';
 
 /**
  * pino, loaded the first time a record is written or a log file is set: a run that logs nothing (a
@@ -334,8 +334,7 @@ export class SdkLogger implements Logger {
       const encoded = encodeURIComponent(secret);
       known.add(secret).add(encoded).add(encoded.replace(/%20/g, '+'));
     }
-    // Longest first, so that no secret is only half replaced because a shorter one was inside it.
-    const secrets = [...known].sort((a, b) => b.length - a.length);
+    const secrets = secretsToMask(known);
     const text = scrubText(message, secrets);
     const method = PINO_LEVEL[level];
     this.#pino ??= this.#build();

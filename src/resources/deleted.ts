@@ -6,7 +6,7 @@
 import { type IndicatorType, ResourceType } from '../core/enums.js';
 import { ValidationError } from '../core/errors.js';
 import { formatModifiedSince, RequestObject } from '../core/request-object.js';
-import { checkSignal, describeValue } from '../core/validators.js';
+import { checkCallOptions, describeValue } from '../core/validators.js';
 import type { ResourceContext } from './context.js';
 import { INDICATOR_KINDS } from './kinds.js';
 
@@ -34,7 +34,7 @@ export interface DeletedOptions {
   readonly concurrency?: number | undefined;
 }
 
-const OPTION_KEYS = new Set(['since', 'type', 'owner', 'signal', 'concurrency']);
+const OPTION_KEYS: readonly string[] = ['since', 'type', 'owner', 'signal', 'concurrency'];
 
 function sinceText(since: unknown): string | undefined {
   if (since === undefined) return undefined;
@@ -78,18 +78,7 @@ export function deletedIndicators(
   context: ResourceContext,
   options: DeletedOptions = {},
 ): AsyncGenerator<DeletedIndicator> {
-  // JavaScript callers can pass anything.
-  if (typeof (options as unknown) !== 'object' || (options as unknown) === null) {
-    throw new ValidationError(`deleted: options must be an object, got ${describeValue(options)}`);
-  }
-  for (const key of Object.keys(options)) {
-    if (!OPTION_KEYS.has(key)) {
-      throw new ValidationError(
-        `deleted: unknown option \`${key}\` (options: ${[...OPTION_KEYS].join(', ')})`,
-      );
-    }
-  }
-  checkSignal(options.signal, 'deleted');
+  checkCallOptions(options, 'deleted', OPTION_KEYS);
   const since = sinceText(options.since);
   let path = '/v2/indicators/deleted';
   if (options.type !== undefined) {
