@@ -64,9 +64,14 @@ export interface RequestContext {
 
 export const DEFAULT_RESULT_LIMIT = 100;
 
-/** Formats a server date the way the real server does in current docs: ISO 8601 with `Z`, no milliseconds. */
+/** An instant the way the real server writes dates in current docs: ISO 8601 with `Z`, no milliseconds. */
+export function isoSeconds(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** The server clock's now, as {@link isoSeconds} writes it. */
 export function isoNow(ctx: RequestContext): string {
-  return new Date(ctx.nowMs()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return isoSeconds(ctx.nowMs());
 }
 
 export function accessibleOwnerIds(ctx: RequestContext): Set<number> {

@@ -9,7 +9,15 @@ import type { AddressInfo, Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { BatchJobs } from './batch/jobs.js';
 import { refuseUnparsedRequests } from './client-error.js';
-import { type Limits, type RequestContext, UploadSlots, discardBody, isTrue, readObject } from './context.js';
+import {
+  type Limits,
+  type RequestContext,
+  UploadSlots,
+  discardBody,
+  isTrue,
+  isoSeconds,
+  readObject,
+} from './context.js';
 import { createJsonEncoder } from './encode.js';
 import { type FaultConfig, FaultEngine, type FaultRule, parseFaultConfig } from './faults.js';
 import { hasUnreadBody, isClosingConnection, lingerAfterAnswer } from './linger.js';
@@ -108,7 +116,7 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
   const baseClock = settings.clock ?? Date.now;
   const nowMs = (): number => baseClock() + clockOffsetSeconds * 1000;
   const isoTime = (): string => new Date(nowMs()).toISOString();
-  const batch = new BatchJobs(store, () => new Date(nowMs()).toISOString().replace(/\.\d{3}Z$/, 'Z'));
+  const batch = new BatchJobs(store, () => isoSeconds(nowMs()));
   const sockets = new Set<Socket>();
   let origin = '';
   let internalErrors = 0;

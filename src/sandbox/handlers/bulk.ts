@@ -3,7 +3,7 @@
  * each for the `owner` given (else the user's organization), all three un-enveloped.
  */
 import { type BulkFormat, BULK_RUN_INTERVAL_MS, BulkReports, type BulkRun } from '../bulk-reports.js';
-import { type RequestContext, isTrue, requestOwner } from '../context.js';
+import { type RequestContext, isTrue, isoSeconds, requestOwner } from '../context.js';
 import { type Reply, json } from '../reply.js';
 import type { Store } from '../store.js';
 
@@ -20,11 +20,6 @@ function reportsOf(store: Store): Promise<BulkReports> {
     reportsByStore.set(store, reports);
   }
   return reports;
-}
-
-/** Server time as the API writes it: ISO 8601 with `Z`, no milliseconds. */
-function iso(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** The owner's current report: run first when it has none, when it is due, or with `runNow=true`. */
@@ -48,8 +43,8 @@ export async function bulkStatus(ctx: RequestContext): Promise<Reply> {
       name: owner.name,
       csvEnabled: true,
       jsonEnabled: true,
-      nextRun: iso(run.ranAtMs + BULK_RUN_INTERVAL_MS),
-      lastRun: iso(run.ranAtMs),
+      nextRun: isoSeconds(run.ranAtMs + BULK_RUN_INTERVAL_MS),
+      lastRun: isoSeconds(run.ranAtMs),
       status: 'Complete',
     },
   });

@@ -7,6 +7,7 @@ import {
   type RequestContext,
   accessibleOwnerIds,
   isoNow,
+  isoSeconds,
   listReply,
   pageWindow,
   parseId,
@@ -80,7 +81,6 @@ function isoMs(value: unknown): number {
   const zoneless = /T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(value);
   return Date.parse(zoneless ? `${value}Z` : value);
 }
-const isoSeconds = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 function listObservations(ctx: RequestContext, row: IndicatorRow): Reply {
   const { start, limit } = pageWindow(ctx);

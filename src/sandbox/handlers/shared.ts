@@ -7,6 +7,7 @@ import {
   type RequestContext,
   accessibleOwnerIds,
   assertOwnerAccess,
+  isoSeconds,
   parseId,
   requestOwner,
 } from '../context.js';
@@ -89,10 +90,10 @@ export function clientDate(value: unknown, field: string, entity: string): strin
   if (WIRE_DATE.test(value)) return value;
   const sign = m[9] === '-' ? -1 : 1;
   const ms = at.getTime() - sign * (offsetHours * 60 + offsetMinutes) * 60_000;
-  const iso = new Date(ms).toISOString();
+  const iso = isoSeconds(ms);
   // Years outside 0000-9999 have no plain ISO form; such a value stays a 400.
   if (!/^\d{4}-/.test(iso)) throw invalid();
-  return iso.replace(/\.\d{3}Z$/, 'Z');
+  return iso;
 }
 
 /**
