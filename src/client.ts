@@ -352,7 +352,7 @@ export class ThreatConnect {
    * @throws {ValidationError} when `owner` is not a non-empty string.
    */
   bulk(owner: string): Bulk {
-    return new Bulk(this.#context(), owner);
+    return Bulk.create(this.#context(), owner);
   }
 
   // ---- manual API calls ----

@@ -76,8 +76,15 @@ export class Bulk {
   readonly owner: string;
   readonly #context: ResourceContext;
 
-  /** @internal Use `tc.bulk(owner)`. */
-  constructor(context: ResourceContext, owner: unknown) {
+  /**
+   * @internal The SDK's way to make one: users call `tc.bulk(owner)`, and the published constructor is
+   * private, so that `new Bulk()`, which would have no client, does not compile.
+   */
+  static create(context: ResourceContext, owner: unknown): Bulk {
+    return new Bulk(context, owner);
+  }
+
+  private constructor(context: ResourceContext, owner: unknown) {
     if (typeof owner !== 'string' || owner.trim() === '') {
       throw new ValidationError(`bulk: ${describeValue(owner)} is not an owner name`);
     }

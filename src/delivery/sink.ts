@@ -47,8 +47,15 @@ export class SyslogSink extends Writable {
   readonly #markers = new Set<FlushMarker>();
   readonly #onAbort: (() => void) | undefined;
 
-  /** @internal Built by `createSyslogSink`. */
-  constructor(options: ResolvedSyslogOptions) {
+  /**
+   * @internal The SDK's way to make one: users call `createSyslogSink()`, which checks the options,
+   * and the published constructor is private, so that `new SyslogSink()` does not compile.
+   */
+  static create(options: ResolvedSyslogOptions): SyslogSink {
+    return new SyslogSink(options);
+  }
+
+  private constructor(options: ResolvedSyslogOptions) {
     super({ objectMode: true, highWaterMark: HIGH_WATER_MARK });
     this.#options = options;
     const udp = options.url.transport === 'udp';
@@ -275,5 +282,5 @@ function checkTlsMaterial(options: ResolvedSyslogOptions): void {
 export function createSyslogSink(url: string, options: SyslogSinkOptions = {}): SyslogSink {
   const resolved = resolveSyslogOptions(url, options);
   checkTlsMaterial(resolved);
-  return new SyslogSink(resolved);
+  return SyslogSink.create(resolved);
 }

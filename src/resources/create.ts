@@ -97,7 +97,7 @@ export function createIndicator(
     );
   }
   const kind = type === undefined ? detectKind(value, ctx) : indicatorKindOf(type, 'indicatorType');
-  const indicator = new Indicator(ctx, temporaryId(), kind.type, kind, 'new', undefined);
+  const indicator = Indicator.create(ctx, temporaryId(), kind.type, kind, 'new', undefined);
   Object.assign(indicator.values, valueFields(value, kind, type !== undefined));
   indicator.ownerName = ownerName;
   return indicator;
@@ -116,7 +116,7 @@ export function createGroup(
 ): Group {
   const groupKind = groupKindOf(kind);
   const text = checkText(name, 'name');
-  const group = new Group({
+  const group = Group.create({
     id: temporaryId(),
     type: groupKind.type,
     kind: groupKind,
@@ -130,7 +130,7 @@ export function createGroup(
 
 /** A new victim named `name`. @throws {ValidationError} for an empty name. */
 export function createVictim(name: string, owner: string | undefined, ctx: ResourceContext): Victim {
-  const victim = new Victim(temporaryId(), ctx, 'new');
+  const victim = Victim.create(temporaryId(), ctx, 'new');
   victim.name = checkText(name, 'name');
   victim.ownerName = checkOwner(owner);
   return victim;
@@ -138,7 +138,7 @@ export function createVictim(name: string, owner: string | undefined, ctx: Resou
 
 /** A new task named `name`. @throws {ValidationError} for an empty name. */
 export function createTask(name: string, owner: string | undefined, ctx: ResourceContext): Task {
-  const task = new Task(temporaryId(), ctx, 'new');
+  const task = Task.create(temporaryId(), ctx, 'new');
   task.name = checkText(name, 'name');
   task.ownerName = checkOwner(owner);
   return task;

@@ -36,6 +36,15 @@ function checkString(value: unknown, label: string): string {
   return value;
 }
 
+/** @internal What a group is made from. */
+export interface GroupInit {
+  readonly id: number;
+  readonly type: string;
+  readonly kind: GroupKind | undefined;
+  readonly context: ResourceContext;
+  readonly phase?: Phase | undefined;
+}
+
 /** The fields and setters of {@link Group} (group.ts). */
 export abstract class GroupFields extends LinkedItem {
   /** `Adversary`, `Campaign`, …; a type the SDK does not model keeps its name with no kind. */
@@ -49,13 +58,7 @@ export abstract class GroupFields extends LinkedItem {
   declare readonly fields: Record<string, unknown>;
 
   /** @internal Built by {@link parseGroup} and by `createGroup()` (`container.add()`). */
-  constructor(init: {
-    id: number;
-    type: string;
-    kind: GroupKind | undefined;
-    context: ResourceContext;
-    phase?: Phase | undefined;
-  }) {
+  constructor(init: GroupInit) {
     super(init.id, init.context, init.phase ?? 'clean');
     this.type = init.type;
     this.kind = init.kind;

@@ -16,7 +16,7 @@ import { checkCallOptions, SIGNAL_OPTION, describeValue, isRecord } from '../cor
 import type { ResourceContext } from './context.js';
 import { annotate } from './checks.js';
 import type { CallOptions, ItemKind } from './item.js';
-import { GroupFields } from './group-fields.js';
+import { GroupFields, type GroupInit } from './group-fields.js';
 import { AdversaryAssets } from './adversary-assets.js';
 import { GROUP_KIND_BY_TYPE, type GroupKind } from './kinds.js';
 import { idTarget } from './targets.js';
@@ -48,6 +48,18 @@ const REQUIRED: Readonly<Record<string, readonly (readonly [string, string])[]>>
 
 /** A group of any type (adversary, campaign, document, e-mail, incident, signature, threat): fields, setters, metadata, associations, `commit()` and `delete()`. */
 export class Group extends GroupFields {
+  /**
+   * @internal The SDK's way to make one ({@link parseGroup}, `createGroup()`): users get groups from a
+   * container, and the published constructor is private, so that `new Group()` does not compile.
+   */
+  static create(init: GroupInit): Group {
+    return new Group(init);
+  }
+
+  private constructor(init: GroupInit) {
+    super(init);
+  }
+
   // ---- output formats (decisions.md 3; groups have CSV, KeyVal and JSON) ----
 
   /** One CSV record (RFC 4180), no line ending. */
@@ -313,7 +325,7 @@ function readFields(group: Group, item: Record<string, unknown>): void {
 /** A group from a wire item; `kind` names the type of a typed listing (whose items carry no `type`). */
 export function parseGroup(item: Record<string, unknown>, context: ResourceContext, kind?: GroupKind): Group {
   const typeName = readString(item.type) ?? kind?.type ?? 'Group';
-  const group = new Group({
+  const group = Group.create({
     id: readNumber(item.id) ?? 0,
     type: typeName,
     kind: kind ?? GROUP_KIND_BY_TYPE.get(typeName),

@@ -16,7 +16,7 @@ import type { AssociationType } from './lookups.js';
 import type { Owner } from './owner.js';
 import * as intel from './intelligence.js';
 import { IndicatorData, mayBeOutOfRange } from './indicator-data.js';
-import type { CallOptions, ItemKind } from './item.js';
+import type { CallOptions, ItemKind, Phase } from './item.js';
 import { FILE, INDICATOR_KIND_BY_TYPE, type IndicatorKind } from './kinds.js';
 import {
   type AssociationTypeRef,
@@ -36,6 +36,33 @@ const MUTABLE = ['rating', 'confidence', 'dnsActive', 'whoisActive', 'size'] as 
 
 /** An indicator of any type, custom ones included. Its fields are read lazily from the wire item (`indicator-data.ts`). */
 export class Indicator extends IndicatorData {
+  /**
+   * @internal The SDK's way to make one ({@link wireIndicator}, `createIndicator()`): users get
+   * indicators from a container (`retrieve()`, `stream()`, `add()`), and the published constructor is
+   * private, so that `new Indicator()`, which would make an object with no client, does not compile.
+   */
+  static create(
+    context: ResourceContext,
+    id: number,
+    type: string,
+    kind: IndicatorKind | undefined,
+    phase: Phase,
+    wire: Record<string, unknown> | undefined,
+  ): Indicator {
+    return new Indicator(context, id, type, kind, phase, wire);
+  }
+
+  private constructor(
+    context: ResourceContext,
+    id: number,
+    type: string,
+    kind: IndicatorKind | undefined,
+    phase: Phase,
+    wire: Record<string, unknown> | undefined,
+  ) {
+    super(context, id, type, kind, phase, wire);
+  }
+
   get itemKind(): ItemKind {
     return 'indicator';
   }
@@ -460,7 +487,7 @@ export function wireIndicator(
 ): Indicator {
   const type = typeName ?? kind?.type ?? 'Indicator';
   const resolved = kind ?? INDICATOR_KIND_BY_TYPE.get(type);
-  const indicator = new Indicator(context, readNumber(item.id) ?? 0, type, resolved, 'clean', item);
+  const indicator = Indicator.create(context, readNumber(item.id) ?? 0, type, resolved, 'clean', item);
   if (metadata) {
     if (item.tag !== undefined) indicator.tags = readTags(item.tag);
     if (item.attribute !== undefined) indicator.attributes = readAttributes(item.attribute);

@@ -12,8 +12,25 @@ export class Owner {
   readonly type: string | undefined;
   readonly #context: ResourceContext;
 
-  /** @internal */
-  constructor(id: number, name: string | undefined, type: string | undefined, context: ResourceContext) {
+  /**
+   * @internal The SDK's way to make one ({@link parseOwner}): users get owners from `tc.owners()`, and
+   * the published constructor is private, so that `new Owner()` does not compile.
+   */
+  static create(
+    id: number,
+    name: string | undefined,
+    type: string | undefined,
+    context: ResourceContext,
+  ): Owner {
+    return new Owner(id, name, type, context);
+  }
+
+  private constructor(
+    id: number,
+    name: string | undefined,
+    type: string | undefined,
+    context: ResourceContext,
+  ) {
     this.id = id;
     this.name = name;
     this.type = type;
@@ -45,5 +62,5 @@ export class Owner {
 }
 
 export function parseOwner(item: Record<string, unknown>, context: ResourceContext): Owner {
-  return new Owner(readNumber(item.id) ?? 0, readString(item.name), readString(item.type), context);
+  return Owner.create(readNumber(item.id) ?? 0, readString(item.name), readString(item.type), context);
 }

@@ -32,8 +32,15 @@ export class Task extends FieldsItem {
   /** `status`, `dueDate`, `escalated`, `reminded`, `assignee`, … as read or set. */
   declare readonly fields: Record<string, unknown>;
 
-  /** @internal Built by {@link parseTask} and by `createTask()`. */
-  constructor(id: number, context: ResourceContext, phase: Phase = 'clean') {
+  /**
+   * @internal The SDK's way to make one ({@link parseTask}, `createTask()`): users get tasks from
+   * `tc.tasks()`, and the published constructor is private, so that `new Task()` does not compile.
+   */
+  static create(id: number, context: ResourceContext, phase: Phase = 'clean'): Task {
+    return new Task(id, context, phase);
+  }
+
+  private constructor(id: number, context: ResourceContext, phase: Phase) {
     super(id, context, phase);
     this.dateAdded = undefined;
     this.lastModified = undefined;
@@ -132,7 +139,7 @@ export class Task extends FieldsItem {
 }
 
 export function parseTask(item: Record<string, unknown>, context: ResourceContext): Task {
-  const task = new Task(readNumber(item.id) ?? 0, context);
+  const task = Task.create(readNumber(item.id) ?? 0, context);
   task.readWire(item);
   return task;
 }

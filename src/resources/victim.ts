@@ -15,8 +15,15 @@ export class Victim extends FieldsItem {
   /** `description`, `org`, `suborg`, `workLocation`, `nationality`, … as read or set. */
   declare readonly fields: Record<string, unknown>;
 
-  /** @internal Built by {@link parseVictim} and by `createVictim()`. */
-  constructor(id: number, context: ResourceContext, phase: Phase = 'clean') {
+  /**
+   * @internal The SDK's way to make one ({@link parseVictim}, `createVictim()`): users get victims from
+   * `tc.victims()`, and the published constructor is private, so that `new Victim()` does not compile.
+   */
+  static create(id: number, context: ResourceContext, phase: Phase = 'clean'): Victim {
+    return new Victim(id, context, phase);
+  }
+
+  private constructor(id: number, context: ResourceContext, phase: Phase) {
     super(id, context, phase);
   }
 
@@ -125,7 +132,7 @@ export class Victim extends FieldsItem {
 
 /** A victim from a wire item; `owner`, the owner it was listed in (a victim item has none). */
 export function parseVictim(item: Record<string, unknown>, context: ResourceContext, owner?: string): Victim {
-  const victim = new Victim(readNumber(item.id) ?? 0, context);
+  const victim = Victim.create(readNumber(item.id) ?? 0, context);
   victim.readWire(item);
   if (victim.ownerName === undefined && owner !== undefined) victim.ownerName = owner;
   return victim;

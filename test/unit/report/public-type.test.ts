@@ -6,13 +6,12 @@
  * report nor a client's `tc.report` has a write method.
  */
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { describe, it } from 'node:test';
 import ts from 'typescript';
 import { ThreatConnect } from '../../../src/index.js';
 import { createReport, Report } from '../../../src/report/index.js';
+import { emitDeclarations } from '../../helpers/declarations.js';
 
-const root = path.resolve(import.meta.dirname, '../../..');
 const WRITE_SIDE = [
   'beginCall',
   '_finishCall',
@@ -27,44 +26,6 @@ const WRITE_SIDE = [
 // Compile-time: none of the write side is a key of the public type (checked by `npm run lint`).
 const noWriteSideInType: Extract<keyof Report, (typeof WRITE_SIDE)[number]> extends never ? true : false =
   true;
-
-/** Emits the declarations of the given source files as `npm run build` would, in memory. */
-function emitDeclarations(files: readonly string[]): {
-  options: ts.CompilerOptions;
-  dts: Map<string, string>;
-} {
-  const parsed = ts.getParsedCommandLineOfConfigFile(
-    path.join(root, 'tsconfig.build.json'),
-    {},
-    {
-      ...ts.sys,
-      onUnRecoverableConfigFileDiagnostic: (d) => {
-        throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
-      },
-    },
-  );
-  assert.ok(parsed, 'tsconfig.build.json parses');
-  const options = parsed.options;
-  const outDir = options.outDir ?? path.join(root, 'dist');
-  const program = ts.createProgram({
-    rootNames: [path.join(root, 'src/index.ts')],
-    options: { ...options, declaration: true, emitDeclarationOnly: true },
-  });
-  const dts = new Map<string, string>();
-  for (const file of files) {
-    const source = program.getSourceFile(path.join(root, file));
-    assert.ok(source, `${file} is part of the program`);
-    const result = program.emit(
-      source,
-      (name, text) => dts.set(path.relative(outDir, name).split(path.sep).join('/'), text),
-      undefined,
-      true,
-    );
-    assert.equal(result.emitSkipped, false);
-    assert.deepEqual(result.diagnostics, []);
-  }
-  return { options, dts };
-}
 
 function memberNames(cls: ts.ClassDeclaration, source: ts.SourceFile): string[] {
   return cls.members.map((m) => (m.name === undefined ? ts.SyntaxKind[m.kind] : m.name.getText(source)));
