@@ -1,6 +1,6 @@
 /** Checks the owner and options of `tc.batch()` before anything is read or sent. */
 import { ValidationError } from '../core/errors.js';
-import { describeValue } from '../core/validators.js';
+import { describeValue, isAbortSignal } from '../core/validators.js';
 import type { BatchOptions } from './types.js';
 
 /** The job settings sent with `POST /v2/batch`. */
@@ -81,7 +81,7 @@ export function checkBatchOptions(owner: unknown, options: unknown): CheckedBatc
     );
   }
   const signal = given.signal;
-  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+  if (signal !== undefined && !isAbortSignal(signal)) {
     throw new ValidationError(`batch option \`signal\` must be an AbortSignal, got ${describeValue(signal)}`);
   }
   const onProgress = given.onProgress;

@@ -357,9 +357,26 @@ export function checkKnownKeys(options: object, known: readonly string[], where:
 /** The keys of options that hold only a `signal` (`commit`, `loadTags`, the lookups, …). */
 export const SIGNAL_OPTION: readonly string[] = ['signal'];
 
+/**
+ * Whether `value` is an AbortSignal: of this realm, or of another (a `vm` context, a test runner's
+ * environment) or a polyfill, which `instanceof` would refuse. As Node's own APIs and undici, it asks
+ * only for what the SDK uses of a signal: a boolean `aborted` and `addEventListener` and
+ * `removeEventListener`.
+ */
+export function isAbortSignal(value: unknown): value is AbortSignal {
+  if (value instanceof AbortSignal) return true;
+  if (typeof value !== 'object' || value === null) return false;
+  const { aborted, addEventListener, removeEventListener } = value as Partial<AbortSignal>;
+  return (
+    typeof aborted === 'boolean' &&
+    typeof addEventListener === 'function' &&
+    typeof removeEventListener === 'function'
+  );
+}
+
 /** A `signal` option: undefined or an AbortSignal, else a `ValidationError` naming `method`. */
 export function checkSignal(signal: unknown, method: string): asserts signal is AbortSignal | undefined {
-  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+  if (signal !== undefined && !isAbortSignal(signal)) {
     throw new ValidationError(`${method}: \`signal\` must be an AbortSignal, got ${describeValue(signal)}`);
   }
 }

@@ -8,7 +8,7 @@ import { X509Certificate } from 'node:crypto';
 import { hostname as osHostname } from 'node:os';
 import type { Clock, ResolvedClock } from '../core/clock.js';
 import { ConfigError } from '../core/errors.js';
-import { validateCaCertificate, validateClock } from '../core/validators.js';
+import { isAbortSignal, validateCaCertificate, validateClock } from '../core/validators.js';
 import type { MessageHeader, SyslogFormat } from './message.js';
 import { parseSyslogUrl, type SyslogUrl } from './url.js';
 
@@ -305,7 +305,7 @@ export function resolveSyslogOptions(url: unknown, options: SyslogSinkOptions = 
   );
   // now(), and sleep() and random() when given: a bad one failed only at the first reconnect.
   const clock = validateClock(options.clock);
-  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
+  if (options.signal !== undefined && !isAbortSignal(options.signal)) {
     throw new ConfigError(`\`signal\` must be an AbortSignal, got ${shown(options.signal)}`);
   }
   return {

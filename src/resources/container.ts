@@ -9,7 +9,7 @@ import type { ContainerKind } from '../filters/definitions.js';
 import { type Filter, FilterObject } from '../filters/filter.js';
 import type { FilterTarget } from '../filters/requests.js';
 import { AbortError, ValidationError } from '../core/errors.js';
-import { describeValue } from '../core/validators.js';
+import { describeValue, isAbortSignal } from '../core/validators.js';
 import type { ResourceContext } from './context.js';
 import { ObjectStream } from './object-stream.js';
 import {
@@ -134,11 +134,14 @@ export abstract class Container<T extends Retrieved, K extends ContainerKind> im
    */
   stream(options: RetrieveOptions = {}): AsyncGenerator<T> {
     const { recorder } = this.context.requester;
+    // The options are checked when the walk starts; until then a signal is taken only if it is one.
+    const signal: unknown = (options as { signal?: unknown } | null)?.signal;
     return new ObjectStream<T>(
       () => this.#batches(options, 'stream'),
       (delivered) => {
         recorder.addFilteredResults(delivered);
       },
+      isAbortSignal(signal) ? signal : undefined,
     );
   }
 

@@ -4,7 +4,11 @@
  * order; `return()` and `throw()` close the source, which aborts the windows in flight), at the cost of
  * one resolved promise per object. An async generator that yields each object of a page costs about
  * three times that: every `yield` awaits its value and settles a queued request.
+ *
+ * The caller's `signal`, once it fires, ends the walk at the next call, also within the page at hand:
+ * that call closes the source and rejects with {@link AbortError} (the signal's reason as `cause`).
  */
+import { AbortError } from '../core/errors.js';
 
 /** When the walk ends, however it ends: the number of objects handed out. */
 export type StreamEnd = (delivered: number) => void;
@@ -23,11 +27,24 @@ export class ObjectStream<T> implements AsyncGenerator<T, undefined, unknown> {
   #finished = false;
   /** The call being served; later calls wait for it, as an async generator's queue does. */
   #busy: Promise<Result<T>> | undefined;
+  readonly #signal: AbortSignal | undefined;
+  /**
+   * Set by the signal's abort event, so that the path taken for every object reads a field rather than
+   * the signal's `aborted` getter.
+   */
+  #aborted = false;
+  readonly #onAbort = (): void => {
+    this.#aborted = true;
+  };
 
-  /** `open` is called by the first `next()`; `onEnd` once, when the source ends, fails or is closed. */
-  constructor(open: () => AsyncGenerator<readonly T[]>, onEnd: StreamEnd) {
+  /**
+   * `open` is called by the first `next()`; `onEnd` once, when the source ends, fails or is closed.
+   * `signal`: the caller's, already checked.
+   */
+  constructor(open: () => AsyncGenerator<readonly T[]>, onEnd: StreamEnd, signal?: AbortSignal) {
     this.#open = open;
     this.#onEnd = onEnd;
+    this.#signal = signal;
   }
 
   [Symbol.asyncIterator](): this {
@@ -36,7 +53,7 @@ export class ObjectStream<T> implements AsyncGenerator<T, undefined, unknown> {
 
   next(): Promise<Result<T>> {
     // The common case: an object of the page at hand, with no call in progress.
-    if (this.#busy === undefined && this.#index < this.#batch.length) {
+    if (this.#busy === undefined && this.#index < this.#batch.length && !this.#aborted) {
       this.#delivered += 1;
       return Promise.resolve({ value: this.#batch[this.#index++] as T, done: false });
     }
@@ -85,9 +102,20 @@ export class ObjectStream<T> implements AsyncGenerator<T, undefined, unknown> {
   }
 
   async #pull(): Promise<Result<T>> {
+    const signal = this.#signal;
+    if (this.#aborted && signal !== undefined && this.#source !== undefined && !this.#finished) {
+      // Fired within a page: the rest of it is not handed out. Closing the source runs its finally
+      // blocks, which abort the windows in flight.
+      await this.#close((source) => source.return(undefined));
+      throw AbortError.fromSignal(signal);
+    }
     while (this.#index >= this.#batch.length) {
       if (this.#finished) return DONE;
-      this.#source ??= this.#open();
+      if (this.#source === undefined) {
+        // A signal that has fired already is the source's to report (before any request).
+        signal?.addEventListener('abort', this.#onAbort, { once: true });
+        this.#source = this.#open();
+      }
       let step: IteratorResult<readonly T[]>;
       try {
         step = await this.#source.next();
@@ -127,6 +155,7 @@ export class ObjectStream<T> implements AsyncGenerator<T, undefined, unknown> {
     this.#finished = true;
     this.#batch = [];
     this.#index = 0;
+    this.#signal?.removeEventListener('abort', this.#onAbort);
     // A walk that never started reports nothing, as an async generator closed before it started.
     if (this.#source !== undefined) this.#onEnd(this.#delivered);
   }

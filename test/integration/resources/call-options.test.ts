@@ -141,4 +141,39 @@ describe('call options from plain JavaScript', () => {
     await host.setDescription('committed').commit({ signal: controller.signal });
     assert.equal(host.phase, 'clean');
   });
+
+  it('an AbortSignal of another realm or a polyfill works as a signal, and its abort stops the call', async () => {
+    // The shape of the abort-controller polyfills (and of a signal made in another realm): an
+    // EventTarget with `aborted` and `reason`, which `instanceof AbortSignal` refuses.
+    class PolyfillSignal extends EventTarget {
+      aborted = false;
+      reason: unknown = undefined;
+      abort(reason: unknown): void {
+        this.aborted = true;
+        this.reason = reason;
+        this.dispatchEvent(new Event('abort'));
+      }
+    }
+    const signal = new PolyfillSignal();
+    assert.equal(signal instanceof AbortSignal, false);
+    const options = { signal } as unknown as { signal: AbortSignal };
+    assert.equal((await tc.apiRequest(ro(), options)).status, 200);
+    assert.ok((await host.loadTags(options)).length >= 0);
+    // Aborted part way through a listing (within its page): the walk ends at the next object with the
+    // typed AbortError, the reason in its message.
+    const indicators = tc.indicators();
+    const seen: number[] = [];
+    await assert.rejects(
+      (async () => {
+        for await (const indicator of indicators.stream({ ...options, concurrency: 1 })) {
+          seen.push(indicator.id);
+          signal.abort(new Error('enough'));
+        }
+      })(),
+      (e: unknown) =>
+        e instanceof Error && e.name === 'AbortError' && e.message === 'The operation was aborted: enough',
+    );
+    assert.equal(seen.length, 1);
+    await assert.rejects(tc.apiRequest(ro(), options), { name: 'AbortError' });
+  });
 });

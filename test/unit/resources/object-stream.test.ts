@@ -4,6 +4,7 @@
  * objects handed out reported once however the walk ends).
  */
 import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import { describe, it } from 'node:test';
 import { ObjectStream } from '../../../src/resources/object-stream.js';
 
@@ -28,11 +29,12 @@ function source(pages: number[][], probe: Probe, failAfter?: number) {
   };
 }
 
-function make(pages: number[][], failAfter?: number) {
+function make(pages: number[][], failAfter?: number, signal?: AbortSignal) {
   const probe: Probe = { opened: 0, closed: false, ends: [] };
   const stream: AsyncGenerator<number, undefined> = new ObjectStream<number>(
     source(pages, probe, failAfter),
     (n) => probe.ends.push(n),
+    signal,
   );
   return { stream, probe };
 }
@@ -91,6 +93,38 @@ describe('ObjectStream', () => {
     assert.equal(probe.closed, true);
     assert.deepEqual(probe.ends, [2]);
     assert.deepEqual(await stream.next(), { value: undefined, done: true });
+  });
+
+  it('an abort within a page ends the walk at the next call: AbortError, source closed, count reported', async () => {
+    const controller = new AbortController();
+    const { stream, probe } = make([[1, 2, 3], [4]], undefined, controller.signal);
+    assert.deepEqual(await stream.next(), { value: 1, done: false });
+    const reason = new Error('enough');
+    controller.abort(reason);
+    await assert.rejects(stream.next(), (e: unknown) => {
+      assert.ok(e instanceof Error);
+      assert.equal(e.name, 'AbortError');
+      assert.equal(e.message, 'The operation was aborted: enough');
+      assert.equal(e.cause, reason);
+      return true;
+    });
+    assert.equal(probe.closed, true, 'the source was closed (its windows aborted)');
+    assert.deepEqual(probe.ends, [1]);
+    assert.deepEqual(await stream.next(), { value: undefined, done: true });
+  });
+
+  it('a signal that never fires changes nothing, and the walk lets go of its listener when it ends', async () => {
+    const controller = new AbortController();
+    const { stream, probe } = make([[1, 2], [3]], undefined, controller.signal);
+    assert.equal(getEventListeners(controller.signal, 'abort').length, 0, 'nothing before the start');
+    const got: number[] = [];
+    for await (const x of stream) {
+      got.push(x);
+      assert.equal(getEventListeners(controller.signal, 'abort').length, 1);
+    }
+    assert.deepEqual(got, [1, 2, 3]);
+    assert.deepEqual(probe.ends, [3]);
+    assert.equal(getEventListeners(controller.signal, 'abort').length, 0);
   });
 
   it('return() before the first next() never opens the source and reports nothing', async () => {
