@@ -16,7 +16,7 @@ import type { AssociationType } from './lookups.js';
 import type { Owner } from './owner.js';
 import * as intel from './intelligence.js';
 import { IndicatorData, mayBeOutOfRange } from './indicator-data.js';
-import type { CallOptions, ItemKind, Phase } from './item.js';
+import type { CallOptions, ItemKind } from './item.js';
 import { FILE, INDICATOR_KIND_BY_TYPE, type IndicatorKind } from './kinds.js';
 import {
   type AssociationTypeRef,
@@ -34,6 +34,9 @@ export { checkConfidence, checkRating, hashField, splitFileSummary } from './ind
 /** The fields `commit()` sends besides the value, in body order. */
 const MUTABLE = ['rating', 'confidence', 'dnsActive', 'whoisActive', 'size'] as const;
 
+/** What an indicator is made from: see `IndicatorData`'s constructor. */
+type IndicatorParts = ConstructorParameters<typeof IndicatorData>;
+
 /** An indicator of any type, custom ones included. Its fields are read lazily from the wire item (`indicator-data.ts`). */
 export class Indicator extends IndicatorData {
   /**
@@ -41,26 +44,12 @@ export class Indicator extends IndicatorData {
    * indicators from a container (`retrieve()`, `stream()`, `add()`), and the published constructor is
    * private, so that `new Indicator()`, which would make an object with no client, does not compile.
    */
-  static create(
-    context: ResourceContext,
-    id: number,
-    type: string,
-    kind: IndicatorKind | undefined,
-    phase: Phase,
-    wire: Record<string, unknown> | undefined,
-  ): Indicator {
-    return new Indicator(context, id, type, kind, phase, wire);
+  static create(...parts: IndicatorParts): Indicator {
+    return new Indicator(...parts);
   }
 
-  private constructor(
-    context: ResourceContext,
-    id: number,
-    type: string,
-    kind: IndicatorKind | undefined,
-    phase: Phase,
-    wire: Record<string, unknown> | undefined,
-  ) {
-    super(context, id, type, kind, phase, wire);
+  private constructor(...parts: IndicatorParts) {
+    super(...parts);
   }
 
   get itemKind(): ItemKind {

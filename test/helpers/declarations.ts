@@ -8,6 +8,22 @@ import ts from 'typescript';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
+/**
+ * A program over the sources of `entries` (absolute paths), as an editor of a user's code sees the
+ * package: strict, NodeNext modules, no emit. For tests that walk the public API's declarations.
+ */
+export function createSourceProgram(entries: readonly string[]): ts.Program {
+  return ts.createProgram(entries, {
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+    types: ['node'],
+  });
+}
+
 /** The declarations of `files` (paths from the repository root), keyed by their path under dist/. */
 export function emitDeclarations(files: readonly string[]): {
   options: ts.CompilerOptions;

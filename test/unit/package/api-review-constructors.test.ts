@@ -15,7 +15,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import ts from 'typescript';
 import { Bulk, Group, Indicator, Owner, SyslogSink, Task, Victim } from '../../../src/index.js';
-import { emitDeclarations } from '../../helpers/declarations.js';
+import { createSourceProgram, emitDeclarations } from '../../helpers/declarations.js';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const ENTRIES = ['src/index.ts', 'src/sandbox/index.ts'].map((f) => path.join(root, f));
@@ -103,15 +103,7 @@ function firstConstructor(
 }
 
 describe('API review: constructors of exported classes', () => {
-  const program = ts.createProgram(ENTRIES, {
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.NodeNext,
-    moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    strict: true,
-    noEmit: true,
-    skipLibCheck: true,
-    types: ['node'],
-  });
+  const program = createSourceProgram(ENTRIES);
   const checker = program.getTypeChecker();
 
   it('no exported class gets its constructor from an @internal one, which the build strips', () => {

@@ -13,6 +13,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import ts from 'typescript';
+import { createSourceProgram } from '../../helpers/declarations.js';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const src = path.join(root, 'src') + path.sep;
@@ -90,15 +91,7 @@ function unexportedReferences(
 }
 
 describe('API review: referenced types are exported', () => {
-  const program = ts.createProgram(ENTRIES, {
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.NodeNext,
-    moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    strict: true,
-    noEmit: true,
-    skipLibCheck: true,
-    types: ['node'],
-  });
+  const program = createSourceProgram(ENTRIES);
 
   const sample = new Map([
     [ENTRIES[0], 'ClientOptions'],
