@@ -8,8 +8,12 @@
 import { ValidationError } from './errors.js';
 
 const ALWAYS_SAFE = /[A-Za-z0-9_.~-]/;
+/** A value made only of safe characters, as most parameters are (`500`, `false`, `Example_Org`). */
+const ALL_SAFE = /^[A-Za-z0-9_.~-]*$/;
 
 function percentEncode(value: string, spaceAsPlus: boolean): string {
+  // Every request encodes each parameter's key and value; most have nothing to encode.
+  if (ALL_SAFE.test(value)) return value;
   let out = '';
   for (const ch of value) {
     if (ch.length === 1 && ALWAYS_SAFE.test(ch)) {
