@@ -52,6 +52,7 @@ function indicatorFrom(
   item: Record<string, unknown>,
   branch: string | undefined,
   metadata: boolean,
+  signal: AbortSignal | undefined,
 ): Indicator | Promise<Indicator> {
   const type = item.type;
   const typeName = typeof type === 'string' ? type : undefined;
@@ -61,7 +62,7 @@ function indicatorFrom(
   if (kind !== undefined || (typeName === undefined && branch === undefined)) {
     return wireIndicator(item, context, readString(type), kind, metadata);
   }
-  return customIndicator(context, item, typeName, branch, metadata);
+  return customIndicator(context, item, typeName, branch, metadata, signal);
 }
 
 /**
@@ -75,8 +76,10 @@ function customIndicator(
   typeName: string | undefined,
   branch: string | undefined,
   metadata: boolean,
+  signal: AbortSignal | undefined,
 ): Promise<Indicator> {
-  return context.indicatorKinds().then((kinds) => {
+  // The caller's signal stops this wait (not the shared read): an abort is seen at once.
+  return context.indicatorKinds(signal).then((kinds) => {
     const found =
       typeName === undefined ? [...kinds.values()].find((k) => k.branch === branch) : kinds.get(typeName);
     return wireIndicator(item, context, readString(item.type), found, metadata);
@@ -107,7 +110,8 @@ export class IndicatorsContainer extends Container<Indicator, 'indicators'> {
       target,
       resourceType: ResourceType.INDICATORS,
       ownerCheck: true,
-      parse: (item, spec, metadata) => indicatorFrom(context, item, spec.indicatorBranch, metadata),
+      parse: (item, spec, metadata, _owner, signal) =>
+        indicatorFrom(context, item, spec.indicatorBranch, metadata, signal),
     });
   }
 

@@ -103,12 +103,6 @@ export class ObjectStream<T> implements AsyncGenerator<T, undefined, unknown> {
 
   async #pull(): Promise<Result<T>> {
     const signal = this.#signal;
-    if (this.#aborted && signal !== undefined && this.#source !== undefined && !this.#finished) {
-      // Fired within a page: the rest of it is not handed out. Closing the source runs its finally
-      // blocks, which abort the windows in flight.
-      await this.#close((source) => source.return(undefined));
-      throw AbortError.fromSignal(signal);
-    }
     while (this.#index >= this.#batch.length) {
       if (this.#finished) return DONE;
       if (this.#source === undefined) {
@@ -129,6 +123,12 @@ export class ObjectStream<T> implements AsyncGenerator<T, undefined, unknown> {
       }
       this.#batch = step.value;
       this.#index = 0;
+    }
+    if (this.#aborted && signal !== undefined) {
+      // Fired within a page, or while this call waited for one: no more objects are handed out.
+      // Closing the source runs its finally blocks, which abort the windows in flight.
+      await this.#close((source) => source.return(undefined));
+      throw AbortError.fromSignal(signal);
     }
     this.#delivered += 1;
     return { value: this.#batch[this.#index++] as T, done: false };

@@ -63,13 +63,14 @@ export interface RetrievalPlan<T extends Retrieved> {
 /**
  * Turns a wire item into an object. `metadata`: whether the request asked for tags or attributes
  * (`includeTags`, `includeAttributes`), without which an item has none; `owner`: the owner the request
- * was sent for, if any.
+ * was sent for, if any; `signal`: the caller's, for what a parse may have to read (the type table).
  */
 export type ParseItem<T> = (
   item: Record<string, unknown>,
   spec: ApiRequestSpec,
   metadata: boolean,
   owner: string | undefined,
+  signal: AbortSignal | undefined,
 ) => T | Promise<T>;
 
 /** The message of the 404 that retrieval reads as an empty result (decisions.md 1.4). */
@@ -133,9 +134,13 @@ function singleItem(data: Record<string, unknown>): Record<string, unknown> | un
   return list?.[0] as Record<string, unknown> | undefined;
 }
 
-/** A page being parsed: the objects kept so far, the next item, and the parse being waited for. */
+/**
+ * A page being parsed: the objects kept so far, the next item, the parse being waited for, and the
+ * caller's signal, which that parse waits with.
+ */
 interface PageWalk<T> {
   readonly batch: T[];
+  readonly signal: AbortSignal | undefined;
   next: number;
   pending: Promise<T> | undefined;
 }
@@ -155,7 +160,7 @@ function takeItems<T extends Retrieved>(
   owner: string | undefined,
 ): void {
   for (let i = walk.next; i < items.length; i += 1) {
-    const parsed = plan.parse(items[i] as Record<string, unknown>, spec, metadata, owner);
+    const parsed = plan.parse(items[i] as Record<string, unknown>, spec, metadata, owner, walk.signal);
     if (parsed instanceof Promise) {
       walk.pending = parsed;
       walk.next = i + 1;
@@ -196,7 +201,7 @@ async function* fetchRequest<T extends Retrieved>(
       if (item === undefined) return;
       requester.recorder.addUnfilteredResults(1);
       parsing = true;
-      const object = await plan.parse(item, spec, metadata, owner);
+      const object = await plan.parse(item, spec, metadata, owner, options.signal);
       const kept = keep === undefined || keep(object);
       parsing = false;
       if (kept) yield [object];
@@ -211,7 +216,7 @@ async function* fetchRequest<T extends Retrieved>(
     for await (const page of pages) {
       const items = page.items;
       requester.recorder.addUnfilteredResults(items.length);
-      const walk: PageWalk<T> = { batch: [], next: 0, pending: undefined };
+      const walk: PageWalk<T> = { batch: [], signal: options.signal, next: 0, pending: undefined };
       parsing = true;
       for (;;) {
         takeItems(plan, spec, items, keep, walk, metadata, owner);

@@ -121,6 +121,8 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
   let origin = '';
   let internalErrors = 0;
   let closing = false;
+  /** Ends the waits of latency and stall faults at close(): a stalled answer must not keep the process alive. */
+  const shutdown = new AbortController();
 
   /**
    * An unexpected exception: the client gets a 500, and the error is never silent. It goes to stderr
@@ -243,7 +245,7 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
       res.socket?.destroy();
       return { status: null, fault };
     }
-    if (rule?.kind === 'stall') await delay(rule.ms ?? 0);
+    if (rule?.kind === 'stall') await delay(rule.ms ?? 0, undefined, { signal: shutdown.signal });
     if (reply.kind === 'json' || reply.kind === 'list') {
       let body = reply.kind === 'json' ? reply.body : undefined;
       if (reply.kind === 'json' && rule?.kind === 'shortPage' && reply.listKey !== undefined) {
@@ -480,7 +482,7 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
       }
       if (segments[0] !== 'v2') throw new Failure(404, NOT_FOUND);
       const latency = faults.nextLatencyMs();
-      if (latency > 0) await delay(latency);
+      if (latency > 0) await delay(latency, undefined, { signal: shutdown.signal });
       const rule = faults.evaluate({
         method,
         path: apiPath,
@@ -589,6 +591,7 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
     issueToken,
     close: async () => {
       closing = true;
+      shutdown.abort();
       const closed = once(server, 'close');
       const jobsStopped = batch.stop();
       server.close();

@@ -113,6 +113,19 @@ describe('ObjectStream', () => {
     assert.deepEqual(await stream.next(), { value: undefined, done: true });
   });
 
+  it('an abort while a next() waits for the next page rejects that call too', async () => {
+    const controller = new AbortController();
+    const { stream, probe } = make([[1], [2, 3]], undefined, controller.signal);
+    assert.deepEqual(await stream.next(), { value: 1, done: false });
+    // Waits for the second page, which this source hands over whatever the signal does.
+    const pending = stream.next();
+    controller.abort(new Error('enough'));
+    await assert.rejects(pending, { name: 'AbortError', message: 'The operation was aborted: enough' });
+    assert.equal(probe.closed, true);
+    assert.deepEqual(probe.ends, [1]);
+    assert.deepEqual(await stream.next(), { value: undefined, done: true });
+  });
+
   it('a signal that never fires changes nothing, and the walk lets go of its listener when it ends', async () => {
     const controller = new AbortController();
     const { stream, probe } = make([[1, 2], [3]], undefined, controller.signal);
