@@ -8,13 +8,14 @@
  *
  * Checked in the sources, for every class each entry exports as a value: the first constructor up its
  * chain of classes is not `@internal` (it is public, or private), and in the declarations the build
- * emits, each class above declares `private constructor();`.
+ * emits, each class above declares `private constructor();` and nothing else of how it is made. (A
+ * `@ts-expect-error new Indicator()` in this file could not fail: the source constructors take
+ * arguments, so a call without them is an error whether they are private or not.)
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import ts from 'typescript';
-import { Bulk, Group, Indicator, Owner, SyslogSink, Task, Victim } from '../../../src/index.js';
 import { createSourceProgram, emitDeclarations } from '../../helpers/declarations.js';
 
 const root = path.resolve(import.meta.dirname, '../../..');
@@ -30,39 +31,6 @@ const SDK_MADE = {
   Task: 'resources/task',
   Victim: 'resources/victim',
 } as const;
-
-// Compile-time: none of these can be constructed by a user (checked by `npm run lint`, which fails on
-// an unused @ts-expect-error). Never called: the objects would have no client.
-const constructions = [
-  (): unknown => {
-    // @ts-expect-error the constructor is private
-    return new Indicator() as unknown;
-  },
-  (): unknown => {
-    // @ts-expect-error the constructor is private
-    return new Group() as unknown;
-  },
-  (): unknown => {
-    // @ts-expect-error the constructor is private
-    return new Victim() as unknown;
-  },
-  (): unknown => {
-    // @ts-expect-error the constructor is private
-    return new Task() as unknown;
-  },
-  (): unknown => {
-    // @ts-expect-error the constructor is private
-    return new Owner() as unknown;
-  },
-  (): unknown => {
-    // @ts-expect-error the constructor is private
-    return new Bulk() as unknown;
-  },
-  (): unknown => {
-    // @ts-expect-error the constructor is private
-    return new SyslogSink() as unknown;
-  },
-];
 
 interface FirstConstructor {
   readonly owner: string;
@@ -133,7 +101,6 @@ describe('API review: constructors of exported classes', () => {
   });
 
   it('the published declarations of those classes declare a private constructor and nothing of it', () => {
-    assert.equal(constructions.length, Object.keys(SDK_MADE).length);
     const files = Object.values(SDK_MADE).map((m) => `src/${m}.ts`);
     const { dts } = emitDeclarations(['src/index.ts', ...files]);
     for (const [name, module] of Object.entries(SDK_MADE)) {
