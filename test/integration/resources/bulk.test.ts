@@ -6,9 +6,6 @@
  * a bulk report (InvalidResponseError), served by a plain local server.
  */
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import {
   AbortError,
@@ -23,6 +20,7 @@ import {
 import { sampleData } from '../../../src/sandbox/index.js';
 import { requestLog, setRules, setServerClock, useSandboxClient } from '../../helpers/sandbox.js';
 import { clientFor } from '../../helpers/client.js';
+import { startStubApi } from '../../helpers/stub-api.js';
 
 const OWNER = 'Example Community';
 const SEED = 300;
@@ -78,32 +76,31 @@ describe('tc.bulk(owner)', () => {
     const seeded = sampleData(SEED)
       .indicators.filter((i) => i.ownerName === OWNER && i.active)
       .sort((a, b) => a.id - b.id);
-    assert.deepEqual(
-      bulk.map((i) => [
-        i.id,
-        i.type,
-        i.summary,
-        i.ownerName,
-        i.rating,
-        i.confidence,
-        i.dateAdded,
-        i.lastModified,
-        i.tags === undefined ? undefined : [...i.tags].sort(),
-        i.attributes?.map((a) => [a.type, a.value]),
-      ]),
-      seeded.map((i) => [
-        i.id,
-        i.type,
-        i.summary,
-        i.ownerName,
-        i.rating,
-        i.confidence,
-        i.dateAdded,
-        i.lastModified,
-        [...i.tags].sort(),
-        i.attributes.map((a) => [a.type, a.value]),
-      ]),
-    );
+    /** The fields compared, of an indicator read or of a seeded one. */
+    const row = (i: {
+      id: number;
+      type: string;
+      summary: string;
+      ownerName?: string | undefined;
+      rating?: number | undefined;
+      confidence?: number | undefined;
+      dateAdded?: string | undefined;
+      lastModified?: string | undefined;
+      tags?: readonly string[] | undefined;
+      attributes?: readonly { type: string; value: string }[] | undefined;
+    }): unknown[] => [
+      i.id,
+      i.type,
+      i.summary,
+      i.ownerName,
+      i.rating,
+      i.confidence,
+      i.dateAdded,
+      i.lastModified,
+      i.tags === undefined ? undefined : [...i.tags].sort(),
+      i.attributes?.map((a) => [a.type, a.value]),
+    ];
+    assert.deepEqual(bulk.map(row), seeded.map(row));
     const asn = bulk.find((i) => i.type === 'ASN');
     assert.ok(asn, 'the sample data has ASN indicators in this owner');
     assert.match(asn.summary, /^ASN\d+$/);
@@ -258,26 +255,16 @@ describe('tc.bulk(owner)', () => {
 });
 
 describe('tc.bulk(owner) with a body that is not a bulk report', () => {
-  /** A server answering 200 with `body` to anything. */
+  /** A server answering 200 with `body` to anything, and a client of it. */
   async function serving(body: string, contentType: string, run: (tc: ThreatConnect) => Promise<void>) {
-    const server = http.createServer((_req, res) => {
+    const stub = await startStubApi((_req, res) => {
       res.writeHead(200, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body) });
       res.end(body);
     });
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const { port } = server.address() as AddressInfo;
-    const tc = clientFor({
-      baseUrl: `http://127.0.0.1:${port}/api`,
-      accessId: 'id',
-      secretKey: 'secret',
-      defaultOrg: 'Example Org',
-    } as Parameters<typeof clientFor>[0]);
     try {
-      await run(tc);
+      await run(stub.tc);
     } finally {
-      await tc.close();
-      server.close();
+      await stub.close();
     }
   }
 
