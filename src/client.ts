@@ -273,7 +273,9 @@ export class ThreatConnect {
   // ---- resource containers ----
 
   #context(): ResourceContext {
-    this.#resources ??= createResourceContext(this.#requester, this.#detector);
+    this.#resources ??= createResourceContext(this.#requester, this.#detector, () =>
+      this.#config.clock.now(),
+    );
     return this.#resources;
   }
 

@@ -210,7 +210,7 @@ export class Bulk {
     const kind = type === undefined ? undefined : INDICATOR_KIND_BY_TYPE.get(type);
     if (kind !== undefined || type === undefined) return parseIndicator(item, this.#context, kind);
     return this.#context
-      .indicatorKinds(signal)
+      .indicatorKindsForReading(signal)
       .then((kinds) => parseIndicator(item, this.#context, kinds.get(type)));
   }
 

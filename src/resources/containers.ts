@@ -79,7 +79,7 @@ function customIndicator(
   signal: AbortSignal | undefined,
 ): Promise<Indicator> {
   // The caller's signal stops this wait (not the shared read): an abort is seen at once.
-  return context.indicatorKinds(signal).then((kinds) => {
+  return context.indicatorKindsForReading(signal).then((kinds) => {
     const found =
       typeName === undefined ? [...kinds.values()].find((k) => k.branch === branch) : kinds.get(typeName);
     return wireIndicator(item, context, readString(item.type), found, metadata);

@@ -4,7 +4,13 @@
  * container it created).
  */
 import { IndicatorType } from '../core/enums.js';
-import { AbortError, throwIfAborted } from '../core/errors.js';
+import {
+  AbortError,
+  ApiError,
+  IncompleteResultError,
+  InvalidResponseError,
+  throwIfAborted,
+} from '../core/errors.js';
 import { RequestObject } from '../core/request-object.js';
 import type { Requester } from '../pipeline/requester.js';
 import type { IndicatorDetector, ResourceContext } from './context.js';
@@ -48,8 +54,27 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Pro
   });
 }
 
-export function createResourceContext(requester: Requester, detector: IndicatorDetector): ResourceContext {
+/** How long a failed read of the type table stands for `indicatorKindsForReading` (ms). */
+export const FAILED_TYPES_READ_STANDS_MS = 60_000;
+
+/** A failure of the type table's read that leaves a listing readable: the server's answer, not the link. */
+function answeredWithout(error: unknown): error is Error {
+  return (
+    error instanceof ApiError ||
+    error instanceof InvalidResponseError ||
+    error instanceof IncompleteResultError
+  );
+}
+
+/** `now`: the client's clock, for how long a failed read of the type table stands. */
+export function createResourceContext(
+  requester: Requester,
+  detector: IndicatorDetector,
+  now: () => number = Date.now,
+): ResourceContext {
   let kinds: Promise<ReadonlyMap<string, IndicatorKind>> | undefined;
+  /** Until when (the client's clock) a failed read stands for `indicatorKindsForReading`. */
+  let failedUntil: number | undefined;
   const load = async (): Promise<ReadonlyMap<string, IndicatorKind>> => {
     const out = new Map<string, IndicatorKind>(INDICATOR_KIND_BY_TYPE);
     const ro = new RequestObject().setHttpMethod('GET').setRequestUri('/v2/types/indicatorTypes');
@@ -63,17 +88,46 @@ export function createResourceContext(requester: Requester, detector: IndicatorD
     }
     return out;
   };
+  const indicatorKinds = (signal?: AbortSignal): Promise<ReadonlyMap<string, IndicatorKind>> => {
+    // One read per client, shared by concurrent callers: each caller's signal stops its own wait,
+    // not the read. A failed read is tried again next time.
+    kinds ??= load().then(
+      (table) => {
+        failedUntil = undefined;
+        return table;
+      },
+      (error: unknown) => {
+        kinds = undefined;
+        throw error;
+      },
+    );
+    return abortable(kinds, signal);
+  };
   return {
     requester,
     detector,
-    indicatorKinds(signal) {
-      // One read per client, shared by concurrent callers: each caller's signal stops its own wait,
-      // not the read. A failed read is tried again next time.
-      kinds ??= load().catch((error: unknown) => {
-        kinds = undefined;
-        throw error;
-      });
-      return abortable(kinds, signal);
+    indicatorKinds,
+    async indicatorKindsForReading(signal) {
+      if (failedUntil !== undefined && now() < failedUntil) {
+        throwIfAborted(signal);
+        return INDICATOR_KIND_BY_TYPE;
+      }
+      try {
+        return await indicatorKinds(signal);
+      } catch (error) {
+        if (!answeredWithout(error)) throw error;
+        // Concurrent readers share the failed read: the first of them logs it.
+        if (failedUntil === undefined || now() >= failedUntil) {
+          failedUntil = now() + FAILED_TYPES_READ_STANDS_MS;
+          requester.logger.warning(
+            `Could not read the indicator types (GET /v2/types/indicatorTypes: ${error.message}); ` +
+              'indicators of a type the SDK does not model are read as generic indicators (type and ' +
+              `summary, no value fields of their type) for the next ${FAILED_TYPES_READ_STANDS_MS / 1000} s`,
+            { error: error.name },
+          );
+        }
+        return INDICATOR_KIND_BY_TYPE;
+      }
     },
   };
 }

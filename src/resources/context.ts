@@ -21,4 +21,14 @@ export interface ResourceContext {
    * fetched once per client, on first use.
    */
   indicatorKinds(signal?: AbortSignal): Promise<ReadonlyMap<string, IndicatorKind>>;
+  /**
+   * {@link indicatorKinds} for reading an item of a type the SDK does not model (a listing, a bulk
+   * report, an object's associated indicators): when the server refuses the table or answers with
+   * something that is not one, the built-in types alone, so that the item is read as a generic
+   * indicator rather than failing, and losing, the whole read (decisions.md 1.7: "never dropped and
+   * never a crash"). Logged at `warning` once a failed read; a failed read stands for a minute of the
+   * client's clock, then the table is asked for again. A lost connection, a timeout and an abort are
+   * thrown as they are.
+   */
+  indicatorKindsForReading(signal?: AbortSignal): Promise<ReadonlyMap<string, IndicatorKind>>;
 }

@@ -7,6 +7,7 @@
  * defaults, ported to JavaScript, and user patterns as given (their flags kept), each checked through an
  * anchored copy, so `/a|ab/` does match `ab`. Values are not trimmed: a trailing newline fails.
  */
+import { types } from 'node:util';
 import { ConfigError } from '../core/errors.js';
 import { IndicatorType, indicatorTypeName, isIndicatorType } from '../core/enums.js';
 import { describeValue } from '../core/validators.js';
@@ -97,6 +98,8 @@ function defaults(): Map<DetectableIndicatorType, readonly RegExp[]> {
  * `(?![\s\S])` are the start and end of the input even with the `m` flag (where `^` and `$` are line
  * boundaries), and `g`/`y` are dropped so no `lastIndex` state is carried between values.
  */
+const { isRegExp } = types;
+
 function wholeValue(regex: RegExp): RegExp {
   const flags = regex.flags.replace(/[gy]/g, '');
   return new RegExp(`(?<![\\s\\S])(?:${regex.source})(?![\\s\\S])`, flags);
@@ -145,14 +148,18 @@ export class IndicatorRegexes implements IndicatorDetector {
         `${label} needs at least one RegExp for ${indicatorTypeName(type)}, got an empty array`,
       );
     }
-    list.forEach((item, i) => {
-      if (!(item instanceof RegExp)) {
+    // An index loop, not forEach, which skips holes: `new Array(2)` would otherwise pass as two
+    // patterns of none, and the type would never be detected again. `isRegExp` also takes a RegExp
+    // made in another realm (a `vm` context), which `instanceof RegExp` refuses.
+    for (let i = 0; i < list.length; i += 1) {
+      const item = list[i];
+      if (!isRegExp(item)) {
         const where = Array.isArray(regex) ? `regex[${i}]` : 'regex';
         throw new ConfigError(
           `${label} ${where} must be a RegExp (such as /^x$/i or new RegExp(text)), got ${describeValue(item)}`,
         );
       }
-    });
+    }
     this.#patterns.set(type, compile(list as readonly RegExp[]));
   }
 

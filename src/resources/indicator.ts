@@ -359,7 +359,8 @@ export class Indicator extends IndicatorData {
     this.checkLinkFrom(type, `${this.label}: associatedIndicators(${type.apiBranch}): `);
     const path = `${this.itemPath()}${linkSegment(type)}${kind === undefined ? '' : `/${kind.branch}`}`;
     const items = await this.list(path, this.requestOwner, options.signal);
-    const kinds = kind === undefined ? await this.context.indicatorKinds(options.signal) : undefined;
+    const kinds =
+      kind === undefined ? await this.context.indicatorKindsForReading(options.signal) : undefined;
     return items.map((item) => parseIndicator(item, this.context, kind, kinds));
   }
 

@@ -333,10 +333,11 @@ export async function* streamFilterObject<T extends Retrieved>(
 export function checkRetrieveOptions(options: RetrieveOptions, method: 'retrieve' | 'stream'): void {
   checkCallOptions(options, method, RETRIEVE_OPTION_KEYS);
   checkConcurrency(options.concurrency);
-  if (options.serverFilters !== undefined && typeof options.serverFilters !== 'boolean') {
-    throw new ValidationError(
-      `serverFilters must be true or false, got ${describeValue(options.serverFilters)}`,
-    );
+  for (const key of ['serverFilters', 'includeTags', 'includeAttributes'] as const) {
+    const value = options[key];
+    if (value !== undefined && typeof value !== 'boolean') {
+      throw new ValidationError(`${key} must be true or false, got ${describeValue(value)}`);
+    }
   }
 }
 

@@ -7,9 +7,9 @@ import { ApiResponse, RequestObject, type ThreatConnect } from '../../src/index.
 import type { LogFields, Logger } from '../../src/logging/logger.js';
 import type { Requester } from '../../src/pipeline/requester.js';
 import type { IndicatorDetector, ResourceContext } from '../../src/resources/context.js';
+import { createResourceContext } from '../../src/resources/context-impl.js';
 import { IndicatorRegexes } from '../../src/resources/detect.js';
 import { CLIENT_INTERNALS } from '../../src/resources/internals.js';
-import { type IndicatorKind, indicatorKindFromApi } from '../../src/resources/kinds.js';
 
 /** One record of a {@link RecordingLogger}. */
 export interface LogRecord {
@@ -64,23 +64,7 @@ function requesterWith(requester: Requester, logger: Logger | undefined): Reques
 export function contextFor(tc: ThreatConnect, options: { logger?: Logger } = {}): ResourceContext {
   const { requester, detector } = tc[CLIENT_INTERNALS]();
   const effective = requesterWith(requester, options.logger);
-  let kinds: Promise<ReadonlyMap<string, IndicatorKind>> | undefined;
-  return {
-    requester: effective,
-    detector,
-    indicatorKinds(signal?: AbortSignal) {
-      kinds ??= (async () => {
-        const map = new Map<string, IndicatorKind>();
-        const ro = new RequestObject().setHttpMethod('GET').setRequestUri('/v2/types/indicatorTypes');
-        for await (const item of effective.pages<Record<string, unknown>>(ro, { signal }).items()) {
-          const kind = indicatorKindFromApi(item);
-          if (kind !== undefined) map.set(kind.type, kind);
-        }
-        return map;
-      })();
-      return kinds;
-    },
-  };
+  return createResourceContext(effective, detector);
 }
 
 /** A context whose requester refuses every call: for objects that must send nothing. */
@@ -106,6 +90,7 @@ export function offlineContext(
     },
     detector,
     indicatorKinds: () => Promise.resolve(new Map()),
+    indicatorKindsForReading: () => Promise.resolve(new Map()),
   };
 }
 

@@ -33,7 +33,14 @@ function clientWith(pages: Record<string, unknown>[][], kinds: () => Promise<nev
         yield { items };
       }
     })();
-  (context as unknown as { indicatorKinds: () => Promise<never> }).indicatorKinds = kinds;
+  // Both reads of the type table: a listing's parse uses the one for reading (which, in the client,
+  // reads a refused table as the built-in types alone; replaced here, the guard below is what is left).
+  const patched = context as unknown as Record<
+    'indicatorKinds' | 'indicatorKindsForReading',
+    () => Promise<never>
+  >;
+  patched.indicatorKinds = kinds;
+  patched.indicatorKindsForReading = kinds;
   return { tc, container };
 }
 
