@@ -1,10 +1,12 @@
 /**
- * Checks and helpers of the write side shared by the resource modules: ids, text, tags, booleans, the
- * temporary ids of new objects, and the prefix a failed step adds to an error's message.
+ * Checks and helpers of the write side shared by the resource modules: ids, text, tags, booleans, dates,
+ * the temporary ids of new objects, and the prefix a failed step adds to an error's message.
  */
 import { AbortError, ClientClosedError, ThreatConnectError, ValidationError } from '../core/errors.js';
+import { formatModifiedSince } from '../core/request-object.js';
 import { checkPathSegment } from '../core/url.js';
 import { describeValue } from '../core/validators.js';
+import { isoToEpochMs } from '../formats/dates.js';
 
 let lastTemporaryId = 0;
 
@@ -16,6 +18,31 @@ export function temporaryId(): number {
 
 /** Longest tag name the API takes (rest-api-v2.md 9). */
 export const MAX_TAG_LENGTH = 128;
+
+/**
+ * A date to send: a valid Date (sent as `YYYY-MM-DDTHH:MM:SSZ`), or an ISO 8601 string of a date that
+ * exists (`2024-01-02`, `2024-01-02T03:04:05Z`, with an offset or fractions, a `T` before the time),
+ * sent as given. Not what
+ * `Date.parse` alone takes (`1`, `March 7, 2024`, `2015-02-30` rolled over to March 2), which the API
+ * refuses only after the request.
+ */
+export function checkDate(value: unknown, label: string): string {
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime()))
+      throw new ValidationError(`${label} must be a valid date, got Invalid Date`);
+    return formatModifiedSince(value);
+  }
+  // The reading side also takes a space or a `t` between the date and the time; the API's own dates
+  // have a `T`, and so does what is sent.
+  const iso =
+    typeof value === 'string' && (value.length === 10 || value[10] === 'T') && isoToEpochMs(value) !== null;
+  if (!iso) {
+    throw new ValidationError(
+      `${label} must be an ISO 8601 date such as '2024-01-02' or '2024-01-02T03:04:05Z', or a Date, got ${describeValue(value)}`,
+    );
+  }
+  return value;
+}
 
 /** A non-empty string, else a ValidationError naming `label`. */
 export function checkText(value: unknown, label: string): string {

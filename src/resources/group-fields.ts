@@ -3,10 +3,9 @@
  * each type's setters. group.ts adds the outputs, contents, associations and what `commit()` sends.
  */
 import { ValidationError } from '../core/errors.js';
-import { formatModifiedSince } from '../core/request-object.js';
 import { describeValue } from '../core/validators.js';
 import type { ResourceContext } from './context.js';
-import { checkText } from './checks.js';
+import { checkDate, checkText } from './checks.js';
 import type { Phase } from './item.js';
 import { LinkedItem } from './linked-item.js';
 import type { GroupKind } from './kinds.js';
@@ -14,21 +13,6 @@ import { readNumber, readString } from './values.js';
 
 /** Fields never stored in `fields` (write-only on the wire). */
 const WRITE_ONLY = new Set(['password']);
-
-/** A date field: an ISO 8601 string, or a Date (sent as `YYYY-MM-DDTHH:MM:SSZ`). */
-function checkDate(value: unknown, label: string): string {
-  if (value instanceof Date) {
-    if (Number.isNaN(value.getTime()))
-      throw new ValidationError(`${label} must be a valid date, got Invalid Date`);
-    return formatModifiedSince(value);
-  }
-  if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) {
-    throw new ValidationError(
-      `${label} must be a date (an ISO 8601 string such as '2024-01-02T03:04:05Z', or a Date), got ${describeValue(value)}`,
-    );
-  }
-  return value;
-}
 
 function checkString(value: unknown, label: string): string {
   if (typeof value !== 'string')

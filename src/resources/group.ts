@@ -120,9 +120,13 @@ export class Group extends GroupFields {
   }
 
   /**
-   * The content of a document (or a signature's text). On a new document the upload is queued and
-   * sent by `commit()` right after the create (POST); on a committed one it is sent at once and
-   * replaces the content (PUT). The bytes are sent as given (`application/octet-stream`).
+   * The content of a document (or a signature's text). On a new document the upload is queued (with a
+   * copy of the bytes, so a buffer changed later does not change what is sent) and sent by `commit()`
+   * right after the create (POST); a signal then belongs to `commit()`, and one given here is a
+   * `ValidationError`. On a committed one it is sent at once, after any commit, delete or upload of
+   * this object still running, and replaces the content (PUT). The bytes are sent as given
+   * (`application/octet-stream`). Once sent, a signature's `fileText` is the text uploaded, and a
+   * document's `fileSize` the bytes uploaded, its `status` unknown (undefined) until read again.
    */
   async upload(content: string | Uint8Array, options: CallOptions = {}): Promise<void> {
     checkCallOptions(options, 'upload', SIGNAL_OPTION);
@@ -134,33 +138,58 @@ export class Group extends GroupFields {
     }
     const size = typeof content === 'string' ? Buffer.byteLength(content) : content.byteLength;
     if (this.phase === 'new') {
+      if (options.signal !== undefined) {
+        throw new ValidationError(
+          `${this.label}: upload() on a new document is sent by commit(), after the create; give the signal to commit() instead`,
+        );
+      }
+      const bytes = typeof content === 'string' ? content : Buffer.from(content);
       this.unqueue('upload(');
       this.queue(
         `upload(${size} bytes)`,
         async (signal) => {
           await this.call('POST', this.contentsPath('upload'), {
-            bytes: content,
+            bytes,
             owner: this.requestOwner,
             signal,
           });
+          this.uploaded(bytes, size);
         },
         'upload',
       );
       return;
     }
     this.assertCommitted('upload');
-    try {
-      await this.call('PUT', this.contentsPath('upload'), {
-        bytes: content,
-        owner: this.requestOwner,
-        signal: options.signal,
-      });
-    } catch (error) {
-      throw annotate(error, `${this.label}: upload(${size} bytes) failed`);
+    await this.serialized(async () => {
+      this.assertCommitted('upload');
+      try {
+        await this.call('PUT', this.contentsPath('upload'), {
+          bytes: content,
+          owner: this.requestOwner,
+          signal: options.signal,
+        });
+      } catch (error) {
+        throw annotate(error, `${this.label}: upload(${size} bytes) failed`);
+      }
+      // An upload still queued (a new document's, refused after its create) is older content: the
+      // next commit() must not send it over this one.
+      this.unqueue('upload(');
+      this.uploaded(content, size);
+    });
+  }
+
+  /** The fields an upload changed on the server, as they now are (what is known of them). */
+  private uploaded(content: string | Uint8Array, size: number): void {
+    if (this.type === 'Signature') {
+      this.fields.fileText =
+        typeof content === 'string'
+          ? content
+          : Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString('utf8');
+      return;
     }
-    // An upload still queued (a new document's, refused after its create) is older content: the
-    // next commit() must not send it over this one.
-    this.unqueue('upload(');
+    this.fields.fileSize = size;
+    // Set by the server (`Success`, `In Progress`, …): not known until the document is read again.
+    delete this.fields.status;
   }
 
   /** The content of a committed document (or a signature's text) as bytes, or as a stream. */

@@ -6,7 +6,7 @@
  * ISO 8601 strings, as everywhere in the SDK (`dateAdded`, `lastModified`).
  */
 import { InvalidResponseError, ValidationError } from '../core/errors.js';
-import { formatModifiedSince, type HttpMethod, RequestObject } from '../core/request-object.js';
+import { type HttpMethod, RequestObject } from '../core/request-object.js';
 import type { ApiResponse } from '../core/response.js';
 import { checkSignal, describeValue, isRecord } from '../core/validators.js';
 import type { ResourceContext } from './context.js';
@@ -22,7 +22,7 @@ import type {
   ObservedOptions,
   ObservedUser,
 } from './intelligence-types.js';
-import { checkId } from './checks.js';
+import { checkDate, checkId } from './checks.js';
 import { ADDRESS, FILE, HOST, type IndicatorKind } from './kinds.js';
 
 export type * from './intelligence-types.js';
@@ -97,21 +97,6 @@ function requireKind(target: IntelligenceTarget, kind: IndicatorKind, method: st
       `${method}() applies to ${kind.type} indicators only, not to ${target.label}${hint}`,
     );
   }
-}
-
-/** A date to send: a valid Date, or a string the API can read (ISO 8601, starting `YYYY-MM-DD`). */
-function checkDate(value: unknown, label: string): string {
-  if (value instanceof Date) {
-    if (Number.isNaN(value.getTime()))
-      throw new ValidationError(`${label} must be a valid date, got Invalid Date`);
-    return formatModifiedSince(value);
-  }
-  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(Date.parse(value))) {
-    throw new ValidationError(
-      `${label} must be an ISO 8601 date such as '2024-01-02' or '2024-01-02T03:04:05Z', or a Date, got ${describeValue(value)}`,
-    );
-  }
-  return value;
 }
 
 function checkCount(count: unknown): number {

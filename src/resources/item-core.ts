@@ -258,7 +258,8 @@ export abstract class ItemCore extends ItemState {
 
   // ---- commit and delete -----------------------------------------------------------------------
 
-  private serialized<T>(run: () => Promise<T>): Promise<T> {
+  /** Runs `run` after the object's commits, deletes and uploads started before it, one at a time. */
+  protected serialized<T>(run: () => Promise<T>): Promise<T> {
     const work = this.extras();
     const next = (work.chain ?? Promise.resolve()).then(run, run);
     work.chain = next.catch(() => undefined);

@@ -1,22 +1,13 @@
 /** A task (rest-api-v2.md 8): read side, setters, metadata, associations, `commit()` and `delete()`. */
 import { ValidationError } from '../core/errors.js';
-import { formatModifiedSince } from '../core/request-object.js';
 import { describeValue } from '../core/validators.js';
 import type { ResourceContext } from './context.js';
-import { checkText } from './checks.js';
+import { checkDate, checkText } from './checks.js';
 import { FieldsItem, readLinkedWire } from './fields-item.js';
 import type { ItemKind, Phase } from './item.js';
 import { idTarget } from './targets.js';
 import { readNumber, readString } from './values.js';
 import type { Victim } from './victim.js';
-
-function checkDate(value: unknown, label: string): string {
-  if (value instanceof Date && !Number.isNaN(value.getTime())) return formatModifiedSince(value);
-  if (typeof value === 'string' && !Number.isNaN(Date.parse(value))) return value;
-  throw new ValidationError(
-    `${label} must be a date (an ISO 8601 string or a Date), got ${value instanceof Date ? 'Invalid Date' : describeValue(value)}`,
-  );
-}
 
 function checkUsers(value: unknown, label: string): { userName: string }[] {
   if (!Array.isArray(value)) {

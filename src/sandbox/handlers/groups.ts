@@ -184,7 +184,7 @@ export function removeGroup(ctx: StoreScope, id: number): void {
 
 export async function updateGroup(ctx: RequestContext, branch: string, rawId: string): Promise<Reply> {
   const info = groupType(branch);
-  const row = requireGroup(ctx, branch, rawId);
+  requireGroup(ctx, branch, rawId);
   const body = await readObject(ctx);
   // rest-api-v2.md 7.1: a signature's `name`, `fileName` and `fileType` are "also required on update".
   // Batch records are upserts of whole groups and stay as they are (batch/writer.ts).
@@ -196,10 +196,13 @@ export async function updateGroup(ctx: RequestContext, branch: string, rawId: st
         throw badRequest(`The ${field} for this ${info.name} is invalid`);
     }
   }
-  ctx.store.transaction(() => {
+  // Read the group again after the body: another write may have changed it meanwhile (an upload's
+  // content, fileSize and status) or deleted it (404), and the update merges into what is there now.
+  const updated = ctx.store.transaction(() => {
+    const row = requireGroup(ctx, branch, rawId);
     changeGroup(ctx, info, row, body, isoNow(ctx));
+    return requireGroup(ctx, branch, rawId);
   });
-  const updated = ctx.store.get<GroupRow>('SELECT * FROM groups WHERE id = ?', row.id) as GroupRow;
   return single(info.entity, groupView(ctx.view, updated, 'single'));
 }
 
@@ -349,7 +352,9 @@ export function downloadContent(ctx: RequestContext, branch: string, rawId: stri
     return { kind: 'raw', status: 200, contentType: 'text/plain', length: text.length, body: text };
   }
   if (branch !== 'documents') throw notFound();
-  if (!ctx.store.hasDocumentContent(row.id)) throw new Failure(404, 'The requested resource was not found');
+  // Uploaded once, even with no bytes (a replace with an empty file), is content: an empty answer.
+  const uploaded = ctx.store.hasDocumentContent(row.id) || groupFields(row).contentVersion !== undefined;
+  if (!uploaded) throw new Failure(404, 'The requested resource was not found');
   const length = ctx.store.documentSize(row.id);
   const store = ctx.store;
   const count =

@@ -450,7 +450,7 @@ describe('groups, victims and tasks', () => {
     const incident = createGroup(kind('Incident'), 'I', undefined, ctx);
     assert.throws(() => incident.setEventDate('yesterday'), {
       message:
-        'eventDate must be a date (an ISO 8601 string such as \'2024-01-02T03:04:05Z\', or a Date), got "yesterday"',
+        "eventDate must be an ISO 8601 date such as '2024-01-02' or '2024-01-02T03:04:05Z', or a Date, got \"yesterday\"",
     });
     assert.equal(
       incident.setEventDate(new Date(Date.UTC(2024, 0, 2, 3, 4, 5, 678))).eventDate,
