@@ -124,3 +124,51 @@ export function call(
     req.end(body);
   });
 }
+
+/**
+ * A signed JSON request whose body goes out only after `during()` has finished: it sends
+ * `Expect: 100-continue`, Node answers `100 Continue` just before the sandbox runs the handler, which
+ * then waits for the body while `during()` (another request) runs.
+ */
+export function callWithBodyAfter(
+  target: Target,
+  method: string,
+  pathAndQuery: string,
+  body: unknown,
+  during: () => Promise<void>,
+): Promise<RawResponse> {
+  const base = new URL(target.baseUrl);
+  const path = `${base.pathname}${pathAndQuery}`;
+  const bytes = Buffer.from(JSON.stringify(body));
+  const headers = {
+    ...signHeaders(target.accessId, target.secretKey, method, path, Math.floor(Date.now() / 1000)),
+    'Content-Type': 'application/json',
+    'Content-Length': String(bytes.length),
+    Expect: '100-continue',
+  };
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: base.hostname, port: base.port, method, path, headers, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', reject);
+        res.on('end', () => {
+          const buffer = Buffer.concat(chunks);
+          const text = buffer.toString('utf8');
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: buffer,
+            text,
+            json: () => JSON.parse(text) as unknown,
+          });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.on('continue', () => {
+      during().then(() => req.end(bytes), reject);
+    });
+  });
+}

@@ -7,54 +7,10 @@
  * handler, which then waits for the body. The interfering request runs before the body is sent.
  */
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import type { Sandbox } from '../../../src/sandbox/index.js';
 import { withSandbox } from '../../helpers/sandbox.js';
-import { call, type RawResponse, signHeaders } from '../../helpers/signer.js';
-
-/** Sends a JSON request whose body goes out only after `during()` has finished. */
-function slowCall(
-  sandbox: Sandbox,
-  method: string,
-  pathAndQuery: string,
-  body: unknown,
-  during: () => Promise<void>,
-): Promise<RawResponse> {
-  const base = new URL(sandbox.baseUrl);
-  const path = `${base.pathname}${pathAndQuery}`;
-  const bytes = Buffer.from(JSON.stringify(body));
-  const headers = {
-    ...signHeaders(sandbox.accessId, sandbox.secretKey, method, path, Math.floor(Date.now() / 1000)),
-    'Content-Type': 'application/json',
-    'Content-Length': String(bytes.length),
-    Expect: '100-continue',
-  };
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      { host: base.hostname, port: base.port, method, path, headers, agent: false },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => {
-          const buffer = Buffer.concat(chunks);
-          const text = buffer.toString('utf8');
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body: buffer,
-            text,
-            json: () => JSON.parse(text) as unknown,
-          });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.on('continue', () => {
-      during().then(() => req.end(bytes), reject);
-    });
-  });
-}
+import { call, callWithBodyAfter, type RawResponse } from '../../helpers/signer.js';
 
 function dataOf(response: RawResponse): Record<string, Record<string, unknown>> {
   return (response.json() as { data: Record<string, Record<string, unknown>> }).data;
@@ -77,7 +33,7 @@ describe('review: sandbox writes after a body read re-check their item', () => {
 
   it('a victim asset POST whose victim was deleted meanwhile answers 404 and writes nothing', async () => {
     const victimId = await newVictim('review race victim');
-    const answer = await slowCall(
+    const answer = await callWithBodyAfter(
       sandbox,
       'POST',
       `/v2/victims/${victimId}/victimAssets/emailAddresses`,
@@ -96,7 +52,7 @@ describe('review: sandbox writes after a body read re-check their item', () => {
       body: JSON.stringify({ name: 'review-race' }),
     });
     assert.equal(created.status, 201);
-    const answer = await slowCall(
+    const answer = await callWithBodyAfter(
       sandbox,
       'PUT',
       '/v2/tags/review-race',
@@ -116,7 +72,7 @@ describe('review: sandbox writes after a body read re-check their item', () => {
     const created = await call(sandbox, 'POST', '/v2/tasks', { body: JSON.stringify({ name: 'race task' }) });
     assert.equal(created.status, 201);
     const taskId = dataOf(created).task?.id as number;
-    const answer = await slowCall(
+    const answer = await callWithBodyAfter(
       sandbox,
       'PUT',
       `/v2/tasks/${taskId}`,
@@ -144,12 +100,18 @@ describe('review: sandbox writes after a body read re-check their item', () => {
     const created = await call(sandbox, 'POST', assets, { body: JSON.stringify({ account: 'jdoe' }) });
     assert.equal(created.status, 201);
     const assetId = dataOf(created).victimNetworkAccount?.id as number;
-    const answer = await slowCall(sandbox, 'PUT', `${assets}/${assetId}`, { account: 'jdoe2' }, async () => {
-      const other = await call(sandbox, 'PUT', `${assets}/${assetId}`, {
-        body: JSON.stringify({ network: 'Corp' }),
-      });
-      assert.equal(other.status, 200);
-    });
+    const answer = await callWithBodyAfter(
+      sandbox,
+      'PUT',
+      `${assets}/${assetId}`,
+      { account: 'jdoe2' },
+      async () => {
+        const other = await call(sandbox, 'PUT', `${assets}/${assetId}`, {
+          body: JSON.stringify({ network: 'Corp' }),
+        });
+        assert.equal(other.status, 200);
+      },
+    );
     assert.equal(answer.status, 200, answer.text);
     const asset = dataOf(await call(sandbox, 'GET', `${assets}/${assetId}`)).victimNetworkAccount ?? {};
     assert.equal(asset.account, 'jdoe2');

@@ -11,54 +11,10 @@
  *   `PUT /v2/groups/{branch}/{id}` read the group before its body and wrote the stale row back.
  */
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import type { Sandbox } from '../../../src/sandbox/index.js';
 import { withSandbox } from '../../helpers/sandbox.js';
-import { type RawResponse, call, signHeaders } from '../../helpers/signer.js';
-
-/** A JSON request whose body goes out only after `during()` (as body-read-races.test.ts). */
-function slowCall(
-  sandbox: Sandbox,
-  method: string,
-  pathAndQuery: string,
-  body: unknown,
-  during: () => Promise<void>,
-): Promise<RawResponse> {
-  const base = new URL(sandbox.baseUrl);
-  const path = `${base.pathname}${pathAndQuery}`;
-  const bytes = Buffer.from(JSON.stringify(body));
-  const headers = {
-    ...signHeaders(sandbox.accessId, sandbox.secretKey, method, path, Math.floor(Date.now() / 1000)),
-    'Content-Type': 'application/json',
-    'Content-Length': String(bytes.length),
-    Expect: '100-continue',
-  };
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      { host: base.hostname, port: base.port, method, path, headers, agent: false },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => {
-          const buffer = Buffer.concat(chunks);
-          const text = buffer.toString('utf8');
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body: buffer,
-            text,
-            json: () => JSON.parse(text) as unknown,
-          });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.on('continue', () => {
-      during().then(() => req.end(bytes), reject);
-    });
-  });
-}
+import { call, callWithBodyAfter, type RawResponse } from '../../helpers/signer.js';
 
 function octets(body: Buffer | string) {
   return { body, contentType: 'application/octet-stream' };
@@ -114,7 +70,7 @@ describe('sandbox: empty document contents and group PUT races', () => {
 
   it('a group PUT whose group was deleted while its body arrived answers 404, not 500', async () => {
     const id = await newGroup('threats', { name: 'race threat' });
-    const answer = await slowCall(
+    const answer = await callWithBodyAfter(
       sandbox,
       'PUT',
       `/v2/groups/threats/${id}`,
@@ -134,7 +90,7 @@ describe('sandbox: empty document contents and group PUT races', () => {
       fileType: 'YARA',
       fileText: 'rule old { condition: true }',
     });
-    const answer = await slowCall(
+    const answer = await callWithBodyAfter(
       sandbox,
       'PUT',
       `/v2/groups/signatures/${id}`,
@@ -156,7 +112,7 @@ describe('sandbox: empty document contents and group PUT races', () => {
 
   it('a document PUT keeps the fileSize and status of an upload made while its body arrived', async () => {
     const id = await newGroup('documents', { name: 'race doc', fileName: 'race.txt' });
-    const answer = await slowCall(
+    const answer = await callWithBodyAfter(
       sandbox,
       'PUT',
       `/v2/groups/documents/${id}`,
