@@ -8,7 +8,7 @@ import { checkCallOptions, SIGNAL_OPTION, describeValue } from '../core/validato
 import { assetObject, listAssetItems, sendAssetRequest } from './asset-requests.js';
 import type { ResourceContext } from './context.js';
 import { checkId, checkText } from './checks.js';
-import { readNumber, readString } from './values.js';
+import { readId, readString } from './values.js';
 
 /** The asset types, as the SDK names them: the value field of each. */
 export type AdversaryAssetType = 'handle' | 'phoneNumber' | 'url';
@@ -41,7 +41,7 @@ function assetType(type: unknown): { field: AdversaryAssetType; branch: string; 
 
 function asset(item: Record<string, unknown>, field: string | undefined): AdversaryAsset {
   return {
-    id: readNumber(item.id) ?? 0,
+    id: readId(item.id),
     type: readString(item.type) ?? '',
     value: readString(field === undefined ? item.name : item[field]) ?? '',
     webLink: readString(item.webLink),

@@ -8,7 +8,7 @@ import { ValidationError } from '../core/errors.js';
 import type { ResourceContext } from './context.js';
 import type { Phase } from './item.js';
 import { LinkedItem } from './linked-item.js';
-import { readAttributes, readNumber, readOwnerName, readString, readTags } from './values.js';
+import { readAttributes, readOptionalId, readOwnerName, readString, readTags } from './values.js';
 
 /** The wire keys every such object reads into its own properties, not into `fields`. */
 const COMMON_KEYS = ['id', 'name', 'ownerName', 'owner', 'webLink', 'tag', 'attribute'];
@@ -84,7 +84,7 @@ export abstract class FieldsItem extends LinkedItem {
   }
 
   protected applySaved(item: Record<string, unknown>): void {
-    const id = readNumber(item.id);
+    const id = readOptionalId(item.id);
     if (id !== undefined) this.id = id;
     this.readWire(item);
   }

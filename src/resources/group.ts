@@ -21,7 +21,7 @@ import { AdversaryAssets } from './adversary-assets.js';
 import { GROUP_KIND_BY_TYPE, type GroupKind } from './kinds.js';
 import { idTarget } from './targets.js';
 import { readLinkedWire } from './fields-item.js';
-import { readNumber, readString } from './values.js';
+import { readId, readOptionalId, readString } from './values.js';
 import type { Victim } from './victim.js';
 
 /** The archive password ThreatConnect uses for malware documents, as the original defaulted it. */
@@ -326,7 +326,7 @@ export class Group extends GroupFields {
   }
 
   protected applySaved(item: Record<string, unknown>): void {
-    const id = readNumber(item.id);
+    const id = readOptionalId(item.id);
     if (id !== undefined) this.id = id;
     readFields(this, item);
   }
@@ -355,7 +355,7 @@ function readFields(group: Group, item: Record<string, unknown>): void {
 export function parseGroup(item: Record<string, unknown>, context: ResourceContext, kind?: GroupKind): Group {
   const typeName = readString(item.type) ?? kind?.type ?? 'Group';
   const group = Group.create({
-    id: readNumber(item.id) ?? 0,
+    id: readId(item.id),
     type: typeName,
     kind: kind ?? GROUP_KIND_BY_TYPE.get(typeName),
     context,

@@ -26,7 +26,7 @@ import {
   resolveAssociation,
 } from './indicator-links.js';
 import { idTarget, indicatorKindOf, indicatorTarget } from './targets.js';
-import { readAttributes, readNumber, readString, readTags } from './values.js';
+import { readAttributes, readId, readOptionalId, readString, readTags } from './values.js';
 import type { Victim } from './victim.js';
 
 export { checkConfidence, checkRating, hashField, splitFileSummary } from './indicator-values.js';
@@ -408,7 +408,7 @@ export class Indicator extends IndicatorData {
   }
 
   protected applySaved(item: Record<string, unknown>): void {
-    const id = readNumber(item.id);
+    const id = readOptionalId(item.id);
     if (id !== undefined) this.id = id;
     this.readWire(item);
   }
@@ -477,7 +477,7 @@ export function wireIndicator(
 ): Indicator {
   const type = typeName ?? kind?.type ?? 'Indicator';
   const resolved = kind ?? INDICATOR_KIND_BY_TYPE.get(type);
-  const indicator = Indicator.create(context, readNumber(item.id) ?? 0, type, resolved, 'clean', item);
+  const indicator = Indicator.create(context, readId(item.id), type, resolved, 'clean', item);
   if (metadata) {
     if (item.tag !== undefined) indicator.tags = readTags(item.tag);
     if (item.attribute !== undefined) indicator.attributes = readAttributes(item.attribute);

@@ -27,7 +27,7 @@ import { ADDRESS, FILE, HOST, type IndicatorKind } from './kinds.js';
 
 export type * from './intelligence-types.js';
 import { type Owner, parseOwner } from './owner.js';
-import { readNumber, readString } from './values.js';
+import { readId, readNumber, readString } from './values.js';
 
 /** Largest count one `addObservation()` may add: the API's Java `int`. */
 export const MAX_OBSERVATION_COUNT = 2_147_483_647;
@@ -147,7 +147,7 @@ function occurrenceBody(input: unknown, update: boolean, method: string): Record
 
 function parseOccurrence(item: Record<string, unknown>): FileOccurrence {
   return {
-    id: readNumber(item.id) ?? 0,
+    id: readId(item.id),
     fileName: readString(item.fileName),
     path: readString(item.path),
     date: readString(item.date),

@@ -262,7 +262,7 @@ export async function readOwnerMetrics(
  * `GET /v2/owners/mine/members`, page by page with the client's `apiResultLimit`: the enveloped
  * `data.user[]`, or the un-enveloped `{anonymous: true, members: [{pseudonym}]}` of an organization with
  * anonymous membership.
- * @throws {IncompleteResultError} when a page comes back empty before the total.
+ * @throws {IncompleteResultError} when a page comes back shorter than its window before the total.
  */
 export async function readMembers(context: ResourceContext, options: LookupOptions): Promise<Members> {
   checkCallOptions(options, 'members', SIGNAL_OPTION);
@@ -281,9 +281,11 @@ export async function readMembers(context: ResourceContext, options: LookupOptio
     total ??= readNumber(anonymous ? body.resultCount : data.resultCount) ?? 0;
     const raw = anonymous ? body.members : data.user;
     const page = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]) as Record<string, unknown>[];
-    if (page.length === 0 && start < total) {
+    // A page shorter than its window before the total, as the page-window limiter checks listings.
+    const expected = Math.min(limit, Math.max(0, total - start));
+    if (page.length < expected) {
       throw new IncompleteResultError(
-        `/v2/owners/mine/members answered an empty page at ${start} of ${total} members`,
+        `/v2/owners/mine/members answered ${page.length} of the ${expected} members expected at resultStart=${start} (resultCount ${total})`,
         { resultStart: start, resultLimit: limit },
       );
     }

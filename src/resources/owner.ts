@@ -2,7 +2,7 @@
 import { inspect } from 'node:util';
 import type { ResourceContext } from './context.js';
 import { type LookupOptions, type OwnerMetric, readOwnerMetrics } from './lookups.js';
-import { readNumber, readString } from './values.js';
+import { readId, readString } from './values.js';
 
 /** An owner the API user can see, as listed by `tc.owners()`. */
 export class Owner {
@@ -62,5 +62,5 @@ export class Owner {
 }
 
 export function parseOwner(item: Record<string, unknown>, context: ResourceContext): Owner {
-  return Owner.create(readNumber(item.id) ?? 0, readString(item.name), readString(item.type), context);
+  return Owner.create(readId(item.id), readString(item.name), readString(item.type), context);
 }

@@ -6,14 +6,16 @@ import { checkDate, checkText } from './checks.js';
 import { FieldsItem, readLinkedWire } from './fields-item.js';
 import type { ItemKind, Phase } from './item.js';
 import { idTarget } from './targets.js';
-import { readNumber, readString } from './values.js';
+import { readId, readString } from './values.js';
 import type { Victim } from './victim.js';
 
 function checkUsers(value: unknown, label: string): { userName: string }[] {
   if (!Array.isArray(value)) {
     throw new ValidationError(`${label} must be an array of user names, got ${describeValue(value)}`);
   }
-  return value.map((user, i) => ({ userName: checkText(user, `${label}[${i}]`) }));
+  const names = value.map((user, i) => checkText(user, `${label}[${i}]`));
+  // A user is assigned once: one named twice is sent once, where first named.
+  return [...new Set(names)].map((userName) => ({ userName }));
 }
 
 /** A task (rest-api-v2.md 8): read side, setters, assignees and escalatees, associations, `commit()` and `delete()`. */
@@ -80,11 +82,11 @@ export class Task extends FieldsItem {
   setEscalationDate(date: string | Date): this {
     return this.storeField('escalationDate', checkDate(date, 'escalationDate'), 'setEscalationDate');
   }
-  /** The users the task is assigned to, by user name (replaces the list). */
+  /** The users the task is assigned to, by user name (replaces the list; a name given twice counts once). */
   setAssignees(userNames: readonly string[]): this {
     return this.storeField('assignee', checkUsers(userNames, 'assignees'), 'setAssignees');
   }
-  /** The users the task escalates to, by user name (replaces the list). */
+  /** The users the task escalates to, by user name (replaces the list; a name given twice counts once). */
   setEscalatees(userNames: readonly string[]): this {
     return this.storeField('escalatee', checkUsers(userNames, 'escalatees'), 'setEscalatees');
   }
@@ -130,7 +132,7 @@ export class Task extends FieldsItem {
 }
 
 export function parseTask(item: Record<string, unknown>, context: ResourceContext): Task {
-  const task = Task.create(readNumber(item.id) ?? 0, context);
+  const task = Task.create(readId(item.id), context);
   task.readWire(item);
   return task;
 }

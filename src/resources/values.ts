@@ -1,4 +1,5 @@
 /** Readers of wire values: the API sends numbers as numbers or strings, booleans as strings. */
+import { InvalidResponseError } from '../core/errors.js';
 
 export function readNumber(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
@@ -7,6 +8,29 @@ export function readNumber(value: unknown): number | undefined {
     return Number.isFinite(n) ? n : undefined;
   }
   return undefined;
+}
+
+/**
+ * An id read from the wire (rest-api-v2.md 3.4: "`id`: integer"), or undefined when there is none.
+ * @throws {InvalidResponseError} for an id a JavaScript number cannot hold exactly (2^53 and beyond,
+ *   or a fraction): `JSON.parse` has already rounded it, and the object would address another one.
+ */
+export function readOptionalId(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
+  const n = readNumber(value);
+  if (n === undefined) return undefined;
+  if (!Number.isSafeInteger(n)) {
+    throw new InvalidResponseError(
+      `The server sent the id ${typeof value === 'string' ? value : String(n)}, which is not an integer the SDK can hold exactly (up to 2^53 - 1)`,
+      { status: 200, contentType: 'application/json' },
+    );
+  }
+  return n;
+}
+
+/** {@link readOptionalId}, 0 when there is none. */
+export function readId(value: unknown): number {
+  return readOptionalId(value) ?? 0;
 }
 
 export function readString(value: unknown): string | undefined {
@@ -55,7 +79,7 @@ export function readAttributes(value: unknown): AttributeValue[] | undefined {
     if (type === undefined) return [];
     return [
       {
-        id: readNumber(r.id),
+        id: readOptionalId(r.id),
         type,
         value: readString(r.value) ?? '',
         displayed: r.displayed === true || r.displayed === 'true',

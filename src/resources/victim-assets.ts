@@ -9,7 +9,7 @@ import { checkCallOptions, SIGNAL_OPTION, describeValue, isRecord } from '../cor
 import { assetObject, listAssetItems, sendAssetRequest } from './asset-requests.js';
 import { checkId, checkText } from './checks.js';
 import type { ResourceContext } from './context.js';
-import { readNumber, readString } from './values.js';
+import { readId, readString } from './values.js';
 
 /** The asset types, as the SDK names them: the API's type names in camelCase. */
 export type VictimAssetType = 'emailAddress' | 'networkAccount' | 'phone' | 'socialNetwork' | 'webSite';
@@ -109,7 +109,7 @@ function asset(item: Record<string, unknown>, which: AssetTypeInfo | undefined):
     if (value !== undefined) fields[key] = value;
   }
   return {
-    id: readNumber(item.id) ?? 0,
+    id: readId(item.id),
     type: readString(item.type) ?? '',
     value: readString(which === undefined ? item.name : item[which.required]) ?? '',
     fields,

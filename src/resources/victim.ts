@@ -7,7 +7,7 @@ import { ValidationError } from '../core/errors.js';
 import type { ResourceContext } from './context.js';
 import { FieldsItem } from './fields-item.js';
 import type { ItemKind, Phase } from './item.js';
-import { readNumber, readString } from './values.js';
+import { readId, readString } from './values.js';
 import { VictimAssets } from './victim-assets.js';
 
 /** A victim: the person or organization an incident targeted, with its assets. */
@@ -132,7 +132,7 @@ export class Victim extends FieldsItem {
 
 /** A victim from a wire item; `owner`, the owner it was listed in (a victim item has none). */
 export function parseVictim(item: Record<string, unknown>, context: ResourceContext, owner?: string): Victim {
-  const victim = Victim.create(readNumber(item.id) ?? 0, context);
+  const victim = Victim.create(readId(item.id), context);
   victim.readWire(item);
   if (victim.ownerName === undefined && owner !== undefined) victim.ownerName = owner;
   return victim;

@@ -365,7 +365,11 @@ export class Store {
     );
   }
 
-  /** Next id for a table: one past the highest in use. */
+  /**
+   * Next id for a table: one past the highest ever given (kept in `meta`, so a reused `dbPath` keeps
+   * it) or in use, whichever is higher. Ids come from a sequence, as a real server's do: an id
+   * deleted is never given again, so a client holding it gets a 404, not another object.
+   */
   nextId(
     table:
       | 'indicators'
@@ -376,8 +380,11 @@ export class Store {
       | 'victim_assets'
       | 'adversary_assets',
   ): number {
-    const row = this.get<{ m: number | null }>(`SELECT MAX(id) AS m FROM ${table}`);
-    return (row?.m ?? 0) + 1;
+    const key = `highestId.${table}`;
+    const inUse = this.get<{ m: number | null }>(`SELECT MAX(id) AS m FROM ${table}`)?.m ?? 0;
+    const id = Math.max(inUse, Number(this.meta(key) ?? 0)) + 1;
+    this.setMeta(key, String(id));
+    return id;
   }
 
   // ---- owners and users ----
@@ -467,8 +474,9 @@ export class Store {
   forgetItem(kind: ItemKind, id: number): void {
     this.run('DELETE FROM links WHERE a_kind = ? AND a_id = ?', kind, id);
     this.run('DELETE FROM links WHERE b_kind = ? AND b_id = ?', kind, id);
-    // The attributes' own security labels go with them: attribute ids are reused (one past the
-    // highest), so a label left behind would show on the next attribute given the same id.
+    // The attributes' own security labels go with them: nothing may stay behind that names a deleted
+    // attribute (ids are not given again, but a database written before they came from a sequence
+    // may give one to a new attribute).
     // Links are stored both ways, so each one is found from the attribute's side (the key's prefix).
     const attributeLinks = this.all<{ a_id: number; b_kind: string; b_id: number }>(
       "SELECT l.a_id, l.b_kind, l.b_id FROM attributes a JOIN links l ON l.a_kind = 'attribute' AND l.a_id = a.id WHERE a.kind = ? AND a.item_id = ?",

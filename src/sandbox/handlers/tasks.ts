@@ -47,11 +47,19 @@ function userInPath(ctx: RequestContext, segment: string): UserRow | undefined {
 
 function userList(ctx: RequestContext, value: unknown, field: 'assignee' | 'escalatee'): TaskUser[] {
   if (!Array.isArray(value)) throw badRequest(`The ${field} for this Task is invalid`);
-  return value.map((entry) => {
+  const users = value.map((entry) => {
     const userName =
       typeof entry === 'object' && entry !== null ? (entry as Record<string, unknown>).userName : undefined;
     if (typeof userName !== 'string') throw badRequest(`The ${field} for this Task is invalid`);
     return knownUser(ctx, userName, field);
+  });
+  // A user is assigned once, as `POST …/assignees/{user}` of one already there changes nothing: one
+  // named twice is kept once, where first named, so that one DELETE unassigns them.
+  const seen = new Set<string>();
+  return users.filter((user) => {
+    if (seen.has(user.userName)) return false;
+    seen.add(user.userName);
+    return true;
   });
 }
 

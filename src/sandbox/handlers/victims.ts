@@ -150,7 +150,8 @@ export async function victimAssets(ctx: RequestContext, rawId: string, rest: str
   if (ctx.method === 'DELETE') {
     ctx.store.transaction(() => {
       ctx.store.run('DELETE FROM victim_assets WHERE id = ?', asset.id);
-      // Ids are reused (one past the highest): a new asset must not inherit where this one was hidden.
+      // Nothing may stay behind that names a deleted asset (ids are not given again, but a database
+      // written before they came from a sequence may give this one to a new asset).
       ctx.store.run('DELETE FROM hidden_victim_assets WHERE asset_id = ?', asset.id);
     });
     return success();

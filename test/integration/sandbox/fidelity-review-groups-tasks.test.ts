@@ -253,7 +253,7 @@ describe('sandbox fidelity review: groups, tasks, victims, attributes', () => {
     const labels = async (path: string): Promise<unknown[]> =>
       list(await send('GET', `${path}/securityLabels`), 'securityLabel').items.map((l) => l.name);
 
-    it('a group: the next attribute given the same id carries no label', async () => {
+    it('a group: the next attribute carries no label (and has an id never given before)', async () => {
       const first = item(await send('POST', '/v2/groups/threats', { name: 'First' }), 'threat', 201);
       const attr = item(
         await send('POST', `/v2/groups/threats/${first.id}/attributes`, { type: 'Description', value: 'a' }),
@@ -270,7 +270,7 @@ describe('sandbox fidelity review: groups, tasks, victims, attributes', () => {
         'attribute',
         201,
       );
-      assert.equal(fresh.id, attr.id, 'ids are reused one past the highest');
+      assert.equal(fresh.id, attr.id + 1, 'ids come from a sequence: the deleted one is not given again');
       assert.deepEqual(await labels(`/v2/groups/threats/${second.id}/attributes/${fresh.id}`), []);
     });
 
@@ -299,7 +299,7 @@ describe('sandbox fidelity review: groups, tasks, victims, attributes', () => {
         'attribute',
         201,
       );
-      assert.equal(fresh.id, attr.id);
+      assert.equal(fresh.id, attr.id + 1);
       assert.deepEqual(await labels(`${host}/attributes/${fresh.id}`), []);
     });
   });

@@ -161,26 +161,30 @@ describe('sandbox: victim assets of indicators, groups and tasks', () => {
     done(await send('DELETE', `/v2/victims/${second}/victimAssets/phoneNumbers/${asset.phone}`));
     for (const path of Object.values(items))
       failure(await get(`${path}/victimAssets/phoneNumbers/${asset.phone}`), 404, NOT_FOUND);
-    // The highest asset id is reused by the next asset; the task did not hide that one.
+    // The next asset gets an id never given before (a sequence, as a real server's), and the task did
+    // not hide that one.
     done(await send('DELETE', `/v2/victims/${unlinked}/victimAssets/webSites/${asset.other}`));
     const again = await created(`/v2/victims/${second}/victimAssets/phoneNumbers`, { phoneType: '555-0101' });
-    assert.equal(again, asset.phone);
+    assert.ok(again > Math.max(asset.phone, asset.other), `${again} was given before`);
     assert.equal(
       exactList(await get(`${task}/victimAssets/phoneNumbers`), 'victimPhone').items.map((a) => a.id)[0],
       again,
     );
   });
 
-  it('forgets what a deleted item hid: a new item with its id lists every asset', async () => {
+  it('a deleted item takes what it hid along: a new item lists every asset', async () => {
     const group = items.group;
     done(await send('DELETE', `${group}/victimAssets/webSites/${asset.site}`));
     done(await send('DELETE', group));
-    // Group ids are reused too (one past the highest): the next threat gets the deleted one's id.
+    failure(await get(`${group}/victimAssets/webSites`), 404, NOT_FOUND);
+    // Group ids come from a sequence: the next threat has a new one, and hides nothing.
     const threat = await created('/v2/groups/threats', { name: 'Victim asset threat, again' });
-    assert.equal(`/v2/groups/threats/${threat}`, group);
-    done(await send('POST', `${group}/victims/${first}`), 201);
+    assert.notEqual(`/v2/groups/threats/${threat}`, group);
+    done(await send('POST', `/v2/groups/threats/${threat}/victims/${first}`), 201);
     assert.deepEqual(
-      exactList(await get(`${group}/victimAssets/webSites`), 'victimWebSite').items.map((a) => a.id),
+      exactList(await get(`/v2/groups/threats/${threat}/victimAssets/webSites`), 'victimWebSite').items.map(
+        (a) => a.id,
+      ),
       [asset.site],
     );
   });
