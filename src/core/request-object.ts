@@ -9,7 +9,7 @@
  * - the client does not write `Timestamp`/`Authorization` into the object when it sends it.
  */
 import { inspect } from 'node:util';
-import { describeValue } from './validators.js';
+import { describeValue, isDate } from './validators.js';
 import { isResourceType, type ResourceType, resourceTypeName } from './enums.js';
 import { isSecretParam, REDACTED, redactHeaderValue, redactUrl } from './redact.js';
 import { ValidationError } from './errors.js';
@@ -63,7 +63,16 @@ function hasControlCharacter(text: string): boolean {
   return false;
 }
 
-/** `YYYY-MM-DDTHH:MM:SSZ` (no milliseconds), as decisions.md 1.7 sends a Date. */
+/**
+ * Whether a Date can be sent as `YYYY-MM-DDTHH:MM:SSZ`: a valid time in the years 0 to 9999 (beyond
+ * them, `toISOString()` writes `+010000-…` or `-000001-…`, which is no such date).
+ */
+export function isSendableDate(date: Date): boolean {
+  const year = date.getUTCFullYear();
+  return year >= 0 && year <= 9999;
+}
+
+/** `YYYY-MM-DDTHH:MM:SSZ` (no milliseconds), as decisions.md 1.7 sends a Date; see {@link isSendableDate}. */
 export function formatModifiedSince(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
@@ -224,8 +233,8 @@ export class RequestObject {
 
   /** `modifiedSince` as given, or a Date as `YYYY-MM-DDTHH:MM:SSZ`. */
   setModifiedSince(value: string | Date): this {
-    if (value instanceof Date) {
-      if (Number.isNaN(value.getTime())) fail('`modifiedSince`', 'a valid date', 'Invalid Date');
+    if (isDate(value)) {
+      if (!isSendableDate(value)) fail('`modifiedSince`', 'a valid date from the year 0 to 9999', value);
       return this.addPayload('modifiedSince', formatModifiedSince(value));
     }
     if (typeof value !== 'string' || value.length === 0)

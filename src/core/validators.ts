@@ -5,7 +5,7 @@
  * key, API token, proxy password) are never echoed: their messages give the type only.
  */
 import { isIP } from 'node:net';
-import { inspect } from 'node:util';
+import { inspect, types } from 'node:util';
 import { type Clock, type ResolvedClock, resolveClock } from './clock.js';
 import type { CompatMode, ConsoleLevel, LogLevel, ResolvedProxy } from './config-types.js';
 import { LOG_LEVELS, MAX_API_REQUEST_TIMEOUT_SECONDS } from './config-types.js';
@@ -33,12 +33,18 @@ export function describeType(value: unknown): string {
   if (typeof value === 'function') return 'a function';
   if (Array.isArray(value)) return 'an array';
   if (value instanceof Uint8Array) return Buffer.isBuffer(value) ? 'a Buffer' : 'a Uint8Array';
-  if (value instanceof Date) return 'a Date';
+  if (isDate(value)) return 'a Date';
   return 'an object';
+}
+
+/** Whether `value` is a Date, one made in another realm (a `vm` context) included. */
+export function isDate(value: unknown): value is Date {
+  return types.isDate(value);
 }
 
 /** A value as shown after "got": numbers and booleans as is, strings quoted, objects by type. */
 export function describeValue(value: unknown): string {
+  if (isDate(value) && Number.isNaN(value.getTime())) return 'Invalid Date';
   if (typeof value === 'string') {
     const shown = value.length > 80 ? `${value.slice(0, 80)}…` : value;
     return JSON.stringify(shown);

@@ -51,6 +51,8 @@ export class FilterObject {
   /** The API filter calls, to build the requests again for another target ({@link retarget}). */
   readonly #calls: [ApiFilterName, unknown][] = [];
   readonly #post: PostFilter[] = [];
+  /** Set when a walk takes this object: from then on it cannot change. */
+  #used = false;
 
   /** @internal Built by `container.addFilter()`. */
   constructor(target: FilterTarget) {
@@ -96,21 +98,41 @@ export class FilterObject {
     return [...[...API_FILTERS[kind]].sort(), ...[...POST_FILTERS[kind]].sort()];
   }
 
-  /** Adds owners (a name or a list). */
+  /**
+   * @internal Called when a walk (`retrieve()`, `stream()`) takes this object: its owners, filters and
+   * operator are then what that walk reads, so a change would either widen the walk running or, once
+   * it is over, do nothing. Either way the change is refused.
+   */
+  markUsed(): void {
+    this.#used = true;
+  }
+
+  #assertOpen(method: string): void {
+    if (this.#used) {
+      throw new ValidationError(
+        `${method}: this filter object was taken by a retrieval (retrieve() or stream()) and cannot change; add a new one with addFilter()`,
+      );
+    }
+  }
+
+  /** Adds owners (a name or a list); a name given twice is kept once. */
   addOwner(owner: string | readonly string[]): this {
+    this.#assertOpen('addOwner');
     const owners = Array.isArray(owner) ? owner : [owner];
     if (owners.length === 0) throw new ValidationError('addOwner: give at least one owner name');
+    // Every name is checked before any is added: a refused list changes nothing.
     for (const name of owners as unknown[]) {
       if (typeof name !== 'string' || name.trim().length === 0) {
         throw new ValidationError(`addOwner: ${describeValue(name)} is not an owner name`);
       }
-      if (!this.#owners.includes(name)) this.#owners.push(name);
     }
+    for (const name of owners as string[]) if (!this.#owners.includes(name)) this.#owners.push(name);
     return this;
   }
 
   /** How this object combines with the ones before it: `FilterSetOperator.AND` or `.OR`. */
   addFilterOperator(operator: FilterSetOperator): this {
+    this.#assertOpen('addFilterOperator');
     if (typeof operator !== 'string' || !SET_OPERATORS.has(operator)) {
       throw new ValidationError(
         `addFilterOperator: ${describeValue(operator)} is not a FilterSetOperator (FilterSetOperator.AND or FilterSetOperator.OR)`,
@@ -224,6 +246,7 @@ export class FilterObject {
 
   #api(name: ApiFilterName, value: unknown): this {
     this.#allow(name, API_FILTERS[this.#target.kind]);
+    this.#assertOpen(name);
     this.#requests.push(apiRequestSpec(this.#target, name, value));
     this.#calls.push([name, value]);
     return this;
@@ -245,6 +268,7 @@ export class FilterObject {
 
   #pf(name: PostFilterName, value: unknown, operator: unknown): this {
     this.#allow(name, POST_FILTERS[this.#target.kind]);
+    this.#assertOpen(name);
     this.#post.push(
       createPostFilter(name, value, operator, name === 'addPfName' && this.#target.kind === 'owners'),
     );

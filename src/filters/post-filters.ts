@@ -7,7 +7,7 @@
  */
 import { FilterOperator } from '../core/enums.js';
 import { ValidationError } from '../core/errors.js';
-import { describeValue } from '../core/validators.js';
+import { describeValue, isDate } from '../core/validators.js';
 import { isoToEpochMs } from '../formats/dates.js';
 import type { PostFilterName } from './definitions.js';
 
@@ -84,7 +84,7 @@ function wireDateMs(text: string): number {
  */
 export function parseFilterDate(value: unknown, method: string): number {
   let ms = Number.NaN;
-  if (value instanceof Date) ms = value.getTime();
+  if (isDate(value)) ms = value.getTime();
   else if (typeof value === 'string') ms = isoToEpochMs(value) ?? Number.NaN;
   if (!Number.isFinite(ms)) {
     throw new ValidationError(

@@ -3,9 +3,9 @@
  * the temporary ids of new objects, and the prefix a failed step adds to an error's message.
  */
 import { AbortError, ClientClosedError, ThreatConnectError, ValidationError } from '../core/errors.js';
-import { formatModifiedSince } from '../core/request-object.js';
+import { formatModifiedSince, isSendableDate } from '../core/request-object.js';
 import { checkPathSegment } from '../core/url.js';
-import { describeValue } from '../core/validators.js';
+import { describeValue, isDate } from '../core/validators.js';
 import { isoToEpochMs } from '../formats/dates.js';
 
 let lastTemporaryId = 0;
@@ -27,9 +27,14 @@ export const MAX_TAG_LENGTH = 128;
  * refuses only after the request.
  */
 export function checkDate(value: unknown, label: string): string {
-  if (value instanceof Date) {
+  if (isDate(value)) {
     if (Number.isNaN(value.getTime()))
       throw new ValidationError(`${label} must be a valid date, got Invalid Date`);
+    if (!isSendableDate(value)) {
+      throw new ValidationError(
+        `${label} must be a date from the year 0 to 9999, got ${value.toISOString()}`,
+      );
+    }
     return formatModifiedSince(value);
   }
   // The reading side also takes a space or a `t` between the date and the time; the API's own dates

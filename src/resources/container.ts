@@ -163,6 +163,7 @@ export abstract class Container<T extends Retrieved, K extends ContainerKind> im
     checkRetrieveOptions(options, method);
     const taken = this.#filters;
     this.#filters = [];
+    for (const filter of taken) filter.markUsed();
     const filters = await this.prepareFilters(taken, options.signal);
     yield* streamAll(this.#plan(), filters, this.context.requester.config.defaultOrg, options);
   }

@@ -4,8 +4,8 @@
  */
 import { IndicatorType, ResourceType } from '../core/enums.js';
 import { ValidationError } from '../core/errors.js';
-import { formatModifiedSince } from '../core/request-object.js';
-import { describeValue } from '../core/validators.js';
+import { formatModifiedSince, isSendableDate } from '../core/request-object.js';
+import { describeValue, isDate } from '../core/validators.js';
 import type { Filter, FilterObject } from '../filters/filter.js';
 import type { FilterTarget } from '../filters/requests.js';
 import { isoToEpochMs } from '../formats/dates.js';
@@ -135,7 +135,16 @@ export class IndicatorsContainer extends Container<Indicator, 'indicators'> {
     indicatorType?: IndicatorType | IndicatorKind,
     apiEntity?: string,
   ): Filter<'indicators'> | Filter<'typedIndicators'> {
-    if (indicatorType === undefined) return super.addFilter();
+    if (indicatorType === undefined) {
+      // Plain JavaScript: `addFilter(IndicatorType.CUSTOM, 'asn')` (a misspelt member is undefined) would
+      // otherwise be an untyped filter object, reading every indicator.
+      if (apiEntity !== undefined) {
+        throw new ValidationError(
+          `addFilter: the apiEntity ${describeValue(apiEntity)} goes with IndicatorType.CUSTOM_INDICATORS, got undefined as the type`,
+        );
+      }
+      return super.addFilter();
+    }
     if (indicatorType === IndicatorType.CUSTOM_INDICATORS) {
       if (typeof apiEntity !== 'string' || apiEntity.trim() === '') {
         throw new ValidationError(
@@ -183,8 +192,12 @@ export class IndicatorsContainer extends Container<Indicator, 'indicators'> {
    * as `YYYY-MM-DDTHH:MM:SSZ`; a string as given.
    */
   setModifiedSince(since: string | Date): this {
-    if (since instanceof Date) {
-      if (Number.isNaN(since.getTime())) throw new ValidationError('setModifiedSince: the Date is invalid');
+    if (isDate(since)) {
+      if (!isSendableDate(since)) {
+        throw new ValidationError(
+          `setModifiedSince: ${Number.isNaN(since.getTime()) ? 'the Date is invalid' : `the Date ${since.toISOString()} is outside the years 0 to 9999`}`,
+        );
+      }
       this.#modifiedSince = formatModifiedSince(since);
     } else if (typeof since === 'string' && isoToEpochMs(since) !== null) {
       this.#modifiedSince = since;

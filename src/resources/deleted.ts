@@ -5,8 +5,8 @@
  */
 import { type IndicatorType, ResourceType } from '../core/enums.js';
 import { ValidationError } from '../core/errors.js';
-import { formatModifiedSince, RequestObject } from '../core/request-object.js';
-import { checkCallOptions, describeValue } from '../core/validators.js';
+import { formatModifiedSince, isSendableDate, RequestObject } from '../core/request-object.js';
+import { checkCallOptions, describeValue, isDate } from '../core/validators.js';
 import type { ResourceContext } from './context.js';
 import { INDICATOR_KINDS } from './kinds.js';
 
@@ -38,8 +38,11 @@ const OPTION_KEYS: readonly string[] = ['since', 'type', 'owner', 'signal', 'con
 
 function sinceText(since: unknown): string | undefined {
   if (since === undefined) return undefined;
-  if (since instanceof Date) {
+  if (isDate(since)) {
     if (Number.isNaN(since.getTime())) throw new ValidationError('deleted: `since` is an invalid Date');
+    if (!isSendableDate(since)) {
+      throw new ValidationError(`deleted: \`since\` ${since.toISOString()} is outside the years 0 to 9999`);
+    }
     return formatModifiedSince(since);
   }
   if (typeof since === 'string' && Number.isFinite(Date.parse(since))) return since;

@@ -15,6 +15,7 @@ import { serverFilterValue } from '../filters/server-filters.js';
 import { type ApiRequestSpec, defaultRequestSpec, type FilterTarget } from '../filters/requests.js';
 import { checkConcurrency } from '../pipeline/requester.js';
 import type { ResourceContext } from './context.js';
+import { INDICATOR_KINDS } from './kinds.js';
 
 /** Options of `retrieve()` and `stream()` (decisions.md 1.7). */
 export interface RetrieveOptions {
@@ -97,6 +98,11 @@ interface RequestExtras {
   readonly filters?: string | undefined;
 }
 
+/** Built-in indicator types by branch, for the resource type of a typed or detected request. */
+const RESOURCE_TYPE_BY_BRANCH: ReadonlyMap<string, ResourceType> = new Map(
+  [...INDICATOR_KINDS.values()].map((k) => [k.branch, k.indicatorType as number as ResourceType]),
+);
+
 function buildRequest<T extends Retrieved>(
   plan: RetrievalPlan<T>,
   spec: ApiRequestSpec,
@@ -109,7 +115,12 @@ function buildRequest<T extends Retrieved>(
       ? spec.requestUri
       : `${spec.requestUri}?filters=${include.filters}`;
   const ro = new RequestObject().setHttpMethod('GET').setRequestUri(uri);
-  ro.setResourceType(plan.resourceType);
+  // A typed indicator request (a typed filter object's, or one whose value's type was detected) carries
+  // that type, as the original's did (sdk-behaviour.md 3.4): the report entry shows it.
+  const branch = spec.indicatorBranch;
+  ro.setResourceType(
+    (branch === undefined ? undefined : RESOURCE_TYPE_BY_BRANCH.get(branch)) ?? plan.resourceType,
+  );
   let description = spec.description;
   // `modifiedSince` before `owner`, as the original sent them (python-sdk-observed.md 3.2).
   if (spec.isDefault && plan.modifiedSince !== undefined) {

@@ -210,7 +210,14 @@ describe('RequestObject validation', () => {
     [() => ro.setDescription(3 as unknown as string), '`description` must be a string, got 3'],
     [() => ro.setPathUrl(undefined as unknown as string), '`pathUrl` must be a string, got undefined'],
     [() => ro.setModifiedSince(''), '`modifiedSince` must be a date string or a Date, got ""'],
-    [() => ro.setModifiedSince(new Date('x')), '`modifiedSince` must be a valid date, got "Invalid Date"'],
+    [
+      () => ro.setModifiedSince(new Date('x')),
+      '`modifiedSince` must be a valid date from the year 0 to 9999, got Invalid Date',
+    ],
+    [
+      () => ro.setModifiedSince(new Date(Date.UTC(10000, 0, 1))),
+      '`modifiedSince` must be a valid date from the year 0 to 9999, got a Date',
+    ],
     [
       () => ro.setFailureCallback('f' as unknown as () => void),
       '`failureCallback` must be a function, got "f"',

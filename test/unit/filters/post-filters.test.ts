@@ -102,7 +102,7 @@ describe('post filters', () => {
         ['June 18, 2015', '"June 18, 2015"'],
         ['', '""'],
         [1434676905, '1434676905'],
-        [new Date(Number.NaN), 'a Date'],
+        [new Date(Number.NaN), 'Invalid Date'],
         [null, 'null'],
       ] as const) {
         assert.throws(
