@@ -15,6 +15,7 @@
 import type { Database } from 'better-sqlite3';
 import type { RequestContext } from './context.js';
 import { type Failure, badRequest } from './reply.js';
+import { clientDateMs } from './store.js';
 import { TASK_STATUSES } from './types.js';
 
 /** The listing a filter applies to: its item kind and, for typed listings, the type name. */
@@ -177,7 +178,6 @@ function ensureFunctions(db: Database): void {
 }
 
 const EXPRESSION = /^([A-Za-z][A-Za-z0-9]*)([=<>^!])([\s\S]*)$/;
-const DATE = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
 const SYMBOL_LIST = (ops: string): string => ops.split('').join(', ');
 
 function valueError(field: string, raw: string, expected: string): Failure {
@@ -201,11 +201,7 @@ function parseValue(field: string, kind: ValueKind, raw: string): unknown {
       if (!/^-?\d{1,15}(\.\d{1,15})?$/.test(raw)) throw valueError(field, raw, 'a decimal number');
       return Number(raw);
     case 'date': {
-      const match = DATE.exec(raw);
-      const ms =
-        match === null
-          ? Number.NaN
-          : Date.parse(match[1] === undefined && raw.includes('T') ? `${raw}Z` : raw);
+      const ms = clientDateMs(raw);
       if (!Number.isFinite(ms)) throw valueError(field, raw, 'a date such as 2017-07-13 or 2017-07-13T00:00');
       return ms;
     }

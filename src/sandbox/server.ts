@@ -178,7 +178,8 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
     seen.accessId = user.access_id;
     const timestamp = req.headers.timestamp;
     if (typeof timestamp !== 'string' || timestamp === '') throw new Failure(401, 'Access Denied');
-    if (!/^\d{1,12}$/.test(timestamp)) throw new Failure(401, 'Invalid timestamp');
+    // Any digits are a number (a timestamp in milliseconds too, which is then out of range).
+    if (!/^\d+$/.test(timestamp)) throw new Failure(401, 'Invalid timestamp');
     const isNear = (ms: number): boolean => Math.abs(Number(timestamp) - ms / 1000) <= CLOCK_SKEW_SECONDS;
     if (!isNear(nowMs()) && !(isAdminCall && (isNear(baseClock()) || isNear(Date.now())))) {
       throw new Failure(401, 'Timestamp out of acceptable time range');

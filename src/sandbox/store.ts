@@ -149,6 +149,20 @@ export function dateMs(value: string): number {
   return Date.parse(value);
 }
 
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
+
+/**
+ * A date a client sent (`modifiedSince`, `deletedSince`, a `filters` date): ISO 8601, a date or a
+ * date-time, with or without an offset, as epoch ms; NaN for anything else. A date-time without an
+ * offset is UTC, as the API's own dates are, whatever the machine's time zone (`Date.parse` alone reads
+ * it as local time, and also takes `1` or `June 17, 2015`).
+ */
+export function clientDateMs(raw: string): number {
+  const match = ISO_DATE.exec(raw);
+  if (match === null) return Number.NaN;
+  return Date.parse(match[1] === undefined && /t/i.test(raw) ? `${raw}Z` : raw);
+}
+
 export const INDICATOR_COLUMNS =
   'id, owner_id, type, summary, lookup, md5, sha1, sha256, vals, date_added, last_modified, last_modified_ms, ' +
   'rating, confidence, threat_assess_rating, threat_assess_confidence, web_link, description, source, size, ' +

@@ -29,7 +29,8 @@ export interface ViewContext {
   includeAttributes: boolean;
   /**
    * `includeAdditional=true` (or `includes=additional`): indicators also carry `active`, `privateFlag`
-   * and their observation and false-positive totals (intelligence.ts).
+   * and their observation and false-positive totals (intelligence.ts); groups their `xid` (given by a
+   * batch job) and an incident its `status`.
    */
   includeAdditional: boolean;
   ownerCache: Map<number, OwnerRow>;
@@ -264,6 +265,13 @@ export function groupView(ctx: ViewContext, row: GroupRow, shape: Shape): Record
       // Write-only fields (rest-api-v2.md 7.1) and the sandbox's own bookkeeping never go on the wire.
       if (key !== 'password' && key !== 'malware' && key !== 'contentVersion') out[key] = value;
     }
+  }
+  if (ctx.includeAdditional) {
+    // rest-api-v2.md 7.2: "adds `xid` …, and incident `status`" (what the sandbox stores of that list:
+    // it keeps no `createdBy`, `communityOrSource` or `additionalOwners`).
+    if (row.type === 'Incident' && typeof fields.status === 'string') out.status ??= fields.status;
+    const xid = ctx.store.get<{ xid: string }>('SELECT xid FROM group_xids WHERE group_id = ?', row.id)?.xid;
+    if (xid !== undefined) out.xid = xid;
   }
   putMetadata(ctx, out, 'group', row.id);
   return out;

@@ -6,7 +6,7 @@
  */
 import { type RequestContext, listReply, pageWindow, requestOwner } from '../context.js';
 import { type Reply, badRequest } from '../reply.js';
-import { DELETED_RETENTION_MS, dateMs } from '../store.js';
+import { DELETED_RETENTION_MS, clientDateMs } from '../store.js';
 import { indicatorType } from './shared.js';
 
 interface DeletedRow {
@@ -19,7 +19,7 @@ interface DeletedRow {
 function deletedSince(ctx: RequestContext): number | null {
   const raw = ctx.query.get('deletedSince');
   if (raw === null || raw === '') return null;
-  const ms = dateMs(raw);
+  const ms = clientDateMs(raw);
   if (Number.isNaN(ms)) throw badRequest(`The deletedSince value is invalid: ${raw}`);
   return ms;
 }

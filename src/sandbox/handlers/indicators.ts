@@ -3,7 +3,14 @@ import { type RequestContext, isoNow, pageWindow, readObject, requestOwner, wind
 import { indicatorListing } from '../indicator-list.js';
 import { readFilters } from '../query-filters.js';
 import { Failure, type Reply, badRequest, notFound, single, success } from '../reply.js';
-import { INDICATOR_COLUMNS, type IndicatorRow, type OwnerRow, dateMs, lookupKey } from '../store.js';
+import {
+  INDICATOR_COLUMNS,
+  type IndicatorRow,
+  type OwnerRow,
+  clientDateMs,
+  dateMs,
+  lookupKey,
+} from '../store.js';
 import type { IndicatorTypeInfo } from '../types.js';
 import { isFileHash, matchesValuePatterns, valuePatterns } from '../value-patterns.js';
 import { indicatorView } from '../views.js';
@@ -13,7 +20,7 @@ import { type StoreScope, checkText, findIndicator, indicatorType, requireIndica
 function modifiedSince(ctx: RequestContext): number | null {
   const raw = ctx.query.get('modifiedSince');
   if (raw === null || raw === '') return null;
-  const ms = dateMs(raw);
+  const ms = clientDateMs(raw);
   if (Number.isNaN(ms)) throw badRequest(`The modifiedSince value is invalid: ${raw}`);
   return ms;
 }
@@ -299,7 +306,8 @@ function upsertFile(
 }
 
 function webLinkPath(info: IndicatorTypeInfo, value: string, owner: OwnerRow, id: number): string {
-  const ownerParam = owner.name.replace(/ /g, '+');
+  // Form-encoded, as the recorded links' `owner=Example+Community` (an `&` or `+` in a name stays its own).
+  const ownerParam = encodeURIComponent(owner.name).replace(/%20/g, '+');
   if (info.custom) return `/auth/indicators/details/customIndicator.xhtml?id=${id}&owner=${ownerParam}`;
   if (info.name === 'URL') return `/auth/indicators/details/url.xhtml?orgid=${id}&owner=${ownerParam}`;
   const param = info.name.toLowerCase();

@@ -238,6 +238,15 @@ describe('sandbox batch API', () => {
     const made = await call(sandbox, 'GET', `/v2/securityLabels/Batch%20Label?owner=${q}`);
     const label = (made.json() as { data: { securityLabel: Record<string, unknown> } }).data.securityLabel;
     assert.deepEqual(Object.keys(label).sort(), ['dateAdded', 'description', 'name']);
+    // The group's xid shows with includeAdditional (rest-api-v2.md 7.2), and only then.
+    const batchThreat = async (extra: string) =>
+      (
+        (await call(sandbox, 'GET', `/v2/groups/threats?owner=${q}${extra}`)).json() as {
+          data: { threat: Record<string, unknown>[] };
+        }
+      ).data.threat.find((t) => t.name === 'Batch Threat');
+    assert.equal((await batchThreat('&includeAdditional=true'))?.xid, 'bt-1');
+    assert.equal((await batchThreat(''))?.xid, undefined);
     assert.equal(label.description, 'made by a batch file');
     assert.deepEqual(await names('/v2/indicators/hosts/meta.batch.example.com/groups', 'group'), [
       'Batch Threat',

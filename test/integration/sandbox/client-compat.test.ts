@@ -373,9 +373,27 @@ describe('includeAdditional=true (docs/sandbox.md)', () => {
     assert.equal(hidden.active, false);
   });
 
-  it('is accepted, and changes nothing, on groups, victims, tasks, tags and attributes', async () => {
+  it("adds an incident's status to group list items, and nothing else there", async () => {
+    const path = '/v2/groups?owner=Example%20Community&resultLimit=500';
+    const items = async (query: string) =>
+      ((await get(`${path}${query}`)).json() as { data: { group: Record<string, unknown>[] } }).data.group;
+    const plain = await items('');
+    const extra = await items('&includeAdditional=true');
+    assert.equal(extra.length, plain.length);
+    let incidents = 0;
+    extra.forEach((item, i) => {
+      const { status, ...rest } = item;
+      if (item.type === 'Incident') {
+        incidents += 1;
+        assert.equal(typeof status, 'string', JSON.stringify(item));
+        assert.deepEqual(rest, plain[i]);
+      } else assert.deepEqual(item, plain[i]);
+    });
+    assert.ok(incidents > 0);
+  });
+
+  it('is accepted, and changes nothing, on one group, victims, tasks, tags and attributes', async () => {
     for (const path of [
-      '/v2/groups?owner=Example%20Community',
       '/v2/groups/threats/38',
       '/v2/victims/10',
       '/v2/tasks',
