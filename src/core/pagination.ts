@@ -50,6 +50,11 @@ export interface PaginateOptions<P> {
   /** Windows in flight after the first; 1 fetches one after another. */
   readonly concurrency: number;
   readonly signal?: AbortSignal | undefined;
+  /**
+   * The request of one window, for the message of a short one (`GET /api/v2/indicators?owner=…`): in
+   * a walk of several owners or filters, which listing came back short.
+   */
+  readonly describeWindow?: ((window: PageWindow) => string) | undefined;
   /** Fetches one window; `signal` fires when the walk ends early. */
   readonly fetchWindow: (
     window: PageWindow,
@@ -61,11 +66,18 @@ function readWindow<P>(fetched: FetchedWindow<P> | ArrivedWindow<P>): FetchedWin
   return 'read' in fetched ? fetched.read() : fetched;
 }
 
-function checkWindow(fetched: FetchedWindow<unknown>, start: number, limit: number, total: number): void {
+function checkWindow<P>(
+  fetched: FetchedWindow<unknown>,
+  start: number,
+  limit: number,
+  total: number,
+  options: PaginateOptions<P>,
+): void {
   const expected = Math.min(limit, Math.max(0, total - start));
   if (fetched.itemCount < expected) {
+    const where = options.describeWindow?.({ resultStart: start, resultLimit: limit });
     throw new IncompleteResultError(
-      `The page at resultStart=${start} has ${fetched.itemCount} items where ${expected} were expected (resultCount ${total})`,
+      `The page at resultStart=${start} has ${fetched.itemCount} items where ${expected} were expected (resultCount ${total})${where === undefined ? '' : ` in ${where}`}`,
       { resultStart: start, resultLimit: limit },
     );
   }
@@ -116,7 +128,7 @@ export async function* paginate<P>(options: PaginateOptions<P>): AsyncGenerator<
       await options.fetchWindow({ resultStart: 0, resultLimit: limit }, controller.signal),
     );
     const total = first.total ?? first.itemCount;
-    checkWindow(first, 0, limit, total);
+    checkWindow(first, 0, limit, total, options);
     // Without a total the listing is not paged (rest-api-v2.md 4.1: `/indicators/{t}/{v}/owners`,
     // `ownerMetric`, …): its first answer is all of it, however many items that is, and asking for
     // further windows would read the same items again.
@@ -141,8 +153,13 @@ export async function* paginate<P>(options: PaginateOptions<P>): AsyncGenerator<
     throwIfAborted(signal);
     yield { page: first.page, resultStart: 0, resultLimit: limit, resultCount: total };
     for (let next = pending.shift(); next !== undefined; next = pending.shift()) {
-      const fetched = readWindow(await next.promise);
-      checkWindow(fetched, next.start, limit, total);
+      const arrived = await next.promise;
+      // An abort while this window was awaited ends the walk here: no further window is started (it
+      // would be sent with a fired signal, and reported as a call that never happened), and this one's
+      // body is not parsed for nothing.
+      throwIfAborted(signal);
+      const fetched = readWindow(arrived);
+      checkWindow(fetched, next.start, limit, total, options);
       if (launch()) await sendTurn();
       throwIfAborted(signal);
       yield { page: fetched.page, resultStart: next.start, resultLimit: limit, resultCount: total };

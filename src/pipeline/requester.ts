@@ -10,10 +10,13 @@ import {
   AbortError,
   ClientClosedError,
   IncompleteResultError,
+  RateLimitError,
+  ServerError,
   ValidationError,
   throwIfAborted,
 } from '../core/errors.js';
-import { type FetchedWindow, paginate } from '../core/pagination.js';
+import { type FetchedWindow, type PageWindow, paginate } from '../core/pagination.js';
+import { MAX_RETRY_WAIT_MS } from '../core/retry.js';
 import { redactUrl } from '../core/redact.js';
 import { RequestObject, requestParams, requestTarget } from '../core/request-object.js';
 import { ApiResponse } from '../core/response.js';
@@ -110,6 +113,33 @@ interface ArrayKey {
  * empty page finds no array of its own; a page of one item may hold it as an object rather than an
  * array (rest-api-v2.md 3.1).
  */
+/**
+ * The error a window after the first fails a walk with (`failedWindows: 'incomplete'`): it leaves a
+ * hole in the result, whether it failed by its answer or on the way (a connection error, a timeout,
+ * retries used up, a body that is not a page), so it is an {@link IncompleteResultError} naming the
+ * window, with the failure as `cause`. Thrown as they are: an abort or a closed client (what the caller
+ * asked for), and a 429 or 503 whose `Retry-After` above 300 s ended the retries (decisions.md 1.4:
+ * "retrieval throws `RateLimitError` or `ServerError`", so that a caller can honour `retryAfterMs`).
+ * The first window's failure is thrown as it is in any case (nothing was handed out).
+ */
+function windowFailure(error: unknown, window: PageWindow): unknown {
+  if (window.resultStart === 0 || error instanceof AbortError || error instanceof ClientClosedError)
+    return error;
+  if (
+    (error instanceof RateLimitError || error instanceof ServerError) &&
+    error.retryAfterMs !== undefined &&
+    error.retryAfterMs > MAX_RETRY_WAIT_MS
+  ) {
+    return error;
+  }
+  const reason = error instanceof Error ? error.message : String(error);
+  return new IncompleteResultError(`The page at resultStart=${window.resultStart} failed: ${reason}`, {
+    resultStart: window.resultStart,
+    resultLimit: window.resultLimit,
+    cause: error,
+  });
+}
+
 function readPage<T>(
   response: ApiResponse,
   withResponse: boolean,
@@ -220,25 +250,31 @@ export class PipelineRequester implements Requester {
     // twice, and the server would read the first one.
     const params = ro.payloadEntries().filter(([key]) => key !== 'resultLimit' && key !== 'resultStart');
     const arrayKey: ArrayKey = {};
+    const incomplete = options.failedWindows === 'incomplete';
+    const windowTarget = (window: PageWindow) => {
+      const pageParams: (readonly [string, string])[] = [
+        ...params,
+        ['resultLimit', String(window.resultLimit)],
+        ['resultStart', String(window.resultStart)],
+      ];
+      const pathAndQuery = wireTarget(
+        this.#deps.origin,
+        buildPathAndQuery({
+          basePath: this.#deps.basePath,
+          requestUri,
+          params: pageParams,
+          activityLog: config.activityLog,
+        }),
+      );
+      return { pageParams, pathAndQuery };
+    };
     const pages = paginate({
       resultLimit: config.apiResultLimit,
       concurrency: concurrency ?? config.concurrency,
       signal: options.signal,
+      describeWindow: (window) => `${ro.httpMethod} ${redactUrl(windowTarget(window).pathAndQuery)}`,
       fetchWindow: async (window, signal) => {
-        const pageParams: (readonly [string, string])[] = [
-          ...params,
-          ['resultLimit', String(window.resultLimit)],
-          ['resultStart', String(window.resultStart)],
-        ];
-        const pathAndQuery = wireTarget(
-          this.#deps.origin,
-          buildPathAndQuery({
-            basePath: this.#deps.basePath,
-            requestUri,
-            params: pageParams,
-            activityLog: config.activityLog,
-          }),
-        );
+        const { pageParams, pathAndQuery } = windowTarget(window);
         let response: ApiResponse;
         try {
           const result = await this.#send(
@@ -249,26 +285,19 @@ export class PipelineRequester implements Requester {
           );
           response = this.#finish(ro, result, pathAndQuery, true);
         } catch (error) {
-          // A window after the first that failed, by its answer or on the way (a connection error, a
-          // timeout, retries used up), leaves a hole in the result. An abort or a closed client is
-          // no such failure: it is what the caller asked for.
-          if (
-            options.failedWindows !== 'incomplete' ||
-            window.resultStart === 0 ||
-            error instanceof AbortError ||
-            error instanceof ClientClosedError
-          ) {
-            throw error;
-          }
-          const reason = error instanceof Error ? error.message : String(error);
-          throw new IncompleteResultError(`The page at resultStart=${window.resultStart} failed: ${reason}`, {
-            resultStart: window.resultStart,
-            resultLimit: window.resultLimit,
-            cause: error,
-          });
+          throw incomplete ? windowFailure(error, window) : error;
         }
-        // Read at the window's turn, in order (see `ArrivedWindow`).
-        return { read: () => readPage<T>(response, withResponse, arrayKey) };
+        // Read at the window's turn, in order (see `ArrivedWindow`); an answer that is no page there
+        // fails the window as a failed request does.
+        return {
+          read: () => {
+            try {
+              return readPage<T>(response, withResponse, arrayKey);
+            } catch (error) {
+              throw incomplete ? windowFailure(error, window) : error;
+            }
+          },
+        };
       },
     });
     for await (const { page, resultStart, resultLimit, resultCount } of pages) {

@@ -1,8 +1,9 @@
 /**
  * What `container.stream()` returns: the objects of a source of pages (arrays), one at a time, with the
  * behaviour of an async generator (nothing starts before the first `next()`; calls are served in
- * order; `return()` and `throw()` close the source, which aborts the windows in flight), at the cost of
- * one resolved promise per object. An async generator that yields each object of a page costs about
+ * order; `return()` and `throw()` close the source, which aborts the windows in flight, once a call in
+ * progress is served: a `return()` beside a pending `next()` waits for it, as an async generator's
+ * does; the caller's `signal` is what stops a wait), at the cost of one resolved promise per object. An async generator that yields each object of a page costs about
  * three times that: every `yield` awaits its value and settles a queued request.
  *
  * The caller's `signal`, once it fires, ends the walk at the next call, also within the page at hand:
@@ -109,6 +110,9 @@ export class ObjectStream<T> implements AsyncGenerator<T, undefined, unknown> {
         // A signal that has fired already is the source's to report (before any request).
         signal?.addEventListener('abort', this.#onAbort, { once: true });
         this.#source = this.#open();
+      } else if (this.#aborted) {
+        // Fired while the caller handled the page at hand: no next page is asked for (reported below).
+        break;
       }
       let step: IteratorResult<readonly T[]>;
       try {

@@ -137,7 +137,7 @@ describe('retrieval under faults', () => {
       );
       assert.equal(
         error.message,
-        `The page at resultStart=${LIMIT} has ${LIMIT - 2} items where ${LIMIT} were expected (resultCount ${ownedEC})`,
+        `The page at resultStart=${LIMIT} has ${LIMIT - 2} items where ${LIMIT} were expected (resultCount ${ownedEC}) in GET /api/v2/indicators?createActivityLog=false&owner=Example+Community&resultLimit=${LIMIT}&resultStart=${LIMIT}`,
       );
       assert.equal(container.length, 0);
       // A retrieval that throws has no final set: Filtered Results is not counted (the objects of the
@@ -161,7 +161,7 @@ describe('retrieval under faults', () => {
       assert.match(
         error.message,
         new RegExp(
-          `^The page at resultStart=${last} has \\d+ items where \\d+ were expected \\(resultCount ${ownedEC}\\)$`,
+          `^The page at resultStart=${last} has \\d+ items where \\d+ were expected \\(resultCount ${ownedEC}\\) in GET /api/v2/indicators\\?\\S*&resultStart=${last}$`,
         ),
       );
       // Every object before the short window came out, and nothing of it.
