@@ -37,16 +37,21 @@ export function checkDate(value: unknown, label: string): string {
     }
     return formatModifiedSince(value);
   }
-  // The reading side also takes a space or a `t` between the date and the time; the API's own dates
-  // have a `T`, and so does what is sent.
-  const iso =
-    typeof value === 'string' && (value.length === 10 || value[10] === 'T') && isoToEpochMs(value) !== null;
-  if (!iso) {
+  if (typeof value !== 'string' || !isIsoToSend(value)) {
     throw new ValidationError(
       `${label} must be an ISO 8601 date such as '2024-01-02' or '2024-01-02T03:04:05Z', or a Date, got ${describeValue(value)}`,
     );
   }
   return value;
+}
+
+/**
+ * Whether a string is an ISO 8601 date the SDK sends as given: `YYYY-MM-DD`, or a date-time with a `T`
+ * (the reading side also takes a space or a `t` there; the API's own dates have a `T`, and a server
+ * may refuse the others), of a day that exists.
+ */
+export function isIsoToSend(text: string): boolean {
+  return (text.length === 10 || text[10] === 'T') && isoToEpochMs(text) !== null;
 }
 
 /** A non-empty string, else a ValidationError naming `label`. */

@@ -8,7 +8,7 @@ import { formatModifiedSince, isSendableDate } from '../core/request-object.js';
 import { describeValue, isDate } from '../core/validators.js';
 import type { Filter, FilterObject } from '../filters/filter.js';
 import type { FilterTarget } from '../filters/requests.js';
-import { isoToEpochMs } from '../formats/dates.js';
+import { isIsoToSend } from './checks.js';
 import { Container } from './container.js';
 import { createGroup, createIndicator, createTask, createVictim } from './create.js';
 import { type DeletedIndicator, type DeletedOptions, deletedIndicators } from './deleted.js';
@@ -199,7 +199,7 @@ export class IndicatorsContainer extends Container<Indicator, 'indicators'> {
         );
       }
       this.#modifiedSince = formatModifiedSince(since);
-    } else if (typeof since === 'string' && isoToEpochMs(since) !== null) {
+    } else if (typeof since === 'string' && isIsoToSend(since)) {
       this.#modifiedSince = since;
     } else {
       throw new ValidationError(`setModifiedSince: ${describeValue(since)} is not a valid date`);

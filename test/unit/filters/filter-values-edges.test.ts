@@ -61,6 +61,15 @@ describe('filter values at their edges', () => {
     tc.indicators().setModifiedSince(new Date(Date.UTC(9999, 11, 31, 23, 59, 59)));
   });
 
+  it('setModifiedSince takes a date-time with a T, as the date setters do (a space is refused by the API)', () => {
+    assert.throws(() => tc.indicators().setModifiedSince('2015-06-17 00:00:00'), {
+      name: 'ValidationError',
+      message: 'setModifiedSince: "2015-06-17 00:00:00" is not a valid date',
+    });
+    tc.indicators().setModifiedSince('2015-06-17T00:00:00');
+    tc.indicators().setModifiedSince('2015-06-17');
+  });
+
   it('addFilter(undefined, apiEntity) is refused, not read as an untyped filter object', () => {
     // A JavaScript caller's typo (`IndicatorType.CUSTOM` is undefined) would otherwise read every indicator.
     const indicators = tc.indicators() as unknown as { addFilter(t?: unknown, e?: unknown): unknown };
