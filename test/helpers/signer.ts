@@ -59,6 +59,28 @@ export interface Target {
   caCertificate?: string | undefined;
 }
 
+/** Reads a whole response into a {@link RawResponse}. */
+function collect(
+  res: http.IncomingMessage,
+  resolve: (response: RawResponse) => void,
+  reject: (error: Error) => void,
+): void {
+  const chunks: Buffer[] = [];
+  res.on('data', (chunk: Buffer) => chunks.push(chunk));
+  res.on('error', reject);
+  res.on('end', () => {
+    const buffer = Buffer.concat(chunks);
+    const text = buffer.toString('utf8');
+    resolve({
+      status: res.statusCode ?? 0,
+      headers: res.headers,
+      body: buffer,
+      text,
+      json: () => JSON.parse(text) as unknown,
+    });
+  });
+}
+
 /** Sends one signed request. `pathAndQuery` is appended to the base URL's path verbatim (e.g. `/v2/owners`). */
 export function call(
   target: Target,
@@ -104,20 +126,7 @@ export function call(
         ca: options.ca ?? target.caCertificate,
       },
       (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', reject);
-        res.on('end', () => {
-          const buffer = Buffer.concat(chunks);
-          const text = buffer.toString('utf8');
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body: buffer,
-            text,
-            json: () => JSON.parse(text) as unknown,
-          });
-        });
+        collect(res, resolve, reject);
       },
     );
     req.on('error', reject);
@@ -150,20 +159,7 @@ export function callWithBodyAfter(
     const req = http.request(
       { host: base.hostname, port: base.port, method, path, headers, agent: false },
       (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('error', reject);
-        res.on('end', () => {
-          const buffer = Buffer.concat(chunks);
-          const text = buffer.toString('utf8');
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body: buffer,
-            text,
-            json: () => JSON.parse(text) as unknown,
-          });
-        });
+        collect(res, resolve, reject);
       },
     );
     req.on('error', reject);

@@ -10,22 +10,18 @@
  * the sandbox looked for stored chunks, and zero bytes store none).
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { type ThreatConnect, ValidationError } from '../../../src/index.js';
 import type { Sandbox } from '../../../src/sandbox/index.js';
-import { clientFor } from '../../helpers/client.js';
-import { requestLog, withSandbox } from '../../helpers/sandbox.js';
+import { requestLog, useSandboxClient } from '../../helpers/sandbox.js';
 
 describe('document and signature uploads', () => {
+  const fx = useSandboxClient();
   let sandbox: Sandbox;
   let tc: ThreatConnect;
-  before(async () => {
-    sandbox = await withSandbox();
-    tc = clientFor(sandbox);
-  });
-  after(async () => {
-    await tc.close();
-    await sandbox.close();
+  before(() => {
+    sandbox = fx.sandbox;
+    tc = fx.client();
   });
 
   it('upload(empty) before commit, then download() gives an empty Buffer', async () => {

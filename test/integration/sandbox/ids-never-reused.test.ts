@@ -12,23 +12,19 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { NotFoundError, type ThreatConnect } from '../../../src/index.js';
 import type { Sandbox } from '../../../src/sandbox/index.js';
-import { clientFor } from '../../helpers/client.js';
-import { withSandbox } from '../../helpers/sandbox.js';
+import { useSandboxClient, withSandbox } from '../../helpers/sandbox.js';
 import { call } from '../../helpers/signer.js';
 
 describe('a deleted id is not handed out again', () => {
+  const fx = useSandboxClient();
   let sandbox: Sandbox;
   let tc: ThreatConnect;
-  before(async () => {
-    sandbox = await withSandbox();
-    tc = clientFor(sandbox);
-  });
-  after(async () => {
-    await tc.close();
-    await sandbox.close();
+  before(() => {
+    sandbox = fx.sandbox;
+    tc = fx.client();
   });
 
   /** Creates one object at `base` and returns its id. */

@@ -9,25 +9,21 @@
  * each name once.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import type { ThreatConnect } from '../../../src/index.js';
 import type { Sandbox } from '../../../src/sandbox/index.js';
-import { clientFor } from '../../helpers/client.js';
-import { withSandbox } from '../../helpers/sandbox.js';
+import { useSandboxClient } from '../../helpers/sandbox.js';
 import { call } from '../../helpers/signer.js';
 
 const ANALYST = 'sandbox.analyst';
 
 describe('task assignees and escalatees are each assigned once', () => {
+  const fx = useSandboxClient();
   let sandbox: Sandbox;
   let tc: ThreatConnect;
-  before(async () => {
-    sandbox = await withSandbox();
-    tc = clientFor(sandbox);
-  });
-  after(async () => {
-    await tc.close();
-    await sandbox.close();
+  before(() => {
+    sandbox = fx.sandbox;
+    tc = fx.client();
   });
 
   const userNames = async (path: string): Promise<string[]> => {
