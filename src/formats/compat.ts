@@ -20,6 +20,17 @@ function pyText(value: unknown, float: boolean): string {
   return stringify(value) ?? 'None';
 }
 
+/**
+ * A field as the original held it. Its host flags were the API's strings (`set_dns_active(data)` kept
+ * `"true"`), so it printed `dnsActive="true"` (and `"true"` in JSON); a record holds them as booleans.
+ */
+function compatField(record: FormatRecord, key: string): unknown {
+  const value = field(record, key);
+  if (typeof value === 'boolean' && (key === 'dnsActive' || key === 'whoisActive'))
+    return value ? 'true' : 'false';
+  return value;
+}
+
 /** The original's CEF value escape: `=` becomes `\=`, and (a defect) every `""` becomes one `\`. */
 function cefCompatValue(text: string): string {
   let out = text.includes('=') ? text.replaceAll('=', '\\=') : text;
@@ -45,7 +56,7 @@ export function compatCef(record: FormatRecord): string {
   for (let i = 0; i < keys.length; i += 1) {
     const key = keys[i] as string;
     if (key === 'description' || key === 'id' || key === 'rating') continue;
-    const value = field(record, key);
+    const value = compatField(record, key);
     out += `${key}="${typeof value === 'string' ? cefCompatValue(value) : pyText(value, float[i] === true)}" `;
   }
   return out;
@@ -58,7 +69,7 @@ export function compatLeef(record: FormatRecord): string {
   for (let i = 0; i < keys.length; i += 1) {
     const key = keys[i] as string;
     const name = key === 'dateAdded' ? 'devTime' : key === 'rating' ? 'severity' : key;
-    out += `${name}="${pyText(field(record, key), float[i] === true)}" `;
+    out += `${name}="${pyText(compatField(record, key), float[i] === true)}" `;
   }
   return out;
 }
@@ -69,7 +80,7 @@ export function compatKeyval(record: FormatRecord): string {
   const { keys, float } = fieldsOf(record);
   for (let i = 0; i < keys.length; i += 1) {
     const key = keys[i] as string;
-    out += `${key}="${pyText(field(record, key), float[i] === true)}" `;
+    out += `${key}="${pyText(compatField(record, key), float[i] === true)}" `;
   }
   return out;
 }
@@ -194,8 +205,8 @@ function pyJsonValue(value: unknown, float: boolean): string {
   if (typeof value === 'string') return pyJsonString(value);
   if (value === null || value === undefined) return 'null';
   if (typeof value === 'number') {
-    if (Number.isNaN(value)) return 'NaN';
-    if (!Number.isFinite(value)) return value > 0 ? 'Infinity' : '-Infinity';
+    // As JSON.stringify (decisions.md 3.2): a number JSON cannot hold is null, not Python's `NaN`.
+    if (!Number.isFinite(value)) return 'null';
     return pyNumber(value, float);
   }
   if (typeof value === 'boolean') return value ? 'true' : 'false';
@@ -208,7 +219,7 @@ export function compatJson(record: FormatRecord): string {
   let out = '{';
   for (let i = 0; i < keys.length; i += 1) {
     const key = keys[i] as string;
-    out += `${i === 0 ? '\n' : ',\n'}    "${key}": ${pyJsonValue(field(record, key), float[i] === true)}`;
+    out += `${i === 0 ? '\n' : ',\n'}    "${key}": ${pyJsonValue(compatField(record, key), float[i] === true)}`;
   }
   return `${out}\n}`;
 }
