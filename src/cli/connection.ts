@@ -475,7 +475,9 @@ export async function connect(
   try {
     let proxy = flags.proxy;
     let proxySource = '--proxy';
-    if (proxy === undefined) {
+    // The embedded sandbox is on this machine's loopback and needs nothing from outside: a proxy of the
+    // environment is not for it (an explicit --proxy still is).
+    if (proxy === undefined && flags.sandbox !== true) {
       const fromEnv = proxyFromEnv(target.baseUrl, io.env);
       proxy = fromEnv?.proxy;
       proxySource = `from ${fromEnv?.variable ?? ''}`;

@@ -3,6 +3,7 @@
  * into `error: option '--flag <value>' argument 'x' is invalid. <reason>`, a usage error (exit 2).
  */
 import { InvalidArgumentError } from 'commander';
+import { isoToEpochMs } from '../formats/dates.js';
 
 /** An integer from `min` to `max`. */
 export function integer(flag: string, min: number, max = Number.MAX_SAFE_INTEGER) {
@@ -33,7 +34,19 @@ export function seconds(flag: string, options: { positive: boolean; max?: number
 
 /** Repeatable option: collects every value, in order. */
 export function collect<T>(parse: (value: string) => T = (value) => value as T) {
-  return (value: string, previous: readonly T[] | undefined): T[] => [...(previous ?? []), parse(value)];
+  const parser = (value: string, previous: readonly T[] | undefined): T[] => [
+    ...(previous ?? []),
+    parse(value),
+  ];
+  return Object.assign(parser, { [REPEATABLE]: true });
+}
+
+/** Marks the parser of an option that may be given more than once (its values are collected). */
+export const REPEATABLE = Symbol('threatconnect.cli.repeatable');
+
+/** Whether an option's parser collects its values (see {@link collect}). */
+export function isRepeatable(parser: unknown): boolean {
+  return typeof parser === 'function' && (parser as unknown as Record<symbol, unknown>)[REPEATABLE] === true;
 }
 
 /** A non-empty text value (names, tags, owners). */
@@ -44,10 +57,13 @@ export function text(flag: string) {
   };
 }
 
-/** An ISO 8601 date or date-time, kept as written. */
+/**
+ * An ISO 8601 date or date-time, kept as written: `YYYY-MM-DD`, or with a `T` and a time, of a day that
+ * exists (the SDK's own rule for what it sends, so that no value this takes fails later as exit 1).
+ */
 export function isoDate(flag: string) {
   return (value: string): string => {
-    if (!/^\d{4}-\d{2}-\d{2}/.test(value) || !Number.isFinite(Date.parse(value))) {
+    if (!((value.length === 10 || value[10] === 'T') && isoToEpochMs(value) !== null)) {
       throw new InvalidArgumentError(`${flag} must be an ISO 8601 date such as 2024-01-31T00:00:00Z`);
     }
     return value;

@@ -15,6 +15,7 @@ import { requestCommand } from './commands/request.js';
 import { syncCommand } from './commands/sync.js';
 import type { Io } from './io.js';
 import { stdoutFailure, watchStdout } from './output.js';
+import { isRepeatable } from './parsers.js';
 import { sandboxCommand } from './sandbox-command.js';
 
 /**
@@ -58,6 +59,7 @@ export function createProgram(context: CommandContext): Command {
       writeErr: (text) => io.stderr.write(text),
     });
     hideUnknownOptionValues(command);
+    refuseRepeatedValues(command);
     if (command !== program && command.name() !== 'sandbox' && command.commands.length === 0) {
       command.showHelpAfterError(`(threatconnect ${fullName(command)} --help lists the options)`);
     } else if (command !== program && command.commands.length > 0) {
@@ -67,6 +69,26 @@ export function createProgram(context: CommandContext): Command {
     }
   }
   return program;
+}
+
+/**
+ * An option that takes one value, given twice, is a usage error: commander keeps the last value, so
+ * `--type host --type address` listed addresses alone without a word. Options whose values are
+ * collected (a filter flag given twice ORs its values) and flags without a value may repeat.
+ */
+function refuseRepeatedValues(command: Command): void {
+  for (const option of command.options) {
+    if (option.variadic || !(option.required || option.optional) || isRepeatable(option.parseArg)) continue;
+    let seen = 0;
+    command.on(`option:${option.name()}`, () => {
+      seen += 1;
+      if (seen > 1) {
+        command.error(`error: option '${option.flags}' is given more than once; it takes one value`, {
+          exitCode: 2,
+        });
+      }
+    });
+  }
 }
 
 /**

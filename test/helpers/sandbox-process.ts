@@ -20,11 +20,20 @@ export interface SandboxProcess {
   stop: (signal?: NodeJS.Signals) => Promise<void>;
 }
 
-/** Starts the CLI sandbox with `args` (besides `--json`) and resolves once it listens. */
+/** Starts the CLI sandbox with `args` (besides `--json`, and no generated indicators unless `args` asks) and resolves once it listens. */
 export async function startSandboxProcess(args: string[] = []): Promise<SandboxProcess> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'src/cli/main.ts', 'sandbox', '--json', '--seed-indicators', '0', ...args],
+    [
+      '--import',
+      'tsx',
+      'src/cli/main.ts',
+      'sandbox',
+      '--json',
+      // No generated indicators unless the caller asks for some (a one-value flag is given once).
+      ...(args.includes('--seed-indicators') ? [] : ['--seed-indicators', '0']),
+      ...args,
+    ],
     { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stderr = '';

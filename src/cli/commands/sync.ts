@@ -16,7 +16,7 @@ import { writableSink } from '../../sync/stream-sink.js';
 import { CliError } from '../cli-error.js';
 import { addConnectionOptions, type Connection, type ConnectionFlags, connect } from '../connection.js';
 import { addFilterOptions, applyFilters } from '../filter-flags.js';
-import { checkWritable, writeFileAtomically } from '../output.js';
+import { checkWritable, isBrokenPipe, writeFileAtomically } from '../output.js';
 import { integer } from '../parsers.js';
 import { createSyncEncoder } from '../sync-encoder.js';
 import { addSyslogOptions, checkSyslogUsage, type SyslogOutput } from '../syslog-options.js';
@@ -198,7 +198,18 @@ async function runSyncCommand(context: CommandContext, command: Command, flags: 
     // Everything was acknowledged at the run's last commit; this ends the connection cleanly.
     await syslog?.close();
   } catch (error) {
-    failure = mapError(error);
+    failure =
+      !dryRun && !toFile && flags.syslog === undefined && isBrokenPipe(error)
+        ? // Not the listings' quiet end: what the reader did not take was not delivered.
+          new CliError(
+            'sync',
+            'stdout was closed before every change was delivered; the state was not advanced',
+            1,
+            {
+              cause: error,
+            },
+          )
+        : mapError(error);
     await syslog?.abort();
   }
   try {
