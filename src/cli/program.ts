@@ -80,7 +80,13 @@ function refuseRepeatedValues(command: Command): void {
   for (const option of command.options) {
     if (option.variadic || !(option.required || option.optional) || isRepeatable(option.parseArg)) continue;
     let seen = 0;
-    command.on(`option:${option.name()}`, () => {
+    command.on(`option:${option.name()}`, (value: unknown) => {
+      // A file flag with an empty value names no file (it failed later, as "it is a directory").
+      if (value === '' && option.flags.endsWith('<file>')) {
+        command.error(`error: option '${option.flags}' needs a file name, got an empty value`, {
+          exitCode: 2,
+        });
+      }
       seen += 1;
       if (seen > 1) {
         command.error(`error: option '${option.flags}' is given more than once; it takes one value`, {

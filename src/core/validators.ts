@@ -84,9 +84,31 @@ function nonEmptyString(value: unknown, label: string, secret = false): string {
   return value;
 }
 
-/** `accessId`: a non-empty string. */
+/**
+ * A value that goes into the `Authorization` header: no control characters (a line break there is no
+ * header at all, and every request would fail as unreachable, retried for minutes).
+ */
+function headerText(value: unknown, label: string, secret = false): string {
+  const text = nonEmptyString(value, label, secret);
+  let control = false;
+  for (let i = 0; i < text.length && !control; i += 1) {
+    const code = text.charCodeAt(i);
+    control = code < 0x20 || code === 0x7f;
+  }
+  if (control) {
+    invalid(
+      label,
+      'a string without control characters (it goes in the Authorization header)',
+      value,
+      secret,
+    );
+  }
+  return text;
+}
+
+/** `accessId`: a non-empty string without control characters. */
 export function validateAccessId(value: unknown, label = '`accessId`'): string {
-  return nonEmptyString(value, label);
+  return headerText(value, label);
 }
 
 /** `secretKey`: a non-empty string; never echoed. */
@@ -94,9 +116,9 @@ export function validateSecretKey(value: unknown, label = '`secretKey`'): string
   return nonEmptyString(value, label, true);
 }
 
-/** `apiToken`: a non-empty string; never echoed. */
+/** `apiToken`: a non-empty string without control characters; never echoed. */
 export function validateApiToken(value: unknown, label = '`apiToken`'): string {
-  return nonEmptyString(value, label, true);
+  return headerText(value, label, true);
 }
 
 /** `apiTokenExpires`: epoch seconds (a number or a numeric string) → epoch ms. */

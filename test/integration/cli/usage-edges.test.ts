@@ -110,4 +110,29 @@ describe('CLI usage edges', () => {
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /Example Org/);
   });
+
+  it('an access id with a line break is refused at once, not retried as an unreachable server', async () => {
+    const run = await runInProcess(['owners', '--access-id', 'ID\nX'], { env });
+    assert.equal(run.code, 1);
+    assert.equal(
+      run.stderr,
+      'threatconnect owners: --access-id must be a string without control characters (it goes in the Authorization header), got "ID\\nX"\n',
+    );
+    assert.doesNotMatch(run.stderr, /cannot reach|unreachable/);
+  });
+
+  it('a file flag with an empty value is a usage error naming the flag', async () => {
+    for (const [args, flag] of [
+      [['indicators', '--output', ''], '--output <file>'],
+      [['indicators', '--report-json', ''], '--report-json <file>'],
+      [['sync', '--state', ''], '--state <file>'],
+    ] as const) {
+      const run = await runInProcess([...args], { env });
+      assert.equal(run.code, 2, `${args.join(' ')}: ${run.stderr}`);
+      assert.match(
+        run.stderr,
+        new RegExp(`^error: option '${flag}' needs a file name, got an empty value$`, 'm'),
+      );
+    }
+  });
 });

@@ -254,6 +254,16 @@ describe('credentials', () => {
       () => resolveConfig({ ...BASE, apiToken: '' }),
       '`apiToken` must be a non-empty string, got an empty string',
     );
+    // Both go in the Authorization header, where a line break is no header at all (every request then
+    // failed as unreachable, retried for minutes).
+    throwsConfig(
+      () => resolveConfig({ ...BASE, accessId: 'ID\nX' }),
+      '`accessId` must be a string without control characters (it goes in the Authorization header), got "ID\\nX"',
+    );
+    throwsConfig(
+      () => resolveConfig({ ...BASE, apiToken: 'tok\ten' }),
+      '`apiToken` must be a string without control characters (it goes in the Authorization header), got a string',
+    );
     throwsConfig(
       () => resolveConfig({ ...BASE, apiToken: 't', apiTokenExpires: 'soon' }),
       '`apiTokenExpires` must be epoch seconds (a number or a numeric string), got "soon"',
