@@ -520,3 +520,25 @@ export async function connect(
     throw error;
   }
 }
+
+/** Settings of a client that is never asked to send anything. */
+const OFFLINE = {
+  accessId: 'offline',
+  secretKey: 'offline',
+  defaultOrg: 'offline',
+  baseUrl: 'http://127.0.0.1:9/api',
+} as const;
+
+/**
+ * Runs `check` on a client that sends nothing, then closes it: the filter flags are applied there first,
+ * so that a filter the command lacks is a usage error (exit 2) whatever the connection settings, and
+ * before a `--sandbox` starts.
+ */
+export async function checkOffline(check: (tc: ThreatConnect) => void): Promise<void> {
+  const offline = new ThreatConnect(OFFLINE);
+  try {
+    check(offline);
+  } finally {
+    await offline.close();
+  }
+}

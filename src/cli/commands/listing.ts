@@ -4,9 +4,9 @@
  * `--report-json`.
  */
 import { type Command, Option } from 'commander';
-import { ThreatConnect } from '../../index.js';
+import type { ThreatConnect } from '../../index.js';
 import { CliError } from '../cli-error.js';
-import { type Connection, type ConnectionFlags, connect } from '../connection.js';
+import { type Connection, type ConnectionFlags, checkOffline, connect } from '../connection.js';
 import { type AnyRecord, createWriter, FORMAT_NAMES, type FormatName } from '../formats.js';
 import { integer } from '../parsers.js';
 import { batched } from '../batched.js';
@@ -60,14 +60,6 @@ export interface ListingSpec {
   stream(tc: ThreatConnect, signal: AbortSignal): AsyncIterable<AnyRecord>;
 }
 
-/** Settings of a client that is never asked to send anything. */
-const OFFLINE = {
-  accessId: 'offline',
-  secretKey: 'offline',
-  defaultOrg: 'offline',
-  baseUrl: 'http://127.0.0.1:9/api',
-} as const;
-
 /** Runs a listing command from its parsed flags. */
 export async function runListing(
   context: CommandContext,
@@ -86,14 +78,8 @@ export async function runListing(
   // Before any request: a folder that does not exist fails at once.
   if (flags.output !== undefined) checkWritable(spec.name, '--output', flags.output);
   if (flags.reportJson !== undefined) checkWritable(spec.name, '--report-json', flags.reportJson);
-  // The filters first, on a client that sends nothing (the stream is never read): a filter the listing
-  // lacks is a usage error (exit 2) whatever the connection settings, and before a --sandbox starts.
-  const offline = new ThreatConnect(OFFLINE);
-  try {
-    spec.stream(offline, io.interrupt);
-  } finally {
-    await offline.close();
-  }
+  // The filters first, on a client that sends nothing (the stream is never read).
+  await checkOffline((offline) => spec.stream(offline, io.interrupt));
   const connection: Connection = await connect(flags, io, command, spec.name);
   context.baseUrl = connection.server;
   const { tc } = connection;

@@ -5,7 +5,7 @@
  * holds the state's lock.
  */
 import { Command, Option } from 'commander';
-import type { Indicator } from '../../index.js';
+import type { Indicator, ThreatConnect } from '../../index.js';
 import { SYNC_FORMATS, type SyncFormat } from '../../sync/delete-events.js';
 import { runSync, type SyncResult } from '../../sync/engine.js';
 import { SyncLockedError, SyncStateError } from '../../sync/errors.js';
@@ -14,7 +14,13 @@ import { openFileSink } from '../../sync/file-sink.js';
 import { clientSource } from '../../sync/source.js';
 import { writableSink } from '../../sync/stream-sink.js';
 import { CliError } from '../cli-error.js';
-import { addConnectionOptions, type Connection, type ConnectionFlags, connect } from '../connection.js';
+import {
+  addConnectionOptions,
+  type Connection,
+  type ConnectionFlags,
+  checkOffline,
+  connect,
+} from '../connection.js';
 import { addFilterOptions, applyFilters } from '../filter-flags.js';
 import { checkWritable, isBrokenPipe, writeFileAtomically } from '../output.js';
 import { integer } from '../parsers.js';
@@ -147,6 +153,21 @@ async function runSyncCommand(context: CommandContext, command: Command, flags: 
     compat: flags.compat,
   });
 
+  const type = flags.type;
+  /** The filter flags on `container`: usage errors come from here. */
+  const applySyncFilters = (container: ReturnType<ThreatConnect['indicators']>): void => {
+    applyFilters(flags, 'indicators', {
+      newFilter: () =>
+        type === undefined ? container.addFilter() : container.addFilter(INDICATOR_TYPE_FLAGS[type]),
+      always: type !== undefined,
+      where: type === undefined ? 'without --type' : `with --type ${type}`,
+      command,
+    });
+  };
+  // First on a client that sends nothing: a usage error before the connection and any --sandbox.
+  await checkOffline((offline) => {
+    applySyncFilters(offline.indicators());
+  });
   const connection: Connection = await connect(flags, io, command, 'sync');
   context.baseUrl = connection.server;
   const { tc } = connection;
@@ -157,15 +178,7 @@ async function runSyncCommand(context: CommandContext, command: Command, flags: 
   try {
     if (flags.reportJson !== undefined) tc.reportEnable();
     const container = tc.indicators();
-    const type = flags.type;
-    // Usage errors of the filter flags come here, before the lock and any request.
-    applyFilters(flags, 'indicators', {
-      newFilter: () =>
-        type === undefined ? container.addFilter() : container.addFilter(INDICATOR_TYPE_FLAGS[type]),
-      always: type !== undefined,
-      where: type === undefined ? 'without --type' : `with --type ${type}`,
-      command,
-    });
+    applySyncFilters(container);
     const source = clientSource(tc, {
       changes: (modifiedSince, signal) => {
         if (modifiedSince !== undefined) container.setModifiedSince(modifiedSince);

@@ -59,6 +59,7 @@ describe('CLI usage edges', () => {
       ['indicators', '--type', 'host', '--signature-id', '3'],
       ['indicators', '--pf-rating', '9'],
       ['groups', 'all', '--id', '3'],
+      ['sync', '--state', folder.file('filters.state'), '--dry-run', '--type', 'host', '--signature-id', '3'],
     ]) {
       const run = await runInProcess(args, { env: {} });
       assert.equal(run.code, 2, `${args.join(' ')}: ${run.stderr}`);
