@@ -3,7 +3,7 @@
  * into `error: option '--flag <value>' argument 'x' is invalid. <reason>`, a usage error (exit 2).
  */
 import { InvalidArgumentError } from 'commander';
-import { isoToEpochMs } from '../formats/dates.js';
+import { isIsoToSend } from '../formats/dates.js';
 
 /** An integer from `min` to `max`. */
 export function integer(flag: string, min: number, max = Number.MAX_SAFE_INTEGER) {
@@ -63,7 +63,7 @@ export function text(flag: string) {
  */
 export function isoDate(flag: string) {
   return (value: string): string => {
-    if (!((value.length === 10 || value[10] === 'T') && isoToEpochMs(value) !== null)) {
+    if (!isIsoToSend(value)) {
       throw new InvalidArgumentError(`${flag} must be an ISO 8601 date such as 2024-01-31T00:00:00Z`);
     }
     return value;

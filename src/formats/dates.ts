@@ -49,6 +49,15 @@ export function isoToEpochMs(text: string): number | null {
   return ms;
 }
 
+/**
+ * Whether a string is an ISO 8601 date the SDK sends as given: `YYYY-MM-DD`, or a date-time with a `T`
+ * (the reading side also takes a space or a `t` there; the API's own dates have a `T`, and a server
+ * may refuse the others), of a day that exists.
+ */
+export function isIsoToSend(text: string): boolean {
+  return (text.length === 10 || text[10] === 'T') && isoToEpochMs(text) !== null;
+}
+
 /** A digit's value, or a large number for anything else (so a sum of them is out of range). */
 function d(text: string, at: number): number {
   const c = text.charCodeAt(at) - 48;

@@ -6,7 +6,7 @@ import { AbortError, ClientClosedError, ThreatConnectError, ValidationError } fr
 import { formatModifiedSince, isSendableDate } from '../core/request-object.js';
 import { checkPathSegment } from '../core/url.js';
 import { describeValue, isDate } from '../core/validators.js';
-import { isoToEpochMs } from '../formats/dates.js';
+import { isIsoToSend } from '../formats/dates.js';
 
 let lastTemporaryId = 0;
 
@@ -43,15 +43,6 @@ export function checkDate(value: unknown, label: string): string {
     );
   }
   return value;
-}
-
-/**
- * Whether a string is an ISO 8601 date the SDK sends as given: `YYYY-MM-DD`, or a date-time with a `T`
- * (the reading side also takes a space or a `t` there; the API's own dates have a `T`, and a server
- * may refuse the others), of a day that exists.
- */
-export function isIsoToSend(text: string): boolean {
-  return (text.length === 10 || text[10] === 'T') && isoToEpochMs(text) !== null;
 }
 
 /** A non-empty string, else a ValidationError naming `label`. */

@@ -8,7 +8,7 @@ import { formatModifiedSince, isSendableDate } from '../core/request-object.js';
 import { describeValue, isDate } from '../core/validators.js';
 import type { Filter, FilterObject } from '../filters/filter.js';
 import type { FilterTarget } from '../filters/requests.js';
-import { isIsoToSend } from './checks.js';
+import { isIsoToSend } from '../formats/dates.js';
 import { Container } from './container.js';
 import { createGroup, createIndicator, createTask, createVictim } from './create.js';
 import { type DeletedIndicator, type DeletedOptions, deletedIndicators } from './deleted.js';
@@ -20,6 +20,7 @@ import { type ObservedIndicator, type ObservedOptions, observed } from './intell
 import {
   GROUP_KINDS,
   type GroupKind,
+  INDICATOR_KIND_BY_BRANCH,
   INDICATOR_KIND_BY_TYPE,
   INDICATOR_KINDS,
   type IndicatorKind,
@@ -44,8 +45,6 @@ function detectBranch(context: ResourceContext): (value: string) => string | und
   };
 }
 
-const BRANCH_TO_KIND = new Map([...INDICATOR_KINDS.values()].map((k) => [k.branch, k]));
-
 /** Parses an indicator item, reading `/v2/types/indicatorTypes` (once per client) for a type it does not know. */
 function indicatorFrom(
   context: ResourceContext,
@@ -56,7 +55,8 @@ function indicatorFrom(
 ): Indicator | Promise<Indicator> {
   const type = item.type;
   const typeName = typeof type === 'string' ? type : undefined;
-  let kind: IndicatorKind | undefined = branch === undefined ? undefined : BRANCH_TO_KIND.get(branch);
+  let kind: IndicatorKind | undefined =
+    branch === undefined ? undefined : INDICATOR_KIND_BY_BRANCH.get(branch);
   if (kind === undefined && typeName !== undefined) kind = INDICATOR_KIND_BY_TYPE.get(typeName);
   // A built-in type is parsed at once; only another type waits for the type table.
   if (kind !== undefined || (typeName === undefined && branch === undefined)) {

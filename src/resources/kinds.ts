@@ -56,6 +56,11 @@ export const INDICATOR_KIND_BY_TYPE: ReadonlyMap<string, IndicatorKind> = new Ma
   [...INDICATOR_KINDS.values()].map((k) => [k.type, k]),
 );
 
+/** The built-in indicator kinds by their URL branch (`hosts`). */
+export const INDICATOR_KIND_BY_BRANCH: ReadonlyMap<string, IndicatorKind> = new Map(
+  [...INDICATOR_KINDS.values()].map((k) => [k.branch, k]),
+);
+
 /** A group type. */
 export interface GroupKind {
   /** `type` as the API names it: `Adversary`, `Campaign`, `Document`, `Email`, `Incident`, `Signature`, `Threat`. */

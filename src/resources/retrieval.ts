@@ -15,7 +15,7 @@ import { serverFilterValue } from '../filters/server-filters.js';
 import { type ApiRequestSpec, defaultRequestSpec, type FilterTarget } from '../filters/requests.js';
 import { checkConcurrency } from '../pipeline/requester.js';
 import type { ResourceContext } from './context.js';
-import { INDICATOR_KINDS } from './kinds.js';
+import { INDICATOR_KIND_BY_BRANCH } from './kinds.js';
 
 /** Options of `retrieve()` and `stream()` (decisions.md 1.7). */
 export interface RetrieveOptions {
@@ -98,11 +98,6 @@ interface RequestExtras {
   readonly filters?: string | undefined;
 }
 
-/** Built-in indicator types by branch, for the resource type of a typed or detected request. */
-const RESOURCE_TYPE_BY_BRANCH: ReadonlyMap<string, ResourceType> = new Map(
-  [...INDICATOR_KINDS.values()].map((k) => [k.branch, k.indicatorType as number as ResourceType]),
-);
-
 function buildRequest<T extends Retrieved>(
   plan: RetrievalPlan<T>,
   spec: ApiRequestSpec,
@@ -117,10 +112,10 @@ function buildRequest<T extends Retrieved>(
   const ro = new RequestObject().setHttpMethod('GET').setRequestUri(uri);
   // A typed indicator request (a typed filter object's, or one whose value's type was detected) carries
   // that type, as the original's did (sdk-behaviour.md 3.4): the report entry shows it.
-  const branch = spec.indicatorBranch;
-  ro.setResourceType(
-    (branch === undefined ? undefined : RESOURCE_TYPE_BY_BRANCH.get(branch)) ?? plan.resourceType,
-  );
+  const kind =
+    spec.indicatorBranch === undefined ? undefined : INDICATOR_KIND_BY_BRANCH.get(spec.indicatorBranch);
+  // IndicatorType and ResourceType share the values of the built-in types (515 for addresses, …).
+  ro.setResourceType(kind === undefined ? plan.resourceType : (kind.indicatorType as number as ResourceType));
   let description = spec.description;
   // `modifiedSince` before `owner`, as the original sent them (python-sdk-observed.md 3.2).
   if (spec.isDefault && plan.modifiedSince !== undefined) {
