@@ -8,9 +8,11 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
+import { after, before } from 'node:test';
 import type { Io } from '../../../src/cli/io.js';
 import { runProgram } from '../../../src/cli/program.js';
 import type { Sandbox } from '../../../src/sandbox/index.js';
+import { withSandbox } from '../../helpers/sandbox.js';
 
 export interface InProcessRun {
   code: number;
@@ -107,5 +109,34 @@ export function tempFolder(prefix: string): {
     remove: () => {
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * The usual setup of a CLI test file: a sandbox with `seedIndicators` generated indicators, its
+ * settings as `TC_API_*` variables (`env`) and a temporary folder, started in `before` and removed in
+ * `after`. Call it at the top of a `describe` callback.
+ */
+export function useCliSandbox(
+  prefix: string,
+  seedIndicators = 300,
+): { readonly env: Record<string, string>; readonly folder: ReturnType<typeof tempFolder> } {
+  let sandbox: Sandbox | undefined;
+  let env: Record<string, string> | undefined;
+  const folder = tempFolder(prefix);
+  before(async () => {
+    sandbox = await withSandbox({ seedIndicators });
+    env = sandboxEnv(sandbox);
+  });
+  after(async () => {
+    await sandbox?.close();
+    folder.remove();
+  });
+  return {
+    get env(): Record<string, string> {
+      if (env === undefined) throw new Error('the sandbox starts in before(): use env in a test');
+      return env;
+    },
+    folder,
   };
 }

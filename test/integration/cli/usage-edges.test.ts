@@ -15,10 +15,8 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { Writable } from 'node:stream';
-import { after, before, describe, it } from 'node:test';
-import type { Sandbox } from '../../../src/sandbox/index.js';
-import { withSandbox } from '../../helpers/sandbox.js';
-import { Capture, runInProcess, sandboxEnv, tempFolder } from './in-process.js';
+import { describe, it } from 'node:test';
+import { Capture, runInProcess, useCliSandbox } from './in-process.js';
 
 /** A stdout whose reader goes away after the first chunk, as `| head -1` does. */
 class ClosesAfterFirstChunk extends Writable {
@@ -32,21 +30,12 @@ class ClosesAfterFirstChunk extends Writable {
 }
 
 describe('CLI usage edges', () => {
-  let sandbox: Sandbox;
-  let env: Record<string, string>;
-  const folder = tempFolder('tc-listing-review-cli-');
-  before(async () => {
-    sandbox = await withSandbox({ seedIndicators: 300 });
-    env = sandboxEnv(sandbox);
-  });
-  after(async () => {
-    await sandbox.close();
-    folder.remove();
-  });
+  const cli = useCliSandbox('tc-cli-usage-');
+  const { folder } = cli;
 
   for (const value of ['2015-06-01 00:00:00', '2015-02-30T00:00:00Z']) {
     it(`--modified-since '${value}' is a usage error naming the flag (exit 2)`, async () => {
-      const run = await runInProcess(['indicators', '--modified-since', value], { env });
+      const run = await runInProcess(['indicators', '--modified-since', value], { env: cli.env });
       assert.equal(run.stdout, '');
       assert.match(run.stderr, /--modified-since/, run.stderr);
       assert.doesNotMatch(run.stderr, /setModifiedSince/, run.stderr);
@@ -74,7 +63,7 @@ describe('CLI usage edges', () => {
     const run = await runInProcess(
       ['sync', '--state', state, '--output', '-', '--verbose', '--result-limit', '10'],
       {
-        env,
+        env: cli.env,
         stdout: stdout as unknown as Capture,
         stderr,
       },
@@ -90,7 +79,7 @@ describe('CLI usage edges', () => {
 
   it('--type given twice is not silently reduced to its last value', async () => {
     const run = await runInProcess(['indicators', '--type', 'host', '--type', 'address', '--limit', '5'], {
-      env,
+      env: cli.env,
     });
     const types = new Set(
       run.stdout
@@ -113,7 +102,7 @@ describe('CLI usage edges', () => {
   });
 
   it('an access id with a line break is refused at once, not retried as an unreachable server', async () => {
-    const run = await runInProcess(['owners', '--access-id', 'ID\nX'], { env });
+    const run = await runInProcess(['owners', '--access-id', 'ID\nX'], { env: cli.env });
     assert.equal(run.code, 1);
     assert.equal(
       run.stderr,
@@ -128,7 +117,7 @@ describe('CLI usage edges', () => {
       [['indicators', '--report-json', ''], '--report-json <file>'],
       [['sync', '--state', ''], '--state <file>'],
     ] as const) {
-      const run = await runInProcess([...args], { env });
+      const run = await runInProcess([...args], { env: cli.env });
       assert.equal(run.code, 2, `${args.join(' ')}: ${run.stderr}`);
       assert.match(
         run.stderr,
