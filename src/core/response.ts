@@ -5,6 +5,7 @@
 import type { Readable } from 'node:stream';
 import { inspect } from 'node:util';
 import { InvalidResponseError, ThreatConnectError } from './errors.js';
+import { parseJsonBody } from './json-body.js';
 import { redactUrl } from './redact.js';
 
 /** What an {@link ApiResponse} is built from. */
@@ -93,11 +94,11 @@ export class ApiResponse {
    */
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the shape it expects
   json<T = unknown>(): T {
-    const text = this.text();
+    const content = this.content;
     try {
-      return JSON.parse(text) as T;
+      return parseJsonBody(content) as T;
     } catch (error) {
-      const start = text.slice(0, 80);
+      const start = content.toString('utf8', 0, 320).slice(0, 80);
       throw new InvalidResponseError(
         `The response body is not JSON (status ${this.status}): ${JSON.stringify(start)}`,
         { cause: error, status: this.status, contentType: this.headers['content-type'] },
