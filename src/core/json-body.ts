@@ -21,6 +21,9 @@
  *   JSON or not of this shape; then the whole body is parsed, which gives the usual `SyntaxError`.
  * - The cuts are at ASCII bytes, which UTF-8 never uses inside a character, so each run decodes as it
  *   would within the whole body (an invalid byte becomes U+FFFD either way).
+ * - One difference, on purpose: a listing longer than V8's longest string (about 512 MB,
+ *   `buffer.constants.MAX_STRING_LENGTH`) is read, where the whole body could not even be decoded for
+ *   `JSON.parse` (`Cannot create a string longer than …`).
  */
 
 /** A body smaller than this is parsed whole: its string stays out of the large-object space. */
