@@ -190,6 +190,7 @@ export class BulkReports {
       includeTags: false,
       includeAttributes: false,
       includeAdditional: false,
+      includeLabels: false,
     };
     const json = new ChunkWriter((seq, data) => insert.run(runId, 'json', seq, data));
     const csv = new ChunkWriter((seq, data) => insert.run(runId, 'csv', seq, data));

@@ -84,7 +84,7 @@ export function indicatorListing(ctx: RequestContext, window: IndicatorWindow): 
   }
   const view = ctx.view;
   const variant = cache.variant(
-    `${shape}|${String(view.includeTags)}|${String(view.includeAttributes)}|${String(view.includeAdditional)}|${view.origin}`,
+    `${shape}|${String(view.includeTags)}|${String(view.includeAttributes)}|${String(view.includeAdditional)}|${String(view.includeLabels)}|${view.origin}`,
   );
   const pageKey = `${key}\u0000${String(start)}\u0000${String(limit)}\u0000${window.listing}`;
   const cached = variant.pages.get(pageKey);

@@ -23,6 +23,7 @@ import { type FaultConfig, FaultEngine, type FaultRule, parseFaultConfig } from 
 import { hasUnreadBody, isClosingConnection, lingerAfterAnswer } from './linger.js';
 import { pageBody } from './listing-cache.js';
 import { refuseUnreadFilters } from './query-filters.js';
+import { includesOf } from './views.js';
 import { Failure, type JsonReply, NOT_FOUND, type Reply, json } from './reply.js';
 import { RequestLog } from './request-log.js';
 import { createApiRouter } from './routes.js';
@@ -450,6 +451,7 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
       const user: UserRow = authenticate(req, target, method, seen, segments[0] === '_sandbox');
       // The control panel belongs to the main user: the request log alone holds its token renewals.
       if (segments[0] === '_sandbox' && user.role !== 'main') throw new Failure(403, 'Access Denied');
+      const included = includesOf(query);
       const ctx: RequestContext = {
         req,
         method,
@@ -461,14 +463,10 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
         view: {
           store,
           origin,
-          includeTags:
-            isTrue(query.get('includeTags')) || (query.get('includes') ?? '').split(',').includes('tags'),
-          includeAttributes:
-            isTrue(query.get('includeAttributes')) ||
-            (query.get('includes') ?? '').split(',').includes('attributes'),
-          includeAdditional:
-            isTrue(query.get('includeAdditional')) ||
-            (query.get('includes') ?? '').split(',').includes('additional'),
+          includeTags: isTrue(query.get('includeTags')) || included.has('tags'),
+          includeAttributes: isTrue(query.get('includeAttributes')) || included.has('attributes'),
+          includeAdditional: isTrue(query.get('includeAdditional')) || included.has('additional'),
+          includeLabels: included.has('labels'),
           ownerCache: new Map(),
         },
         bodyConsumed: false,

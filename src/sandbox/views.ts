@@ -33,7 +33,19 @@ export interface ViewContext {
    * batch job) and an incident its `status`.
    */
   includeAdditional: boolean;
+  /** `includes=labels`: items also carry their `securityLabel[]`. */
+  includeLabels: boolean;
   ownerCache: Map<number, OwnerRow>;
+}
+
+/**
+ * What `includes` asks for: every value of the parameter, each a comma-separated list, as
+ * ThreatConnect takes `?includes=tags&includes=attributes` and `?includes=tags,attributes` alike.
+ */
+export function includesOf(query: URLSearchParams): ReadonlySet<string> {
+  const out = new Set<string>();
+  for (const value of query.getAll('includes')) for (const name of value.split(',')) out.add(name.trim());
+  return out;
 }
 
 export function owner(ctx: ViewContext, id: number): OwnerRow {
@@ -62,6 +74,7 @@ function putOwner(ctx: ViewContext, out: Record<string, unknown>, ownerId: numbe
 function putMetadata(ctx: ViewContext, out: Record<string, unknown>, kind: ItemKind, id: number): void {
   if (ctx.includeAttributes) out.attribute = ctx.store.attributesOf(kind, id).map(attributeView);
   if (ctx.includeTags) out.tag = ctx.store.tagsOf(kind, id).map((t) => tagView(ctx, t));
+  if (ctx.includeLabels) out.securityLabel = ctx.store.labelsOf(kind, id).map(labelView);
 }
 
 /** The value fields of an indicator, as its typed objects carry them. */
@@ -213,6 +226,8 @@ export function indicatorItemJson(
   if (ctx.includeAttributes)
     out += `,"attribute":${text(ctx.store.attributesOf('indicator', id).map(attributeView))}`;
   if (ctx.includeTags) out += `,"tag":${text(ctx.store.tagsOf('indicator', id).map((t) => tagView(ctx, t)))}`;
+  if (ctx.includeLabels)
+    out += `,"securityLabel":${text(ctx.store.labelsOf('indicator', id).map(labelView))}`;
   return `${out}}`;
 }
 

@@ -7,7 +7,6 @@ import {
   type RequestContext,
   assertOwnerAccess,
   bodyChunks,
-  isTrue,
   parseId,
   readObject,
   tooLarge,
@@ -41,7 +40,8 @@ function statusBody(ctx: RequestContext, job: BatchJob): Record<string, unknown>
     successCount: indicator.success + group.success + association.success,
     unprocessCount: job.unprocessCount,
   };
-  if (isTrue(ctx.query.get('includeAdditional'))) {
+  // `includeAdditional=true` or `includes=additional` (rest-api-v2.md 4.1), read once into the view.
+  if (ctx.view.includeAdditional) {
     Object.assign(batchStatus, {
       successIndicatorCount: indicator.success,
       errorIndicatorCount: indicator.error,

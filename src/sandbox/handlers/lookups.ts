@@ -11,10 +11,11 @@ import {
   type AttributeTypeInfo,
 } from '../metadata-types.js';
 import { type Reply, json, notFound, single } from '../reply.js';
+import { includesOf } from '../views.js';
 import type { OwnerRow } from '../store.js';
 
 function includes(ctx: RequestContext, what: string): boolean {
-  return (ctx.query.get('includes') ?? '').split(',').includes(what);
+  return includesOf(ctx.query).has(what);
 }
 
 function attributeTypeView(ctx: RequestContext, t: AttributeTypeInfo): Record<string, unknown> {

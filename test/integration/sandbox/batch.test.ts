@@ -171,6 +171,14 @@ describe('sandbox batch API', () => {
       successGroupCount: 0,
       errorGroupCount: 0,
     });
+    // `includes=additional` asks for the same (rest-api-v2.md 4.1), alone or among other includes.
+    for (const query of [
+      'includes=additional',
+      'includes=tags&includes=additional',
+      'includes=tags,additional',
+    ])
+      assert.deepEqual(polled(await call(sandbox, 'GET', `/v2/batch/${id}?${query}`)), status, query);
+    assert.equal('successIndicatorCount' in polled(await call(sandbox, 'GET', `/v2/batch/${id}`)), false);
     const e = await call(sandbox, 'GET', `/v2/batch/${id}/errors`);
     assert.equal(e.headers['content-type'], 'application/octet-stream');
     assert.deepEqual(JSON.parse(gunzipSync(e.body).toString('utf8')), [

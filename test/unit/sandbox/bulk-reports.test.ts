@@ -36,6 +36,7 @@ describe('sandbox bulk reports: runs and downloads', () => {
       includeTags: false,
       includeAttributes: false,
       includeAdditional: false,
+      includeLabels: false,
       ownerCache: new Map(),
     };
   });

@@ -190,13 +190,14 @@ describe('indicatorItemJson', () => {
         full.some((r) => r.rating !== null && r.threat_assess_rating !== null),
     );
     let compared = 0;
-    for (const flags of [0, 1, 2, 4, 7]) {
+    for (const flags of [0, 1, 2, 4, 8, 15]) {
       const ctx: ViewContext = {
         store,
         origin: 'http://127.0.0.1:8080',
         includeTags: (flags & 1) !== 0,
         includeAttributes: (flags & 2) !== 0,
         includeAdditional: (flags & 4) !== 0,
+        includeLabels: (flags & 8) !== 0,
         ownerCache: new Map(),
       };
       for (const [i, row] of full.entries()) {
@@ -213,5 +214,9 @@ describe('indicatorItemJson', () => {
       }
     }
     assert.ok(compared > 5000);
+    assert.ok(
+      full.some((r) => store.labelsOf('indicator', r.id).length > 0),
+      'some indicator has a security label',
+    );
   });
 });
