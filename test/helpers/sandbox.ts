@@ -1,7 +1,8 @@
 /**
  * Sandboxes for tests: starting one, the admin endpoints (decisions.md 2.2) signed with the server's
  * own clock, and `useSandboxClient()`, the fixture of a test file that talks to a sandbox through
- * clients (started in `before`, clients made on demand, everything closed in `after`).
+ * clients or signed requests (started in `before`, clients made on demand, everything closed in
+ * `after`).
  */
 import assert from 'node:assert/strict';
 import { after, before, beforeEach } from 'node:test';
@@ -151,6 +152,8 @@ export interface SandboxClientFixture {
   client(options?: Partial<ClientOptions>): ThreatConnect;
   /** Closes a client made otherwise in `after` too; returns it. */
   track(tc: ThreatConnect): ThreatConnect;
+  /** A signed `GET` of `pathAndQuery` (`/v2/…`) straight to the sandbox, no client in between. */
+  readonly get: (pathAndQuery: string) => Promise<RawResponse>;
 }
 
 /**
@@ -173,6 +176,7 @@ export function useSandboxClient(options: SandboxClientOptions = {}): SandboxCli
       clients.push(tc);
       return tc;
     },
+    get: (pathAndQuery) => call(fixture.sandbox, 'GET', pathAndQuery),
   };
   before(async () => {
     started = await withSandbox(options.sandbox);

@@ -8,7 +8,7 @@ import type { Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { type Sandbox, sampleData } from '../../../src/sandbox/index.js';
 import { NOT_FOUND, done, failure, failureBody, item, success } from '../../helpers/api.js';
-import { withSandbox } from '../../helpers/sandbox.js';
+import { useSandboxClient, withSandbox } from '../../helpers/sandbox.js';
 import { type RawResponse, call, signHeaders } from '../../helpers/signer.js';
 
 interface KeptResponse extends RawResponse {
@@ -337,14 +337,7 @@ describe('values real clients send (decisions.md 2.4)', () => {
 describe('includeAdditional=true (docs/sandbox.md)', () => {
   const N = 200;
   const inactive = sampleData(N).indicators.find((i) => !i.active && i.type === 'Host');
-  let sandbox: Sandbox;
-  before(async () => {
-    sandbox = await withSandbox({ seedIndicators: N });
-  });
-  after(async () => {
-    await sandbox.close();
-  });
-  const get = (path: string) => call(sandbox, 'GET', path);
+  const { get } = useSandboxClient({ sandbox: { seedIndicators: N } });
 
   it('adds active and privateFlag to indicators, in listings and single items', async () => {
     for (const flag of ['includeAdditional=true', 'includes=additional']) {

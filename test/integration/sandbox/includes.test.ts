@@ -5,11 +5,10 @@
  * `securityLabel[]`. Expected names come from the sample data, not from the sandbox.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { type Sandbox, sampleData } from '../../../src/sandbox/index.js';
+import { describe, it } from 'node:test';
+import { sampleData } from '../../../src/sandbox/index.js';
 import { item, success } from '../../helpers/api.js';
-import { withSandbox } from '../../helpers/sandbox.js';
-import { call } from '../../helpers/signer.js';
+import { useSandboxClient } from '../../helpers/sandbox.js';
 
 const N = 200;
 const data = sampleData(N);
@@ -20,14 +19,7 @@ const names = (list: unknown): string[] =>
 const sorted = (list: readonly string[]): string[] => [...list].sort((a, b) => a.localeCompare(b));
 
 describe('sandbox: includes=tags|attributes|labels, repeated or comma-separated', () => {
-  let sandbox: Sandbox;
-  before(async () => {
-    sandbox = await withSandbox({ seedIndicators: N });
-  });
-  after(async () => {
-    await sandbox.close();
-  });
-  const get = (path: string) => call(sandbox, 'GET', path);
+  const { get } = useSandboxClient({ sandbox: { seedIndicators: N } });
 
   const labelled = data.indicators.find(
     (i) => i.active && i.securityLabels.length > 0 && i.tags.length > 0 && i.type === 'Host',

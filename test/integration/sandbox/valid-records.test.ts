@@ -5,11 +5,9 @@
  * whole retrieval on a confidence of 105.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Sandbox } from '../../../src/sandbox/index.js';
+import { describe, it } from 'node:test';
 import { type Item, item, success } from '../../helpers/api.js';
-import { withSandbox } from '../../helpers/sandbox.js';
-import { call } from '../../helpers/signer.js';
+import { call, useSandboxClient } from '../../helpers/sandbox.js';
 
 const N = 3000;
 const OWNERS = ['Example Org', 'Example Community', 'Common Community'];
@@ -49,15 +47,10 @@ function assertNumber(value: unknown, min: number, max: number, what: string, in
 }
 
 describe(`every sample record is valid (decisions.md 2.5), n = ${N} over HTTP`, () => {
-  let sandbox: Sandbox;
-  before(async () => {
-    sandbox = await withSandbox({ seedIndicators: N });
-  });
-  after(async () => {
-    await sandbox.close();
-  });
-  const get = (path: string) => call(sandbox, 'GET', path);
-  const post = (path: string, body: unknown) => call(sandbox, 'POST', path, { body: JSON.stringify(body) });
+  const fixture = useSandboxClient({ sandbox: { seedIndicators: N } });
+  const { get } = fixture;
+  const post = (path: string, body: unknown) =>
+    call(fixture.sandbox, 'POST', path, { body: JSON.stringify(body) });
 
   /** Every item of a listing, page by page. */
   async function listAll(path: string, key: string): Promise<Item[]> {
