@@ -408,7 +408,6 @@ export function checkConcurrency(value: unknown): number | undefined {
   return value;
 }
 
-/** `setOwnerAllowed(false)` says the request must not carry an owner. */
 /** From plain JavaScript, `apiRequest(null)` would fail as a TypeError deep inside the pipeline. */
 function checkRequestObject(ro: unknown, method: string): void {
   if (!(ro instanceof RequestObject)) {
@@ -418,6 +417,7 @@ function checkRequestObject(ro: unknown, method: string): void {
   }
 }
 
+/** `setOwnerAllowed(false)` says the request must not carry an owner. */
 function checkOwnerAllowed(ro: RequestObject): void {
   if (!ro.ownerAllowed && ro.payloadEntries().some(([key]) => key === 'owner')) {
     throw new ValidationError(

@@ -43,7 +43,9 @@ export abstract class GroupFields extends LinkedItem {
 
   /** @internal Built by {@link parseGroup} and by `createGroup()` (`container.add()`). */
   constructor(init: GroupInit) {
-    super(init.id, init.context, init.phase ?? 'clean');
+    // `new Group()` from plain JavaScript has no init: the base constructor names the mistake.
+    const given = init as GroupInit | undefined;
+    super(given?.id ?? Number.NaN, given?.context as ResourceContext, given?.phase ?? 'clean');
     this.type = init.type;
     this.kind = init.kind;
     this.name = undefined;

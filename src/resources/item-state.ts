@@ -3,6 +3,7 @@
  * one slot for its phase, which grows into {@link Extras} (tags, attributes, labels, queued work) only
  * when one of those is set. The write side that uses them is item-core.ts.
  */
+import { ValidationError } from '../core/errors.js';
 import type { ResourceContext } from './context.js';
 import type { AttributeValue } from './values.js';
 
@@ -65,6 +66,9 @@ export abstract class ItemState {
 
   /** @internal */
   protected constructor(id: number, context: ResourceContext, phase: Phase) {
+    // The published constructors are private, but plain JavaScript can still call `new Indicator()`.
+    if (typeof context !== 'object' || (context as ResourceContext | null)?.requester === undefined)
+      throw notMadeByClient(new.target.name);
     this.id = id;
     this.context = context;
     this[STATE] = phase;
@@ -146,4 +150,15 @@ export abstract class ItemState {
     const state = this[STATE];
     return typeof state === 'string' ? state : state.phase;
   }
+}
+
+/**
+ * The error of `new Indicator()` (`Group`, `Victim`, `Task`, `Owner`) from plain JavaScript: such an
+ * object would have no client to commit through.
+ * @internal
+ */
+export function notMadeByClient(name: string): ValidationError {
+  return new ValidationError(
+    `${name} objects come from a client's containers (add(), retrieve(), stream()), not from new ${name}()`,
+  );
 }
