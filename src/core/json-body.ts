@@ -17,8 +17,11 @@
  *   run starts at an item's start, and a run that parses ends at an item's end (a run that ends inside
  *   a string or a nested value leaves it open, and fails), so the next run starts at an item's start
  *   too. Runs that parse, joined by commas, are valid items, with the same values.
- * - A run that fails leaves the rest of the items to one run, which fails only when the body is not
- *   JSON or not of this shape; then the whole body is parsed, which gives the usual `SyntaxError`.
+ * - Where the items start alike (`{"id":…,"ownerName":`), only such a start counts as a cut, which
+ *   keeps cuts out of inline tags and attributes; that only saves failed runs. A run that fails is
+ *   extended to the next cut (twice a body at most), then the rest of the items is one run, which
+ *   fails only when the body is not JSON or not of this shape; then the whole body is parsed, which
+ *   gives the usual `SyntaxError`.
  * - The cuts are at ASCII bytes, which UTF-8 never uses inside a character, so each run decodes as it
  *   would within the whole body (an invalid byte becomes U+FFFD either way).
  * - One difference, on purpose: a listing longer than V8's longest string (about 512 MB,
@@ -41,6 +44,9 @@ const HEAD_BYTES = 128;
 const CUT = Buffer.from('},{"');
 const CLOSE = 0x5d; // ]
 const BRACE = 0x7d; // }
+const QUOTE = 0x22; // "
+const COLON = 0x3a; // :
+const COMMA = 0x2c; // ,
 
 /**
  * A scratch buffer for a run with its brackets: the run is copied in, then decoded once. A longer run
@@ -65,9 +71,11 @@ export interface SliceStats {
 
 /**
  * A listing parsed in slices of `sliceBytes` (tests use small ones), or undefined when the body is not
- * of the expected shape. A run that fails to parse (its cut fell in a string or a nested array, as
- * inline attributes make likely) leaves the rest of the items to one last run, so that a body costs at
- * most one slice more than a whole parse; when that run fails too, the body is not JSON.
+ * of the expected shape. Cuts are looked for where an item of the same look as the first one starts
+ * ({@link ItemStart}), so that inline tags and attributes, whose objects have other keys, are seldom
+ * cut. A run that fails to parse all the same is extended to the next cut, at most
+ * {@link MAX_RETRIES} times a body; then the rest of the items is one last run, and when that one
+ * fails too, the body is not JSON.
  * @internal
  */
 export function parseListing(body: Buffer, sliceBytes = SLICE_BYTES, stats?: SliceStats): unknown {
@@ -78,25 +86,27 @@ export function parseListing(body: Buffer, sliceBytes = SLICE_BYTES, stats?: Sli
   if (head === null || key === undefined) return undefined;
   const items: unknown[] = [];
   let from = head[0].length;
-  let sliced = true;
+  const start = itemStart(body, from, end);
+  let retries = 0;
   while (from < end) {
     let to = end;
-    if (sliced && end - from > sliceBytes) {
-      const cut = body.indexOf(CUT, from + sliceBytes);
-      if (cut !== -1 && cut < end) to = cut + 1;
+    let cut = end - from > sliceBytes ? findCut(body, from + sliceBytes, end, start) : -1;
+    for (;;) {
+      if (cut !== -1) to = cut + 1;
+      try {
+        const run = parseRun(body, from, to);
+        if (stats !== undefined) stats.runs += 1;
+        for (const item of run) items.push(item);
+        break;
+      } catch {
+        // Every run before this one ended at an item's end (see above): this one starts at an item.
+        if (to === end) return undefined;
+        if (stats !== undefined) stats.failed = true;
+        retries += 1;
+        cut = retries > MAX_RETRIES ? -1 : findCut(body, cut + 1, end, start);
+        to = end;
+      }
     }
-    let run: unknown[];
-    try {
-      run = parseRun(body, from, to);
-    } catch {
-      // Every run before this one ended at an item's end (see above): the rest starts at an item.
-      if (to === end) return undefined;
-      sliced = false;
-      if (stats !== undefined) stats.failed = true;
-      continue;
-    }
-    if (stats !== undefined) stats.runs += 1;
-    for (const item of run) items.push(item);
     from = to + 1;
   }
   // The envelope, with its items taken out: `{"status":…,"data":{…,"indicator":[]}}`.
@@ -104,6 +114,81 @@ export function parseListing(body: Buffer, sliceBytes = SLICE_BYTES, stats?: Sli
   // The key is letters only, never `__proto__`: a plain assignment replaces the empty array.
   envelope.data[key] = items;
   return envelope;
+}
+
+/**
+ * How the first item starts, `{"id":123,"ownerName":`: a key, an integer, a second key. Items of a
+ * listing start alike, and the objects nested in them mostly do not (a tag starts with `"name"`, an
+ * attribute with `"id"` and then `"type"`).
+ */
+interface ItemStart {
+  /** `},{"id":`: the end of an item, its comma, and the start of the next. */
+  readonly needle: Buffer;
+  /** `,"ownerName":`, after the integer. */
+  readonly then: Buffer;
+}
+
+/** The longest key and integer {@link itemStart} reads. */
+const START_KEY_BYTES = 40;
+const START_NUMBER_BYTES = 20;
+/** How many runs of one body may fail before the rest is parsed as one run. */
+const MAX_RETRIES = 2;
+
+/** The {@link ItemStart} of the item at `at`, or undefined when it starts otherwise (cuts are then `},{"`). */
+function itemStart(body: Buffer, at: number, end: number): ItemStart | undefined {
+  if (body[at] !== 0x7b || body[at + 1] !== QUOTE) return undefined;
+  const first = keyEnd(body, at + 2, end);
+  if (first === -1 || body[first + 1] !== COLON) return undefined;
+  const digits = digitsEnd(body, first + 2, end);
+  if (digits === first + 2 || body[digits] !== COMMA || body[digits + 1] !== QUOTE) return undefined;
+  const second = keyEnd(body, digits + 2, end);
+  if (second === -1 || body[second + 1] !== COLON) return undefined;
+  return {
+    needle: Buffer.concat([CUT, body.subarray(at + 2, first + 2)]),
+    then: Buffer.from(body.subarray(digits, second + 2)),
+  };
+}
+
+/** The index of the quote that ends a key of letters starting at `at`, or -1. */
+function keyEnd(body: Buffer, at: number, end: number): number {
+  const limit = Math.min(end, at + START_KEY_BYTES);
+  for (let i = at; i < limit; i += 1) {
+    const c = body[i] ?? 0;
+    if (c === QUOTE) return i > at ? i : -1;
+    if (!((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a))) return -1;
+  }
+  return -1;
+}
+
+/** The index after the ASCII digits starting at `at` (at most {@link START_NUMBER_BYTES}). */
+function digitsEnd(body: Buffer, at: number, end: number): number {
+  const limit = Math.min(end, at + START_NUMBER_BYTES);
+  let i = at;
+  while (i < limit && (body[i] ?? 0) >= 0x30 && (body[i] ?? 0) <= 0x39) i += 1;
+  return i;
+}
+
+/**
+ * The index of the `}` of the next cut at or after `from` (before `end`), or -1: `},{"` where items
+ * do not start alike, else `},{"id":` followed by an integer and the first item's second key.
+ */
+function findCut(body: Buffer, from: number, end: number, start: ItemStart | undefined): number {
+  if (start === undefined) {
+    const cut = body.indexOf(CUT, from);
+    return cut === -1 || cut >= end ? -1 : cut;
+  }
+  for (let at = from; ; ) {
+    const cut = body.indexOf(start.needle, at);
+    if (cut === -1 || cut >= end) return -1;
+    const digits = digitsEnd(body, cut + start.needle.length, end);
+    if (
+      digits > cut + start.needle.length &&
+      digits + start.then.length <= end &&
+      body.compare(start.then, 0, start.then.length, digits, digits + start.then.length) === 0
+    )
+      return cut;
+    at = cut + 1;
+  }
 }
 
 /** The items of `body[from, to)` as an array: `[` + the run + `]`, decoded from the scratch buffer. */

@@ -108,25 +108,53 @@ describe('parseListing: a listing in slices', () => {
     );
   });
 
-  it('does not cut inside a string that holds the cut, nor inside a nested array', () => {
+  it('cuts where an item starts as the first one does, not in its strings or nested objects', () => {
+    // Items of a listing start alike (`{"id":…,"ownerName":`); their tags and attributes do not. A
+    // string that ends with `},{` shows the cut, its closing quote taken for the `"` of a key.
+    const items = Array.from({ length: 6 }, (_, n) => ({
+      id: n + 1,
+      ownerName: 'x},{',
+      note: '},{"id":2,"ownerName":"',
+      attribute: [
+        { id: 100 + n, type: 'Description' },
+        { id: 200 + n, type: 'Source' },
+      ],
+      tag: [{ name: 'a' }, { name: 'b' }],
+    }));
+    const body = listing(items);
+    const stats: SliceStats = { runs: 0, failed: false };
+    assert.deepEqual(parseListing(body, 1, stats), reference(body));
+    assert.deepEqual(stats, { runs: 6, failed: false }, 'a run per item, none failed');
+  });
+
+  it('gives what JSON.parse gives when nested objects start as the items do', () => {
+    // `{"id":…,"ownerName":` inside an item's list is taken for a cut, and that run fails.
+    const nested = fc.record({ id: fc.nat(), ownerName: plain });
+    const alike = fc
+      .tuple(fc.nat(), plain, fc.array(nested, { maxLength: 4 }))
+      .map(([id, ownerName, list]) => ({ id, ownerName, list }));
+    fc.assert(
+      fc.property(fc.array(alike, { maxLength: 30 }), fc.integer({ min: 1, max: 200 }), (items, slice) => {
+        const body = listing(items);
+        assert.deepEqual(parseListing(body, slice), reference(body));
+      }),
+    );
+  });
+
+  it('extends a failed run to the next cut where items do not start alike', () => {
+    // No integer after the first key: any `},{"` is a cut, here first in a string, then in a nested
+    // array; each failed run is retried to the next cut, twice at most, then the rest is one run.
     const items = [
-      // Inside a string a quote is escaped: only a string that ends with `},{` shows the cut, its
-      // closing quote taken for the `"` of a key.
-      { id: 1, summary: 'x},{', note: '},{"id":2' },
-      { id: 3, attribute: [{ id: 4 }, { id: 5 }], summary: 'z' },
-      { id: 6, summary: '"]}}' },
+      { summary: 'x},{', id: 1 },
+      { summary: 'y', list: [{ a: 1 }, { b: 2 }] },
+      { summary: 'z},{' },
+      { summary: 'w' },
+      { summary: 'v' },
     ];
     const body = listing(items);
     const stats: SliceStats = { runs: 0, failed: false };
     assert.deepEqual(parseListing(body, 1, stats), reference(body));
-    assert.deepEqual(stats, { runs: 1, failed: true }, 'the first cut fell in a string: the rest is one run');
-    const nested = listing([{ id: 3, attribute: [{ id: 4 }, { id: 5 }] }, { id: 7 }]);
-    const inside: SliceStats = { runs: 0, failed: false };
-    assert.deepEqual(parseListing(nested, 1, inside), reference(nested));
-    assert.deepEqual(inside, { runs: 1, failed: true }, 'the first cut fell in the nested array');
-    const after: SliceStats = { runs: 0, failed: false };
-    assert.deepEqual(parseListing(nested, 30, after), reference(nested));
-    assert.deepEqual(after, { runs: 2, failed: false }, 'cut at the item boundary');
+    assert.deepEqual(stats, { runs: 3, failed: true }, 'items 1, 2, then 3 to 5 after the third failure');
   });
 
   it('leaves other shapes, and bodies that are not JSON, to JSON.parse', () => {
