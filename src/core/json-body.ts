@@ -128,11 +128,13 @@ interface ItemStart {
   readonly then: Buffer;
 }
 
-/** The longest key and integer {@link itemStart} reads. */
+/** How far {@link itemStart} reads a key (up to 39 letters) and an integer (up to 20 digits). */
 const START_KEY_BYTES = 40;
 const START_NUMBER_BYTES = 20;
 /** How many runs of one body may fail before the rest is parsed as one run. */
 const MAX_RETRIES = 2;
+/** How far past its start {@link findCut} looks for a cut. */
+const SCAN_BYTES = 4 * SLICE_BYTES;
 
 /** The {@link ItemStart} of the item at `at`, or undefined when it starts otherwise (cuts are then `},{"`). */
 function itemStart(body: Buffer, at: number, end: number): ItemStart | undefined {
@@ -170,16 +172,20 @@ function digitsEnd(body: Buffer, at: number, end: number): number {
 
 /**
  * The index of the `}` of the next cut at or after `from` (before `end`), or -1: `},{"` where items
- * do not start alike, else `},{"id":` followed by an integer and the first item's second key.
+ * do not start alike, else `},{"id":` followed by an integer and the first item's second key. The
+ * search stops {@link SCAN_BYTES} after `from`: past that, an item longer than that (or an item of
+ * another look) is under way, and the rest of the items is parsed as one run rather than scanned
+ * match after match.
  */
 function findCut(body: Buffer, from: number, end: number, start: ItemStart | undefined): number {
+  const limit = Math.min(end, from + SCAN_BYTES);
   if (start === undefined) {
     const cut = body.indexOf(CUT, from);
-    return cut === -1 || cut >= end ? -1 : cut;
+    return cut === -1 || cut >= limit ? -1 : cut;
   }
   for (let at = from; ; ) {
     const cut = body.indexOf(start.needle, at);
-    if (cut === -1 || cut >= end) return -1;
+    if (cut === -1 || cut >= limit) return -1;
     const digits = digitsEnd(body, cut + start.needle.length, end);
     if (
       digits > cut + start.needle.length &&

@@ -141,6 +141,25 @@ describe('parseListing: a listing in slices', () => {
     );
   });
 
+  it('stops looking for a cut 128 KB on, inside an item of nested look-alikes, and parses the rest whole', () => {
+    // 20,000 nested `{"id":n}` match `},{"id":` but not the second key: each would cost a check.
+    const list = Array.from({ length: 20_000 }, (_, n) => ({ id: n }));
+    const items = [
+      { id: 1, ownerName: 'a' },
+      { id: 2, ownerName: 'b', list },
+      { id: 3, ownerName: 'c' },
+    ];
+    const body = listing(items);
+    assert.ok(body.length > 200_000);
+    const stats: SliceStats = { runs: 0, failed: false };
+    assert.deepEqual(parseListing(body, undefined, stats), reference(body));
+    assert.deepEqual(stats, { runs: 1, failed: false }, 'no cut within reach: one run');
+    const near: SliceStats = { runs: 0, failed: false };
+    const short = listing([items[0], { ...items[1], list: list.slice(0, 5000) }, items[2]]);
+    assert.deepEqual(parseListing(short, undefined, near), reference(short));
+    assert.deepEqual(near, { runs: 2, failed: false }, 'the cut after the long item is within reach');
+  });
+
   it('extends a failed run to the next cut where items do not start alike', () => {
     // No integer after the first key: any `},{"` is a cut, here first in a string, then in a nested
     // array; each failed run is retried to the next cut, twice at most, then the rest is one run.
