@@ -14,6 +14,7 @@ import type { ApiResponse } from '../core/response.js';
 import { checkSignal, describeValue } from '../core/validators.js';
 import type { ResourceContext } from '../resources/context.js';
 import { type Indicator, parseIndicator } from '../resources/indicator.js';
+import { checkMadeByClient } from '../resources/item-state.js';
 import { INDICATOR_KIND_BY_TYPE } from '../resources/kinds.js';
 import { type BulkCsvRow, BulkCsvScanner } from './csv-scanner.js';
 import { JsonArrayScanner } from './json-scanner.js';
@@ -85,6 +86,8 @@ export class Bulk {
   }
 
   private constructor(context: ResourceContext, owner: unknown) {
+    // Plain JavaScript can still call `new Bulk()`, which would have no client.
+    checkMadeByClient(context, 'Bulk', 'tc.bulk(owner)');
     if (typeof owner !== 'string' || owner.trim() === '') {
       throw new ValidationError(`bulk: ${describeValue(owner)} is not an owner name`);
     }

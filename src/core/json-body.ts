@@ -9,30 +9,42 @@
  * its items in runs of about {@link SLICE_BYTES}, each run's text small enough for the young
  * generation, then the envelope around them.
  *
+ * Where the runs are cut:
+ * - A cut is a `}` followed by `,{"`. Where the items start alike (`{"id":…,"ownerName":`), only a cut
+ *   followed by such a start counts, which keeps cuts out of inline tags and attributes.
+ * - The search for a cut stops {@link SCAN_BYTES} on; the rest of the items is then one run (an item
+ *   that long, or items that start otherwise, would be scanned match after match).
+ * - A run that fails to parse is extended to the next cut, at most {@link MAX_RETRIES} times a body;
+ *   then the rest of the items is one run.
+ *
  * The result is always the one `JSON.parse` gives for the whole body:
  * - The envelope's start must match {@link LISTING_HEAD} exactly (no string in it holds a bracket,
  *   so its `[` opens the items), and the body must end with `]}}`.
- * - A run ends at a `}` followed by `,{"`; the comma between two runs is skipped, so the runs and
- *   their commas are exactly the items' text. Each run is parsed as the items of an array. The first
- *   run starts at an item's start, and a run that parses ends at an item's end (a run that ends inside
- *   a string or a nested value leaves it open, and fails), so the next run starts at an item's start
- *   too. Runs that parse, joined by commas, are valid items, with the same values.
- * - Where the items start alike (`{"id":…,"ownerName":`), only such a start counts as a cut, which
- *   keeps cuts out of inline tags and attributes; that only saves failed runs. A run that fails is
- *   extended to the next cut (twice a body at most), then the rest of the items is one run, which
- *   fails only when the body is not JSON or not of this shape; then the whole body is parsed, which
- *   gives the usual `SyntaxError`.
+ * - The comma between two runs is skipped, so the runs and their commas are exactly the items' text.
+ *   Each run is parsed as the items of an array. The first run starts at an item's start, and a run
+ *   that parses ends at an item's end (one that ends inside a string or a nested value leaves it open,
+ *   and fails), so the next run starts at an item's start too. Runs that parse, joined by commas, are
+ *   valid items with the same values; where the cuts fall only decides how many runs fail.
+ * - When the last run (the rest of the items) fails, the body is not JSON or not of this shape: the
+ *   whole body is parsed then, which gives the usual `SyntaxError`.
  * - The cuts are at ASCII bytes, which UTF-8 never uses inside a character, so each run decodes as it
  *   would within the whole body (an invalid byte becomes U+FFFD either way).
  * - One difference, on purpose: a listing longer than V8's longest string (about 512 MB,
- *   `buffer.constants.MAX_STRING_LENGTH`) is read, where the whole body could not even be decoded for
- *   `JSON.parse` (`Cannot create a string longer than …`).
+ *   `buffer.constants.MAX_STRING_LENGTH`) is read when each of its runs is shorter than that, where
+ *   the whole body could not even be decoded for `JSON.parse` (`Cannot create a string longer than …`).
  */
 
 /** A body smaller than this is parsed whole: its string stays out of the large-object space. */
 const SLICED_ABOVE_BYTES = 96 * 1024;
-/** The length of a run of items (more when one item is longer): well below 128 KB in two-byte text. */
+/** The length of a run of items (more when an item is longer). */
 const SLICE_BYTES = 32 * 1024;
+/** How far past its start {@link findCut} looks for a cut. */
+const SCAN_BYTES = 4 * SLICE_BYTES;
+/** How many runs of one body may fail before the rest is parsed as one run. */
+const MAX_RETRIES = 2;
+/** How far {@link itemStart} reads a key (up to 39 letters) and an integer (up to 20 digits). */
+const START_KEY_BYTES = 40;
+const START_NUMBER_BYTES = 20;
 /**
  * The start of a listing body up to the `[` of its items, without white space, as ThreatConnect and
  * the sandbox write it. `resultCount` is optional; the key is letters only (`indicator`, `adversary`…).
@@ -42,17 +54,20 @@ const LISTING_HEAD =
 /** How much of the body's start {@link LISTING_HEAD} is matched against. */
 const HEAD_BYTES = 128;
 const CUT = Buffer.from('},{"');
-const CLOSE = 0x5d; // ]
-const BRACE = 0x7d; // }
+const OPEN_BRACKET = 0x5b; // [
+const CLOSE_BRACKET = 0x5d; // ]
+const OPEN_BRACE = 0x7b; // {
+const CLOSE_BRACE = 0x7d; // }
 const QUOTE = 0x22; // "
 const COLON = 0x3a; // :
 const COMMA = 0x2c; // ,
 
 /**
- * A scratch buffer for a run with its brackets: the run is copied in, then decoded once. A longer run
- * (one item above its size) is decoded on its own and bracketed as a string instead.
+ * A scratch buffer for a run with its brackets: the run is copied in, then decoded once. Its text is at
+ * most 120 KB as two-byte text, below V8's 128 KB; a longer run (an item above its size) is decoded on
+ * its own and bracketed as a string instead.
  */
-const scratch = Buffer.allocUnsafe(SLICE_BYTES * 2);
+const scratch = Buffer.allocUnsafe(60 * 1024);
 
 /** The JSON value of `body` (UTF-8). Throws the `SyntaxError` of `JSON.parse` when it is not JSON. */
 export function parseJsonBody(body: Buffer): unknown {
@@ -71,42 +86,28 @@ export interface SliceStats {
 
 /**
  * A listing parsed in slices of `sliceBytes` (tests use small ones), or undefined when the body is not
- * of the expected shape. Cuts are looked for where an item of the same look as the first one starts
- * ({@link ItemStart}), so that inline tags and attributes, whose objects have other keys, are seldom
- * cut. A run that fails to parse all the same is extended to the next cut, at most
- * {@link MAX_RETRIES} times a body; then the rest of the items is one last run, and when that one
- * fails too, the body is not JSON.
+ * of the expected shape or its last run fails (see the module's comment).
  * @internal
  */
 export function parseListing(body: Buffer, sliceBytes = SLICE_BYTES, stats?: SliceStats): unknown {
   const end = body.length - 3;
-  if (body[end] !== CLOSE || body[end + 1] !== BRACE || body[end + 2] !== BRACE) return undefined;
+  if (body[end] !== CLOSE_BRACKET || body[end + 1] !== CLOSE_BRACE || body[end + 2] !== CLOSE_BRACE)
+    return undefined;
   const head = LISTING_HEAD.exec(body.toString('latin1', 0, Math.min(HEAD_BYTES, body.length)));
   const key = head?.[1];
   if (head === null || key === undefined) return undefined;
+  const walk: Walk = {
+    body,
+    end,
+    sliceBytes,
+    start: itemStart(body, head[0].length, end),
+    stats,
+    failures: 0,
+  };
   const items: unknown[] = [];
-  let from = head[0].length;
-  const start = itemStart(body, from, end);
-  let retries = 0;
-  while (from < end) {
-    let to = end;
-    let cut = end - from > sliceBytes ? findCut(body, from + sliceBytes, end, start) : -1;
-    for (;;) {
-      if (cut !== -1) to = cut + 1;
-      try {
-        const run = parseRun(body, from, to);
-        if (stats !== undefined) stats.runs += 1;
-        for (const item of run) items.push(item);
-        break;
-      } catch {
-        // Every run before this one ended at an item's end (see above): this one starts at an item.
-        if (to === end) return undefined;
-        if (stats !== undefined) stats.failed = true;
-        retries += 1;
-        cut = retries > MAX_RETRIES ? -1 : findCut(body, cut + 1, end, start);
-        to = end;
-      }
-    }
+  for (let from = head[0].length; from < end; ) {
+    const to = takeRun(walk, from, items);
+    if (to === -1) return undefined;
     from = to + 1;
   }
   // The envelope, with its items taken out: `{"status":…,"data":{…,"indicator":[]}}`.
@@ -114,6 +115,42 @@ export function parseListing(body: Buffer, sliceBytes = SLICE_BYTES, stats?: Sli
   // The key is letters only, never `__proto__`: a plain assignment replaces the empty array.
   envelope.data[key] = items;
   return envelope;
+}
+
+/** One listing body being parsed in runs. */
+interface Walk {
+  readonly body: Buffer;
+  /** The index of the items' closing `]`. */
+  readonly end: number;
+  readonly sliceBytes: number;
+  readonly start: ItemStart | undefined;
+  readonly stats: SliceStats | undefined;
+  /** Runs that failed so far. */
+  failures: number;
+}
+
+/**
+ * Parses the run that starts at `from` (an item's start) into `items`, a failed run extended to the
+ * next cut as long as retries are left; returns the index where the run ended (the next comma, or
+ * the items' `]`), or -1 when the rest of the items fails as one run.
+ */
+function takeRun(walk: Walk, from: number, items: unknown[]): number {
+  const { body, end, stats } = walk;
+  let cut = end - from > walk.sliceBytes ? findCut(body, from + walk.sliceBytes, end, walk.start) : -1;
+  for (;;) {
+    const to = cut === -1 ? end : cut + 1;
+    try {
+      const run = parseRun(body, from, to);
+      if (stats !== undefined) stats.runs += 1;
+      for (const item of run) items.push(item);
+      return to;
+    } catch {
+      if (to === end) return -1;
+      if (stats !== undefined) stats.failed = true;
+      walk.failures += 1;
+      cut = walk.failures > MAX_RETRIES ? -1 : findCut(body, cut + 1, end, walk.start);
+    }
+  }
 }
 
 /**
@@ -128,17 +165,9 @@ interface ItemStart {
   readonly then: Buffer;
 }
 
-/** How far {@link itemStart} reads a key (up to 39 letters) and an integer (up to 20 digits). */
-const START_KEY_BYTES = 40;
-const START_NUMBER_BYTES = 20;
-/** How many runs of one body may fail before the rest is parsed as one run. */
-const MAX_RETRIES = 2;
-/** How far past its start {@link findCut} looks for a cut. */
-const SCAN_BYTES = 4 * SLICE_BYTES;
-
 /** The {@link ItemStart} of the item at `at`, or undefined when it starts otherwise (cuts are then `},{"`). */
 function itemStart(body: Buffer, at: number, end: number): ItemStart | undefined {
-  if (body[at] !== 0x7b || body[at + 1] !== QUOTE) return undefined;
+  if (body[at] !== OPEN_BRACE || body[at + 1] !== QUOTE) return undefined;
   const first = keyEnd(body, at + 2, end);
   if (first === -1 || body[first + 1] !== COLON) return undefined;
   const digits = digitsEnd(body, first + 2, end);
@@ -201,8 +230,8 @@ function findCut(body: Buffer, from: number, end: number, start: ItemStart | und
 function parseRun(body: Buffer, from: number, to: number): unknown[] {
   const length = to - from + 2;
   if (length > scratch.length) return JSON.parse(`[${body.toString('utf8', from, to)}]`) as unknown[];
-  scratch[0] = 0x5b; // [
+  scratch[0] = OPEN_BRACKET;
   body.copy(scratch, 1, from, to);
-  scratch[length - 1] = CLOSE;
+  scratch[length - 1] = CLOSE_BRACKET;
   return JSON.parse(scratch.toString('utf8', 0, length)) as unknown[];
 }

@@ -98,7 +98,8 @@ export class ApiResponse {
     try {
       return parseJsonBody(content) as T;
     } catch (error) {
-      const start = content.toString('utf8', 0, 320).slice(0, 80);
+      // 80 UTF-16 units take at most 240 bytes of UTF-8 (3 a unit; 4 for a pair of two units).
+      const start = content.toString('utf8', 0, 240).slice(0, 80);
       throw new InvalidResponseError(
         `The response body is not JSON (status ${this.status}): ${JSON.stringify(start)}`,
         { cause: error, status: this.status, contentType: this.headers['content-type'] },

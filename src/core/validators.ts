@@ -408,3 +408,11 @@ export function checkSignal(signal: unknown, method: string): asserts signal is 
     throw new ValidationError(`${method}: \`signal\` must be an AbortSignal, got ${describeValue(signal)}`);
   }
 }
+
+/**
+ * The error of `new X()` from plain JavaScript for a class whose objects the SDK makes (its published
+ * constructor is private): `from` says where they come from.
+ */
+export function notConstructible(name: string, from: string): ValidationError {
+  return new ValidationError(`${name} objects come from ${from}, not from new ${name}()`);
+}

@@ -10,6 +10,7 @@
 import { Writable } from 'node:stream';
 import tls from 'node:tls';
 import { AbortError, ConfigError } from '../core/errors.js';
+import { notConstructible } from '../core/validators.js';
 import { BatchEncoder } from './batch.js';
 import { type ResolvedSyslogOptions, resolveSyslogOptions, type SyslogSinkOptions } from './options.js';
 import { SyslogDeliveryError, type SyslogResult } from './result.js';
@@ -57,6 +58,9 @@ export class SyslogSink extends Writable {
 
   private constructor(options: ResolvedSyslogOptions) {
     super({ objectMode: true, highWaterMark: HIGH_WATER_MARK });
+    // Plain JavaScript can still call `new SyslogSink()`, with none of the resolved options.
+    if (typeof options !== 'object' || (options as Partial<ResolvedSyslogOptions> | null)?.url === undefined)
+      throw notConstructible('SyslogSink', 'createSyslogSink(options)');
     this.#options = options;
     const udp = options.url.transport === 'udp';
     this.#transport = udp

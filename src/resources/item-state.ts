@@ -3,7 +3,7 @@
  * one slot for its phase, which grows into {@link Extras} (tags, attributes, labels, queued work) only
  * when one of those is set. The write side that uses them is item-core.ts.
  */
-import { ValidationError } from '../core/errors.js';
+import { notConstructible } from '../core/validators.js';
 import type { ResourceContext } from './context.js';
 import type { AttributeValue } from './values.js';
 
@@ -67,8 +67,7 @@ export abstract class ItemState {
   /** @internal */
   protected constructor(id: number, context: ResourceContext, phase: Phase) {
     // The published constructors are private, but plain JavaScript can still call `new Indicator()`.
-    if (typeof context !== 'object' || (context as ResourceContext | null)?.requester === undefined)
-      throw notMadeByClient(new.target.name);
+    checkMadeByClient(context, new.target.name);
     this.id = id;
     this.context = context;
     this[STATE] = phase;
@@ -153,12 +152,14 @@ export abstract class ItemState {
 }
 
 /**
- * The error of `new Indicator()` (`Group`, `Victim`, `Task`, `Owner`) from plain JavaScript: such an
- * object would have no client to commit through.
+ * Throws unless `context` is a client's (it has the requester every call goes through): `new Indicator()`
+ * (`Group`, `Victim`, `Task`, `Owner`, `Bulk`) from plain JavaScript would make an object with no client
+ * to commit through. One property load, on the constructor a listing runs for every item.
  * @internal
  */
-export function notMadeByClient(name: string): ValidationError {
-  return new ValidationError(
-    `${name} objects come from a client's containers (add(), retrieve(), stream()), not from new ${name}()`,
-  );
+export function checkMadeByClient(context: unknown, name: string, from = CONTAINERS): void {
+  if (typeof context !== 'object' || (context as Partial<ResourceContext> | null)?.requester === undefined)
+    throw notConstructible(name, from);
 }
+
+const CONTAINERS = "a client's containers (add(), retrieve(), stream())";

@@ -1,7 +1,7 @@
 /** An owner (rest-api-v2.md 3): an organization or a community. */
 import { inspect } from 'node:util';
 import type { ResourceContext } from './context.js';
-import { notMadeByClient } from './item-state.js';
+import { checkMadeByClient } from './item-state.js';
 import { type LookupOptions, type OwnerMetric, readOwnerMetrics } from './lookups.js';
 import { readId, readString } from './values.js';
 
@@ -32,8 +32,7 @@ export class Owner {
     type: string | undefined,
     context: ResourceContext,
   ) {
-    if (typeof context !== 'object' || (context as ResourceContext | null)?.requester === undefined)
-      throw notMadeByClient('Owner');
+    checkMadeByClient(context, 'Owner');
     this.id = id;
     this.name = name;
     this.type = type;

@@ -10,7 +10,7 @@
  *   and encodes only the missing ones.
  *
  * Entries are grouped by variant (what else shapes an item's text: the listing shape, `includeTags`,
- * `includeAttributes`, `includeAdditional`, the origin of webLinks). The store drops everything on a
+ * `includeAttributes`, `includeAdditional`, `includes=labels`, the origin of webLinks). The store drops everything on a
  * write that a listing could show, so no entry is ever checked for staleness. Memory is bounded by
  * `maxBytes`: each page counts its body plus {@link PAGE_OVERHEAD_BYTES}, and
  * {@link ITEM_OVERHEAD_BYTES} per item it holds. Over the bound, the oldest page goes first (first in,

@@ -112,7 +112,10 @@ export function encode(text: string): Buffer {
 
 export const ws = fc.constantFrom('', '', '', '', '', ' ', '\n', '\t', '\r', ' \r\n\t ');
 
-/** Pieces of a string literal's text, as written between its quotes (all valid escapes). */
+/**
+ * Pieces of a string literal's text, as written between its quotes: valid escapes, raw characters,
+ * and pieces with a raw `"` (`},{"`), which end the string early, so that many bodies are not JSON.
+ */
 const STRING_PIECES = [
   'a',
   'id',
@@ -156,6 +159,8 @@ const str = fc
 
 const KEYS = [
   'id',
+  // The second key of generated items (`{"id":N,"o":`): nested objects that start so look like items.
+  'o',
   'a',
   '',
   '__proto__',

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { sampleData } from '../../../src/sandbox/index.js';
 import { item, success } from '../../helpers/api.js';
-import { useSandboxClient } from '../../helpers/sandbox.js';
+import { call, useSandboxClient } from '../../helpers/sandbox.js';
 
 const N = 200;
 const data = sampleData(N);
@@ -19,7 +19,8 @@ const names = (list: unknown): string[] =>
 const sorted = (list: readonly string[]): string[] => [...list].sort((a, b) => a.localeCompare(b));
 
 describe('sandbox: includes=tags|attributes|labels, repeated or comma-separated', () => {
-  const { get } = useSandboxClient({ sandbox: { seedIndicators: N } });
+  const fixture = useSandboxClient({ sandbox: { seedIndicators: N } });
+  const { get } = fixture;
 
   const labelled = data.indicators.find(
     (i) => i.active && i.securityLabels.length > 0 && i.tags.length > 0 && i.type === 'Host',
@@ -75,23 +76,27 @@ describe('sandbox: includes=tags|attributes|labels, repeated or comma-separated'
       names(groups.find((g) => g.id === group.id)?.securityLabel),
       sorted(group.securityLabels),
     );
+    // No sample victim or task has a label: one of each gets one first, of its owner's built-in labels.
     for (const [listing, key, records] of [
       ['/v2/victims', 'victim', data.victims],
       ['/v2/tasks', 'task', data.tasks],
     ] as const) {
+      const record = (records as readonly { id: number; ownerName: string }[]).find(
+        (r) => r.ownerName === 'Example Org',
+      );
+      assert.ok(record, `${listing}: a record of the default org`);
+      const label = await call(fixture.sandbox, 'POST', `${listing}/${record.id}/securityLabels/TLP%20Green`);
+      assert.ok(label.status === 200 || label.status === 201, label.text);
       const listed = success(await get(`${listing}?resultLimit=500&includes=labels`))[key] as Item[];
-      assert.ok(listed.length > 0, listing);
+      assert.ok(listed.length > 1, listing);
       for (const got of listed) {
-        const record = (records as readonly { id: number; securityLabels: string[] }[]).find(
-          (r) => r.id === got.id,
-        );
-        if (record === undefined) continue;
-        assert.deepEqual(
-          names(got.securityLabel),
-          sorted(record.securityLabels),
-          `${listing} ${String(got.id)}`,
-        );
+        assert.ok(Array.isArray(got.securityLabel), `${listing} ${String(got.id)}: securityLabel[]`);
+        assert.deepEqual(names(got.securityLabel), got.id === record.id ? ['TLP Green'] : [], String(got.id));
       }
+      const single = item(await get(`${listing}/${record.id}?includes=labels`), key);
+      assert.deepEqual(names(single.securityLabel), ['TLP Green'], `${listing}/${record.id}`);
+      const plain = success(await get(`${listing}?resultLimit=500`))[key] as Item[];
+      for (const got of plain) assert.equal('securityLabel' in got, false);
     }
   });
 });

@@ -226,7 +226,7 @@ describe('parseJsonBody at real sizes, against JSON.parse', () => {
     );
   });
 
-  it('items longer than the 64 KB scratch buffer, cut inside them or not', () => {
+  it('items longer than the 60 KB scratch buffer, cut inside them or not', () => {
     const big = (n: number, fill: string) => `{"id":${n},"s":"${fill}","list":[{"a":1},{"b":2}]}`;
     const bodies = [
       `${H}${big(1, 'x'.repeat(70_000))},${big(2, '},{\\"'.repeat(20_000))},{"id":3}]}}`,

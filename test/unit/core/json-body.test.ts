@@ -217,19 +217,29 @@ describe('parseListing: a listing in slices', () => {
   it('decodes invalid UTF-8 as the whole body decodes it', () => {
     fc.assert(
       fc.property(
-        fc.array(item(plain), { minLength: 2, maxLength: 20 }),
+        fc.array(
+          fc.record({
+            id: fc.nat(),
+            summary: plain,
+            attribute: fc.array(fc.record({ id: fc.nat(), value: plain }), { maxLength: 2 }),
+          }),
+          { minLength: 2, maxLength: 20 },
+        ),
         fc.array(fc.constantFrom([0xff], [0xc3], [0xe2, 0x82], [0xf0, 0x9f, 0x98], [0xed, 0xa0, 0x80]), {
           minLength: 1,
           maxLength: 5,
         }),
         fc.integer({ min: 1, max: 100 }),
         (items, bad, slice) => {
-          // The bad bytes go in the middle of each item's summary, which the marker holds.
-          const marked = items.map((i) => ({ ...i, summary: `${i.summary}\u0001` }));
-          const text = listing(marked).toString('latin1');
+          // The bad bytes go at the end of each item's summary, marked by a `~` no plain string holds.
+          const marked = items.map((i) => ({ ...i, summary: `${i.summary}~` }));
           const bytes = Buffer.from(bad.flat());
-          const parts = text.split('\u0001').map((p) => Buffer.from(p, 'latin1'));
-          const body = Buffer.concat(parts.flatMap((p, n) => (n === 0 ? [p] : [bytes, p])));
+          const parts = listing(marked).toString('latin1').split('~');
+          assert.equal(parts.length, items.length + 1);
+          const body = Buffer.concat(
+            parts.flatMap((p, n) => (n === 0 ? [] : [bytes]).concat(Buffer.from(p, 'latin1'))),
+          );
+          assert.ok(body.includes(bytes));
           assert.deepEqual(parseListing(body, slice), reference(body));
         },
       ),
@@ -254,7 +264,15 @@ describe('parseJsonBody', () => {
   });
 
   it('throws the SyntaxError of JSON.parse for a body that is not JSON, cut anywhere or with a byte changed', () => {
-    const body = listing(Array.from({ length: 50 }, (_, n) => ({ id: n, summary: `host${n}.example` })));
+    // Above the 96 KB threshold, so that parseJsonBody tries the slices first.
+    const body = listing(
+      Array.from({ length: 1500 }, (_, n) => ({
+        id: n,
+        summary: `host${n}.example`,
+        webLink: `https://app.example/auth/indicators/details/host.xhtml?host=host${n}.example`,
+      })),
+    );
+    assert.ok(body.length > 96 * 1024);
     fc.assert(
       fc.property(
         fc.nat({ max: body.length - 1 }),
