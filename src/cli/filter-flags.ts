@@ -148,7 +148,7 @@ const pf = (name: string, placeholder: string, what: string): PostFlagSpec => {
 
 const PF_DATE_ADDED = pf('DateAdded', 'date', 'date added (ISO 8601), compared as instants');
 const PF_NAME = pf('Name', 'name', 'name');
-const PF_TYPE = pf('Type', 'type', 'type name');
+const PF_TYPE = pf('Type', 'type', 'type name, such as Host or Threat (a built-in one in any case)');
 const PF_FILE_TYPE = pf('FileType', 'type', 'file type (signatures: other listings carry none)');
 
 const INDICATOR_POST_FLAGS: readonly PostFlagSpec[] = [
@@ -165,6 +165,21 @@ const INDICATOR_POST_FLAGS: readonly PostFlagSpec[] = [
 
 /** `groups all` has `--pf-type`; a group type has `--pf-file-type` (documents, signatures). */
 const GROUP_POST_FLAGS: readonly PostFlagSpec[] = [PF_NAME, PF_DATE_ADDED, PF_FILE_TYPE, PF_TYPE];
+
+/**
+ * The API's names of the built-in types. The type post filter compares names exactly, as the original's
+ * did, so `--pf-type host` matched nothing, while `--type host` lists hosts: a built-in name in any case
+ * is sent as the API writes it. Any other name (a custom type's) is sent as given.
+ */
+const BUILT_IN_TYPES: Readonly<Record<FilterFlagSet, readonly string[]>> = {
+  indicators: ['Address', 'EmailAddress', 'File', 'Host', 'URL'],
+  groups: ['Adversary', 'Campaign', 'Document', 'Email', 'Incident', 'Signature', 'Threat'],
+};
+
+function builtInTypeName(value: string, set: FilterFlagSet): string {
+  const lower = value.toLowerCase();
+  return BUILT_IN_TYPES[set].find((name) => name.toLowerCase() === lower) ?? value;
+}
 
 /** Which filter flags a command takes. */
 export type FilterFlagSet = 'indicators' | 'groups';
@@ -269,7 +284,8 @@ export function applyFilters(
     if (index === 0) {
       for (const post of postFlags) {
         for (const { operator, value } of flags[post.key] as PostFilterValue[]) {
-          call(filter, post, value, value, operator);
+          const sent = post === PF_TYPE ? builtInTypeName(value, set) : value;
+          call(filter, post, value, sent, operator);
         }
       }
     }

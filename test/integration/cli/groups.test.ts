@@ -166,6 +166,12 @@ describe('threatconnect groups', () => {
     const ids = jsonLines(threats.stdout).map((l) => l.id);
     assert.ok(ids.includes(38));
     for (const line of jsonLines(threats.stdout)) assert.equal(line.type, 'Threat');
+    // A built-in group type name in any case is the API's name.
+    const lower = await run(['all', '--owner', COMMUNITY, '--pf-type', 'threat']);
+    assert.deepEqual(
+      jsonLines(lower.stdout).map((l) => l.id),
+      ids,
+    );
     const notBad = await run(['adversaries', '--owner', COMMUNITY, '--pf-name', '!=Bad Guy']);
     const names = jsonLines(notBad.stdout).map((l) => l.name);
     assert.ok(names.length > 0 && !names.includes('Bad Guy'));

@@ -286,6 +286,33 @@ describe('threatconnect indicators', () => {
       jsonLines(notHosts.stdout).map((l) => l.id),
       base.filter((v) => v.type !== 'Host').map((v) => v.id),
     );
+    // A built-in type name in any case is the API's name (`--type host` is lower case too); another
+    // name, a custom type's, is compared as given.
+    const hosts = base.filter((v) => v.type === 'Host').map((v) => v.id);
+    assert.ok(hosts.length > 0);
+    for (const name of ['host', 'HOST', 'Host']) {
+      const got = await run(['--owner', COMMUNITY, '--pf-type', name]);
+      assert.equal(got.code, 0, got.stderr);
+      assert.deepEqual(
+        jsonLines(got.stdout).map((l) => l.id),
+        hosts,
+        name,
+      );
+    }
+    const emails = await run(['--owner', COMMUNITY, '--pf-type', '!=emailaddress']);
+    assert.deepEqual(
+      jsonLines(emails.stdout).map((l) => l.id),
+      base.filter((v) => v.type !== 'EmailAddress').map((v) => v.id),
+    );
+    const asn = base.filter((v) => v.type === 'ASN').map((v) => v.id);
+    assert.ok(asn.length > 0, 'the owner has custom ASN indicators');
+    const exact = await run(['--owner', COMMUNITY, '--pf-type', 'ASN']);
+    assert.deepEqual(
+      jsonLines(exact.stdout).map((l) => l.id),
+      asn,
+    );
+    const custom = await run(['--owner', COMMUNITY, '--pf-type', 'asn']);
+    assert.deepEqual(jsonLines(custom.stdout), [], 'a custom name is exact: ASN items are not `asn`');
   });
 
   it('--pf-tag and --pf-attribute read tags and attributes with the items', async () => {
