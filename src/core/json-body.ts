@@ -123,7 +123,7 @@ interface Walk {
   /** The index of the items' closing `]`. */
   readonly end: number;
   readonly sliceBytes: number;
-  readonly start: ItemStart | undefined;
+  readonly start: ItemStart;
   readonly stats: SliceStats | undefined;
   /** Runs that failed so far. */
   failures: number;
@@ -154,26 +154,29 @@ function takeRun(walk: Walk, from: number, items: unknown[]): number {
 }
 
 /**
- * How the first item starts, `{"id":123,"ownerName":`: a key, an integer, a second key. Items of a
- * listing start alike, and the objects nested in them mostly do not (a tag starts with `"name"`, an
- * attribute with `"id"` and then `"type"`).
+ * What a cut looks like. Where the first item starts `{"id":123,"ownerName":` (a key, an integer, a
+ * second key), only the same start counts: items of a listing start alike, and the objects nested in
+ * them mostly do not (a tag starts with `"name"`, an attribute with `"id"` and then `"type"`).
  */
 interface ItemStart {
-  /** `},{"id":`: the end of an item, its comma, and the start of the next. */
+  /** `},{"id":`: the end of an item, its comma, and the start of the next; `},{"` alone for any start. */
   readonly needle: Buffer;
-  /** `,"ownerName":`, after the integer. */
-  readonly then: Buffer;
+  /** `,"ownerName":`, after the integer; undefined for any start. */
+  readonly then: Buffer | undefined;
 }
 
-/** The {@link ItemStart} of the item at `at`, or undefined when it starts otherwise (cuts are then `},{"`). */
-function itemStart(body: Buffer, at: number, end: number): ItemStart | undefined {
-  if (body[at] !== OPEN_BRACE || body[at + 1] !== QUOTE) return undefined;
+/** The cut where items do not start alike. */
+const ANY_START: ItemStart = { needle: CUT, then: undefined };
+
+/** The {@link ItemStart} of the item at `at`: {@link ANY_START} when it starts otherwise. */
+function itemStart(body: Buffer, at: number, end: number): ItemStart {
+  if (body[at] !== OPEN_BRACE || body[at + 1] !== QUOTE) return ANY_START;
   const first = keyEnd(body, at + 2, end);
-  if (first === -1 || body[first + 1] !== COLON) return undefined;
+  if (first === -1 || body[first + 1] !== COLON) return ANY_START;
   const digits = digitsEnd(body, first + 2, end);
-  if (digits === first + 2 || body[digits] !== COMMA || body[digits + 1] !== QUOTE) return undefined;
+  if (digits === first + 2 || body[digits] !== COMMA || body[digits + 1] !== QUOTE) return ANY_START;
   const second = keyEnd(body, digits + 2, end);
-  if (second === -1 || body[second + 1] !== COLON) return undefined;
+  if (second === -1 || body[second + 1] !== COLON) return ANY_START;
   return {
     needle: Buffer.concat([CUT, body.subarray(at + 2, first + 2)]),
     then: Buffer.from(body.subarray(digits, second + 2)),
@@ -200,26 +203,24 @@ function digitsEnd(body: Buffer, at: number, end: number): number {
 }
 
 /**
- * The index of the `}` of the next cut at or after `from` (before `end`), or -1: `},{"` where items
- * do not start alike, else `},{"id":` followed by an integer and the first item's second key. The
- * search stops {@link SCAN_BYTES} after `from`: past that, an item longer than that (or an item of
- * another look) is under way, and the rest of the items is parsed as one run rather than scanned
- * match after match.
+ * The index of the `}` of the next cut at or after `from` (before `end`), or -1: the needle of
+ * `start`, then, where items start alike, an integer and the first item's second key. The search
+ * stops {@link SCAN_BYTES} after `from`: past that, an item longer than that (or an item of another
+ * look) is under way, and the rest of the items is parsed as one run rather than scanned match after
+ * match.
  */
-function findCut(body: Buffer, from: number, end: number, start: ItemStart | undefined): number {
+function findCut(body: Buffer, from: number, end: number, start: ItemStart): number {
   const limit = Math.min(end, from + SCAN_BYTES);
-  if (start === undefined) {
-    const cut = body.indexOf(CUT, from);
-    return cut === -1 || cut >= limit ? -1 : cut;
-  }
+  const { needle, then } = start;
   for (let at = from; ; ) {
-    const cut = body.indexOf(start.needle, at);
+    const cut = body.indexOf(needle, at);
     if (cut === -1 || cut >= limit) return -1;
-    const digits = digitsEnd(body, cut + start.needle.length, end);
+    if (then === undefined) return cut;
+    const digits = digitsEnd(body, cut + needle.length, end);
     if (
-      digits > cut + start.needle.length &&
-      digits + start.then.length <= end &&
-      body.compare(start.then, 0, start.then.length, digits, digits + start.then.length) === 0
+      digits > cut + needle.length &&
+      digits + then.length <= end &&
+      body.compare(then, 0, then.length, digits, digits + then.length) === 0
     )
       return cut;
     at = cut + 1;

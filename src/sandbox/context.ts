@@ -47,6 +47,8 @@ export interface RequestContext {
   method: string;
   /** Query parameters, decoded (`+` and `%20` both give a space). */
   query: URLSearchParams;
+  /** What `includes` asks for, every value of the parameter split at commas (views.ts `includesOf`). */
+  includes: ReadonlySet<string>;
   user: UserRow;
   store: Store;
   limits: Limits;

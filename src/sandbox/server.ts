@@ -456,6 +456,7 @@ export async function startServer(settings: ServerSettings): Promise<RunningServ
         req,
         method,
         query,
+        includes: included,
         user,
         store,
         limits,

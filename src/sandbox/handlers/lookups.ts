@@ -11,12 +11,7 @@ import {
   type AttributeTypeInfo,
 } from '../metadata-types.js';
 import { type Reply, json, notFound, single } from '../reply.js';
-import { includesOf } from '../views.js';
 import type { OwnerRow } from '../store.js';
-
-function includes(ctx: RequestContext, what: string): boolean {
-  return includesOf(ctx.query).has(what);
-}
 
 function attributeTypeView(ctx: RequestContext, t: AttributeTypeInfo): Record<string, unknown> {
   const out: Record<string, unknown> = {
@@ -27,7 +22,7 @@ function attributeTypeView(ctx: RequestContext, t: AttributeTypeInfo): Record<st
     allowMarkdown: t.allowMarkdown,
     system: t.system,
   };
-  if (includes(ctx, 'validationRule') && t.validationRule !== undefined)
+  if (ctx.includes.has('validationRule') && t.validationRule !== undefined)
     out.validationRule = t.validationRule;
   return out;
 }
